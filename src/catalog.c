@@ -1,0 +1,268 @@
+#include "config.h"
+
+#include "catalog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const catalog_names[CATALOG_COUNT] = {
+	"pg_dist_node",
+	"pg_dist_placement",
+	"pg_dist_shard",
+	"pg_dist_partition",
+	"pg_dist_colocation",
+};
+
+static const char *const maxid_names[MAXID_COUNT] = {
+	"nodeid", "groupid", "placementid", "shardid", "colocationid",
+};
+
+/* Which catalog and column each MaxIdKind is read from */
+static const struct
+{
+	CatalogId	catalog;
+	const char *column;
+}			maxid_sources[MAXID_COUNT] = {
+	{CATALOG_NODE, "nodeid"},
+	{CATALOG_NODE, "groupid"},
+	{CATALOG_PLACEMENT, "placementid"},
+	{CATALOG_SHARD, "shardid"},
+	{CATALOG_COLOCATION, "colocationid"},
+};
+
+const char *
+catalog_name(CatalogId catalog)
+{
+	return catalog_names[catalog];
+}
+
+const char *
+maxid_name(MaxIdKind kind)
+{
+	return maxid_names[kind];
+}
+
+const char *const catalog_probe_sql =
+"SELECT pg_catalog.current_setting('server_version_num'),"
+" pg_catalog.current_setting('server_version'),"
+" pg_catalog.pg_is_in_recovery(),"
+" (SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'citus'),"
+" pg_catalog.to_regproc('pg_catalog.citus_version') IS NOT NULL,"
+" pg_catalog.to_regclass('pg_catalog.pg_dist_local_group') IS NOT NULL,"
+" (SELECT pg_catalog.string_agg(relname || ':' || cols, ';' ORDER BY relname)"
+"    FROM (SELECT c.relname::text AS relname,"
+"                 pg_catalog.string_agg(a.attname::text, ',' ORDER BY a.attnum) AS cols"
+"            FROM pg_catalog.pg_class c"
+"            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
+"                 AND a.attnum > 0 AND NOT a.attisdropped"
+"           WHERE c.relnamespace = 'pg_catalog'::pg_catalog.regnamespace"
+"             AND c.relkind = 'r'"
+"             AND c.relname IN ('pg_dist_node', 'pg_dist_placement', 'pg_dist_shard',"
+"                               'pg_dist_partition', 'pg_dist_colocation')"
+"           GROUP BY c.relname) AS catalogs),"
+" (SELECT pg_catalog.string_agg(sequencename || '=' || COALESCE(last_value::text, ''), ','"
+"                               ORDER BY sequencename)"
+"    FROM pg_catalog.pg_sequences"
+"   WHERE schemaname = 'pg_catalog' AND sequencename LIKE 'pg\\_dist\\_%')";
+
+bool
+column_list_has(const char *columns, const char *column)
+{
+	size_t		len = strlen(column);
+	const char *p = columns;
+
+	while (p && *p)
+	{
+		const char *comma = strchr(p, ',');
+		size_t		item = comma ? (size_t) (comma - p) : strlen(p);
+
+		if (item == len && strncmp(p, column, len) == 0)
+			return true;
+		p = comma ? comma + 1 : NULL;
+	}
+	return false;
+}
+
+/*
+ * Placements are compared as (shardid, groupid) alone: after a shard move
+ * the coordinator inserts a new placement id while workers update the old
+ * row, so ids and sizes legitimately differ between nodes.
+ */
+static bool
+column_is_compared(CatalogId catalog, const char *column)
+{
+	if (catalog == CATALOG_PLACEMENT)
+		return strcmp(column, "shardid") == 0 || strcmp(column, "groupid") == 0;
+	return true;
+}
+
+char *
+catalog_common_columns(CatalogId catalog, const char *const *lists, int count)
+{
+	StrBuf		out;
+	const char *p;
+
+	strbuf_init(&out);
+	if (count == 0)
+		return strbuf_steal(&out);
+	p = lists[0];
+	while (p && *p)
+	{
+		const char *comma = strchr(p, ',');
+		size_t		len = comma ? (size_t) (comma - p) : strlen(p);
+		char	   *column = xmalloc(len + 1);
+		bool		everywhere;
+
+		memcpy(column, p, len);
+		column[len] = '\0';
+		everywhere = column_is_compared(catalog, column);
+		for (int i = 1; i < count && everywhere; i++)
+			everywhere = column_list_has(lists[i], column);
+		if (everywhere)
+		{
+			if (out.len > 0)
+				strbuf_append_char(&out, ',');
+			strbuf_append(&out, column);
+		}
+		free(column);
+		p = comma ? comma + 1 : NULL;
+	}
+	return strbuf_steal(&out);
+}
+
+void
+sql_append_ident(StrBuf *sql, const char *ident)
+{
+	strbuf_append_char(sql, '"');
+	for (const char *p = ident; *p; p++)
+	{
+		if (*p == '"')
+			strbuf_append_char(sql, '"');
+		strbuf_append_char(sql, *p);
+	}
+	strbuf_append_char(sql, '"');
+}
+
+/*
+ * Oids differ from node to node; names do not.  search_path is empty on
+ * every session, so regclass output is always schema-qualified.
+ */
+static void
+append_column_text(StrBuf *sql, CatalogId catalog, const char *column)
+{
+	if (strcmp(column, "logicalrelid") == 0)
+		strbuf_append(sql, "logicalrelid::pg_catalog.regclass::text");
+	else if (catalog == CATALOG_PARTITION && strcmp(column, "partkey") == 0)
+		strbuf_append(sql, "CASE WHEN partkey IS NULL THEN NULL"
+					  " ELSE pg_catalog.column_to_column_name(logicalrelid, partkey) END");
+	else if (strcmp(column, "distributioncolumntype") == 0)
+		strbuf_append(sql, "distributioncolumntype::pg_catalog.regtype::text");
+	else if (strcmp(column, "distributioncolumncollation") == 0)
+		strbuf_append(sql, "NULLIF(distributioncolumncollation, 0)::pg_catalog.regcollation::text");
+	else
+	{
+		sql_append_ident(sql, column);
+		strbuf_append(sql, "::text");
+	}
+}
+
+void
+catalog_row_expression(StrBuf *sql, CatalogId catalog, const char *columns)
+{
+	const char *p = columns;
+	bool		first = true;
+
+	strbuf_append(sql, "pg_catalog.concat_ws(E'\\t'");
+	while (p && *p)
+	{
+		const char *comma = strchr(p, ',');
+		size_t		len = comma ? (size_t) (comma - p) : strlen(p);
+		char	   *column = xmalloc(len + 1);
+
+		memcpy(column, p, len);
+		column[len] = '\0';
+		strbuf_append(sql, ", COALESCE(");
+		append_column_text(sql, catalog, column);
+		strbuf_append(sql, ", '\\N')");
+		free(column);
+		first = false;
+		p = comma ? comma + 1 : NULL;
+	}
+	if (first)
+		strbuf_append(sql, ", ''");
+	strbuf_append(sql, ")");
+}
+
+static void
+append_optional_column(StrBuf *sql, const char *columns, const char *column)
+{
+	if (column_list_has(columns, column))
+		strbuf_printf(sql, ", n.%s", column);
+	else
+		strbuf_append(sql, ", NULL");
+}
+
+char *
+catalog_node_list_sql(const char *node_columns)
+{
+	StrBuf		sql;
+
+	strbuf_init(&sql);
+	strbuf_append(&sql, "SELECT (SELECT groupid FROM pg_catalog.pg_dist_local_group LIMIT 1),"
+				  " n.nodeid, n.groupid, n.nodename, n.nodeport, n.noderole::text");
+	append_optional_column(&sql, node_columns, "hasmetadata");
+	append_optional_column(&sql, node_columns, "metadatasynced");
+	append_optional_column(&sql, node_columns, "isactive");
+	append_optional_column(&sql, node_columns, "shouldhaveshards");
+	append_optional_column(&sql, node_columns, "nodeisclone");
+	strbuf_append(&sql, " FROM (SELECT) AS one"
+				  " LEFT JOIN pg_catalog.pg_dist_node n ON true"
+				  " ORDER BY n.nodeid");
+	return strbuf_steal(&sql);
+}
+
+static void
+append_sorted_rows(StrBuf *sql, CatalogId catalog, const char *columns)
+{
+	strbuf_append(sql, "(SELECT pg_catalog.string_agg(r, E'\\n' ORDER BY r COLLATE \"C\")"
+				  " FROM (SELECT ");
+	catalog_row_expression(sql, catalog, columns);
+	strbuf_printf(sql, " AS r FROM pg_catalog.%s) AS rows)", catalog_names[catalog]);
+}
+
+char *
+catalog_stats_sql(char *const *common_columns)
+{
+	StrBuf		sql;
+
+	strbuf_init(&sql);
+	strbuf_append(&sql, "SELECT pg_catalog.citus_version(),"
+				  " (SELECT groupid FROM pg_catalog.pg_dist_local_group LIMIT 1)");
+	for (int c = 0; c < CATALOG_COUNT; c++)
+	{
+		strbuf_printf(&sql, ", (SELECT pg_catalog.count(*) FROM pg_catalog.%s)",
+					  catalog_names[c]);
+		strbuf_append(&sql, ", pg_catalog.md5(COALESCE(");
+		append_sorted_rows(&sql, (CatalogId) c, common_columns[c]);
+		strbuf_append(&sql, ", ''))");
+	}
+	for (int m = 0; m < MAXID_COUNT; m++)
+		strbuf_printf(&sql, ", (SELECT pg_catalog.max(%s) FROM pg_catalog.%s)",
+					  maxid_sources[m].column,
+					  catalog_names[maxid_sources[m].catalog]);
+	strbuf_append(&sql, ", ");
+	append_sorted_rows(&sql, CATALOG_NODE, common_columns[CATALOG_NODE]);
+	return strbuf_steal(&sql);
+}
+
+char *
+catalog_rows_sql(CatalogId catalog, const char *columns)
+{
+	StrBuf		sql;
+
+	strbuf_init(&sql);
+	strbuf_append(&sql, "SELECT ");
+	catalog_row_expression(&sql, catalog, columns);
+	strbuf_printf(&sql, " FROM pg_catalog.%s", catalog_names[catalog]);
+	return strbuf_steal(&sql);
+}

@@ -1,0 +1,345 @@
+#include "config.h"
+
+#include "connopts.h"
+#include "strbuf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+/*
+ * Clearing search_path on every session means no object a user created can
+ * shadow the catalog functions and tables the tool names.
+ */
+#define SEARCH_PATH_OPTION "-csearch_path="
+
+void
+connopts_init(ConnOptions *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->password_mode = PASSWORD_IF_ASKED;
+	opts->timeout_ms = 10000;
+}
+
+static void
+wipe_and_free(char *secret)
+{
+	if (secret == NULL)
+		return;
+	/* volatile keeps the compiler from dropping the wipe before free */
+	for (volatile char *p = secret; *p; p++)
+		*p = '\0';
+	free(secret);
+}
+
+void
+connopts_free(ConnOptions *opts)
+{
+	free(opts->host);
+	free(opts->port);
+	free(opts->user);
+	free(opts->dbname);
+	wipe_and_free(opts->password);
+	for (int i = 0; i < opts->nmaps; i++)
+	{
+		free(opts->maps[i].from_host);
+		free(opts->maps[i].to_host);
+	}
+	free(opts->maps);
+	free(opts->old_coordinator);
+	memset(opts, 0, sizeof(*opts));
+}
+
+static bool
+parse_port(const char *text, int *port)
+{
+	char	   *end;
+	long		value;
+
+	if (text[0] == '\0' || !isdigit((unsigned char) text[0]))
+		return false;
+	errno = 0;
+	value = strtol(text, &end, 10);
+	if (errno != 0 || *end != '\0' || value < 1 || value > 65535)
+		return false;
+	*port = (int) value;
+	return true;
+}
+
+bool
+parse_host_port(const char *text, char **host, int *port,
+				char *errbuf, size_t errlen)
+{
+	const char *colon;
+	const char *host_start = text;
+	size_t		host_len;
+
+	if (text[0] == '[')
+	{
+		const char *close = strchr(text, ']');
+
+		if (close == NULL || close[1] != ':')
+		{
+			snprintf(errbuf, errlen, "invalid address \"%s\": expected [IPV6]:PORT", text);
+			return false;
+		}
+		host_start = text + 1;
+		host_len = (size_t) (close - host_start);
+		colon = close + 1;
+	}
+	else
+	{
+		colon = strrchr(text, ':');
+		if (colon == NULL)
+		{
+			snprintf(errbuf, errlen, "invalid address \"%s\": expected HOST:PORT", text);
+			return false;
+		}
+		host_len = (size_t) (colon - text);
+	}
+	if (host_len == 0)
+	{
+		snprintf(errbuf, errlen, "invalid address \"%s\": the host is empty", text);
+		return false;
+	}
+	if (!parse_port(colon + 1, port))
+	{
+		snprintf(errbuf, errlen, "invalid address \"%s\": the port must be a number from 1 to 65535", text);
+		return false;
+	}
+	*host = xmalloc(host_len + 1);
+	memcpy(*host, host_start, host_len);
+	(*host)[host_len] = '\0';
+	return true;
+}
+
+bool
+connopts_add_map(ConnOptions *opts, const char *text, char *errbuf, size_t errlen)
+{
+	/* the node's name may hold '=', an address to reach it will not */
+	const char *eq = strrchr(text, '=');
+	char	   *left;
+	AddressMap	map;
+
+	if (eq == NULL)
+	{
+		snprintf(errbuf, errlen, "invalid --map \"%s\": expected NAME:PORT=HOST:PORT", text);
+		return false;
+	}
+	left = xmalloc((size_t) (eq - text) + 1);
+	memcpy(left, text, (size_t) (eq - text));
+	left[eq - text] = '\0';
+	if (!parse_host_port(left, &map.from_host, &map.from_port, errbuf, errlen))
+	{
+		free(left);
+		return false;
+	}
+	free(left);
+	if (!parse_host_port(eq + 1, &map.to_host, &map.to_port, errbuf, errlen))
+	{
+		free(map.from_host);
+		return false;
+	}
+	opts->maps = xrealloc(opts->maps, sizeof(AddressMap) * (size_t) (opts->nmaps + 1));
+	opts->maps[opts->nmaps++] = map;
+	return true;
+}
+
+bool
+connopts_map_address(const ConnOptions *opts, const char *host, int port,
+					 const char **to_host, int *to_port)
+{
+	for (int i = 0; i < opts->nmaps; i++)
+	{
+		const AddressMap *map = &opts->maps[i];
+
+		if (map->from_port == port && strcmp(map->from_host, host) == 0)
+		{
+			*to_host = map->to_host;
+			*to_port = map->to_port;
+			return true;
+		}
+	}
+	*to_host = host;
+	*to_port = port;
+	return false;
+}
+
+void
+connparams_init(ConnParams *params)
+{
+	memset(params, 0, sizeof(*params));
+	params->capacity = 16;
+	params->keywords = xcalloc((size_t) params->capacity + 1, sizeof(char *));
+	params->values = xcalloc((size_t) params->capacity + 1, sizeof(char *));
+}
+
+void
+connparams_free(ConnParams *params)
+{
+	for (int i = 0; i < params->count; i++)
+	{
+		free(params->keywords[i]);
+		if (strcmp(params->keywords[i] ? params->keywords[i] : "", "password") == 0)
+			wipe_and_free(params->values[i]);
+		else
+			free(params->values[i]);
+	}
+	free(params->keywords);
+	free(params->values);
+	memset(params, 0, sizeof(*params));
+}
+
+void
+connparams_set(ConnParams *params, const char *keyword, const char *value)
+{
+	for (int i = 0; i < params->count; i++)
+	{
+		if (strcmp(params->keywords[i], keyword) == 0)
+		{
+			wipe_and_free(params->values[i]);
+			params->values[i] = xstrdup(value);
+			return;
+		}
+	}
+	if (params->count == params->capacity)
+	{
+		params->capacity *= 2;
+		params->keywords = xrealloc(params->keywords, sizeof(char *) * (size_t) (params->capacity + 1));
+		params->values = xrealloc(params->values, sizeof(char *) * (size_t) (params->capacity + 1));
+	}
+	params->keywords[params->count] = xstrdup(keyword);
+	params->values[params->count] = xstrdup(value);
+	params->count++;
+	params->keywords[params->count] = NULL;
+	params->values[params->count] = NULL;
+}
+
+const char *
+connparams_get(const ConnParams *params, const char *keyword)
+{
+	for (int i = 0; i < params->count; i++)
+		if (strcmp(params->keywords[i], keyword) == 0)
+			return params->values[i];
+	return NULL;
+}
+
+char *
+connopts_merge_options(const char *user_options)
+{
+	if (user_options == NULL || user_options[0] == '\0')
+		return xstrdup(SEARCH_PATH_OPTION);
+	if (strstr(user_options, SEARCH_PATH_OPTION) != NULL)
+		return xstrdup(user_options);
+	return xasprintf("%s %s", user_options, SEARCH_PATH_OPTION);
+}
+
+static bool
+looks_like_conninfo(const char *dbname)
+{
+	return strchr(dbname, '=') != NULL ||
+		strncmp(dbname, "postgresql://", 13) == 0 ||
+		strncmp(dbname, "postgres://", 11) == 0;
+}
+
+bool
+connopts_first_params(const ConnOptions *opts, ConnParams *params,
+					  char *errbuf, size_t errlen)
+{
+	const char *user_options = getenv("PGOPTIONS");
+	char	   *merged;
+
+	connparams_init(params);
+
+	/*
+	 * Same precedence as psql: fields of a conninfo string given with -d
+	 * override -h, -p and -U, because dbname comes after them.
+	 */
+	if (opts->host)
+		connparams_set(params, "host", opts->host);
+	if (opts->port)
+		connparams_set(params, "port", opts->port);
+	if (opts->user)
+		connparams_set(params, "user", opts->user);
+	if (opts->password)
+		connparams_set(params, "password", opts->password);
+	if (opts->dbname)
+	{
+		connparams_set(params, "dbname", opts->dbname);
+		if (looks_like_conninfo(opts->dbname))
+		{
+			char	   *parse_error = NULL;
+			PQconninfoOption *parsed = PQconninfoParse(opts->dbname, &parse_error);
+
+			if (parsed == NULL)
+			{
+				snprintf(errbuf, errlen, "invalid connection string: %s",
+						 parse_error ? parse_error : "out of memory");
+				PQfreemem(parse_error);
+				connparams_free(params);
+				return false;
+			}
+			for (PQconninfoOption *o = parsed; o->keyword; o++)
+				if (strcmp(o->keyword, "options") == 0 && o->val)
+					user_options = NULL, merged = connopts_merge_options(o->val),
+						connparams_set(params, "options", merged), free(merged);
+			PQconninfoFree(parsed);
+		}
+	}
+	params->expand_dbname = true;
+	if (connparams_get(params, "options") == NULL)
+	{
+		merged = connopts_merge_options(user_options);
+		connparams_set(params, "options", merged);
+		free(merged);
+	}
+	connparams_set(params, "fallback_application_name", "citus-rescue");
+	return true;
+}
+
+/*
+ * Settings that belong to one server and must not follow the operator to
+ * the others: its address, and a password libpq may have read from
+ * ~/.pgpass for that host alone.
+ */
+static bool
+is_per_server_keyword(const char *keyword)
+{
+	static const char *const per_server[] = {
+		"host", "hostaddr", "port", "password", "service", NULL
+	};
+
+	for (int i = 0; per_server[i]; i++)
+		if (strcmp(keyword, per_server[i]) == 0)
+			return true;
+	return false;
+}
+
+void
+connopts_node_params(const ConnOptions *opts, const ConnParams *first_used,
+					 const char *host, int port, ConnParams *params)
+{
+	char		port_text[16];
+	const char *typed_password;
+
+	connparams_init(params);
+	for (int i = 0; i < first_used->count; i++)
+		if (!is_per_server_keyword(first_used->keywords[i]))
+			connparams_set(params, first_used->keywords[i], first_used->values[i]);
+	connparams_set(params, "host", host);
+	snprintf(port_text, sizeof(port_text), "%d", port);
+	connparams_set(params, "port", port_text);
+
+	typed_password = opts->password;
+	if (typed_password == NULL && opts->password_from_dbname)
+		typed_password = connparams_get(first_used, "password");
+	if (typed_password)
+		connparams_set(params, "password", typed_password);
+	connparams_set(params, "fallback_application_name", "citus-rescue");
+	params->expand_dbname = false;
+}

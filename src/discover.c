@@ -1,0 +1,738 @@
+#include "config.h"
+
+#include "discover.h"
+#include "catalog.h"
+#include "compare.h"
+#include "exitcodes.h"
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool
+text_is_true(const char *value)
+{
+	return value != NULL && strcmp(value, "t") == 0;
+}
+
+static char *
+result_text(const PGresult *result, int row, int column)
+{
+	if (PQgetisnull(result, row, column))
+		return NULL;
+	return xstrdup(PQgetvalue(result, row, column));
+}
+
+static int64_t
+result_int(const PGresult *result, int row, int column, int64_t if_null)
+{
+	if (PQgetisnull(result, row, column))
+		return if_null;
+	return strtoll(PQgetvalue(result, row, column), NULL, 10);
+}
+
+static void
+node_problem(NodeReport *node, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+
+static void
+node_problem(NodeReport *node, const char *fmt,...)
+{
+	StrBuf		buf;
+	va_list		ap;
+
+	if (node->problem)
+		return;
+	strbuf_init(&buf);
+	va_start(ap, fmt);
+	strbuf_vprintf(&buf, fmt, ap);
+	va_end(ap);
+	node->problem = strbuf_steal(&buf);
+}
+
+/* name:col,col;name:col -> the column list of `catalog`, or NULL */
+static char *
+columns_of(const char *catalog_columns, const char *catalog)
+{
+	size_t		len = strlen(catalog);
+	const char *p = catalog_columns;
+
+	while (p && *p)
+	{
+		const char *semi = strchr(p, ';');
+		size_t		item = semi ? (size_t) (semi - p) : strlen(p);
+
+		if (item > len && strncmp(p, catalog, len) == 0 && p[len] == ':')
+		{
+			size_t		cols = item - len - 1;
+			char	   *out = xmalloc(cols + 1);
+
+			memcpy(out, p + len + 1, cols);
+			out[cols] = '\0';
+			return out;
+		}
+		p = semi ? semi + 1 : NULL;
+	}
+	return NULL;
+}
+
+static void
+parse_sequences(NodeReport *node, const char *text)
+{
+	const char *p = text;
+
+	while (p && *p)
+	{
+		const char *comma = strchr(p, ',');
+		size_t		len = comma ? (size_t) (comma - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
+		SequenceValue *seq;
+
+		if (eq)
+		{
+			node->sequences = xrealloc(node->sequences,
+									   sizeof(SequenceValue) * (size_t) (node->nsequences + 1));
+			seq = &node->sequences[node->nsequences++];
+			seq->name = xmalloc((size_t) (eq - p) + 1);
+			memcpy(seq->name, p, (size_t) (eq - p));
+			seq->name[eq - p] = '\0';
+			if (eq + 1 < p + len)
+			{
+				seq->last_value = xmalloc((size_t) (p + len - eq));
+				memcpy(seq->last_value, eq + 1, (size_t) (p + len - eq - 1));
+				seq->last_value[p + len - eq - 1] = '\0';
+			}
+			else
+				seq->last_value = NULL;
+		}
+		p = comma ? comma + 1 : NULL;
+	}
+}
+
+static void
+read_probe(NodeReport *node)
+{
+	const PGresult *r = node->pg.result;
+	char	   *all_columns;
+	bool		catalogs_present = true;
+
+	if (node->pg.state != PGNODE_READY || node->pg.error.message ||
+		r == NULL || PQntuples(r) != 1 || PQnfields(r) != PROBE_COLUMN_COUNT)
+		return;
+	node->probed = true;
+	node->server_version_num = (int) result_int(r, 0, PROBE_VERSION_NUM, 0);
+	node->server_version = result_text(r, 0, PROBE_VERSION);
+	node->in_recovery = text_is_true(PQgetvalue(r, 0, PROBE_IN_RECOVERY));
+	node->citus_extension_version = result_text(r, 0, PROBE_EXTENSION_VERSION);
+	all_columns = result_text(r, 0, PROBE_CATALOG_COLUMNS);
+	for (int c = 0; c < CATALOG_COUNT; c++)
+	{
+		node->catalogs[c].columns = columns_of(all_columns, catalog_name((CatalogId) c));
+		if (node->catalogs[c].columns == NULL)
+			catalogs_present = false;
+	}
+	free(all_columns);
+	parse_sequences(node, PQgetisnull(r, 0, PROBE_SEQUENCES) ? NULL : PQgetvalue(r, 0, PROBE_SEQUENCES));
+
+	node->is_citus = node->citus_extension_version != NULL && catalogs_present &&
+		text_is_true(PQgetvalue(r, 0, PROBE_HAS_CITUS_VERSION)) &&
+		text_is_true(PQgetvalue(r, 0, PROBE_HAS_LOCAL_GROUP));
+	if (!node->is_citus)
+	{
+		const char *db = node->pg.conn ? PQdb(node->pg.conn) : "?";
+
+		if (node->citus_extension_version == NULL)
+			node_problem(node, "the citus extension is not installed in database \"%s\"", db);
+		else
+			node_problem(node, "the Citus catalogs in database \"%s\" are incomplete", db);
+	}
+}
+
+/* The first node's pg_dist_node becomes the list of nodes to reach. */
+static bool
+read_node_list(ClusterSnapshot *snap, NodeReport *first, const ConnOptions *opts)
+{
+	char	   *sql = catalog_node_list_sql(first->catalogs[CATALOG_NODE].columns);
+	const PGresult *r;
+	int			rows;
+	int			local_group = -1;
+	int			first_index = -1;
+	int			count = 0;
+	MetaNode	meta;
+	bool		in_metadata;
+
+	if (!pgnode_query(&first->pg, sql, 0, NULL, opts->timeout_ms))
+	{
+		free(sql);
+		return false;
+	}
+	free(sql);
+	r = first->pg.result;
+	rows = PQntuples(r);
+	if (rows > 0)
+		local_group = (int) result_int(r, 0, 0, -1);
+
+	snap->nodes = xcalloc((size_t) rows + 2, sizeof(NodeReport));
+	for (int i = 0; i < rows; i++)
+	{
+		NodeReport *node;
+		MetaNode   *row;
+
+		if (PQgetisnull(r, i, 1))
+			continue;			/* pg_dist_node is empty */
+		node = &snap->nodes[count];
+		row = &node->meta;
+		row->nodeid = (int) result_int(r, i, 1, 0);
+		row->groupid = (int) result_int(r, i, 2, 0);
+		row->nodename = result_text(r, i, 3);
+		row->nodeport = (int) result_int(r, i, 4, 0);
+		row->noderole = result_text(r, i, 5);
+		row->hasmetadata = text_is_true(PQgetvalue(r, i, 6));
+		row->metadatasynced = text_is_true(PQgetvalue(r, i, 7));
+		row->isactive = PQgetisnull(r, i, 8) || text_is_true(PQgetvalue(r, i, 8));
+		row->shouldhaveshards = PQgetisnull(r, i, 9) || text_is_true(PQgetvalue(r, i, 9));
+		row->has_clone_columns = !PQgetisnull(r, i, 10);
+		row->nodeisclone = text_is_true(PQgetvalue(r, i, 10));
+		node->in_metadata = true;
+		node->local_group = -1;
+		if (first_index < 0 && row->groupid == local_group &&
+			row->noderole && strcmp(row->noderole, "primary") == 0)
+			first_index = count;
+		count++;
+	}
+
+	/*
+	 * A node that is not in its own pg_dist_node (removed, or never added)
+	 * still has something to say: keep it, marked as outside the metadata.
+	 */
+	if (first_index < 0)
+	{
+		first_index = count++;
+		snap->nodes[first_index].meta.nodename = xstrdup(first->pg.host);
+		snap->nodes[first_index].meta.nodeport = first->pg.port;
+		snap->nodes[first_index].meta.groupid = local_group;
+		snap->nodes[first_index].meta.noderole = xstrdup("primary");
+		snap->nodes[first_index].meta.nodeid = -1;
+	}
+	/* the first node's report takes over its live session and probe */
+	meta = snap->nodes[first_index].meta;
+	in_metadata = snap->nodes[first_index].in_metadata;
+	snap->nodes[first_index] = *first;
+	snap->nodes[first_index].meta = meta;
+	snap->nodes[first_index].in_metadata = in_metadata;
+	snap->nodes[first_index].is_first = true;
+	snap->nodes[first_index].local_group = local_group;
+	memset(first, 0, sizeof(*first));
+	snap->nnodes = count;
+	snap->first = first_index;
+	return true;
+}
+
+/*
+ * Connects the given nodes at once; when a server asks for a password that
+ * the operator has not given, asks once and retries those nodes.
+ */
+static void
+connect_nodes(PgNode **nodes, ConnParams **params, int count, ConnOptions *opts,
+			  const DiscoverHooks *hooks, ConnParams *first_used)
+{
+	bool		retry = false;
+
+	pgnodes_connect(nodes, params, count, opts->timeout_ms,
+					hooks ? hooks->on_event : NULL, hooks ? hooks->arg : NULL);
+	for (int i = 0; i < count; i++)
+		if (nodes[i] && params[i] && nodes[i]->state == PGNODE_FAILED &&
+			nodes[i]->needs_password)
+			retry = true;
+	if (!retry || opts->password != NULL || opts->password_mode == PASSWORD_NEVER ||
+		hooks == NULL || hooks->ask_password == NULL)
+		return;
+
+	{
+		const char *user = first_used ? connparams_get(first_used, "user") : NULL;
+		char	   *prompt;
+
+		for (int i = 0; i < count && user == NULL; i++)
+			if (params[i])
+				user = connparams_get(params[i], "user");
+		if (user == NULL)
+			user = getenv("PGUSER");
+		prompt = user ? xasprintf("Password for user %s: ", user) : xstrdup("Password: ");
+		opts->password = hooks->ask_password(prompt, hooks->arg);
+		free(prompt);
+	}
+	if (opts->password == NULL)
+		return;
+	for (int i = 0; i < count; i++)
+	{
+		if (!(nodes[i] && params[i] && nodes[i]->state == PGNODE_FAILED &&
+			  nodes[i]->needs_password))
+		{
+			/* only the nodes that asked are tried again */
+			continue;
+		}
+		connparams_set(params[i], "password", opts->password);
+	}
+	{
+		PgNode	  **again = xcalloc((size_t) count, sizeof(PgNode *));
+
+		for (int i = 0; i < count; i++)
+			if (nodes[i] && params[i] && nodes[i]->state == PGNODE_FAILED &&
+				nodes[i]->needs_password)
+				again[i] = nodes[i];
+		pgnodes_connect(again, params, count, opts->timeout_ms,
+						hooks ? hooks->on_event : NULL, hooks ? hooks->arg : NULL);
+		free(again);
+	}
+}
+
+static void
+run_on_nodes(ClusterSnapshot *snap, const char *const *sql, const ConnOptions *opts,
+			 const DiscoverHooks *hooks)
+{
+	PgNode	  **pgs = xcalloc((size_t) snap->nnodes, sizeof(PgNode *));
+
+	for (int i = 0; i < snap->nnodes; i++)
+		pgs[i] = &snap->nodes[i].pg;
+	pgnodes_query(pgs, sql, snap->nnodes, 0, NULL, opts->timeout_ms,
+				  hooks ? hooks->on_event : NULL, hooks ? hooks->arg : NULL);
+	free(pgs);
+}
+
+static void
+read_stats(NodeReport *node)
+{
+	const PGresult *r = node->pg.result;
+
+	if (node->pg.state != PGNODE_READY || node->pg.error.message ||
+		r == NULL || PQntuples(r) != 1 || PQnfields(r) != STATS_COLUMN_COUNT)
+	{
+		node->is_citus = false;
+		if (node->pg.error.message)
+		{
+			char	   *why = pgerror_format(&node->pg.error);
+
+			node_problem(node, "its catalogs could not be read: %s", why);
+			free(why);
+		}
+		return;
+	}
+	node->citus_library_version = result_text(r, 0, STATS_CITUS_VERSION);
+	node->local_group = (int) result_int(r, 0, STATS_LOCAL_GROUP, -1);
+	for (int c = 0; c < CATALOG_COUNT; c++)
+	{
+		node->catalogs[c].rows = result_int(r, 0, STATS_FIRST_CATALOG + 2 * c, 0);
+		node->catalogs[c].digest = result_text(r, 0, STATS_FIRST_CATALOG + 2 * c + 1);
+	}
+	for (int m = 0; m < MAXID_COUNT; m++)
+		node->max_id[m] = result_int(r, 0, STATS_FIRST_MAXID + m, -1);
+	node->node_view = result_text(r, 0, STATS_NODE_VIEW);
+	if (node->node_view == NULL)
+		node->node_view = xstrdup("");
+}
+
+static bool
+takes_part(const NodeReport *node)
+{
+	return node->reachable && node->is_citus && node->catalogs[0].digest != NULL;
+}
+
+static char **
+fetch_rows(NodeReport *node, int *count, PgError *error)
+{
+	char	  **rows;
+	const PGresult *r = node->pg.result;
+	int			n;
+
+	*count = 0;
+	if (node->pg.state != PGNODE_READY || node->pg.error.message || r == NULL)
+	{
+		pgerror_copy(error, &node->pg.error);
+		if (error->message == NULL)
+			pgerror_set(error, NULL, "the connection was lost", NULL, NULL);
+		return NULL;
+	}
+	n = PQntuples(r);
+	rows = xmalloc(sizeof(char *) * (size_t) (n ? n : 1));
+	for (int i = 0; i < n; i++)
+		rows[i] = PQgetvalue(r, i, 0);
+	*count = n;
+	return rows;
+}
+
+static int
+compare_row_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/*
+ * Digests were computed on each server; rows travel only from nodes whose
+ * digest differs from the majority's, and from one node of the majority.
+ */
+static void
+compare_catalog(ClusterSnapshot *snap, CatalogId catalog, const char *columns,
+				const ConnOptions *opts, const DiscoverHooks *hooks)
+{
+	CatalogComparison *cmp = &snap->comparisons[catalog];
+	const char **digests = xcalloc((size_t) snap->nnodes, sizeof(char *));
+	const char **sql = xcalloc((size_t) snap->nnodes, sizeof(char *));
+	char	   *rows_sql;
+	char	  **reference_rows;
+	int			nreference;
+	PgError		reference_error = {0};
+
+	cmp->catalog = catalog;
+	cmp->columns = xstrdup(columns);
+	cmp->agree = true;
+	for (int i = 0; i < snap->nnodes; i++)
+		if (takes_part(&snap->nodes[i]))
+		{
+			digests[i] = snap->nodes[i].catalogs[catalog].digest;
+			cmp->compared++;
+		}
+	cmp->reference = digest_majority(digests, snap->nnodes, snap->first);
+	for (int i = 0; i < snap->nnodes; i++)
+		if (digests[i] && strcmp(digests[i], digests[cmp->reference]) != 0)
+			cmp->agree = false;
+	if (cmp->agree || cmp->reference < 0)
+	{
+		free(digests);
+		free(sql);
+		return;
+	}
+
+	rows_sql = catalog_rows_sql(catalog, columns);
+	sql[cmp->reference] = rows_sql;
+	for (int i = 0; i < snap->nnodes; i++)
+		if (digests[i] && strcmp(digests[i], digests[cmp->reference]) != 0)
+			sql[i] = rows_sql;
+	run_on_nodes(snap, sql, opts, hooks);
+
+	reference_rows = fetch_rows(&snap->nodes[cmp->reference], &nreference, &reference_error);
+	if (reference_rows)
+		qsort(reference_rows, (size_t) nreference, sizeof(char *), compare_row_text);
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		RowDiff    *diff;
+		char	  **rows;
+		int			nrows;
+
+		if (sql[i] == NULL || i == cmp->reference)
+			continue;
+		cmp->diffs = xrealloc(cmp->diffs, sizeof(RowDiff) * (size_t) (cmp->ndiffs + 1));
+		diff = &cmp->diffs[cmp->ndiffs++];
+		memset(diff, 0, sizeof(*diff));
+		diff->node = i;
+		diff->reference = cmp->reference;
+		if (reference_rows == NULL)
+		{
+			pgerror_copy(&diff->error, &reference_error);
+			continue;
+		}
+		rows = fetch_rows(&snap->nodes[i], &nrows, &diff->error);
+		if (rows == NULL)
+			continue;
+		qsort(rows, (size_t) nrows, sizeof(char *), compare_row_text);
+		rows_diff(reference_rows, nreference, rows, nrows, diff);
+		free(rows);
+	}
+	free(reference_rows);
+	pgerror_clear(&reference_error);
+	free(rows_sql);
+	free(digests);
+	free(sql);
+	/* row sets are large; do not keep them past the comparison */
+	for (int i = 0; i < snap->nnodes; i++)
+		if (snap->nodes[i].pg.result)
+		{
+			PQclear(snap->nodes[i].pg.result);
+			snap->nodes[i].pg.result = NULL;
+		}
+}
+
+static void
+compare_all(ClusterSnapshot *snap, const ConnOptions *opts, const DiscoverHooks *hooks)
+{
+	const char **lists = xcalloc((size_t) snap->nnodes, sizeof(char *));
+	char	   *common[CATALOG_COUNT];
+	const char **sql = xcalloc((size_t) snap->nnodes, sizeof(char *));
+	char	   *stats_sql;
+	int			n;
+	int64_t		start = monotonic_ms();
+
+	for (int c = 0; c < CATALOG_COUNT; c++)
+	{
+		n = 0;
+		for (int i = 0; i < snap->nnodes; i++)
+			if (snap->nodes[i].reachable && snap->nodes[i].is_citus)
+				lists[n++] = snap->nodes[i].catalogs[c].columns;
+		common[c] = catalog_common_columns((CatalogId) c, lists, n);
+	}
+	stats_sql = catalog_stats_sql(common);
+	for (int i = 0; i < snap->nnodes; i++)
+		if (snap->nodes[i].reachable && snap->nodes[i].is_citus)
+			sql[i] = stats_sql;
+	run_on_nodes(snap, sql, opts, hooks);
+	for (int i = 0; i < snap->nnodes; i++)
+		if (sql[i])
+			read_stats(&snap->nodes[i]);
+	free(stats_sql);
+
+	for (int c = 0; c < CATALOG_COUNT; c++)
+		compare_catalog(snap, (CatalogId) c, common[c], opts, hooks);
+	for (int c = 0; c < CATALOG_COUNT; c++)
+		free(common[c]);
+	free(lists);
+	free(sql);
+	snap->compare_ms = monotonic_ms() - start;
+}
+
+static void
+classify(ClusterSnapshot *snap)
+{
+	NodeReport *first = &snap->nodes[snap->first];
+	StrBuf		alive;
+
+	snap->old_coordinator = -1;
+	snap->cim = CIM_EXCLUDE;
+	for (int i = 0; i < snap->nnodes; i++)
+		if (snap->nodes[i].in_metadata && snap->nodes[i].meta.groupid == 0)
+		{
+			snap->cim = CIM_INCLUDE;
+			if (snap->old_coordinator < 0)
+				snap->old_coordinator = i;
+		}
+	if (snap->old_coordinator < 0)
+		for (int i = 0; i < snap->nnodes; i++)
+			if (!snap->nodes[i].in_metadata && !snap->nodes[i].is_first)
+				snap->old_coordinator = i;
+
+	strbuf_init(&alive);
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		NodeReport *node = &snap->nodes[i];
+		bool		coordinator_row = (node->in_metadata && node->meta.groupid == 0) ||
+			(!node->in_metadata && !node->is_first);
+
+		if (coordinator_row && node->reachable)
+			strbuf_printf(&alive, "%sthe old coordinator at %s answers",
+						  alive.len ? "; " : "", node->pg.label);
+		else if (node->reachable && node->local_group == 0)
+			strbuf_printf(&alive, "%s%s has local group 0: it acts as a coordinator",
+						  alive.len ? "; " : "", node->pg.label);
+	}
+	if (alive.len)
+	{
+		snap->coordinator_alive = true;
+		snap->coordinator_alive_why = strbuf_steal(&alive);
+	}
+	else
+		strbuf_free(&alive);
+
+	snap->unreachable = 0;
+	for (int m = 0; m < MAXID_COUNT; m++)
+		snap->max_id[m] = -1;
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		NodeReport *node = &snap->nodes[i];
+
+		if (i == snap->old_coordinator)
+			continue;
+		if (!node->reachable && node->meta.isactive)
+			snap->unreachable++;
+		for (int m = 0; m < MAXID_COUNT; m++)
+			if (takes_part(node) && node->max_id[m] > snap->max_id[m])
+				snap->max_id[m] = node->max_id[m];
+	}
+
+	(void) first;
+	if (snap->coordinator_alive)
+		snap->exit_code = EXIT_CODE_COORDINATOR_ALIVE;
+	else if (snap->unreachable > 0)
+		snap->exit_code = EXIT_CODE_NODE_UNREACHABLE;
+	else
+	{
+		snap->exit_code = EXIT_CODE_OK;
+		for (int c = 0; c < CATALOG_COUNT; c++)
+			if (!snap->comparisons[c].agree)
+				snap->exit_code = EXIT_CODE_METADATA_DISAGREES;
+		for (int i = 0; i < snap->nnodes; i++)
+			if (snap->nodes[i].reachable && !snap->nodes[i].is_citus &&
+				i != snap->old_coordinator)
+				snap->exit_code = EXIT_CODE_METADATA_DISAGREES;
+	}
+}
+
+static int
+fail_first(ClusterSnapshot *snap, NodeReport *first, const char *why)
+{
+	snap->fatal = xstrdup(why);
+	snap->exit_code = EXIT_CODE_FIRST_NODE;
+	if (snap->nodes == NULL)
+	{
+		snap->nodes = xcalloc(1, sizeof(NodeReport));
+		snap->nodes[0] = *first;
+		snap->nodes[0].is_first = true;
+		snap->nnodes = 1;
+		snap->first = 0;
+		memset(first, 0, sizeof(*first));
+	}
+	return snap->exit_code;
+}
+
+static void
+add_old_coordinator_probe(ClusterSnapshot *snap, const ConnOptions *opts)
+{
+	char		errbuf[256];
+	char	   *host;
+	int			port;
+	NodeReport *node;
+
+	if (opts->old_coordinator == NULL ||
+		!parse_host_port(opts->old_coordinator, &host, &port, errbuf, sizeof(errbuf)))
+		return;
+	node = &snap->nodes[snap->nnodes++];
+	memset(node, 0, sizeof(*node));
+	node->meta.nodename = host;
+	node->meta.nodeport = port;
+	node->meta.groupid = 0;
+	node->meta.nodeid = -1;
+	node->meta.noderole = xstrdup("primary");
+	node->meta.isactive = true;
+	node->local_group = -1;
+}
+
+int
+discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot *snap)
+{
+	NodeReport	first;
+	ConnParams	params;
+	ConnParams	used;
+	ConnParams **node_params;
+	PgNode	  **pgs;
+	const char **sql;
+	char		errbuf[512];
+	int64_t		start = monotonic_ms();
+
+	memset(snap, 0, sizeof(*snap));
+	memset(&first, 0, sizeof(first));
+	snap->old_coordinator = -1;
+
+	if (opts->password_mode == PASSWORD_ALWAYS && opts->password == NULL &&
+		hooks && hooks->ask_password)
+		opts->password = hooks->ask_password("Password: ", hooks->arg);
+
+	if (!connopts_first_params(opts, &params, errbuf, sizeof(errbuf)))
+		return fail_first(snap, &first, errbuf);
+	pgnode_init(&first.pg, opts->host ? opts->host : "", 0);
+	{
+		PgNode	   *one[1] = {&first.pg};
+		ConnParams *one_params[1] = {&params};
+
+		connect_nodes(one, one_params, 1, opts, hooks, NULL);
+	}
+	connparams_free(&params);
+	if (first.pg.state != PGNODE_READY)
+	{
+		char	   *why = pgerror_format(&first.pg.error);
+		int			code = fail_first(snap, &first, why);
+
+		free(why);
+		return code;
+	}
+	/* name the first node by where libpq actually connected */
+	free(first.pg.host);
+	free(first.pg.label);
+	first.pg.host = xstrdup(PQhost(first.pg.conn));
+	first.pg.port = atoi(PQport(first.pg.conn));
+	first.pg.label = first.pg.host[0] == '/' ?
+		xasprintf("%s (socket, port %d)", first.pg.host, first.pg.port) :
+		xasprintf("%s:%d", first.pg.host, first.pg.port);
+	snap->first_label = xstrdup(first.pg.label);
+	first.reachable = true;
+
+	if (!pgnode_query(&first.pg, catalog_probe_sql, 0, NULL, opts->timeout_ms))
+	{
+		char	   *why = pgerror_format(&first.pg.error);
+		int			code = fail_first(snap, &first, why);
+
+		free(why);
+		return code;
+	}
+	read_probe(&first);
+	if (first.in_recovery)
+	{
+		snprintf(errbuf, sizeof(errbuf),
+				 "%s is a standby (in recovery): connect to a primary worker",
+				 first.pg.label);
+		return fail_first(snap, &first, errbuf);
+	}
+	if (!first.is_citus)
+	{
+		snprintf(errbuf, sizeof(errbuf), "%s is not a Citus node: %s",
+				 first.pg.label, first.problem);
+		return fail_first(snap, &first, errbuf);
+	}
+	pgnode_used_params(&first.pg, &used);
+	if (!read_node_list(snap, &first, opts))
+	{
+		char	   *why = pgerror_format(&first.pg.error);
+		int			code = fail_first(snap, &first, why);
+
+		free(why);
+		connparams_free(&used);
+		return code;
+	}
+	add_old_coordinator_probe(snap, opts);
+
+	node_params = xcalloc((size_t) snap->nnodes, sizeof(ConnParams *));
+	pgs = xcalloc((size_t) snap->nnodes, sizeof(PgNode *));
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		NodeReport *node = &snap->nodes[i];
+		const char *host;
+		int			port;
+
+		if (node->is_first)
+			continue;
+		connopts_map_address(opts, node->meta.nodename, node->meta.nodeport, &host, &port);
+		pgnode_init(&node->pg, host, port);
+		node_params[i] = xmalloc(sizeof(ConnParams));
+		connopts_node_params(opts, &used, host, port, node_params[i]);
+		pgs[i] = &node->pg;
+	}
+	connect_nodes(pgs, node_params, snap->nnodes, opts, hooks, &used);
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		if (node_params[i])
+		{
+			connparams_free(node_params[i]);
+			free(node_params[i]);
+		}
+		if (!snap->nodes[i].is_first)
+			snap->nodes[i].reachable = snap->nodes[i].pg.state == PGNODE_READY;
+	}
+	free(node_params);
+	free(pgs);
+	connparams_free(&used);
+
+	sql = xcalloc((size_t) snap->nnodes, sizeof(char *));
+	for (int i = 0; i < snap->nnodes; i++)
+		if (!snap->nodes[i].is_first && snap->nodes[i].reachable)
+			sql[i] = catalog_probe_sql;
+	run_on_nodes(snap, sql, opts, hooks);
+	for (int i = 0; i < snap->nnodes; i++)
+		if (sql[i])
+		{
+			read_probe(&snap->nodes[i]);
+			if (!snap->nodes[i].probed)
+				snap->nodes[i].reachable = false;
+		}
+	free(sql);
+
+	compare_all(snap, opts, hooks);
+	classify(snap);
+	snap->elapsed_ms = monotonic_ms() - start;
+	return snap->exit_code;
+}

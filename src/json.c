@@ -1,0 +1,147 @@
+#include "config.h"
+
+#include "json.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+void
+json_init(JsonWriter *w, StrBuf *out)
+{
+	w->out = out;
+	w->depth = 0;
+	w->need_comma[0] = false;
+}
+
+void
+json_append_quoted(StrBuf *out, const char *value)
+{
+	strbuf_append_char(out, '"');
+	for (const unsigned char *p = (const unsigned char *) value; *p; p++)
+	{
+		switch (*p)
+		{
+			case '"':
+				strbuf_append(out, "\\\"");
+				break;
+			case '\\':
+				strbuf_append(out, "\\\\");
+				break;
+			case '\n':
+				strbuf_append(out, "\\n");
+				break;
+			case '\r':
+				strbuf_append(out, "\\r");
+				break;
+			case '\t':
+				strbuf_append(out, "\\t");
+				break;
+			default:
+				if (*p < 0x20 || *p == 0x7f)
+					strbuf_printf(out, "\\u%04x", *p);
+				else
+					strbuf_append_char(out, (char) *p);
+		}
+	}
+	strbuf_append_char(out, '"');
+}
+
+static void
+begin_value(JsonWriter *w, const char *key)
+{
+	if (w->need_comma[w->depth])
+		strbuf_append_char(w->out, ',');
+	w->need_comma[w->depth] = true;
+	strbuf_append_char(w->out, '\n');
+	for (int i = 0; i < w->depth; i++)
+		strbuf_append(w->out, "  ");
+	if (key)
+	{
+		json_append_quoted(w->out, key);
+		strbuf_append(w->out, ": ");
+	}
+}
+
+static void
+open_container(JsonWriter *w, const char *key, char bracket)
+{
+	if (w->depth > 0 || w->need_comma[0])
+		begin_value(w, key);
+	else
+		w->need_comma[0] = true;
+	strbuf_append_char(w->out, bracket);
+	w->depth++;
+	w->need_comma[w->depth] = false;
+}
+
+static void
+close_container(JsonWriter *w, char bracket)
+{
+	bool		had_items = w->need_comma[w->depth];
+
+	w->depth--;
+	if (had_items)
+	{
+		strbuf_append_char(w->out, '\n');
+		for (int i = 0; i < w->depth; i++)
+			strbuf_append(w->out, "  ");
+	}
+	strbuf_append_char(w->out, bracket);
+	if (w->depth == 0)
+		strbuf_append_char(w->out, '\n');
+}
+
+void
+json_begin_object(JsonWriter *w, const char *key)
+{
+	open_container(w, key, '{');
+}
+
+void
+json_end_object(JsonWriter *w)
+{
+	close_container(w, '}');
+}
+
+void
+json_begin_array(JsonWriter *w, const char *key)
+{
+	open_container(w, key, '[');
+}
+
+void
+json_end_array(JsonWriter *w)
+{
+	close_container(w, ']');
+}
+
+void
+json_string(JsonWriter *w, const char *key, const char *value)
+{
+	begin_value(w, key);
+	if (value)
+		json_append_quoted(w->out, value);
+	else
+		strbuf_append(w->out, "null");
+}
+
+void
+json_int(JsonWriter *w, const char *key, int64_t value)
+{
+	begin_value(w, key);
+	strbuf_printf(w->out, "%" PRId64, value);
+}
+
+void
+json_bool(JsonWriter *w, const char *key, bool value)
+{
+	begin_value(w, key);
+	strbuf_append(w->out, value ? "true" : "false");
+}
+
+void
+json_null(JsonWriter *w, const char *key)
+{
+	begin_value(w, key);
+	strbuf_append(w->out, "null");
+}

@@ -1,0 +1,68 @@
+#include "config.h"
+
+#include "cli.h"
+#include "exitcodes.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct Command
+{
+	const char *name;
+	int			(*run) (int argc, char **argv);
+	const char *summary;
+} Command;
+
+static const Command commands[] = {
+	{"discover", cmd_discover, "find every node, show what each believes and where they disagree"},
+	{NULL, NULL, NULL}
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+			"citus-rescue brings a Citus cluster back after its coordinator is lost for good.\n"
+			"\n"
+			"Usage:\n"
+			"  citus-rescue COMMAND [OPTION]...\n"
+			"\n"
+			"Commands:\n");
+	for (const Command *c = commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fprintf(out,
+			"\n"
+			"Options:\n"
+			"  --help       show this help, then exit\n"
+			"  --version    show the version, then exit\n"
+			"\n"
+			"Run 'citus-rescue COMMAND --help' for a command's options.\n"
+			"See citus-rescue(1) for the exit statuses.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2)
+	{
+		usage(stderr);
+		return EXIT_CODE_BAD_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-?") == 0 ||
+		strcmp(argv[1], "help") == 0)
+	{
+		usage(stdout);
+		return EXIT_CODE_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+	{
+		cli_print_version();
+		return EXIT_CODE_OK;
+	}
+	for (const Command *c = commands; c->name; c++)
+		if (strcmp(argv[1], c->name) == 0)
+			return c->run(argc - 1, argv + 1);
+	cli_error("unknown command \"%s\"", argv[1]);
+	fprintf(stderr, "Try \"citus-rescue --help\" for more information.\n");
+	return EXIT_CODE_BAD_USAGE;
+}

@@ -1,0 +1,438 @@
+#include "config.h"
+
+#include "pgnode.h"
+#include "strbuf.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+pgerror_clear(PgError *error)
+{
+	free(error->message);
+	free(error->detail);
+	free(error->hint);
+	memset(error, 0, sizeof(*error));
+}
+
+/* Server and libpq messages end with a newline; reports add their own. */
+static char *
+chomp_dup(const char *text)
+{
+	char	   *copy;
+	size_t		len;
+
+	if (text == NULL)
+		return NULL;
+	copy = xstrdup(text);
+	len = strlen(copy);
+	while (len > 0 && (copy[len - 1] == '\n' || copy[len - 1] == ' '))
+		copy[--len] = '\0';
+	return copy;
+}
+
+void
+pgerror_set(PgError *error, const char *sqlstate, const char *message,
+			const char *detail, const char *hint)
+{
+	pgerror_clear(error);
+	if (sqlstate)
+		snprintf(error->sqlstate, sizeof(error->sqlstate), "%s", sqlstate);
+	error->message = chomp_dup(message ? message : "unknown error");
+	error->detail = chomp_dup(detail);
+	error->hint = chomp_dup(hint);
+}
+
+void
+pgerror_copy(PgError *dst, const PgError *src)
+{
+	pgerror_set(dst, src->sqlstate, src->message, src->detail, src->hint);
+	if (src->message == NULL)
+		pgerror_clear(dst);
+}
+
+char *
+pgerror_format(const PgError *error)
+{
+	StrBuf		buf;
+
+	strbuf_init(&buf);
+	if (error->sqlstate[0])
+		strbuf_printf(&buf, "%s: ", error->sqlstate);
+	strbuf_append(&buf, error->message ? error->message : "no error");
+	if (error->detail)
+		strbuf_printf(&buf, "\nDETAIL:  %s", error->detail);
+	if (error->hint)
+		strbuf_printf(&buf, "\nHINT:  %s", error->hint);
+	return strbuf_steal(&buf);
+}
+
+/* Notices would otherwise be printed by libpq straight onto the terminal. */
+static void
+ignore_notice(void *arg, const char *message)
+{
+	(void) arg;
+	(void) message;
+}
+
+void
+pgnode_init(PgNode *node, const char *host, int port)
+{
+	memset(node, 0, sizeof(*node));
+	node->host = xstrdup(host);
+	node->port = port;
+	if (strchr(host, ':') != NULL)
+		node->label = xasprintf("[%s]:%d", host, port);
+	else
+		node->label = xasprintf("%s:%d", host, port);
+	node->state = PGNODE_IDLE;
+}
+
+void
+pgnode_close(PgNode *node)
+{
+	/*
+	 * PQfinish only closes the socket here: a node that stopped answering
+	 * would make PQcancel hang on its postmaster.
+	 */
+	if (node->conn)
+		PQfinish(node->conn);
+	node->conn = NULL;
+	if (node->result)
+		PQclear(node->result);
+	node->result = NULL;
+}
+
+void
+pgnode_free(PgNode *node)
+{
+	pgnode_close(node);
+	pgerror_clear(&node->error);
+	free(node->host);
+	free(node->label);
+	memset(node, 0, sizeof(*node));
+}
+
+static void
+fail_from_conn(PgNode *node)
+{
+	node->needs_password = node->conn && PQconnectionNeedsPassword(node->conn);
+	pgerror_set(&node->error, NULL,
+				node->conn ? PQerrorMessage(node->conn) : "out of memory",
+				NULL, NULL);
+	pgnode_close(node);
+	node->state = PGNODE_FAILED;
+}
+
+static void
+fail_timeout(PgNode *node, const char *what, int timeout_ms)
+{
+	char		message[160];
+
+	snprintf(message, sizeof(message),
+			 "no answer to %s within %d.%d s", what,
+			 timeout_ms / 1000, (timeout_ms % 1000) / 100);
+	pgerror_set(&node->error, NULL, message, NULL,
+				"The server may be stopped, overloaded or behind a firewall that drops packets; raise --timeout to wait longer.");
+	node->timed_out = true;
+	pgnode_close(node);
+	node->state = PGNODE_FAILED;
+}
+
+static void
+finish_event(PgNode *node, PgNodeEvent on_event, void *arg)
+{
+	node->elapsed_ms = monotonic_ms() - node->started_ms;
+	if (on_event)
+		on_event(node, arg);
+}
+
+static short
+poll_events_for(const PgNode *node)
+{
+	switch (node->state)
+	{
+		case PGNODE_CONNECTING:
+			return node->poll_status == PGRES_POLLING_WRITING ? POLLOUT : POLLIN;
+		case PGNODE_SENDING:
+			return POLLIN | POLLOUT;
+		case PGNODE_BUSY:
+			return POLLIN;
+		default:
+			return 0;
+	}
+}
+
+static bool
+is_active(const PgNode *node)
+{
+	return node->state == PGNODE_CONNECTING ||
+		node->state == PGNODE_SENDING ||
+		node->state == PGNODE_BUSY;
+}
+
+static void
+advance_connect(PgNode *node, PgNodeEvent on_event, void *arg)
+{
+	node->poll_status = PQconnectPoll(node->conn);
+	if (node->poll_status == PGRES_POLLING_OK)
+	{
+		PQsetNoticeProcessor(node->conn, ignore_notice, NULL);
+		if (PQsetnonblocking(node->conn, 1) != 0)
+		{
+			fail_from_conn(node);
+			finish_event(node, on_event, arg);
+			return;
+		}
+		node->state = PGNODE_READY;
+		finish_event(node, on_event, arg);
+	}
+	else if (node->poll_status == PGRES_POLLING_FAILED)
+	{
+		fail_from_conn(node);
+		finish_event(node, on_event, arg);
+	}
+}
+
+static void
+record_result(PgNode *node, PGresult *result)
+{
+	ExecStatusType status = PQresultStatus(result);
+
+	if (status == PGRES_FATAL_ERROR || status == PGRES_NONFATAL_ERROR ||
+		status == PGRES_BAD_RESPONSE)
+	{
+		/* the first error of a batch is the one that explains it */
+		if (node->error.message == NULL)
+			pgerror_set(&node->error,
+						PQresultErrorField(result, PG_DIAG_SQLSTATE),
+						PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) ?
+						PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) :
+						PQresultErrorMessage(result),
+						PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL),
+						PQresultErrorField(result, PG_DIAG_MESSAGE_HINT));
+	}
+	if (node->result)
+		PQclear(node->result);
+	node->result = result;
+}
+
+static void
+advance_query(PgNode *node, short revents, PgNodeEvent on_event, void *arg)
+{
+	if (node->state == PGNODE_SENDING)
+	{
+		int			flushed = PQflush(node->conn);
+
+		if (flushed < 0)
+		{
+			fail_from_conn(node);
+			finish_event(node, on_event, arg);
+			return;
+		}
+		if (flushed == 0)
+			node->state = PGNODE_BUSY;
+	}
+	if (!(revents & (POLLIN | POLLHUP | POLLERR)))
+		return;
+	if (!PQconsumeInput(node->conn))
+	{
+		fail_from_conn(node);
+		finish_event(node, on_event, arg);
+		return;
+	}
+	while (!PQisBusy(node->conn))
+	{
+		PGresult   *result = PQgetResult(node->conn);
+
+		if (result == NULL)
+		{
+			if (PQstatus(node->conn) == CONNECTION_BAD)
+				fail_from_conn(node);
+			else
+				node->state = PGNODE_READY;
+			finish_event(node, on_event, arg);
+			return;
+		}
+		record_result(node, result);
+	}
+}
+
+/*
+ * The one poll loop.  Each active node carries its own deadline, so a node
+ * that hangs costs one timeout, not one per node behind it.
+ */
+static void
+drive(PgNode **nodes, int count, int timeout_ms, const char *what,
+	  PgNodeEvent on_event, void *arg)
+{
+	struct pollfd *fds = xcalloc((size_t) count, sizeof(struct pollfd));
+	int		   *which = xcalloc((size_t) count, sizeof(int));
+
+	for (;;)
+	{
+		int64_t		now = monotonic_ms();
+		int64_t		wait = -1;
+		int			nfds = 0;
+		int			rc;
+
+		for (int i = 0; i < count; i++)
+		{
+			PgNode	   *node = nodes[i];
+			int64_t		left;
+
+			if (node == NULL || !is_active(node))
+				continue;
+			left = node->started_ms + timeout_ms - now;
+			if (left <= 0)
+			{
+				fail_timeout(node, what, timeout_ms);
+				finish_event(node, on_event, arg);
+				continue;
+			}
+			if (PQsocket(node->conn) < 0)
+			{
+				fail_from_conn(node);
+				finish_event(node, on_event, arg);
+				continue;
+			}
+			if (wait < 0 || left < wait)
+				wait = left;
+			fds[nfds].fd = PQsocket(node->conn);
+			fds[nfds].events = poll_events_for(node);
+			fds[nfds].revents = 0;
+			which[nfds] = i;
+			nfds++;
+		}
+		if (nfds == 0)
+			break;
+		rc = poll(fds, (nfds_t) nfds, (int) wait);
+		if (rc < 0 && errno != EINTR)
+		{
+			for (int k = 0; k < nfds; k++)
+			{
+				PgNode	   *node = nodes[which[k]];
+
+				pgerror_set(&node->error, NULL, strerror(errno), NULL, NULL);
+				pgnode_close(node);
+				node->state = PGNODE_FAILED;
+				finish_event(node, on_event, arg);
+			}
+			break;
+		}
+		for (int k = 0; k < nfds && rc > 0; k++)
+		{
+			PgNode	   *node = nodes[which[k]];
+
+			if (fds[k].revents == 0)
+				continue;
+			if (node->state == PGNODE_CONNECTING)
+				advance_connect(node, on_event, arg);
+			else
+				advance_query(node, fds[k].revents, on_event, arg);
+		}
+	}
+	free(fds);
+	free(which);
+}
+
+void
+pgnodes_connect(PgNode **nodes, ConnParams **params, int count,
+				int timeout_ms, PgNodeEvent on_event, void *arg)
+{
+	for (int i = 0; i < count; i++)
+	{
+		PgNode	   *node = nodes[i];
+
+		if (node == NULL || params[i] == NULL)
+			continue;
+		pgnode_close(node);
+		pgerror_clear(&node->error);
+		node->needs_password = false;
+		node->timed_out = false;
+		node->started_ms = monotonic_ms();
+		node->conn = PQconnectStartParams((const char *const *) params[i]->keywords,
+										  (const char *const *) params[i]->values,
+										  params[i]->expand_dbname ? 1 : 0);
+		if (node->conn == NULL || PQstatus(node->conn) == CONNECTION_BAD)
+		{
+			fail_from_conn(node);
+			finish_event(node, on_event, arg);
+			continue;
+		}
+		node->state = PGNODE_CONNECTING;
+		node->poll_status = PGRES_POLLING_WRITING;
+	}
+	drive(nodes, count, timeout_ms, "the connection attempt", on_event, arg);
+}
+
+void
+pgnodes_query(PgNode **nodes, const char *const *sql, int count,
+			  int nparams, const char *const *const *param_values,
+			  int timeout_ms, PgNodeEvent on_event, void *arg)
+{
+	for (int i = 0; i < count; i++)
+	{
+		PgNode	   *node = nodes[i];
+
+		if (node == NULL || sql[i] == NULL || node->state != PGNODE_READY)
+			continue;
+		pgerror_clear(&node->error);
+		if (node->result)
+			PQclear(node->result);
+		node->result = NULL;
+		node->started_ms = monotonic_ms();
+		if (!PQsendQueryParams(node->conn, sql[i], nparams, NULL,
+							   param_values ? param_values[i] : NULL,
+							   NULL, NULL, 0))
+		{
+			fail_from_conn(node);
+			finish_event(node, on_event, arg);
+			continue;
+		}
+		node->state = PGNODE_SENDING;
+	}
+	drive(nodes, count, timeout_ms, "a query", on_event, arg);
+}
+
+bool
+pgnode_query(PgNode *node, const char *sql, int nparams,
+			 const char *const *param_values, int timeout_ms)
+{
+	PgNode	   *one[1] = {node};
+	const char *one_sql[1] = {sql};
+	const char *const *one_params[1] = {param_values};
+
+	pgnodes_query(one, one_sql, 1, nparams, one_params, timeout_ms, NULL, NULL);
+	return node->state == PGNODE_READY && node->error.message == NULL;
+}
+
+void
+pgnode_used_params(PgNode *node, ConnParams *used)
+{
+	PQconninfoOption *info;
+
+	connparams_init(used);
+	if (node->conn == NULL)
+		return;
+	info = PQconninfo(node->conn);
+	if (info == NULL)
+		return;
+	for (PQconninfoOption *o = info; o->keyword; o++)
+		if (o->val && o->val[0])
+			connparams_set(used, o->keyword, o->val);
+	PQconninfoFree(info);
+}

@@ -1,0 +1,92 @@
+/*
+ * One libpq session per node, and the loop that drives many of them at
+ * once over poll(): non-blocking connects and queries, each node held to a
+ * deadline the tool enforces itself (libpq ignores connect_timeout under
+ * PQconnectPoll).  Errors are recorded once, here, with their SQLSTATE.
+ */
+#ifndef CITUS_RESCUE_PGNODE_H
+#define CITUS_RESCUE_PGNODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "connopts.h"
+
+typedef struct PgError
+{
+	char		sqlstate[6];	/* empty when the error did not come from a server */
+	char	   *message;
+	char	   *detail;
+	char	   *hint;
+} PgError;
+
+typedef enum PgNodeState
+{
+	PGNODE_IDLE,				/* no connection yet */
+	PGNODE_CONNECTING,
+	PGNODE_READY,				/* connected, no query running */
+	PGNODE_SENDING,				/* query sent, output not yet flushed */
+	PGNODE_BUSY,				/* waiting for results */
+	PGNODE_FAILED				/* see error; the connection is closed */
+} PgNodeState;
+
+typedef struct PgNode
+{
+	char	   *host;			/* where the tool connects (after --map) */
+	int			port;
+	char	   *label;			/* host:port as shown to people */
+	PGconn	   *conn;
+	PgNodeState state;
+	PostgresPollingStatusType poll_status;
+	PgError		error;
+	bool		needs_password; /* failed because the server wanted one */
+	bool		timed_out;
+	PGresult   *result;			/* of the last query, owned by the node */
+	int64_t		elapsed_ms;		/* of the last connect or query */
+	int64_t		started_ms;
+} PgNode;
+
+/* Called each time one node finishes a connect or a query. */
+typedef void (*PgNodeEvent) (PgNode *node, void *arg);
+
+void		pgnode_init(PgNode *node, const char *host, int port);
+void		pgnode_close(PgNode *node);
+void		pgnode_free(PgNode *node);
+void		pgerror_clear(PgError *error);
+void		pgerror_set(PgError *error, const char *sqlstate, const char *message,
+						const char *detail, const char *hint);
+void		pgerror_copy(PgError *dst, const PgError *src);
+
+/* Milliseconds on a monotonic clock. */
+int64_t		monotonic_ms(void);
+
+/*
+ * Connects every node whose params[i] is not NULL, all at once.  Returns
+ * when each has connected or failed, or when timeout_ms has passed for it.
+ */
+void		pgnodes_connect(PgNode **nodes, ConnParams **params, int count,
+							int timeout_ms, PgNodeEvent on_event, void *arg);
+
+/*
+ * Runs sql[i] (NULL skips the node) with nparams text parameters on every
+ * READY node at once; node->result holds the last result.  A server error
+ * leaves the node READY with error set; a timeout or a broken connection
+ * leaves it FAILED.
+ */
+void		pgnodes_query(PgNode **nodes, const char *const *sql, int count,
+						  int nparams, const char *const *const *param_values,
+						  int timeout_ms, PgNodeEvent on_event, void *arg);
+
+/* One node, one query; returns true when it succeeded. */
+bool		pgnode_query(PgNode *node, const char *sql, int nparams,
+						 const char *const *param_values, int timeout_ms);
+
+/* The conninfo a connection used, as keyword/value pairs (no defaults). */
+void		pgnode_used_params(PgNode *node, ConnParams *used);
+
+/* Formats "message\nDETAIL: ...\nHINT: ..." (SQLSTATE first when known). */
+char	   *pgerror_format(const PgError *error);
+
+#endif

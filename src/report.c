@@ -1,0 +1,617 @@
+#include "config.h"
+
+#include "report.h"
+#include "exitcodes.h"
+#include "json.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+append_terminal_safe(StrBuf *out, const char *text)
+{
+	if (text == NULL)
+		return;
+	for (const unsigned char *p = (const unsigned char *) text; *p; p++)
+	{
+		if (*p == '\\')
+			strbuf_append(out, "\\\\");
+		else if (*p == '\n')
+			strbuf_append(out, "\\n");
+		else if (*p == '\t')
+			strbuf_append(out, "\\t");
+		else if (*p == '\r')
+			strbuf_append(out, "\\r");
+		else if (*p < 0x20 || *p == 0x7f)
+			strbuf_printf(out, "\\x%02x", *p);
+		else
+			strbuf_append_char(out, (char) *p);
+	}
+}
+
+static char *
+safe(const char *text)
+{
+	StrBuf		buf;
+
+	strbuf_init(&buf);
+	append_terminal_safe(&buf, text ? text : "");
+	return strbuf_steal(&buf);
+}
+
+/*
+ * Prints a possibly multi-line message (libpq's and the server's DETAIL
+ * and HINT lines) with a prefix on the first line and an indent on the
+ * others, each line made terminal-safe.
+ */
+static void
+print_message_lines(FILE *out, const char *first_prefix, const char *indent,
+					const char *text)
+{
+	char	   *copy = xstrdup(text);
+
+	for (char *line = copy; line;)
+	{
+		char	   *nl = strchr(line, '\n');
+		bool		is_first = line == copy;
+		char	   *shown;
+
+		if (nl)
+			*nl = '\0';
+		/* libpq indents its second lines with a tab */
+		while (*line == '\t')
+			line++;
+		shown = safe(line);
+		fprintf(out, "%s%s\n", is_first ? first_prefix : indent, shown);
+		free(shown);
+		line = nl ? nl + 1 : NULL;
+	}
+	free(copy);
+}
+
+void
+report_error(FILE *out, const char *text)
+{
+	print_message_lines(out, "citus-rescue: ", "  ", text);
+}
+
+char *
+citus_short_version(const char *citus_version)
+{
+	const char *start;
+	size_t		len;
+
+	if (citus_version == NULL)
+		return NULL;
+	start = strchr(citus_version, ' ');
+	start = start ? start + 1 : citus_version;
+	len = strcspn(start, " ");
+	{
+		char	   *out = xmalloc(len + 1);
+
+		memcpy(out, start, len);
+		out[len] = '\0';
+		return out;
+	}
+}
+
+const char *
+node_metadata_state(const NodeReport *node)
+{
+	if (!node->in_metadata)
+		return "not listed";
+	if (node->meta.groupid == 0)
+		return "coordinator";
+	if (!node->meta.hasmetadata)
+		return "no metadata";
+	return node->meta.metadatasynced ? "synced" : "not synced";
+}
+
+const char *
+node_status(const ClusterSnapshot *snap, int index)
+{
+	const NodeReport *node = &snap->nodes[index];
+
+	if (index == snap->old_coordinator)
+		return node->reachable ? "ANSWERS" : "gone";
+	if (!node->reachable)
+		return node->pg.timed_out ? "timeout" : "unreachable";
+	if (node->in_recovery)
+		return "standby";
+	if (!node->is_citus)
+		return "not citus";
+	if (node->local_group == 0)
+		return "COORDINATOR";
+	return "ok";
+}
+
+static int
+max_int(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+static void
+print_nodes(FILE *out, const ClusterSnapshot *snap)
+{
+	char	  **addresses = xcalloc((size_t) snap->nnodes, sizeof(char *));
+	int			width = (int) strlen("ADDRESS");
+
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		StrBuf		buf;
+		const NodeReport *node = &snap->nodes[i];
+
+		strbuf_init(&buf);
+		append_terminal_safe(&buf, node->meta.nodename);
+		strbuf_printf(&buf, ":%d", node->meta.nodeport);
+		if (node->pg.host && (strcmp(node->pg.host, node->meta.nodename) != 0 ||
+							  node->pg.port != node->meta.nodeport) && !node->is_first)
+		{
+			strbuf_append(&buf, " via ");
+			append_terminal_safe(&buf, node->pg.label);
+		}
+		if (node->is_first)
+			strbuf_append(&buf, " *");
+		addresses[i] = strbuf_steal(&buf);
+		width = max_int(width, (int) strlen(addresses[i]));
+	}
+
+	fprintf(out, "%6s %5s  %-*s  %-9s %-11s %-9s %-16s %-11s %10s\n",
+			"NODEID", "GROUP", width, "ADDRESS", "ROLE", "STATUS", "POSTGRES",
+			"CITUS (EXT)", "METADATA", "PLACEMENTS");
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+		char		nodeid[16];
+		char		group[16];
+		char		citus[48];
+		char		placements[24];
+		char	   *lib = citus_short_version(node->citus_library_version);
+		char	   *role = safe(node->meta.noderole);
+		char		postgres[16];
+
+		snprintf(nodeid, sizeof(nodeid), "%d", node->meta.nodeid);
+		if (node->meta.nodeid < 0)
+			snprintf(nodeid, sizeof(nodeid), "-");
+		snprintf(group, sizeof(group), "%d", node->meta.groupid);
+		/* "15.20 (Debian 15.20-0+deb12u1)" is too wide for a column */
+		snprintf(postgres, sizeof(postgres), "%.*s",
+				 node->server_version ? (int) strcspn(node->server_version, " ") : 1,
+				 node->server_version ? node->server_version : "-");
+		if (node->is_citus && lib)
+			snprintf(citus, sizeof(citus), "%s (%s)", lib,
+					 node->citus_extension_version ? node->citus_extension_version : "-");
+		else
+			snprintf(citus, sizeof(citus), "-");
+		if (node->is_citus && node->catalogs[CATALOG_PLACEMENT].digest)
+			snprintf(placements, sizeof(placements), "%" PRId64,
+					 node->catalogs[CATALOG_PLACEMENT].rows);
+		else
+			snprintf(placements, sizeof(placements), "-");
+		fprintf(out, "%6s %5s  %-*s  %-9.9s %-11s %-9s %-16s %-11s %10s\n",
+				nodeid, group, width, addresses[i], role,
+				node_status(snap, i),
+				postgres,
+				citus, node_metadata_state(node), placements);
+		free(lib);
+		free(role);
+		free(addresses[i]);
+	}
+	free(addresses);
+	fprintf(out, "(* the node discovery started from)\n");
+}
+
+static void
+print_node_problems(FILE *out, const ClusterSnapshot *snap)
+{
+	bool		header = false;
+
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+		char	   *text = NULL;
+		char	   *shown;
+		char	   *prefix;
+
+		if (i == snap->old_coordinator && !node->reachable)
+			continue;			/* gone, as it must be */
+		if (!node->reachable && node->pg.error.message)
+			text = pgerror_format(&node->pg.error);
+		else if (node->problem)
+			text = xstrdup(node->problem);
+		else if (node->reachable && node->in_recovery && i != snap->old_coordinator)
+			text = xstrdup("is a standby (in recovery)");
+		if (text == NULL)
+			continue;
+		if (!header)
+			fprintf(out, "\nProblems:\n");
+		header = true;
+		shown = safe(node->pg.label ? node->pg.label : node->meta.nodename);
+		prefix = xasprintf("  %s: ", shown);
+		free(shown);
+		print_message_lines(out, prefix, "      ", text);
+		free(prefix);
+		free(text);
+	}
+}
+
+static void
+print_coordinator(FILE *out, const ClusterSnapshot *snap)
+{
+	fprintf(out, "\nOld coordinator: ");
+	if (snap->cim == CIM_INCLUDE)
+	{
+		const NodeReport *old = &snap->nodes[snap->old_coordinator];
+		char	   *name = safe(old->meta.nodename);
+
+		fprintf(out, "in the metadata (CIM include), group 0 at %s:%d", name,
+				old->meta.nodeport);
+		free(name);
+	}
+	else
+		fprintf(out, "not in the metadata (CIM exclude)");
+	if (snap->coordinator_alive)
+	{
+		char	   *why = safe(snap->coordinator_alive_why);
+
+		fprintf(out, ".\n\n"
+				"!!! A COORDINATOR STILL ANSWERS: %s.\n"
+				"!!! Recovering now would give this cluster two coordinators.\n"
+				"!!! Stop it for good (or fence it off) before going further.\n", why);
+		free(why);
+	}
+	else if (snap->old_coordinator >= 0)
+		fprintf(out, "; it does not answer, as it must not.\n");
+	else
+		fprintf(out, "; its address is unknown, so it was not probed"
+				" (give --old-coordinator HOST:PORT to check it).\n");
+}
+
+/* "shardid=102008 groupid=1" from "102008\t1" and "shardid,groupid" */
+static char *
+labelled_row(const char *row, const char *columns)
+{
+	StrBuf		buf;
+	char	   *row_copy = xstrdup(row);
+	char	   *col_copy = xstrdup(columns);
+	char	   *row_save = NULL;
+	char	   *col_save = NULL;
+	char	   *value = strtok_r(row_copy, "\t", &row_save);
+	char	   *column = strtok_r(col_copy, ",", &col_save);
+
+	strbuf_init(&buf);
+	while (value && column)
+	{
+		if (buf.len)
+			strbuf_append_char(&buf, ' ');
+		strbuf_printf(&buf, "%s=", column);
+		append_terminal_safe(&buf, value);
+		value = strtok_r(NULL, "\t", &row_save);
+		column = strtok_r(NULL, ",", &col_save);
+	}
+	if (value || column)
+	{
+		/* a value held a tab: show the row as it came */
+		strbuf_reset(&buf);
+		append_terminal_safe(&buf, row);
+	}
+	free(row_copy);
+	free(col_copy);
+	return strbuf_steal(&buf);
+}
+
+static void
+print_diff_rows(FILE *out, const char *sign, char *const *rows, int count,
+				const char *columns, int max_rows)
+{
+	for (int r = 0; r < count && r < max_rows; r++)
+	{
+		char	   *shown = labelled_row(rows[r], columns);
+
+		fprintf(out, "      %s %s\n", sign, shown);
+		free(shown);
+	}
+	if (count > max_rows)
+		fprintf(out, "      %s ... and %d more\n", sign, count - max_rows);
+}
+
+static void
+print_catalogs(FILE *out, const ClusterSnapshot *snap, int max_rows)
+{
+	fprintf(out, "\nCatalogs, compared across the reachable Citus nodes:\n");
+	for (int c = 0; c < CATALOG_COUNT; c++)
+	{
+		const CatalogComparison *cmp = &snap->comparisons[c];
+
+		if (cmp->compared == 0)
+		{
+			fprintf(out, "  %-20s not compared (no node could be read)\n", catalog_name((CatalogId) c));
+			continue;
+		}
+		if (cmp->agree)
+		{
+			fprintf(out, "  %-20s agree on %d node%s (%" PRId64 " rows)\n",
+					catalog_name((CatalogId) c), cmp->compared,
+					cmp->compared == 1 ? "" : "s",
+					snap->nodes[cmp->reference].catalogs[c].rows);
+			continue;
+		}
+		fprintf(out, "  %-20s DISAGREE\n", catalog_name((CatalogId) c));
+		for (int d = 0; d < cmp->ndiffs; d++)
+		{
+			const RowDiff *diff = &cmp->diffs[d];
+
+			fprintf(out, "    %s differs from %s:\n", snap->nodes[diff->node].pg.label,
+					snap->nodes[diff->reference].pg.label);
+			if (diff->error.message)
+			{
+				char	   *why = pgerror_format(&diff->error);
+				char	   *shown = safe(why);
+
+				fprintf(out, "      rows could not be read: %s\n", shown);
+				free(shown);
+				free(why);
+				continue;
+			}
+			print_diff_rows(out, "-", diff->missing, diff->nmissing, cmp->columns, max_rows);
+			print_diff_rows(out, "+", diff->extra, diff->nextra, cmp->columns, max_rows);
+		}
+	}
+	fprintf(out, "  (- a row the reference node has and the other lacks; + the reverse)\n");
+}
+
+static void
+print_ids(FILE *out, const ClusterSnapshot *snap)
+{
+	fprintf(out, "\nHighest ids in use on any node:");
+	for (int m = 0; m < MAXID_COUNT; m++)
+		fprintf(out, " %s %" PRId64 "%s", maxid_name((MaxIdKind) m), snap->max_id[m],
+				m + 1 < MAXID_COUNT ? "," : "\n");
+	fprintf(out, "Id sequences (last value; '-' before first use):\n");
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+
+		if (!node->reachable || !node->is_citus)
+			continue;
+		fprintf(out, "  %s (local group %d):", node->pg.label, node->local_group);
+		for (int s = 0; s < node->nsequences; s++)
+		{
+			const char *name = node->sequences[s].name;
+
+			if (strncmp(name, "pg_dist_", 8) == 0)
+				name += 8;
+			fprintf(out, " %s=%s", name,
+					node->sequences[s].last_value ? node->sequences[s].last_value : "-");
+		}
+		fprintf(out, "\n");
+	}
+}
+
+static void
+print_synced(FILE *out, const ClusterSnapshot *snap)
+{
+	bool		any = false;
+
+	fprintf(out, "\nMetadata-synced workers:");
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+
+		if (node->in_metadata && node->meta.groupid != 0 &&
+			node->meta.hasmetadata && node->meta.metadatasynced)
+		{
+			char	   *name = safe(node->meta.nodename);
+
+			fprintf(out, " %s:%d", name, node->meta.nodeport);
+			free(name);
+			any = true;
+		}
+	}
+	fprintf(out, "%s\n", any ? "" : " none");
+}
+
+static const char *
+verdict(int exit_code)
+{
+	switch (exit_code)
+	{
+		case EXIT_CODE_OK:
+			return "every node answered and every catalog agrees";
+		case EXIT_CODE_NODE_UNREACHABLE:
+			return "some nodes did not answer";
+		case EXIT_CODE_METADATA_DISAGREES:
+			return "the nodes' metadata disagrees";
+		case EXIT_CODE_COORDINATOR_ALIVE:
+			return "a coordinator still answers: do not recover";
+		default:
+			return "discovery failed";
+	}
+}
+
+void
+report_text(FILE *out, const ClusterSnapshot *snap, int max_rows)
+{
+	if (snap->fatal)
+		return;
+	fprintf(out, "Discovered %d node%s from %s in %" PRId64 " ms.\n\n",
+			snap->nnodes, snap->nnodes == 1 ? "" : "s", snap->first_label,
+			snap->elapsed_ms);
+	print_nodes(out, snap);
+	print_node_problems(out, snap);
+	print_coordinator(out, snap);
+	print_synced(out, snap);
+	print_catalogs(out, snap, max_rows);
+	print_ids(out, snap);
+	fprintf(out, "\nResult: %s (exit status %d).\n", verdict(snap->exit_code), snap->exit_code);
+}
+
+static void
+json_error(JsonWriter *w, const char *key, const PgError *error)
+{
+	if (error->message == NULL)
+	{
+		json_null(w, key);
+		return;
+	}
+	json_begin_object(w, key);
+	json_string(w, "sqlstate", error->sqlstate[0] ? error->sqlstate : NULL);
+	json_string(w, "message", error->message);
+	json_string(w, "detail", error->detail);
+	json_string(w, "hint", error->hint);
+	json_end_object(w);
+}
+
+static void
+json_node(JsonWriter *w, const ClusterSnapshot *snap, int i)
+{
+	const NodeReport *node = &snap->nodes[i];
+	char	   *lib = citus_short_version(node->citus_library_version);
+
+	json_begin_object(w, NULL);
+	if (node->meta.nodeid >= 0)
+		json_int(w, "nodeid", node->meta.nodeid);
+	else
+		json_null(w, "nodeid");
+	json_int(w, "groupid", node->meta.groupid);
+	json_string(w, "nodename", node->meta.nodename);
+	json_int(w, "nodeport", node->meta.nodeport);
+	json_string(w, "connect_host", node->pg.host);
+	json_int(w, "connect_port", node->pg.port);
+	json_string(w, "noderole", node->meta.noderole);
+	json_bool(w, "in_metadata", node->in_metadata);
+	json_bool(w, "hasmetadata", node->meta.hasmetadata);
+	json_bool(w, "metadatasynced", node->meta.metadatasynced);
+	json_bool(w, "isactive", node->meta.isactive);
+	json_bool(w, "shouldhaveshards", node->meta.shouldhaveshards);
+	json_bool(w, "first", node->is_first);
+	json_bool(w, "old_coordinator", i == snap->old_coordinator);
+	json_string(w, "status", node_status(snap, i));
+	json_bool(w, "reachable", node->reachable);
+	json_bool(w, "timed_out", node->pg.timed_out);
+	json_error(w, "error", &node->pg.error);
+	json_string(w, "problem", node->problem);
+	json_string(w, "server_version", node->server_version);
+	if (node->server_version_num)
+		json_int(w, "server_version_num", node->server_version_num);
+	else
+		json_null(w, "server_version_num");
+	json_bool(w, "in_recovery", node->in_recovery);
+	json_bool(w, "is_citus", node->is_citus);
+	json_string(w, "citus_version", lib);
+	json_string(w, "citus_version_full", node->citus_library_version);
+	json_string(w, "citus_extension_version", node->citus_extension_version);
+	if (node->reachable && node->is_citus && node->local_group >= 0)
+		json_int(w, "local_group", node->local_group);
+	else
+		json_null(w, "local_group");
+	json_begin_object(w, "catalogs");
+	for (int c = 0; c < CATALOG_COUNT; c++)
+	{
+		if (node->catalogs[c].digest == NULL)
+		{
+			json_null(w, catalog_name((CatalogId) c));
+			continue;
+		}
+		json_begin_object(w, catalog_name((CatalogId) c));
+		json_int(w, "rows", node->catalogs[c].rows);
+		json_string(w, "digest", node->catalogs[c].digest);
+		json_string(w, "columns", node->catalogs[c].columns);
+		json_end_object(w);
+	}
+	json_end_object(w);
+	json_begin_object(w, "max_ids");
+	for (int m = 0; m < MAXID_COUNT; m++)
+		if (node->catalogs[0].digest && node->max_id[m] >= 0)
+			json_int(w, maxid_name((MaxIdKind) m), node->max_id[m]);
+		else
+			json_null(w, maxid_name((MaxIdKind) m));
+	json_end_object(w);
+	json_begin_object(w, "sequences");
+	for (int s = 0; s < node->nsequences; s++)
+		json_string(w, node->sequences[s].name, node->sequences[s].last_value);
+	json_end_object(w);
+	json_string(w, "pg_dist_node_view", node->node_view);
+	json_end_object(w);
+	free(lib);
+}
+
+static void
+json_rows(JsonWriter *w, const char *key, char *const *rows, int count)
+{
+	json_begin_array(w, key);
+	for (int r = 0; r < count; r++)
+		json_string(w, NULL, rows[r]);
+	json_end_array(w);
+}
+
+void
+report_json(StrBuf *out, const ClusterSnapshot *snap)
+{
+	JsonWriter	w;
+
+	json_init(&w, out);
+	json_begin_object(&w, NULL);
+	json_int(&w, "format", 1);
+	json_string(&w, "tool_version", PACKAGE_VERSION);
+	json_int(&w, "exit_code", snap->exit_code);
+	json_string(&w, "result", snap->fatal ? "first node failed" : verdict(snap->exit_code));
+	json_string(&w, "fatal", snap->fatal);
+	json_string(&w, "first_node", snap->first_label);
+	json_int(&w, "elapsed_ms", snap->elapsed_ms);
+	json_int(&w, "compare_ms", snap->compare_ms);
+	json_string(&w, "cim", snap->fatal ? NULL : snap->cim == CIM_INCLUDE ? "include" : "exclude");
+	json_begin_object(&w, "old_coordinator");
+	if (snap->old_coordinator >= 0)
+	{
+		json_string(&w, "nodename", snap->nodes[snap->old_coordinator].meta.nodename);
+		json_int(&w, "nodeport", snap->nodes[snap->old_coordinator].meta.nodeport);
+	}
+	json_bool(&w, "answers", snap->coordinator_alive);
+	json_string(&w, "why", snap->coordinator_alive_why);
+	json_end_object(&w);
+	json_int(&w, "unreachable", snap->unreachable);
+	json_begin_array(&w, "nodes");
+	for (int i = 0; i < snap->nnodes; i++)
+		json_node(&w, snap, i);
+	json_end_array(&w);
+	json_begin_array(&w, "catalogs");
+	for (int c = 0; c < CATALOG_COUNT && !snap->fatal; c++)
+	{
+		const CatalogComparison *cmp = &snap->comparisons[c];
+
+		json_begin_object(&w, NULL);
+		json_string(&w, "name", catalog_name((CatalogId) c));
+		json_string(&w, "columns", cmp->columns);
+		json_int(&w, "compared", cmp->compared);
+		json_bool(&w, "agree", cmp->agree);
+		if (cmp->reference >= 0 && cmp->compared > 0)
+			json_string(&w, "reference", snap->nodes[cmp->reference].pg.label);
+		else
+			json_null(&w, "reference");
+		json_begin_array(&w, "differences");
+		for (int d = 0; d < cmp->ndiffs; d++)
+		{
+			const RowDiff *diff = &cmp->diffs[d];
+
+			json_begin_object(&w, NULL);
+			json_string(&w, "node", snap->nodes[diff->node].pg.label);
+			json_string(&w, "reference", snap->nodes[diff->reference].pg.label);
+			json_error(&w, "error", &diff->error);
+			json_rows(&w, "missing", diff->missing, diff->nmissing);
+			json_rows(&w, "extra", diff->extra, diff->nextra);
+			json_end_object(&w);
+		}
+		json_end_array(&w);
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	json_begin_object(&w, "max_ids");
+	for (int m = 0; m < MAXID_COUNT && !snap->fatal; m++)
+		json_int(&w, maxid_name((MaxIdKind) m), snap->max_id[m]);
+	json_end_object(&w);
+	json_end_object(&w);
+}

@@ -1,0 +1,35 @@
+/* The discover report, as text for people and as JSON for scripts. */
+#ifndef CITUS_RESCUE_REPORT_H
+#define CITUS_RESCUE_REPORT_H
+
+#include <stdio.h>
+
+#include "snapshot.h"
+#include "strbuf.h"
+
+void		report_text(FILE *out, const ClusterSnapshot *snapshot, int max_rows);
+void		report_json(StrBuf *out, const ClusterSnapshot *snapshot);
+
+/*
+ * Server text made safe for a terminal: control characters (newlines
+ * included) shown as escapes so that a node name cannot break a table or
+ * move the cursor.
+ */
+void		append_terminal_safe(StrBuf *out, const char *text);
+
+/*
+ * Prints "citus-rescue: message" and its DETAIL and HINT lines, each made
+ * terminal-safe.
+ */
+void		report_error(FILE *out, const char *text);
+
+/* "13.2.2" from "Citus 13.2.2 on x86_64-pc-linux-gnu, ..." */
+char	   *citus_short_version(const char *citus_version);
+
+/* What the first node's pg_dist_node says of a node's metadata. */
+const char *node_metadata_state(const NodeReport *node);
+
+/* ok, unreachable, timeout, not citus, standby */
+const char *node_status(const ClusterSnapshot *snapshot, int index);
+
+#endif

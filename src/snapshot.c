@@ -1,0 +1,52 @@
+#include "config.h"
+
+#include "snapshot.h"
+#include "compare.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void
+node_report_free(NodeReport *node)
+{
+	free(node->meta.nodename);
+	free(node->meta.noderole);
+	pgnode_free(&node->pg);
+	free(node->server_version);
+	free(node->citus_extension_version);
+	free(node->citus_library_version);
+	for (int c = 0; c < CATALOG_COUNT; c++)
+	{
+		free(node->catalogs[c].columns);
+		free(node->catalogs[c].digest);
+	}
+	for (int s = 0; s < node->nsequences; s++)
+	{
+		free(node->sequences[s].name);
+		free(node->sequences[s].last_value);
+	}
+	free(node->sequences);
+	free(node->node_view);
+	free(node->problem);
+}
+
+void
+snapshot_free(ClusterSnapshot *snapshot)
+{
+	for (int i = 0; i < snapshot->nnodes; i++)
+		node_report_free(&snapshot->nodes[i]);
+	free(snapshot->nodes);
+	for (int c = 0; c < CATALOG_COUNT; c++)
+	{
+		CatalogComparison *cmp = &snapshot->comparisons[c];
+
+		for (int d = 0; d < cmp->ndiffs; d++)
+			rowdiff_free(&cmp->diffs[d]);
+		free(cmp->diffs);
+		free(cmp->columns);
+	}
+	free(snapshot->first_label);
+	free(snapshot->coordinator_alive_why);
+	free(snapshot->fatal);
+	memset(snapshot, 0, sizeof(*snapshot));
+}

@@ -1,0 +1,139 @@
+/*
+ * What discovery learned about a cluster: the nodes pg_dist_node lists,
+ * what each one answered, and how their catalogs compare.  Plain data:
+ * the reports, the planner and the wizard all read this and nothing else.
+ */
+#ifndef CITUS_RESCUE_SNAPSHOT_H
+#define CITUS_RESCUE_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pgnode.h"
+
+typedef enum CatalogId
+{
+	CATALOG_NODE,
+	CATALOG_PLACEMENT,
+	CATALOG_SHARD,
+	CATALOG_PARTITION,
+	CATALOG_COLOCATION,
+	CATALOG_COUNT
+} CatalogId;
+
+/* Highest ids in use, which a new coordinator's sequences must pass */
+typedef enum MaxIdKind
+{
+	MAXID_NODEID,
+	MAXID_GROUPID,
+	MAXID_PLACEMENTID,
+	MAXID_SHARDID,
+	MAXID_COLOCATIONID,
+	MAXID_COUNT
+} MaxIdKind;
+
+typedef struct SequenceValue
+{
+	char	   *name;
+	char	   *last_value;		/* NULL before the first nextval */
+} SequenceValue;
+
+/* One row of pg_dist_node, as the first node sees it */
+typedef struct MetaNode
+{
+	int			nodeid;
+	int			groupid;
+	char	   *nodename;
+	int			nodeport;
+	char	   *noderole;
+	bool		hasmetadata;
+	bool		metadatasynced;
+	bool		isactive;
+	bool		shouldhaveshards;
+	bool		has_clone_columns;	/* 13.x layout */
+	bool		nodeisclone;
+} MetaNode;
+
+typedef struct CatalogView
+{
+	char	   *columns;		/* comma-separated, as read on this node */
+	int64_t		rows;
+	char	   *digest;
+} CatalogView;
+
+typedef struct NodeReport
+{
+	MetaNode	meta;
+	bool		in_metadata;	/* false for --old-coordinator probes */
+	bool		is_first;
+	PgNode		pg;
+	bool		reachable;
+	bool		probed;
+	int			server_version_num;
+	char	   *server_version;
+	bool		in_recovery;
+	char	   *citus_extension_version;	/* NULL: extension not created */
+	char	   *citus_library_version;
+	bool		is_citus;		/* extension and every catalog present */
+	int			local_group;
+	CatalogView catalogs[CATALOG_COUNT];
+	int64_t		max_id[MAXID_COUNT];	/* -1: catalog empty */
+	SequenceValue *sequences;
+	int			nsequences;
+	char	   *node_view;		/* this node's pg_dist_node, one row a line */
+	char	   *problem;		/* why it cannot take part, if it cannot */
+} NodeReport;
+
+typedef struct RowDiff
+{
+	int			node;			/* index into nodes */
+	int			reference;		/* the node it was compared with */
+	char	  **missing;		/* rows the reference has and this node lacks */
+	int			nmissing;
+	char	  **extra;			/* rows this node has and the reference lacks */
+	int			nextra;
+	PgError		error;			/* when its rows could not be fetched */
+} RowDiff;
+
+typedef struct CatalogComparison
+{
+	CatalogId	catalog;
+	char	   *columns;		/* the columns compared, common to all */
+	bool		agree;
+	int			compared;		/* nodes whose digest was read */
+	int			reference;		/* a node of the largest agreeing set */
+	RowDiff    *diffs;
+	int			ndiffs;
+} CatalogComparison;
+
+typedef enum CimMode
+{
+	CIM_UNKNOWN,
+	CIM_INCLUDE,				/* the old coordinator has a pg_dist_node row */
+	CIM_EXCLUDE
+} CimMode;
+
+typedef struct ClusterSnapshot
+{
+	char	   *first_label;
+	NodeReport *nodes;
+	int			nnodes;
+	int			first;			/* index of the node the operator named */
+	CimMode		cim;
+	int			old_coordinator;	/* index, -1 when not known */
+	bool		coordinator_alive;
+	char	   *coordinator_alive_why;
+	CatalogComparison comparisons[CATALOG_COUNT];
+	int64_t		max_id[MAXID_COUNT];
+	int			unreachable;	/* active nodes that did not answer */
+	int			exit_code;
+	char	   *fatal;			/* why the first node could not be used */
+	int64_t		elapsed_ms;
+	int64_t		compare_ms;
+} ClusterSnapshot;
+
+const char *catalog_name(CatalogId catalog);
+const char *maxid_name(MaxIdKind kind);
+void		snapshot_free(ClusterSnapshot *snapshot);
+
+#endif

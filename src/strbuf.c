@@ -1,0 +1,169 @@
+#include "config.h"
+
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+out_of_memory(void)
+{
+	fputs("citus-rescue: out of memory\n", stderr);
+	exit(1);
+}
+
+void *
+xmalloc(size_t size)
+{
+	void	   *p = malloc(size ? size : 1);
+
+	if (p == NULL)
+		out_of_memory();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void	   *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		out_of_memory();
+	return p;
+}
+
+void *
+xrealloc(void *ptr, size_t size)
+{
+	void	   *p = realloc(ptr, size ? size : 1);
+
+	if (p == NULL)
+		out_of_memory();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char	   *p = strdup(s);
+
+	if (p == NULL)
+		out_of_memory();
+	return p;
+}
+
+char *
+xstrdup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+char *
+xasprintf(const char *fmt,...)
+{
+	StrBuf		buf;
+	va_list		ap;
+
+	strbuf_init(&buf);
+	va_start(ap, fmt);
+	strbuf_vprintf(&buf, fmt, ap);
+	va_end(ap);
+	return strbuf_steal(&buf);
+}
+
+void
+strbuf_init(StrBuf *buf)
+{
+	buf->cap = 64;
+	buf->len = 0;
+	buf->data = xmalloc(buf->cap);
+	buf->data[0] = '\0';
+}
+
+void
+strbuf_free(StrBuf *buf)
+{
+	free(buf->data);
+	buf->data = NULL;
+	buf->len = buf->cap = 0;
+}
+
+void
+strbuf_reset(StrBuf *buf)
+{
+	buf->len = 0;
+	buf->data[0] = '\0';
+}
+
+static void
+strbuf_reserve(StrBuf *buf, size_t extra)
+{
+	size_t		need = buf->len + extra + 1;
+
+	if (need <= buf->cap)
+		return;
+	while (buf->cap < need)
+		buf->cap *= 2;
+	buf->data = xrealloc(buf->data, buf->cap);
+}
+
+void
+strbuf_append_len(StrBuf *buf, const char *s, size_t len)
+{
+	strbuf_reserve(buf, len);
+	memcpy(buf->data + buf->len, s, len);
+	buf->len += len;
+	buf->data[buf->len] = '\0';
+}
+
+void
+strbuf_append(StrBuf *buf, const char *s)
+{
+	strbuf_append_len(buf, s, strlen(s));
+}
+
+void
+strbuf_append_char(StrBuf *buf, char c)
+{
+	strbuf_append_len(buf, &c, 1);
+}
+
+void
+strbuf_vprintf(StrBuf *buf, const char *fmt, va_list ap)
+{
+	va_list		copy;
+	int			n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(buf->data + buf->len, buf->cap - buf->len, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return;
+	if ((size_t) n >= buf->cap - buf->len)
+	{
+		strbuf_reserve(buf, (size_t) n);
+		vsnprintf(buf->data + buf->len, buf->cap - buf->len, fmt, ap);
+	}
+	buf->len += (size_t) n;
+}
+
+void
+strbuf_printf(StrBuf *buf, const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	strbuf_vprintf(buf, fmt, ap);
+	va_end(ap);
+}
+
+char *
+strbuf_steal(StrBuf *buf)
+{
+	char	   *s = buf->data;
+
+	buf->data = NULL;
+	buf->len = buf->cap = 0;
+	return s;
+}

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs, from Debian bookworm's packages, everything citus-rescue needs
+# to build, run its tests and open the rehearsal cluster.
+set -e
+packages="build-essential autoconf automake pkg-config libpq-dev libncurses-dev
+libcdk5-dev postgresql-15 postgresql-client-15 tmux jq groff-base valgrind
+util-linux procps iproute2"
+if [ "$(id -u)" = 0 ]; then
+	as_root=
+else
+	as_root=sudo
+fi
+missing=
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	$as_root apt-get update -qq
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq --no-install-recommends $missing
+fi

@@ -1,0 +1,179 @@
+# Throwaway PostgreSQL servers on loopback for the tests.
+#
+# Servers run as the postgres user when the tests run as root (initdb
+# refuses root), live in one temporary directory, listen on 127.0.0.1 only
+# on free ports, and are always stopped when the test exits, even when it
+# fails or is interrupted.
+
+PGC_BIN=${CITUS_RESCUE_PGBIN:-}
+if [ -z "$PGC_BIN" ]; then
+	if [ -x /usr/lib/postgresql/15/bin/initdb ]; then
+		PGC_BIN=/usr/lib/postgresql/15/bin
+	else
+		PGC_BIN=$(pg_config --bindir)
+	fi
+fi
+PGC_ROOT=
+PGC_NODES=""
+
+as_pg() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+pgc_cleanup() {
+	local name pid
+	for name in $PGC_NODES; do
+		pid=$(pgc_pid "$name")
+		[ -n "$pid" ] && kill -CONT "$pid" 2>/dev/null
+		if [ -d "$PGC_ROOT/$name/data" ]; then
+			as_pg "$PGC_BIN/pg_ctl" -D "$PGC_ROOT/$name/data" -m immediate -w stop >/dev/null 2>&1
+		fi
+	done
+	[ -n "$PGC_ROOT" ] && rm -rf "$PGC_ROOT"
+}
+
+pgc_init() {
+	PGC_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/citus-rescue-test.XXXXXX")
+	chmod 755 "$PGC_ROOT"
+	[ "$(id -u)" = 0 ] && chown postgres: "$PGC_ROOT"
+	trap pgc_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+# Whether the citus extension is installed for this PostgreSQL
+pgc_have_citus() {
+	[ -f "$("$PGC_BIN/pg_config" --sharedir 2>/dev/null || pg_config --sharedir)/extension/citus.control" ]
+}
+
+pgc_port_free() {
+	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+pgc_free_port() {
+	local port tries=0
+	while [ $tries -lt 200 ]; do
+		port=$((20000 + RANDOM % 40000))
+		if pgc_port_free "$port"; then
+			echo "$port"
+			return 0
+		fi
+		tries=$((tries + 1))
+	done
+	return 1
+}
+
+pgc_template() {
+	if [ ! -d "$PGC_ROOT/template" ]; then
+		as_pg "$PGC_BIN/initdb" -D "$PGC_ROOT/template" -U postgres -A trust \
+			--no-sync -E UTF8 --locale=C >"$PGC_ROOT/initdb.log" 2>&1 || {
+			cat "$PGC_ROOT/initdb.log" >&2
+			return 1
+		}
+	fi
+}
+
+# pgc_start NAME [citus]: a new server; prints nothing, sets PORT_<NAME>
+pgc_start() {
+	local name=$1 flavour=${2:-plain} dir port tries=0
+	pgc_template || return 1
+	dir=$PGC_ROOT/$name
+	as_pg mkdir -p "$dir"
+	as_pg cp -a "$PGC_ROOT/template" "$dir/data"
+	{
+		echo "listen_addresses = '127.0.0.1'"
+		echo "unix_socket_directories = '$dir'"
+		echo "fsync = off"
+		echo "synchronous_commit = off"
+		echo "full_page_writes = off"
+		echo "shared_buffers = 32MB"
+		echo "max_connections = 60"
+		echo "max_prepared_transactions = 60"
+		echo "wal_level = logical"
+		echo "max_wal_senders = 10"
+		echo "max_replication_slots = 10"
+		echo "log_min_messages = warning"
+		if [ "$flavour" = citus ]; then
+			echo "shared_preload_libraries = 'citus'"
+			echo "citus.shard_count = 8"
+			echo "citus.log_distributed_deadlock_detection = off"
+		fi
+	} | as_pg tee -a "$dir/data/postgresql.conf" >/dev/null
+	PGC_NODES="$PGC_NODES $name"
+	while [ $tries -lt 10 ]; do
+		port=$(pgc_free_port) || return 1
+		if as_pg "$PGC_BIN/pg_ctl" -D "$dir/data" -o "-p $port" -l "$dir/log" -w -t 60 start >/dev/null 2>&1; then
+			eval "PORT_$name=$port"
+			echo "$port" >"$dir/port"
+			return 0
+		fi
+		tries=$((tries + 1))
+	done
+	echo "could not start $name:" >&2
+	cat "$dir/log" >&2
+	return 1
+}
+
+pgc_port() {
+	cat "$PGC_ROOT/$1/port"
+}
+
+pgc_pid() {
+	[ -f "$PGC_ROOT/$1/data/postmaster.pid" ] && head -1 "$PGC_ROOT/$1/data/postmaster.pid"
+}
+
+# pgc_psql NAME SQL...: runs SQL, unaligned and quiet
+pgc_psql() {
+	local name=$1; shift
+	psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$(pgc_port "$name")" -U postgres -d postgres "$@"
+}
+
+pgc_sql() {
+	local name=$1 sql=$2
+	pgc_psql "$name" -c "$sql"
+}
+
+pgc_stop() {
+	as_pg "$PGC_BIN/pg_ctl" -D "$PGC_ROOT/$1/data" -m fast -w stop >/dev/null
+}
+
+pgc_restart() {
+	as_pg "$PGC_BIN/pg_ctl" -D "$PGC_ROOT/$1/data" -o "-p $(pgc_port "$1")" \
+		-l "$PGC_ROOT/$1/log" -w -t 60 start >/dev/null
+}
+
+pgc_reload() {
+	as_pg "$PGC_BIN/pg_ctl" -D "$PGC_ROOT/$1/data" reload >/dev/null
+}
+
+# The coordinator is lost for good: no clean shutdown, no data directory.
+pgc_destroy() {
+	as_pg "$PGC_BIN/pg_ctl" -D "$PGC_ROOT/$1/data" -m immediate -w stop >/dev/null 2>&1
+	rm -rf "$PGC_ROOT/$1/data"
+}
+
+# A node that hangs: the kernel still accepts connections, nobody answers.
+pgc_freeze() {
+	kill -STOP "$(pgc_pid "$1")"
+}
+
+pgc_thaw() {
+	kill -CONT "$(pgc_pid "$1")"
+}
+
+# pgc_standby NAME PRIMARY: a streaming standby of PRIMARY
+pgc_standby() {
+	local name=$1 primary=$2 dir port
+	dir=$PGC_ROOT/$name
+	as_pg mkdir -p "$dir"
+	as_pg "$PGC_BIN/pg_basebackup" -h 127.0.0.1 -p "$(pgc_port "$primary")" -U postgres \
+		-D "$dir/data" -R -X stream >/dev/null 2>&1 || return 1
+	echo "unix_socket_directories = '$dir'" | as_pg tee -a "$dir/data/postgresql.conf" >/dev/null
+	PGC_NODES="$PGC_NODES $name"
+	port=$(pgc_free_port) || return 1
+	as_pg "$PGC_BIN/pg_ctl" -D "$dir/data" -o "-p $port" -l "$dir/log" -w -t 60 start >/dev/null || return 1
+	echo "$port" >"$dir/port"
+}

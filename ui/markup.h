@@ -1,0 +1,18 @@
+/*
+ * CDK interprets markup in labels, list items, titles and dialogs: "</B>"
+ * turns bold on, "<C>" centres, "</5>" picks a colour pair.  Every string
+ * that came from a server goes through cdk_safe() before CDK draws it.
+ */
+#ifndef CITUS_RESCUE_UI_MARKUP_H
+#define CITUS_RESCUE_UI_MARKUP_H
+
+#include <stddef.h>
+
+/*
+ * Copies text into out (at most outlen bytes, always NUL-terminated) so
+ * that CDK draws it literally: '<' becomes '[', '>' becomes ']' (CDK has no
+ * escape for them), and control characters become '?'.  Returns out.
+ */
+char	   *cdk_safe(const char *text, char *out, size_t outlen);
+
+#endif
