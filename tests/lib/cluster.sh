@@ -26,6 +26,7 @@ as_pg() {
 
 pgc_cleanup() {
 	local name pid
+	declare -F tmux_stop >/dev/null && tmux_stop
 	for name in $PGC_NODES; do
 		pid=$(pgc_pid "$name")
 		[ -n "$pid" ] && kill -CONT "$pid" 2>/dev/null

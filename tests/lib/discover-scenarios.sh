@@ -5,6 +5,7 @@
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/cluster.sh"
 . "$top_srcdir/tests/lib/fixture.sh"
+. "$top_srcdir/tests/lib/tmux.sh"
 
 RESCUE=${CITUS_RESCUE:-$top_builddir/citus-rescue}
 # CITUS_RESCUE_WRAPPER runs the tool under valgrind or the like
@@ -159,6 +160,12 @@ pgc_standby standby w2 || echo "# could not make a standby"
 run_discover $(from standby)
 expect_code 3 "a standby: exit 3"
 like "$OUT" "is a standby" "and says so"
+if command -v tmux >/dev/null; then
+	tmux_start 100 30 "$RESCUE discover -U postgres --timeout 5 $(from w2) | tail -3"
+	is "$(tmux_wait_exit)" 0 "on a terminal, with trust: no prompt"
+	unlike "$(tmux_screen)" "Password" "no password asked when none is wanted"
+	tmux_stop
+fi
 run_discover -d "host=127.0.0.1 port=$(pgc_port w2) dbname=postgres"
 expect_code 0 "a conninfo string in -d"
 run_discover -d "postgresql://postgres@127.0.0.1:$(pgc_port w2)/postgres"
@@ -169,7 +176,9 @@ expect_code 0 "PG* environment variables"
 
 # --- passwords ---------------------------------------------------------------
 w1dir=$PGC_ROOT/w1/data
-pgc_sql w1 "ALTER ROLE postgres PASSWORD 'sekret'" >/dev/null
+# Citus would propagate the change to every node, the dead coordinator too
+pgc_sql w1 "SET citus.enable_alter_role_propagation = off; ALTER ROLE postgres PASSWORD 'sekret'" >/dev/null
+ok $? "a password set on the first worker alone"
 as_pg sed -i 's/^host\(.*\)trust$/host\1scram-sha-256/' "$w1dir/pg_hba.conf"
 pgc_reload w1
 sleep 0.3
@@ -192,6 +201,17 @@ CODE=$?
 expect_code 0 "the password from a password file"
 rm -f "$pgpass"
 unlike "$OUT" "sekret" "the password never reaches the output"
+if command -v tmux >/dev/null; then
+	# asked on the terminal, once, because the server wants one
+	tmux_start 100 30 "env -u PGPASSWORD PGPASSFILE=/nonexistent $RESCUE discover -U postgres --timeout 5 $(from w1) | tail -3"
+	tmux_wait_for "Password for user postgres:"
+	ok $? "a password is asked for when the server wants one"
+	tmux_cmd send-keys -t t sekret Enter
+	is "$(tmux_wait_exit)" 0 "and the typed password is used"
+	unlike "$(tmux_screen)" "sekret" "without echo"
+	like "$(tmux_screen)" "Result: every node answered" "the other nodes were reached too"
+	tmux_stop
+fi
 as_pg sed -i 's/^host\(.*\)scram-sha-256$/host\1trust/' "$w1dir/pg_hba.conf"
 pgc_reload w1
 

@@ -1,0 +1,48 @@
+# Driving a command in a real terminal: tmux send-keys and capture-pane.
+
+TMUX_SOCKET=
+
+tmux_cmd() {
+	tmux -S "$TMUX_SOCKET" "$@"
+}
+
+# tmux_start COLS ROWS COMMAND: runs COMMAND in a new detached session; its
+# exit status lands in $PGC_ROOT/tmux-status
+tmux_start() {
+	local cols=$1 rows=$2 command=$3
+	TMUX_SOCKET=$PGC_ROOT/tmux.sock
+	rm -f "$PGC_ROOT/tmux-status"
+	tmux_cmd -f /dev/null new-session -d -s t -x "$cols" -y "$rows" \
+		"$command; echo \$? > '$PGC_ROOT/tmux-status'; sleep 600"
+}
+
+tmux_screen() {
+	tmux_cmd capture-pane -p -t t
+}
+
+# tmux_wait_for REGEX [SECONDS]: until the screen shows REGEX
+tmux_wait_for() {
+	local pattern=$1 limit=${2:-15} i=0
+	while [ $i -lt $((limit * 10)) ]; do
+		tmux_screen | grep -Eq -- "$pattern" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+tmux_wait_exit() {
+	local limit=${1:-15} i=0
+	while [ $i -lt $((limit * 10)) ]; do
+		[ -s "$PGC_ROOT/tmux-status" ] && { cat "$PGC_ROOT/tmux-status"; return 0; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo timeout
+	return 1
+}
+
+tmux_stop() {
+	[ -n "$TMUX_SOCKET" ] && tmux_cmd kill-server 2>/dev/null
+	TMUX_SOCKET=
+}
