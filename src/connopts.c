@@ -184,11 +184,11 @@ connparams_free(ConnParams *params)
 {
 	for (int i = 0; i < params->count; i++)
 	{
-		free(params->keywords[i]);
-		if (strcmp(params->keywords[i] ? params->keywords[i] : "", "password") == 0)
+		if (strcmp(params->keywords[i], "password") == 0)
 			wipe_and_free(params->values[i]);
 		else
 			free(params->values[i]);
+		free(params->keywords[i]);
 	}
 	free(params->keywords);
 	free(params->values);

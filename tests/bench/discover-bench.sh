@@ -66,7 +66,7 @@ read -r e4d c4d < <(bench_discover "$(pgc_port n1)")
 
 printf '%-52s %8s ms\n' "discovery, 1 node (32 placements)" "$e1"
 printf '%-52s %8s ms\n' "discovery, 9 nodes (32 placements)" "$e9"
-printf '%-52s %8s ms  (ratio to 1 node: %s)\n' "" "" "$(awk "BEGIN { printf \"%.2f\", $e9 / ($e1 > 0 ? $e1 : 1) }")"
+printf '%-52s %8s\n' "  ratio, 9 nodes to 1 node" "$(awk "BEGIN { printf \"%.2fx\", $e9 / ($e1 > 0 ? $e1 : 1) }")"
 printf '%-52s %8s ms\n' "discovery, 4 nodes, 100k placements" "$e4"
 printf '%-52s %8s ms\n' "  of which comparison, all agreeing" "$c4"
 printf '%-52s %8s ms\n' "discovery, 4 nodes, 100k placements, one differs" "$e4d"
