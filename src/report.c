@@ -321,6 +321,8 @@ print_diff_rows(FILE *out, const char *sign, char *const *rows, int count,
 static void
 print_catalogs(FILE *out, const ClusterSnapshot *snap, int max_rows)
 {
+	bool		any_differ = false;
+
 	fprintf(out, "\nCatalogs, compared across the reachable Citus nodes:\n");
 	for (int c = 0; c < CATALOG_COUNT; c++)
 	{
@@ -340,6 +342,7 @@ print_catalogs(FILE *out, const ClusterSnapshot *snap, int max_rows)
 			continue;
 		}
 		fprintf(out, "  %-20s DISAGREE\n", catalog_name((CatalogId) c));
+		any_differ = true;
 		for (int d = 0; d < cmp->ndiffs; d++)
 		{
 			const RowDiff *diff = &cmp->diffs[d];
@@ -360,7 +363,8 @@ print_catalogs(FILE *out, const ClusterSnapshot *snap, int max_rows)
 			print_diff_rows(out, "+", diff->extra, diff->nextra, cmp->columns, max_rows);
 		}
 	}
-	fprintf(out, "  (- a row the reference node has and the other lacks; + the reverse)\n");
+	if (any_differ)
+		fprintf(out, "  (- a row the reference node has and the other lacks; + the reverse)\n");
 }
 
 static void
@@ -374,10 +378,18 @@ print_ids(FILE *out, const ClusterSnapshot *snap)
 	for (int i = 0; i < snap->nnodes; i++)
 	{
 		const NodeReport *node = &snap->nodes[i];
+		bool		advanced = false;
 
 		if (!node->reachable || !node->is_citus)
 			continue;
+		for (int s = 0; s < node->nsequences; s++)
+			advanced |= node->sequences[s].last_value != NULL;
 		fprintf(out, "  %s (local group %d):", node->pg.label, node->local_group);
+		if (!advanced)
+		{
+			fprintf(out, " all %d never used\n", node->nsequences);
+			continue;
+		}
 		for (int s = 0; s < node->nsequences; s++)
 		{
 			const char *name = node->sequences[s].name;
