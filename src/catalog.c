@@ -230,6 +230,43 @@ append_sorted_rows(StrBuf *sql, CatalogId catalog, const char *columns)
 	strbuf_printf(sql, " AS r FROM pg_catalog.%s) AS rows)", catalog_names[catalog]);
 }
 
+/*
+ * What recovery needs beyond the catalogs: prepared transactions (the dead
+ * coordinator's citus_0_ ones and any the tool left), whether the node is
+ * empty, the int/smallint serial columns of distributed tables (workers
+ * cannot use their sequences), and shards with no placement outside group 0.
+ */
+static const char *const catalog_extras_sql =
+", pg_catalog.current_setting('max_prepared_transactions')"
+", (SELECT pg_catalog.string_agg(gid || E'\\t' || owner || E'\\t' || database || E'\\t' || prepared::text,"
+"                                E'\\n' ORDER BY gid)"
+"     FROM pg_catalog.pg_prepared_xacts"
+"    WHERE gid LIKE 'citus\\_%' AND database = pg_catalog.current_database())"
+", (SELECT pg_catalog.count(*) FROM pg_catalog.pg_class c"
+"     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+"    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+"      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'citus', 'citus_internal',"
+"                            'columnar', 'columnar_internal')"
+"      AND n.nspname NOT LIKE 'pg\\_%')"
+", pg_catalog.current_database()"
+", (SELECT pg_catalog.string_agg(rel || E'\\t' || col || E'\\t' || seq || E'\\t' || expr, E'\\n' ORDER BY rel, col)"
+"     FROM (SELECT p.logicalrelid::pg_catalog.regclass::text AS rel, a.attname::text AS col,"
+"                  pg_catalog.replace(pg_catalog.substring(pg_catalog.pg_get_expr(d.adbin, d.adrelid)"
+"                         , 'nextval\\(''((?:[^'']|'''')*)''::regclass\\)'), '''''', '''') AS seq,"
+"                  pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS expr"
+"             FROM pg_catalog.pg_dist_partition p"
+"             JOIN pg_catalog.pg_attribute a ON a.attrelid = p.logicalrelid"
+"                  AND a.attnum > 0 AND NOT a.attisdropped"
+"                  AND a.atttypid IN ('pg_catalog.int2'::pg_catalog.regtype, 'pg_catalog.int4'::pg_catalog.regtype)"
+"             JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+"            WHERE pg_catalog.pg_get_expr(d.adbin, d.adrelid) ~ 'nextval\\(') AS serials"
+"    WHERE seq IS NOT NULL)"
+", (SELECT pg_catalog.string_agg(s.logicalrelid::pg_catalog.regclass::text || E'\\t' || s.shardid, E'\\n'"
+"                                ORDER BY s.shardid)"
+"     FROM pg_catalog.pg_dist_shard s"
+"    WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement p"
+"                       WHERE p.shardid = s.shardid AND p.groupid <> 0))";
+
 char *
 catalog_stats_sql(char *const *common_columns)
 {
@@ -252,6 +289,7 @@ catalog_stats_sql(char *const *common_columns)
 					  catalog_names[maxid_sources[m].catalog]);
 	strbuf_append(&sql, ", ");
 	append_sorted_rows(&sql, CATALOG_NODE, common_columns[CATALOG_NODE]);
+	strbuf_append(&sql, catalog_extras_sql);
 	return strbuf_steal(&sql);
 }
 

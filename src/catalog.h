@@ -52,6 +52,12 @@ enum
 	STATS_FIRST_CATALOG,		/* rows, digest, for each CatalogId */
 	STATS_FIRST_MAXID = STATS_FIRST_CATALOG + 2 * CATALOG_COUNT,
 	STATS_NODE_VIEW = STATS_FIRST_MAXID + MAXID_COUNT,
+	STATS_MAX_PREPARED,			/* max_prepared_transactions */
+	STATS_PREPARED,				/* gid, owner, database, prepared; tab-separated lines */
+	STATS_USER_RELATIONS,		/* relations outside system schemas */
+	STATS_DATABASE,
+	STATS_SERIALS,				/* table, column, sequence, default; tab-separated lines */
+	STATS_LOST_SHARDS,			/* table, shardid: no placement outside group 0 */
 	STATS_COLUMN_COUNT
 };
 

@@ -52,6 +52,7 @@ connopts_free(ConnOptions *opts)
 	}
 	free(opts->maps);
 	free(opts->old_coordinator);
+	free(opts->target);
 	memset(opts, 0, sizeof(*opts));
 }
 

@@ -38,6 +38,7 @@ typedef struct ConnOptions
 	AddressMap *maps;
 	int			nmaps;
 	char	   *old_coordinator;	/* HOST:PORT to probe when CIM exclude */
+	char	   *target;			/* HOST:PORT of the node to become coordinator */
 } ConnOptions;
 
 /* A NULL-terminated keyword/value pair of arrays for PQconnectStartParams */

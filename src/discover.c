@@ -172,7 +172,8 @@ read_node_list(ClusterSnapshot *snap, NodeReport *first, const ConnOptions *opts
 	if (rows > 0)
 		local_group = (int) result_int(r, 0, 0, -1);
 
-	snap->nodes = xcalloc((size_t) rows + 2, sizeof(NodeReport));
+	/* room for the first node, --old-coordinator and the target */
+	snap->nodes = xcalloc((size_t) rows + 3, sizeof(NodeReport));
 	for (int i = 0; i < rows; i++)
 	{
 		NodeReport *node;
@@ -299,6 +300,85 @@ run_on_nodes(ClusterSnapshot *snap, const char *const *sql, const ConnOptions *o
 	free(pgs);
 }
 
+/*
+ * Splits text of tab-separated lines into fields; calls take(fields, n,
+ * arg) for each line.
+ */
+static void
+for_each_line(const char *text, int nfields,
+			  void (*take) (char **fields, void *arg), void *arg)
+{
+	char	   *copy;
+	char	   *line;
+	char	   *line_save = NULL;
+
+	if (text == NULL)
+		return;
+	copy = xstrdup(text);
+	for (line = strtok_r(copy, "\n", &line_save); line; line = strtok_r(NULL, "\n", &line_save))
+	{
+		char	  **fields = xcalloc((size_t) nfields, sizeof(char *));
+		char	   *p = line;
+		int			n = 0;
+
+		while (n < nfields)
+		{
+			char	   *tab = n + 1 < nfields ? strchr(p, '\t') : NULL;
+
+			if (tab)
+				*tab = '\0';
+			fields[n++] = p;
+			if (!tab)
+				break;
+			p = tab + 1;
+		}
+		if (n == nfields)
+			take(fields, arg);
+		free(fields);
+	}
+	free(copy);
+}
+
+static void
+take_prepared(char **f, void *arg)
+{
+	NodeReport *node = arg;
+	PreparedXact *x;
+
+	node->prepared = xrealloc(node->prepared, sizeof(PreparedXact) * (size_t) (node->nprepared + 1));
+	x = &node->prepared[node->nprepared++];
+	x->gid = xstrdup(f[0]);
+	x->owner = xstrdup(f[1]);
+	x->database = xstrdup(f[2]);
+	x->prepared = xstrdup(f[3]);
+}
+
+static void
+take_serial(char **f, void *arg)
+{
+	NodeReport *node = arg;
+	SerialColumn *c;
+
+	node->serials = xrealloc(node->serials, sizeof(SerialColumn) * (size_t) (node->nserials + 1));
+	c = &node->serials[node->nserials++];
+	c->table = xstrdup(f[0]);
+	c->column = xstrdup(f[1]);
+	c->sequence = xstrdup(f[2]);
+	c->default_expr = xstrdup(f[3]);
+}
+
+static void
+take_lost_shard(char **f, void *arg)
+{
+	NodeReport *node = arg;
+	LostShard  *l;
+
+	node->lost_shards = xrealloc(node->lost_shards, sizeof(LostShard) * (size_t) (node->nlost_shards + 1));
+	l = &node->lost_shards[node->nlost_shards++];
+	l->table = xstrdup(f[0]);
+	l->shardid = strtoll(f[1], NULL, 10);
+}
+
 static void
 read_stats(NodeReport *node)
 {
@@ -329,12 +409,22 @@ read_stats(NodeReport *node)
 	node->node_view = result_text(r, 0, STATS_NODE_VIEW);
 	if (node->node_view == NULL)
 		node->node_view = xstrdup("");
+	node->max_prepared_transactions = (int) result_int(r, 0, STATS_MAX_PREPARED, 0);
+	for_each_line(PQgetisnull(r, 0, STATS_PREPARED) ? NULL : PQgetvalue(r, 0, STATS_PREPARED),
+				  4, take_prepared, node);
+	node->user_relations = result_int(r, 0, STATS_USER_RELATIONS, 0);
+	node->database = result_text(r, 0, STATS_DATABASE);
+	for_each_line(PQgetisnull(r, 0, STATS_SERIALS) ? NULL : PQgetvalue(r, 0, STATS_SERIALS),
+				  4, take_serial, node);
+	for_each_line(PQgetisnull(r, 0, STATS_LOST_SHARDS) ? NULL : PQgetvalue(r, 0, STATS_LOST_SHARDS),
+				  2, take_lost_shard, node);
 }
 
 static bool
 takes_part(const NodeReport *node)
 {
-	return node->reachable && node->is_citus && node->catalogs[0].digest != NULL;
+	return node->reachable && node->is_citus && !node->is_target &&
+		node->catalogs[0].digest != NULL;
 }
 
 static char **
@@ -505,7 +595,8 @@ classify(ClusterSnapshot *snap)
 		}
 	if (snap->old_coordinator < 0)
 		for (int i = 0; i < snap->nnodes; i++)
-			if (!snap->nodes[i].in_metadata && !snap->nodes[i].is_first)
+			if (!snap->nodes[i].in_metadata && !snap->nodes[i].is_first &&
+				!snap->nodes[i].is_target)
 				snap->old_coordinator = i;
 
 	strbuf_init(&alive);
@@ -513,8 +604,10 @@ classify(ClusterSnapshot *snap)
 	{
 		NodeReport *node = &snap->nodes[i];
 		bool		coordinator_row = (node->in_metadata && node->meta.groupid == 0) ||
-			(!node->in_metadata && !node->is_first);
+			(!node->in_metadata && !node->is_first && !node->is_target);
 
+		if (node->is_target)
+			continue;
 		if (coordinator_row && node->reachable)
 			strbuf_printf(&alive, "%sthe old coordinator at %s answers",
 						  alive.len ? "; " : "", node->pg.label);
@@ -537,7 +630,7 @@ classify(ClusterSnapshot *snap)
 	{
 		NodeReport *node = &snap->nodes[i];
 
-		if (i == snap->old_coordinator)
+		if (i == snap->old_coordinator || node->is_target)
 			continue;
 		if (!node->reachable && node->meta.isactive)
 			snap->unreachable++;
@@ -559,7 +652,7 @@ classify(ClusterSnapshot *snap)
 				snap->exit_code = EXIT_CODE_METADATA_DISAGREES;
 		for (int i = 0; i < snap->nnodes; i++)
 			if (snap->nodes[i].reachable && !snap->nodes[i].is_citus &&
-				i != snap->old_coordinator)
+				i != snap->old_coordinator && !snap->nodes[i].is_target)
 				snap->exit_code = EXIT_CODE_METADATA_DISAGREES;
 	}
 }
@@ -581,17 +674,18 @@ fail_first(ClusterSnapshot *snap, NodeReport *first, const char *why)
 	return snap->exit_code;
 }
 
-static void
-add_old_coordinator_probe(ClusterSnapshot *snap, const ConnOptions *opts)
+/* Nodes outside pg_dist_node that discovery should also reach. */
+static NodeReport *
+add_probe(ClusterSnapshot *snap, const char *address)
 {
 	char		errbuf[256];
 	char	   *host;
 	int			port;
 	NodeReport *node;
 
-	if (opts->old_coordinator == NULL ||
-		!parse_host_port(opts->old_coordinator, &host, &port, errbuf, sizeof(errbuf)))
-		return;
+	if (address == NULL ||
+		!parse_host_port(address, &host, &port, errbuf, sizeof(errbuf)))
+		return NULL;
 	node = &snap->nodes[snap->nnodes++];
 	memset(node, 0, sizeof(*node));
 	node->meta.nodename = host;
@@ -601,6 +695,7 @@ add_old_coordinator_probe(ClusterSnapshot *snap, const ConnOptions *opts)
 	node->meta.noderole = xstrdup("primary");
 	node->meta.isactive = true;
 	node->local_group = -1;
+	return node;
 }
 
 int
@@ -618,6 +713,7 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 	memset(snap, 0, sizeof(*snap));
 	memset(&first, 0, sizeof(first));
 	snap->old_coordinator = -1;
+	snap->target = -1;
 
 	if (opts->password_mode == PASSWORD_ALWAYS && opts->password == NULL &&
 		hooks && hooks->ask_password)
@@ -684,7 +780,14 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 		connparams_free(&used);
 		return code;
 	}
-	add_old_coordinator_probe(snap, opts);
+	add_probe(snap, opts->old_coordinator);
+	snap->target = -1;
+	if (add_probe(snap, opts->target))
+	{
+		snap->target = snap->nnodes - 1;
+		snap->nodes[snap->target].is_target = true;
+		snap->nodes[snap->target].meta.groupid = -1;
+	}
 
 	node_params = xcalloc((size_t) snap->nnodes, sizeof(ConnParams *));
 	pgs = xcalloc((size_t) snap->nnodes, sizeof(PgNode *));

@@ -28,6 +28,26 @@ node_report_free(NodeReport *node)
 	free(node->sequences);
 	free(node->node_view);
 	free(node->problem);
+	for (int i = 0; i < node->nprepared; i++)
+	{
+		free(node->prepared[i].gid);
+		free(node->prepared[i].owner);
+		free(node->prepared[i].database);
+		free(node->prepared[i].prepared);
+	}
+	free(node->prepared);
+	free(node->database);
+	for (int i = 0; i < node->nserials; i++)
+	{
+		free(node->serials[i].table);
+		free(node->serials[i].column);
+		free(node->serials[i].sequence);
+		free(node->serials[i].default_expr);
+	}
+	free(node->serials);
+	for (int i = 0; i < node->nlost_shards; i++)
+		free(node->lost_shards[i].table);
+	free(node->lost_shards);
 }
 
 void

@@ -61,6 +61,31 @@ typedef struct CatalogView
 	char	   *digest;
 } CatalogView;
 
+/* A prepared transaction waiting on a node */
+typedef struct PreparedXact
+{
+	char	   *gid;
+	char	   *owner;
+	char	   *database;
+	char	   *prepared;		/* when, as text */
+} PreparedXact;
+
+/* An int or smallint column of a distributed table filled from a sequence */
+typedef struct SerialColumn
+{
+	char	   *table;			/* regclass text, schema-qualified */
+	char	   *column;
+	char	   *sequence;		/* regclass text */
+	char	   *default_expr;	/* nextval(...) or worker_nextval(...) */
+} SerialColumn;
+
+/* A shard whose every placement was on the old coordinator */
+typedef struct LostShard
+{
+	char	   *table;
+	int64_t		shardid;
+} LostShard;
+
 typedef struct NodeReport
 {
 	MetaNode	meta;
@@ -82,6 +107,16 @@ typedef struct NodeReport
 	int			nsequences;
 	char	   *node_view;		/* this node's pg_dist_node, one row a line */
 	char	   *problem;		/* why it cannot take part, if it cannot */
+	bool		is_target;		/* the node to become coordinator, not yet a member */
+	int			max_prepared_transactions;
+	PreparedXact *prepared;		/* named citus_..., in this database */
+	int			nprepared;
+	int64_t		user_relations;
+	char	   *database;
+	SerialColumn *serials;
+	int			nserials;
+	LostShard  *lost_shards;
+	int			nlost_shards;
 } NodeReport;
 
 typedef struct RowDiff
@@ -121,6 +156,7 @@ typedef struct ClusterSnapshot
 	int			first;			/* index of the node the operator named */
 	CimMode		cim;
 	int			old_coordinator;	/* index, -1 when not known */
+	int			target;			/* index of --new-coordinator's node, -1 without */
 	bool		coordinator_alive;
 	char	   *coordinator_alive_why;
 	CatalogComparison comparisons[CATALOG_COUNT];
