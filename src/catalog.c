@@ -304,3 +304,83 @@ catalog_rows_sql(CatalogId catalog, const char *columns)
 	strbuf_printf(&sql, " FROM pg_catalog.%s", catalog_names[catalog]);
 	return strbuf_steal(&sql);
 }
+
+void
+sql_append_literal(StrBuf *sql, const char *value)
+{
+	bool		needs_escapes = false;
+
+	/*
+	 * Control characters and backslashes go into an E'' literal as escapes,
+	 * so that a generated batch never holds a raw newline from the data.
+	 */
+	for (const unsigned char *p = (const unsigned char *) value; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			needs_escapes = true;
+	if (needs_escapes)
+		strbuf_append_char(sql, 'E');
+	strbuf_append_char(sql, '\'');
+	for (const unsigned char *p = (const unsigned char *) value; *p; p++)
+	{
+		if (*p == '\'')
+			strbuf_append(sql, "''");
+		else if (needs_escapes && *p == '\\')
+			strbuf_append(sql, "\\\\");
+		else if (*p == '\n')
+			strbuf_append(sql, "\\n");
+		else if (*p == '\t')
+			strbuf_append(sql, "\\t");
+		else if (*p == '\r')
+			strbuf_append(sql, "\\r");
+		else if (*p < 0x20 || *p == 0x7f)
+			strbuf_printf(sql, "\\x%02x", *p);
+		else
+			strbuf_append_char(sql, (char) *p);
+	}
+	strbuf_append_char(sql, '\'');
+}
+
+void
+sql_append_qualified(StrBuf *sql, const char *regclass_text)
+{
+	StrBuf		part;
+	bool		quoted = false;
+
+	strbuf_init(&part);
+	for (const char *p = regclass_text;; p++)
+	{
+		if (*p == '\0' || (*p == '.' && !quoted))
+		{
+			sql_append_ident(sql, part.data);
+			strbuf_reset(&part);
+			if (*p == '\0')
+				break;
+			strbuf_append_char(sql, '.');
+		}
+		else if (*p == '"')
+		{
+			if (quoted && p[1] == '"')
+			{
+				strbuf_append_char(&part, '"');
+				p++;
+			}
+			else
+				quoted = !quoted;
+		}
+		else
+			strbuf_append_char(&part, *p);
+	}
+	strbuf_free(&part);
+}
+
+void
+sql_append_dollar_quoted(StrBuf *sql, const char *body)
+{
+	char		tag[32] = "$body$";
+
+	for (int n = 1; strstr(body, tag) != NULL; n++)
+		snprintf(tag, sizeof(tag), "$body%d$", n);
+	strbuf_append(sql, tag);
+	strbuf_append(sql, body);
+	strbuf_append(sql, tag);
+}

@@ -1,0 +1,550 @@
+#include "config.h"
+
+#include "planfile.h"
+#include "connopts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Header values are escaped so that one value is always one line. */
+static void
+append_escaped(StrBuf *out, const char *value)
+{
+	for (const unsigned char *p = (const unsigned char *) (value ? value : ""); *p; p++)
+	{
+		if (*p == '\\')
+			strbuf_append(out, "\\\\");
+		else if (*p == '\n')
+			strbuf_append(out, "\\n");
+		else if (*p == '\r')
+			strbuf_append(out, "\\r");
+		else if (*p == '\t')
+			strbuf_append(out, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			strbuf_printf(out, "\\x%02x", *p);
+		else
+			strbuf_append_char(out, (char) *p);
+	}
+}
+
+static char *
+unescape(const char *text)
+{
+	StrBuf		out;
+
+	strbuf_init(&out);
+	for (const char *p = text; *p; p++)
+	{
+		if (*p != '\\' || p[1] == '\0')
+		{
+			strbuf_append_char(&out, *p);
+			continue;
+		}
+		p++;
+		switch (*p)
+		{
+			case 'n':
+				strbuf_append_char(&out, '\n');
+				break;
+			case 'r':
+				strbuf_append_char(&out, '\r');
+				break;
+			case 't':
+				strbuf_append_char(&out, '\t');
+				break;
+			case 'x':
+				if (p[1] && p[2])
+				{
+					char		hex[3] = {p[1], p[2], '\0'};
+
+					strbuf_append_char(&out, (char) strtol(hex, NULL, 16));
+					p += 2;
+				}
+				break;
+			default:
+				strbuf_append_char(&out, *p);
+		}
+	}
+	return strbuf_steal(&out);
+}
+
+static void
+header(StrBuf *out, const char *key, const char *value)
+{
+	if (value == NULL)
+		return;
+	strbuf_printf(out, "-- %s: ", key);
+	append_escaped(out, value);
+	strbuf_append_char(out, '\n');
+}
+
+/* One conninfo value, quoted for libpq */
+static void
+append_conninfo_value(StrBuf *out, const char *value)
+{
+	strbuf_append_char(out, '\'');
+	for (const char *p = value; *p; p++)
+	{
+		if (*p == '\'' || *p == '\\')
+			strbuf_append_char(out, '\\');
+		strbuf_append_char(out, *p);
+	}
+	strbuf_append_char(out, '\'');
+}
+
+/* \connect with a conninfo string, quoted once more for psql */
+static void
+append_connect(StrBuf *out, const char *host, int port)
+{
+	StrBuf		conninfo;
+
+	strbuf_init(&conninfo);
+	strbuf_append(&conninfo, "host=");
+	append_conninfo_value(&conninfo, host);
+	strbuf_printf(&conninfo, " port=%d", port);
+	strbuf_append(out, "\\connect -reuse-previous=on '");
+	for (const char *p = conninfo.data; *p; p++)
+	{
+		if (*p == '\'')
+			strbuf_append_char(out, '\'');
+		else if (*p == '\\')
+			strbuf_append_char(out, '\\');
+		strbuf_append_char(out, *p);
+	}
+	strbuf_append(out, "'\n");
+	strbuf_free(&conninfo);
+}
+
+static char *
+gid_for(int group, int step)
+{
+	return xasprintf(RESCUE_GID_PREFIX "plan_%d_%d", group, step);
+}
+
+static void
+render_group_commit(StrBuf *out, const Plan *plan, int group)
+{
+	strbuf_printf(out, "-- every node of atomic group %d is prepared: commit them all\n", group);
+	for (int i = 0; i < plan->nsteps; i++)
+	{
+		const PlanStep *s = &plan->steps[i];
+		char	   *gid;
+
+		if (s->txn != STEP_TXN_ATOMIC || s->atomic_group != group)
+			continue;
+		gid = gid_for(group, s->number);
+		append_connect(out, s->host, s->port);
+		strbuf_printf(out, "COMMIT PREPARED '%s';\n", gid);
+		free(gid);
+	}
+	strbuf_append_char(out, '\n');
+}
+
+void
+planfile_render(StrBuf *out, const Plan *plan)
+{
+	strbuf_append(out,
+				  "-- citus-rescue recovery plan\n"
+				  "--\n"
+				  "-- Review it, then run it with: citus-rescue apply FILE\n"
+				  "-- (which re-checks the cluster, backs up the metadata, journals every\n"
+				  "-- statement and can resume). In an emergency psql can run it too:\n"
+				  "--   psql -X -U USER -d DBNAME -f FILE\n"
+				  "--\n");
+	strbuf_printf(out, "-- format: %d\n", plan->format);
+	header(out, "tool-version", plan->tool_version);
+	header(out, "created", plan->created);
+	header(out, "method", method_name(plan->method));
+	header(out, "cim", cim_name(plan->cim));
+	header(out, "target", plan->target);
+	header(out, "donor", plan->donor);
+	header(out, "first", plan->first);
+	header(out, "dbname", plan->dbname);
+	header(out, "user", plan->user);
+	for (int i = 0; i < plan->nmaps; i++)
+		header(out, "map", plan->maps[i]);
+	strbuf_append(out, "--\n-- Metadata fingerprints when the plan was made (apply refuses a changed cluster):\n");
+	for (int i = 0; i < plan->nnodes; i++)
+	{
+		StrBuf		v;
+
+		strbuf_init(&v);
+		strbuf_printf(&v, "%s group=%d %s", plan->nodes[i].label, plan->nodes[i].groupid,
+					  plan->nodes[i].fingerprint);
+		header(out, "node", v.data);
+		strbuf_free(&v);
+	}
+	strbuf_append(out, "--\n-- Pre-flight checks:\n");
+	for (int i = 0; i < plan->nchecks; i++)
+	{
+		StrBuf		v;
+
+		strbuf_init(&v);
+		strbuf_printf(&v, "%s %s: %s", check_status_name(plan->checks[i].status),
+					  plan->checks[i].name, plan->checks[i].why);
+		header(out, "check", v.data);
+		header(out, "  fix", plan->checks[i].fix);
+		strbuf_free(&v);
+	}
+	if (plan->nnotes)
+		strbuf_append(out, "--\n-- Notes:\n");
+	for (int i = 0; i < plan->nnotes; i++)
+		header(out, "note", plan->notes[i]);
+	strbuf_append(out, "--\n\\set ON_ERROR_STOP on\n\n");
+
+	for (int i = 0; i < plan->nsteps; i++)
+	{
+		const PlanStep *s = &plan->steps[i];
+		char		txn[32];
+
+		strbuf_append(out, "-- ============================================================================\n");
+		strbuf_printf(out, "-- step: %d of %d\n", s->number, plan->nsteps);
+		header(out, "on", s->label);
+		header(out, "purpose", s->purpose);
+		if (s->txn == STEP_TXN_ATOMIC)
+			snprintf(txn, sizeof(txn), "atomic %d", s->atomic_group);
+		else
+			snprintf(txn, sizeof(txn), "%s", txn_name(s->txn));
+		header(out, "transaction", txn);
+		header(out, "check", s->check_sql);
+		header(out, "undo", s->undo);
+		append_connect(out, s->host, s->port);
+		if (s->txn != STEP_TXN_NONE)
+			strbuf_append(out, "BEGIN;\n");
+		strbuf_append(out, s->sql);
+		if (s->txn == STEP_TXN_LOCAL)
+			strbuf_append(out, "COMMIT;\n");
+		else if (s->txn == STEP_TXN_ATOMIC)
+		{
+			char	   *gid = gid_for(s->atomic_group, s->number);
+
+			strbuf_printf(out, "PREPARE TRANSACTION '%s';\n", gid);
+			free(gid);
+		}
+		strbuf_printf(out, "-- end of step %d\n\n", s->number);
+		/* after the last step of an atomic group, its commit */
+		if (s->txn == STEP_TXN_ATOMIC &&
+			(i + 1 == plan->nsteps || plan->steps[i + 1].txn != STEP_TXN_ATOMIC ||
+			 plan->steps[i + 1].atomic_group != s->atomic_group))
+			render_group_commit(out, plan, s->atomic_group);
+	}
+	strbuf_append(out, "-- end of plan\n");
+}
+
+bool
+planfile_write(const char *path, const Plan *plan, char *errbuf, size_t errlen)
+{
+	StrBuf		out;
+	int			fd;
+	bool		ok;
+
+	strbuf_init(&out);
+	planfile_render(&out, plan);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+	{
+		snprintf(errbuf, errlen, "could not write \"%s\": %s", path, strerror(errno));
+		strbuf_free(&out);
+		return false;
+	}
+	ok = write(fd, out.data, out.len) == (ssize_t) out.len && fsync(fd) == 0;
+	if (!ok)
+		snprintf(errbuf, errlen, "could not write \"%s\": %s", path, strerror(errno));
+	close(fd);
+	strbuf_free(&out);
+	return ok;
+}
+
+char *
+read_whole_file(const char *path, char *errbuf, size_t errlen)
+{
+	FILE	   *f = fopen(path, "r");
+	StrBuf		buf;
+	char		chunk[8192];
+	size_t		n;
+
+	if (f == NULL)
+	{
+		snprintf(errbuf, errlen, "could not read \"%s\": %s", path, strerror(errno));
+		return NULL;
+	}
+	strbuf_init(&buf);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		strbuf_append_len(&buf, chunk, n);
+	fclose(f);
+	return strbuf_steal(&buf);
+}
+
+/* "-- key: value" -> value (escaped form), or NULL */
+static const char *
+header_value(const char *line, const char *key)
+{
+	size_t		len = strlen(key);
+
+	if (strncmp(line, "-- ", 3) != 0 || strncmp(line + 3, key, len) != 0 ||
+		strncmp(line + 3 + len, ": ", 2) != 0)
+		return NULL;
+	return line + 3 + len + 2;
+}
+
+static bool
+parse_label(const char *label, char **host, int *port)
+{
+	char		err[128];
+
+	return parse_host_port(label, host, port, err, sizeof(err));
+}
+
+static bool
+parse_node_line(Plan *plan, const char *value)
+{
+	char	   *text = unescape(value);
+	char	   *group = strstr(text, " group=");
+	char	   *fp;
+	PlanNode   *pn;
+
+	if (group == NULL || (fp = strchr(group + 7, ' ')) == NULL)
+	{
+		free(text);
+		return false;
+	}
+	*group = '\0';
+	*fp = '\0';
+	plan->nodes = xrealloc(plan->nodes, sizeof(PlanNode) * (size_t) (plan->nnodes + 1));
+	pn = &plan->nodes[plan->nnodes];
+	memset(pn, 0, sizeof(*pn));
+	if (!parse_label(text, &pn->host, &pn->port))
+	{
+		free(text);
+		return false;
+	}
+	pn->label = xstrdup(text);
+	pn->groupid = atoi(group + 7);
+	pn->fingerprint = xstrdup(fp + 1);
+	plan->nnodes++;
+	free(text);
+	return true;
+}
+
+static bool
+fail(char *errbuf, size_t errlen, int line, const char *what)
+{
+	snprintf(errbuf, errlen, "malformed plan file, line %d: %s", line, what);
+	return false;
+}
+
+bool
+planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
+{
+	char	   *copy = xstrdup(text);
+	char	   *save = NULL;
+	char	   *line;
+	int			lineno = 0;
+	PlanStep   *step = NULL;
+	StrBuf		body;
+	bool		in_body = false;
+	bool		seen_end = false;
+	bool		ok = true;
+
+	plan_init(plan);
+	plan->format = 0;
+	strbuf_init(&body);
+	/* strtok_r would skip empty lines, which bodies may hold */
+	for (line = copy; line && ok; line = save)
+	{
+		const char *v;
+		char	   *nl = strchr(line, '\n');
+
+		save = nl ? nl + 1 : NULL;
+		if (nl)
+			*nl = '\0';
+		if (!nl && *line == '\0')
+			break;
+		lineno++;
+
+		if (in_body)
+		{
+			char		endmark[48];
+
+			snprintf(endmark, sizeof(endmark), "-- end of step %d", step->number);
+			if (strcmp(line, endmark) != 0)
+			{
+				strbuf_append(&body, line);
+				strbuf_append_char(&body, '\n');
+				continue;
+			}
+			/* drop the transaction control the file carries for psql */
+			{
+				char	   *sql = body.data;
+				size_t		len = body.len;
+
+				if (step->txn != STEP_TXN_NONE)
+				{
+					char	   *last;
+
+					if (strncmp(sql, "BEGIN;\n", 7) != 0)
+						ok = fail(errbuf, errlen, lineno, "a step's batch must open with BEGIN;");
+					sql += 7;
+					len -= 7;
+					while (len > 0 && sql[len - 1] == '\n')
+						len--;
+					sql[len] = '\0';
+					last = strrchr(sql, '\n');
+					last = last ? last + 1 : sql;
+					if (ok && !((step->txn == STEP_TXN_LOCAL && strcmp(last, "COMMIT;") == 0) ||
+								(step->txn == STEP_TXN_ATOMIC &&
+								 strncmp(last, "PREPARE TRANSACTION ", 20) == 0)))
+						ok = fail(errbuf, errlen, lineno, "a step's batch must end with COMMIT; or PREPARE TRANSACTION");
+					*last = '\0';
+				}
+				step->sql = xstrdup(sql);
+			}
+			strbuf_reset(&body);
+			in_body = false;
+			continue;
+		}
+
+		if (strcmp(line, "-- end of plan") == 0)
+		{
+			seen_end = true;
+			continue;
+		}
+		if ((v = header_value(line, "format")))
+			plan->format = atoi(v);
+		else if ((v = header_value(line, "tool-version")))
+			plan->tool_version = unescape(v);
+		else if ((v = header_value(line, "created")))
+			plan->created = unescape(v);
+		else if ((v = header_value(line, "method")))
+			plan->method = strcmp(v, "promote") == 0 ? METHOD_PROMOTE : METHOD_NEW_NODE;
+		else if ((v = header_value(line, "cim")))
+			plan->cim = strcmp(v, "include") == 0 ? CIM_INCLUDE :
+				strcmp(v, "exclude") == 0 ? CIM_EXCLUDE : CIM_UNKNOWN;
+		else if ((v = header_value(line, "target")))
+			plan->target = unescape(v);
+		else if ((v = header_value(line, "donor")))
+			plan->donor = unescape(v);
+		else if ((v = header_value(line, "first")))
+			plan->first = unescape(v);
+		else if ((v = header_value(line, "dbname")))
+			plan->dbname = unescape(v);
+		else if ((v = header_value(line, "user")))
+			plan->user = unescape(v);
+		else if ((v = header_value(line, "map")))
+		{
+			plan->maps = xrealloc(plan->maps, sizeof(char *) * (size_t) (plan->nmaps + 1));
+			plan->maps[plan->nmaps++] = unescape(v);
+		}
+		else if ((v = header_value(line, "node")) && step == NULL)
+		{
+			if (!parse_node_line(plan, v))
+				ok = fail(errbuf, errlen, lineno, "bad node line");
+		}
+		else if ((v = header_value(line, "check")) && step == NULL)
+		{
+			char	   *c = unescape(v);
+			char	   *space = strchr(c, ' ');
+			char	   *colon = space ? strstr(space, ": ") : NULL;
+
+			if (space && colon)
+			{
+				CheckStatus st = strncmp(c, "pass", 4) == 0 ? CHECK_PASS :
+					strncmp(c, "warn", 4) == 0 ? CHECK_WARN : CHECK_FAIL;
+
+				*colon = '\0';
+				plan_add_check(plan, space + 1, st, colon + 2, NULL);
+			}
+			free(c);
+		}
+		else if ((v = header_value(line, "note")) && step == NULL)
+		{
+			char	   *n = unescape(v);
+
+			plan_add_note(plan, "%s", n);
+			free(n);
+		}
+		else if ((v = header_value(line, "step")))
+		{
+			int			number = atoi(v);
+
+			if (number != plan->nsteps + 1)
+				ok = fail(errbuf, errlen, lineno, "steps out of order");
+			plan->steps = xrealloc(plan->steps, sizeof(PlanStep) * (size_t) (plan->nsteps + 1));
+			step = &plan->steps[plan->nsteps++];
+			memset(step, 0, sizeof(*step));
+			step->number = number;
+			step->txn = STEP_TXN_LOCAL;
+		}
+		else if (step && (v = header_value(line, "on")))
+		{
+			step->label = unescape(v);
+			if (!parse_label(step->label, &step->host, &step->port))
+				ok = fail(errbuf, errlen, lineno, "bad node address");
+		}
+		else if (step && (v = header_value(line, "purpose")))
+			step->purpose = unescape(v);
+		else if (step && (v = header_value(line, "transaction")))
+		{
+			if (strncmp(v, "atomic ", 7) == 0)
+			{
+				step->txn = STEP_TXN_ATOMIC;
+				step->atomic_group = atoi(v + 7);
+			}
+			else if (strcmp(v, "none") == 0)
+				step->txn = STEP_TXN_NONE;
+			else if (strcmp(v, "local") == 0)
+				step->txn = STEP_TXN_LOCAL;
+			else
+				ok = fail(errbuf, errlen, lineno, "unknown transaction kind");
+		}
+		else if (step && (v = header_value(line, "check")))
+			step->check_sql = unescape(v);
+		else if (step && (v = header_value(line, "undo")))
+			step->undo = unescape(v);
+		else if (step && step->sql == NULL && strncmp(line, "\\connect ", 9) == 0)
+		{
+			if (step->host == NULL || step->check_sql == NULL)
+				ok = fail(errbuf, errlen, lineno, "a step needs its node and check before its SQL");
+			in_body = true;
+		}
+	}
+	strbuf_free(&body);
+	free(copy);
+	if (!ok)
+		return false;
+	if (in_body)
+		return fail(errbuf, errlen, lineno, "the last step is cut short");
+	if (!seen_end)
+		return fail(errbuf, errlen, lineno, "no \"-- end of plan\" line: the file is incomplete");
+	if (plan->format != PLAN_FORMAT)
+	{
+		snprintf(errbuf, errlen, "plan file format %d is not %d", plan->format, PLAN_FORMAT);
+		return false;
+	}
+	if (plan->first == NULL || plan->tool_version == NULL)
+		return fail(errbuf, errlen, lineno, "the header lacks first or tool-version");
+	for (int i = 0; i < plan->nsteps; i++)
+		if (plan->steps[i].sql == NULL)
+			return fail(errbuf, errlen, lineno, "a step has no SQL");
+	return true;
+}
+
+bool
+planfile_read(const char *path, Plan *plan, char *errbuf, size_t errlen)
+{
+	char	   *text = read_whole_file(path, errbuf, errlen);
+	bool		ok;
+
+	if (text == NULL)
+	{
+		plan_init(plan);
+		return false;
+	}
+	ok = planfile_parse(text, plan, errbuf, errlen);
+	free(text);
+	return ok;
+}

@@ -1,0 +1,841 @@
+#include "config.h"
+
+#include "planner.h"
+#include "catalog.h"
+#include "connopts.h"
+#include "strbuf.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Sequences a coordinator advances, and the ids each must stay ahead of */
+static const struct
+{
+	const char *sequence;
+	int			maxid;			/* MaxIdKind, or -1 when no catalog holds its ids */
+	const char *table;
+	const char *column;
+}			id_sequences[] = {
+	{"pg_dist_groupid_seq", MAXID_GROUPID, "pg_dist_node", "groupid"},
+	{"pg_dist_node_nodeid_seq", MAXID_NODEID, "pg_dist_node", "nodeid"},
+	{"pg_dist_placement_placementid_seq", MAXID_PLACEMENTID, "pg_dist_placement", "placementid"},
+	{"pg_dist_shardid_seq", MAXID_SHARDID, "pg_dist_shard", "shardid"},
+	{"pg_dist_colocationid_seq", MAXID_COLOCATIONID, "pg_dist_colocation", "colocationid"},
+	{"pg_dist_operationid_seq", -1, NULL, NULL},
+	{"pg_dist_cleanup_recordid_seq", -1, NULL, NULL},
+	{"pg_dist_background_job_job_id_seq", -1, NULL, NULL},
+	{"pg_dist_background_task_task_id_seq", -1, NULL, NULL},
+	{"pg_dist_clock_logical_seq", -1, NULL, NULL},
+};
+#define N_ID_SEQUENCES ((int) (sizeof(id_sequences) / sizeof(id_sequences[0])))
+
+static bool
+is_survivor(const ClusterSnapshot *snap, int i)
+{
+	const NodeReport *node = &snap->nodes[i];
+
+	return node->in_metadata && !node->is_target && i != snap->old_coordinator &&
+		node->meta.groupid != 0 && node->meta.noderole &&
+		strcmp(node->meta.noderole, "primary") == 0;
+}
+
+static bool
+usable(const NodeReport *node)
+{
+	return node->reachable && node->is_citus && !node->in_recovery;
+}
+
+static int
+find_node(const ClusterSnapshot *snap, const char *address)
+{
+	char		errbuf[128];
+	char	   *host;
+	int			port;
+	int			found = -1;
+
+	if (address == NULL || !parse_host_port(address, &host, &port, errbuf, sizeof(errbuf)))
+		return -1;
+	for (int i = 0; i < snap->nnodes && found < 0; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+
+		if (node->is_target)
+			continue;
+		if ((node->meta.nodename && strcmp(node->meta.nodename, host) == 0 &&
+			 node->meta.nodeport == port) ||
+			(node->pg.host && strcmp(node->pg.host, host) == 0 && node->pg.port == port))
+			found = i;
+	}
+	free(host);
+	return found;
+}
+
+/* The highest value a sequence must pass: ids in use and survivors' values */
+static int64_t
+sequence_floor(const ClusterSnapshot *snap, int which)
+{
+	int64_t		floor = -1;
+
+	if (id_sequences[which].maxid >= 0)
+		floor = snap->max_id[id_sequences[which].maxid];
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+
+		if (!is_survivor(snap, i) || !node->reachable)
+			continue;
+		for (int s = 0; s < node->nsequences; s++)
+			if (strcmp(node->sequences[s].name, id_sequences[which].sequence) == 0 &&
+				node->sequences[s].last_value)
+			{
+				int64_t		v = strtoll(node->sequences[s].last_value, NULL, 10);
+
+				if (v > floor)
+					floor = v;
+			}
+	}
+	return floor;
+}
+
+static bool
+node_has_sequence(const NodeReport *node, const char *name)
+{
+	for (int s = 0; s < node->nsequences; s++)
+		if (strcmp(node->sequences[s].name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * setval for every id sequence the node has, past every id any survivor
+ * holds.  Ids in the node's own catalogs are taken at apply time as well,
+ * in case they moved on since the plan was made.
+ */
+static void
+append_sequence_resets(StrBuf *sql, const ClusterSnapshot *snap, const NodeReport *node)
+{
+	for (int q = 0; q < N_ID_SEQUENCES; q++)
+	{
+		int64_t		floor = sequence_floor(snap, q);
+
+		if (!node_has_sequence(node, id_sequences[q].sequence))
+			continue;
+		if (floor < 1 && id_sequences[q].table == NULL)
+			continue;
+		strbuf_printf(sql, "SELECT pg_catalog.setval('pg_catalog.%s', GREATEST(%" PRId64,
+					  id_sequences[q].sequence, floor < 1 ? 1 : floor);
+		if (id_sequences[q].table)
+			strbuf_printf(sql, ", (SELECT pg_catalog.max(%s) FROM pg_catalog.%s)",
+						  id_sequences[q].column, id_sequences[q].table);
+		strbuf_printf(sql, ", (SELECT last_value FROM pg_catalog.%s)));\n",
+					  id_sequences[q].sequence);
+	}
+}
+
+static void
+append_timeouts(StrBuf *sql)
+{
+	strbuf_append(sql, "SET LOCAL statement_timeout = '" STEP_STATEMENT_TIMEOUT "';\n"
+				  "SET LOCAL lock_timeout = '" STEP_LOCK_TIMEOUT "';\n");
+}
+
+/* WHERE nodename = '...' AND nodeport = N */
+static void
+append_node_match(StrBuf *sql, const char *name, int port)
+{
+	strbuf_append(sql, "nodename = ");
+	sql_append_literal(sql, name);
+	strbuf_printf(sql, " AND nodeport = %d", port);
+}
+
+static void
+check(Plan *plan, const char *name, CheckStatus status, const char *fix,
+	  const char *fmt,...) __attribute__((format(printf, 5, 6)));
+
+static void
+check(Plan *plan, const char *name, CheckStatus status, const char *fix,
+	  const char *fmt,...)
+{
+	StrBuf		why;
+	va_list		ap;
+
+	strbuf_init(&why);
+	va_start(ap, fmt);
+	strbuf_vprintf(&why, fmt, ap);
+	va_end(ap);
+	plan_add_check(plan, name, status, why.data, fix);
+	strbuf_free(&why);
+}
+
+static PreparedDecision
+decision_for(const PlanChoices *choices, const char *gid)
+{
+	PreparedDecision all = PREPARED_UNDECIDED;
+
+	for (int i = 0; i < choices->nprepared; i++)
+	{
+		if (strcmp(choices->prepared[i].gid, gid) == 0)
+			return choices->prepared[i].decision;
+		if (strcmp(choices->prepared[i].gid, "all") == 0)
+			all = choices->prepared[i].decision;
+	}
+	return all;
+}
+
+static bool
+is_orphan_gid(const char *gid)
+{
+	return strncmp(gid, "citus_0_", 8) == 0;
+}
+
+static void
+preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
+		  int target, int donor)
+{
+	const NodeReport *first = &snap->nodes[snap->first];
+	StrBuf		list;
+
+	/* the old coordinator */
+	if (snap->coordinator_alive)
+		check(plan, "old-coordinator-gone", CHECK_FAIL,
+			  "Stop the old coordinator for good (or fence it off the network) and plan again.",
+			  "%s: recovering now would give the cluster two coordinators",
+			  snap->coordinator_alive_why);
+	else if (snap->old_coordinator >= 0)
+		check(plan, "old-coordinator-gone", CHECK_PASS, NULL,
+			  "the old coordinator at %s does not answer",
+			  snap->nodes[snap->old_coordinator].pg.label);
+	else
+		check(plan, "old-coordinator-gone", CHECK_WARN,
+			  "Give --old-coordinator HOST:PORT to have its address checked.",
+			  "the old coordinator was not in the metadata, so its address is unknown and was not checked");
+
+	/* every survivor answered */
+	strbuf_init(&list);
+	for (int i = 0; i < snap->nnodes; i++)
+		if (is_survivor(snap, i) && !snap->nodes[i].reachable)
+			strbuf_printf(&list, "%s%s", list.len ? ", " : "", snap->nodes[i].pg.label);
+	if (list.len == 0)
+		check(plan, "nodes-reachable", CHECK_PASS, NULL, "every worker answered");
+	else
+		check(plan, "nodes-reachable", choices->allow_unreachable ? CHECK_WARN : CHECK_FAIL,
+			  choices->allow_unreachable ?
+			  "When they return, run SELECT start_metadata_sync_to_all_nodes(); on the new coordinator." :
+			  "Bring them back, or plan without them with --allow-unreachable.",
+			  "no answer from %s", list.data);
+	strbuf_free(&list);
+
+	/* one PostgreSQL major and one Citus version everywhere */
+	{
+		int			major = first->server_version_num / 10000;
+		const char *citus = first->citus_library_version;
+		bool		same = true;
+
+		strbuf_init(&list);
+		for (int i = 0; i < snap->nnodes; i++)
+		{
+			const NodeReport *node = &snap->nodes[i];
+
+			if (!node->reachable || !node->is_citus ||
+				(!is_survivor(snap, i) && i != target))
+				continue;
+			if (node->server_version_num / 10000 != major ||
+				(citus && node->citus_library_version &&
+				 strcmp(citus, node->citus_library_version) != 0) ||
+				(first->citus_extension_version && node->citus_extension_version &&
+				 strcmp(first->citus_extension_version, node->citus_extension_version) != 0))
+			{
+				same = false;
+				strbuf_printf(&list, "%s%s runs PostgreSQL %s with %s (extension %s)",
+							  list.len ? "; " : "", node->pg.label,
+							  node->server_version ? node->server_version : "?",
+							  node->citus_library_version ? node->citus_library_version : "no Citus",
+							  node->citus_extension_version ? node->citus_extension_version : "-");
+			}
+		}
+		if (same)
+			check(plan, "same-versions", CHECK_PASS, NULL,
+				  "PostgreSQL %d and %s (extension %s) on every node", major,
+				  citus ? citus : "?", first->citus_extension_version ? first->citus_extension_version : "?");
+		else
+			check(plan, "same-versions", CHECK_FAIL,
+				  "Upgrade or downgrade the odd nodes so that every node runs the same versions.",
+				  "%s, unlike %s", list.data, first->pg.label);
+		strbuf_free(&list);
+	}
+
+	/* metadata agrees */
+	{
+		bool		agree = true;
+
+		strbuf_init(&list);
+		for (int c = 0; c < CATALOG_COUNT; c++)
+			if (!snap->comparisons[c].agree)
+			{
+				agree = false;
+				strbuf_printf(&list, "%s%s", list.len ? ", " : "", catalog_name((CatalogId) c));
+			}
+		if (agree)
+			check(plan, "metadata-agrees", CHECK_PASS, NULL,
+				  "every reachable worker holds the same metadata");
+		else
+			check(plan, "metadata-agrees", CHECK_FAIL,
+				  "Run citus-rescue discover to see the differing rows; repair the odd nodes by hand, then plan again.",
+				  "the workers disagree on %s", list.data);
+		strbuf_free(&list);
+	}
+
+	/* metadata pushes fail while any metadata node is not synced */
+	strbuf_init(&list);
+	for (int i = 0; i < snap->nnodes; i++)
+		if (is_survivor(snap, i) && snap->nodes[i].meta.hasmetadata &&
+			!snap->nodes[i].meta.metadatasynced)
+			strbuf_printf(&list, "%s%s", list.len ? ", " : "", snap->nodes[i].pg.label);
+	if (list.len == 0)
+		check(plan, "workers-synced", CHECK_PASS, NULL, "every worker with metadata is metadata-synced");
+	else
+		check(plan, "workers-synced", CHECK_FAIL,
+			  "A worker whose metadata sync never finished cannot be trusted; remove it from the plan or repair it first.",
+			  "not metadata-synced: %s", list.data);
+	strbuf_free(&list);
+
+	/* the donor, or the worker to promote */
+	if (donor >= 0)
+	{
+		const NodeReport *d = &snap->nodes[donor];
+
+		if (!is_survivor(snap, donor) || !usable(d) || !d->meta.hasmetadata || !d->meta.metadatasynced)
+			check(plan, "donor", CHECK_FAIL, "Choose another donor with --donor HOST:PORT.",
+				  "%s cannot donate metadata: it must be a reachable, metadata-synced primary worker",
+				  d->pg.label);
+		else
+			check(plan, "donor", CHECK_PASS, NULL,
+				  "%s (group %d) lends its metadata to the new node", d->pg.label, d->meta.groupid);
+	}
+	else if (choices->method == METHOD_NEW_NODE)
+		check(plan, "donor", CHECK_FAIL,
+			  choices->donor ? "Name a worker that pg_dist_node lists." : "Bring a metadata-synced worker back.",
+			  "%s", choices->donor ? "the --donor node is not in pg_dist_node" :
+			  "no reachable metadata-synced worker can donate metadata");
+
+	if (choices->method == METHOD_PROMOTE)
+	{
+		if (target < 0)
+			check(plan, "promote-target", CHECK_FAIL, "Name a worker that pg_dist_node lists.",
+				  "%s is not a node of this cluster", choices->target);
+		else if (!is_survivor(snap, target) || !usable(&snap->nodes[target]) ||
+				 !snap->nodes[target].meta.hasmetadata)
+			check(plan, "promote-target", CHECK_FAIL, "Promote a reachable, metadata-synced primary worker.",
+				  "%s cannot be promoted", snap->nodes[target].pg.label);
+		else
+			check(plan, "promote-target", CHECK_PASS, NULL,
+				  "%s (group %d) becomes the coordinator and keeps its shards",
+				  snap->nodes[target].pg.label, snap->nodes[target].meta.groupid);
+	}
+	else if (target >= 0)
+	{
+		const NodeReport *t = &snap->nodes[target];
+		int			in_metadata = find_node(snap, choices->target);
+
+		if (!t->reachable)
+			check(plan, "new-node-reachable", CHECK_FAIL, "Start it, or check the address and --map.",
+				  "%s does not answer", t->pg.label);
+		else
+		{
+			check(plan, "new-node-reachable", CHECK_PASS, NULL, "%s answers", t->pg.label);
+			if (t->in_recovery)
+				check(plan, "new-node-primary", CHECK_FAIL, "Promote or replace it with a primary.",
+					  "%s is a standby", t->pg.label);
+			if (in_metadata >= 0)
+				check(plan, "new-node-unlisted", CHECK_FAIL,
+					  "Use --promote to promote an existing worker, or give a fresh node.",
+					  "%s is already in pg_dist_node (group %d)", t->pg.label,
+					  snap->nodes[in_metadata].meta.groupid);
+			else
+				check(plan, "new-node-unlisted", CHECK_PASS, NULL, "%s is not in pg_dist_node", t->pg.label);
+			if (t->citus_extension_version == NULL)
+				check(plan, "new-node-citus", choices->create_extension ? CHECK_WARN : CHECK_FAIL,
+					  choices->create_extension ? NULL :
+					  "Run CREATE EXTENSION citus on it (with citus in shared_preload_libraries), or plan with --create-extension.",
+					  choices->create_extension ? "%s has no citus extension yet: the plan creates it" :
+					  "%s has no citus extension", t->pg.label);
+			else
+			{
+				check(plan, "new-node-citus", CHECK_PASS, NULL, "%s has citus %s", t->pg.label,
+					  t->citus_extension_version);
+				if (t->database && first->database && strcmp(t->database, first->database) != 0)
+					check(plan, "new-node-database", CHECK_FAIL,
+						  "Connect with the same database name (-d) on every node.",
+						  "%s uses database \"%s\", the cluster \"%s\"", t->pg.label,
+						  t->database, first->database);
+				if (t->user_relations > 0)
+					check(plan, "new-node-empty", CHECK_FAIL,
+						  "Use an empty database: the new coordinator receives every table from the metadata.",
+						  "%s already has %" PRId64 " user tables or views", t->pg.label, t->user_relations);
+				else if (t->catalogs[CATALOG_NODE].rows > 0 || t->catalogs[CATALOG_PLACEMENT].rows > 0)
+					check(plan, "new-node-empty", CHECK_FAIL,
+						  "Use a fresh node, or drop and create the citus extension on it.",
+						  "%s already has Citus metadata", t->pg.label);
+				else
+					check(plan, "new-node-empty", CHECK_PASS, NULL, "%s has no user tables", t->pg.label);
+			}
+		}
+	}
+
+	/* prepared transactions the dead coordinator left on the workers */
+	{
+		int			undecided = 0;
+		int			orphans = 0;
+
+		strbuf_init(&list);
+		for (int i = 0; i < snap->nnodes; i++)
+		{
+			const NodeReport *node = &snap->nodes[i];
+
+			if (!is_survivor(snap, i) || !node->reachable)
+				continue;
+			for (int x = 0; x < node->nprepared; x++)
+			{
+				PreparedDecision d;
+
+				if (!is_orphan_gid(node->prepared[x].gid))
+					continue;
+				orphans++;
+				d = decision_for(choices, node->prepared[x].gid);
+				if (d == PREPARED_UNDECIDED)
+					undecided++;
+				strbuf_printf(&list, "%s%s on %s (prepared %s, %s)", list.len ? "; " : "",
+							  node->prepared[x].gid, node->pg.label, node->prepared[x].prepared,
+							  d == PREPARED_COMMIT ? "to commit" :
+							  d == PREPARED_ROLLBACK ? "to roll back" : "undecided");
+			}
+		}
+		if (orphans == 0)
+			check(plan, "orphaned-prepared", CHECK_PASS, NULL,
+				  "no prepared transaction of the dead coordinator waits on a worker");
+		else
+			check(plan, "orphaned-prepared", undecided ? CHECK_FAIL : CHECK_PASS,
+				  undecided ?
+				  "Decide each with --prepared GID=commit or --prepared GID=rollback (or --prepared all=rollback); otherwise the new coordinator rolls them all back within a minute." : NULL,
+				  "%d prepared by the dead coordinator, holding their locks: %s", orphans, list.data);
+		strbuf_free(&list);
+	}
+
+	/* shards that lived only on the old coordinator */
+	if (first->nlost_shards > 0)
+	{
+		strbuf_init(&list);
+		for (int l = 0; l < first->nlost_shards && l < 20; l++)
+			strbuf_printf(&list, "%s%s (shard %" PRId64 ")", l ? ", " : "",
+						  first->lost_shards[l].table, first->lost_shards[l].shardid);
+		if (first->nlost_shards > 20)
+			strbuf_printf(&list, " and %d more", first->nlost_shards - 20);
+		check(plan, "lost-shards", CHECK_WARN,
+			  "Their rows are gone with the old coordinator: restore them from a backup, or drop those tables after the recovery.",
+			  "%d shards had no placement outside the old coordinator: %s", first->nlost_shards, list.data);
+		strbuf_free(&list);
+	}
+	else
+		check(plan, "lost-shards", CHECK_PASS, NULL, "every shard has a placement on a surviving worker");
+}
+
+static void
+add_prepared_steps(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan)
+{
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+
+		if (!is_survivor(snap, i) || !node->reachable)
+			continue;
+		for (int x = 0; x < node->nprepared; x++)
+		{
+			PreparedDecision d = decision_for(choices, node->prepared[x].gid);
+			PlanStep   *step;
+			StrBuf		sql;
+
+			if (!is_orphan_gid(node->prepared[x].gid) || d == PREPARED_UNDECIDED)
+				continue;
+			step = plan_add_step(plan, node->pg.host, node->pg.port,
+								 d == PREPARED_COMMIT ?
+								 "Commit a transaction the dead coordinator prepared, as the operator decided." :
+								 "Roll back a transaction the dead coordinator prepared, as the operator decided.");
+			step->txn = STEP_TXN_NONE;
+			strbuf_init(&sql);
+			strbuf_append(&sql, d == PREPARED_COMMIT ? "COMMIT PREPARED " : "ROLLBACK PREPARED ");
+			sql_append_literal(&sql, node->prepared[x].gid);
+			strbuf_append(&sql, ";\n");
+			step->sql = strbuf_steal(&sql);
+			strbuf_init(&sql);
+			strbuf_append(&sql, "SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_prepared_xacts WHERE gid = ");
+			sql_append_literal(&sql, node->prepared[x].gid);
+			strbuf_append(&sql, ")");
+			step->check_sql = strbuf_steal(&sql);
+			step->undo = xstrdup("None: a decided prepared transaction cannot be undone.");
+		}
+	}
+}
+
+/*
+ * The new coordinator's int and smallint serial columns: on a node added as
+ * a worker their defaults call worker_nextval(), which refuses to run.
+ */
+static void
+add_serial_repair(Plan *plan, const char *host, int port, const NodeReport *source)
+{
+	StrBuf		sql;
+	PlanStep   *step;
+
+	if (source->nserials == 0)
+		return;
+	strbuf_init(&sql);
+	append_timeouts(&sql);
+	for (int c = 0; c < source->nserials; c++)
+	{
+		const SerialColumn *col = &source->serials[c];
+
+		strbuf_append(&sql, "ALTER TABLE ");
+		sql_append_qualified(&sql, col->table);
+		strbuf_append(&sql, " ALTER COLUMN ");
+		sql_append_ident(&sql, col->column);
+		strbuf_append(&sql, " SET DEFAULT pg_catalog.nextval(");
+		sql_append_literal(&sql, col->sequence);
+		strbuf_append(&sql, "::pg_catalog.regclass);\n");
+		strbuf_append(&sql, "SELECT pg_catalog.setval(");
+		sql_append_literal(&sql, col->sequence);
+		strbuf_append(&sql, "::pg_catalog.regclass, GREATEST((SELECT pg_catalog.max(");
+		sql_append_ident(&sql, col->column);
+		strbuf_append(&sql, ") FROM ");
+		sql_append_qualified(&sql, col->table);
+		strbuf_append(&sql, "), 1));\n");
+	}
+	step = plan_add_step(plan, host, port,
+						 "Give the int and smallint serial columns of distributed tables working sequences on the new coordinator, past every id in use.");
+	step->sql = strbuf_steal(&sql);
+	step->check_sql = xstrdup("SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attrdef d"
+							  " JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = d.adrelid"
+							  " WHERE pg_catalog.pg_get_expr(d.adbin, d.adrelid) LIKE '%worker_nextval(%')");
+	step->undo = xstrdup("Harmless to keep; to undo, set each column default back to worker_nextval().");
+}
+
+/* SQL that compares every worker's pg_dist_node with the coordinator's */
+static const char *const workers_match_sql =
+"SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.run_command_on_workers("
+"$cmd$SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || nodename || ',' || nodeport,"
+" ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node$cmd$) AS w"
+" WHERE NOT w.success OR w.result IS DISTINCT FROM (SELECT pg_catalog.md5(pg_catalog.string_agg("
+"nodeid || ',' || groupid || ',' || nodename || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node))";
+
+static void
+add_sync_step(Plan *plan, const char *host, int port)
+{
+	PlanStep   *step = plan_add_step(plan, host, port,
+									 "Push the new coordinator's metadata to every worker through Citus's own metadata sync.");
+	StrBuf		sql;
+
+	strbuf_init(&sql);
+	append_timeouts(&sql);
+	strbuf_append(&sql, "SELECT pg_catalog.start_metadata_sync_to_all_nodes();\n");
+	step->sql = strbuf_steal(&sql);
+	step->check_sql = xstrdup(workers_match_sql);
+	step->undo = xstrdup("Restore each worker's catalogs from the backup (restore.sh in the work directory).");
+}
+
+static void
+plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const PlanContext *ctx,
+			  Plan *plan, int donor, const char *target_name, int target_port)
+{
+	const NodeReport *d = &snap->nodes[donor];
+	const char *thost = ctx->target_connect_host;
+	int			tport = ctx->target_connect_port;
+	int			gd = d->meta.groupid;
+	PlanStep   *step;
+	StrBuf		sql;
+	StrBuf		match;
+	const NodeReport *t = snap->target >= 0 ? &snap->nodes[snap->target] : NULL;
+
+	strbuf_init(&match);
+	append_node_match(&match, target_name, target_port);
+
+	if (choices->create_extension && t && t->citus_extension_version == NULL)
+	{
+		step = plan_add_step(plan, thost, tport, "Create the citus extension on the new node.");
+		step->sql = xstrdup("CREATE EXTENSION citus;\n");
+		step->check_sql = xstrdup("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus')");
+		step->undo = xstrdup("DROP EXTENSION citus; on the new node.");
+	}
+
+	/* the donor poses as coordinator just long enough to add the new node */
+	strbuf_init(&sql);
+	append_timeouts(&sql);
+	if (plan->cim == CIM_INCLUDE)
+		strbuf_append(&sql,
+					  "-- the old coordinator's rows go; the others lose them in the metadata sync\n"
+					  "DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;\n"
+					  "DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;\n");
+	strbuf_printf(&sql,
+				  "-- act as the coordinator inside this transaction only\n"
+				  "UPDATE pg_catalog.pg_dist_local_group SET groupid = 0;\n"
+				  "UPDATE pg_catalog.pg_dist_node SET groupid = 0 WHERE groupid = %d;\n"
+				  "UPDATE pg_catalog.pg_dist_placement SET groupid = 0 WHERE groupid = %d;\n"
+				  "-- ids handed out to the new node must not collide with any survivor's\n", gd, gd);
+	for (int q = 0; q < 5; q++)
+	{
+		int64_t		floor = sequence_floor(snap, q);
+
+		strbuf_printf(&sql, "SELECT pg_catalog.setval('pg_catalog.%s', GREATEST(%" PRId64
+					  ", (SELECT last_value FROM pg_catalog.%s)));\n",
+					  id_sequences[q].sequence, floor < 1 ? 1 : floor, id_sequences[q].sequence);
+	}
+	strbuf_append(&sql, "SELECT pg_catalog.citus_add_node(");
+	sql_append_literal(&sql, target_name);
+	strbuf_printf(&sql, ", %d);\n", target_port);
+	strbuf_printf(&sql,
+				  "-- back to being an ordinary worker\n"
+				  "UPDATE pg_catalog.pg_dist_node SET groupid = %d WHERE groupid = 0;\n"
+				  "UPDATE pg_catalog.pg_dist_placement SET groupid = %d WHERE groupid = 0;\n"
+				  "UPDATE pg_catalog.pg_dist_local_group SET groupid = %d;\n", gd, gd, gd);
+	step = plan_add_step(plan, d->pg.host, d->pg.port,
+						 "On the donor, in one transaction: pose as coordinator, add the new node (which copies the metadata to it), and become a worker again.");
+	step->sql = strbuf_steal(&sql);
+	strbuf_init(&sql);
+	strbuf_printf(&sql, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE %s)"
+				  " AND (SELECT groupid FROM pg_catalog.pg_dist_local_group) = %d", match.data, gd);
+	step->check_sql = strbuf_steal(&sql);
+	strbuf_init(&sql);
+	strbuf_append(&sql, "On the donor: DELETE FROM pg_catalog.pg_dist_node WHERE ");
+	strbuf_append(&sql, match.data);
+	strbuf_append(&sql, "; then restore its catalogs from the backup if the old coordinator's rows are wanted back.");
+	step->undo = strbuf_steal(&sql);
+
+	/* the new node takes group 0 */
+	strbuf_init(&sql);
+	append_timeouts(&sql);
+	strbuf_printf(&sql,
+				  "-- the donor was group 0 while it copied the metadata here\n"
+				  "UPDATE pg_catalog.pg_dist_node SET groupid = %d WHERE groupid = 0;\n"
+				  "UPDATE pg_catalog.pg_dist_placement SET groupid = %d WHERE groupid = 0;\n", gd, gd);
+	if (plan->cim == CIM_INCLUDE)
+	{
+		strbuf_printf(&sql,
+					  "-- the coordinator stays in the metadata, as group 0, without shards\n"
+					  "UPDATE pg_catalog.pg_dist_placement SET groupid = 0\n"
+					  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
+					  "UPDATE pg_catalog.pg_dist_node SET groupid = 0, shouldhaveshards = false WHERE %s;\n",
+					  match.data, match.data);
+	}
+	else
+	{
+		StrBuf		body;
+
+		strbuf_init(&body);
+		strbuf_printf(&body,
+					  "\nDECLARE\n  shard record;\nBEGIN\n"
+					  "  FOR shard IN SELECT pg_catalog.shard_name(s.logicalrelid, s.shardid) AS name\n"
+					  "                 FROM pg_catalog.pg_dist_placement p\n"
+					  "                 JOIN pg_catalog.pg_dist_shard s ON s.shardid = p.shardid\n"
+					  "                WHERE p.groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s)\n"
+					  "  LOOP\n"
+					  "    EXECUTE 'DROP TABLE IF EXISTS ' || shard.name;\n"
+					  "  END LOOP;\n"
+					  "END\n", match.data);
+		strbuf_append(&sql,
+					  "-- the coordinator stays out of the metadata: no row, no placements, no shard tables\n"
+					  "SET LOCAL citus.enable_manual_changes_to_shards = on;\n"
+					  "DO ");
+		sql_append_dollar_quoted(&sql, body.data);
+		strbuf_append(&sql, ";\n");
+		strbuf_free(&body);
+		strbuf_printf(&sql,
+					  "DELETE FROM pg_catalog.pg_dist_placement\n"
+					  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
+					  "DELETE FROM pg_catalog.pg_dist_node WHERE %s;\n", match.data, match.data);
+	}
+	strbuf_append(&sql, "UPDATE pg_catalog.pg_dist_local_group SET groupid = 0;\n"
+				  "-- every id sequence past the highest id any survivor holds\n");
+	if (t)
+		append_sequence_resets(&sql, snap, t);
+	else
+		append_sequence_resets(&sql, snap, d);
+	step = plan_add_step(plan, thost, tport,
+						 "On the new node, in one transaction: give the donor its group back, take group 0, and set every id sequence ahead.");
+	step->sql = strbuf_steal(&sql);
+	step->check_sql = xstrdup("SELECT (SELECT groupid FROM pg_catalog.pg_dist_local_group) = 0");
+	step->undo = xstrdup("DROP EXTENSION citus CASCADE; on the new node, or restore its catalogs from the backup.");
+
+	add_sync_step(plan, thost, tport);
+	add_serial_repair(plan, thost, tport, d);
+	strbuf_free(&match);
+}
+
+static void
+plan_promote(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan, int target)
+{
+	const NodeReport *p = &snap->nodes[target];
+	int			gp = p->meta.groupid;
+	StrBuf		match;
+
+	strbuf_init(&match);
+	append_node_match(&match, p->meta.nodename, p->meta.nodeport);
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+		PlanStep   *step;
+		StrBuf		sql;
+
+		if (!is_survivor(snap, i) || !node->reachable)
+			continue;
+		strbuf_init(&sql);
+		append_timeouts(&sql);
+		if (plan->cim == CIM_INCLUDE)
+			strbuf_append(&sql,
+						  "-- the old coordinator's rows go\n"
+						  "DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;\n"
+						  "DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;\n");
+		strbuf_printf(&sql,
+					  "-- the promoted worker becomes group 0 and keeps its shards\n"
+					  "UPDATE pg_catalog.pg_dist_placement SET groupid = 0 WHERE groupid = %d;\n"
+					  "UPDATE pg_catalog.pg_dist_node SET groupid = 0 WHERE groupid = %d;\n", gp, gp);
+		if (i == target)
+		{
+			strbuf_append(&sql, "UPDATE pg_catalog.pg_dist_local_group SET groupid = 0;\n"
+						  "-- every id sequence past the highest id any survivor holds\n");
+			append_sequence_resets(&sql, snap, node);
+		}
+		step = plan_add_step(plan, node->pg.host, node->pg.port,
+							 i == target ?
+							 "On the worker being promoted: rename its group to 0 and take the coordinator's local group and sequences." :
+							 "Rename the promoted worker's group to 0 in this worker's metadata.");
+		step->sql = strbuf_steal(&sql);
+		step->txn = STEP_TXN_ATOMIC;
+		step->atomic_group = 1;
+		strbuf_init(&sql);
+		strbuf_printf(&sql, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND %s)"
+					  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = %d)",
+					  match.data, gp);
+		if (i == target)
+			strbuf_append(&sql, " AND (SELECT groupid FROM pg_catalog.pg_dist_local_group) = 0");
+		step->check_sql = strbuf_steal(&sql);
+		strbuf_init(&sql);
+		strbuf_printf(&sql, "Restore this node's catalogs from the backup (restore.sh in the work directory).");
+		step->undo = strbuf_steal(&sql);
+	}
+	add_sync_step(plan, p->pg.host, p->pg.port);
+	add_serial_repair(plan, p->pg.host, p->pg.port, p);
+	strbuf_free(&match);
+	(void) choices;
+}
+
+static int
+choose_donor(const ClusterSnapshot *snap, const PlanChoices *choices)
+{
+	if (choices->donor)
+		return find_node(snap, choices->donor);
+	/* the node the operator started from, if it qualifies, else any other */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < snap->nnodes; i++)
+		{
+			const NodeReport *node = &snap->nodes[i];
+			bool		differs = false;
+
+			if (pass == 0 && i != snap->first)
+				continue;
+			if (!is_survivor(snap, i) || !usable(node) ||
+				!node->meta.hasmetadata || !node->meta.metadatasynced)
+				continue;
+			for (int c = 0; c < CATALOG_COUNT; c++)
+				for (int d = 0; d < snap->comparisons[c].ndiffs; d++)
+					if (snap->comparisons[c].diffs[d].node == i)
+						differs = true;
+			if (!differs)
+				return i;
+		}
+	return -1;
+}
+
+bool
+plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
+		   const PlanContext *ctx, Plan *plan, char *errbuf, size_t errlen)
+{
+	char	   *target_name = NULL;
+	int			target_port = 0;
+	int			target = -1;
+	int			donor = -1;
+
+	plan_init(plan);
+	if (choices->target == NULL ||
+		!parse_host_port(choices->target, &target_name, &target_port, errbuf, errlen))
+	{
+		if (choices->target == NULL)
+			snprintf(errbuf, errlen, "give --new-coordinator HOST:PORT or --promote HOST:PORT");
+		return false;
+	}
+	plan->tool_version = xstrdup(ctx->tool_version);
+	plan->created = xstrdup(ctx->created);
+	plan->method = choices->method;
+	plan->cim = choices->cim != CIM_UNKNOWN ? choices->cim : snap->cim;
+	plan->first = xstrdup(ctx->first);
+	plan->dbname = xstrdup_or_null(ctx->dbname);
+	plan->user = xstrdup_or_null(ctx->user);
+	for (int i = 0; i < ctx->nmaps; i++)
+	{
+		plan->maps = xrealloc(plan->maps, sizeof(char *) * (size_t) (plan->nmaps + 1));
+		plan->maps[plan->nmaps++] = xstrdup(ctx->maps[i]);
+	}
+
+	if (choices->method == METHOD_PROMOTE)
+		target = find_node(snap, choices->target);
+	else
+	{
+		target = snap->target;
+		donor = choose_donor(snap, choices);
+	}
+	plan->target = choices->method == METHOD_PROMOTE && target >= 0 ?
+		xstrdup(snap->nodes[target].pg.label) : xstrdup(choices->target);
+	if (donor >= 0)
+		plan->donor = xstrdup(snap->nodes[donor].pg.label);
+
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+		PlanNode   *pn;
+
+		if (!node->reachable || !node->is_citus || (!is_survivor(snap, i) && !node->is_target))
+			continue;
+		plan->nodes = xrealloc(plan->nodes, sizeof(PlanNode) * (size_t) (plan->nnodes + 1));
+		pn = &plan->nodes[plan->nnodes++];
+		pn->label = xstrdup(node->pg.label);
+		pn->host = xstrdup(node->pg.host);
+		pn->port = node->pg.port;
+		pn->groupid = node->is_target ? -1 : node->meta.groupid;
+		pn->fingerprint = node_fingerprint(node);
+	}
+
+	if (choices->cim != CIM_UNKNOWN && choices->cim != snap->cim)
+		check(plan, "cim", CHECK_WARN, NULL,
+			  "discovery found CIM %s; the operator chose CIM %s", cim_name(snap->cim), cim_name(choices->cim));
+	else
+		check(plan, "cim", CHECK_PASS, NULL, "%s",
+			  plan->cim == CIM_INCLUDE ?
+			  "CIM include: the old coordinator had a pg_dist_node row; the new one takes its place as group 0" :
+			  "CIM exclude: the old coordinator had no pg_dist_node row; the new one stays out of it too");
+	preflight(snap, choices, plan, target, donor);
+
+	for (int i = 0; i < snap->nnodes; i++)
+		if (is_survivor(snap, i) && !snap->nodes[i].reachable)
+			plan_add_note(plan, "%s did not answer and is left out. When it returns, run on the new coordinator: SELECT start_metadata_sync_to_all_nodes();",
+						  snap->nodes[i].pg.label);
+
+	if (!plan_has_failures(plan))
+	{
+		add_prepared_steps(snap, choices, plan);
+		if (choices->method == METHOD_PROMOTE)
+			plan_promote(snap, choices, plan, target);
+		else
+			plan_new_node(snap, choices, ctx, plan, donor, target_name, target_port);
+	}
+	free(target_name);
+	return true;
+}
