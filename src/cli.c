@@ -1,12 +1,14 @@
 #include "config.h"
 
 #include "cli.h"
+#include "plan.h"
 #include "strbuf.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void
 cli_error(const char *fmt,...)
@@ -80,4 +82,107 @@ cli_connection_option(int opt, const char *arg, ConnOptions *opts)
 		default:
 			return 0;
 	}
+}
+
+static bool
+valid_address(const char *arg, const char *option)
+{
+	char		errbuf[256];
+	char	   *host;
+	int			port;
+
+	if (!parse_host_port(arg, &host, &port, errbuf, sizeof(errbuf)))
+	{
+		cli_error("%s: %s", option, errbuf);
+		return false;
+	}
+	free(host);
+	return true;
+}
+
+int
+cli_plan_option(int opt, const char *arg, PlanChoices *choices, ConnOptions *opts)
+{
+	switch (opt)
+	{
+		case OPT_NEW_COORDINATOR:
+		case OPT_PROMOTE:
+			if (choices->target)
+			{
+				cli_error("give one of --new-coordinator and --promote, once");
+				return -1;
+			}
+			if (!valid_address(arg, opt == OPT_PROMOTE ? "--promote" : "--new-coordinator"))
+				return -1;
+			choices->target = xstrdup(arg);
+			choices->method = opt == OPT_PROMOTE ? METHOD_PROMOTE : METHOD_NEW_NODE;
+			return 1;
+		case OPT_CIM:
+			if (strcmp(arg, "include") == 0)
+				choices->cim = CIM_INCLUDE;
+			else if (strcmp(arg, "exclude") == 0)
+				choices->cim = CIM_EXCLUDE;
+			else
+			{
+				cli_error("invalid --cim \"%s\": give include or exclude", arg);
+				return -1;
+			}
+			return 1;
+		case OPT_DONOR:
+			if (!valid_address(arg, "--donor"))
+				return -1;
+			free(choices->donor);
+			choices->donor = xstrdup(arg);
+			return 1;
+		case OPT_ALLOW_UNREACHABLE:
+			choices->allow_unreachable = true;
+			return 1;
+		case OPT_CREATE_EXTENSION:
+			choices->create_extension = true;
+			return 1;
+		case OPT_PREPARED:
+			{
+				const char *eq = strrchr(arg, '=');
+				PreparedChoice *c;
+
+				if (eq == NULL || eq == arg ||
+					(strcmp(eq + 1, "commit") != 0 && strcmp(eq + 1, "rollback") != 0))
+				{
+					cli_error("invalid --prepared \"%s\": give GID=commit or GID=rollback", arg);
+					return -1;
+				}
+				choices->prepared = xrealloc(choices->prepared,
+											 sizeof(PreparedChoice) * (size_t) (choices->nprepared + 1));
+				c = &choices->prepared[choices->nprepared++];
+				c->gid = xmalloc((size_t) (eq - arg) + 1);
+				memcpy(c->gid, arg, (size_t) (eq - arg));
+				c->gid[eq - arg] = '\0';
+				c->decision = strcmp(eq + 1, "commit") == 0 ? PREPARED_COMMIT : PREPARED_ROLLBACK;
+				return 1;
+			}
+		case OPT_OLD_COORDINATOR:
+			if (!valid_address(arg, "--old-coordinator"))
+				return -1;
+			free(opts->old_coordinator);
+			opts->old_coordinator = xstrdup(arg);
+			return 1;
+		default:
+			return 0;
+	}
+}
+
+bool
+cli_plan_choices_complete(const PlanChoices *choices)
+{
+	if (choices->target == NULL)
+	{
+		cli_error("give --new-coordinator HOST:PORT or --promote HOST:PORT");
+		return false;
+	}
+	if (choices->donor && choices->method == METHOD_PROMOTE)
+	{
+		cli_error("--donor applies to --new-coordinator only: a promoted worker needs none");
+		return false;
+	}
+	return true;
 }

@@ -17,7 +17,46 @@ enum
 	OPT_MAX_ROWS,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_NEW_COORDINATOR,
+	OPT_PROMOTE,
+	OPT_CIM,
+	OPT_DONOR,
+	OPT_ALLOW_UNREACHABLE,
+	OPT_CREATE_EXTENSION,
+	OPT_PREPARED,
+	OPT_WORKDIR,
+	OPT_YES,
+	OPT_MOVE_SHARD,
+	OPT_OUTPUT,
 };
+
+#define PLAN_LONG_OPTIONS \
+	{"new-coordinator", required_argument, NULL, OPT_NEW_COORDINATOR}, \
+	{"promote", required_argument, NULL, OPT_PROMOTE}, \
+	{"cim", required_argument, NULL, OPT_CIM}, \
+	{"donor", required_argument, NULL, OPT_DONOR}, \
+	{"allow-unreachable", no_argument, NULL, OPT_ALLOW_UNREACHABLE}, \
+	{"create-extension", no_argument, NULL, OPT_CREATE_EXTENSION}, \
+	{"prepared", required_argument, NULL, OPT_PREPARED}, \
+	{"old-coordinator", required_argument, NULL, OPT_OLD_COORDINATOR}
+
+#define PLAN_OPTIONS_HELP \
+"Recovery choices:\n" \
+"      --new-coordinator=HOST:PORT\n" \
+"                           a new node becomes the coordinator (the default way)\n" \
+"      --promote=HOST:PORT  an existing worker becomes it and keeps its shards\n" \
+"      --cim=include|exclude\n" \
+"                           keep the coordinator in pg_dist_node or not\n" \
+"                           (default: as the old one was)\n" \
+"      --donor=HOST:PORT    the worker that lends its metadata to a new node\n" \
+"                           (default: the first node, or another synced worker)\n" \
+"      --allow-unreachable  plan without the workers that do not answer\n" \
+"      --create-extension   create the citus extension on the new node\n" \
+"      --prepared=GID=commit|rollback\n" \
+"                           decide a transaction the dead coordinator left\n" \
+"                           prepared on a worker (GID all: every one)\n" \
+"      --old-coordinator=HOST:PORT\n" \
+"                           also check that this address no longer answers\n"
 
 #define CONNECTION_SHORT_OPTIONS "h:p:U:d:wW"
 
@@ -56,6 +95,21 @@ int			cli_connection_option(int opt, const char *arg, ConnOptions *opts);
 void		cli_error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 void		cli_print_version(void);
 
+/*
+ * Handles one recovery-choice option into choices (and opts for
+ * --old-coordinator); same return convention as cli_connection_option.
+ */
+struct PlanChoices;
+int			cli_plan_option(int opt, const char *arg, struct PlanChoices *choices,
+							ConnOptions *opts);
+
+/* Checks that a method was chosen; prints why not. */
+bool		cli_plan_choices_complete(const struct PlanChoices *choices);
+
 int			cmd_discover(int argc, char **argv);
+int			cmd_plan(int argc, char **argv);
+int			cmd_apply(int argc, char **argv);
+int			cmd_verify(int argc, char **argv);
+int			cmd_recover(int argc, char **argv);
 
 #endif

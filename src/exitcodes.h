@@ -13,5 +13,8 @@
 #define EXIT_CODE_NODE_UNREACHABLE		4	/* at least one node in pg_dist_node did not answer */
 #define EXIT_CODE_METADATA_DISAGREES	5	/* reachable nodes hold different metadata */
 #define EXIT_CODE_COORDINATOR_ALIVE		6	/* the old coordinator still answers */
+#define EXIT_CODE_ABORTED				10	/* stopped before changing anything */
+#define EXIT_CODE_PARTIAL				11	/* stopped after a partial change: run again to resume */
+#define EXIT_CODE_VERIFY_FIRST			20	/* verify: 20 + the number of the first failed check */
 
 #endif

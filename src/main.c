@@ -15,6 +15,10 @@ typedef struct Command
 
 static const Command commands[] = {
 	{"discover", cmd_discover, "find every node, show what each believes and where they disagree"},
+	{"plan", cmd_plan, "check the cluster and write a recovery plan for review"},
+	{"apply", cmd_apply, "run a recovery plan, journaled and resumable"},
+	{"verify", cmd_verify, "prove that a coordinator works"},
+	{"recover", cmd_recover, "discover, check, plan, apply and verify in one run"},
 	{NULL, NULL, NULL}
 };
 

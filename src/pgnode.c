@@ -395,9 +395,11 @@ pgnodes_query(PgNode **nodes, const char *const *sql, int count,
 			PQclear(node->result);
 		node->result = NULL;
 		node->started_ms = monotonic_ms();
-		if (!PQsendQueryParams(node->conn, sql[i], nparams, NULL,
-							   param_values ? param_values[i] : NULL,
-							   NULL, NULL, 0))
+		/* without parameters, a batch of several statements may be sent */
+		if (!(nparams == 0 ? PQsendQuery(node->conn, sql[i]) :
+			  PQsendQueryParams(node->conn, sql[i], nparams, NULL,
+								param_values ? param_values[i] : NULL,
+								NULL, NULL, 0)))
 		{
 			fail_from_conn(node);
 			finish_event(node, on_event, arg);

@@ -3,6 +3,7 @@
 #include "planner.h"
 #include "catalog.h"
 #include "connopts.h"
+#include "report.h"
 #include "strbuf.h"
 
 #include <inttypes.h>
@@ -256,9 +257,15 @@ preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
 			}
 		}
 		if (same)
+		{
+			char	   *short_version = citus_short_version(citus);
+
 			check(plan, "same-versions", CHECK_PASS, NULL,
-				  "PostgreSQL %d and %s (extension %s) on every node", major,
-				  citus ? citus : "?", first->citus_extension_version ? first->citus_extension_version : "?");
+				  "PostgreSQL %d and Citus %s (extension %s) on every node", major,
+				  short_version ? short_version : "?",
+				  first->citus_extension_version ? first->citus_extension_version : "?");
+			free(short_version);
+		}
 		else
 			check(plan, "same-versions", CHECK_FAIL,
 				  "Upgrade or downgrade the odd nodes so that every node runs the same versions.",

@@ -1,0 +1,638 @@
+/* plan, apply, verify and recover: the command-line face of the engine. */
+#include "config.h"
+
+#include "apply.h"
+#include "cli.h"
+#include "discover.h"
+#include "exitcodes.h"
+#include "journal.h"
+#include "plan.h"
+#include "planfile.h"
+#include "planner.h"
+#include "prompt.h"
+#include "report.h"
+#include "verify.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void
+print_safe(FILE *out, const char *prefix, const char *text)
+{
+	StrBuf		shown;
+
+	strbuf_init(&shown);
+	append_terminal_safe(&shown, text);
+	fprintf(out, "%s%s\n", prefix, shown.data);
+	strbuf_free(&shown);
+}
+
+static void
+print_checks(FILE *out, const Plan *plan)
+{
+	fprintf(out, "Pre-flight checks:\n");
+	for (int i = 0; i < plan->nchecks; i++)
+	{
+		const PreflightCheck *c = &plan->checks[i];
+		char	   *line = xasprintf("  %-4s  %s: %s", check_status_name(c->status), c->name, c->why);
+
+		print_safe(out, "", line);
+		if (c->fix)
+			print_safe(out, "          fix: ", c->fix);
+		free(line);
+	}
+	for (int i = 0; i < plan->nnotes; i++)
+		print_safe(out, "  note: ", plan->notes[i]);
+}
+
+static void
+print_steps(FILE *out, const Plan *plan, bool with_sql)
+{
+	if (plan->nsteps == 0)
+		return;
+	fprintf(out, "\nPlan: %s, CIM %s, %d steps:\n", method_name(plan->method),
+			cim_name(plan->cim), plan->nsteps);
+	for (int i = 0; i < plan->nsteps; i++)
+	{
+		const PlanStep *s = &plan->steps[i];
+		char	   *head = xasprintf("  %d. on %s (%s): %s", s->number, s->label,
+									 s->txn == STEP_TXN_ATOMIC ? "all-or-nothing with the others of its group" :
+									 s->txn == STEP_TXN_NONE ? "no transaction" : "one transaction",
+									 s->purpose);
+
+		print_safe(out, "", head);
+		free(head);
+		if (with_sql)
+		{
+			char	   *sql = xstrdup(s->sql);
+
+			for (char *line = sql; line && *line;)
+			{
+				char	   *nl = strchr(line, '\n');
+
+				if (nl)
+					*nl = '\0';
+				print_safe(out, "       | ", line);
+				line = nl ? nl + 1 : NULL;
+			}
+			free(sql);
+		}
+	}
+}
+
+/* Discovers the cluster and plans the recovery; returns an exit code. */
+static int
+make_plan(ConnOptions *opts, PlanChoices *choices, ClusterSnapshot *snap, Plan *plan)
+{
+	DiscoverHooks hooks = {prompt_password, NULL, NULL};
+	PlanContext ctx;
+	char		errbuf[512];
+	char	   *target_host = NULL;
+	int			target_port = 0;
+	const char *connect_host = NULL;
+	int			connect_port = 0;
+	char	   *created = timestamp_now();
+	char	   *first = NULL;
+	char	  **maps = NULL;
+	const NodeReport *f;
+	bool		built;
+
+	plan_init(plan);
+	if (!parse_host_port(choices->target, &target_host, &target_port, errbuf, sizeof(errbuf)))
+	{
+		cli_error("%s", errbuf);
+		free(created);
+		return EXIT_CODE_BAD_USAGE;
+	}
+	connopts_map_address(opts, target_host, target_port, &connect_host, &connect_port);
+	if (choices->method == METHOD_NEW_NODE)
+	{
+		free(opts->target);
+		opts->target = strchr(connect_host, ':') ? xasprintf("[%s]:%d", connect_host, connect_port) :
+			xasprintf("%s:%d", connect_host, connect_port);
+	}
+	discover_cluster(opts, &hooks, snap);
+	if (snap->fatal)
+	{
+		report_error(stderr, snap->fatal);
+		free(target_host);
+		free(created);
+		return EXIT_CODE_FIRST_NODE;
+	}
+	f = &snap->nodes[snap->first];
+	first = strchr(f->pg.host, ':') ? xasprintf("[%s]:%d", f->pg.host, f->pg.port) :
+		xasprintf("%s:%d", f->pg.host, f->pg.port);
+	maps = xcalloc((size_t) opts->nmaps + 1, sizeof(char *));
+	for (int i = 0; i < opts->nmaps; i++)
+		maps[i] = xasprintf("%s:%d=%s:%d", opts->maps[i].from_host, opts->maps[i].from_port,
+							opts->maps[i].to_host, opts->maps[i].to_port);
+	ctx.tool_version = PACKAGE_VERSION;
+	ctx.created = created;
+	ctx.first = first;
+	ctx.dbname = PQdb(f->pg.conn);
+	ctx.user = PQuser(f->pg.conn);
+	ctx.maps = maps;
+	ctx.nmaps = opts->nmaps;
+	ctx.target_connect_host = connect_host;
+	ctx.target_connect_port = connect_port;
+	built = plan_build(snap, choices, &ctx, plan, errbuf, sizeof(errbuf));
+	for (int i = 0; i < opts->nmaps; i++)
+		free(maps[i]);
+	free(maps);
+	free(first);
+	free(created);
+	free(target_host);
+	if (!built)
+	{
+		cli_error("%s", errbuf);
+		return EXIT_CODE_BAD_USAGE;
+	}
+	return plan_has_failures(plan) ? EXIT_CODE_ABORTED : EXIT_CODE_OK;
+}
+
+static int
+parse_common(int argc, char **argv, const struct option *long_options, ConnOptions *opts,
+			 PlanChoices *choices, int (*extra) (int opt, const char *arg, void *state),
+			 void *state, void (*usage) (FILE *), const char *name)
+{
+	int			opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, CONNECTION_SHORT_OPTIONS "o:y", long_options, NULL)) != -1)
+	{
+		int			handled = cli_connection_option(opt, optarg, opts);
+
+		if (handled == 0 && choices)
+			handled = cli_plan_option(opt, optarg, choices, opts);
+		if (handled == 0 && extra)
+			handled = extra(opt, optarg, state);
+		if (handled < 0)
+			return EXIT_CODE_BAD_USAGE;
+		if (handled > 0)
+			continue;
+		if (opt == OPT_HELP)
+		{
+			usage(stdout);
+			return -1;
+		}
+		if (opt == OPT_VERSION)
+		{
+			cli_print_version();
+			return -1;
+		}
+		fprintf(stderr, "Try \"citus-rescue %s --help\" for more information.\n", name);
+		return EXIT_CODE_BAD_USAGE;
+	}
+	return EXIT_CODE_OK;
+}
+
+/* ---- plan ---------------------------------------------------------------- */
+
+typedef struct PlanArgs
+{
+	char	   *output;
+} PlanArgs;
+
+static int
+plan_extra(int opt, const char *arg, void *state)
+{
+	PlanArgs   *args = state;
+
+	if (opt == 'o' || opt == OPT_OUTPUT)
+	{
+		free(args->output);
+		args->output = xstrdup(arg);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+plan_usage(FILE *out)
+{
+	fprintf(out,
+			"citus-rescue plan discovers the cluster, runs the pre-flight checks and writes\n"
+			"the recovery plan to a file for review.  It changes nothing.\n"
+			"\n"
+			"Usage:\n"
+			"  citus-rescue plan [OPTION]... (--new-coordinator=HOST:PORT | --promote=HOST:PORT) -o FILE\n"
+			"\n"
+			"  -o, --output=FILE        where to write the plan\n"
+			"\n"
+			PLAN_OPTIONS_HELP
+			"\n"
+			CONNECTION_OPTIONS_HELP
+			"\n"
+			"Exit status: 0 the plan passed every pre-flight check, 10 a check failed\n"
+			"(the file says which and how to fix it), 2 bad usage, 3 the first node\n"
+			"could not be used.\n");
+}
+
+int
+cmd_plan(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		CONNECTION_LONG_OPTIONS,
+		PLAN_LONG_OPTIONS,
+		{"output", required_argument, NULL, OPT_OUTPUT},
+		{NULL, 0, NULL, 0}
+	};
+	ConnOptions opts;
+	PlanChoices choices = {0};
+	PlanArgs	args = {0};
+	ClusterSnapshot snap;
+	Plan		plan;
+	char		errbuf[512];
+	int			code;
+
+	connopts_init(&opts);
+	memset(&snap, 0, sizeof(snap));
+	plan_init(&plan);
+	code = parse_common(argc, argv, long_options, &opts, &choices, plan_extra, &args,
+						plan_usage, "plan");
+	if (code != EXIT_CODE_OK)
+		goto out;
+	if (optind < argc)
+	{
+		cli_error("unexpected argument \"%s\"", argv[optind]);
+		code = EXIT_CODE_BAD_USAGE;
+		goto out;
+	}
+	if (!cli_plan_choices_complete(&choices))
+	{
+		code = EXIT_CODE_BAD_USAGE;
+		goto out;
+	}
+	if (args.output == NULL)
+	{
+		cli_error("give the plan file with -o FILE");
+		code = EXIT_CODE_BAD_USAGE;
+		goto out;
+	}
+	code = make_plan(&opts, &choices, &snap, &plan);
+	if (code != EXIT_CODE_OK && code != EXIT_CODE_ABORTED)
+		goto out;
+	print_checks(stdout, &plan);
+	print_steps(stdout, &plan, false);
+	if (!planfile_write(args.output, &plan, errbuf, sizeof(errbuf)))
+	{
+		cli_error("%s", errbuf);
+		code = EXIT_CODE_INTERNAL;
+		goto out;
+	}
+	if (code == EXIT_CODE_OK)
+		printf("\nPlan written to %s. Review it, then run: citus-rescue apply %s\n",
+			   args.output, args.output);
+	else
+		printf("\nA pre-flight check failed: the plan in %s has no steps. Fix the failures and plan again.\n",
+			   args.output);
+out:
+	if (code < 0)
+		code = EXIT_CODE_OK;
+	snapshot_free(&snap);
+	plan_free(&plan);
+	plan_choices_free(&choices);
+	connopts_free(&opts);
+	free(args.output);
+	return code;
+}
+
+/* ---- apply ----------------------------------------------------------------- */
+
+typedef struct ApplyArgs
+{
+	char	   *workdir;
+	bool		yes;
+	bool		move_shard;
+} ApplyArgs;
+
+static int
+apply_extra(int opt, const char *arg, void *state)
+{
+	ApplyArgs  *args = state;
+
+	switch (opt)
+	{
+		case OPT_WORKDIR:
+			free(args->workdir);
+			args->workdir = xstrdup(arg);
+			return 1;
+		case OPT_YES:
+		case 'y':
+			args->yes = true;
+			return 1;
+		case OPT_MOVE_SHARD:
+			args->move_shard = true;
+			return 1;
+		default:
+			return 0;
+	}
+}
+
+static void
+on_interrupt(int signo)
+{
+	static const char msg[] = "\ncitus-rescue: stopping after the step under way (Ctrl-C again to quit at once)\n";
+
+	if (apply_stop_requested)
+	{
+		signal(signo, SIG_DFL);
+		raise(signo);
+		return;
+	}
+	apply_stop_requested = 1;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		return;
+}
+
+static void
+apply_usage(FILE *out)
+{
+	fprintf(out,
+			"citus-rescue apply runs a plan made by citus-rescue plan.\n"
+			"\n"
+			"Usage:\n"
+			"  citus-rescue apply FILE [--workdir=DIR] [--yes]\n"
+			"\n"
+			"Options:\n"
+			"      --workdir=DIR        where the journal and the metadata backup go\n"
+			"                           (default ./citus-rescue-YYYYMMDD-HHMMSS); give the\n"
+			"                           same DIR again to resume an interrupted run\n"
+			"  -y, --yes                do not ask for a typed yes\n"
+			"  -w, -W, --timeout=SECONDS   as for discover\n"
+			"\n"
+			"It refuses a plan from another version or one the cluster no longer matches.\n"
+			"Exit status: 0 every step done, 10 stopped before changing anything, 11\n"
+			"stopped after a partial change (run the same command again to resume),\n"
+			"2 bad usage, 3 the first node could not be used.\n");
+}
+
+int
+cmd_apply(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		CONNECTION_LONG_OPTIONS,
+		{"workdir", required_argument, NULL, OPT_WORKDIR},
+		{"yes", no_argument, NULL, OPT_YES},
+		{NULL, 0, NULL, 0}
+	};
+	ConnOptions opts;
+	ApplyArgs	args = {0};
+	Plan		plan;
+	char		errbuf[512];
+	char	   *text = NULL;
+	int			code;
+
+	connopts_init(&opts);
+	plan_init(&plan);
+	code = parse_common(argc, argv, long_options, &opts, NULL, apply_extra, &args,
+						apply_usage, "apply");
+	if (code != EXIT_CODE_OK)
+		goto out;
+	if (optind != argc - 1)
+	{
+		cli_error("give one plan file");
+		code = EXIT_CODE_BAD_USAGE;
+		goto out;
+	}
+	text = read_whole_file(argv[optind], errbuf, sizeof(errbuf));
+	if (text == NULL || !planfile_parse(text, &plan, errbuf, sizeof(errbuf)))
+	{
+		cli_error("%s", errbuf);
+		code = EXIT_CODE_ABORTED;
+		goto out;
+	}
+	if (args.workdir == NULL)
+		args.workdir = workdir_default_name();
+	{
+		DiscoverHooks hooks = {prompt_password, NULL, NULL};
+		ApplyOptions aopts = {0};
+
+		aopts.workdir = args.workdir;
+		aopts.yes = args.yes;
+		aopts.conn = &opts;
+		aopts.hooks = &hooks;
+		aopts.progress = stdout;
+		signal(SIGINT, on_interrupt);
+		code = apply_plan(&plan, text, &aopts);
+		signal(SIGINT, SIG_DFL);
+	}
+	if (code == EXIT_CODE_OK)
+		printf("Next: citus-rescue verify against the new coordinator, %s.\n", plan.target);
+	else if (code == EXIT_CODE_PARTIAL)
+		printf("Work directory: %s. Run the same command with --workdir %s to resume.\n",
+			   args.workdir, args.workdir);
+out:
+	if (code < 0)
+		code = EXIT_CODE_OK;
+	free(text);
+	plan_free(&plan);
+	connopts_free(&opts);
+	free(args.workdir);
+	return code;
+}
+
+/* ---- verify ----------------------------------------------------------------- */
+
+static void
+verify_usage(FILE *out)
+{
+	fprintf(out,
+			"citus-rescue verify proves that a coordinator works.\n"
+			"\n"
+			"Usage:\n"
+			"  citus-rescue verify [OPTION]... [--move-shard]\n"
+			"\n"
+			"Give the new coordinator with the connection options.\n"
+			"      --move-shard         also move a shard of a scratch table\n"
+			"\n"
+			CONNECTION_OPTIONS_HELP
+			"\n"
+			"Exit status: 0 every check passed; 21 to 29: the first failed check\n"
+			"(20 + its number as printed); 3 the coordinator could not be reached;\n"
+			"2 bad usage.\n");
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		CONNECTION_LONG_OPTIONS,
+		{"move-shard", no_argument, NULL, OPT_MOVE_SHARD},
+		{NULL, 0, NULL, 0}
+	};
+	ConnOptions opts;
+	ApplyArgs	args = {0};
+	VerifyResult result;
+	DiscoverHooks hooks = {prompt_password, NULL, NULL};
+	int			code;
+
+	connopts_init(&opts);
+	code = parse_common(argc, argv, long_options, &opts, NULL, apply_extra, &args,
+						verify_usage, "verify");
+	if (code == EXIT_CODE_OK && optind < argc)
+	{
+		cli_error("unexpected argument \"%s\"", argv[optind]);
+		code = EXIT_CODE_BAD_USAGE;
+	}
+	if (code == EXIT_CODE_OK)
+	{
+		code = verify_cluster(&opts, &hooks, args.move_shard, stdout, &result);
+		verify_result_free(&result);
+	}
+	if (code < 0)
+		code = EXIT_CODE_OK;
+	free(args.workdir);
+	connopts_free(&opts);
+	return code;
+}
+
+/* ---- recover ----------------------------------------------------------------- */
+
+static void
+recover_usage(FILE *out)
+{
+	fprintf(out,
+			"citus-rescue recover discovers, checks, plans (printing the plan), applies\n"
+			"and verifies in one run.\n"
+			"\n"
+			"Usage:\n"
+			"  citus-rescue recover [OPTION]... (--new-coordinator=HOST:PORT | --promote=HOST:PORT)\n"
+			"\n"
+			"      --workdir=DIR        as for apply (the plan is saved there as plan.sql)\n"
+			"  -y, --yes                do not ask for a typed yes\n"
+			"      --move-shard         verify with a shard move too\n"
+			"\n"
+			PLAN_OPTIONS_HELP
+			"\n"
+			CONNECTION_OPTIONS_HELP
+			"\n"
+			"Exit status: as apply (0, 10, 11), then as verify (21 to 29).\n");
+}
+
+int
+cmd_recover(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		CONNECTION_LONG_OPTIONS,
+		PLAN_LONG_OPTIONS,
+		{"workdir", required_argument, NULL, OPT_WORKDIR},
+		{"yes", no_argument, NULL, OPT_YES},
+		{"move-shard", no_argument, NULL, OPT_MOVE_SHARD},
+		{NULL, 0, NULL, 0}
+	};
+	ConnOptions opts;
+	PlanChoices choices = {0};
+	ApplyArgs	args = {0};
+	ClusterSnapshot snap;
+	Plan		plan;
+	StrBuf		text;
+	int			code;
+	char	   *coordinator_host = NULL;
+	int			coordinator_port = 0;
+
+	connopts_init(&opts);
+	memset(&snap, 0, sizeof(snap));
+	plan_init(&plan);
+	strbuf_init(&text);
+	code = parse_common(argc, argv, long_options, &opts, &choices, apply_extra, &args,
+						recover_usage, "recover");
+	if (code != EXIT_CODE_OK)
+		goto out;
+	if (optind < argc)
+	{
+		cli_error("unexpected argument \"%s\"", argv[optind]);
+		code = EXIT_CODE_BAD_USAGE;
+		goto out;
+	}
+	if (!cli_plan_choices_complete(&choices))
+	{
+		code = EXIT_CODE_BAD_USAGE;
+		goto out;
+	}
+	if (args.workdir == NULL)
+		args.workdir = workdir_default_name();
+	code = make_plan(&opts, &choices, &snap, &plan);
+	if (code != EXIT_CODE_OK && code != EXIT_CODE_ABORTED)
+		goto out;
+	print_checks(stdout, &plan);
+	print_steps(stdout, &plan, true);
+	if (code == EXIT_CODE_ABORTED)
+	{
+		printf("\nA pre-flight check failed: nothing was changed.\n");
+		goto out;
+	}
+	/* the new coordinator, as the console reaches it */
+	{
+		const PlanStep *last = &plan.steps[plan.nsteps - 1];
+
+		coordinator_host = xstrdup(last->host);
+		coordinator_port = last->port;
+	}
+	/* sessions of the discovery are not needed any more: apply opens its own */
+	snapshot_free(&snap);
+	planfile_render(&text, &plan);
+	printf("\n");
+	{
+		DiscoverHooks hooks = {prompt_password, NULL, NULL};
+		ApplyOptions aopts = {0};
+
+		aopts.workdir = args.workdir;
+		aopts.yes = args.yes;
+		aopts.conn = &opts;
+		aopts.hooks = &hooks;
+		aopts.progress = stdout;
+		signal(SIGINT, on_interrupt);
+		code = apply_plan(&plan, text.data, &aopts);
+		signal(SIGINT, SIG_DFL);
+	}
+	if (code != EXIT_CODE_OK)
+	{
+		if (code == EXIT_CODE_PARTIAL)
+			printf("Work directory: %s. Run the same command with --workdir %s to resume.\n",
+				   args.workdir, args.workdir);
+		goto out;
+	}
+	{
+		ConnOptions vopts;
+		VerifyResult result;
+		DiscoverHooks hooks = {prompt_password, NULL, NULL};
+
+		connopts_init(&vopts);
+		vopts.host = xstrdup(coordinator_host);
+		vopts.port = xasprintf("%d", coordinator_port);
+		vopts.user = xstrdup_or_null(plan.user);
+		vopts.dbname = xstrdup_or_null(plan.dbname);
+		vopts.password = xstrdup_or_null(opts.password);
+		vopts.password_mode = opts.password_mode;
+		vopts.timeout_ms = opts.timeout_ms;
+		for (int i = 0; i < opts.nmaps; i++)
+		{
+			char		err[256];
+			char	   *m = xasprintf("%s:%d=%s:%d", opts.maps[i].from_host, opts.maps[i].from_port,
+									  opts.maps[i].to_host, opts.maps[i].to_port);
+
+			connopts_add_map(&vopts, m, err, sizeof(err));
+			free(m);
+		}
+		printf("\n");
+		code = verify_cluster(&vopts, &hooks, args.move_shard, stdout, &result);
+		verify_result_free(&result);
+		connopts_free(&vopts);
+	}
+	printf("Work directory: %s (plan.sql, journal.log, backup/, restore.sh)\n", args.workdir);
+out:
+	if (code < 0)
+		code = EXIT_CODE_OK;
+	free(coordinator_host);
+	strbuf_free(&text);
+	snapshot_free(&snap);
+	plan_free(&plan);
+	plan_choices_free(&choices);
+	connopts_free(&opts);
+	free(args.workdir);
+	return code;
+}

@@ -1,0 +1,425 @@
+#include "config.h"
+
+#include "verify.h"
+#include "catalog.h"
+#include "exitcodes.h"
+#include "report.h"
+#include "strbuf.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const check_names[VERIFY_COUNT] = {
+	"local group is 0",
+	"citus_is_coordinator()",
+	"same metadata on every node",
+	"every placement's group exists",
+	"cluster node health",
+	"id sequences ahead of ids in use",
+	"DDL: alter, distributed table in a new colocation group, reference table, schema-sharded table",
+	"insert through the coordinator into serial columns",
+	"shard move",
+};
+
+const char *
+verify_check_name(VerifyCheckId id)
+{
+	return check_names[id];
+}
+
+typedef struct Verifier
+{
+	NodeReport *coordinator;
+	ClusterSnapshot *snap;
+	VerifyResult *result;
+	FILE	   *out;
+	int			timeout_ms;
+} Verifier;
+
+static void
+record(Verifier *v, VerifyCheckId id, bool passed, const char *fmt,...) __attribute__((format(printf, 4, 5)));
+
+static void
+record(Verifier *v, VerifyCheckId id, bool passed, const char *fmt,...)
+{
+	StrBuf		detail;
+	va_list		ap;
+	StrBuf		shown;
+
+	strbuf_init(&detail);
+	va_start(ap, fmt);
+	strbuf_vprintf(&detail, fmt, ap);
+	va_end(ap);
+	v->result->ran[id] = true;
+	v->result->passed[id] = passed;
+	free(v->result->detail[id]);
+	v->result->detail[id] = strbuf_steal(&detail);
+	strbuf_init(&shown);
+	append_terminal_safe(&shown, v->result->detail[id]);
+	fprintf(v->out, "  %s  %d. %s: %s\n", passed ? "pass" : "FAIL", id + 1, check_names[id], shown.data);
+	fflush(v->out);
+	strbuf_free(&shown);
+}
+
+/* One query on the coordinator; NULL result and error text on failure */
+static PGresult *
+query(Verifier *v, const char *sql, char **error)
+{
+	PgNode	   *pg = &v->coordinator->pg;
+
+	*error = NULL;
+	if (!pgnode_query(pg, sql, 0, NULL, v->timeout_ms))
+	{
+		*error = pgerror_format(&pg->error);
+		return NULL;
+	}
+	return pg->result;
+}
+
+static const char *
+scalar(Verifier *v, const char *sql, char **error)
+{
+	PGresult   *r = query(v, sql, error);
+
+	if (r == NULL)
+		return NULL;
+	if (PQntuples(r) < 1 || PQnfields(r) < 1)
+	{
+		*error = xstrdup("no row returned");
+		return NULL;
+	}
+	return PQgetisnull(r, 0, 0) ? "" : PQgetvalue(r, 0, 0);
+}
+
+static void
+check_scalar(Verifier *v, VerifyCheckId id, const char *sql, const char *want,
+			 const char *pass_text, const char *fail_text)
+{
+	char	   *error;
+	const char *got = scalar(v, sql, &error);
+
+	if (got == NULL)
+		record(v, id, false, "%s", error);
+	else if (strcmp(got, want) == 0)
+		record(v, id, true, "%s", pass_text);
+	else
+		record(v, id, false, "%s (got %s)", fail_text, got);
+	free(error);
+}
+
+static void
+check_metadata(Verifier *v)
+{
+	ClusterSnapshot *snap = v->snap;
+	StrBuf		why;
+
+	strbuf_init(&why);
+	if (snap->unreachable > 0)
+		strbuf_printf(&why, "%d node%s did not answer; ", snap->unreachable, snap->unreachable == 1 ? "" : "s");
+	for (int c = 0; c < CATALOG_COUNT; c++)
+		if (!snap->comparisons[c].agree)
+			strbuf_printf(&why, "%s differs; ", catalog_name((CatalogId) c));
+	for (int i = 0; i < snap->nnodes; i++)
+		if (snap->nodes[i].reachable && !snap->nodes[i].is_first && snap->nodes[i].local_group == 0)
+			strbuf_printf(&why, "%s also has local group 0; ", snap->nodes[i].pg.label);
+	if (why.len == 0)
+	{
+		int			compared = snap->comparisons[CATALOG_NODE].compared;
+
+		record(v, VERIFY_METADATA_AGREES, true, "%d nodes hold the same pg_dist_node, placements, shards, partitions and colocations", compared);
+	}
+	else
+		record(v, VERIFY_METADATA_AGREES, false, "%s", why.data);
+	strbuf_free(&why);
+}
+
+static void
+check_sequences(Verifier *v)
+{
+	static const struct
+	{
+		const char *sequence;
+		MaxIdKind	id;
+	}			seqs[] = {
+		{"pg_dist_node_nodeid_seq", MAXID_NODEID},
+		{"pg_dist_groupid_seq", MAXID_GROUPID},
+		{"pg_dist_placement_placementid_seq", MAXID_PLACEMENTID},
+		{"pg_dist_shardid_seq", MAXID_SHARDID},
+		{"pg_dist_colocationid_seq", MAXID_COLOCATIONID},
+	};
+	StrBuf		why;
+	const NodeReport *c = v->coordinator;
+
+	strbuf_init(&why);
+	for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++)
+	{
+		int64_t		in_use = v->snap->max_id[seqs[i].id];
+		int64_t		last = -1;
+
+		for (int s = 0; s < c->nsequences; s++)
+			if (strcmp(c->sequences[s].name, seqs[i].sequence) == 0 && c->sequences[s].last_value)
+				last = strtoll(c->sequences[s].last_value, NULL, 10);
+		if (in_use > 0 && last < in_use)
+			strbuf_printf(&why, "%s is at %s, behind %s %" PRId64 "; ", seqs[i].sequence,
+						  last < 0 ? "its start" : "a lower value", maxid_name(seqs[i].id), in_use);
+	}
+	if (why.len == 0)
+		record(v, VERIFY_SEQUENCES_AHEAD, true, "every id sequence is past the highest id on any node");
+	else
+		record(v, VERIFY_SEQUENCES_AHEAD, false, "%s", why.data);
+	strbuf_free(&why);
+}
+
+/* Runs statements in order; stops at the first error, which it returns */
+static char *
+run_statements(Verifier *v, const char *const *statements)
+{
+	for (int i = 0; statements[i]; i++)
+	{
+		char	   *error;
+
+		if (query(v, statements[i], &error) == NULL)
+		{
+			char	   *out = xasprintf("%s: %s", statements[i], error);
+
+			free(error);
+			return out;
+		}
+	}
+	return NULL;
+}
+
+static void
+check_existing_serials(Verifier *v, StrBuf *why)
+{
+	const NodeReport *c = v->coordinator;
+
+	for (int s = 0; s < c->nserials; s++)
+	{
+		const SerialColumn *col = &c->serials[s];
+		StrBuf		sql;
+		char	   *error;
+		const char *ok;
+
+		if (strstr(col->default_expr, "worker_nextval(") != NULL)
+		{
+			strbuf_printf(why, "%s.%s still defaults to worker_nextval(), which fails on a coordinator; ",
+						  col->table, col->column);
+			continue;
+		}
+		strbuf_init(&sql);
+		strbuf_append(&sql, "SELECT COALESCE((SELECT pg_catalog.max(");
+		sql_append_ident(&sql, col->column);
+		strbuf_append(&sql, ") FROM ");
+		sql_append_qualified(&sql, col->table);
+		strbuf_append(&sql, ") <= (SELECT last_value FROM ");
+		sql_append_qualified(&sql, col->sequence);
+		strbuf_append(&sql, "), true)");
+		ok = scalar(v, sql.data, &error);
+		if (ok == NULL)
+			strbuf_printf(why, "%s.%s: %s; ", col->table, col->column, error);
+		else if (strcmp(ok, "t") != 0)
+			strbuf_printf(why, "%s behind the ids in %s.%s: inserts would reuse ids; ",
+						  col->sequence, col->table, col->column);
+		free(error);
+		strbuf_free(&sql);
+	}
+}
+
+static void
+smoke_tests(Verifier *v, bool move_shard)
+{
+	char		schema[64];
+	char		tenant_schema[80];
+	char	   *sql[16];
+	int			n = 0;
+	char	   *error;
+
+	snprintf(schema, sizeof(schema), "citus_rescue_verify_%d", (int) getpid());
+	snprintf(tenant_schema, sizeof(tenant_schema), "%s_tenant", schema);
+
+	/* leftovers of an earlier, interrupted verify */
+	sql[n++] = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE", tenant_schema);
+	sql[n++] = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE", schema);
+	sql[n++] = xasprintf("CREATE SCHEMA %s", schema);
+	sql[n++] = xasprintf("CREATE TABLE %s.dist (tenant int NOT NULL, id serial, v text)", schema);
+	/* 'none' forces a new colocation group: the trap of a stale colocation id sequence */
+	sql[n++] = xasprintf("SELECT pg_catalog.create_distributed_table('%s.dist', 'tenant', colocate_with => 'none', shard_count => 4)", schema);
+	sql[n++] = xasprintf("ALTER TABLE %s.dist ADD COLUMN note text", schema);
+	sql[n++] = xasprintf("CREATE TABLE %s.ref (k int PRIMARY KEY, label text)", schema);
+	sql[n++] = xasprintf("SELECT pg_catalog.create_reference_table('%s.ref')", schema);
+	sql[n++] = xasprintf("INSERT INTO %s.ref VALUES (1, 'one')", schema);
+	sql[n++] = xasprintf("CREATE SCHEMA %s", tenant_schema);
+	sql[n++] = xasprintf("CREATE TABLE %s.t (id int, v text)", tenant_schema);
+	sql[n++] = xasprintf("SELECT pg_catalog.citus_schema_distribute('%s')", tenant_schema);
+	sql[n] = NULL;
+
+	error = run_statements(v, (const char *const *) sql);
+	if (error)
+		record(v, VERIFY_DDL, false, "%s", error);
+	else
+		record(v, VERIFY_DDL, true, "altered a distributed table, created one in a new colocation group, a reference table and a schema-sharded table");
+	free(error);
+
+	if (v->result->passed[VERIFY_DDL])
+	{
+		StrBuf		insert;
+		StrBuf		why;
+		const char *got;
+
+		strbuf_init(&why);
+		strbuf_init(&insert);
+		strbuf_printf(&insert, "WITH ins AS (INSERT INTO %s.dist (tenant, v) SELECT g, 'x' FROM pg_catalog.generate_series(1, 10) g RETURNING id)"
+					  " SELECT pg_catalog.count(DISTINCT id) FROM ins", schema);
+		got = scalar(v, insert.data, &error);
+		if (got == NULL)
+			strbuf_printf(&why, "insert into a new serial column: %s; ", error);
+		else if (strcmp(got, "10") != 0)
+			strbuf_printf(&why, "10 inserted rows got %s distinct ids; ", got);
+		free(error);
+		check_existing_serials(v, &why);
+		if (why.len == 0)
+			record(v, VERIFY_SERIAL_INSERT, true,
+				   "10 rows took distinct serial ids; %d existing int/smallint serial column%s ahead of their ids",
+				   v->coordinator->nserials, v->coordinator->nserials == 1 ? " is" : "s are");
+		else
+			record(v, VERIFY_SERIAL_INSERT, false, "%s", why.data);
+		strbuf_free(&why);
+		strbuf_free(&insert);
+	}
+	else
+		record(v, VERIFY_SERIAL_INSERT, false, "not tried: the DDL check failed");
+
+	if (move_shard && v->result->passed[VERIFY_DDL])
+	{
+		StrBuf		pick;
+		PGresult   *r;
+
+		strbuf_init(&pick);
+		strbuf_printf(&pick,
+					  "SELECT s.shardid, src.nodename, src.nodeport, dst.nodename, dst.nodeport"
+					  "  FROM pg_catalog.pg_dist_shard s"
+					  "  JOIN pg_catalog.pg_dist_placement p ON p.shardid = s.shardid"
+					  "  JOIN pg_catalog.pg_dist_node src ON src.groupid = p.groupid AND src.noderole = 'primary'"
+					  "  JOIN pg_catalog.pg_dist_node dst ON dst.groupid <> p.groupid AND dst.noderole = 'primary'"
+					  "       AND dst.shouldhaveshards AND dst.isactive"
+					  " WHERE s.logicalrelid = '%s.dist'::pg_catalog.regclass"
+					  " ORDER BY s.shardid, dst.groupid LIMIT 1", schema);
+		r = query(v, pick.data, &error);
+		if (r == NULL)
+			record(v, VERIFY_SHARD_MOVE, false, "%s", error);
+		else if (PQntuples(r) == 0)
+			record(v, VERIFY_SHARD_MOVE, false, "no second node with shouldhaveshards to move a shard to");
+		else
+		{
+			StrBuf		move;
+			char	   *shard = xstrdup(PQgetvalue(r, 0, 0));
+			char	   *target = xasprintf("%s:%s", PQgetvalue(r, 0, 3), PQgetvalue(r, 0, 4));
+
+			strbuf_init(&move);
+			strbuf_printf(&move, "SELECT pg_catalog.citus_move_shard_placement(%s, ", shard);
+			sql_append_literal(&move, PQgetvalue(r, 0, 1));
+			strbuf_printf(&move, ", %s, ", PQgetvalue(r, 0, 2));
+			sql_append_literal(&move, PQgetvalue(r, 0, 3));
+			strbuf_printf(&move, ", %s, shard_transfer_mode => 'block_writes')", PQgetvalue(r, 0, 4));
+			free(error);
+			if (query(v, move.data, &error) == NULL)
+				record(v, VERIFY_SHARD_MOVE, false, "%s", error);
+			else
+				record(v, VERIFY_SHARD_MOVE, true, "moved shard %s to %s", shard, target);
+			free(shard);
+			free(target);
+			strbuf_free(&move);
+		}
+		free(error);
+		strbuf_free(&pick);
+	}
+
+	/* always leave nothing behind */
+	for (int i = 0; i < 2; i++)
+	{
+		char	   *drop = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE", i == 0 ? tenant_schema : schema);
+
+		if (query(v, drop, &error) == NULL)
+			fprintf(v->out, "  note: could not drop the scratch schema: %s\n", error);
+		free(error);
+		free(drop);
+	}
+	for (int i = 0; i < n; i++)
+		free(sql[i]);
+}
+
+int
+verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
+			   FILE *out, VerifyResult *result)
+{
+	ClusterSnapshot snap;
+	Verifier	v;
+	char	   *error;
+	const char *got;
+
+	memset(result, 0, sizeof(*result));
+	fprintf(out, "Verifying the coordinator...\n");
+	discover_cluster(opts, hooks, &snap);
+	if (snap.fatal)
+	{
+		report_error(stderr, snap.fatal);
+		result->exit_code = EXIT_CODE_FIRST_NODE;
+		snapshot_free(&snap);
+		return result->exit_code;
+	}
+	v.coordinator = &snap.nodes[snap.first];
+	v.snap = &snap;
+	v.result = result;
+	v.out = out;
+	v.timeout_ms = opts->timeout_ms > 300000 ? opts->timeout_ms : 300000;
+
+	if (v.coordinator->local_group == 0)
+		record(&v, VERIFY_LOCAL_GROUP, true, "pg_dist_local_group says 0");
+	else
+		record(&v, VERIFY_LOCAL_GROUP, false, "pg_dist_local_group says %d", v.coordinator->local_group);
+	check_scalar(&v, VERIFY_IS_COORDINATOR, "SELECT pg_catalog.citus_is_coordinator()", "t",
+				 "true", "false");
+	check_metadata(&v);
+	check_scalar(&v, VERIFY_PLACEMENT_GROUPS,
+				 "SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_placement p"
+				 " WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node n WHERE n.groupid = p.groupid)",
+				 "0", "every placement's group is in pg_dist_node",
+				 "placements point at groups no node has");
+	got = scalar(&v, "SELECT pg_catalog.count(*), pg_catalog.count(*) FILTER (WHERE NOT COALESCE(result, false))"
+				 " FROM pg_catalog.citus_check_cluster_node_health()", &error);
+	if (got == NULL)
+		record(&v, VERIFY_NODE_HEALTH, false, "%s", error);
+	else
+	{
+		const char *bad = PQgetvalue(v.coordinator->pg.result, 0, 1);
+
+		record(&v, VERIFY_NODE_HEALTH, strcmp(bad, "0") == 0 && strcmp(got, "0") != 0,
+			   "%s of %s node-to-node connections fail", bad, got);
+	}
+	free(error);
+	check_sequences(&v);
+	smoke_tests(&v, move_shard);
+
+	result->exit_code = EXIT_CODE_OK;
+	for (int i = 0; i < VERIFY_COUNT; i++)
+		if (result->ran[i] && !result->passed[i])
+		{
+			result->exit_code = EXIT_CODE_VERIFY_FIRST + i + 1;
+			break;
+		}
+	fprintf(out, "%s\n", result->exit_code == 0 ? "The coordinator works." :
+			"The coordinator does not work yet: see the failed checks.");
+	snapshot_free(&snap);
+	return result->exit_code;
+}
+
+void
+verify_result_free(VerifyResult *result)
+{
+	for (int i = 0; i < VERIFY_COUNT; i++)
+		free(result->detail[i]);
+	memset(result, 0, sizeof(*result));
+}
