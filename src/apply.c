@@ -55,6 +55,23 @@ apply_conn_options(const Plan *plan, const ConnOptions *given, ConnOptions *out)
 	}
 }
 
+/*
+ * CITUS_RESCUE_TEST_PAUSE=EVENT:STEP (done:1, prepared:2, decision:1) holds
+ * the run at that point for a minute, so that tests can kill it there.
+ */
+static void
+test_pause(const char *event, int step)
+{
+	const char *want = getenv("CITUS_RESCUE_TEST_PAUSE");
+	char		here[64];
+
+	if (want == NULL)
+		return;
+	snprintf(here, sizeof(here), "%s:%d", event, step);
+	if (strcmp(want, here) == 0)
+		sleep(60);
+}
+
 static NodeReport *
 session_for(Run *run, const char *host, int port)
 {
@@ -192,6 +209,7 @@ run_local_step(Run *run, const PlanStep *step, NodeReport *node)
 	run->changed = true;
 	journal_write(&run->journal, step->number, node->pg.label, "done", NULL);
 	progress(run, step, "done (%lld ms)", (long long) (monotonic_ms() - start));
+	test_pause("done", step->number);
 	return true;
 }
 
@@ -284,6 +302,7 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 			journal_write(&run->journal, step->number, node->pg.label, "prepared", gid);
 			progress(run, step, "prepared");
 			nprepared++;
+			test_pause("prepared", step->number);
 		}
 		strbuf_free(&prepare);
 		free(gid);
@@ -292,6 +311,7 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 	snprintf(decision_detail, sizeof(decision_detail), "group %d: %s", group,
 			 ok ? "commit" : "rollback");
 	journal_write(&run->journal, plan->steps[first_index].number, "", "decision", decision_detail);
+	test_pause("decision", group);
 
 	for (int k = 0; k < nprepared; k++)
 	{

@@ -56,7 +56,7 @@ enum
 	STATS_PREPARED,				/* gid, owner, database, prepared; tab-separated lines */
 	STATS_USER_RELATIONS,		/* relations outside system schemas */
 	STATS_DATABASE,
-	STATS_SERIALS,				/* table, column, sequence, default; tab-separated lines */
+	STATS_SERIALS,				/* table, column, sequence, type, default; tab-separated lines */
 	STATS_LOST_SHARDS,			/* table, shardid: no placement outside group 0 */
 	STATS_COLUMN_COUNT
 };

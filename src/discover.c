@@ -364,7 +364,8 @@ take_serial(char **f, void *arg)
 	c->table = xstrdup(f[0]);
 	c->column = xstrdup(f[1]);
 	c->sequence = xstrdup(f[2]);
-	c->default_expr = xstrdup(f[3]);
+	c->is_bigint = strcmp(f[3], "bigint") == 0;
+	c->default_expr = xstrdup(f[4]);
 }
 
 static void
@@ -415,7 +416,7 @@ read_stats(NodeReport *node)
 	node->user_relations = result_int(r, 0, STATS_USER_RELATIONS, 0);
 	node->database = result_text(r, 0, STATS_DATABASE);
 	for_each_line(PQgetisnull(r, 0, STATS_SERIALS) ? NULL : PQgetvalue(r, 0, STATS_SERIALS),
-				  4, take_serial, node);
+				  5, take_serial, node);
 	for_each_line(PQgetisnull(r, 0, STATS_LOST_SHARDS) ? NULL : PQgetvalue(r, 0, STATS_LOST_SHARDS),
 				  2, take_lost_shard, node);
 }

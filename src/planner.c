@@ -489,42 +489,103 @@ add_prepared_steps(const ClusterSnapshot *snap, const PlanChoices *choices, Plan
  * The new coordinator's int and smallint serial columns: on a node added as
  * a worker their defaults call worker_nextval(), which refuses to run.
  */
+/*
+ * The new coordinator's serial columns.  int and smallint ones call
+ * worker_nextval() on a node added as a worker, which always refuses: they
+ * need nextval() and a sequence past every id in use.  bigint ones cover
+ * the range of the node's group, part of which a worker removed before the
+ * disaster may have used.  Two steps: an ALTER TABLE after a distributed
+ * query in the same transaction is refused by Citus.
+ */
 static void
 add_serial_repair(Plan *plan, const char *host, int port, const NodeReport *source)
 {
-	StrBuf		sql;
+	StrBuf		ints;
+	StrBuf		bigints;
 	PlanStep   *step;
 
-	if (source->nserials == 0)
-		return;
-	strbuf_init(&sql);
-	append_timeouts(&sql);
+	strbuf_init(&ints);
+	strbuf_init(&bigints);
 	for (int c = 0; c < source->nserials; c++)
 	{
 		const SerialColumn *col = &source->serials[c];
+		StrBuf	   *sql = col->is_bigint ? &bigints : &ints;
 
-		strbuf_append(&sql, "ALTER TABLE ");
-		sql_append_qualified(&sql, col->table);
-		strbuf_append(&sql, " ALTER COLUMN ");
-		sql_append_ident(&sql, col->column);
-		strbuf_append(&sql, " SET DEFAULT pg_catalog.nextval(");
-		sql_append_literal(&sql, col->sequence);
-		strbuf_append(&sql, "::pg_catalog.regclass);\n");
-		strbuf_append(&sql, "SELECT pg_catalog.setval(");
-		sql_append_literal(&sql, col->sequence);
-		strbuf_append(&sql, "::pg_catalog.regclass, GREATEST((SELECT pg_catalog.max(");
-		sql_append_ident(&sql, col->column);
-		strbuf_append(&sql, ") FROM ");
-		sql_append_qualified(&sql, col->table);
-		strbuf_append(&sql, "), 1));\n");
+		if (sql->len == 0)
+			append_timeouts(sql);
+		if (col->is_bigint)
+		{
+			StrBuf		max_query;
+			StrBuf		body;
+
+			/* plpgsql hands Citus plain parameters, which it can push down */
+			strbuf_init(&max_query);
+			strbuf_append(&max_query, "SELECT pg_catalog.max(");
+			sql_append_ident(&max_query, col->column);
+			strbuf_append(&max_query, ") FROM ");
+			sql_append_qualified(&max_query, col->table);
+			strbuf_append(&max_query, " WHERE ");
+			sql_append_ident(&max_query, col->column);
+			strbuf_append(&max_query, " BETWEEN $1 AND $2");
+			strbuf_init(&body);
+			strbuf_append(&body, "\nDECLARE\n  lo bigint;\n  hi bigint;\n  used bigint;\nBEGIN\n"
+						  "  SELECT seqmin, seqmax INTO lo, hi FROM pg_catalog.pg_sequence WHERE seqrelid = ");
+			sql_append_literal(&body, col->sequence);
+			strbuf_append(&body, "::pg_catalog.regclass;\n"
+						  "  IF hi < 9223372036854775807 THEN\n"
+						  "    EXECUTE ");
+			sql_append_literal(&body, max_query.data);
+			strbuf_append(&body, " INTO used USING lo, hi;\n"
+						  "    IF used > (SELECT last_value FROM ");
+			sql_append_qualified(&body, col->sequence);
+			strbuf_append(&body, ") THEN\n"
+						  "      PERFORM pg_catalog.setval(");
+			sql_append_literal(&body, col->sequence);
+			strbuf_append(&body, "::pg_catalog.regclass, used);\n"
+						  "    END IF;\n  END IF;\nEND\n");
+			strbuf_append(sql, "DO ");
+			sql_append_dollar_quoted(sql, body.data);
+			strbuf_append(sql, ";\n");
+			strbuf_free(&body);
+			strbuf_free(&max_query);
+			continue;
+		}
+		strbuf_append(sql, "ALTER TABLE ");
+		sql_append_qualified(sql, col->table);
+		strbuf_append(sql, " ALTER COLUMN ");
+		sql_append_ident(sql, col->column);
+		strbuf_append(sql, " SET DEFAULT pg_catalog.nextval(");
+		sql_append_literal(sql, col->sequence);
+		strbuf_append(sql, "::pg_catalog.regclass);\n");
+		strbuf_append(sql, "SELECT pg_catalog.setval(");
+		sql_append_literal(sql, col->sequence);
+		strbuf_append(sql, "::pg_catalog.regclass, GREATEST((SELECT pg_catalog.max(");
+		sql_append_ident(sql, col->column);
+		strbuf_append(sql, ") FROM ");
+		sql_append_qualified(sql, col->table);
+		strbuf_append(sql, "), 1));\n");
 	}
-	step = plan_add_step(plan, host, port,
-						 "Give the int and smallint serial columns of distributed tables working sequences on the new coordinator, past every id in use.");
-	step->sql = strbuf_steal(&sql);
-	step->check_sql = xstrdup("SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attrdef d"
-							  " JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = d.adrelid"
-							  " WHERE pg_catalog.pg_get_expr(d.adbin, d.adrelid) LIKE '%worker_nextval(%')");
-	step->undo = xstrdup("Harmless to keep; to undo, set each column default back to worker_nextval().");
+	if (ints.len)
+	{
+		step = plan_add_step(plan, host, port,
+							 "Give the int and smallint serial columns of distributed tables nextval() defaults and sequences past every id in use.");
+		step->sql = strbuf_steal(&ints);
+		step->check_sql = xstrdup("SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attrdef d"
+								  " JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = d.adrelid"
+								  " WHERE pg_catalog.pg_get_expr(d.adbin, d.adrelid) LIKE '%worker_nextval(%')");
+		step->undo = xstrdup("Harmless to keep; to undo, set each column default back to worker_nextval().");
+	}
+	if (bigints.len)
+	{
+		step = plan_add_step(plan, host, port,
+							 "Move the bigserial sequences of the new coordinator past any id already used in their range.");
+		step->sql = strbuf_steal(&bigints);
+		/* setval to a larger value only: running it again changes nothing */
+		step->check_sql = xstrdup("SELECT false");
+		step->undo = xstrdup("Nothing to undo: the sequences only moved forward.");
+	}
+	strbuf_free(&ints);
+	strbuf_free(&bigints);
 }
 
 /* SQL that compares every worker's pg_dist_node with the coordinator's */
@@ -617,9 +678,22 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 	strbuf_append(&sql, "; then restore its catalogs from the backup if the old coordinator's rows are wanted back.");
 	step->undo = strbuf_steal(&sql);
 
+	/* the donor coordinated the add: clear its records of that distributed transaction */
+	step = plan_add_step(plan, d->pg.host, d->pg.port,
+						 "On the donor: forget the two-phase commit records of the transaction it coordinated while posing as coordinator.");
+	step->sql = xstrdup("SELECT pg_catalog.recover_prepared_transactions();\n");
+	step->check_sql = xstrdup("SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_transaction)");
+	step->undo = xstrdup("Nothing to undo: only records of committed transactions go.");
+
 	/* the new node takes group 0 */
 	strbuf_init(&sql);
 	append_timeouts(&sql);
+	strbuf_printf(&sql,
+				  "-- this node's bigserial sequences took the range of the group it was added as:\n"
+				  "-- no node added later may get that group\n"
+				  "SELECT pg_catalog.setval('pg_catalog.pg_dist_groupid_seq', GREATEST(\n"
+				  "       (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s),\n"
+				  "       (SELECT last_value FROM pg_catalog.pg_dist_groupid_seq)));\n", match.data);
 	strbuf_printf(&sql,
 				  "-- the donor was group 0 while it copied the metadata here\n"
 				  "UPDATE pg_catalog.pg_dist_node SET groupid = %d WHERE groupid = 0;\n"
@@ -673,6 +747,22 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 	step->undo = xstrdup("DROP EXTENSION citus CASCADE; on the new node, or restore its catalogs from the backup.");
 
 	add_sync_step(plan, thost, tport);
+	if (plan->cim == CIM_INCLUDE)
+	{
+		step = plan_add_step(plan, thost, tport,
+							 "Give the coordinator, which is in the metadata, a placement of every reference table, as the old one had.");
+		strbuf_init(&sql);
+		append_timeouts(&sql);
+		strbuf_append(&sql, "SELECT pg_catalog.replicate_reference_tables('block_writes');\n");
+		step->sql = strbuf_steal(&sql);
+		step->check_sql = xstrdup(
+								  "SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_shard s"
+								  " JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = s.logicalrelid"
+								  " WHERE p.partmethod = 'n' AND p.repmodel = 't'"
+								  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement pl"
+								  " WHERE pl.shardid = s.shardid AND pl.groupid = 0))");
+		step->undo = xstrdup("Harmless to keep: the coordinator holds one more copy of each reference table.");
+	}
 	add_serial_repair(plan, thost, tport, d);
 	strbuf_free(&match);
 }

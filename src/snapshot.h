@@ -70,12 +70,13 @@ typedef struct PreparedXact
 	char	   *prepared;		/* when, as text */
 } PreparedXact;
 
-/* An int or smallint column of a distributed table filled from a sequence */
+/* An integer column of a distributed table filled from a sequence */
 typedef struct SerialColumn
 {
 	char	   *table;			/* regclass text, schema-qualified */
 	char	   *column;
 	char	   *sequence;		/* regclass text */
+	bool		is_bigint;		/* bigserial: per-group ranges, not worker_nextval */
 	char	   *default_expr;	/* nextval(...) or worker_nextval(...) */
 } SerialColumn;
 

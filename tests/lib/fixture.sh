@@ -185,3 +185,15 @@ fixture_survivors() {
 		[ -d "$PGC_ROOT/$name/data" ] && [ -n "$(pgc_pid "$name")" ] && echo "$name"
 	done
 }
+
+# An empty node ready to become the coordinator: Citus installed, nothing else.
+fixture_new_node() {
+	local name=$1
+	if [ "$FIXTURE_TIER" = real ]; then
+		pgc_start "$name" citus || return 1
+		pgc_sql "$name" "CREATE EXTENSION citus" >/dev/null
+	else
+		pgc_start "$name" || return 1
+		fixture_standin_catalogs "$name" 13.2
+	fi
+}

@@ -1,0 +1,282 @@
+# The recovery scenarios (plan, apply, verify, recover), on the stand-in and
+# on real Citus alike.  Sourced after FIXTURE_TIER is set.
+
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/cluster.sh"
+. "$top_srcdir/tests/lib/fixture.sh"
+
+RESCUE=${CITUS_RESCUE:-$top_builddir/citus-rescue}
+rescue() {
+	${CITUS_RESCUE_WRAPPER:-} "$RESCUE" "$@"
+}
+OUT=
+CODE=
+
+expect_code() {
+	local want=$1; shift
+	is "$CODE" "$want" "$@"
+	[ "$CODE" = "$want" ] || printf '%s\n' "$OUT" | tail -40 | sed 's/^/#     /'
+}
+
+at() {
+	echo -h 127.0.0.1 -p "$(pgc_port "$1")" -U postgres
+}
+
+addr() {
+	echo "127.0.0.1:$(pgc_port "$1")"
+}
+
+# A fresh cluster whose coordinator is gone, and (for the new-node method)
+# an empty node with Citus to take its place.
+setup() {
+	pgc_cleanup
+	PGC_NODES=""
+	pgc_init
+	fixture_create "$@" || { echo "Bail out! could not build the $FIXTURE_TIER fixture"; exit 1; }
+	CHECKSUM_BEFORE=$(checksum w2)
+	pgc_destroy coord
+	fixture_new_node newc || { echo "Bail out! could not start a new node"; exit 1; }
+	WORK=$PGC_ROOT/work
+	mkdir -p "$WORK"
+}
+
+# Rows and their checksum, read through a worker (or the coordinator)
+checksum() {
+	pgc_psql "$1" -c "SELECT (SELECT count(*) || ':' || md5(string_agg(a::text, ',' ORDER BY tenant_id, id)) FROM app.accounts a)
+	                   || '/' || (SELECT count(*) || ':' || md5(string_agg(o::text, ',' ORDER BY tenant_id, id)) FROM app.orders o)
+	                   || '/' || (SELECT count(*) || ':' || md5(string_agg(c::text, ',' ORDER BY code)) FROM app.currencies c)"
+}
+
+run() {
+	OUT=$(rescue "$@" 2>&1)
+	CODE=$?
+}
+
+# plan + apply + verify; $1 is the node to verify, the rest plan options
+recover_in_steps() {
+	local coordinator=$1; shift
+	run plan $(at w2) "$@" -o "$WORK/plan.sql"
+	expect_code 0 "$SCENARIO: plan passes pre-flight"
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	expect_code 0 "$SCENARIO: apply runs every step"
+	run verify $(at "$coordinator") --move-shard
+	expect_code 0 "$SCENARIO: verify passes, shard move included"
+}
+
+after_checks() {
+	local coordinator=$1
+	is "$(checksum w2)" "$CHECKSUM_BEFORE" "$SCENARIO: rows and checksums unchanged"
+	pgc_sql "$coordinator" "INSERT INTO app.orders (tenant_id, account_id, amount) VALUES (7, 1, 9.99)" >/dev/null
+	ok $? "$SCENARIO: insert into an int serial column through the new coordinator"
+	is "$(pgc_sql "$coordinator" "SELECT count(*) FROM (SELECT id FROM app.orders GROUP BY id HAVING count(*) > 1) d")" 0 \
+		"$SCENARIO: no serial id reused"
+	pgc_sql "$coordinator" "ALTER TABLE app.accounts ADD COLUMN note text" >/dev/null
+	ok $? "$SCENARIO: DDL on a distributed table works"
+	is "$(stat -c %a "$WORK/run/journal.log")" 600 "$SCENARIO: the journal is private"
+	ok $([ -x "$WORK/run/restore.sh" ] && [ -s "$WORK/run/backup/127.0.0.1_$(pgc_port w2)/pg_dist_placement.copy" ] && echo 0 || echo 1) \
+		"$SCENARIO: metadata backup and restore script written"
+	unlike "$(cat "$WORK/run/journal.log")" "sekret|password=" "$SCENARIO: no password in the journal"
+}
+
+# A session holding an exclusive lock makes a step wait, so that the tool
+# can be killed at a known point.
+hold_lock() {
+	local node=$1 table=$2 seconds=$3 mode=${4:-ACCESS EXCLUSIVE}
+	pgc_psql "$node" -c "BEGIN" -c "LOCK TABLE $table IN $mode MODE" -c "SELECT pg_sleep($seconds)" -c "COMMIT" >/dev/null 2>&1 &
+	sleep 0.5
+}
+
+wait_journal() {
+	local pattern=$1 i=0
+	while [ $i -lt 100 ]; do
+		grep -Eq -- "$pattern" "$WORK/run/journal.log" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+pgc_init
+
+# --- the four ways out ---------------------------------------------------------
+SCENARIO="new node, CIM include"
+setup
+recover_in_steps newc --new-coordinator "$(addr newc)"
+like "$(cat "$WORK/plan.sql")" "citus_add_node" "$SCENARIO: the plan adds the new node from the donor"
+after_checks newc
+
+SCENARIO="new node, CIM exclude"
+setup --cim exclude
+recover_in_steps newc --new-coordinator "$(addr newc)"
+is "$(pgc_sql newc "SELECT count(*) FROM pg_dist_node WHERE groupid = 0")" 0 "$SCENARIO: the coordinator stays out of pg_dist_node"
+after_checks newc
+
+SCENARIO="promote, CIM include"
+setup
+recover_in_steps w2 --promote "$(addr w2)"
+is "$(pgc_sql w2 "SELECT shouldhaveshards FROM pg_dist_node WHERE groupid = 0")" t "$SCENARIO: the promoted worker keeps its shards"
+after_checks w2
+
+SCENARIO="promote, CIM exclude"
+setup --cim exclude
+recover_in_steps w2 --promote "$(addr w2)"
+after_checks w2
+
+SCENARIO="donor outside group 1"
+setup --remove-worker
+recover_in_steps newc --new-coordinator "$(addr newc)" --donor "$(addr w3)"
+like "$(cat "$WORK/plan.sql")" "-- donor: $(addr w3)" "$SCENARIO: the chosen donor is used"
+after_checks newc
+
+# --- one command ---------------------------------------------------------------
+SCENARIO="recover"
+setup
+run recover $(at w1) --new-coordinator "$(addr newc)" --workdir "$WORK/run" --yes
+expect_code 0 "$SCENARIO: discover, plan, apply and verify in one run"
+like "$OUT" "SELECT pg_catalog.citus_add_node" "$SCENARIO: the plan is printed"
+like "$OUT" "The coordinator works" "$SCENARIO: and verified"
+
+# --- refusals ------------------------------------------------------------------
+SCENARIO="stale plan"
+setup
+run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+pgc_sql w3 "UPDATE pg_dist_placement SET shardstate = shardstate WHERE false" >/dev/null
+moved=$(pgc_sql w3 "SELECT shardid FROM pg_dist_placement WHERE groupid = 1 ORDER BY shardid LIMIT 1")
+pgc_sql w3 "UPDATE pg_dist_placement SET groupid = 2 WHERE shardid = $moved" >/dev/null
+run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+expect_code 10 "$SCENARIO: a plan the cluster no longer matches is refused, nothing changed"
+like "$OUT" "stale" "$SCENARIO: and says why"
+sed -i 's/^-- tool-version: .*/-- tool-version: 0.0.1/' "$WORK/plan.sql"
+run apply "$WORK/plan.sql" --workdir "$WORK/run2" --yes
+expect_code 10 "$SCENARIO: a plan from another version is refused"
+like "$OUT" "made by citus-rescue 0.0.1" "$SCENARIO: and says so"
+
+SCENARIO="old coordinator alive"
+pgc_cleanup; PGC_NODES=""; pgc_init
+fixture_create || exit 1
+fixture_new_node newc || exit 1
+WORK=$PGC_ROOT/work; mkdir -p "$WORK"
+run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+expect_code 10 "$SCENARIO: plan refuses while the old coordinator answers"
+like "$OUT" "FAIL  old-coordinator-gone" "$SCENARIO: the failed check is named"
+
+SCENARIO="new node with tables"
+setup
+pgc_sql newc "CREATE SCHEMA app; CREATE TABLE app.accounts (x int)" >/dev/null
+run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+expect_code 10 "$SCENARIO: pre-flight refuses a new node that already has tables"
+like "$OUT" "FAIL  new-node-empty" "$SCENARIO: and names the check"
+
+SCENARIO="failing step"
+setup
+run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+expect_code 0 "$SCENARIO: plan"
+before=$(rescue discover $(at w2) --json | jq -r '[.nodes[] | select(.reachable) | .catalogs | tostring] | join("/")')
+# readers pass, writers wait: the donor's step runs into its lock_timeout
+hold_lock w2 pg_catalog.pg_dist_local_group 15 EXCLUSIVE
+run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+wait
+expect_code 10 "$SCENARIO: a step that fails stops the run; nothing was changed"
+like "$OUT" "rolled back" "$SCENARIO: the failed step was rolled back"
+like "$OUT" "55P03: canceling statement due to lock timeout" "$SCENARIO: the server's error is shown whole"
+after=$(rescue discover $(at w2) --json | jq -r '[.nodes[] | select(.reachable) | .catalogs | tostring] | join("/")')
+is "$after" "$before" "$SCENARIO: every worker's metadata is as it was"
+run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+expect_code 0 "$SCENARIO: once the cause is gone, the same command finishes"
+
+SCENARIO="orphaned prepared transactions"
+setup
+pgc_sql w1 "CREATE TABLE IF NOT EXISTS public.orphan_probe (x int)" >/dev/null
+pgc_psql w1 -c "BEGIN" -c "INSERT INTO public.orphan_probe VALUES (1)" -c "PREPARE TRANSACTION 'citus_0_4242_7_1'" >/dev/null
+run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+expect_code 10 "$SCENARIO: undecided, they block the plan"
+like "$OUT" "citus_0_4242_7_1" "$SCENARIO: and are listed"
+run plan $(at w2) --new-coordinator "$(addr newc)" --prepared citus_0_4242_7_1=commit -o "$WORK/plan.sql"
+expect_code 0 "$SCENARIO: decided, the plan goes on"
+run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+expect_code 0 "$SCENARIO: apply"
+is "$(pgc_sql w1 "SELECT count(*) FROM pg_prepared_xacts WHERE gid = 'citus_0_4242_7_1'")/$(pgc_sql w1 "SELECT count(*) FROM public.orphan_probe")" "0/1" \
+	"$SCENARIO: committed as decided, before the new coordinator could roll it back"
+
+# --- killed and resumed --------------------------------------------------------
+SCENARIO="killed between steps"
+setup
+run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+CITUS_RESCUE_TEST_PAUSE=done:1 rescue apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
+pid=$!
+wait_journal "	1	.*	done	"
+ok $? "$SCENARIO: step 1 done"
+kill -9 $pid; wait $pid 2>/dev/null
+ok $(grep -q "	2	" "$WORK/run/journal.log" && echo 1 || echo 0) "$SCENARIO: killed before step 2 began"
+run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+expect_code 0 "$SCENARIO: the rerun resumes and finishes"
+like "$OUT" "\[1/[0-9]+\].*already done" "$SCENARIO: the step done before the kill is not run again"
+run verify $(at newc)
+expect_code 0 "$SCENARIO: verify passes"
+
+SCENARIO="killed inside a step"
+setup
+run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+hold_lock w2 pg_catalog.pg_dist_local_group 5 EXCLUSIVE
+rescue apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
+pid=$!
+wait_journal "	1	.*	statement	BEGIN"
+ok $? "$SCENARIO: step 1 begun"
+sleep 1
+kill -9 $pid; wait $pid 2>/dev/null
+# the connection dies with the tool, as when its machine goes down
+pgc_sql w2 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'citus-rescue'" >/dev/null
+wait
+is "$(pgc_sql w2 "SELECT groupid FROM pg_dist_local_group")/$(pgc_sql w2 "SELECT count(*) FROM pg_dist_node")" "2/4" \
+	"$SCENARIO: nothing of the step was applied"
+run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+expect_code 0 "$SCENARIO: the rerun resumes and finishes"
+run verify $(at newc)
+expect_code 0 "$SCENARIO: verify passes"
+
+SCENARIO="killed inside an all-nodes step"
+setup
+run plan $(at w2) --promote "$(addr w2)" -o "$WORK/plan.sql"
+CITUS_RESCUE_TEST_PAUSE=prepared:2 rescue apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
+pid=$!
+wait_journal "	2	.*	prepared	"
+ok $? "$SCENARIO: two nodes prepared their part"
+kill -9 $pid; wait $pid 2>/dev/null
+is "$(pgc_sql w1 "SELECT count(*) FROM pg_prepared_xacts WHERE gid LIKE 'rescue\_%'")" 1 \
+	"$SCENARIO: the kill left a prepared transaction"
+is "$(pgc_sql w1 "SELECT count(*) FROM pg_dist_node WHERE groupid = 0 AND nodeport = $(pgc_port w2)")" 0 \
+	"$SCENARIO: and no node sees the change yet"
+run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+expect_code 0 "$SCENARIO: the rerun settles it and finishes"
+like "$OUT" "settling rescue_.* roll back" "$SCENARIO: undecided, it was rolled back first"
+is "$(pgc_sql w1 "SELECT count(*) FROM pg_prepared_xacts")$(pgc_sql w2 "SELECT count(*) FROM pg_prepared_xacts")" "00" \
+	"$SCENARIO: nothing is left prepared"
+run verify $(at w2)
+expect_code 0 "$SCENARIO: verify passes"
+
+SCENARIO="killed after the decision to commit"
+setup
+run plan $(at w2) --promote "$(addr w2)" -o "$WORK/plan.sql"
+CITUS_RESCUE_TEST_PAUSE=decision:1 rescue apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
+pid=$!
+wait_journal "	decision	group 1: commit"
+ok $? "$SCENARIO: every node prepared and the decision journaled"
+kill -9 $pid; wait $pid 2>/dev/null
+run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+expect_code 0 "$SCENARIO: the rerun finishes"
+like "$OUT" "settling rescue_.*: commit" "$SCENARIO: the prepared parts were committed, as decided"
+run verify $(at w2)
+expect_code 0 "$SCENARIO: verify passes"
+
+# --- the plan file in psql -----------------------------------------------------
+SCENARIO="plan run by psql"
+setup
+run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+OUT=$(psql -X -q -h 127.0.0.1 -p "$(pgc_port w2)" -U postgres -d postgres -f "$WORK/plan.sql" 2>&1)
+CODE=$?
+expect_code 0 "$SCENARIO: psql runs it without error"
+run verify $(at newc) --move-shard
+expect_code 0 "$SCENARIO: the cluster it makes passes verify"
+is "$(checksum w2)" "$CHECKSUM_BEFORE" "$SCENARIO: rows and checksums unchanged"
+pgc_cleanup
+PGC_NODES=""
