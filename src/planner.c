@@ -43,6 +43,15 @@ is_survivor(const ClusterSnapshot *snap, int i)
 }
 
 static bool
+any_survivor_unreachable(const ClusterSnapshot *snap)
+{
+	for (int i = 0; i < snap->nnodes; i++)
+		if (is_survivor(snap, i) && !snap->nodes[i].reachable)
+			return true;
+	return false;
+}
+
+static bool
 usable(const NodeReport *node)
 {
 	return node->reachable && node->is_citus && !node->in_recovery;
@@ -220,10 +229,15 @@ preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
 			strbuf_printf(&list, "%s%s", list.len ? ", " : "", snap->nodes[i].pg.label);
 	if (list.len == 0)
 		check(plan, "nodes-reachable", CHECK_PASS, NULL, "every worker answered");
+	else if (choices->method == METHOD_NEW_NODE)
+		check(plan, "nodes-reachable", CHECK_FAIL,
+			  "Bring them back, or promote a worker (--promote) with --allow-unreachable.",
+			  "no answer from %s: adding a new node pushes metadata to every worker, so it cannot go on without them",
+			  list.data);
 	else
 		check(plan, "nodes-reachable", choices->allow_unreachable ? CHECK_WARN : CHECK_FAIL,
 			  choices->allow_unreachable ?
-			  "When they return, run SELECT start_metadata_sync_to_all_nodes(); on the new coordinator." :
+			  "When they return, run the citus_activate_node() call the plan's notes give, on the new coordinator." :
 			  "Bring them back, or plan without them with --allow-unreachable.",
 			  "no answer from %s", list.data);
 	strbuf_free(&list);
@@ -819,7 +833,9 @@ plan_promote(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan
 		strbuf_printf(&sql, "Restore this node's catalogs from the backup (restore.sh in the work directory).");
 		step->undo = strbuf_steal(&sql);
 	}
-	add_sync_step(plan, p->pg.host, p->pg.port);
+	/* a metadata push would fail on, or lose track of, a worker that is away */
+	if (!any_survivor_unreachable(snap))
+		add_sync_step(plan, p->pg.host, p->pg.port);
 	add_serial_repair(plan, p->pg.host, p->pg.port, p);
 	strbuf_free(&match);
 	(void) choices;
@@ -922,8 +938,20 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 
 	for (int i = 0; i < snap->nnodes; i++)
 		if (is_survivor(snap, i) && !snap->nodes[i].reachable)
-			plan_add_note(plan, "%s did not answer and is left out. When it returns, run on the new coordinator: SELECT start_metadata_sync_to_all_nodes();",
-						  snap->nodes[i].pg.label);
+		{
+			StrBuf		call;
+
+			strbuf_init(&call);
+			strbuf_append(&call, "SELECT pg_catalog.citus_activate_node(");
+			sql_append_literal(&call, snap->nodes[i].meta.nodename);
+			strbuf_printf(&call, ", %d);", snap->nodes[i].meta.nodeport);
+			plan_add_note(plan, "%s did not answer and is left out. When it returns, run on the new coordinator: %s",
+						  snap->nodes[i].pg.label, call.data);
+			if (snap->nodes[snap->first].nserials > 0)
+				plan_add_note(plan, "The serial-column repair reads every shard, so apply stops before it while %s is away (exit status 11); once it is back and activated, run the same apply command again to finish.",
+							  snap->nodes[i].pg.label);
+			strbuf_free(&call);
+		}
 
 	if (!plan_has_failures(plan))
 	{

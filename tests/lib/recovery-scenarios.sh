@@ -4,6 +4,7 @@
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/cluster.sh"
 . "$top_srcdir/tests/lib/fixture.sh"
+. "$top_srcdir/tests/lib/tmux.sh"
 
 RESCUE=${CITUS_RESCUE:-$top_builddir/citus-rescue}
 rescue() {
@@ -159,6 +160,50 @@ WORK=$PGC_ROOT/work; mkdir -p "$WORK"
 run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
 expect_code 10 "$SCENARIO: plan refuses while the old coordinator answers"
 like "$OUT" "FAIL  old-coordinator-gone" "$SCENARIO: the failed check is named"
+
+SCENARIO="typed confirmation"
+setup
+run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+if command -v tmux >/dev/null; then
+	tmux_start 120 30 "$RESCUE apply '$WORK/plan.sql' --workdir '$WORK/run-no'"
+	tmux_wait_for "Type yes to go on"
+	ok $? "$SCENARIO: apply asks on the terminal"
+	tmux_cmd send-keys -t t y Enter
+	is "$(tmux_wait_exit)" 10 "$SCENARIO: anything but yes stops it, nothing changed"
+	tmux_stop
+	tmux_start 120 30 "$RESCUE apply '$WORK/plan.sql' --workdir '$WORK/run'"
+	tmux_wait_for "Type yes to go on"
+	tmux_cmd send-keys -t t yes Enter
+	is "$(tmux_wait_exit 60)" 0 "$SCENARIO: a typed yes runs the plan"
+	tmux_stop
+fi
+run apply "$WORK/plan.sql" --workdir "$WORK/run-none" </dev/null
+expect_code 10 "$SCENARIO: without a terminal and without --yes, nothing is done"
+
+SCENARIO="unreachable worker"
+setup
+pgc_stop w3
+run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+expect_code 10 "$SCENARIO: refused by default"
+like "$OUT" "FAIL  nodes-reachable" "$SCENARIO: the check says why"
+run plan $(at w2) --new-coordinator "$(addr newc)" --allow-unreachable -o "$WORK/plan.sql"
+expect_code 10 "$SCENARIO: a new node cannot be added without every metadata worker"
+run plan $(at w2) --promote "$(addr w2)" --allow-unreachable -o "$WORK/plan.sql"
+expect_code 0 "$SCENARIO: promoting a worker goes on without it when allowed"
+like "$OUT" "note: .*citus_activate_node" "$SCENARIO: with what to run when it returns"
+run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+if [ "$FIXTURE_TIER" = real ]; then
+	expect_code 11 "$SCENARIO: applied up to the serial repair, which needs every shard"
+else
+	expect_code 0 "$SCENARIO: applied without it (the stand-in reads no shards)"
+fi
+pgc_restart w3
+pgc_sql w2 "SELECT citus_activate_node('127.0.0.1', $(pgc_port w3))" >/dev/null
+ok $? "$SCENARIO: activated when it returns"
+run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+expect_code 0 "$SCENARIO: the same apply command then finishes"
+run verify $(at w2)
+expect_code 0 "$SCENARIO: then verify passes"
 
 SCENARIO="new node with tables"
 setup

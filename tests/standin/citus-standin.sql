@@ -1161,3 +1161,20 @@ BEGIN
 	 WHERE NOT EXISTS (SELECT 1 FROM pg_dist_placement pl WHERE pl.shardid = s.shardid AND pl.groupid = g.groupid);
 	PERFORM start_metadata_sync_to_all_nodes();
 END $$;
+
+-- citus_activate_node: the node is active again and gets the metadata.
+CREATE FUNCTION pg_catalog.citus_activate_node(nodename text, nodeport integer)
+RETURNS integer LANGUAGE plpgsql SET search_path = pg_catalog
+AS $$
+DECLARE
+	v_nodeid integer;
+BEGIN
+	PERFORM citus_standin_ensure_coordinator();
+	UPDATE pg_dist_node dn SET isactive = true
+	 WHERE dn.nodename = $1 AND dn.nodeport = $2 RETURNING dn.nodeid INTO v_nodeid;
+	IF v_nodeid IS NULL THEN
+		RAISE EXCEPTION 'node at "%:%" does not exist', $1, $2;
+	END IF;
+	PERFORM start_metadata_sync_to_all_nodes();
+	RETURN v_nodeid;
+END $$;

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int	tap_count;
-static int	tap_failed;
+static int	tap_count __attribute__((unused));
+static int	tap_failed __attribute__((unused));
 
 #define ok(cond, ...) tap_ok((cond) ? 1 : 0, __FILE__, __LINE__, __VA_ARGS__)
 #define is_str(got, want, ...) \
@@ -16,7 +16,7 @@ static int	tap_failed;
 	tap_is_int((long long) (got), (long long) (want), __FILE__, __LINE__, __VA_ARGS__)
 
 __attribute__((format(printf, 4, 5)))
-static int
+static inline int
 tap_ok(int pass, const char *file, int line, const char *fmt,...)
 {
 	va_list		ap;
@@ -36,7 +36,7 @@ tap_ok(int pass, const char *file, int line, const char *fmt,...)
 }
 
 __attribute__((format(printf, 5, 6)))
-static int
+static inline int
 tap_is_str(const char *got, const char *want, const char *file, int line, const char *fmt,...)
 {
 	va_list		ap;
@@ -59,7 +59,7 @@ tap_is_str(const char *got, const char *want, const char *file, int line, const 
 }
 
 __attribute__((format(printf, 5, 6)))
-static int
+static inline int
 tap_is_int(long long got, long long want, const char *file, int line, const char *fmt,...)
 {
 	va_list		ap;
@@ -79,7 +79,7 @@ tap_is_int(long long got, long long want, const char *file, int line, const char
 	return pass;
 }
 
-static int
+static inline int
 tap_done(void)
 {
 	printf("1..%d\n", tap_count);

@@ -1,0 +1,123 @@
+-- citus-rescue recovery plan
+--
+-- Review it, then run it with: citus-rescue apply FILE
+-- (which re-checks the cluster, backs up the metadata, journals every
+-- statement and can resume). In an emergency psql can run it too:
+--   psql -X -U USER -d DBNAME -f FILE
+--
+-- format: 1
+-- tool-version: 0.0.0-test
+-- created: 2026-01-01T00:00:00.000Z
+-- method: promote
+-- cim: include
+-- target: w\\2:5432
+-- first: w'1:5432
+-- dbname: app
+-- user: postgres
+--
+-- Metadata fingerprints when the plan was made (apply refuses a changed cluster):
+-- node: w'1:5432 group=1 lg=1;pg_dist_node=d41d8cd98f00b204e9800998ecf8427e;pg_dist_placement=d41d8cd98f00b204e9800998ecf8427e;pg_dist_shard=d41d8cd98f00b204e9800998ecf8427e;pg_dist_partition=d41d8cd98f00b204e9800998ecf8427e;pg_dist_colocation=d41d8cd98f00b204e9800998ecf8427e
+-- node: w\\2:5432 group=2 lg=2;pg_dist_node=d41d8cd98f00b204e9800998ecf8427e;pg_dist_placement=d41d8cd98f00b204e9800998ecf8427e;pg_dist_shard=d41d8cd98f00b204e9800998ecf8427e;pg_dist_partition=d41d8cd98f00b204e9800998ecf8427e;pg_dist_colocation=d41d8cd98f00b204e9800998ecf8427e
+-- node: w"3$body$:5432 group=3 lg=3;pg_dist_node=d41d8cd98f00b204e9800998ecf8427e;pg_dist_placement=d41d8cd98f00b204e9800998ecf8427e;pg_dist_shard=d41d8cd98f00b204e9800998ecf8427e;pg_dist_partition=d41d8cd98f00b204e9800998ecf8427e;pg_dist_colocation=d41d8cd98f00b204e9800998ecf8427e
+--
+-- Pre-flight checks:
+-- check: pass cim: CIM include: the old coordinator had a pg_dist_node row; the new one takes its place as group 0
+-- check: pass old-coordinator-gone: the old coordinator at coord:5432 does not answer
+-- check: pass nodes-reachable: every worker answered
+-- check: pass same-versions: PostgreSQL 15 and Citus 13.2.2 (extension 13.2-1) on every node
+-- check: pass metadata-agrees: every reachable worker holds the same metadata
+-- check: pass workers-synced: every worker with metadata is metadata-synced
+-- check: pass promote-target: w\\2:5432 (group 2) becomes the coordinator and keeps its shards
+-- check: pass orphaned-prepared: no prepared transaction of the dead coordinator waits on a worker
+-- check: pass lost-shards: every shard has a placement on a surviving worker
+--
+\set ON_ERROR_STOP on
+
+-- ============================================================================
+-- step: 1 of 4
+-- on: w'1:5432
+-- purpose: Rename the promoted worker's group to 0 in this worker's metadata.
+-- transaction: atomic 1
+-- check: SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND nodename = E'w\\\\2' AND nodeport = 5432) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 2)
+-- undo: Restore this node's catalogs from the backup (restore.sh in the work directory).
+\connect -reuse-previous=on 'host=''w\\''1'' port=5432'
+BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '10s';
+-- the old coordinator's rows go
+DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;
+DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;
+-- the promoted worker becomes group 0 and keeps its shards
+UPDATE pg_catalog.pg_dist_placement SET groupid = 0 WHERE groupid = 2;
+UPDATE pg_catalog.pg_dist_node SET groupid = 0 WHERE groupid = 2;
+PREPARE TRANSACTION 'rescue_plan_1_1';
+-- end of step 1
+
+-- ============================================================================
+-- step: 2 of 4
+-- on: w\\2:5432
+-- purpose: On the worker being promoted: rename its group to 0 and take the coordinator's local group and sequences.
+-- transaction: atomic 1
+-- check: SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND nodename = E'w\\\\2' AND nodeport = 5432) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 2) AND (SELECT groupid FROM pg_catalog.pg_dist_local_group) = 0
+-- undo: Restore this node's catalogs from the backup (restore.sh in the work directory).
+\connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
+BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '10s';
+-- the old coordinator's rows go
+DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;
+DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;
+-- the promoted worker becomes group 0 and keeps its shards
+UPDATE pg_catalog.pg_dist_placement SET groupid = 0 WHERE groupid = 2;
+UPDATE pg_catalog.pg_dist_node SET groupid = 0 WHERE groupid = 2;
+UPDATE pg_catalog.pg_dist_local_group SET groupid = 0;
+-- every id sequence past the highest id any survivor holds
+SELECT pg_catalog.setval('pg_catalog.pg_dist_shardid_seq', GREATEST(102024, (SELECT pg_catalog.max(shardid) FROM pg_catalog.pg_dist_shard), (SELECT last_value FROM pg_catalog.pg_dist_shardid_seq)));
+SELECT pg_catalog.setval('pg_catalog.pg_dist_colocationid_seq', GREATEST(2, (SELECT pg_catalog.max(colocationid) FROM pg_catalog.pg_dist_colocation), (SELECT last_value FROM pg_catalog.pg_dist_colocationid_seq)));
+PREPARE TRANSACTION 'rescue_plan_1_2';
+-- end of step 2
+
+-- ============================================================================
+-- step: 3 of 4
+-- on: w"3$body$:5432
+-- purpose: Rename the promoted worker's group to 0 in this worker's metadata.
+-- transaction: atomic 1
+-- check: SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND nodename = E'w\\\\2' AND nodeport = 5432) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 2)
+-- undo: Restore this node's catalogs from the backup (restore.sh in the work directory).
+\connect -reuse-previous=on 'host=''w"3$body$'' port=5432'
+BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '10s';
+-- the old coordinator's rows go
+DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;
+DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;
+-- the promoted worker becomes group 0 and keeps its shards
+UPDATE pg_catalog.pg_dist_placement SET groupid = 0 WHERE groupid = 2;
+UPDATE pg_catalog.pg_dist_node SET groupid = 0 WHERE groupid = 2;
+PREPARE TRANSACTION 'rescue_plan_1_3';
+-- end of step 3
+
+-- every node of atomic group 1 is prepared: commit them all
+\connect -reuse-previous=on 'host=''w\\''1'' port=5432'
+COMMIT PREPARED 'rescue_plan_1_1';
+\connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
+COMMIT PREPARED 'rescue_plan_1_2';
+\connect -reuse-previous=on 'host=''w"3$body$'' port=5432'
+COMMIT PREPARED 'rescue_plan_1_3';
+
+-- ============================================================================
+-- step: 4 of 4
+-- on: w\\2:5432
+-- purpose: Push the new coordinator's metadata to every worker through Citus's own metadata sync.
+-- transaction: local
+-- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.run_command_on_workers($cmd$SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || nodename || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node$cmd$) AS w WHERE NOT w.success OR w.result IS DISTINCT FROM (SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || nodename || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node))
+-- undo: Restore each worker's catalogs from the backup (restore.sh in the work directory).
+\connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
+BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '10s';
+SELECT pg_catalog.start_metadata_sync_to_all_nodes();
+COMMIT;
+-- end of step 4
+
+-- end of plan

@@ -1,0 +1,242 @@
+/*
+ * The planner is pure: a snapshot and choices in, a plan out.  These tests
+ * build snapshots by hand and compare the rendered plan files with golden
+ * files in tests/golden (CITUS_RESCUE_UPDATE_GOLDEN=1 rewrites them).
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+
+#include "plan.h"
+#include "planfile.h"
+#include "planner.h"
+#include "strbuf.h"
+
+static void
+add_node(ClusterSnapshot *snap, int nodeid, int group, const char *name, int port,
+		 bool reachable)
+{
+	NodeReport *n;
+
+	snap->nodes = xrealloc(snap->nodes, sizeof(NodeReport) * (size_t) (snap->nnodes + 1));
+	n = &snap->nodes[snap->nnodes++];
+	memset(n, 0, sizeof(*n));
+	n->meta.nodeid = nodeid;
+	n->meta.groupid = group;
+	n->meta.nodename = xstrdup(name);
+	n->meta.nodeport = port;
+	n->meta.noderole = xstrdup("primary");
+	n->meta.hasmetadata = true;
+	n->meta.metadatasynced = true;
+	n->meta.isactive = true;
+	n->meta.shouldhaveshards = group != 0;
+	n->in_metadata = nodeid > 0;
+	pgnode_init(&n->pg, name, port);
+	n->reachable = reachable;
+	n->is_citus = reachable;
+	n->server_version_num = 150020;
+	n->server_version = xstrdup("15.20");
+	n->citus_library_version = xstrdup("Citus 13.2.2 on x86_64-pc-linux-gnu");
+	n->citus_extension_version = xstrdup("13.2-1");
+	n->local_group = group;
+	n->database = xstrdup("app");
+	n->max_prepared_transactions = 100;
+	for (int c = 0; c < CATALOG_COUNT; c++)
+	{
+		n->catalogs[c].columns = xstrdup("x");
+		n->catalogs[c].digest = reachable ? xstrdup("d41d8cd98f00b204e9800998ecf8427e") : NULL;
+	}
+	n->sequences = xcalloc(2, sizeof(SequenceValue));
+	n->sequences[0].name = xstrdup("pg_dist_shardid_seq");
+	n->sequences[1].name = xstrdup("pg_dist_colocationid_seq");
+	n->nsequences = 2;
+}
+
+static void
+add_serial(NodeReport *n, const char *table, const char *column, const char *seq, bool bigint)
+{
+	SerialColumn *c;
+
+	n->serials = xrealloc(n->serials, sizeof(SerialColumn) * (size_t) (n->nserials + 1));
+	c = &n->serials[n->nserials++];
+	c->table = xstrdup(table);
+	c->column = xstrdup(column);
+	c->sequence = xstrdup(seq);
+	c->is_bigint = bigint;
+	c->default_expr = xstrdup(bigint ? "nextval('x'::regclass)" : "worker_nextval('x'::regclass)");
+}
+
+/* One coordinator (gone) and three workers; hostile names on purpose */
+static void
+build_snapshot(ClusterSnapshot *snap, bool cim_include, bool with_target)
+{
+	memset(snap, 0, sizeof(*snap));
+	snap->old_coordinator = -1;
+	snap->target = -1;
+	if (cim_include)
+	{
+		add_node(snap, 1, 0, "coord", 5432, false);
+		snap->old_coordinator = 0;
+	}
+	add_node(snap, 2, 1, "w'1", 5432, true);
+	snap->first = snap->nnodes - 1;
+	snap->nodes[snap->first].is_first = true;
+	add_node(snap, 3, 2, "w\\2", 5432, true);
+	add_node(snap, 4, 3, "w\"3$body$", 5432, true);
+	if (with_target)
+	{
+		add_node(snap, -1, -1, "new-coord", 5432, true);
+		snap->target = snap->nnodes - 1;
+		snap->nodes[snap->target].is_target = true;
+		snap->nodes[snap->target].in_metadata = false;
+		snap->nodes[snap->target].local_group = 0;
+	}
+	snap->cim = cim_include ? CIM_INCLUDE : CIM_EXCLUDE;
+	snap->max_id[MAXID_NODEID] = 4;
+	snap->max_id[MAXID_GROUPID] = 3;
+	snap->max_id[MAXID_PLACEMENTID] = 20;
+	snap->max_id[MAXID_SHARDID] = 102024;
+	snap->max_id[MAXID_COLOCATIONID] = 2;
+	for (int c = 0; c < CATALOG_COUNT; c++)
+	{
+		snap->comparisons[c].agree = true;
+		snap->comparisons[c].compared = 3;
+	}
+	add_serial(&snap->nodes[snap->first], "app.orders", "id", "app.orders_id_seq", false);
+	add_serial(&snap->nodes[snap->first], "\"My Schema\".\"odd\"\"t\"", "i d", "\"My Schema\".s", false);
+	add_serial(&snap->nodes[snap->first], "app.accounts", "id", "app.accounts_id_seq", true);
+}
+
+static char *
+render(const char *target, PlanMethod method, bool cim_include, PlanChoices *extra, Plan *plan)
+{
+	ClusterSnapshot snap;
+	PlanChoices choices = {0};
+	PlanContext ctx = {0};
+	char		err[256];
+	StrBuf		out;
+
+	build_snapshot(&snap, cim_include, method == METHOD_NEW_NODE);
+	if (extra)
+		choices = *extra;
+	choices.method = method;
+	choices.target = (char *) target;
+	ctx.tool_version = "0.0.0-test";
+	ctx.created = "2026-01-01T00:00:00.000Z";
+	ctx.first = "w'1:5432";
+	ctx.dbname = "app";
+	ctx.user = "postgres";
+	ctx.target_connect_host = "new-coord";
+	ctx.target_connect_port = 5432;
+	ok(plan_build(&snap, &choices, &ctx, plan, err, sizeof(err)), "plan builds: %s", target);
+	strbuf_init(&out);
+	planfile_render(&out, plan);
+	snapshot_free(&snap);
+	return strbuf_steal(&out);
+}
+
+static void
+golden(const char *name, const char *text)
+{
+	char	   *path = xasprintf("%s/tests/golden/%s", getenv("top_srcdir") ? getenv("top_srcdir") : ".", name);
+	char		err[256];
+	char	   *want;
+
+	if (getenv("CITUS_RESCUE_UPDATE_GOLDEN"))
+	{
+		FILE	   *f = fopen(path, "w");
+
+		if (f)
+		{
+			fputs(text, f);
+			fclose(f);
+		}
+	}
+	want = read_whole_file(path, err, sizeof(err));
+	ok(want != NULL && strcmp(want, text) == 0, "%s matches its golden file", name);
+	if (want == NULL || strcmp(want, text) != 0)
+		printf("#   compare with: %s\n", path);
+	free(want);
+	free(path);
+}
+
+static void
+round_trip(const char *text)
+{
+	Plan		parsed;
+	char		err[256];
+	StrBuf		again;
+
+	ok(planfile_parse(text, &parsed, err, sizeof(err)), "the plan file parses back (%s)", err);
+	strbuf_init(&again);
+	planfile_render(&again, &parsed);
+	/* pre-flight fix lines are for people and are not read back */
+	{
+		StrBuf		stripped;
+
+		strbuf_init(&stripped);
+		for (const char *p = text; *p;)
+		{
+			const char *nl = strchr(p, '\n');
+			size_t		len = nl ? (size_t) (nl - p + 1) : strlen(p);
+
+			if (strncmp(p, "--   fix: ", 10) != 0)
+				strbuf_append_len(&stripped, p, len);
+			p += len;
+		}
+		is_str(again.data, stripped.data, "rendering the parsed plan gives the same file");
+		strbuf_free(&stripped);
+	}
+	strbuf_free(&again);
+	plan_free(&parsed);
+}
+
+int
+main(void)
+{
+	Plan		plan;
+	char	   *text;
+
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	golden("plan-new-node-include.sql", text);
+	ok(strstr(text, "citus_add_node('new-coord', 5432)") != NULL, "the donor adds the new node");
+	ok(strstr(text, "E'w\\\\2'") == NULL, "node names stay out of the SQL batches");
+	ok(strstr(text, "\"My Schema\".\"odd\"\"t\"") != NULL, "a relation name is quoted part by part");
+	ok(strstr(text, "ALTER COLUMN \"i d\"") != NULL, "a column name is quoted");
+	ok(strstr(text, "$body1$") != NULL || strstr(text, "$body$") != NULL, "DO bodies are dollar-quoted");
+	round_trip(text);
+	free(text);
+	plan_free(&plan);
+
+	text = render("new-coord:5432", METHOD_NEW_NODE, false, NULL, &plan);
+	golden("plan-new-node-exclude.sql", text);
+	ok(strstr(text, "DELETE FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord'") != NULL,
+	   "CIM exclude: the new node's row is removed");
+	round_trip(text);
+	free(text);
+	plan_free(&plan);
+
+	text = render("w\\2:5432", METHOD_PROMOTE, true, NULL, &plan);
+	golden("plan-promote-include.sql", text);
+	ok(plan.nsteps >= 3 && plan.steps[0].txn == STEP_TXN_ATOMIC && plan.steps[2].txn == STEP_TXN_ATOMIC,
+	   "promote: the rename is one atomic group over the three workers");
+	ok(strstr(plan.steps[0].check_sql, "nodename = E'w\\\\2'") != NULL, "a backslash in a node name is escaped in E''");
+	round_trip(text);
+	free(text);
+	plan_free(&plan);
+
+	{
+		PlanChoices bad = {0};
+
+		bad.donor = (char *) "nowhere:1";
+		text = render("new-coord:5432", METHOD_NEW_NODE, true, &bad, &plan);
+		ok(plan.nsteps == 0 && plan_has_failures(&plan), "an unknown donor fails pre-flight and leaves no steps");
+		free(text);
+		plan_free(&plan);
+	}
+	return tap_done();
+}
