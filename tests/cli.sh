@@ -18,6 +18,31 @@ is "$code" 2 "no command: bad usage"
 out=$("$RESCUE" frobnicate 2>&1); code=$?
 is "$code" 2 "unknown command: bad usage"
 like "$out" 'unknown command "frobnicate"' "and says which"
+for cmd in plan apply verify recover; do
+	out=$("$RESCUE" $cmd --help); code=$?
+	is "$code" 0 "$cmd --help exits 0"
+	like "$out" "Exit status" "$cmd --help lists exit statuses"
+done
+out=$("$RESCUE" plan -o /dev/null 2>&1); code=$?
+is "$code" 2 "plan without a method: bad usage"
+like "$out" "new-coordinator HOST:PORT or --promote" "and says what is missing"
+out=$("$RESCUE" plan --promote a:1 --new-coordinator b:2 -o x 2>&1); code=$?
+is "$code" 2 "plan with both methods: bad usage"
+out=$("$RESCUE" plan --promote a:1 --donor b:2 -o x 2>&1); code=$?
+is "$code" 2 "a donor with --promote: bad usage"
+out=$("$RESCUE" plan --promote a:1 --cim maybe -o x 2>&1); code=$?
+is "$code" 2 "bad --cim: bad usage"
+out=$("$RESCUE" plan --promote a:1 --prepared x=perhaps -o x 2>&1); code=$?
+is "$code" 2 "bad --prepared: bad usage"
+out=$("$RESCUE" plan --new-coordinator a:1 2>&1); code=$?
+is "$code" 2 "plan without -o: bad usage"
+out=$("$RESCUE" apply 2>&1); code=$?
+is "$code" 2 "apply without a file: bad usage"
+printf -- '-- not a plan\n' > "${TMPDIR:-/tmp}/not-a-plan.$$"
+out=$("$RESCUE" apply "${TMPDIR:-/tmp}/not-a-plan.$$" --workdir "${TMPDIR:-/tmp}/wd.$$" 2>&1); code=$?
+rm -rf "${TMPDIR:-/tmp}/not-a-plan.$$" "${TMPDIR:-/tmp}/wd.$$"
+is "$code" 10 "apply of a file that is not a plan: refused, nothing changed"
+like "$out" "malformed plan file|format" "and says why"
 out=$("$RESCUE" discover --bogus 2>&1); code=$?
 is "$code" 2 "unknown option: bad usage"
 out=$("$RESCUE" discover --map nonsense 2>&1); code=$?
@@ -37,7 +62,7 @@ if command -v groff >/dev/null && [ -f "$top_builddir/man/citus-rescue.1" ]; the
 	warnings=$(groff -ww -z -man "$top_builddir/man/citus-rescue.1" 2>&1)
 	is "$warnings" "" "the man page has no groff warnings"
 	rendered=$(groff -man -Tascii "$top_builddir/man/citus-rescue.1" 2>/dev/null | sed 's/.\x08//g')
-	for word in discover "EXIT STATUS" "--map" "--json" "--timeout" "--old-coordinator"; do
+	for word in discover plan apply verify recover "EXIT STATUS" "--map" "--json" "--timeout" "--old-coordinator" "--new-coordinator" "--promote" "--workdir" "--prepared" "--move-shard" "journal.log" "restore.sh"; do
 		like "$rendered" "$word" "the man page documents $word"
 	done
 fi
