@@ -750,10 +750,8 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 	}
 	strbuf_append(&sql, "UPDATE pg_catalog.pg_dist_local_group SET groupid = 0;\n"
 				  "-- every id sequence past the highest id any survivor holds\n");
-	if (t)
-		append_sequence_resets(&sql, snap, t);
-	else
-		append_sequence_resets(&sql, snap, d);
+	/* a node without the extension yet has the sequences the donor has */
+	append_sequence_resets(&sql, snap, t && t->is_citus ? t : d);
 	step = plan_add_step(plan, thost, tport,
 						 "On the new node, in one transaction: give the donor its group back, take group 0, and set every id sequence ahead.");
 	step->sql = strbuf_steal(&sql);

@@ -160,21 +160,46 @@ fixture_create_real() {
 	fi
 }
 
+# A table whose only shard lives on the coordinator: lost with it.
+fixture_local_table() {
+	pgc_sql coord "CREATE TABLE app.audit (id int PRIMARY KEY, note text)" >/dev/null || return 1
+	if [ "$FIXTURE_TIER" = real ]; then
+		pgc_sql coord "SELECT citus_add_local_table_to_metadata('app.audit')" >/dev/null
+	else
+		local name
+		for name in w1 w2 w3; do
+			[ -n "$(pgc_pid "$name")" ] || continue
+			pgc_sql "$name" "CREATE TABLE app.audit (id int PRIMARY KEY, note text)" >/dev/null
+		done
+		for name in coord w1 w2 w3; do
+			[ -n "$(pgc_pid "$name")" ] || continue
+			pgc_psql "$name" >/dev/null <<'SQL'
+INSERT INTO pg_catalog.pg_dist_colocation VALUES (3, 1, 1, 0, 0);
+INSERT INTO pg_catalog.pg_dist_partition VALUES ('app.audit', 'n', NULL, 0, 's', false);
+INSERT INTO pg_catalog.pg_dist_shard VALUES ('app.audit', 102100, 't', NULL, NULL);
+INSERT INTO pg_catalog.pg_dist_placement VALUES (100, 102100, 1, 0, 0);
+SQL
+		done
+	fi
+}
+
 fixture_create() {
-	local cim=include remove=no layout=13.2
+	local cim=include remove=no layout=13.2 local_table=no
 	while [ $# -gt 0 ]; do
 		case $1 in
 			--cim) cim=$2; shift 2 ;;
 			--remove-worker) remove=yes; shift ;;
 			--layout) layout=$2; shift 2 ;;
+			--local-table) local_table=yes; shift ;;
 			*) echo "fixture_create: unknown option $1" >&2; return 1 ;;
 		esac
 	done
 	if [ "$FIXTURE_TIER" = real ]; then
-		fixture_create_real "$cim" "$remove"
+		fixture_create_real "$cim" "$remove" || return 1
 	else
-		fixture_create_standin "$cim" "$remove" "$layout"
+		fixture_create_standin "$cim" "$remove" "$layout" || return 1
 	fi
+	[ "$local_table" = no ] || fixture_local_table
 }
 
 # The metadata workers that survive the coordinator, in the order of

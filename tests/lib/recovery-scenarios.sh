@@ -205,6 +205,13 @@ expect_code 0 "$SCENARIO: the same apply command then finishes"
 run verify $(at w2)
 expect_code 0 "$SCENARIO: then verify passes"
 
+SCENARIO="lost shards"
+setup --local-table
+run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+expect_code 0 "$SCENARIO: a shard that lived only on the coordinator does not block the plan"
+like "$OUT" "warn  lost-shards: 1 shards had no placement outside the old coordinator: app.audit" \
+	"$SCENARIO: but is listed as lost, before anything changes"
+
 SCENARIO="new node with tables"
 setup
 pgc_sql newc "CREATE SCHEMA app; CREATE TABLE app.accounts (x int)" >/dev/null
