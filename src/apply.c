@@ -64,12 +64,14 @@ test_pause(const char *event, int step)
 {
 	const char *want = getenv("CITUS_RESCUE_TEST_PAUSE");
 	char		here[64];
+	size_t		len;
 
 	if (want == NULL)
 		return;
-	snprintf(here, sizeof(here), "%s:%d", event, step);
-	if (strcmp(want, here) == 0)
-		sleep(60);
+	len = (size_t) snprintf(here, sizeof(here), "%s:%d", event, step);
+	/* EVENT:STEP pauses a minute, EVENT:STEP:MS that many milliseconds */
+	if (strncmp(want, here, len) == 0 && (want[len] == '\0' || want[len] == ':'))
+		usleep(want[len] == ':' ? (useconds_t) atoi(want + len + 1) * 1000 : 60000000);
 }
 
 static NodeReport *
@@ -473,7 +475,7 @@ abort_run(Run *run, const char *fmt,...)
 	strbuf_vprintf(&msg, fmt, ap);
 	va_end(ap);
 	journal_write(&run->journal, 0, "", "aborted", msg.data);
-	report_error(stderr, msg.data);
+	report_error(run->opts->errors ? run->opts->errors : stderr, msg.data);
 	strbuf_free(&msg);
 	return run->changed ? EXIT_CODE_PARTIAL : EXIT_CODE_ABORTED;
 }
@@ -515,18 +517,18 @@ apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *opts)
 	if (!workdir_prepare(opts->workdir, errbuf, sizeof(errbuf)) ||
 		!copy_plan_into(opts->workdir, plan_text, errbuf, sizeof(errbuf), &differs))
 	{
-		report_error(stderr, errbuf);
+		report_error(opts->errors ? opts->errors : stderr, errbuf);
 		return EXIT_CODE_ABORTED;
 	}
 	if (differs)
 	{
-		report_error(stderr, "the work directory holds another plan\n"
+		report_error(opts->errors ? opts->errors : stderr, "the work directory holds another plan\n"
 					 "HINT:  Give a new --workdir, or apply the plan.sql that is in it.");
 		return EXIT_CODE_ABORTED;
 	}
 	if (!journal_open(&run.journal, opts->workdir, errbuf, sizeof(errbuf)))
 	{
-		report_error(stderr, errbuf);
+		report_error(opts->errors ? opts->errors : stderr, errbuf);
 		return EXIT_CODE_ABORTED;
 	}
 	resuming = journal_run_id(&run.journal) != NULL;

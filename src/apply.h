@@ -22,6 +22,7 @@ typedef struct ApplyOptions
 	ConnOptions *conn;			/* password and timeout; addresses come from the plan */
 	DiscoverHooks *hooks;
 	FILE	   *progress;		/* where progress lines go */
+	FILE	   *errors;			/* where errors go; NULL: stderr */
 	/* asks for a typed "yes"; NULL reads the terminal */
 	bool		(*confirm) (const char *question, void *arg);
 	void	   *confirm_arg;

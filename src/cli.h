@@ -111,5 +111,6 @@ int			cmd_plan(int argc, char **argv);
 int			cmd_apply(int argc, char **argv);
 int			cmd_verify(int argc, char **argv);
 int			cmd_recover(int argc, char **argv);
+int			cmd_wizard(int argc, char **argv);
 
 #endif

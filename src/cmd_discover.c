@@ -48,7 +48,7 @@ cmd_discover(int argc, char **argv)
 	};
 	ConnOptions opts;
 	ClusterSnapshot snapshot;
-	DiscoverHooks hooks = {prompt_password, NULL, NULL};
+	DiscoverHooks hooks = {prompt_password, NULL, NULL, NULL};
 	bool		json = false;
 	int			max_rows = 20;
 	int			opt;

@@ -87,7 +87,7 @@ print_steps(FILE *out, const Plan *plan, bool with_sql)
 static int
 make_plan(ConnOptions *opts, PlanChoices *choices, ClusterSnapshot *snap, Plan *plan)
 {
-	DiscoverHooks hooks = {prompt_password, NULL, NULL};
+	DiscoverHooks hooks = {prompt_password, NULL, NULL, NULL};
 	PlanContext ctx;
 	char		errbuf[512];
 	char	   *target_host = NULL;
@@ -408,7 +408,7 @@ cmd_apply(int argc, char **argv)
 	if (args.workdir == NULL)
 		args.workdir = workdir_default_name();
 	{
-		DiscoverHooks hooks = {prompt_password, NULL, NULL};
+		DiscoverHooks hooks = {prompt_password, NULL, NULL, NULL};
 		ApplyOptions aopts = {0};
 
 		aopts.workdir = args.workdir;
@@ -467,7 +467,7 @@ cmd_verify(int argc, char **argv)
 	ConnOptions opts;
 	ApplyArgs	args = {0};
 	VerifyResult result;
-	DiscoverHooks hooks = {prompt_password, NULL, NULL};
+	DiscoverHooks hooks = {prompt_password, NULL, NULL, NULL};
 	int			code;
 
 	connopts_init(&opts);
@@ -577,7 +577,7 @@ cmd_recover(int argc, char **argv)
 	planfile_render(&text, &plan);
 	printf("\n");
 	{
-		DiscoverHooks hooks = {prompt_password, NULL, NULL};
+		DiscoverHooks hooks = {prompt_password, NULL, NULL, NULL};
 		ApplyOptions aopts = {0};
 
 		aopts.workdir = args.workdir;
@@ -599,7 +599,7 @@ cmd_recover(int argc, char **argv)
 	{
 		ConnOptions vopts;
 		VerifyResult result;
-		DiscoverHooks hooks = {prompt_password, NULL, NULL};
+		DiscoverHooks hooks = {prompt_password, NULL, NULL, NULL};
 
 		connopts_init(&vopts);
 		vopts.host = xstrdup(coordinator_host);

@@ -806,6 +806,8 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 		connopts_node_params(opts, &used, host, port, node_params[i]);
 		pgs[i] = &node->pg;
 	}
+	if (hooks && hooks->on_nodes)
+		hooks->on_nodes(snap, hooks->arg);
 	connect_nodes(pgs, node_params, snap->nnodes, opts, hooks, &used);
 	for (int i = 0; i < snap->nnodes; i++)
 	{

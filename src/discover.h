@@ -17,6 +17,8 @@ typedef struct DiscoverHooks
 	char	   *(*ask_password) (const char *prompt, void *arg);
 	/* Each node's connect or query finishing, for live progress. */
 	PgNodeEvent on_event;
+	/* The nodes to reach are known; their connections start now. */
+	void		(*on_nodes) (const ClusterSnapshot *snapshot, void *arg);
 	void	   *arg;
 } DiscoverHooks;
 

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct Command
 {
@@ -19,6 +20,7 @@ static const Command commands[] = {
 	{"apply", cmd_apply, "run a recovery plan, journaled and resumable"},
 	{"verify", cmd_verify, "prove that a coordinator works"},
 	{"recover", cmd_recover, "discover, check, plan, apply and verify in one run"},
+	{"wizard", cmd_wizard, "the interactive wizard (the default on a terminal)"},
 	{NULL, NULL, NULL}
 };
 
@@ -47,10 +49,19 @@ usage(FILE *out)
 int
 main(int argc, char **argv)
 {
-	if (argc < 2)
+	if (argc < 2 || (argv[1][0] == '-' && strcmp(argv[1], "--help") != 0 &&
+					 strcmp(argv[1], "-?") != 0 && strcmp(argv[1], "--version") != 0 &&
+					 strcmp(argv[1], "-V") != 0))
 	{
-		usage(stderr);
-		return EXIT_CODE_BAD_USAGE;
+		/* no command: the wizard on a terminal, the subcommands otherwise */
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+			return cmd_wizard(argc, argv);
+		if (argc < 2)
+		{
+			usage(stderr);
+			fprintf(stderr, "\nThere is no terminal for the wizard: use a command.\n");
+			return EXIT_CODE_BAD_USAGE;
+		}
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-?") == 0 ||
 		strcmp(argv[1], "help") == 0)

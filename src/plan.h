@@ -49,6 +49,7 @@ typedef struct PlanChoices
 	bool		create_extension;	/* CREATE EXTENSION citus on the new node */
 	PreparedChoice *prepared;
 	int			nprepared;
+	bool		override_failures;	/* steps even when checks fail (never a live coordinator) */
 } PlanChoices;
 
 typedef enum CheckStatus

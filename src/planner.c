@@ -951,8 +951,12 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 			strbuf_free(&call);
 		}
 
-	if (!plan_has_failures(plan))
+	if (!plan_has_failures(plan) ||
+		(choices->override_failures && !snap->coordinator_alive &&
+		 (choices->method == METHOD_PROMOTE ? target >= 0 : donor >= 0 && target >= 0)))
 	{
+		if (plan_has_failures(plan))
+			plan_add_note(plan, "The operator overrode the failed checks.");
 		add_prepared_steps(snap, choices, plan);
 		if (choices->method == METHOD_PROMOTE)
 			plan_promote(snap, choices, plan, target);

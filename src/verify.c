@@ -368,7 +368,7 @@ verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
 	discover_cluster(opts, hooks, &snap);
 	if (snap.fatal)
 	{
-		report_error(stderr, snap.fatal);
+		report_error(out == stdout ? stderr : out, snap.fatal);
 		result->exit_code = EXIT_CODE_FIRST_NODE;
 		snapshot_free(&snap);
 		return result->exit_code;

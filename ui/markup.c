@@ -2,8 +2,10 @@
 
 #include "markup.h"
 
-char *
-cdk_safe(const char *text, char *out, size_t outlen)
+#include <stdbool.h>
+
+static char *
+neutralise(const char *text, char *out, size_t outlen, bool markup)
 {
 	size_t		n = 0;
 
@@ -13,9 +15,9 @@ cdk_safe(const char *text, char *out, size_t outlen)
 	{
 		unsigned char c = *p;
 
-		if (c == '<')
+		if (markup && c == '<')
 			c = '[';
-		else if (c == '>')
+		else if (markup && c == '>')
 			c = ']';
 		else if (c < 0x20 || c == 0x7f)
 			c = '?';
@@ -23,4 +25,16 @@ cdk_safe(const char *text, char *out, size_t outlen)
 	}
 	out[n] = '\0';
 	return out;
+}
+
+char *
+cdk_safe(const char *text, char *out, size_t outlen)
+{
+	return neutralise(text, out, outlen, true);
+}
+
+char *
+terminal_safe(const char *text, char *out, size_t outlen)
+{
+	return neutralise(text, out, outlen, false);
 }

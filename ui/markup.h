@@ -15,4 +15,7 @@
  */
 char	   *cdk_safe(const char *text, char *out, size_t outlen);
 
+/* The same for text curses draws directly: only control characters become '?'. */
+char	   *terminal_safe(const char *text, char *out, size_t outlen);
+
 #endif

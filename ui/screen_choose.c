@@ -1,0 +1,93 @@
+/* Step 4: new node or promote, the donor, CIM include or exclude. */
+#include "config.h"
+
+#include "wizard.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const WizCommand hints[] = {CMD_NEXT, CMD_BACK, CMD_METHOD, CMD_CIM, CMD_FIELD, CMD_NONE};
+
+static void
+enter(Wizard *w)
+{
+	if (w->choices.target[0] == '\0' && w->choices.promote)
+	{
+		WizLines	workers = wiz_workers(w->backend);
+
+		if (workers.count > 0)
+			snprintf(w->choices.target, sizeof(w->choices.target), "%s", workers.lines[0].text);
+		wiz_lines_free(&workers);
+	}
+	field_add(w, 6, w->choices.promote ? "Worker to promote (HOST:PORT) " : "New coordinator (HOST:PORT)   ",
+			  w->choices.target, false);
+	if (!w->choices.promote)
+		field_add(w, 8, "Donor (empty: choose one)     ", w->choices.donor, false);
+}
+
+static void
+leave(Wizard *w)
+{
+	if (w->nfields > 0)
+		field_value(w, 0, w->choices.target, sizeof(w->choices.target));
+	if (w->nfields > 1)
+		field_value(w, 1, w->choices.donor, sizeof(w->choices.donor));
+	fields_clear(w);
+}
+
+static void
+draw(Wizard *w)
+{
+	int			detected = wiz_detected_cim(w->backend);
+	int			cim = w->choices.cim ? w->choices.cim : detected;
+	char		line[200];
+	int			row = 11;
+
+	snprintf(line, sizeof(line), "Way out (F2): %s", w->choices.promote ?
+			 "PROMOTE an existing worker in place" : "a NEW NODE becomes the coordinator");
+	draw_text(w, 2, 2, 2, line);
+	draw_text(w, 3, 4, 0, w->choices.promote ?
+			  "The worker keeps its shards and becomes group 0; every worker renames its group, all or nothing." :
+			  "A fresh node with the citus extension and no tables gets the metadata from a donor worker.");
+	snprintf(line, sizeof(line), "Coordinator in metadata (F3): CIM %s%s", cim == 1 ? "INCLUDE" : "EXCLUDE",
+			 w->choices.cim == 0 ? " (as detected)" : detected == cim ? " (same as detected)" : " (overrides what was detected)");
+	draw_text(w, row++, 2, w->choices.cim && w->choices.cim != detected ? 3 : 2, line);
+	draw_text(w, row++, 4, 0, "include: the coordinator has a pg_dist_node row (group 0, no shards), as most");
+	draw_text(w, row++, 4, 0, "         clusters made with citus_set_coordinator_host have.");
+	draw_text(w, row++, 4, 0, "exclude: the coordinator is not in pg_dist_node; workers never connect to it.");
+	row++;
+	draw_text(w, row++, 2, 0, "Enter runs the pre-flight checks; nothing changes yet.");
+}
+
+static WizMove
+key(Wizard *w, int key, WizCommand command)
+{
+	switch (command)
+	{
+		case CMD_NEXT:
+			leave(w);
+			return MOVE_NEXT;
+		case CMD_BACK:
+			return MOVE_BACK;
+		case CMD_METHOD:
+			leave(w);
+			w->choices.promote = !w->choices.promote;
+			w->choices.target[0] = '\0';
+			enter(w);
+			return MOVE_STAY;
+		case CMD_CIM:
+			w->choices.cim = (w->choices.cim + 1) % 3;
+			return MOVE_STAY;
+		default:
+			field_key(w, key);
+			return MOVE_STAY;
+	}
+}
+
+static void
+tick(Wizard *w)
+{
+	(void) w;
+}
+
+const WizScreen screen_choose = {"Choose", hints, enter, leave, draw, key, tick};

@@ -1,0 +1,99 @@
+/* Step 2: every node appears as it answers; a hung one counts down. */
+#include "config.h"
+
+#include "wizard.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const WizCommand hints[] = {CMD_NEXT, CMD_BACK, CMD_RERUN, CMD_SCROLL, CMD_QUIT, CMD_NONE};
+
+static void
+enter(Wizard *w)
+{
+	if (!w->started)
+	{
+		wiz_discover_start(w->backend, &w->connect);
+		w->started = true;
+	}
+}
+
+static void
+leave(Wizard *w)
+{
+	(void) w;
+}
+
+static void
+draw(Wizard *w)
+{
+	list_draw(w, body_top());
+}
+
+static void
+tick(Wizard *w)
+{
+	char	   *fatal;
+
+	if (wiz_job(w->backend) != WIZ_JOB_DISCOVER)
+		return;
+	if (!wiz_job_done(w->backend))
+	{
+		list_set(w, wiz_discover_progress(w->backend));
+		set_message(w, 0, "Discovering...");
+		return;
+	}
+	fatal = wiz_discover_error(w->backend);
+	if (fatal)
+	{
+		/* the error goes back to the form, in place */
+		snprintf(w->connect_error, sizeof(w->connect_error), "%s", fatal);
+		for (char *p = w->connect_error; *p; p++)
+			if (*p == '\n')
+				*p = ' ';
+		free(fatal);
+		w->pending_move = MOVE_BACK;
+		return;
+	}
+	if (w->list.lines.count == 0 || strcmp(w->message, "Discovering...") == 0)
+	{
+		list_set(w, wiz_discover_summary(w->backend));
+		switch (wiz_job_exit_code(w->backend))
+		{
+			case 0:
+				set_message(w, 1, "Every node answered and agrees. Enter: compare the metadata.");
+				break;
+			case 6:
+				set_message(w, 3, "A COORDINATOR STILL ANSWERS: stop it for good before recovering.");
+				break;
+			default:
+				set_message(w, 2, "Some nodes did not answer or disagree. Enter: compare; r: discover again.");
+		}
+	}
+}
+
+static WizMove
+key(Wizard *w, int key, WizCommand command)
+{
+	switch (command)
+	{
+		case CMD_NEXT:
+			return wiz_job_done(w->backend) ? MOVE_NEXT : MOVE_STAY;
+		case CMD_BACK:
+			return MOVE_BACK;
+		case CMD_RERUN:
+			if (wiz_job_done(w->backend))
+			{
+				list_clear(w);
+				wiz_discover_start(w->backend, &w->connect);
+			}
+			return MOVE_STAY;
+		case CMD_SCROLL:
+			list_scroll(w, key);
+			return MOVE_STAY;
+		default:
+			return MOVE_STAY;
+	}
+}
+
+const WizScreen screen_discover = {"Discover", hints, enter, leave, draw, key, tick};

@@ -1,0 +1,101 @@
+/* Step 5: every check, pass, warn or fail, with why and how to fix. */
+#include "config.h"
+
+#include "wizard.h"
+
+static const WizCommand hints[] = {CMD_NEXT, CMD_BACK, CMD_RERUN, CMD_DECIDE, CMD_OVERRIDE, CMD_SCROLL, CMD_NONE};
+
+static void
+run_checks(Wizard *w)
+{
+	list_clear(w);
+	set_message(w, 0, "Running the pre-flight checks...");
+	wiz_plan_start(w->backend, &w->choices);
+}
+
+static void
+enter(Wizard *w)
+{
+	if (!w->started)
+	{
+		run_checks(w);
+		w->started = true;
+	}
+}
+
+static void
+leave(Wizard *w)
+{
+	(void) w;
+}
+
+static void
+draw(Wizard *w)
+{
+	list_draw(w, body_top());
+}
+
+static void
+tick(Wizard *w)
+{
+	if (wiz_job(w->backend) != WIZ_JOB_PLAN || !wiz_job_done(w->backend) || w->list.lines.count > 0)
+		return;
+	list_set(w, wiz_plan_checks(w->backend));
+	if (!wiz_plan_blocked(w->backend))
+		set_message(w, 1, "Every check passed or only warns. Enter: review the plan, one batch at a time.");
+	else
+		set_message(w, 3, "A check failed: fix it and press r, or press o to override.");
+}
+
+static void
+override_answer(Wizard *w, bool yes)
+{
+	if (!yes)
+	{
+		set_message(w, 2, "Not overridden.");
+		return;
+	}
+	w->choices.override_failures = true;
+	run_checks(w);
+}
+
+static WizMove
+key(Wizard *w, int key, WizCommand command)
+{
+	bool		done = wiz_job_done(w->backend);
+
+	switch (command)
+	{
+		case CMD_NEXT:
+			if (done && !wiz_plan_blocked(w->backend))
+				return MOVE_NEXT;
+			set_message(w, 3, done ? "Blocked by a failed check: fix it and press r, or press o to override." :
+						"The checks are still running.");
+			return MOVE_STAY;
+		case CMD_BACK:
+			return done ? MOVE_BACK : MOVE_STAY;
+		case CMD_RERUN:
+			if (done)
+				run_checks(w);
+			return MOVE_STAY;
+		case CMD_DECIDE:
+			if (done)
+			{
+				w->choices.commit_orphans = key == 'c';
+				w->choices.rollback_orphans = key == 'b';
+				run_checks(w);
+			}
+			return MOVE_STAY;
+		case CMD_OVERRIDE:
+			if (done)
+				ask_confirm(w, "Run despite the failed checks? Type override:", "override", override_answer);
+			return MOVE_STAY;
+		case CMD_SCROLL:
+			list_scroll(w, key);
+			return MOVE_STAY;
+		default:
+			return MOVE_STAY;
+	}
+}
+
+const WizScreen screen_preflight = {"Pre-flight", hints, enter, leave, draw, key, tick};

@@ -1,0 +1,54 @@
+/* Step 8: proof that the new coordinator works, and where the records are. */
+#include "config.h"
+
+#include "wizard.h"
+
+static const WizCommand hints[] = {CMD_QUIT, CMD_SCROLL, CMD_NONE};
+
+static void
+enter(Wizard *w)
+{
+	if (!w->started)
+	{
+		wiz_verify_start(w->backend);
+		w->started = true;
+		set_message(w, 0, "Verifying...");
+	}
+}
+
+static void
+leave(Wizard *w)
+{
+	(void) w;
+}
+
+static void
+draw(Wizard *w)
+{
+	list_draw(w, body_top());
+}
+
+static void
+tick(Wizard *w)
+{
+	if (wiz_job(w->backend) != WIZ_JOB_VERIFY)
+		return;
+	list_append(w, wiz_take_log(w->backend));
+	if (!wiz_job_done(w->backend) || w->confirm.active)
+		return;
+	w->exit_code = wiz_job_exit_code(w->backend);
+	if (w->exit_code == 0)
+		set_message(w, 1, "The new coordinator works. q quits.");
+	else
+		set_message(w, 3, "A check failed (exit status %d): see above. q quits.", w->exit_code);
+}
+
+static WizMove
+key(Wizard *w, int key, WizCommand command)
+{
+	if (command == CMD_SCROLL)
+		list_scroll(w, key);
+	return MOVE_STAY;
+}
+
+const WizScreen screen_verify = {"Verify", hints, enter, leave, draw, key, tick};

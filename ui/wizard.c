@@ -1,0 +1,680 @@
+#include "config.h"
+
+#include "wizard.h"
+#include "markup.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const WizScreen *const screens[WIZ_SCREENS] = {
+	&screen_connect, &screen_discover, &screen_compare, &screen_choose,
+	&screen_preflight, &screen_review, &screen_execute, &screen_verify,
+};
+
+enum
+{
+	PAIR_GOOD = 1,
+	PAIR_WARN,
+	PAIR_BAD,
+	PAIR_TITLE
+};
+
+int
+body_top(void)
+{
+	return 2;
+}
+
+int
+body_rows(void)
+{
+	return LINES - 5;
+}
+
+static chtype
+mark_attr(const Wizard *w, int mark)
+{
+	/* without colour, bold and reverse still tell the marks apart */
+	switch (mark)
+	{
+		case 1:
+			return w->color ? COLOR_PAIR(PAIR_GOOD) : A_NORMAL;
+		case 2:
+			return w->color ? COLOR_PAIR(PAIR_WARN) | A_BOLD : A_BOLD;
+		case 3:
+			return w->color ? COLOR_PAIR(PAIR_BAD) | A_BOLD : A_REVERSE;
+		default:
+			return A_NORMAL;
+	}
+}
+
+void
+draw_text(Wizard *w, int row, int col, int mark, const char *text)
+{
+	char		safe[1024];
+	int			width = COLS - col;
+
+	if (row < 0 || row >= LINES || width <= 0)
+		return;
+	/* curses draws these itself: only control characters need neutralising */
+	terminal_safe(text, safe, sizeof(safe));
+	attrset(mark_attr(w, mark));
+	mvaddnstr(row, col, safe, width);
+	attrset(A_NORMAL);
+}
+
+void
+set_message(Wizard *w, int mark, const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->message, sizeof(w->message), fmt, ap);
+	va_end(ap);
+	w->message_mark = mark;
+}
+
+void
+list_clear(Wizard *w)
+{
+	wiz_lines_free(&w->list.lines);
+	w->list.top = 0;
+}
+
+void
+list_set(Wizard *w, WizLines lines)
+{
+	int			top = w->list.top;
+
+	wiz_lines_free(&w->list.lines);
+	w->list.lines = lines;
+	w->list.top = top < lines.count ? top : 0;
+}
+
+void
+list_append(Wizard *w, WizLines lines)
+{
+	bool		at_end = w->list.top + body_rows() >= w->list.lines.count;
+
+	for (int i = 0; i < lines.count; i++)
+	{
+		w->list.lines.lines = realloc(w->list.lines.lines,
+									  sizeof(WizLine) * (size_t) (w->list.lines.count + 1));
+		w->list.lines.lines[w->list.lines.count++] = lines.lines[i];
+	}
+	free(lines.lines);
+	/* a log follows its end unless the operator scrolled up */
+	if (at_end && w->list.lines.count > body_rows())
+		w->list.top = w->list.lines.count - body_rows();
+}
+
+void
+list_draw(Wizard *w, int top_row)
+{
+	int			rows = body_top() + body_rows() - top_row;
+
+	for (int r = 0; r < rows; r++)
+	{
+		int			i = w->list.top + r;
+
+		if (i >= w->list.lines.count)
+			break;
+		draw_text(w, top_row + r, 1, w->list.lines.lines[i].mark, w->list.lines.lines[i].text);
+	}
+	if (w->list.lines.count > rows)
+	{
+		char		where[48];
+
+		snprintf(where, sizeof(where), " %d-%d of %d ", w->list.top + 1,
+				 w->list.top + rows < w->list.lines.count ? w->list.top + rows : w->list.lines.count,
+				 w->list.lines.count);
+		draw_text(w, body_top() + body_rows(), COLS - (int) strlen(where) - 1, 0, where);
+	}
+}
+
+void
+list_scroll(Wizard *w, int key)
+{
+	int			page = body_rows() - 1;
+	int			last = w->list.lines.count - body_rows();
+
+	switch (key)
+	{
+		case KEY_UP:
+			w->list.top--;
+			break;
+		case KEY_DOWN:
+			w->list.top++;
+			break;
+		case KEY_PPAGE:
+			w->list.top -= page;
+			break;
+		case KEY_NPAGE:
+			w->list.top += page;
+			break;
+		case KEY_HOME:
+			w->list.top = 0;
+			break;
+		case KEY_END:
+			w->list.top = last;
+			break;
+	}
+	if (w->list.top > last)
+		w->list.top = last;
+	if (w->list.top < 0)
+		w->list.top = 0;
+}
+
+void
+ask_confirm(Wizard *w, const char *question, const char *expect,
+			void (*then) (Wizard *w, bool confirmed))
+{
+	w->confirm.active = true;
+	snprintf(w->confirm.question, sizeof(w->confirm.question), "%s", question);
+	snprintf(w->confirm.expect, sizeof(w->confirm.expect), "%s", expect);
+	w->confirm.typed[0] = '\0';
+	w->confirm.then = then;
+}
+
+static void
+confirm_key(Wizard *w, int key)
+{
+	size_t		len = strlen(w->confirm.typed);
+	bool		done = false;
+	bool		yes = false;
+
+	if (key == '\n' || key == '\r' || key == KEY_ENTER)
+	{
+		done = true;
+		/* an empty expectation asks for free text, read from confirm.typed */
+		yes = w->confirm.expect[0] == '\0' || strcmp(w->confirm.typed, w->confirm.expect) == 0;
+	}
+	else if (key == 27 || key == 3)
+		done = true;
+	else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
+		w->confirm.typed[len - 1] = '\0';
+	else if (key >= 32 && key < 127 && len + 1 < sizeof(w->confirm.typed))
+	{
+		w->confirm.typed[len] = (char) key;
+		w->confirm.typed[len + 1] = '\0';
+	}
+	if (done)
+	{
+		w->confirm.active = false;
+		w->confirm.then(w, yes);
+	}
+}
+
+/* ---- fields ---- */
+
+void
+fields_clear(Wizard *w)
+{
+	for (int i = 0; i < w->nfields; i++)
+		if (w->fields[i])
+			destroyCDKEntry(w->fields[i]);
+	w->nfields = 0;
+	w->focus = 0;
+}
+
+void
+field_add(Wizard *w, int row, const char *label, const char *value, bool hidden)
+{
+	CDKENTRY   *e;
+	char		safe_label[64];
+
+	if (w->nfields >= WIZ_MAX_FIELDS)
+		return;
+	cdk_safe(label, safe_label, sizeof(safe_label));
+	e = newCDKEntry(w->cdk, 2, row, NULL, safe_label, A_UNDERLINE, '_',
+					hidden ? vHMIXED : vMIXED, 40, 0, 255, FALSE, FALSE);
+	/* a terminal too small gives no widget: the wizard says so elsewhere */
+	if (e == NULL)
+		return;
+	if (hidden)
+		setCDKEntryHiddenChar(e, '*');
+	setCDKEntryValue(e, value ? value : "");
+	w->fields[w->nfields++] = e;
+}
+
+void
+field_value(Wizard *w, int i, char *out, size_t outlen)
+{
+	const char *v = i < w->nfields && w->fields[i] ? getCDKEntryValue(w->fields[i]) : NULL;
+
+	snprintf(out, outlen, "%s", v ? v : "");
+}
+
+bool
+field_key(Wizard *w, int key)
+{
+	CDKENTRY   *e;
+
+	if (w->nfields == 0)
+		return false;
+	if (key == '\t' || key == KEY_DOWN)
+	{
+		w->focus = (w->focus + 1) % w->nfields;
+		return true;
+	}
+	if (key == KEY_BTAB || key == KEY_UP)
+	{
+		w->focus = (w->focus + w->nfields - 1) % w->nfields;
+		return true;
+	}
+	e = w->fields[w->focus];
+	if (key == KEY_BACKSPACE || key == 127 || key == 8 || key == KEY_DC ||
+		key == KEY_LEFT || key == KEY_RIGHT || key == KEY_HOME || key == KEY_END ||
+		(key >= 32 && key < 127))
+	{
+		/* injectCDKEntry would treat these as the end of editing */
+		if (key == 127 || key == 8)
+			key = KEY_BACKSPACE;
+		injectCDKEntry(e, (chtype) key);
+		return true;
+	}
+	return false;
+}
+
+static void
+fields_mark_focus(Wizard *w)
+{
+	if (w->nfields > 0)
+		mvaddstr(getbegy(w->fields[w->focus]->win), 0, ">");
+}
+
+/* CDK entries live in windows of their own, drawn over stdscr */
+void
+fields_draw(Wizard *w)
+{
+	for (int i = 0; i < w->nfields; i++)
+	{
+		touchwin(w->fields[i]->win);
+		drawCDKEntry(w->fields[i], FALSE);
+		wnoutrefresh(w->fields[i]->win);
+	}
+}
+
+/* ---- the frame ---- */
+
+static void
+draw_help(Wizard *w)
+{
+	int			row = body_top();
+
+	draw_text(w, row++, 2, 2, "Keys (Esc or F1 closes this help):");
+	row++;
+	for (int c = 0; c < CMD_NONE; c++)
+	{
+		char		line[200];
+
+		snprintf(line, sizeof(line), "%-20s %s", wiz_command_key((WizCommand) c),
+				 wiz_command_help((WizCommand) c));
+		draw_text(w, row++, 4, 0, line);
+	}
+}
+
+static void
+draw_frame(Wizard *w)
+{
+	const WizScreen *s = screens[w->screen];
+	char		title[200];
+	int			col = 1;
+
+	erase();
+	snprintf(title, sizeof(title), " citus-rescue  |  step %d/%d: %s", w->screen + 1,
+			 WIZ_SCREENS, s->title);
+	attrset(w->color ? COLOR_PAIR(PAIR_TITLE) | A_BOLD : A_REVERSE);
+	mvhline(0, 0, ' ', COLS);
+	mvaddnstr(0, 0, title, COLS);
+	attrset(A_NORMAL);
+	if (w->help)
+		draw_help(w);
+	else
+		s->draw(w);
+	if (w->confirm.active)
+	{
+		char		line[300];
+
+		snprintf(line, sizeof(line), "%s %s_", w->confirm.question, w->confirm.typed);
+		mvhline(LINES - 3, 0, ' ', COLS);
+		draw_text(w, LINES - 3, 1, 2, line);
+	}
+	else if (w->message[0])
+		draw_text(w, LINES - 3, 1, w->message_mark, w->message);
+	attrset(A_REVERSE);
+	mvhline(LINES - 1, 0, ' ', COLS);
+	for (const WizCommand *h = s->hints; *h != CMD_NONE && col < COLS - 10; h++)
+	{
+		char		hint[64];
+
+		snprintf(hint, sizeof(hint), " %s ", wiz_command_key(*h));
+		mvaddnstr(LINES - 1, col, hint, COLS - col);
+		col += (int) strlen(hint) + 1;
+	}
+	mvaddnstr(LINES - 1, col, " F1 help ", COLS - col);
+	attrset(A_NORMAL);
+}
+
+static void
+draw_too_small(void)
+{
+	erase();
+	mvaddnstr(0, 0, "citus-rescue needs a terminal of at least 80x24.", COLS);
+	mvaddnstr(1, 0, "Make the window larger; the wizard waits.", COLS);
+}
+
+static void
+go(Wizard *w, int screen)
+{
+	screens[w->screen]->leave(w);
+	w->message[0] = '\0';
+	w->screen = screen;
+	w->started = false;
+	list_clear(w);
+	screens[w->screen]->enter(w);
+}
+
+/* Resize is a command: the widgets are torn down and built again */
+static void
+rebuild(Wizard *w)
+{
+	screens[w->screen]->leave(w);
+	w->too_small = LINES < WIZ_MIN_ROWS || COLS < WIZ_MIN_COLS;
+	if (w->too_small)
+		return;
+	screens[w->screen]->enter(w);
+}
+
+static void
+quit_answer(Wizard *w, bool yes)
+{
+	if (yes)
+		w->quit = true;
+}
+
+static void
+handle_key(Wizard *w, int key)
+{
+	WizCommand	command = wiz_command_for_key(key);
+	WizMove		move;
+
+	if (key == KEY_RESIZE)
+	{
+		rebuild(w);
+		return;
+	}
+	if (w->too_small)
+		return;
+	if (w->confirm.active)
+	{
+		confirm_key(w, key);
+		return;
+	}
+	if (w->help)
+	{
+		if (command == CMD_HELP || command == CMD_BACK || command == CMD_NEXT)
+			w->help = false;
+		return;
+	}
+	if (key == KEY_F(1) || (key == '?' && w->nfields == 0))
+	{
+		w->help = true;
+		return;
+	}
+	move = screens[w->screen]->key(w, key, command);
+	if (move == MOVE_NEXT && w->screen + 1 < WIZ_SCREENS)
+		go(w, w->screen + 1);
+	else if (move == MOVE_BACK && w->screen > 0)
+		go(w, w->screen - 1);
+	else if (move == MOVE_STAY && !w->confirm.active &&
+			 ((command == CMD_QUIT && w->nfields == 0) || command == CMD_CANCEL))
+		ask_confirm(w, "Quit citus-rescue? Type yes:", "yes", quit_answer);
+}
+
+/* ---- headless: a key script in, screens dumped out ---- */
+
+static int
+key_by_name(const char *name)
+{
+	static const struct
+	{
+		const char *name;
+		int			key;
+	}			names[] = {
+		{"ENTER", '\n'}, {"TAB", '\t'}, {"BTAB", KEY_BTAB}, {"ESC", 27},
+		{"UP", KEY_UP}, {"DOWN", KEY_DOWN}, {"LEFT", KEY_LEFT}, {"RIGHT", KEY_RIGHT},
+		{"PGUP", KEY_PPAGE}, {"PGDN", KEY_NPAGE}, {"HOME", KEY_HOME}, {"END", KEY_END},
+		{"BACKSPACE", KEY_BACKSPACE}, {"F1", KEY_F(1)}, {"CTRL-C", 3}, {"SPACE", ' '},
+		{"RESIZE", KEY_RESIZE},
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i].name, name) == 0)
+			return names[i].key;
+	return name[0] && !name[1] ? (unsigned char) name[0] : -1;
+}
+
+static void
+dump_screen(const char *dir, const char *name)
+{
+	char		path[4096];
+	FILE	   *f;
+
+	snprintf(path, sizeof(path), "%s/%s.txt", dir, name);
+	f = fopen(path, "w");
+	if (f == NULL)
+		return;
+	for (int r = 0; r < LINES; r++)
+	{
+		char		line[1024];
+		int			n = mvwinnstr(curscr, r, 0, line, COLS < 1023 ? COLS : 1023);
+
+		if (n < 0)
+			n = 0;
+		line[n] = '\0';
+		while (n > 0 && line[n - 1] == ' ')
+			line[--n] = '\0';
+		fprintf(f, "%s\n", line);
+	}
+	fclose(f);
+}
+
+static void
+refresh_all(Wizard *w)
+{
+	if (w->too_small)
+		draw_too_small();
+	else
+	{
+		draw_frame(w);
+		if (!w->help)
+			fields_mark_focus(w);
+	}
+	wnoutrefresh(stdscr);
+	if (!w->too_small && !w->help)
+		fields_draw(w);
+	doupdate();
+}
+
+static void
+tick(Wizard *w)
+{
+	WizMove		move;
+
+	if (w->too_small)
+		return;
+	screens[w->screen]->tick(w);
+	move = w->pending_move;
+	w->pending_move = MOVE_STAY;
+	if (move == MOVE_NEXT && w->screen + 1 < WIZ_SCREENS)
+		go(w, w->screen + 1);
+	else if (move == MOVE_BACK && w->screen > 0)
+		go(w, w->screen - 1);
+}
+
+static void
+wait_job(Wizard *w, int seconds)
+{
+	for (int i = 0; i < seconds * 20; i++)
+	{
+		tick(w);
+		if (wiz_job_done(w->backend) || wiz_job(w->backend) == WIZ_JOB_NONE)
+			break;
+		napms(50);
+	}
+	tick(w);
+}
+
+static void
+run_script(Wizard *w, FILE *script, const char *dump_dir)
+{
+	char		line[1024];
+
+	while (!w->quit && fgets(line, sizeof(line), script))
+	{
+		char	   *arg;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		arg = strchr(line, ' ');
+		if (arg)
+			*arg++ = '\0';
+		if (strcmp(line, "text") == 0 && arg)
+			for (char *p = arg; *p; p++)
+				handle_key(w, (unsigned char) *p);
+		else if (strcmp(line, "key") == 0 && arg)
+			handle_key(w, key_by_name(arg));
+		else if (strcmp(line, "wait") == 0)
+			wait_job(w, arg ? atoi(arg) : 120);
+		else if (strcmp(line, "sleep") == 0 && arg)
+		{
+			for (int ms = atoi(arg); ms > 0; ms -= 50)
+			{
+				tick(w);
+				napms(50);
+			}
+		}
+		else if (strcmp(line, "resize") == 0 && arg)
+		{
+			int			cols = 0;
+			int			rows = 0;
+
+			if (sscanf(arg, "%dx%d", &cols, &rows) == 2)
+			{
+				resizeterm(rows, cols);
+				handle_key(w, KEY_RESIZE);
+			}
+		}
+		else if (strcmp(line, "dump") == 0 && arg && dump_dir)
+		{
+			tick(w);
+			refresh_all(w);
+			dump_screen(dump_dir, arg);
+		}
+		tick(w);
+		refresh_all(w);
+	}
+}
+
+int
+wizard_run(const WizConnect *prefill)
+{
+	Wizard		w;
+	const char *script_path = getenv("CITUS_RESCUE_KEYS");
+	const char *dump_dir = getenv("CITUS_RESCUE_SCREENS");
+	FILE	   *script = NULL;
+	SCREEN	   *term = NULL;
+	FILE	   *null_out = NULL;
+	FILE	   *null_in = NULL;
+
+	memset(&w, 0, sizeof(w));
+	w.connect = *prefill;
+	w.choices.cim = 0;
+	w.backend = wiz_backend_new();
+	w.headless = script_path != NULL;
+	if (w.headless)
+	{
+		script = fopen(script_path, "r");
+		if (script == NULL)
+		{
+			fprintf(stderr, "citus-rescue: could not read key script \"%s\": %s\n", script_path, strerror(errno));
+			wiz_backend_free(w.backend);
+			return 1;
+		}
+		/* a terminal of the size asked, drawn to nowhere, read from the script */
+		null_out = fopen("/dev/null", "w");
+		null_in = fopen("/dev/null", "r");
+		term = newterm(getenv("TERM") ? getenv("TERM") : "xterm", null_out, null_in);
+		if (term == NULL)
+			term = newterm("xterm", null_out, null_in);
+		if (term == NULL)
+		{
+			fprintf(stderr, "citus-rescue: no terminal description for headless mode\n");
+			fclose(script);
+			wiz_backend_free(w.backend);
+			return 1;
+		}
+		set_term(term);
+	}
+	else
+		initscr();
+	raw();
+	noecho();
+	keypad(stdscr, TRUE);
+	set_escdelay(50);
+	curs_set(0);
+	w.color = has_colors() && getenv("NO_COLOR") == NULL;
+	if (w.color)
+	{
+		start_color();
+		use_default_colors();
+		init_pair(PAIR_GOOD, COLOR_GREEN, -1);
+		init_pair(PAIR_WARN, COLOR_YELLOW, -1);
+		init_pair(PAIR_BAD, COLOR_RED, -1);
+		init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
+	}
+	w.cdk = initCDKScreen(stdscr);
+	w.too_small = LINES < WIZ_MIN_ROWS || COLS < WIZ_MIN_COLS;
+	if (!w.too_small)
+		screens[0]->enter(&w);
+
+	if (w.headless)
+		run_script(&w, script, dump_dir);
+	else
+	{
+		timeout(100);
+		while (!w.quit)
+		{
+			int			key;
+
+			tick(&w);
+			refresh_all(&w);
+			key = getch();
+			if (key != ERR)
+				handle_key(&w, key);
+		}
+	}
+
+	screens[w.screen]->leave(&w);
+	list_clear(&w);
+	destroyCDKScreen(w.cdk);
+	endwin();
+	if (term)
+		delscreen(term);
+	if (script)
+		fclose(script);
+	if (null_out)
+		fclose(null_out);
+	if (null_in)
+		fclose(null_in);
+	wiz_backend_free(w.backend);
+	return w.exit_code;
+}
