@@ -671,9 +671,12 @@ run_apply(void *arg)
 void
 wiz_apply_start(WizBackend *b, const char *workdir)
 {
+	char	   *chosen = workdir ? xstrdup(workdir) : workdir_default_name();
+
 	join(b);
+	/* workdir may be b->workdir itself, when a stopped run is resumed */
 	free(b->workdir);
-	b->workdir = workdir ? xstrdup(workdir) : workdir_default_name();
+	b->workdir = chosen;
 	apply_stop_requested = 0;
 	if (!open_log(b))
 	{

@@ -642,6 +642,8 @@ wizard_run(const WizConnect *prefill)
 		init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
 	}
 	w.cdk = initCDKScreen(stdscr);
+	/* CDK turns cbreak back on; Ctrl-C must reach the wizard as a key, not a signal */
+	raw();
 	w.too_small = LINES < WIZ_MIN_ROWS || COLS < WIZ_MIN_COLS;
 	if (!w.too_small)
 		screens[0]->enter(&w);

@@ -1178,3 +1178,44 @@ BEGIN
 	PERFORM start_metadata_sync_to_all_nodes();
 	RETURN v_nodeid;
 END $$;
+
+-- Dropping a distributed table drops its metadata, and on the coordinator
+-- the table and its metadata on every metadata node too, as Citus does.
+CREATE FUNCTION pg_catalog.citus_standin_drop_trigger()
+RETURNS event_trigger LANGUAGE plpgsql SET search_path = pg_catalog
+AS $$
+DECLARE
+	r record;
+	n record;
+	v_shards bigint[];
+BEGIN
+	FOR r IN SELECT d.objid, d.object_identity FROM pg_event_trigger_dropped_objects() d
+	          WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+	            AND d.object_type IN ('table', 'partitioned table')
+	LOOP
+		v_shards := ARRAY(SELECT s.shardid FROM pg_dist_shard s WHERE s.logicalrelid = r.objid);
+		IF NOT EXISTS (SELECT 1 FROM pg_dist_partition p WHERE p.logicalrelid = r.objid) THEN
+			CONTINUE;
+		END IF;
+		DELETE FROM pg_dist_placement pl WHERE pl.shardid = ANY (v_shards);
+		DELETE FROM pg_dist_shard s WHERE s.logicalrelid = r.objid;
+		DELETE FROM pg_dist_partition p WHERE p.logicalrelid = r.objid;
+		IF COALESCE((SELECT groupid FROM pg_dist_local_group), -1) <> 0 THEN
+			CONTINUE;
+		END IF;
+		FOR n IN SELECT dn.nodename, dn.nodeport FROM pg_dist_node dn
+		          WHERE dn.hasmetadata AND dn.isactive AND dn.noderole = 'primary'
+		LOOP
+			IF citus_standin_is_local(n.nodename, n.nodeport) THEN
+				CONTINUE;
+			END IF;
+			PERFORM citus_standin_node_exec(n.nodename, n.nodeport,
+				format('DELETE FROM pg_catalog.pg_dist_placement WHERE shardid = ANY (%L::bigint[]); '
+				       'DELETE FROM pg_catalog.pg_dist_shard WHERE shardid = ANY (%L::bigint[]); '
+				       'DROP TABLE IF EXISTS %s CASCADE;', v_shards, v_shards, r.object_identity));
+		END LOOP;
+	END LOOP;
+END $$;
+
+CREATE EVENT TRIGGER citus_standin_drop ON sql_drop
+	EXECUTE FUNCTION pg_catalog.citus_standin_drop_trigger();

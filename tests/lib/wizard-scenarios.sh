@@ -1,0 +1,225 @@
+# The wizard, driven as a person drives it: a headless key script with
+# screens dumped and compared, and tmux sending keys to a real terminal.
+# Sourced after FIXTURE_TIER is set.
+
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/cluster.sh"
+. "$top_srcdir/tests/lib/fixture.sh"
+. "$top_srcdir/tests/lib/tmux.sh"
+
+RESCUE=${CITUS_RESCUE:-$top_builddir/citus-rescue}
+
+# headless KEYS-TEXT [ARGS...]: runs the wizard on a key script; screens in $SCREENS
+headless() {
+	local keys=$1; shift
+	SCREENS=$(mktemp -d)
+	printf '%s\n' "$keys" >"$SCREENS/keys"
+	TERM=xterm CITUS_RESCUE_KEYS="$SCREENS/keys" CITUS_RESCUE_SCREENS="$SCREENS" \
+		${CITUS_RESCUE_WRAPPER:-} "$RESCUE" wizard "$@" >/dev/null 2>&1
+	HEADLESS_CODE=$?
+}
+
+# Ports and times change from run to run; goldens hold placeholders.
+normalise() {
+	sed -E 's/127\.0\.0\.1:[0-9]+/127.0.0.1:PORT/g; s/[0-9]+ ms/N ms/g; s/citus-rescue-[0-9]{8}-[0-9]{6}/citus-rescue-DATE/g' "$1"
+}
+
+golden_screen() {
+	local name=$1 file=$2 golden="$top_srcdir/tests/golden/screens/$1.txt"
+	if [ -n "${CITUS_RESCUE_UPDATE_GOLDEN:-}" ]; then
+		normalise "$file" >"$golden"
+	fi
+	if normalise "$file" | diff -u "$golden" - >"$SCREENS/diff" 2>&1; then
+		ok 0 "screen $name matches its golden copy"
+	else
+		ok 1 "screen $name matches its golden copy"
+		sed 's/^/#   /' "$SCREENS/diff" | head -40
+	fi
+}
+
+screen_has() {
+	local file=$1 pattern=$2; shift 2
+	like "$(cat "$file" 2>/dev/null)" "$pattern" "$@"
+}
+
+at_port() {
+	pgc_port "$1"
+}
+
+# --- screens that need no cluster -------------------------------------------
+if [ "$FIXTURE_TIER" = standin ]; then
+	LINES=24 COLUMNS=80 headless 'dump connect
+key F1
+dump help
+key ESC
+key CTRL-C
+dump quit-question
+text yes
+key ENTER' -h db.example -p 6432 -U alice -d app
+	is "$HEADLESS_CODE" 0 "headless: the wizard quits when asked, with a typed yes"
+	golden_screen connect "$SCREENS/connect.txt"
+	golden_screen help "$SCREENS/help.txt"
+	screen_has "$SCREENS/help.txt" "F2 .*new node or promote" "help is generated from the key table"
+	screen_has "$SCREENS/quit-question.txt" "Quit citus-rescue\\? Type yes" "Ctrl-C asks before quitting"
+	rm -rf "$SCREENS"
+
+	LINES=20 COLUMNS=60 headless 'dump small
+resize 100x30
+dump resized
+resize 80x24
+dump back-to-80x24
+key CTRL-C
+text yes
+key ENTER' -h db.example
+	golden_screen too-small "$SCREENS/small.txt"
+	screen_has "$SCREENS/resized.txt" "step 1/8: Connect" "after a resize to 100x30 the layout is rebuilt"
+	screen_has "$SCREENS/resized.txt" "Host +db.example" "and keeps what was typed"
+	golden_screen connect-80x24-after-resize "$SCREENS/back-to-80x24.txt"
+	rm -rf "$SCREENS"
+fi
+
+pgc_init
+fixture_create || { echo "Bail out! could not build the $FIXTURE_TIER fixture"; exit 1; }
+pgc_destroy coord
+fixture_new_node newc || exit 1
+
+# --- a connection error, shown in place --------------------------------------
+LINES=24 COLUMNS=80 headless "key ENTER
+wait 20
+dump error" -h 127.0.0.1 -p "$(pgc_free_port)" -U postgres --timeout 2
+screen_has "$SCREENS/error.txt" "step 1/8: Connect" "a failed connection returns to the form"
+screen_has "$SCREENS/error.txt" "Connection refused" "with the error in place"
+rm -rf "$SCREENS"
+
+# --- hostile node names -------------------------------------------------------
+w3port=$(at_port w3)
+for n in w1 w2 w3; do
+	pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = E'w3\"''\\\\</B><C>\\nx' WHERE nodeport = $w3port" >/dev/null
+done
+LINES=24 COLUMNS=120 headless "key ENTER
+wait 30
+dump discover
+key ENTER
+dump compare
+key TAB
+dump catalogs
+key CTRL-C
+text yes
+key ENTER" -h 127.0.0.1 -p "$(at_port w1)" -U postgres --timeout 3
+screen_has "$SCREENS/discover.txt" "w3\"'\\\\</B><C>\\?x:$w3port" "a hostile node name is shown as it is, its newline neutralised"
+is "$(grep -c '^x' "$SCREENS/discover.txt")" 0 "no newline from a node name breaks the screen"
+screen_has "$SCREENS/compare.txt" "pg_dist_node as each node sees it" "compare shows each node's pg_dist_node"
+screen_has "$SCREENS/catalogs.txt" "pg_dist_placement: agrees" "and the catalogs' agreement"
+rm -rf "$SCREENS"
+for n in w1 w2 w3; do
+	pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = '127.0.0.1' WHERE nodeport = $w3port" >/dev/null
+done
+
+# --- a hung node counts down ---------------------------------------------------
+pgc_freeze w3
+tmux_start 100 30 "$RESCUE wizard -h 127.0.0.1 -p $(at_port w1) -U postgres --timeout 6"
+tmux_wait_for "Host +127.0.0.1"
+tmux_cmd send-keys -t t Enter
+tmux_wait_for "gives up in [0-9]+ s" 10
+ok $? "a hung node shows a countdown to its deadline"
+first=$(tmux_screen | grep -Eo "gives up in [0-9]+ s" | head -1)
+sleep 2
+second=$(tmux_screen | grep -Eo "gives up in [0-9]+ s" | head -1)
+ok $([ -n "$first" ] && [ "$first" != "$second" ] && echo 0 || echo 1) "the screen keeps moving while it waits ($first, then $second)"
+tmux_wait_for "timeout|did not answer" 15
+ok $? "and it gives up at the deadline"
+tmux_stop
+pgc_thaw w3
+
+# --- whole recoveries through the keyboard -----------------------------------------
+# walk REST-OF-KEYS: from the first screen to the verify screen
+walk() {
+	local method=$1 target=$2
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "step 2/8: Discover" && tmux_wait_for "Enter: compare" 20
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "step 3/8: Compare"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "step 4/8: Choose"
+	if [ "$method" = promote ]; then
+		tmux_cmd send-keys -t t F2
+		tmux_wait_for "PROMOTE"
+	else
+		tmux_cmd send-keys -t t "$target"
+	fi
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "step 5/8: Pre-flight" && tmux_wait_for "Enter: review the plan" 30
+	ok $? "$SCENARIO: pre-flight passes on the screen"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "step 6/8: Review"
+	ok $? "$SCENARIO: review shows the batches"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		tmux_screen | grep -q "Last batch" && break
+		tmux_cmd send-keys -t t Enter
+		sleep 0.2
+	done
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "Type yes"
+	tmux_cmd send-keys -t t yes Enter
+}
+
+SCENARIO="wizard, new node"
+tmux_start 110 32 "cd $PGC_ROOT && $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres"
+tmux_wait_for "Host +127.0.0.1"
+walk new "127.0.0.1:$(at_port newc)"
+tmux_wait_for "Every step done" 60
+ok $? "$SCENARIO: execute runs every step"
+tmux_cmd send-keys -t t Enter
+tmux_wait_for "The new coordinator works" 120
+ok $? "$SCENARIO: verify on the screen passes"
+like "$(tmux_screen)" "Work directory: citus-rescue-" "$SCENARIO: and says where the work directory is"
+tmux_cmd send-keys -t t q
+tmux_wait_for "Type yes"
+tmux_cmd send-keys -t t yes Enter
+is "$(tmux_wait_exit)" 0 "$SCENARIO: the wizard exits 0"
+tmux_stop
+OUT=$("$RESCUE" verify -h 127.0.0.1 -p "$(at_port newc)" -U postgres 2>&1)
+is "$?" 0 "$SCENARIO: citus-rescue verify agrees"
+
+pgc_cleanup; PGC_NODES=""; pgc_init
+fixture_create || exit 1
+pgc_destroy coord
+SCENARIO="wizard, promote"
+tmux_start 110 32 "cd $PGC_ROOT && NO_COLOR=1 $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres"
+tmux_wait_for "Host +127.0.0.1"
+colours=$(tmux_cmd capture-pane -p -e -t t | grep -c $'\e\\[3[0-7]m')
+is "$colours" 0 "$SCENARIO: NO_COLOR: no colour on the screen"
+walk promote
+tmux_wait_for "Every step done" 60
+ok $? "$SCENARIO: execute runs every step"
+tmux_cmd send-keys -t t Enter
+tmux_wait_for "The new coordinator works" 120
+ok $? "$SCENARIO: verify on the screen passes"
+tmux_stop
+promoted=$(pgc_sql w1 "SELECT nodeport FROM pg_dist_node WHERE groupid = 0")
+OUT=$("$RESCUE" verify -h 127.0.0.1 -p "$promoted" -U postgres 2>&1)
+is "$?" 0 "$SCENARIO: citus-rescue verify agrees"
+
+# --- Ctrl-C during execute ---------------------------------------------------------
+pgc_cleanup; PGC_NODES=""; pgc_init
+fixture_create || exit 1
+pgc_destroy coord
+fixture_new_node newc || exit 1
+SCENARIO="wizard, Ctrl-C"
+tmux_start 110 32 "cd $PGC_ROOT && CITUS_RESCUE_TEST_PAUSE=done:1:4000 $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres"
+tmux_wait_for "Host +127.0.0.1"
+walk new "127.0.0.1:$(at_port newc)"
+tmux_wait_for "\\[1/[0-9]+\\].*done" 30
+tmux_cmd send-keys -t t C-c
+tmux_wait_for "Stop after the step under way\\? Type yes"
+ok $? "$SCENARIO: Ctrl-C asks before cancelling"
+tmux_cmd send-keys -t t yes Enter
+tmux_wait_for "Stopped after a partial change" 30
+ok $? "$SCENARIO: it stops between steps, with a resumable work directory"
+is "$(pgc_sql newc "SELECT count(*) FROM pg_prepared_xacts")" 0 "$SCENARIO: nothing half-applied is left"
+tmux_cmd send-keys -t t r
+tmux_wait_for "Every step done" 60
+ok $? "$SCENARIO: r resumes and finishes"
+tmux_stop
+pgc_cleanup
+PGC_NODES=""
