@@ -271,7 +271,7 @@ print_coordinator(FILE *out, const ClusterSnapshot *snap)
 }
 
 /* "shardid=102008 groupid=1" from "102008\t1" and "shardid,groupid" */
-static char *
+char *
 labelled_row(const char *row, const char *columns)
 {
 	StrBuf		buf;

@@ -23,6 +23,9 @@ void		append_terminal_safe(StrBuf *out, const char *text);
  */
 void		report_error(FILE *out, const char *text);
 
+/* "shardid=102008 groupid=1" from a row and its columns, terminal-safe */
+char	   *labelled_row(const char *row, const char *columns);
+
 /* "13.2.2" from "Citus 13.2.2 on x86_64-pc-linux-gnu, ..." */
 char	   *citus_short_version(const char *citus_version);
 

@@ -53,6 +53,7 @@ struct WizBackend
 	char	   *coordinator_host;
 	int			coordinator_port;
 
+	WizLines	placements;		/* the first node's, marked where nodes differ */
 	int			log_read_fd;
 	FILE	   *log_write;
 	StrBuf		log_partial;
@@ -143,6 +144,7 @@ wiz_backend_free(WizBackend *b)
 	connopts_free(&b->conn);
 	clear_pending(b);
 	close_log(b);
+	wiz_lines_free(&b->placements);
 	strbuf_free(&b->log_partial);
 	free(b->workdir);
 	free(b->coordinator_host);
@@ -239,6 +241,51 @@ on_event(PgNode *node, void *arg)
 	pthread_mutex_unlock(&b->lock);
 }
 
+/* Shards that some node places differently: their rows are marked */
+static bool
+shard_differs(const ClusterSnapshot *snap, const char *shardid)
+{
+	const CatalogComparison *cmp = &snap->comparisons[CATALOG_PLACEMENT];
+	size_t		len = strlen(shardid);
+
+	for (int d = 0; d < cmp->ndiffs; d++)
+	{
+		for (int r = 0; r < cmp->diffs[d].nmissing; r++)
+			if (strncmp(cmp->diffs[d].missing[r], shardid, len) == 0 &&
+				cmp->diffs[d].missing[r][len] == '\t')
+				return true;
+		for (int r = 0; r < cmp->diffs[d].nextra; r++)
+			if (strncmp(cmp->diffs[d].extra[r], shardid, len) == 0 &&
+				cmp->diffs[d].extra[r][len] == '\t')
+				return true;
+	}
+	return false;
+}
+
+static void
+read_placements(WizBackend *b)
+{
+	NodeReport *first = &b->snap.nodes[b->snap.first];
+	const PGresult *r;
+
+	wiz_lines_free(&b->placements);
+	if (!pgnode_query(&first->pg,
+					  "SELECT s.logicalrelid::pg_catalog.regclass::text, p.shardid, p.groupid,"
+					  " COALESCE((SELECT n.nodename || ':' || n.nodeport FROM pg_catalog.pg_dist_node n"
+					  "            WHERE n.groupid = p.groupid AND n.noderole = 'primary' LIMIT 1), 'no such group')"
+					  " FROM pg_catalog.pg_dist_placement p JOIN pg_catalog.pg_dist_shard s ON s.shardid = p.shardid"
+					  " ORDER BY 1, 2, 3", 0, NULL, b->conn.timeout_ms))
+		return;
+	r = first->pg.result;
+	lines_add(&b->placements, 0, "%-32s %10s %6s  %s", "TABLE", "SHARD", "GROUP", "NODE");
+	for (int i = 0; i < PQntuples(r); i++)
+		lines_add(&b->placements, shard_differs(&b->snap, PQgetvalue(r, i, 1)) ? 3 : 0,
+				  "%-32s %10s %6s  %s", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+				  PQgetvalue(r, i, 2), PQgetvalue(r, i, 3));
+	PQclear(first->pg.result);
+	first->pg.result = NULL;
+}
+
 static void *
 run_discover(void *arg)
 {
@@ -247,8 +294,20 @@ run_discover(void *arg)
 	int			code = discover_cluster(&b->conn, &hooks, &b->snap);
 
 	b->have_snapshot = true;
+	if (b->snap.fatal == NULL)
+		read_placements(b);
 	finish(b, code);
 	return NULL;
+}
+
+WizLines
+wiz_compare_placements(WizBackend *b)
+{
+	WizLines	out = {0};
+
+	for (int i = 0; i < b->placements.count; i++)
+		lines_add(&out, b->placements.lines[i].mark, "%s", b->placements.lines[i].text);
+	return out;
 }
 
 static char *
@@ -361,44 +420,92 @@ wiz_discover_summary(WizBackend *b)
 	return out;
 }
 
+/* One node's view of one pg_dist_node row: "g2 host:port" */
+static char *
+node_cell(const char *view, int nodeid)
+{
+	char	   *copy;
+	char	   *out = NULL;
+
+	if (view == NULL)
+		return NULL;
+	copy = xstrdup(view);
+	for (char *line = copy; line && *line && out == NULL;)
+	{
+		char	   *nl = strchr(line, '\n');
+		char	   *f[4] = {0};
+		char	   *save = NULL;
+
+		if (nl)
+			*nl = '\0';
+		f[0] = strtok_r(line, "\t", &save);
+		for (int k = 1; k < 4 && f[k - 1]; k++)
+			f[k] = strtok_r(NULL, "\t", &save);
+		if (f[3] && atoi(f[0]) == nodeid)
+			out = xasprintf("g%s %s:%s", f[1], f[2], f[3]);
+		line = nl ? nl + 1 : NULL;
+	}
+	free(copy);
+	return out;
+}
+
+/*
+ * pg_dist_node side by side: a row per nodeid, a column per node that was
+ * read, each cell that node's idea of the row's group and address.
+ */
 WizLines
 wiz_compare_nodes(WizBackend *b)
 {
 	WizLines	out = {0};
 	const ClusterSnapshot *snap = &b->snap;
-	const char *reference = NULL;
+	int			ids[256];
+	int			nids = 0;
+	StrBuf		line;
 
 	if (!b->have_snapshot || snap->fatal)
 		return out;
-	if (snap->comparisons[CATALOG_NODE].reference >= 0)
-		reference = snap->nodes[snap->comparisons[CATALOG_NODE].reference].node_view;
-	lines_add(&out, 0, "pg_dist_node as each node sees it (%s):", snap->comparisons[CATALOG_NODE].columns ?
-			  snap->comparisons[CATALOG_NODE].columns : "");
 	for (int i = 0; i < snap->nnodes; i++)
+		if (snap->nodes[i].in_metadata && snap->nodes[i].meta.nodeid > 0 && nids < 256)
+			ids[nids++] = snap->nodes[i].meta.nodeid;
+	strbuf_init(&line);
+	strbuf_printf(&line, "%-7s", "nodeid");
+	for (int i = 0; i < snap->nnodes; i++)
+		if (snap->nodes[i].reachable && snap->nodes[i].node_view)
+			strbuf_printf(&line, " | %-24.24s", snap->nodes[i].pg.label);
+	lines_add(&out, 0, "pg_dist_node as each node sees it (columns: the node read):");
+	lines_add(&out, 0, "%s", line.data);
+	for (int k = 0; k < nids; k++)
 	{
-		const NodeReport *node = &snap->nodes[i];
-		char	   *copy;
-		bool		differs;
+		char	   *first_cell = NULL;
+		bool		differs = false;
+		bool		first_seen = false;
 
-		if (!node->reachable || node->node_view == NULL)
-			continue;
-		differs = reference && strcmp(reference, node->node_view) != 0;
-		lines_add(&out, differs ? 3 : 1, "-- %s%s", node->pg.label, differs ? "  DIFFERS" : "");
-		copy = xstrdup(node->node_view);
-		for (char *line = copy; line && *line;)
+		strbuf_reset(&line);
+		strbuf_printf(&line, "%-7d", ids[k]);
+		for (int i = 0; i < snap->nnodes; i++)
 		{
-			char	   *nl = strchr(line, '\n');
+			char	   *cell;
 
-			if (nl)
-				*nl = '\0';
-			for (char *t = line; *t; t++)
-				if (*t == '\t')
-					*t = ' ';
-			lines_add(&out, differs ? 3 : 0, "   %s", line);
-			line = nl ? nl + 1 : NULL;
+			if (!snap->nodes[i].reachable || snap->nodes[i].node_view == NULL)
+				continue;
+			cell = node_cell(snap->nodes[i].node_view, ids[k]);
+			if (!first_seen)
+			{
+				first_cell = cell ? xstrdup(cell) : NULL;
+				first_seen = true;
+			}
+			else if ((cell == NULL) != (first_cell == NULL) ||
+					 (cell && first_cell && strcmp(cell, first_cell) != 0))
+				differs = true;
+			strbuf_printf(&line, " | %-24.24s", cell ? cell : "(no row)");
+			free(cell);
 		}
-		free(copy);
+		lines_add(&out, differs ? 3 : 0, "%s", line.data);
+		free(first_cell);
 	}
+	lines_add(&out, 0, "%s", "");
+	lines_add(&out, 0, "Tab: catalogs and differing rows; Tab again: every placement.");
+	strbuf_free(&line);
 	return out;
 }
 
@@ -422,10 +529,15 @@ wiz_compare_catalogs(WizBackend *b)
 
 			lines_add(&out, 3, "  %s differs from %s:", snap->nodes[diff->node].pg.label,
 					  snap->nodes[diff->reference].pg.label);
-			for (int r = 0; r < diff->nmissing; r++)
-				lines_add(&out, 3, "    - %s", diff->missing[r]);
-			for (int r = 0; r < diff->nextra; r++)
-				lines_add(&out, 3, "    + %s", diff->extra[r]);
+			for (int r = 0; r < diff->nmissing + diff->nextra; r++)
+			{
+				bool		missing = r < diff->nmissing;
+				char	   *row = labelled_row(missing ? diff->missing[r] : diff->extra[r - diff->nmissing],
+											   cmp->columns);
+
+				lines_add(&out, 3, "    %s %s", missing ? "-" : "+", row);
+				free(row);
+			}
 		}
 	}
 	return out;

@@ -77,6 +77,9 @@ WizLines	wiz_discover_summary(WizBackend *backend);
 /* pg_dist_node as each node sees it, side by side, differences marked. */
 WizLines	wiz_compare_nodes(WizBackend *backend);
 
+/* Every placement as the first node has it, marked where nodes differ. */
+WizLines	wiz_compare_placements(WizBackend *backend);
+
 /* Catalog agreement and the differing rows. */
 WizLines	wiz_compare_catalogs(WizBackend *backend);
 

@@ -2,14 +2,16 @@
 
 #include "keys.h"
 
-#include <curses.h>
+#define MAX_KEYS 8
 
 static const struct
 {
+	WizCommand	command;
 	const char *key;
 	const char *help;
+	int			keys[MAX_KEYS];	/* ends at the first 0 */
 }			commands[] = {
-#define X(cmd, name, what) {name, what},
+#define X(cmd, name, what, ...) {cmd, name, what, {__VA_ARGS__}},
 	WIZ_COMMANDS(X)
 #undef X
 };
@@ -29,50 +31,9 @@ wiz_command_help(WizCommand command)
 WizCommand
 wiz_command_for_key(int key)
 {
-	switch (key)
-	{
-		case '\n':
-		case '\r':
-		case KEY_ENTER:
-			return CMD_NEXT;
-		case 27:
-			return CMD_BACK;
-		case '\t':
-		case KEY_BTAB:
-			return CMD_FIELD;
-		case KEY_UP:
-		case KEY_DOWN:
-		case KEY_PPAGE:
-		case KEY_NPAGE:
-		case KEY_HOME:
-		case KEY_END:
-			return CMD_SCROLL;
-		case KEY_F(2):
-			return CMD_METHOD;
-		case KEY_F(3):
-			return CMD_CIM;
-		case 'r':
-			return CMD_RERUN;
-		case 'n':
-		case 'p':
-		case KEY_RIGHT:
-		case KEY_LEFT:
-			return CMD_STEP;
-		case 's':
-			return CMD_SAVE;
-		case 'c':
-		case 'b':
-			return CMD_DECIDE;
-		case 'o':
-			return CMD_OVERRIDE;
-		case 3:
-			return CMD_CANCEL;
-		case KEY_F(1):
-		case '?':
-			return CMD_HELP;
-		case 'q':
-			return CMD_QUIT;
-		default:
-			return CMD_NONE;
-	}
+	for (int c = 0; c < CMD_NONE; c++)
+		for (int k = 0; k < MAX_KEYS && commands[c].keys[k]; k++)
+			if (commands[c].keys[k] == key)
+				return commands[c].command;
+	return CMD_NONE;
 }

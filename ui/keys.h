@@ -5,26 +5,28 @@
 #ifndef CITUS_RESCUE_UI_KEYS_H
 #define CITUS_RESCUE_UI_KEYS_H
 
-/* X(command, key name shown, what it does) */
+#include <curses.h>
+
+/* X(command, key name shown, what it does, the keys that give it) */
 #define WIZ_COMMANDS(X) \
-	X(CMD_NEXT, "Enter", "go on to the next screen, or confirm") \
-	X(CMD_BACK, "Esc", "go back one screen") \
-	X(CMD_FIELD, "Tab", "next field, or switch view") \
-	X(CMD_SCROLL, "Up/Down PgUp/PgDn", "move and scroll") \
-	X(CMD_METHOD, "F2", "new node or promote a worker") \
-	X(CMD_CIM, "F3", "coordinator in the metadata: detected, include, exclude") \
-	X(CMD_RERUN, "r", "run again (discovery, checks, or the interrupted plan)") \
-	X(CMD_STEP, "n/p", "next or previous SQL batch") \
-	X(CMD_SAVE, "s", "save the whole plan to a file") \
-	X(CMD_DECIDE, "c/b", "commit or roll back the dead coordinator's prepared transactions") \
-	X(CMD_OVERRIDE, "o", "override failed checks (asks for a typed confirmation)") \
-	X(CMD_CANCEL, "Ctrl-C", "stop after the step under way, or quit") \
-	X(CMD_HELP, "F1 ?", "this help") \
-	X(CMD_QUIT, "q", "quit (asks first)")
+	X(CMD_NEXT, "Enter", "go on to the next screen, or confirm", '\n', '\r', KEY_ENTER) \
+	X(CMD_BACK, "Esc", "go back one screen", 27) \
+	X(CMD_FIELD, "Tab", "next field, or switch view", '\t', KEY_BTAB) \
+	X(CMD_SCROLL, "Up/Down PgUp/PgDn", "move and scroll", KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END) \
+	X(CMD_METHOD, "F2", "new node or promote a worker", KEY_F(2)) \
+	X(CMD_CIM, "F3", "coordinator in the metadata: detected, include, exclude", KEY_F(3)) \
+	X(CMD_RERUN, "r", "run again (discovery, checks, or the interrupted plan)", 'r') \
+	X(CMD_STEP, "n/p", "next or previous SQL batch", 'n', 'p', KEY_RIGHT, KEY_LEFT) \
+	X(CMD_SAVE, "s", "save the whole plan to a file", 's') \
+	X(CMD_DECIDE, "c/b", "commit or roll back the old coordinator's prepared ones", 'c', 'b') \
+	X(CMD_OVERRIDE, "o", "override failed checks (asks for a typed confirmation)", 'o') \
+	X(CMD_CANCEL, "Ctrl-C", "stop after the step under way, or quit", 3) \
+	X(CMD_HELP, "F1 ?", "this help", KEY_F(1), '?') \
+	X(CMD_QUIT, "q", "quit (asks first)", 'q')
 
 typedef enum WizCommand
 {
-#define X(cmd, name, what) cmd,
+#define X(cmd, name, what, ...) cmd,
 	WIZ_COMMANDS(X)
 #undef X
 	CMD_NONE

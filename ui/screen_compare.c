@@ -8,10 +8,16 @@ static const WizCommand hints[] = {CMD_NEXT, CMD_BACK, CMD_FIELD, CMD_SCROLL, CM
 static void
 fill(Wizard *w)
 {
+	static const char *const what[] = {
+		"pg_dist_node side by side; rows that differ are marked. Tab: catalogs.",
+		"Catalogs; placements compare as (shardid, groupid). Tab: every placement.",
+		"Every placement (tables, shards, groups); shards nodes disagree on are marked. Tab: nodes.",
+	};
+
 	w->list.top = 0;
-	list_set(w, w->view == 0 ? wiz_compare_nodes(w->backend) : wiz_compare_catalogs(w->backend));
-	set_message(w, 0, w->view == 0 ? "pg_dist_node per node. Tab: catalogs and differing rows." :
-				"Catalogs compared as (shardid, groupid) for placements. Tab: pg_dist_node per node.");
+	list_set(w, w->view == 0 ? wiz_compare_nodes(w->backend) :
+			 w->view == 1 ? wiz_compare_catalogs(w->backend) : wiz_compare_placements(w->backend));
+	set_message(w, 0, "%s", what[w->view]);
 }
 
 static void
@@ -42,7 +48,7 @@ key(Wizard *w, int key, WizCommand command)
 		case CMD_BACK:
 			return MOVE_BACK;
 		case CMD_FIELD:
-			w->view = !w->view;
+			w->view = (w->view + 1) % 3;
 			fill(w);
 			return MOVE_STAY;
 		case CMD_SCROLL:

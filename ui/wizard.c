@@ -125,6 +125,9 @@ list_draw(Wizard *w, int top_row)
 
 		if (i >= w->list.lines.count)
 			break;
+		/* a sign as well as an attribute: monochrome terminals and dumps show it too */
+		if (w->list.lines.lines[i].mark == 3)
+			draw_text(w, top_row + r, 0, 3, "!");
 		draw_text(w, top_row + r, 1, w->list.lines.lines[i].mark, w->list.lines.lines[i].text);
 	}
 	if (w->list.lines.count > rows)

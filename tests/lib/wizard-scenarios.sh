@@ -115,6 +115,28 @@ for n in w1 w2 w3; do
 	pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = '127.0.0.1' WHERE nodeport = $w3port" >/dev/null
 done
 
+# --- disagreements, highlighted ------------------------------------------------
+moved=$(pgc_sql w2 "SELECT shardid FROM pg_catalog.pg_dist_placement WHERE groupid = 1 ORDER BY shardid LIMIT 1")
+pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET groupid = 3 WHERE shardid = $moved" >/dev/null
+LINES=40 COLUMNS=120 headless "key ENTER
+wait 30
+key ENTER
+dump nodes
+key TAB
+dump catalogs
+key TAB
+dump placements
+key CTRL-C
+text yes
+key ENTER" -h 127.0.0.1 -p "$(at_port w1)" -U postgres
+screen_has "$SCREENS/nodes.txt" "nodeid +\| 127.0.0.1:$(at_port w1) +\| 127.0.0.1:$(at_port w2)" "compare: pg_dist_node side by side, a column per node"
+screen_has "$SCREENS/catalogs.txt" "^!pg_dist_placement: DISAGREES" "compare: the disagreeing catalog is marked"
+screen_has "$SCREENS/catalogs.txt" "^! +\\+ shardid=$moved groupid=3" "compare: with the differing row"
+screen_has "$SCREENS/placements.txt" "^!app\\.(accounts|orders) +$moved " "compare: the placement view marks the shard the nodes disagree on"
+screen_has "$SCREENS/placements.txt" "TABLE +SHARD +GROUP +NODE" "compare: the placement view lists tables, shards and groups"
+rm -rf "$SCREENS"
+pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET groupid = 1 WHERE shardid = $moved" >/dev/null
+
 # --- a hung node counts down ---------------------------------------------------
 pgc_freeze w3
 tmux_start 100 30 "$RESCUE wizard -h 127.0.0.1 -p $(at_port w1) -U postgres --timeout 6"
