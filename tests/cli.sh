@@ -18,7 +18,11 @@ is "$code" 2 "no command: bad usage"
 out=$("$RESCUE" frobnicate 2>&1); code=$?
 is "$code" 2 "unknown command: bad usage"
 like "$out" 'unknown command "frobnicate"' "and says which"
-for cmd in plan apply verify recover; do
+out=$("$RESCUE" wizard </dev/null 2>&1); code=$?
+is "$code" 2 "the wizard without a terminal refuses"
+like "$out" "needs a terminal" "and says so"
+like "$out" "discover, plan, apply, verify, recover" "pointing at the commands"
+for cmd in plan apply verify recover wizard; do
 	out=$("$RESCUE" $cmd --help); code=$?
 	is "$code" 0 "$cmd --help exits 0"
 	like "$out" "Exit status" "$cmd --help lists exit statuses"
@@ -62,7 +66,7 @@ if command -v groff >/dev/null && [ -f "$top_builddir/man/citus-rescue.1" ]; the
 	warnings=$(groff -ww -z -man "$top_builddir/man/citus-rescue.1" 2>&1)
 	is "$warnings" "" "the man page has no groff warnings"
 	rendered=$(groff -man -Tascii "$top_builddir/man/citus-rescue.1" 2>/dev/null | sed 's/.\x08//g')
-	for word in discover plan apply verify recover "EXIT STATUS" "--map" "--json" "--timeout" "--old-coordinator" "--new-coordinator" "--promote" "--workdir" "--prepared" "--move-shard" "journal.log" "restore.sh"; do
+	for word in discover plan apply verify recover wizard NO_COLOR CITUS_RESCUE_KEYS "EXIT STATUS" "--map" "--json" "--timeout" "--old-coordinator" "--new-coordinator" "--promote" "--workdir" "--prepared" "--move-shard" "journal.log" "restore.sh"; do
 		like "$rendered" "$word" "the man page documents $word"
 	done
 fi

@@ -263,6 +263,7 @@ test_text_safety(void)
 	is_str(cdk_safe("</B>bold<C>\n", buf, sizeof(buf)), "[/B]bold[C]?", "CDK markup neutralised");
 	is_str(cdk_safe(NULL, buf, sizeof(buf)), "", "NULL is empty");
 	is_str(cdk_safe("abcdef", buf, 4), "abc", "truncated and terminated");
+	is_str(terminal_safe("</B>\x1b[2J\n", buf, sizeof(buf)), "</B>?[2J?", "curses text keeps markup-like text, loses control characters");
 
 	{
 		char	   *v = citus_short_version("Citus 13.2.2 on x86_64-pc-linux-gnu, compiled by gcc");
