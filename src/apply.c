@@ -74,6 +74,27 @@ test_pause(const char *event, int step)
 		usleep(want[len] == ':' ? (useconds_t) atoi(want + len + 1) * 1000 : 60000000);
 }
 
+void
+apply_coordinator_options(const Plan *plan, const ConnOptions *given, ConnOptions *out)
+{
+	const PlanStep *last = plan->nsteps > 0 ? &plan->steps[plan->nsteps - 1] : NULL;
+	char		err[256];
+
+	connopts_init(out);
+	out->host = last ? xstrdup(last->host) : NULL;
+	out->port = last ? xasprintf("%d", last->port) : NULL;
+	out->user = xstrdup_or_null(plan->user);
+	out->dbname = xstrdup_or_null(plan->dbname);
+	if (given)
+	{
+		out->password = xstrdup_or_null(given->password);
+		out->password_mode = given->password_mode;
+		out->timeout_ms = given->timeout_ms;
+	}
+	for (int i = 0; i < plan->nmaps; i++)
+		connopts_add_map(out, plan->maps[i], err, sizeof(err));
+}
+
 static NodeReport *
 session_for(Run *run, const char *host, int port)
 {

@@ -37,6 +37,13 @@ extern volatile int apply_stop_requested;
  */
 int			apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *options);
 
+/*
+ * Connection options that reach the coordinator the plan makes (where its
+ * last step runs), with the plan's user and database and the password,
+ * timeout and maps of `given`.
+ */
+void		apply_coordinator_options(const Plan *plan, const ConnOptions *given, ConnOptions *out);
+
 /* Connection options that reach the plan's cluster (first node, maps, target). */
 void		apply_conn_options(const Plan *plan, const ConnOptions *given, ConnOptions *out);
 

@@ -153,10 +153,14 @@ make_plan(ConnOptions *opts, PlanChoices *choices, ClusterSnapshot *snap, Plan *
 	return plan_has_failures(plan) ? EXIT_CODE_ABORTED : EXIT_CODE_OK;
 }
 
+/*
+ * Options shared by the commands; then exactly `positional` arguments, and
+ * with choices, a method.  Returns -1 after --help or --version.
+ */
 static int
 parse_common(int argc, char **argv, const struct option *long_options, ConnOptions *opts,
 			 PlanChoices *choices, int (*extra) (int opt, const char *arg, void *state),
-			 void *state, void (*usage) (FILE *), const char *name)
+			 void *state, void (*usage) (FILE *), const char *name, int positional)
 {
 	int			opt;
 
@@ -186,6 +190,16 @@ parse_common(int argc, char **argv, const struct option *long_options, ConnOptio
 		fprintf(stderr, "Try \"citus-rescue %s --help\" for more information.\n", name);
 		return EXIT_CODE_BAD_USAGE;
 	}
+	if (argc - optind != positional)
+	{
+		if (positional == 0)
+			cli_error("unexpected argument \"%s\"", argv[optind]);
+		else
+			cli_error("give one plan file");
+		return EXIT_CODE_BAD_USAGE;
+	}
+	if (choices && !cli_plan_choices_complete(choices))
+		return EXIT_CODE_BAD_USAGE;
 	return EXIT_CODE_OK;
 }
 
@@ -252,20 +266,9 @@ cmd_plan(int argc, char **argv)
 	memset(&snap, 0, sizeof(snap));
 	plan_init(&plan);
 	code = parse_common(argc, argv, long_options, &opts, &choices, plan_extra, &args,
-						plan_usage, "plan");
+						plan_usage, "plan", 0);
 	if (code != EXIT_CODE_OK)
 		goto out;
-	if (optind < argc)
-	{
-		cli_error("unexpected argument \"%s\"", argv[optind]);
-		code = EXIT_CODE_BAD_USAGE;
-		goto out;
-	}
-	if (!cli_plan_choices_complete(&choices))
-	{
-		code = EXIT_CODE_BAD_USAGE;
-		goto out;
-	}
 	if (args.output == NULL)
 	{
 		cli_error("give the plan file with -o FILE");
@@ -348,6 +351,30 @@ on_interrupt(int signo)
 		return;
 }
 
+/* apply_plan with the terminal's prompts and Ctrl-C handling */
+static int
+run_apply(const Plan *plan, const char *text, ConnOptions *opts, ApplyArgs *args)
+{
+	DiscoverHooks hooks = {prompt_password, NULL, NULL, NULL};
+	ApplyOptions aopts = {0};
+	int			code;
+
+	if (args->workdir == NULL)
+		args->workdir = workdir_default_name();
+	aopts.workdir = args->workdir;
+	aopts.yes = args->yes;
+	aopts.conn = opts;
+	aopts.hooks = &hooks;
+	aopts.progress = stdout;
+	signal(SIGINT, on_interrupt);
+	code = apply_plan(plan, text, &aopts);
+	signal(SIGINT, SIG_DFL);
+	if (code == EXIT_CODE_PARTIAL)
+		printf("Work directory: %s. Run the same command with --workdir %s to resume.\n",
+			   args->workdir, args->workdir);
+	return code;
+}
+
 static void
 apply_usage(FILE *out)
 {
@@ -389,15 +416,9 @@ cmd_apply(int argc, char **argv)
 	connopts_init(&opts);
 	plan_init(&plan);
 	code = parse_common(argc, argv, long_options, &opts, NULL, apply_extra, &args,
-						apply_usage, "apply");
+						apply_usage, "apply", 1);
 	if (code != EXIT_CODE_OK)
 		goto out;
-	if (optind != argc - 1)
-	{
-		cli_error("give one plan file");
-		code = EXIT_CODE_BAD_USAGE;
-		goto out;
-	}
 	text = read_whole_file(argv[optind], errbuf, sizeof(errbuf));
 	if (text == NULL || !planfile_parse(text, &plan, errbuf, sizeof(errbuf)))
 	{
@@ -405,26 +426,9 @@ cmd_apply(int argc, char **argv)
 		code = EXIT_CODE_ABORTED;
 		goto out;
 	}
-	if (args.workdir == NULL)
-		args.workdir = workdir_default_name();
-	{
-		DiscoverHooks hooks = {prompt_password, NULL, NULL, NULL};
-		ApplyOptions aopts = {0};
-
-		aopts.workdir = args.workdir;
-		aopts.yes = args.yes;
-		aopts.conn = &opts;
-		aopts.hooks = &hooks;
-		aopts.progress = stdout;
-		signal(SIGINT, on_interrupt);
-		code = apply_plan(&plan, text, &aopts);
-		signal(SIGINT, SIG_DFL);
-	}
+	code = run_apply(&plan, text, &opts, &args);
 	if (code == EXIT_CODE_OK)
 		printf("Next: citus-rescue verify against the new coordinator, %s.\n", plan.target);
-	else if (code == EXIT_CODE_PARTIAL)
-		printf("Work directory: %s. Run the same command with --workdir %s to resume.\n",
-			   args.workdir, args.workdir);
 out:
 	if (code < 0)
 		code = EXIT_CODE_OK;
@@ -472,12 +476,7 @@ cmd_verify(int argc, char **argv)
 
 	connopts_init(&opts);
 	code = parse_common(argc, argv, long_options, &opts, NULL, apply_extra, &args,
-						verify_usage, "verify");
-	if (code == EXIT_CODE_OK && optind < argc)
-	{
-		cli_error("unexpected argument \"%s\"", argv[optind]);
-		code = EXIT_CODE_BAD_USAGE;
-	}
+						verify_usage, "verify", 0);
 	if (code == EXIT_CODE_OK)
 	{
 		code = verify_cluster(&opts, &hooks, args.move_shard, stdout, &result);
@@ -531,30 +530,15 @@ cmd_recover(int argc, char **argv)
 	Plan		plan;
 	StrBuf		text;
 	int			code;
-	char	   *coordinator_host = NULL;
-	int			coordinator_port = 0;
 
 	connopts_init(&opts);
 	memset(&snap, 0, sizeof(snap));
 	plan_init(&plan);
 	strbuf_init(&text);
 	code = parse_common(argc, argv, long_options, &opts, &choices, apply_extra, &args,
-						recover_usage, "recover");
+						recover_usage, "recover", 0);
 	if (code != EXIT_CODE_OK)
 		goto out;
-	if (optind < argc)
-	{
-		cli_error("unexpected argument \"%s\"", argv[optind]);
-		code = EXIT_CODE_BAD_USAGE;
-		goto out;
-	}
-	if (!cli_plan_choices_complete(&choices))
-	{
-		code = EXIT_CODE_BAD_USAGE;
-		goto out;
-	}
-	if (args.workdir == NULL)
-		args.workdir = workdir_default_name();
 	code = make_plan(&opts, &choices, &snap, &plan);
 	if (code != EXIT_CODE_OK && code != EXIT_CODE_ABORTED)
 		goto out;
@@ -565,59 +549,19 @@ cmd_recover(int argc, char **argv)
 		printf("\nA pre-flight check failed: nothing was changed.\n");
 		goto out;
 	}
-	/* the new coordinator, as the console reaches it */
-	{
-		const PlanStep *last = &plan.steps[plan.nsteps - 1];
-
-		coordinator_host = xstrdup(last->host);
-		coordinator_port = last->port;
-	}
 	/* sessions of the discovery are not needed any more: apply opens its own */
 	snapshot_free(&snap);
 	planfile_render(&text, &plan);
 	printf("\n");
-	{
-		DiscoverHooks hooks = {prompt_password, NULL, NULL, NULL};
-		ApplyOptions aopts = {0};
-
-		aopts.workdir = args.workdir;
-		aopts.yes = args.yes;
-		aopts.conn = &opts;
-		aopts.hooks = &hooks;
-		aopts.progress = stdout;
-		signal(SIGINT, on_interrupt);
-		code = apply_plan(&plan, text.data, &aopts);
-		signal(SIGINT, SIG_DFL);
-	}
+	code = run_apply(&plan, text.data, &opts, &args);
 	if (code != EXIT_CODE_OK)
-	{
-		if (code == EXIT_CODE_PARTIAL)
-			printf("Work directory: %s. Run the same command with --workdir %s to resume.\n",
-				   args.workdir, args.workdir);
 		goto out;
-	}
 	{
 		ConnOptions vopts;
 		VerifyResult result;
 		DiscoverHooks hooks = {prompt_password, NULL, NULL, NULL};
 
-		connopts_init(&vopts);
-		vopts.host = xstrdup(coordinator_host);
-		vopts.port = xasprintf("%d", coordinator_port);
-		vopts.user = xstrdup_or_null(plan.user);
-		vopts.dbname = xstrdup_or_null(plan.dbname);
-		vopts.password = xstrdup_or_null(opts.password);
-		vopts.password_mode = opts.password_mode;
-		vopts.timeout_ms = opts.timeout_ms;
-		for (int i = 0; i < opts.nmaps; i++)
-		{
-			char		err[256];
-			char	   *m = xasprintf("%s:%d=%s:%d", opts.maps[i].from_host, opts.maps[i].from_port,
-									  opts.maps[i].to_host, opts.maps[i].to_port);
-
-			connopts_add_map(&vopts, m, err, sizeof(err));
-			free(m);
-		}
+		apply_coordinator_options(&plan, &opts, &vopts);
 		printf("\n");
 		code = verify_cluster(&vopts, &hooks, args.move_shard, stdout, &result);
 		verify_result_free(&result);
@@ -627,7 +571,6 @@ cmd_recover(int argc, char **argv)
 out:
 	if (code < 0)
 		code = EXIT_CODE_OK;
-	free(coordinator_host);
 	strbuf_free(&text);
 	snapshot_free(&snap);
 	plan_free(&plan);

@@ -50,8 +50,6 @@ struct WizBackend
 	Plan		plan;
 	bool		have_plan;
 	char	   *workdir;
-	char	   *coordinator_host;
-	int			coordinator_port;
 
 	WizLines	placements;		/* the first node's, marked where nodes differ */
 	int			log_read_fd;
@@ -147,7 +145,6 @@ wiz_backend_free(WizBackend *b)
 	wiz_lines_free(&b->placements);
 	strbuf_free(&b->log_partial);
 	free(b->workdir);
-	free(b->coordinator_host);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
 }
@@ -641,12 +638,6 @@ run_plan(void *arg)
 	code = plan_build(&b->snap, &choices, &ctx, &b->plan, errbuf, sizeof(errbuf)) ?
 		(plan_has_failures(&b->plan) ? EXIT_CODE_ABORTED : EXIT_CODE_OK) : EXIT_CODE_BAD_USAGE;
 	b->have_plan = true;
-	if (b->plan.nsteps > 0)
-	{
-		free(b->coordinator_host);
-		b->coordinator_host = xstrdup(b->plan.steps[b->plan.nsteps - 1].host);
-		b->coordinator_port = b->plan.steps[b->plan.nsteps - 1].port;
-	}
 	free(first);
 	free(created);
 	free(target_host);
@@ -814,14 +805,7 @@ run_verify(void *arg)
 	VerifyResult result;
 	int			code;
 
-	connopts_init(&v);
-	v.host = xstrdup_or_null(b->coordinator_host);
-	v.port = xasprintf("%d", b->coordinator_port);
-	v.user = xstrdup_or_null(b->plan.user);
-	v.dbname = xstrdup_or_null(b->plan.dbname);
-	v.password = xstrdup_or_null(b->conn.password);
-	v.password_mode = PASSWORD_NEVER;
-	v.timeout_ms = b->conn.timeout_ms;
+	apply_coordinator_options(&b->plan, &b->conn, &v);
 	code = verify_cluster(&v, NULL, false, b->log_write, &result);
 	verify_result_free(&result);
 	connopts_free(&v);

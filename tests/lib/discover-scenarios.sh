@@ -2,18 +2,7 @@
 # Sourced by tests/discover-standin.sh and tests/discover-real.sh after
 # FIXTURE_TIER is set.
 
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/cluster.sh"
-. "$top_srcdir/tests/lib/fixture.sh"
-. "$top_srcdir/tests/lib/tmux.sh"
-
-RESCUE=${CITUS_RESCUE:-$top_builddir/citus-rescue}
-# CITUS_RESCUE_WRAPPER runs the tool under valgrind or the like
-rescue() {
-	${CITUS_RESCUE_WRAPPER:-} "$RESCUE" "$@"
-}
-OUT=
-CODE=
+. "$top_srcdir/tests/lib/rescue.sh"
 
 # run_discover ARGS...: sets OUT (stdout+stderr) and CODE
 run_discover() {
@@ -28,13 +17,6 @@ run_json() {
 
 from() {
 	echo -h 127.0.0.1 -p "$(pgc_port "$1")"
-}
-
-# expect_code WANT DESCRIPTION: checks CODE, shows OUT when it is wrong
-expect_code() {
-	local want=$1; shift
-	is "$CODE" "$want" "$@"
-	[ "$CODE" = "$want" ] || printf '%s\n' "$OUT" | head -30 | sed 's/^/#     /'
 }
 
 jq_is() {

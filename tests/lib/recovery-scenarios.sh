@@ -1,23 +1,7 @@
 # The recovery scenarios (plan, apply, verify, recover), on the stand-in and
 # on real Citus alike.  Sourced after FIXTURE_TIER is set.
 
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/cluster.sh"
-. "$top_srcdir/tests/lib/fixture.sh"
-. "$top_srcdir/tests/lib/tmux.sh"
-
-RESCUE=${CITUS_RESCUE:-$top_builddir/citus-rescue}
-rescue() {
-	${CITUS_RESCUE_WRAPPER:-} "$RESCUE" "$@"
-}
-OUT=
-CODE=
-
-expect_code() {
-	local want=$1; shift
-	is "$CODE" "$want" "$@"
-	[ "$CODE" = "$want" ] || printf '%s\n' "$OUT" | tail -40 | sed 's/^/#     /'
-}
+. "$top_srcdir/tests/lib/rescue.sh"
 
 at() {
 	echo -h 127.0.0.1 -p "$(pgc_port "$1")" -U postgres

@@ -2,12 +2,7 @@
 # screens dumped and compared, and tmux sending keys to a real terminal.
 # Sourced after FIXTURE_TIER is set.
 
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/cluster.sh"
-. "$top_srcdir/tests/lib/fixture.sh"
-. "$top_srcdir/tests/lib/tmux.sh"
-
-RESCUE=${CITUS_RESCUE:-$top_builddir/citus-rescue}
+. "$top_srcdir/tests/lib/rescue.sh"
 
 # headless KEYS-TEXT [ARGS...]: runs the wizard on a key script; screens in $SCREENS
 headless() {
