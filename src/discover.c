@@ -582,7 +582,6 @@ compare_all(ClusterSnapshot *snap, const ConnOptions *opts, const DiscoverHooks 
 static void
 classify(ClusterSnapshot *snap)
 {
-	NodeReport *first = &snap->nodes[snap->first];
 	StrBuf		alive;
 
 	snap->old_coordinator = -1;
@@ -640,7 +639,6 @@ classify(ClusterSnapshot *snap)
 				snap->max_id[m] = node->max_id[m];
 	}
 
-	(void) first;
 	if (snap->coordinator_alive)
 		snap->exit_code = EXIT_CODE_COORDINATOR_ALIVE;
 	else if (snap->unreachable > 0)

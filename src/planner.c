@@ -780,7 +780,7 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 }
 
 static void
-plan_promote(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan, int target)
+plan_promote(const ClusterSnapshot *snap, Plan *plan, int target)
 {
 	const NodeReport *p = &snap->nodes[target];
 	int			gp = p->meta.groupid;
@@ -836,7 +836,6 @@ plan_promote(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan
 		add_sync_step(plan, p->pg.host, p->pg.port);
 	add_serial_repair(plan, p->pg.host, p->pg.port, p);
 	strbuf_free(&match);
-	(void) choices;
 }
 
 static int
@@ -959,7 +958,7 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 			plan_add_note(plan, "The operator overrode the failed checks.");
 		add_prepared_steps(snap, choices, plan);
 		if (choices->method == METHOD_PROMOTE)
-			plan_promote(snap, choices, plan, target);
+			plan_promote(snap, plan, target);
 		else
 			plan_new_node(snap, choices, ctx, plan, donor, target_name, target_port);
 	}

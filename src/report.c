@@ -547,6 +547,38 @@ json_node(JsonWriter *w, const ClusterSnapshot *snap, int i)
 		json_string(w, node->sequences[s].name, node->sequences[s].last_value);
 	json_end_object(w);
 	json_string(w, "pg_dist_node_view", node->node_view);
+	json_begin_array(w, "prepared_transactions");
+	for (int x = 0; x < node->nprepared; x++)
+	{
+		json_begin_object(w, NULL);
+		json_string(w, "gid", node->prepared[x].gid);
+		json_string(w, "owner", node->prepared[x].owner);
+		json_string(w, "prepared", node->prepared[x].prepared);
+		json_bool(w, "orphaned", strncmp(node->prepared[x].gid, "citus_0_", 8) == 0);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_begin_array(w, "serial_columns");
+	for (int c = 0; c < node->nserials; c++)
+	{
+		json_begin_object(w, NULL);
+		json_string(w, "table", node->serials[c].table);
+		json_string(w, "column", node->serials[c].column);
+		json_string(w, "sequence", node->serials[c].sequence);
+		json_bool(w, "bigint", node->serials[c].is_bigint);
+		json_string(w, "default", node->serials[c].default_expr);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_begin_array(w, "lost_shards");
+	for (int l = 0; l < node->nlost_shards; l++)
+	{
+		json_begin_object(w, NULL);
+		json_string(w, "table", node->lost_shards[l].table);
+		json_int(w, "shardid", node->lost_shards[l].shardid);
+		json_end_object(w);
+	}
+	json_end_array(w);
 	json_end_object(w);
 	free(lib);
 }

@@ -195,6 +195,10 @@ run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
 expect_code 0 "$SCENARIO: a shard that lived only on the coordinator does not block the plan"
 like "$OUT" "warn  lost-shards: 1 shards had no placement outside the old coordinator: app.audit" \
 	"$SCENARIO: but is listed as lost, before anything changes"
+is "$(rescue discover $(at w2) --json | jq -r '[.nodes[] | select(.first) | .lost_shards[].table] | join(",")')" \
+	app.audit "$SCENARIO: discover --json lists it too"
+is "$(rescue discover $(at w2) --json | jq -r '[.nodes[] | select(.first) | .serial_columns[] | select(.bigint | not) | .table + "." + .column] | join(",")')" \
+	app.orders.id "$SCENARIO: and the int serial columns the recovery repairs"
 
 SCENARIO="new node with tables"
 setup
@@ -224,6 +228,8 @@ SCENARIO="orphaned prepared transactions"
 setup
 pgc_sql w1 "CREATE TABLE IF NOT EXISTS public.orphan_probe (x int)" >/dev/null
 pgc_psql w1 -c "BEGIN" -c "INSERT INTO public.orphan_probe VALUES (1)" -c "PREPARE TRANSACTION 'citus_0_4242_7_1'" >/dev/null
+is "$(rescue discover $(at w2) --json | jq -r '[.nodes[].prepared_transactions[] | select(.orphaned) | .gid] | join(",")')" \
+	citus_0_4242_7_1 "$SCENARIO: discover --json lists them"
 run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
 expect_code 10 "$SCENARIO: undecided, they block the plan"
 like "$OUT" "citus_0_4242_7_1" "$SCENARIO: and are listed"
