@@ -84,10 +84,4 @@ key(Wizard *w, int key, WizCommand command)
 	}
 }
 
-static void
-tick(Wizard *w)
-{
-	(void) w;
-}
-
-const WizScreen screen_choose = {"Choose", hints, enter, leave, draw, key, tick};
+const WizScreen screen_choose = {"Choose", hints, enter, leave, draw, key, screen_nothing};

@@ -26,18 +26,6 @@ enter(Wizard *w)
 	fill(w);
 }
 
-static void
-leave(Wizard *w)
-{
-	(void) w;
-}
-
-static void
-draw(Wizard *w)
-{
-	list_draw(w, body_top());
-}
-
 static WizMove
 key(Wizard *w, int key, WizCommand command)
 {
@@ -59,10 +47,4 @@ key(Wizard *w, int key, WizCommand command)
 	}
 }
 
-static void
-tick(Wizard *w)
-{
-	(void) w;
-}
-
-const WizScreen screen_compare = {"Compare", hints, enter, leave, draw, key, tick};
+const WizScreen screen_compare = {"Compare", hints, enter, screen_nothing, screen_draw_list, key, screen_nothing};

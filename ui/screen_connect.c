@@ -61,10 +61,4 @@ key(Wizard *w, int key, WizCommand command)
 	return MOVE_STAY;
 }
 
-static void
-tick(Wizard *w)
-{
-	(void) w;
-}
-
-const WizScreen screen_connect = {"Connect", hints, enter, leave, draw, key, tick};
+const WizScreen screen_connect = {"Connect", hints, enter, leave, draw, key, screen_nothing};

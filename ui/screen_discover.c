@@ -19,18 +19,6 @@ enter(Wizard *w)
 }
 
 static void
-leave(Wizard *w)
-{
-	(void) w;
-}
-
-static void
-draw(Wizard *w)
-{
-	list_draw(w, body_top());
-}
-
-static void
 tick(Wizard *w)
 {
 	char	   *fatal;
@@ -96,4 +84,4 @@ key(Wizard *w, int key, WizCommand command)
 	}
 }
 
-const WizScreen screen_discover = {"Discover", hints, enter, leave, draw, key, tick};
+const WizScreen screen_discover = {"Discover", hints, enter, screen_nothing, screen_draw_list, key, tick};

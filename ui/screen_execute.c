@@ -17,18 +17,6 @@ enter(Wizard *w)
 }
 
 static void
-leave(Wizard *w)
-{
-	(void) w;
-}
-
-static void
-draw(Wizard *w)
-{
-	list_draw(w, body_top());
-}
-
-static void
 tick(Wizard *w)
 {
 	bool		done;
@@ -93,4 +81,4 @@ key(Wizard *w, int key, WizCommand command)
 	}
 }
 
-const WizScreen screen_execute = {"Execute", hints, enter, leave, draw, key, tick};
+const WizScreen screen_execute = {"Execute", hints, enter, screen_nothing, screen_draw_list, key, tick};

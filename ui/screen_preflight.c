@@ -24,18 +24,6 @@ enter(Wizard *w)
 }
 
 static void
-leave(Wizard *w)
-{
-	(void) w;
-}
-
-static void
-draw(Wizard *w)
-{
-	list_draw(w, body_top());
-}
-
-static void
 tick(Wizard *w)
 {
 	if (wiz_job(w->backend) != WIZ_JOB_PLAN || !wiz_job_done(w->backend) || w->list.lines.count > 0)
@@ -98,4 +86,4 @@ key(Wizard *w, int key, WizCommand command)
 	}
 }
 
-const WizScreen screen_preflight = {"Pre-flight", hints, enter, leave, draw, key, tick};
+const WizScreen screen_preflight = {"Pre-flight", hints, enter, screen_nothing, screen_draw_list, key, tick};

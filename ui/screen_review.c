@@ -28,18 +28,6 @@ enter(Wizard *w)
 }
 
 static void
-leave(Wizard *w)
-{
-	(void) w;
-}
-
-static void
-draw(Wizard *w)
-{
-	list_draw(w, body_top());
-}
-
-static void
 run_answer(Wizard *w, bool yes)
 {
 	if (yes)
@@ -97,10 +85,4 @@ key(Wizard *w, int key, WizCommand command)
 	}
 }
 
-static void
-tick(Wizard *w)
-{
-	(void) w;
-}
-
-const WizScreen screen_review = {"Review", hints, enter, leave, draw, key, tick};
+const WizScreen screen_review = {"Review", hints, enter, screen_nothing, screen_draw_list, key, screen_nothing};

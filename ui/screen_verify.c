@@ -17,18 +17,6 @@ enter(Wizard *w)
 }
 
 static void
-leave(Wizard *w)
-{
-	(void) w;
-}
-
-static void
-draw(Wizard *w)
-{
-	list_draw(w, body_top());
-}
-
-static void
 tick(Wizard *w)
 {
 	if (wiz_job(w->backend) != WIZ_JOB_VERIFY)
@@ -51,4 +39,4 @@ key(Wizard *w, int key, WizCommand command)
 	return MOVE_STAY;
 }
 
-const WizScreen screen_verify = {"Verify", hints, enter, leave, draw, key, tick};
+const WizScreen screen_verify = {"Verify", hints, enter, screen_nothing, screen_draw_list, key, tick};

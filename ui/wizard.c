@@ -142,6 +142,18 @@ list_draw(Wizard *w, int top_row)
 }
 
 void
+screen_nothing(Wizard *w)
+{
+	(void) w;
+}
+
+void
+screen_draw_list(Wizard *w)
+{
+	list_draw(w, body_top());
+}
+
+void
 list_scroll(Wizard *w, int key)
 {
 	int			page = body_rows() - 1;

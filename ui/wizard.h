@@ -97,6 +97,8 @@ extern const WizScreen screen_verify;
 int			wizard_run(const WizConnect *prefill);
 
 /* ---- shared drawing and widgets ---- */
+void		screen_nothing(Wizard *w);	/* for screens with nothing to tear down or poll */
+void		screen_draw_list(Wizard *w);	/* for screens whose body is the list */
 int			body_top(void);
 int			body_rows(void);
 void		list_set(Wizard *w, WizLines lines);	/* takes ownership */
