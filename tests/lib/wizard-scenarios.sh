@@ -238,5 +238,29 @@ tmux_cmd send-keys -t t r
 tmux_wait_for "Every step done" 60
 ok $? "$SCENARIO: r resumes and finishes"
 tmux_stop
+
+# --- the terminal lost during execute ----------------------------------------------
+pgc_cleanup; PGC_NODES=""; pgc_init
+fixture_create || exit 1
+pgc_destroy coord
+fixture_new_node newc || exit 1
+SCENARIO="wizard, lost terminal"
+tmux_start 110 32 "cd $PGC_ROOT && CITUS_RESCUE_TEST_PAUSE=done:1:30000 $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres"
+tmux_wait_for "Host +127.0.0.1"
+walk new "127.0.0.1:$(at_port newc)"
+tmux_wait_for "\\[1/[0-9]+\\].*done" 30
+ok $? "$SCENARIO: the first step is done"
+tmux_cmd kill-server
+TMUX_SOCKET=
+sleep 1
+workdir=$(ls -d "$PGC_ROOT"/citus-rescue-* 2>/dev/null | head -1)
+ok $([ -s "$workdir/journal.log" ] && [ -s "$workdir/plan.sql" ] && echo 0 || echo 1) "$SCENARIO: the work directory holds the plan and the journal"
+OUT=$("$RESCUE" apply "$workdir/plan.sql" --workdir "$workdir" --yes 2>&1)
+CODE=$?
+expect_code 0 "$SCENARIO: citus-rescue apply resumes from it and finishes"
+like "$OUT" "\\[1/[0-9]+\\].*already done" "$SCENARIO: without running the first step again"
+OUT=$("$RESCUE" verify -h 127.0.0.1 -p "$(at_port newc)" -U postgres 2>&1)
+CODE=$?
+expect_code 0 "$SCENARIO: verify passes"
 pgc_cleanup
 PGC_NODES=""
