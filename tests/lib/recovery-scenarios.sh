@@ -156,9 +156,10 @@ if command -v tmux >/dev/null; then
 	is "$(tmux_wait_exit)" 10 "$SCENARIO: anything but yes stops it, nothing changed"
 	tmux_stop
 	tmux_start 120 30 "$RESCUE apply '$WORK/plan.sql' --workdir '$WORK/run'"
-	tmux_wait_for "Type yes to go on"
+	tmux_wait_for "Type yes to go on" 60
+	ok $? "$SCENARIO: asked again"
 	tmux_cmd send-keys -t t yes Enter
-	is "$(tmux_wait_exit 60)" 0 "$SCENARIO: a typed yes runs the plan"
+	is "$(tmux_wait_exit 180)" 0 "$SCENARIO: a typed yes runs the plan"
 	tmux_stop
 fi
 run apply "$WORK/plan.sql" --workdir "$WORK/run-none" </dev/null

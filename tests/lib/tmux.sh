@@ -10,7 +10,9 @@ tmux_cmd() {
 # exit status lands in $PGC_ROOT/tmux-status
 tmux_start() {
 	local cols=$1 rows=$2 command=$3
-	TMUX_SOCKET=$PGC_ROOT/tmux.sock
+	# a socket of its own: a server still shutting down cannot take the session
+	TMUX_SEQ=$((${TMUX_SEQ:-0} + 1))
+	TMUX_SOCKET=$PGC_ROOT/tmux.$TMUX_SEQ.sock
 	rm -f "$PGC_ROOT/tmux-status"
 	tmux_cmd -f /dev/null new-session -d -s t -x "$cols" -y "$rows" \
 		"$command; echo \$? > '$PGC_ROOT/tmux-status'; sleep 600"
@@ -22,7 +24,7 @@ tmux_screen() {
 
 # tmux_wait_for REGEX [SECONDS]: until the screen shows REGEX
 tmux_wait_for() {
-	local pattern=$1 limit=${2:-15} i=0
+	local pattern=$1 limit=${2:-30} i=0
 	while [ $i -lt $((limit * 10)) ]; do
 		tmux_screen | grep -Eq -- "$pattern" && return 0
 		sleep 0.1
@@ -32,7 +34,7 @@ tmux_wait_for() {
 }
 
 tmux_wait_exit() {
-	local limit=${1:-15} i=0
+	local limit=${1:-30} i=0
 	while [ $i -lt $((limit * 10)) ]; do
 		[ -s "$PGC_ROOT/tmux-status" ] && { cat "$PGC_ROOT/tmux-status"; return 0; }
 		sleep 0.1
