@@ -156,6 +156,14 @@ OUT=$(PGHOST=127.0.0.1 PGPORT=$(pgc_port w2) PGUSER=postgres rescue discover --t
 CODE=$?
 expect_code 0 "PG* environment variables"
 
+services=$(mktemp)
+printf '[rescue]\nhost=127.0.0.1\nport=%s\nuser=postgres\ndbname=postgres\n' "$(pgc_port w2)" >"$services"
+OUT=$(PGSERVICEFILE=$services rescue discover -d service=rescue --timeout 5 2>&1)
+CODE=$?
+rm -f "$services"
+expect_code 0 "a connection service file"
+like "$OUT" "Discovered 4 nodes from 127.0.0.1:$(pgc_port w2)" "and every node reached from it"
+
 # --- passwords ---------------------------------------------------------------
 w1dir=$PGC_ROOT/w1/data
 # Citus would propagate the change to every node, the dead coordinator too
