@@ -157,19 +157,24 @@ print_error(Run *run, const PgNode *pg)
 	append_terminal_safe(&shown, pg->label);
 	fprintf(run->out, "      error on %s:\n", shown.data);
 	strbuf_free(&shown);
-	for (char *line = why; line;)
-	{
-		char	   *nl = strchr(line, '\n');
-
-		if (nl)
-			*nl = '\0';
-		strbuf_init(&shown);
-		append_terminal_safe(&shown, line);
-		fprintf(run->out, "        %s\n", shown.data);
-		strbuf_free(&shown);
-		line = nl ? nl + 1 : NULL;
-	}
+	print_message_lines(run->out, "        ", "        ", why);
 	free(why);
+}
+
+/*
+ * Ends the failed transaction of a step on its node, keeping the error that
+ * failed it (not the ROLLBACK's) for the report.
+ */
+static void
+rollback_keeping_error(Run *run, const PlanStep *step, NodeReport *node)
+{
+	PgError		saved = {0};
+
+	pgerror_copy(&saved, &node->pg.error);
+	if (node->pg.state == PGNODE_READY)
+		run_sql(run, step->number, node, "ROLLBACK");
+	pgerror_copy(&node->pg.error, &saved);
+	pgerror_clear(&saved);
 }
 
 static void
@@ -211,13 +216,7 @@ run_local_step(Run *run, const PlanStep *step, NodeReport *node)
 		if (!run_sql(run, step->number, node, "BEGIN") ||
 			!run_sql(run, step->number, node, step->sql))
 		{
-			PgError		saved = {0};
-
-			pgerror_copy(&saved, &node->pg.error);
-			if (node->pg.state == PGNODE_READY)
-				run_sql(run, step->number, node, "ROLLBACK");
-			pgerror_copy(&node->pg.error, &saved);
-			pgerror_clear(&saved);
+			rollback_keeping_error(run, step, node);
 			progress(run, step, "FAILED, rolled back: nothing of this step was applied");
 			print_error(run, &node->pg);
 			return false;
@@ -309,13 +308,7 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 			!run_sql(run, step->number, node, step->sql) ||
 			!run_sql(run, step->number, node, prepare.data))
 		{
-			PgError		saved = {0};
-
-			pgerror_copy(&saved, &node->pg.error);
-			if (node->pg.state == PGNODE_READY)
-				run_sql(run, step->number, node, "ROLLBACK");
-			pgerror_copy(&node->pg.error, &saved);
-			pgerror_clear(&saved);
+			rollback_keeping_error(run, step, node);
 			progress(run, step, "FAILED");
 			print_error(run, &node->pg);
 			ok = false;

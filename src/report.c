@@ -46,7 +46,7 @@ safe(const char *text)
  * and HINT lines) with a prefix on the first line and an indent on the
  * others, each line made terminal-safe.
  */
-static void
+void
 print_message_lines(FILE *out, const char *first_prefix, const char *indent,
 					const char *text)
 {

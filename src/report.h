@@ -18,6 +18,14 @@ void		report_json(StrBuf *out, const ClusterSnapshot *snapshot);
 void		append_terminal_safe(StrBuf *out, const char *text);
 
 /*
+ * Prints a multi-line message (libpq's, or a server's with DETAIL and HINT)
+ * with a prefix on its first line and an indent on the others, each line
+ * made terminal-safe.
+ */
+void		print_message_lines(FILE *out, const char *first_prefix, const char *indent,
+								const char *text);
+
+/*
  * Prints "citus-rescue: message" and its DETAIL and HINT lines, each made
  * terminal-safe.
  */
