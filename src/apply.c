@@ -8,24 +8,52 @@
 #include "planfile.h"
 #include "report.h"
 #include "strbuf.h"
+#include "workdir.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-volatile int apply_stop_requested = 0;
+volatile sig_atomic_t apply_stop_requested = 0;
+volatile sig_atomic_t apply_stop_signal = 0;
+volatile sig_atomic_t apply_in_commit_phase = 0;
+
+/*
+ * The states of a run, each journaled as its own event when reached:
+ * new (an attempt began), gate (one per gate, with its evidence), gated,
+ * backed-up, stepping (the first change is about to happen: from here on
+ * a rerun resumes), decision (per all-nodes group) and finished.  Before
+ * "stepping" an attempt has changed nothing, and a rerun starts afresh
+ * with every gate again.
+ */
+#define EV_NEW			"new"
+#define EV_GATE			"gate"
+#define EV_GATED		"gated"
+#define EV_BACKED_UP	"backed-up"
+#define EV_STEPPING		"stepping"
+#define EV_DECISION		"decision"
+#define EV_FINISHED		"finished"
+#define EV_REFUSED		"refused"
+#define EV_STOPPED		"stopped"
 
 typedef struct Run
 {
 	const Plan *plan;
 	ApplyOptions *opts;
 	ClusterSnapshot snap;
+	Workdir		wd;
 	Journal		journal;
 	char	   *run_id;
-	bool		changed;		/* this run or an earlier one committed something */
+	bool		resumable;		/* a "stepping" record is on disk */
+	bool		resuming;		/* this attempt continues an earlier one */
 	FILE	   *out;
+	FILE	   *err;
+	StrBuf		rechecked;		/* the gates a resume re-checked, for the operator */
 } Run;
 
 void
@@ -109,6 +137,37 @@ session_for(Run *run, const char *host, int port)
 }
 
 static void
+print_line(FILE *out, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+
+/* One line of progress, made terminal-safe (node names come from servers). */
+static void
+print_line(FILE *out, const char *fmt,...)
+{
+	va_list		ap;
+	StrBuf		text;
+	StrBuf		shown;
+
+	strbuf_init(&text);
+	va_start(ap, fmt);
+	strbuf_vprintf(&text, fmt, ap);
+	va_end(ap);
+	strbuf_init(&shown);
+	append_terminal_safe(&shown, text.data);
+	fprintf(out, "%s\n", shown.data);
+	fflush(out);
+	strbuf_free(&shown);
+	strbuf_free(&text);
+}
+
+/* ---- journaling --------------------------------------------------------- */
+
+static bool
+journal_broken(const Run *run)
+{
+	return run->journal.failure != NULL;
+}
+
+static void
 journal_error(Run *run, int step, const PgNode *pg, const char *event)
 {
 	char	   *why = pgerror_format(&pg->error);
@@ -117,15 +176,28 @@ journal_error(Run *run, int step, const PgNode *pg, const char *event)
 	free(why);
 }
 
-/* Runs sql on a node, journaling the statement and its outcome. */
+static int
+statement_timeout_ms(const Run *run)
+{
+	return run->opts->conn->timeout_ms > 300000 ? run->opts->conn->timeout_ms : 330000;
+}
+
+/*
+ * Runs sql on a node, journaling the statement and its outcome.  A
+ * statement whose record could not be written is not run: what a rerun
+ * cannot see must not happen.
+ */
 static bool
 run_sql(Run *run, int step, NodeReport *node, const char *sql)
 {
 	bool		ok;
 
-	journal_write(&run->journal, step, node->pg.label, "statement", sql);
-	ok = pgnode_query(&node->pg, sql, 0, NULL, run->opts->conn->timeout_ms > 300000 ?
-					  run->opts->conn->timeout_ms : 330000);
+	if (!journal_write(&run->journal, step, node->pg.label, "statement", sql))
+	{
+		pgerror_set(&node->pg.error, NULL, run->journal.failure, NULL, NULL);
+		return false;
+	}
+	ok = pgnode_query(&node->pg, sql, 0, NULL, statement_timeout_ms(run));
 	if (ok)
 		journal_write(&run->journal, step, node->pg.label, "ok", NULL);
 	else
@@ -133,7 +205,26 @@ run_sql(Run *run, int step, NodeReport *node, const char *sql)
 	return ok;
 }
 
-/* The step's read-only check: true when it is already done. */
+/*
+ * Statements that only move towards a settled state (ROLLBACK, and the
+ * commits of a group whose decision is on disk) run even when the journal
+ * can no longer be written.
+ */
+static bool
+run_settling_sql(Run *run, int step, NodeReport *node, const char *sql)
+{
+	bool		ok;
+
+	journal_write(&run->journal, step, node->pg.label, "statement", sql);
+	ok = pgnode_query(&node->pg, sql, 0, NULL, statement_timeout_ms(run));
+	if (ok)
+		journal_write(&run->journal, step, node->pg.label, "ok", NULL);
+	else
+		journal_error(run, step, &node->pg, "error");
+	return ok;
+}
+
+/* The step's read-only check: 1 when it is already done, 0 not, -1 error. */
 static int
 step_done(Run *run, const PlanStep *step, NodeReport *node)
 {
@@ -161,22 +252,6 @@ print_error(Run *run, const PgNode *pg)
 	free(why);
 }
 
-/*
- * Ends the failed transaction of a step on its node, keeping the error that
- * failed it (not the ROLLBACK's) for the report.
- */
-static void
-rollback_keeping_error(Run *run, const PlanStep *step, NodeReport *node)
-{
-	PgError		saved = {0};
-
-	pgerror_copy(&saved, &node->pg.error);
-	if (node->pg.state == PGNODE_READY)
-		run_sql(run, step->number, node, "ROLLBACK");
-	pgerror_copy(&node->pg.error, &saved);
-	pgerror_clear(&saved);
-}
-
 static void
 progress(Run *run, const PlanStep *step, const char *fmt,...) __attribute__((format(printf, 3, 4)));
 
@@ -197,6 +272,28 @@ progress(Run *run, const PlanStep *step, const char *fmt,...)
 	strbuf_free(&label);
 }
 
+static char *
+run_gid(const Run *run, const PlanStep *step)
+{
+	return xasprintf(RESCUE_GID_PREFIX "%s_%d_%d", run->run_id, step->atomic_group, step->number);
+}
+
+/*
+ * Ends the failed transaction of a step on its node, keeping the error that
+ * failed it (not the ROLLBACK's) for the report.
+ */
+static void
+rollback_keeping_error(Run *run, const PlanStep *step, NodeReport *node)
+{
+	PgError		saved = {0};
+
+	pgerror_copy(&saved, &node->pg.error);
+	if (node->pg.state == PGNODE_READY)
+		run_settling_sql(run, step->number, node, "ROLLBACK");
+	pgerror_copy(&node->pg.error, &saved);
+	pgerror_clear(&saved);
+}
+
 static bool
 run_local_step(Run *run, const PlanStep *step, NodeReport *node)
 {
@@ -214,7 +311,8 @@ run_local_step(Run *run, const PlanStep *step, NodeReport *node)
 	else
 	{
 		if (!run_sql(run, step->number, node, "BEGIN") ||
-			!run_sql(run, step->number, node, step->sql))
+			!run_sql(run, step->number, node, step->sql) ||
+			journal_broken(run))
 		{
 			rollback_keeping_error(run, step, node);
 			progress(run, step, "FAILED, rolled back: nothing of this step was applied");
@@ -223,29 +321,31 @@ run_local_step(Run *run, const PlanStep *step, NodeReport *node)
 		}
 		if (!run_sql(run, step->number, node, "COMMIT"))
 		{
-			progress(run, step, "FAILED at COMMIT");
+			if (node->pg.state == PGNODE_READY && PQtransactionStatus(node->pg.conn) != PQTRANS_IDLE)
+			{
+				rollback_keeping_error(run, step, node);
+				progress(run, step, "FAILED, rolled back: nothing of this step was applied");
+			}
+			else
+				progress(run, step, "FAILED at COMMIT");
 			print_error(run, &node->pg);
 			return false;
 		}
 	}
-	run->changed = true;
-	journal_write(&run->journal, step->number, node->pg.label, "done", NULL);
+	if (!journal_write(&run->journal, step->number, node->pg.label, "done", NULL))
+		return false;
 	progress(run, step, "done (%lld ms)", (long long) (monotonic_ms() - start));
 	test_pause("done", step->number);
 	return true;
 }
 
-static char *
-run_gid(const Run *run, const PlanStep *step)
-{
-	return xasprintf(RESCUE_GID_PREFIX "%s_%d_%d", run->run_id, step->atomic_group, step->number);
-}
-
 /*
  * All-or-nothing over several nodes: each node's batch is prepared; only
- * when all are, the decision to commit is journaled, then each committed.
- * A crash before the decision leaves prepared transactions a rerun rolls
- * back; after it, ones a rerun commits.
+ * when all are, the decision to commit is on disk (file and directory),
+ * then each is committed.  A crash before the decision leaves prepared
+ * transactions a rerun rolls back; after it, ones a rerun commits.  Once
+ * the decision is taken nothing stops the commits: not a signal, not a
+ * journal that can no longer be written.
  */
 static bool
 run_atomic_group(Run *run, int first_index, int *last_index)
@@ -257,6 +357,7 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 	int			ntodo = 0;
 	int			nprepared = 0;
 	bool		ok = true;
+	bool		commit;
 	char		decision_detail[64];
 
 	while (end + 1 < plan->nsteps && plan->steps[end + 1].txn == STEP_TXN_ATOMIC &&
@@ -315,20 +416,29 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 		}
 		else
 		{
-			journal_write(&run->journal, step->number, node->pg.label, "prepared", gid);
-			progress(run, step, "prepared");
+			/* prepared whether or not the record could be written: the rerun finds it by its gid */
 			nprepared++;
-			test_pause("prepared", step->number);
+			if (journal_write(&run->journal, step->number, node->pg.label, "prepared", gid))
+			{
+				progress(run, step, "prepared");
+				test_pause("prepared", step->number);
+			}
+			else
+				ok = false;
 		}
 		strbuf_free(&prepare);
 		free(gid);
 	}
 
+	/* without a decision on disk, a rerun rolls back: so must this run */
 	snprintf(decision_detail, sizeof(decision_detail), "group %d: %s", group,
 			 ok ? "commit" : "rollback");
-	journal_write(&run->journal, plan->steps[first_index].number, "", "decision", decision_detail);
-	test_pause("decision", group);
+	commit = journal_write_durable(&run->journal, plan->steps[first_index].number, "",
+								   EV_DECISION, decision_detail) && ok;
+	if (commit)
+		test_pause("decision", group);
 
+	apply_in_commit_phase = commit;
 	for (int k = 0; k < nprepared; k++)
 	{
 		const PlanStep *step = &plan->steps[todo[k]];
@@ -337,29 +447,28 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 		StrBuf		finish;
 
 		strbuf_init(&finish);
-		strbuf_append(&finish, ok ? "COMMIT PREPARED " : "ROLLBACK PREPARED ");
+		strbuf_append(&finish, commit ? "COMMIT PREPARED " : "ROLLBACK PREPARED ");
 		sql_append_literal(&finish, gid);
-		if (run_sql(run, step->number, node, finish.data))
+		if (run_settling_sql(run, step->number, node, finish.data))
 		{
 			journal_write(&run->journal, step->number, node->pg.label,
-						  ok ? "done" : "rolled-back", gid);
-			progress(run, step, ok ? "committed" : "rolled back: nothing of this step was applied");
+						  commit ? "done" : "rolled-back", gid);
+			progress(run, step, commit ? "committed" : "rolled back: nothing of this step was applied");
 		}
 		else
 		{
 			/* the decision is journaled: a rerun finishes it */
 			progress(run, step, "could not %s its prepared transaction %s; run again to settle it",
-					 ok ? "commit" : "roll back", gid);
+					 commit ? "commit" : "roll back", gid);
 			print_error(run, &node->pg);
 			ok = false;
 		}
 		strbuf_free(&finish);
 		free(gid);
 	}
-	if (ok && ntodo > 0)
-		run->changed = true;
+	apply_in_commit_phase = 0;
 	free(todo);
-	return ok;
+	return ok && commit && !journal_broken(run);
 }
 
 /* The group a gid of this run names, or -1 */
@@ -383,7 +492,7 @@ group_decided_commit(const Run *run, int group)
 
 	snprintf(want, sizeof(want), "group %d: commit", group);
 	for (int i = 0; i < run->journal.nentries; i++)
-		if (strcmp(run->journal.entries[i].event, "decision") == 0 &&
+		if (strcmp(run->journal.entries[i].event, EV_DECISION) == 0 &&
 			strcmp(run->journal.entries[i].detail, want) == 0)
 			return true;
 	return false;
@@ -413,15 +522,13 @@ settle_prepared(Run *run)
 			strbuf_init(&sql);
 			strbuf_append(&sql, commit ? "COMMIT PREPARED " : "ROLLBACK PREPARED ");
 			sql_append_literal(&sql, node->prepared[x].gid);
-			fprintf(run->out, "settling %s on %s left by an interrupted run: %s\n",
-					node->prepared[x].gid, node->pg.label, commit ? "commit" : "roll back");
+			print_line(run->out, "settling %s on %s left by an interrupted run: %s",
+					   node->prepared[x].gid, node->pg.label, commit ? "commit" : "roll back");
 			if (!run_sql(run, 0, node, sql.data))
 			{
 				print_error(run, &node->pg);
 				ok = false;
 			}
-			else if (commit)
-				run->changed = true;
 			strbuf_free(&sql);
 		}
 	}
@@ -446,9 +553,139 @@ terminal_confirm(const char *question, void *arg)
 	return strcmp(answer, "yes") == 0;
 }
 
+/* ---- gates ---------------------------------------------------------------- */
+
+static void
+gate_passed(Run *run, const char *name, const char *evidence)
+{
+	char	   *detail = xasprintf("%s: %s", name, evidence);
+
+	journal_write(&run->journal, 0, "", EV_GATE, detail);
+	if (run->resuming)
+		strbuf_printf(&run->rechecked, "  %s: %s\n", name, evidence);
+	free(detail);
+}
+
+static bool
+is_plan_target(const Run *run, const NodeReport *node)
+{
+	return node->is_target ||
+		(run->plan->target && node->pg.label && strcmp(node->pg.label, run->plan->target) == 0);
+}
+
+/* Whether a server answers at HOST:PORT at all (a refusal to log in is an answer). */
+static bool
+address_answers(const Run *run, const char *address, char *why, size_t whylen)
+{
+	char		err[256];
+	char	   *host = NULL;
+	int			port = 0;
+	char		port_text[16];
+	char		timeout_text[16];
+	const char *keys[] = {"host", "port", "dbname", "user", "connect_timeout", NULL};
+	const char *values[6];
+	PGPing		ping;
+
+	if (!parse_host_port(address, &host, &port, err, sizeof(err)))
+	{
+		snprintf(why, whylen, "its address %s cannot be parsed", address);
+		return true;
+	}
+	snprintf(port_text, sizeof(port_text), "%d", port);
+	snprintf(timeout_text, sizeof(timeout_text), "%d",
+			 run->opts->conn->timeout_ms >= 2000 ? run->opts->conn->timeout_ms / 1000 : 2);
+	values[0] = host;
+	values[1] = port_text;
+	values[2] = run->plan->dbname;
+	values[3] = run->plan->user;
+	values[4] = timeout_text;
+	values[5] = NULL;
+	ping = PQpingParams(keys, values, 0);
+	free(host);
+	if (ping == PQPING_OK || ping == PQPING_REJECT)
+	{
+		snprintf(why, whylen, "the old coordinator at %s answers again (%s)", address,
+				 ping == PQPING_OK ? "it accepts connections" : "it is up but rejects connections");
+		return true;
+	}
+	snprintf(why, whylen, "%s: no server answers", address);
+	return false;
+}
+
+/*
+ * The old coordinator must be gone: its address must not answer, and no
+ * node but the one the plan makes coordinator may act as one (local group
+ * 0, or a group-0 row that answers).  Asked anew each time: at the start
+ * of a run and right before its first statement.
+ */
+static bool
+old_coordinator_gone(Run *run, bool ask_local_groups, StrBuf *evidence, StrBuf *problem)
+{
+	char		why[512];
+	int			asked = 0;
+
+	if (run->plan->old_coordinator)
+	{
+		if (address_answers(run, run->plan->old_coordinator, why, sizeof(why)))
+			strbuf_printf(problem, "%s%s", problem->len ? "; " : "", why);
+		else
+			strbuf_printf(evidence, "%s; ", why);
+	}
+	else
+		strbuf_append(evidence, "no old coordinator address known (CIM exclude without --old-coordinator); ");
+
+	if (ask_local_groups)
+	{
+		PgNode	  **pgs = xcalloc((size_t) run->snap.nnodes, sizeof(PgNode *));
+		const char **sql = xcalloc((size_t) run->snap.nnodes, sizeof(char *));
+
+		for (int i = 0; i < run->snap.nnodes; i++)
+			if (run->snap.nodes[i].pg.state == PGNODE_READY && run->snap.nodes[i].is_citus)
+			{
+				pgs[i] = &run->snap.nodes[i].pg;
+				sql[i] = "SELECT groupid FROM pg_catalog.pg_dist_local_group";
+			}
+		pgnodes_query(pgs, sql, run->snap.nnodes, 0, NULL, run->opts->conn->timeout_ms, NULL, NULL);
+		for (int i = 0; i < run->snap.nnodes; i++)
+		{
+			NodeReport *node = &run->snap.nodes[i];
+
+			if (sql[i] == NULL)
+				continue;
+			if (node->pg.state == PGNODE_READY && node->pg.result &&
+				PQresultStatus(node->pg.result) == PGRES_TUPLES_OK && PQntuples(node->pg.result) == 1)
+			{
+				node->local_group = atoi(PQgetvalue(node->pg.result, 0, 0));
+				asked++;
+			}
+		}
+		free(pgs);
+		free(sql);
+	}
+	for (int i = 0; i < run->snap.nnodes; i++)
+	{
+		const NodeReport *node = &run->snap.nodes[i];
+
+		if (!node->reachable || is_plan_target(run, node))
+			continue;
+		if (node->local_group == 0)
+			strbuf_printf(problem, "%s%s has local group 0: it acts as a coordinator",
+						  problem->len ? "; " : "", node->pg.label);
+		else if (node->in_metadata && node->meta.groupid == 0)
+			strbuf_printf(problem, "%sthe coordinator row %s answers",
+						  problem->len ? "; " : "", node->pg.label);
+	}
+	if (!ask_local_groups)
+		for (int i = 0; i < run->snap.nnodes; i++)
+			if (run->snap.nodes[i].reachable && run->snap.nodes[i].is_citus)
+				asked++;
+	strbuf_printf(evidence, "no node but the new coordinator has local group 0 (%d nodes asked)", asked);
+	return problem->len == 0;
+}
+
 /* The plan must still describe the cluster: same nodes, same metadata. */
 static bool
-plan_still_matches(Run *run)
+plan_still_matches(Run *run, StrBuf *problem)
 {
 	bool		ok = true;
 
@@ -460,14 +697,14 @@ plan_still_matches(Run *run)
 
 		if (node == NULL || !node->reachable)
 		{
-			fprintf(run->out, "  %s: no longer answers\n", pn->label);
+			strbuf_printf(problem, "  %s: no longer answers\n", pn->label);
 			ok = false;
 			continue;
 		}
 		now = node_fingerprint(node);
 		if (strcmp(now, pn->fingerprint) != 0)
 		{
-			fprintf(run->out, "  %s: its metadata changed since the plan was made\n", pn->label);
+			strbuf_printf(problem, "  %s: its metadata changed since the plan was made\n", pn->label);
 			ok = false;
 		}
 		free(now);
@@ -475,11 +712,106 @@ plan_still_matches(Run *run)
 	return ok;
 }
 
-static int
-abort_run(Run *run, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+/* Whether an earlier attempt may have committed anything. */
+static bool
+journal_shows_change(const Run *run)
+{
+	for (int i = 0; i < run->journal.nentries; i++)
+	{
+		const JournalEntry *e = &run->journal.entries[i];
+
+		if (strcmp(e->event, "done") == 0)
+			return true;
+		if (strcmp(e->event, EV_DECISION) == 0 && strstr(e->detail, ": commit"))
+			return true;
+		if (strcmp(e->event, "statement") != 0)
+			continue;
+		if (strcmp(e->detail, "COMMIT") == 0 || strncmp(e->detail, "COMMIT PREPARED", 15) == 0)
+			return true;
+		for (int s = 0; s < run->plan->nsteps; s++)
+			if (run->plan->steps[s].number == e->step && run->plan->steps[s].txn == STEP_TXN_NONE)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Fresh, or resumed before anything could have been committed: the plan's
+ * fingerprints.  Resumed after: the run's own first change must still be
+ * in place (nobody put the metadata back or recovered the cluster another
+ * way since).  A later step whose check no longer holds is run again: a
+ * check that looks across nodes (a metadata sync) turns false when a node
+ * returns, which is what the operator was told to bring about.
+ */
+static bool
+cluster_as_expected(Run *run, StrBuf *evidence, StrBuf *problem)
+{
+	int			checked = 0;
+
+	if (!run->resuming || !journal_shows_change(run))
+	{
+		if (!plan_still_matches(run, problem))
+			return false;
+		strbuf_printf(evidence, "all %d nodes of the plan answer with the metadata fingerprints it was made from",
+					  run->plan->nnodes);
+		return true;
+	}
+	for (int i = 0; i < run->plan->nsteps; i++)
+	{
+		const PlanStep *step = &run->plan->steps[i];
+		NodeReport *node;
+		int			done;
+
+		if (!journal_has(&run->journal, step->number, "done"))
+			continue;
+		node = session_for(run, step->host, step->port);
+		if (node == NULL || node->pg.state != PGNODE_READY)
+		{
+			if (checked == 0)
+			{
+				strbuf_printf(problem, "  step %d was done, but %s does not answer to check it\n",
+							  step->number, step->label);
+				return false;
+			}
+			continue;
+		}
+		done = step_done(run, step, node);
+		if (done < 0)
+		{
+			char	   *why = pgerror_format(&node->pg.error);
+
+			strbuf_printf(problem, "  step %d was done, but its check failed on %s: %s\n",
+						  step->number, step->label, why);
+			free(why);
+			return false;
+		}
+		if (done == 0 && checked == 0)
+		{
+			strbuf_printf(problem, "  step %d, the first change of this run, is no longer in place on %s: "
+						  "someone changed the cluster since (restore.sh, or another recovery)\n",
+						  step->number, step->label);
+			return false;
+		}
+		strbuf_printf(evidence, "%sstep %d %s", checked ? ", " : "", step->number,
+					  done ? "still done" : "no longer done (runs again)");
+		checked++;
+	}
+	if (checked == 0)
+		strbuf_append(evidence, "no step journaled done yet");
+	else
+		strbuf_append(evidence, ", by their checks");
+	return true;
+}
 
 static int
-abort_run(Run *run, const char *fmt,...)
+refuse(Run *run, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Stops the run: exit 11 once anything may have been committed (run again
+ * to resume), 10 while nothing was.
+ */
+static int
+refuse(Run *run, const char *fmt,...)
 {
 	va_list		ap;
 	StrBuf		msg;
@@ -488,218 +820,546 @@ abort_run(Run *run, const char *fmt,...)
 	va_start(ap, fmt);
 	strbuf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	journal_write(&run->journal, 0, "", "aborted", msg.data);
-	report_error(run->opts->errors ? run->opts->errors : stderr, msg.data);
+	if (run->journal.failure && !strstr(msg.data, run->journal.failure))
+		strbuf_printf(&msg, "\nDETAIL:  %s", run->journal.failure);
+	journal_write(&run->journal, 0, "", run->resumable ? EV_STOPPED : EV_REFUSED, msg.data);
+	report_error(run->err, msg.data);
 	strbuf_free(&msg);
-	return run->changed ? EXIT_CODE_PARTIAL : EXIT_CODE_ABORTED;
+	return journal_shows_change(run) ? EXIT_CODE_PARTIAL : EXIT_CODE_ABORTED;
 }
 
-static bool
-copy_plan_into(const char *workdir, const char *plan_text, char *errbuf, size_t errlen,
-			   bool *differs)
+static const char *
+signal_name(int signo)
 {
-	char	   *path = xasprintf("%s/plan.sql", workdir);
-	char		ignore[256];
-	char	   *existing = read_whole_file(path, ignore, sizeof(ignore));
+	switch (signo)
+	{
+		case SIGINT:
+			return "SIGINT";
+		case SIGTERM:
+			return "SIGTERM";
+		case SIGHUP:
+			return "SIGHUP";
+		case SIGPIPE:
+			return "SIGPIPE";
+		default:
+			return "a signal";
+	}
+}
+
+static int
+refuse_stopped(Run *run, const char *where)
+{
+	if (journal_shows_change(run))
+		return refuse(run, "stopped on %s %s\n"
+					  "HINT:  Run the same command again to resume.",
+					  signal_name(apply_stop_signal), where);
+	return refuse(run, "stopped on %s %s: nothing was changed\n"
+				  "HINT:  Run the same command again to go on.", signal_name(apply_stop_signal), where);
+}
+
+static int
+refuse_journal(Run *run)
+{
+	return refuse(run, "%s\nHINT:  %s", run->journal.failure,
+				  journal_shows_change(run) ? "Free space or fix the disk, then run the same command again to resume." :
+				  "Free space or fix the disk, then run the same command again: nothing was changed.");
+}
+
+/* ---- the work directory ----------------------------------------------------- */
+
+#define PLAN_NAME "plan.sql"
+
+/*
+ * Puts the plan into the work directory.  A resumable run keeps its own
+ * plan; an attempt that changed nothing may be replaced, and says so.
+ */
+static bool
+place_plan(Run *run, const char *plan_text, char *errbuf, size_t errlen)
+{
+	char		ignore[512];
+	char	   *existing = read_private_file(run->wd.fd, run->wd.path, PLAN_NAME, ignore, sizeof(ignore));
 	bool		ok = true;
 
-	*differs = false;
+	if (existing == NULL && errno != ENOENT)
+	{
+		snprintf(errbuf, errlen, "%s", ignore);
+		return false;
+	}
+	if (existing && strcmp(existing, plan_text) == 0)
+	{
+		free(existing);
+		return true;
+	}
+	if (run->resumable)
+	{
+		char		want[16];
+		const char *stepping = journal_find(&run->journal, EV_STEPPING);
+
+		snprintf(want, sizeof(want), "plan %08x", crc32_of(plan_text, strlen(plan_text)));
+		if (existing || stepping == NULL || strstr(stepping, want) == NULL)
+		{
+			snprintf(errbuf, errlen,
+					 "the work directory %s holds a recovery under way with another plan\n"
+					 "HINT:  Resume it with: citus-rescue apply %s/" PLAN_NAME " --workdir %s",
+					 run->wd.path, run->wd.path, run->wd.path);
+			free(existing);
+			return false;
+		}
+	}
 	if (existing)
-		*differs = strcmp(existing, plan_text) != 0;
-	else
-		ok = write_private_file(path, plan_text, strlen(plan_text), errbuf, errlen);
+	{
+		print_line(run->out, "Replacing the plan in %s/" PLAN_NAME ": the attempt that saved it changed nothing.",
+				   run->wd.path);
+		unlinkat(run->wd.fd, PLAN_NAME, 0);
+	}
+	ok = write_private_file(run->wd.fd, run->wd.path, PLAN_NAME, plan_text, strlen(plan_text),
+							errbuf, errlen) && fsync_dir(run->wd.fd);
 	free(existing);
-	free(path);
 	return ok;
 }
 
-int
-apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *opts)
+bool
+apply_peek_workdir(const char *dir, bool *resumable, char **plan_text, char *errbuf, size_t errlen)
 {
-	Run			run;
+	Workdir		wd;
+	Journal		journal;
+	struct stat st;
+	bool		ok;
+
+	*resumable = false;
+	*plan_text = NULL;
+	if (lstat(dir, &st) != 0 && errno == ENOENT)
+		return true;
+	if (!workdir_open(&wd, dir, errbuf, errlen))
+		return false;
+	ok = journal_open(&journal, &wd, errbuf, errlen);
+	if (ok && journal_find(&journal, EV_STEPPING))
+	{
+		*resumable = true;
+		*plan_text = read_private_file(wd.fd, wd.path, PLAN_NAME, errbuf, errlen);
+		ok = *plan_text != NULL;
+	}
+	journal_close(&journal);
+	workdir_close(&wd);
+	return ok;
+}
+
+/* ---- the run ------------------------------------------------------------------ */
+
+static char *
+new_run_id(void)
+{
+	char	   *now = timestamp_now();
+	StrBuf		id;
+
+	/* digits of the start time: unique enough, and readable in pg_prepared_xacts */
+	strbuf_init(&id);
+	for (const char *p = now; *p; p++)
+		if (*p >= '0' && *p <= '9')
+			strbuf_append_char(&id, *p);
+	free(now);
+	return strbuf_steal(&id);
+}
+
+/* "run 20261129... plan 1a2b3c4d" -> the run id */
+static char *
+run_id_of(const char *stepping)
+{
+	const char *p = strncmp(stepping, "run ", 4) == 0 ? stepping + 4 : stepping;
+	size_t		len = strspn(p, "0123456789");
+
+	return xstrndup(p, len);
+}
+
+static bool
+stop_requested(void)
+{
+	return apply_stop_requested != 0;
+}
+
+/* Every gate, in order; returns an exit code, EXIT_CODE_OK to go on. */
+static int
+pass_gates(Run *run, const Plan *plan, const char *plan_text)
+{
+	ApplyOptions *opts = run->opts;
 	ConnOptions conn;
-	char		errbuf[512];
-	bool		differs;
-	bool		resuming;
-	int			code = EXIT_CODE_OK;
-
-	memset(&run, 0, sizeof(run));
-	run.plan = plan;
-	run.opts = opts;
-	run.out = opts->progress ? opts->progress : stdout;
-
-	if (!workdir_prepare(opts->workdir, errbuf, sizeof(errbuf)) ||
-		!copy_plan_into(opts->workdir, plan_text, errbuf, sizeof(errbuf), &differs))
-	{
-		report_error(opts->errors ? opts->errors : stderr, errbuf);
-		return EXIT_CODE_ABORTED;
-	}
-	if (differs)
-	{
-		report_error(opts->errors ? opts->errors : stderr, "the work directory holds another plan\n"
-					 "HINT:  Give a new --workdir, or apply the plan.sql that is in it.");
-		return EXIT_CODE_ABORTED;
-	}
-	if (!journal_open(&run.journal, opts->workdir, errbuf, sizeof(errbuf)))
-	{
-		report_error(opts->errors ? opts->errors : stderr, errbuf);
-		return EXIT_CODE_ABORTED;
-	}
-	resuming = journal_run_id(&run.journal) != NULL;
-	for (int i = 0; i < run.journal.nentries; i++)
-		if (strcmp(run.journal.entries[i].event, "done") == 0)
-			run.changed = true;
-	if (resuming)
-		run.run_id = xstrdup(journal_run_id(&run.journal));
-	else
-	{
-		char	   *now = timestamp_now();
-
-		/* digits of the start time: unique enough, and readable in pg_prepared_xacts */
-		StrBuf		id;
-
-		strbuf_init(&id);
-		for (const char *p = now; *p; p++)
-			if (*p >= '0' && *p <= '9')
-				strbuf_append_char(&id, *p);
-		run.run_id = strbuf_steal(&id);
-		free(now);
-		journal_write(&run.journal, 0, "", "run-id", run.run_id);
-	}
-	journal_write(&run.journal, 0, "", resuming ? "resume" : "start", plan->target);
-
-	if (strcmp(plan->tool_version, PACKAGE_VERSION) != 0)
-	{
-		code = abort_run(&run, "the plan was made by citus-rescue %s, this is %s\n"
-						 "HINT:  Make the plan again with this version.",
-						 plan->tool_version, PACKAGE_VERSION);
-		goto done;
-	}
-	if (plan->nsteps == 0)
-	{
-		code = abort_run(&run, "the plan has no steps: its pre-flight checks failed\n"
-						 "HINT:  Fix what the plan file's checks say, then plan again.");
-		goto done;
-	}
+	StrBuf		evidence;
+	StrBuf		problem;
+	char		errbuf[1024];
+	char		proof[512];
+	bool		ok;
 
 	apply_conn_options(plan, opts->conn, &conn);
-	fprintf(run.out, "Checking the cluster against the plan...\n");
-	discover_cluster(&conn, opts->hooks, &run.snap);
+	print_line(run->out, "Checking the cluster against the plan...");
+	discover_cluster(&conn, opts->hooks, &run->snap);
 	if (conn.password && opts->conn->password == NULL)
 		opts->conn->password = xstrdup(conn.password);
 	connopts_free(&conn);
-	if (run.snap.fatal)
-	{
-		code = abort_run(&run, "%s", run.snap.fatal);
-		goto done;
-	}
+	if (stop_requested())
+		return refuse_stopped(run, "while the cluster was being checked");
+	if (run->snap.fatal)
+		return refuse(run, "%s", run->snap.fatal);
+
 	/* a coordinator that answers now would make two */
-	if (run.snap.coordinator_alive && !resuming)
+	strbuf_init(&evidence);
+	strbuf_init(&problem);
+	ok = old_coordinator_gone(run, false, &evidence, &problem);
+	if (ok && !run->resuming && run->snap.coordinator_alive)
 	{
-		code = abort_run(&run, "%s\nHINT:  Stop the old coordinator for good, then apply again.",
-						 run.snap.coordinator_alive_why);
-		goto done;
+		strbuf_append(&problem, run->snap.coordinator_alive_why);
+		ok = false;
 	}
-
-	if (!resuming)
+	if (!ok)
 	{
-		if (!plan_still_matches(&run))
-		{
-			code = abort_run(&run, "the plan is stale: the cluster changed since it was made\n"
-							 "HINT:  Make a new plan and review it.");
-			goto done;
-		}
-		if (!opts->yes)
-		{
-			bool		(*confirm) (const char *, void *) = opts->confirm ? opts->confirm : terminal_confirm;
+		int			code = refuse(run, "%s\nHINT:  Stop the old coordinator for good (or fence it off the network), then run the same command again.",
+								  problem.data);
 
-			if (!confirm("Apply this plan to the cluster? Type yes to go on: ", opts->confirm_arg))
-			{
-				code = abort_run(&run, "not confirmed: nothing was changed");
-				goto done;
-			}
-		}
-		if (!backup_cluster(&run.snap, opts->workdir, plan->user, plan->dbname,
-							errbuf, sizeof(errbuf)))
+		strbuf_free(&evidence);
+		strbuf_free(&problem);
+		return code;
+	}
+	gate_passed(run, "old-coordinator-gone", evidence.data);
+
+	strbuf_reset(&evidence);
+	strbuf_reset(&problem);
+	ok = cluster_as_expected(run, &evidence, &problem);
+	if (!ok)
+	{
+		int			code = run->resuming && journal_shows_change(run) ?
+			refuse(run, "the cluster is not as the finished steps of this run left it:\n%s"
+				   "HINT:  Find out who changed it; the backup in %s/backup (restore.sh) puts every node back as it was before the run.",
+				   problem.data, run->wd.path) :
+			refuse(run, "the plan is stale: the cluster changed since it was made\n%s"
+				   "HINT:  Make a new plan and review it.", problem.data);
+
+		strbuf_free(&evidence);
+		strbuf_free(&problem);
+		return code;
+	}
+	gate_passed(run, run->resuming ? "cluster-as-journaled" : "plan-matches", evidence.data);
+	strbuf_free(&evidence);
+	strbuf_free(&problem);
+	if (stop_requested())
+		return refuse_stopped(run, "before the confirmation");
+
+	if (!opts->yes)
+	{
+		bool		(*confirm) (const char *, void *) = opts->confirm ? opts->confirm : terminal_confirm;
+		const char *question = run->resuming ?
+			"Resume this recovery? Type yes to go on: " :
+			"Apply this plan to the cluster? Type yes to go on: ";
+
+		if (!confirm(question, opts->confirm_arg))
 		{
-			code = abort_run(&run, "the metadata backup failed, so nothing was changed: %s", errbuf);
-			goto done;
+			if (stop_requested())
+				return refuse_stopped(run, "at the confirmation");
+			return refuse(run, run->resumable ? "not confirmed: the run stays where it stopped" :
+						  "not confirmed: nothing was changed");
 		}
-		journal_write(&run.journal, 0, "", "backup", "backup/ and restore.sh");
-		fprintf(run.out, "Metadata of every node saved in %s/backup (restore.sh puts it back).\n",
-				opts->workdir);
+	}
+	gate_passed(run, "confirmed", opts->yes ? "--yes given" : "yes typed on the terminal");
+	if (!journal_write(&run->journal, 0, "", EV_GATED, NULL))
+		return refuse_journal(run);
+
+	if (run->resuming)
+	{
+		if (!backup_verify(&run->wd, proof, sizeof(proof), errbuf, sizeof(errbuf)))
+			return refuse(run, "%s\nHINT:  Without its backup a run is not resumed; the work directory keeps the journal of what was done.",
+						  errbuf);
+		gate_passed(run, "backup-complete", proof);
 	}
 	else
 	{
-		fprintf(run.out, "Resuming the run journaled in %s/journal.log.\n", opts->workdir);
-		if (!settle_prepared(&run))
-		{
-			code = abort_run(&run, "could not settle the prepared transactions of the interrupted run");
-			goto done;
-		}
+		if (!backup_cluster(&run->snap, &run->wd, plan->user, plan->dbname, proof, sizeof(proof),
+							errbuf, sizeof(errbuf)))
+			return refuse(run, "the metadata backup failed, so nothing was changed: %s", errbuf);
+		if (!backup_verify(&run->wd, proof, sizeof(proof), errbuf, sizeof(errbuf)))
+			return refuse(run, "the metadata backup could not be read back, so nothing was changed: %s", errbuf);
+		if (!journal_write(&run->journal, 0, "", EV_BACKED_UP, proof))
+			return refuse_journal(run);
+		print_line(run->out, "Metadata of every node saved in %s/backup (restore.sh puts it back).",
+				   run->wd.path);
 	}
+	if (stop_requested())
+		return refuse_stopped(run, "before the first statement");
+
+	/* the last look, right before the first statement of this run */
+	strbuf_init(&evidence);
+	strbuf_init(&problem);
+	ok = old_coordinator_gone(run, true, &evidence, &problem);
+	if (!ok)
+	{
+		int			code = refuse(run, "%s\nHINT:  Stop the old coordinator for good (or fence it off the network), then run the same command again.",
+								  problem.data);
+
+		strbuf_free(&evidence);
+		strbuf_free(&problem);
+		return code;
+	}
+	{
+		char	   *detail = xasprintf("right before the first statement: %s", evidence.data);
+
+		gate_passed(run, "old-coordinator-gone", detail);
+		free(detail);
+	}
+	strbuf_free(&evidence);
+	strbuf_free(&problem);
+
+	if (!run->resuming)
+	{
+		char	   *detail;
+
+		run->run_id = new_run_id();
+		detail = xasprintf("run %s plan %08x", run->run_id, crc32_of(plan_text, strlen(plan_text)));
+		/* from here on a rerun resumes: this record must be found */
+		ok = journal_write_durable(&run->journal, 0, "", EV_STEPPING, detail);
+		free(detail);
+		if (!ok)
+			return refuse_journal(run);
+		run->resumable = true;
+	}
+	else
+	{
+		fprintf(run->out, "Resuming the run journaled in %s/journal.log. Gates re-checked:\n%s",
+				run->wd.path, run->rechecked.data);
+		fflush(run->out);
+	}
+	if (journal_broken(run))
+		return refuse_journal(run);
+	return EXIT_CODE_OK;
+}
+
+static int
+run_steps(Run *run)
+{
+	const Plan *plan = run->plan;
+
+	if (run->resuming && !settle_prepared(run))
+		return journal_broken(run) ? refuse_journal(run) :
+			refuse(run, "could not settle the prepared transactions of the interrupted run");
 
 	for (int i = 0; i < plan->nsteps; i++)
 	{
 		const PlanStep *step = &plan->steps[i];
 		NodeReport *node;
 		int			done;
+		char		where[64];
 
-		if (apply_stop_requested)
+		if (journal_broken(run))
+			return refuse_journal(run);
+		if (stop_requested())
 		{
-			code = abort_run(&run, "stopped on request before step %d\n"
-							 "HINT:  Run the same command again to resume.", step->number);
-			goto done;
+			snprintf(where, sizeof(where), "before step %d", step->number);
+			return refuse_stopped(run, where);
 		}
 		if (step->txn == STEP_TXN_ATOMIC)
 		{
 			int			last;
 
-			if (!run_atomic_group(&run, i, &last))
+			if (!run_atomic_group(run, i, &last))
 			{
-				code = abort_run(&run, "step %d failed: no node kept a part of it\n"
-								 "HINT:  Fix the cause shown above, then run the same command again to resume.",
-								 step->number);
-				goto done;
+				if (journal_broken(run))
+					return refuse_journal(run);
+				if (stop_requested())
+				{
+					snprintf(where, sizeof(where), "in step %d, which was rolled back", step->number);
+					return refuse_stopped(run, where);
+				}
+				return refuse(run, "step %d failed: no node kept a part of it\n"
+							  "HINT:  Fix the cause shown above, then run the same command again to resume.",
+							  step->number);
 			}
 			i = last;
 			continue;
 		}
-		node = session_for(&run, step->host, step->port);
+		node = session_for(run, step->host, step->port);
 		if (node == NULL || node->pg.state != PGNODE_READY)
-		{
-			code = abort_run(&run, "no session to %s for step %d\n"
-							 "HINT:  Check that it answers, then run the same command again to resume.",
-							 step->label, step->number);
-			goto done;
-		}
-		done = step_done(&run, step, node);
+			return refuse(run, "no session to %s for step %d\n"
+						  "HINT:  Check that it answers, then run the same command again to resume.",
+						  step->label, step->number);
+		done = step_done(run, step, node);
 		if (done < 0)
 		{
-			print_error(&run, &node->pg);
-			code = abort_run(&run, "could not check step %d", step->number);
-			goto done;
+			print_error(run, &node->pg);
+			return refuse(run, "could not check step %d\n"
+						  "HINT:  Fix the cause shown above, then run the same command again to resume.",
+						  step->number);
 		}
 		if (done)
 		{
-			journal_write(&run.journal, step->number, node->pg.label, "skipped", "already done");
-			progress(&run, step, "already done");
+			journal_write(&run->journal, step->number, node->pg.label, "skipped", "already done");
+			progress(run, step, "already done");
 			continue;
 		}
-		if (!run_local_step(&run, step, node))
+		if (!run_local_step(run, step, node))
 		{
-			code = abort_run(&run, "step %d failed and was rolled back\n"
-							 "HINT:  Fix the cause shown above, then run the same command again to resume.",
-							 step->number);
-			goto done;
+			if (journal_broken(run))
+				return refuse_journal(run);
+			if (stop_requested())
+			{
+				snprintf(where, sizeof(where), "in step %d, which was rolled back", step->number);
+				return refuse_stopped(run, where);
+			}
+			return refuse(run, "step %d failed and was rolled back\n"
+						  "HINT:  Fix the cause shown above, then run the same command again to resume.",
+						  step->number);
 		}
 	}
-	journal_write(&run.journal, 0, "", "finished", NULL);
-	fprintf(run.out, "All %d steps done. Journal: %s/journal.log\n", plan->nsteps, opts->workdir);
+	if (!journal_write_durable(&run->journal, 0, "", EV_FINISHED, NULL))
+		return refuse_journal(run);
+	print_line(run->out, "All %d steps done. Journal: %s/journal.log", plan->nsteps, run->wd.path);
+	return EXIT_CODE_OK;
+}
+
+int
+apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *opts)
+{
+	Run			run;
+	char		errbuf[1024];
+	const char *stepping;
+	int			code;
+
+	memset(&run, 0, sizeof(run));
+	run.plan = plan;
+	run.opts = opts;
+	run.out = opts->progress ? opts->progress : stdout;
+	run.err = opts->errors ? opts->errors : stderr;
+	run.wd.fd = -1;
+	strbuf_init(&run.rechecked);
+	free(opts->workdir_used);
+	opts->workdir_used = NULL;
+
+	if (!(opts->workdir ? workdir_open(&run.wd, opts->workdir, errbuf, sizeof(errbuf)) :
+		  workdir_create_default(&run.wd, errbuf, sizeof(errbuf))))
+	{
+		report_error(run.err, errbuf);
+		return EXIT_CODE_ABORTED;
+	}
+	opts->workdir_used = xstrdup(run.wd.path);
+	if (!journal_open(&run.journal, &run.wd, errbuf, sizeof(errbuf)))
+	{
+		code = journal_find(&run.journal, EV_STEPPING) ? EXIT_CODE_PARTIAL : EXIT_CODE_ABORTED;
+		report_error(run.err, errbuf);
+		goto done;
+	}
+	stepping = journal_find(&run.journal, EV_STEPPING);
+	run.resumable = run.resuming = stepping != NULL;
+	if (run.resuming)
+		run.run_id = run_id_of(stepping);
+	if (run.journal.repaired)
+	{
+		char	   *msg = xasprintf("%s: %s", run.journal.path, run.journal.repaired);
+
+		print_line(run.err, "citus-rescue: %s", msg);
+		journal_write(&run.journal, 0, "", "journal-repaired", msg);
+		free(msg);
+	}
+
+	if (!place_plan(&run, plan_text, errbuf, sizeof(errbuf)))
+	{
+		code = refuse(&run, "%s", errbuf);
+		goto done;
+	}
+	{
+		char	   *detail = run.resuming ? xasprintf("resume of run %s", run.run_id) : xstrdup("fresh");
+
+		journal_write(&run.journal, 0, "", EV_NEW, detail);
+		free(detail);
+	}
+	if (journal_broken(&run))
+	{
+		code = refuse_journal(&run);
+		goto done;
+	}
+
+	if (strcmp(plan->tool_version, PACKAGE_VERSION) != 0)
+	{
+		code = refuse(&run, "the plan was made by citus-rescue %s, this is %s\n"
+					  "HINT:  Make the plan again with this version.",
+					  plan->tool_version, PACKAGE_VERSION);
+		goto done;
+	}
+	if (plan->nsteps == 0)
+	{
+		code = refuse(&run, "the plan has no steps: its pre-flight checks failed\n"
+					  "HINT:  Fix what the plan file's checks say, then plan again.");
+		goto done;
+	}
+
+	code = pass_gates(&run, plan, plan_text);
+	if (code == EXIT_CODE_OK)
+		code = run_steps(&run);
 
 done:
 	journal_close(&run.journal);
+	workdir_close(&run.wd);
 	snapshot_free(&run.snap);
+	strbuf_free(&run.rechecked);
 	free(run.run_id);
 	return code;
+}
+
+/* ---- signals ---------------------------------------------------------------- */
+
+static void
+on_stop_signal(int signo)
+{
+	static const char first[] = "\ncitus-rescue: stopping after the step under way (a second signal rolls it back)\n";
+	static const char again[] = "\ncitus-rescue: rolling back the step under way\n";
+	static const char committing[] = "\ncitus-rescue: committing on every node first: a half-committed step is worse than waiting\n";
+	bool		repeated = apply_stop_requested != 0;
+
+	apply_stop_signal = signo;
+	apply_stop_requested = 1;
+	if (signo == SIGPIPE)
+	{
+		/* the reader went away: later writes fail quietly instead of signalling again */
+		signal(SIGPIPE, SIG_IGN);
+		return;
+	}
+	if (repeated && !apply_in_commit_phase)
+		pgnode_cancel_requested = 1;
+	if (signo == SIGHUP)
+		return;
+	if (apply_in_commit_phase)
+	{
+		if (write(STDERR_FILENO, committing, sizeof(committing) - 1) < 0)
+			return;
+	}
+	else if (repeated)
+	{
+		if (write(STDERR_FILENO, again, sizeof(again) - 1) < 0)
+			return;
+	}
+	else if (write(STDERR_FILENO, first, sizeof(first) - 1) < 0)
+		return;
+}
+
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+static struct sigaction saved_actions[4];
+
+void
+apply_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 4; i++)
+		sigaddset(&sa.sa_mask, stop_signals[i]);
+	/* no SA_RESTART: a prompt waiting on the terminal must give up */
+	sa.sa_flags = 0;
+	apply_stop_requested = 0;
+	apply_stop_signal = 0;
+	pgnode_cancel_requested = 0;
+	for (int i = 0; i < 4; i++)
+		sigaction(stop_signals[i], &sa, &saved_actions[i]);
+}
+
+void
+apply_release_signals(void)
+{
+	for (int i = 0; i < 4; i++)
+		sigaction(stop_signals[i], &saved_actions[i], NULL);
 }

@@ -1,13 +1,19 @@
 /*
- * Running a plan: re-checks the cluster against the plan, backs up the
- * metadata, then runs each step in its own transaction (prepared on every
- * node and then committed, for the all-nodes steps), journaling as it goes.
- * A rerun with the same work directory settles what it left prepared and
- * resumes from the first step whose check says it is not done.
+ * Running a plan.  Every run, fresh or resumed, passes the same gates,
+ * each journaled with its evidence: the old coordinator is gone (asked
+ * again right before the first statement), the cluster is as the plan
+ * (fresh) or the journal's finished steps (resumed) say, a typed yes, and
+ * a complete backup of every node's metadata.  Then each step runs in its
+ * own transaction (prepared on every node and then committed, for the
+ * all-nodes steps), journaled as it goes.  A run becomes resumable only
+ * when its first change is about to happen: a rerun of one that stopped
+ * before is a fresh run.  A resumed run settles what was left prepared and
+ * goes on from the first step whose check says it is not done.
  */
 #ifndef CITUS_RESCUE_APPLY_H
 #define CITUS_RESCUE_APPLY_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -17,7 +23,8 @@
 
 typedef struct ApplyOptions
 {
-	const char *workdir;
+	const char *workdir;		/* NULL: a new ./citus-rescue-DATE-TIME-RANDOM */
+	char	   *workdir_used;	/* set by apply_plan: the absolute path it used */
 	bool		yes;			/* no typed confirmation */
 	ConnOptions *conn;			/* password and timeout; addresses come from the plan */
 	DiscoverHooks *hooks;
@@ -28,8 +35,24 @@ typedef struct ApplyOptions
 	void	   *confirm_arg;
 } ApplyOptions;
 
-/* Set from a signal handler: stop after the step under way. */
-extern volatile int apply_stop_requested;
+/* Set from a signal handler (or the wizard): stop after the step under way. */
+extern volatile sig_atomic_t apply_stop_requested;
+
+/*
+ * SIGINT, SIGTERM, SIGHUP and SIGPIPE stop the run after the step under
+ * way, a second one rolls that step back, and none interrupts the commits
+ * of an all-nodes step once its decision is taken.
+ */
+void		apply_catch_signals(void);
+void		apply_release_signals(void);
+
+/*
+ * What a work directory holds: whether a recovery in it is under way
+ * (resumable), and then its plan.  A directory that does not exist holds
+ * nothing.
+ */
+bool		apply_peek_workdir(const char *dir, bool *resumable, char **plan_text,
+							   char *errbuf, size_t errlen);
 
 /*
  * Runs plan (whose text is plan_text, copied into the work directory).

@@ -3,13 +3,17 @@
 #include "backup.h"
 #include "catalog.h"
 #include "journal.h"
+#include "workdir.h"
 #include "strbuf.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 /* A directory name from host:port that needs no quoting */
 static char *
@@ -71,9 +75,30 @@ append_shell_quoted(StrBuf *out, const char *value)
 	strbuf_append_char(out, '\'');
 }
 
+
+/* What the backup holds, so that a rerun can prove it complete. */
+typedef struct Manifest
+{
+	StrBuf		text;
+	int			nfiles;
+} Manifest;
+
+/* Writes one file of the backup and lists it in the manifest. */
 static bool
-backup_node(const NodeReport *node, const char *dir, StrBuf *restore_sql,
-			char *errbuf, size_t errlen)
+manifest_write(Manifest *manifest, int dirfd, const char *dirpath, const char *relpath,
+			   const char *name, const StrBuf *data, char *errbuf, size_t errlen)
+{
+	if (!write_private_file(dirfd, dirpath, name, data->data, data->len, errbuf, errlen))
+		return false;
+	strbuf_printf(&manifest->text, "%08x %zu %s/%s\n", crc32_of(data->data, data->len),
+				  data->len, relpath, name);
+	manifest->nfiles++;
+	return true;
+}
+
+static bool
+backup_node(const NodeReport *node, int dirfd, const char *dirpath, const char *relpath,
+			Manifest *manifest, StrBuf *restore_sql, char *errbuf, size_t errlen)
 {
 	PGconn	   *conn = node->pg.conn;
 	bool		ok = true;
@@ -90,20 +115,20 @@ backup_node(const NodeReport *node, const char *dir, StrBuf *restore_sql,
 	{
 		StrBuf		sql;
 		StrBuf		data;
-		char	   *path;
+		char	   *name;
 
 		strbuf_init(&sql);
 		strbuf_init(&data);
 		strbuf_printf(&sql, "COPY pg_catalog.%s (%s) TO STDOUT", catalog_name((CatalogId) c),
 					  node->catalogs[c].columns);
 		ok = copy_out(conn, sql.data, &data, errbuf, errlen);
-		path = xasprintf("%s/%s.copy", dir, catalog_name((CatalogId) c));
+		name = xasprintf("%s.copy", catalog_name((CatalogId) c));
 		if (ok)
-			ok = write_private_file(path, data.data, data.len, errbuf, errlen);
+			ok = manifest_write(manifest, dirfd, dirpath, relpath, name, &data, errbuf, errlen);
 		strbuf_printf(restore_sql, "\\copy pg_catalog.%s (%s) FROM '%s.copy'\n",
 					  catalog_name((CatalogId) c), node->catalogs[c].columns,
 					  catalog_name((CatalogId) c));
-		free(path);
+		free(name);
 		strbuf_free(&sql);
 		strbuf_free(&data);
 	}
@@ -153,20 +178,87 @@ backup_node(const NodeReport *node, const char *dir, StrBuf *restore_sql,
 	return ok;
 }
 
-bool
-backup_cluster(const ClusterSnapshot *snap, const char *dir,
-			   const char *user, const char *dbname, char *errbuf, size_t errlen)
+
+#define BACKUP_DIR "backup"
+#define BACKUP_STAGING "backup.partial"
+#define MANIFEST_NAME "MANIFEST"
+#define RESTORE_SCRIPT "restore.sh"
+
+static void
+append_script_line(StrBuf *script, const NodeReport *node, const char *name,
+				   const char *user, const char *dbname)
 {
-	char	   *root = xasprintf("%s/backup", dir);
-	StrBuf		script;
+	strbuf_printf(script, "(cd %s && psql -X -q", name);
+	strbuf_append(script, " -h ");
+	append_shell_quoted(script, node->pg.host);
+	strbuf_printf(script, " -p %d", node->pg.port);
+	if (user)
+	{
+		strbuf_append(script, " -U ");
+		append_shell_quoted(script, user);
+	}
+	if (dbname)
+	{
+		strbuf_append(script, " -d ");
+		append_shell_quoted(script, dbname);
+	}
+	strbuf_append(script, " -f restore.sql)\n");
+}
+
+static int
+open_subdir(int dirfd, const char *name)
+{
+	return openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Moves an earlier attempt's backup aside: it is kept, never overwritten. */
+static bool
+supersede_old_backup(const Workdir *wd, char *errbuf, size_t errlen)
+{
+	char		stamp[32];
+	char	   *aside;
+	time_t		now = time(NULL);
+	struct tm	tm;
 	bool		ok = true;
 
-	if (mkdir(root, 0700) != 0 && errno != EEXIST)
+	if (faccessat(wd->fd, BACKUP_DIR, F_OK, AT_SYMLINK_NOFOLLOW) != 0)
+		return true;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	aside = xasprintf(BACKUP_DIR ".superseded-%s-%ld", stamp, (long) getpid());
+	if (renameat(wd->fd, BACKUP_DIR, wd->fd, aside) != 0)
 	{
-		snprintf(errbuf, errlen, "could not create \"%s\": %s", root, strerror(errno));
-		free(root);
+		snprintf(errbuf, errlen, "could not move the earlier backup aside in %s: %s",
+				 wd->path, strerror(errno));
+		ok = false;
+	}
+	free(aside);
+	return ok;
+}
+
+bool
+backup_cluster(const ClusterSnapshot *snap, const Workdir *wd,
+			   const char *user, const char *dbname,
+			   char *evidence, size_t evidence_len, char *errbuf, size_t errlen)
+{
+	char	   *staging_path = xasprintf("%s/" BACKUP_STAGING, wd->path);
+	int			staging;
+	StrBuf		script;
+	Manifest	manifest;
+	int			nnodes = 0;
+	bool		ok = true;
+
+	/* what a killed attempt left half written is of no use */
+	remove_tree(wd->fd, BACKUP_STAGING);
+	if (mkdirat(wd->fd, BACKUP_STAGING, 0700) != 0 ||
+		(staging = open_subdir(wd->fd, BACKUP_STAGING)) < 0)
+	{
+		snprintf(errbuf, errlen, "could not create \"%s\": %s", staging_path, strerror(errno));
+		free(staging_path);
 		return false;
 	}
+	strbuf_init(&manifest.text);
+	manifest.nfiles = 0;
 	strbuf_init(&script);
 	strbuf_append(&script,
 				  "#!/bin/sh\n"
@@ -174,60 +266,183 @@ backup_cluster(const ClusterSnapshot *snap, const char *dir,
 				  "# Run it only to abandon the recovery: it undoes every change it made to\n"
 				  "# the catalogs (not the citus extension or tables on a new node).\n"
 				  "set -e\n"
-				  "cd \"$(dirname \"$0\")/backup\"\n");
+				  "cd \"$(dirname \"$0\")/" BACKUP_DIR "\"\n");
 	for (int i = 0; i < snap->nnodes && ok; i++)
 	{
 		const NodeReport *node = &snap->nodes[i];
 		char	   *name;
-		char	   *node_dir;
-		char	   *path;
+		char	   *node_path;
+		char	   *relpath;
+		int			node_fd = -1;
 		StrBuf		restore_sql;
 
 		if (!node->reachable || !node->is_citus || node->pg.conn == NULL)
 			continue;
 		name = node_dirname(node->pg.label);
-		node_dir = xasprintf("%s/%s", root, name);
-		if (mkdir(node_dir, 0700) != 0 && errno != EEXIST)
+		node_path = xasprintf("%s/%s", staging_path, name);
+		relpath = xasprintf(BACKUP_DIR "/%s", name);
+		if (mkdirat(staging, name, 0700) != 0 || (node_fd = open_subdir(staging, name)) < 0)
 		{
-			snprintf(errbuf, errlen, "could not create \"%s\": %s", node_dir, strerror(errno));
+			snprintf(errbuf, errlen, "could not create \"%s\": %s", node_path, strerror(errno));
 			ok = false;
 		}
 		strbuf_init(&restore_sql);
 		if (ok)
-			ok = backup_node(node, node_dir, &restore_sql, errbuf, errlen);
-		path = xasprintf("%s/restore.sql", node_dir);
+			ok = backup_node(node, node_fd, node_path, relpath, &manifest, &restore_sql, errbuf, errlen);
 		if (ok)
-			ok = write_private_file(path, restore_sql.data, restore_sql.len, errbuf, errlen);
-		strbuf_printf(&script, "(cd %s && psql -X -q", name);
-		strbuf_append(&script, " -h ");
-		append_shell_quoted(&script, node->pg.host);
-		strbuf_printf(&script, " -p %d", node->pg.port);
-		if (user)
+			ok = manifest_write(&manifest, node_fd, node_path, relpath, "restore.sql", &restore_sql,
+								errbuf, errlen);
+		if (ok && !fsync_dir(node_fd))
 		{
-			strbuf_append(&script, " -U ");
-			append_shell_quoted(&script, user);
+			snprintf(errbuf, errlen, "could not sync \"%s\": %s", node_path, strerror(errno));
+			ok = false;
 		}
-		if (dbname)
-		{
-			strbuf_append(&script, " -d ");
-			append_shell_quoted(&script, dbname);
-		}
-		strbuf_append(&script, " -f restore.sql)\n");
-		free(path);
-		free(node_dir);
+		append_script_line(&script, node, name, user, dbname);
+		nnodes++;
+		if (node_fd >= 0)
+			close(node_fd);
+		free(relpath);
+		free(node_path);
 		free(name);
 		strbuf_free(&restore_sql);
 	}
 	if (ok)
 	{
-		char	   *path = xasprintf("%s/restore.sh", dir);
-
-		ok = write_private_file(path, script.data, script.len, errbuf, errlen);
-		if (ok)
-			chmod(path, 0700);
-		free(path);
+		strbuf_printf(&manifest.text, "%08x %zu " RESTORE_SCRIPT "\n",
+					  crc32_of(script.data, script.len), script.len);
+		manifest.nfiles++;
+		strbuf_printf(&manifest.text, "end %d files\n", manifest.nfiles);
+		ok = write_private_file(staging, staging_path, MANIFEST_NAME, manifest.text.data,
+								manifest.text.len, errbuf, errlen);
 	}
+	if (ok && !fsync_dir(staging))
+	{
+		snprintf(errbuf, errlen, "could not sync \"%s\": %s", staging_path, strerror(errno));
+		ok = false;
+	}
+	close(staging);
+	if (ok)
+		ok = supersede_old_backup(wd, errbuf, errlen);
+	if (ok && renameat(wd->fd, BACKUP_STAGING, wd->fd, BACKUP_DIR) != 0)
+	{
+		snprintf(errbuf, errlen, "could not rename \"%s\" into place: %s", staging_path, strerror(errno));
+		ok = false;
+	}
+	if (ok)
+	{
+		/* a planted or earlier script goes; the new one is created afresh */
+		unlinkat(wd->fd, RESTORE_SCRIPT, 0);
+		ok = write_private_file(wd->fd, wd->path, RESTORE_SCRIPT, script.data, script.len,
+								errbuf, errlen);
+		if (ok)
+			fchmodat(wd->fd, RESTORE_SCRIPT, 0700, 0);
+	}
+	if (ok && !fsync_dir(wd->fd))
+	{
+		snprintf(errbuf, errlen, "could not sync \"%s\": %s", wd->path, strerror(errno));
+		ok = false;
+	}
+	if (ok)
+		snprintf(evidence, evidence_len, "%d nodes, %d files in " BACKUP_DIR "/" MANIFEST_NAME ", checksummed",
+				 nnodes, manifest.nfiles);
 	strbuf_free(&script);
-	free(root);
+	strbuf_free(&manifest.text);
+	free(staging_path);
+	return ok;
+}
+
+/* Opens a manifest path ("backup/node/file" or "restore.sh") without following links. */
+static char *
+read_listed_file(const Workdir *wd, const char *relpath, char *errbuf, size_t errlen)
+{
+	char	   *copy = xstrdup(relpath);
+	char	   *parts[3];
+	int			nparts = 0;
+	int			fd = wd->fd;
+	char	   *text = NULL;
+	char	   *save = NULL;
+
+	for (char *p = strtok_r(copy, "/", &save); p && nparts < 3; p = strtok_r(NULL, "/", &save))
+		parts[nparts++] = p;
+	for (int i = 0; i < nparts; i++)
+		if (strcmp(parts[i], "..") == 0 || strcmp(parts[i], ".") == 0)
+			nparts = 0;
+	if (nparts == 0)
+	{
+		snprintf(errbuf, errlen, "the backup manifest lists a bad path \"%s\"", relpath);
+		free(copy);
+		return NULL;
+	}
+	for (int i = 0; i < nparts - 1 && fd >= 0; i++)
+	{
+		int			next = open_subdir(fd, parts[i]);
+
+		if (fd != wd->fd)
+			close(fd);
+		fd = next;
+	}
+	if (fd < 0)
+		snprintf(errbuf, errlen, "\"%s/%s\" is missing: %s", wd->path, relpath, strerror(errno));
+	else
+	{
+		text = read_private_file(fd, wd->path, parts[nparts - 1], errbuf, errlen);
+		if (fd != wd->fd)
+			close(fd);
+	}
+	free(copy);
+	return text;
+}
+
+bool
+backup_verify(const Workdir *wd, char *evidence, size_t evidence_len, char *errbuf, size_t errlen)
+{
+	char	   *manifest = read_listed_file(wd, BACKUP_DIR "/" MANIFEST_NAME, errbuf, errlen);
+	char	   *save = NULL;
+	int			nfiles = 0;
+	int			declared = -1;
+	bool		ok = true;
+
+	if (manifest == NULL)
+		return false;
+	for (char *line = strtok_r(manifest, "\n", &save); line && ok; line = strtok_r(NULL, "\n", &save))
+	{
+		unsigned	crc;
+		size_t		size;
+		int			used = 0;
+		char	   *text;
+		char		listed_err[512];
+
+		if (sscanf(line, "end %d files", &declared) == 1)
+			continue;
+		if (declared >= 0 || sscanf(line, "%8x %zu %n", &crc, &size, &used) != 2 || used == 0)
+		{
+			snprintf(errbuf, errlen, "the backup manifest in %s/" BACKUP_DIR " is damaged", wd->path);
+			ok = false;
+			break;
+		}
+		text = read_listed_file(wd, line + used, listed_err, sizeof(listed_err));
+		if (text == NULL)
+		{
+			snprintf(errbuf, errlen, "the backup is incomplete: %s", listed_err);
+			ok = false;
+		}
+		else if (strlen(text) != size || crc32_of(text, size) != crc)
+		{
+			snprintf(errbuf, errlen, "the backup is damaged: %s/%s changed since it was written",
+					 wd->path, line + used);
+			ok = false;
+		}
+		free(text);
+		nfiles++;
+	}
+	if (ok && declared != nfiles)
+	{
+		snprintf(errbuf, errlen, "the backup manifest in %s/" BACKUP_DIR " is cut short", wd->path);
+		ok = false;
+	}
+	if (ok)
+		snprintf(evidence, evidence_len, "%d files of " BACKUP_DIR "/" MANIFEST_NAME " present with their checksums",
+				 nfiles);
+	free(manifest);
 	return ok;
 }

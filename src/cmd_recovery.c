@@ -308,6 +308,7 @@ out:
 typedef struct ApplyArgs
 {
 	char	   *workdir;
+	bool		workdir_given;
 	bool		yes;
 	bool		move_shard;
 } ApplyArgs;
@@ -322,6 +323,7 @@ apply_extra(int opt, const char *arg, void *state)
 		case OPT_WORKDIR:
 			free(args->workdir);
 			args->workdir = xstrdup(arg);
+			args->workdir_given = true;
 			return 1;
 		case OPT_YES:
 		case 'y':
@@ -335,23 +337,7 @@ apply_extra(int opt, const char *arg, void *state)
 	}
 }
 
-static void
-on_interrupt(int signo)
-{
-	static const char msg[] = "\ncitus-rescue: stopping after the step under way (Ctrl-C again to quit at once)\n";
-
-	if (apply_stop_requested)
-	{
-		signal(signo, SIG_DFL);
-		raise(signo);
-		return;
-	}
-	apply_stop_requested = 1;
-	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
-		return;
-}
-
-/* apply_plan with the terminal's prompts and Ctrl-C handling */
+/* apply_plan with the terminal's prompts and signal handling */
 static int
 run_apply(const Plan *plan, const char *text, ConnOptions *opts, ApplyArgs *args)
 {
@@ -359,19 +345,30 @@ run_apply(const Plan *plan, const char *text, ConnOptions *opts, ApplyArgs *args
 	ApplyOptions aopts = {0};
 	int			code;
 
-	if (args->workdir == NULL)
-		args->workdir = workdir_default_name();
 	aopts.workdir = args->workdir;
 	aopts.yes = args->yes;
 	aopts.conn = opts;
 	aopts.hooks = &hooks;
 	aopts.progress = stdout;
-	signal(SIGINT, on_interrupt);
+	apply_catch_signals();
 	code = apply_plan(plan, text, &aopts);
-	signal(SIGINT, SIG_DFL);
-	if (code == EXIT_CODE_PARTIAL)
-		printf("Work directory: %s. Run the same command with --workdir %s to resume.\n",
-			   args->workdir, args->workdir);
+	apply_release_signals();
+	if (aopts.workdir_used)
+	{
+		free(args->workdir);
+		args->workdir = aopts.workdir_used;
+	}
+	if (code == EXIT_CODE_PARTIAL && args->workdir)
+	{
+		/* stdout may be a pipe that is gone, or a terminal that hung up */
+		if (args->workdir_given)
+			fprintf(stderr, "citus-rescue: the recovery is under way in %s; run the same command to resume.\n",
+					args->workdir);
+		else
+			fprintf(stderr, "citus-rescue: the recovery is under way in %s; run the same command with --workdir %s to resume.\n",
+					args->workdir, args->workdir);
+		fprintf(stderr, "Work directory: %s\n", args->workdir);
+	}
 	return code;
 }
 
@@ -386,8 +383,8 @@ apply_usage(FILE *out)
 			"\n"
 			"Options:\n"
 			"      --workdir=DIR        where the journal and the metadata backup go\n"
-			"                           (default ./citus-rescue-YYYYMMDD-HHMMSS); give the\n"
-			"                           same DIR again to resume an interrupted run\n"
+			"                           (default ./citus-rescue-YYYYMMDD-HHMMSS-RANDOM);\n"
+			"                           give the same DIR again to resume an interrupted run\n"
 			"  -y, --yes                do not ask for a typed yes\n"
 			"  -w, -W, --timeout=SECONDS   as for discover\n"
 			"\n"
@@ -512,6 +509,60 @@ recover_usage(FILE *out)
 			"Exit status: as apply (0, 10, 11), then as verify (21 to 29).\n");
 }
 
+/* Whether HOST:PORT the operator gave names the plan's address (maps applied). */
+static bool
+same_address(const ConnOptions *opts, const char *given, const char *planned)
+{
+	char		err[256];
+	char	   *host = NULL;
+	int			port = 0;
+	const char *to_host;
+	int			to_port;
+	char	   *mapped;
+	bool		same;
+
+	if (given == NULL || planned == NULL)
+		return given == planned;
+	if (strcmp(given, planned) == 0)
+		return true;
+	if (!parse_host_port(given, &host, &port, err, sizeof(err)))
+		return false;
+	connopts_map_address(opts, host, port, &to_host, &to_port);
+	mapped = strchr(to_host, ':') ? xasprintf("[%s]:%d", to_host, to_port) :
+		xasprintf("%s:%d", to_host, to_port);
+	same = strcmp(mapped, planned) == 0;
+	free(mapped);
+	free(host);
+	return same;
+}
+
+/*
+ * A recovery under way in the work directory is resumed with the plan
+ * saved there, never planned again: a new plan would not match the
+ * cluster the finished steps left.
+ */
+static int
+resume_saved_plan(ConnOptions *opts, PlanChoices *choices, ApplyArgs *args, const char *saved,
+				  Plan *plan, char *errbuf, size_t errlen)
+{
+	if (!planfile_parse(saved, plan, errbuf, errlen))
+		return EXIT_CODE_PARTIAL;
+	if (plan->method != choices->method || !same_address(opts, choices->target, plan->target))
+	{
+		snprintf(errbuf, errlen,
+				 "the work directory %s holds a recovery under way by %s to %s, not the one asked for\n"
+				 "HINT:  Give the options it was started with, or resume it with: citus-rescue apply %s/plan.sql --workdir %s",
+				 args->workdir, method_name(plan->method), plan->target, args->workdir, args->workdir);
+		return EXIT_CODE_PARTIAL;
+	}
+	printf("A recovery is under way in %s: resuming its saved plan (not planning again).\n\n",
+		   args->workdir);
+	print_checks(stdout, plan);
+	print_steps(stdout, plan, true);
+	printf("\n");
+	return EXIT_CODE_OK;
+}
+
 int
 cmd_recover(int argc, char **argv)
 {
@@ -539,6 +590,31 @@ cmd_recover(int argc, char **argv)
 						recover_usage, "recover", 0);
 	if (code != EXIT_CODE_OK)
 		goto out;
+	if (args.workdir)
+	{
+		bool		resumable;
+		char	   *saved = NULL;
+		char		errbuf[1024];
+
+		if (!apply_peek_workdir(args.workdir, &resumable, &saved, errbuf, sizeof(errbuf)))
+		{
+			report_error(stderr, errbuf);
+			code = EXIT_CODE_ABORTED;
+			goto out;
+		}
+		if (resumable)
+		{
+			code = resume_saved_plan(&opts, &choices, &args, saved, &plan, errbuf, sizeof(errbuf));
+			strbuf_append(&text, saved);
+			free(saved);
+			if (code != EXIT_CODE_OK)
+			{
+				report_error(stderr, errbuf);
+				goto out;
+			}
+			goto apply;
+		}
+	}
 	code = make_plan(&opts, &choices, &snap, &plan);
 	if (code != EXIT_CODE_OK && code != EXIT_CODE_ABORTED)
 		goto out;
@@ -553,6 +629,7 @@ cmd_recover(int argc, char **argv)
 	snapshot_free(&snap);
 	planfile_render(&text, &plan);
 	printf("\n");
+apply:
 	code = run_apply(&plan, text.data, &opts, &args);
 	if (code != EXIT_CODE_OK)
 		goto out;

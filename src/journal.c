@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+
+#define JOURNAL_NAME "journal.log"
 
 char *
 timestamp_now(void)
@@ -26,53 +29,29 @@ timestamp_now(void)
 	return xasprintf("%s.%03dZ", buf, (int) (tv.tv_usec / 1000));
 }
 
-char *
-workdir_default_name(void)
+/* CRC-32 (IEEE 802.3, as zlib and cksum -o3 compute it) */
+uint32_t
+crc32_of(const char *data, size_t len)
 {
-	time_t		now = time(NULL);
-	struct tm	tm;
-	char		buf[64];
+	static uint32_t table[256];
+	static bool ready = false;
+	uint32_t	crc = 0xFFFFFFFFu;
 
-	localtime_r(&now, &tm);
-	strftime(buf, sizeof(buf), "citus-rescue-%Y%m%d-%H%M%S", &tm);
-	return xstrdup(buf);
-}
-
-bool
-workdir_prepare(const char *dir, char *errbuf, size_t errlen)
-{
-	struct stat st;
-
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+	if (!ready)
 	{
-		snprintf(errbuf, errlen, "could not create work directory \"%s\": %s", dir, strerror(errno));
-		return false;
-	}
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-	{
-		snprintf(errbuf, errlen, "\"%s\" is not a directory", dir);
-		return false;
-	}
-	return true;
-}
+		for (uint32_t i = 0; i < 256; i++)
+		{
+			uint32_t	c = i;
 
-bool
-write_private_file(const char *path, const char *text, size_t len,
-				   char *errbuf, size_t errlen)
-{
-	int			fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	bool		ok;
-
-	if (fd < 0)
-	{
-		snprintf(errbuf, errlen, "could not write \"%s\": %s", path, strerror(errno));
-		return false;
+			for (int k = 0; k < 8; k++)
+				c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+			table[i] = c;
+		}
+		ready = true;
 	}
-	ok = write(fd, text, len) == (ssize_t) len && fsync(fd) == 0;
-	if (!ok)
-		snprintf(errbuf, errlen, "could not write \"%s\": %s", path, strerror(errno));
-	close(fd);
-	return ok;
+	for (size_t i = 0; i < len; i++)
+		crc = table[(crc ^ (unsigned char) data[i]) & 0xFF] ^ (crc >> 8);
+	return crc ^ 0xFFFFFFFFu;
 }
 
 /* Fields are tab-separated; tabs, newlines and backslashes inside escaped. */
@@ -116,62 +95,149 @@ take_field(char **cursor)
 }
 
 static void
-load_entries(Journal *journal)
+add_entry(Journal *journal, char *time, int step, const char *node,
+		  const char *event, const char *detail)
 {
-	char		err[256];
-	FILE	   *f = fopen(journal->path, "r");
-	StrBuf		all;
-	char		chunk[8192];
-	size_t		n;
-	char	   *line;
-	char	   *next;
+	JournalEntry *e;
 
-	(void) err;
-	if (f == NULL)
-		return;
-	strbuf_init(&all);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		strbuf_append_len(&all, chunk, n);
-	fclose(f);
-	for (line = all.data; line && *line; line = next)
+	journal->entries = xrealloc(journal->entries,
+								sizeof(JournalEntry) * (size_t) (journal->nentries + 1));
+	e = &journal->entries[journal->nentries++];
+	e->time = time;
+	e->step = step;
+	e->node = xstrdup(node ? node : "");
+	e->event = xstrdup(event);
+	e->detail = xstrdup(detail ? detail : "");
+}
+
+/* A line is "CRC8HEX\tTIME\tSTEP\tNODE\tEVENT\tDETAIL" */
+static bool
+line_valid(const char *line, size_t len)
+{
+	char		want[9];
+
+	if (len < 10 || line[8] != '\t')
+		return false;
+	snprintf(want, sizeof(want), "%08x", crc32_of(line + 9, len - 9));
+	return memcmp(line, want, 8) == 0;
+}
+
+static void
+parse_line(Journal *journal, char *line)
+{
+	char	   *cursor = line + 9;
+	char	   *time = take_field(&cursor);
+	char	   *step = take_field(&cursor);
+	char	   *node = take_field(&cursor);
+	char	   *event = take_field(&cursor);
+	char	   *detail = take_field(&cursor);
+
+	add_entry(journal, time, atoi(step), node, event, detail);
+	free(step);
+	free(node);
+	free(event);
+	free(detail);
+}
+
+/*
+ * Reads every record; cuts a torn tail off the file.  False when the
+ * journal is damaged before its end.
+ */
+static bool
+load_entries(Journal *journal, char *text, size_t size, char *errbuf, size_t errlen)
+{
+	size_t		pos = 0;
+	int			lineno = 0;
+
+	while (pos < size)
 	{
-		char	   *nl = strchr(line, '\n');
-		char	   *cursor = line;
-		JournalEntry *e;
-		char	   *step;
+		char	   *line = text + pos;
+		char	   *nl = memchr(line, '\n', size - pos);
+		size_t		len = nl ? (size_t) (nl - line) : size - pos;
+		bool		last = nl == NULL || pos + len + 1 >= size;
 
-		/* a line cut short by a crash has no newline: ignore it */
-		if (nl == NULL)
-			break;
-		*nl = '\0';
-		next = nl + 1;
-		journal->entries = xrealloc(journal->entries,
-									sizeof(JournalEntry) * (size_t) (journal->nentries + 1));
-		e = &journal->entries[journal->nentries++];
-		e->time = take_field(&cursor);
-		step = take_field(&cursor);
-		e->step = atoi(step);
-		free(step);
-		e->node = take_field(&cursor);
-		e->event = take_field(&cursor);
-		e->detail = take_field(&cursor);
+		lineno++;
+		if (nl == NULL || !line_valid(line, len) || memchr(line, '\0', len) != NULL)
+		{
+			StrBuf		shown;
+
+			if (!last)
+			{
+				snprintf(errbuf, errlen,
+						 "%s is damaged at line %d, before its end: a torn write can only damage the last line, so it cannot be trusted\n"
+						 "HINT:  Keep it for the record; settle the cluster by hand or with a new work directory and a new plan.",
+						 journal->path, lineno);
+				return false;
+			}
+			strbuf_init(&shown);
+			append_field(&shown, line);
+			if (shown.len > 200)
+			{
+				shown.data[200] = '\0';
+				shown.len = 200;
+			}
+			journal->repaired = xasprintf("line %d (%zu bytes, %s) was torn or corrupt and was cut off: \"%s\"",
+										  lineno, len + (nl ? 1 : 0),
+										  nl ? "wrong checksum" : "no end of line", shown.data);
+			strbuf_free(&shown);
+			if (ftruncate(journal->fd, (off_t) pos) != 0 || fsync(journal->fd) != 0)
+			{
+				snprintf(errbuf, errlen, "could not cut the torn end off %s: %s",
+						 journal->path, strerror(errno));
+				return false;
+			}
+			return true;
+		}
+		line[len] = '\0';
+		parse_line(journal, line);
+		pos += len + 1;
 	}
-	strbuf_free(&all);
+	return true;
 }
 
 bool
-journal_open(Journal *journal, const char *dir, char *errbuf, size_t errlen)
+journal_open(Journal *journal, const Workdir *wd, char *errbuf, size_t errlen)
 {
+	char	   *text;
+	StrBuf		all;
+	char		chunk[8192];
+	ssize_t		n;
+	bool		ok;
+
 	memset(journal, 0, sizeof(*journal));
-	journal->path = xasprintf("%s/journal.log", dir);
-	load_entries(journal);
-	journal->fd = open(journal->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (journal->fd < 0)
+	journal->path = xasprintf("%s/" JOURNAL_NAME, wd->path);
+	journal->dirfd = wd->fd;
+	journal->fd = private_open_existing(wd->fd, wd->path, JOURNAL_NAME, O_RDWR | O_APPEND,
+										errbuf, errlen);
+	if (journal->fd < 0 && errno == ENOENT)
 	{
-		snprintf(errbuf, errlen, "could not open journal \"%s\": %s", journal->path, strerror(errno));
-		return false;
+		journal->fd = openat(wd->fd, JOURNAL_NAME,
+							 O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (journal->fd < 0 || !fsync_dir(wd->fd))
+		{
+			snprintf(errbuf, errlen, "could not create %s: %s", journal->path, strerror(errno));
+			return false;
+		}
 	}
-	return true;
+	if (journal->fd < 0)
+		return false;
+	strbuf_init(&all);
+	while ((n = read(journal->fd, chunk, sizeof(chunk))) != 0)
+	{
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+		{
+			snprintf(errbuf, errlen, "could not read %s: %s", journal->path, strerror(errno));
+			strbuf_free(&all);
+			return false;
+		}
+		strbuf_append_len(&all, chunk, (size_t) n);
+	}
+	text = all.data;
+	ok = load_entries(journal, text, all.len, errbuf, errlen);
+	strbuf_free(&all);
+	return ok;
 }
 
 void
@@ -188,58 +254,153 @@ journal_close(Journal *journal)
 	}
 	free(journal->entries);
 	free(journal->path);
+	free(journal->repaired);
+	free(journal->failure);
 	memset(journal, 0, sizeof(*journal));
 	journal->fd = -1;
+	journal->dirfd = -1;
 }
 
-void
+typedef enum FaultAction
+{
+	FAULT_NONE,
+	FAULT_KILL,
+	FAULT_SIGNAL,
+	FAULT_FAIL_WRITE,
+	FAULT_FAIL_FSYNC
+} FaultAction;
+
+static FaultAction
+fault_at(int record, int *signo)
+{
+	const char *spec = getenv(JOURNAL_FAULT_ENV);
+	char	   *colon;
+	const char *action;
+
+	if (spec == NULL || atoi(spec) != record || (colon = strchr(spec, ':')) == NULL)
+		return FAULT_NONE;
+	action = colon + 1;
+	if (strcmp(action, "kill") == 0)
+		return FAULT_KILL;
+	if (strcmp(action, "fail") == 0)
+		return FAULT_FAIL_WRITE;
+	if (strcmp(action, "fsync") == 0)
+		return FAULT_FAIL_FSYNC;
+	*signo = strcmp(action, "INT") == 0 ? SIGINT : strcmp(action, "TERM") == 0 ? SIGTERM :
+		strcmp(action, "HUP") == 0 ? SIGHUP : strcmp(action, "PIPE") == 0 ? SIGPIPE : 0;
+	return *signo ? FAULT_SIGNAL : FAULT_NONE;
+}
+
+static bool
+write_line(Journal *journal, const StrBuf *line, FaultAction fault)
+{
+	const char *p = line->data;
+	size_t		left = line->len;
+
+	if (fault == FAULT_FAIL_WRITE)
+	{
+		/* a disk that fills up mid-record */
+		if (write(journal->fd, p, left / 2) < 0)
+			return false;
+		errno = ENOSPC;
+		return false;
+	}
+	while (left > 0)
+	{
+		ssize_t		n = write(journal->fd, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+		{
+			if (n == 0)
+				errno = ENOSPC;
+			return false;
+		}
+		p += n;
+		left -= (size_t) n;
+	}
+	if (fault == FAULT_FAIL_FSYNC)
+	{
+		errno = EIO;
+		return false;
+	}
+	return fsync(journal->fd) == 0;
+}
+
+bool
 journal_write(Journal *journal, int step, const char *node,
 			  const char *event, const char *detail)
 {
+	StrBuf		body;
 	StrBuf		line;
-	char	   *now = timestamp_now();
-	JournalEntry *e;
+	char	   *now;
+	FaultAction fault;
+	int			signo = 0;
 
+	if (journal->failure || journal->fd < 0)
+		return false;
+	now = timestamp_now();
+	strbuf_init(&body);
+	strbuf_printf(&body, "%s\t%d\t", now, step);
+	append_field(&body, node);
+	strbuf_append_char(&body, '\t');
+	append_field(&body, event);
+	strbuf_append_char(&body, '\t');
+	append_field(&body, detail);
 	strbuf_init(&line);
-	strbuf_printf(&line, "%s\t%d\t", now, step);
-	append_field(&line, node);
-	strbuf_append_char(&line, '\t');
-	append_field(&line, event);
-	strbuf_append_char(&line, '\t');
-	append_field(&line, detail);
-	strbuf_append_char(&line, '\n');
-	if (journal->fd >= 0)
+	strbuf_printf(&line, "%08x\t%s\n", crc32_of(body.data, body.len), body.data);
+	strbuf_free(&body);
+
+	journal->written++;
+	fault = fault_at(journal->written, &signo);
+	/* the journal is what a rerun trusts: each record reaches the disk before anything goes on */
+	if (!write_line(journal, &line, fault))
 	{
-		/* the journal is what a rerun trusts: it must reach the disk first */
-		if (write(journal->fd, line.data, line.len) == (ssize_t) line.len)
-			fsync(journal->fd);
+		journal->failure = xasprintf("could not write the journal %s: %s", journal->path, strerror(errno));
+		strbuf_free(&line);
+		free(now);
+		return false;
 	}
 	strbuf_free(&line);
+	add_entry(journal, now, step, node, event, detail);
+	if (fault == FAULT_KILL)
+		raise(SIGKILL);
+	else if (fault == FAULT_SIGNAL)
+		kill(getpid(), signo);
+	return true;
+}
 
-	journal->entries = xrealloc(journal->entries,
-								sizeof(JournalEntry) * (size_t) (journal->nentries + 1));
-	e = &journal->entries[journal->nentries++];
-	e->time = now;
-	e->step = step;
-	e->node = xstrdup(node ? node : "");
-	e->event = xstrdup(event);
-	e->detail = xstrdup(detail ? detail : "");
+bool
+journal_write_durable(Journal *journal, int step, const char *node,
+					  const char *event, const char *detail)
+{
+	if (!journal_write(journal, step, node, event, detail))
+		return false;
+	if (!fsync_dir(journal->dirfd))
+	{
+		journal->failure = xasprintf("could not make the journal %s durable: %s",
+									 journal->path, strerror(errno));
+		return false;
+	}
+	return true;
 }
 
 bool
 journal_has(const Journal *journal, int step, const char *event)
 {
 	for (int i = 0; i < journal->nentries; i++)
-		if (journal->entries[i].step == step && strcmp(journal->entries[i].event, event) == 0)
+		if ((step < 0 || journal->entries[i].step == step) &&
+			strcmp(journal->entries[i].event, event) == 0)
 			return true;
 	return false;
 }
 
 const char *
-journal_run_id(const Journal *journal)
+journal_find(const Journal *journal, const char *event)
 {
 	for (int i = 0; i < journal->nentries; i++)
-		if (strcmp(journal->entries[i].event, "run-id") == 0)
+		if (strcmp(journal->entries[i].event, event) == 0)
 			return journal->entries[i].detail;
 	return NULL;
 }

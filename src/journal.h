@@ -1,13 +1,24 @@
 /*
- * The work directory of one recovery and its journal: an append-only,
- * fsync'd record of every statement, node, start and end time and outcome,
- * which a rerun reads to settle what a killed run left prepared.
+ * The journal of one recovery: an append-only, fsync'd record of every
+ * gate passed, every statement, node, time and outcome, which a rerun
+ * reads to know whether it resumes and to settle what a killed run left
+ * prepared.
+ *
+ * One record a line, led by a CRC-32 of the rest of the line.  A last line
+ * without its newline or with a wrong checksum is a torn tail (the machine
+ * died mid-write): opening cuts it off and says so, so that no record is
+ * ever glued onto it.  A damaged line before the end is not a tail: the
+ * journal is refused.  Once a write or fsync fails, nothing more is
+ * written and journal_write keeps returning false.
  */
 #ifndef CITUS_RESCUE_JOURNAL_H
 #define CITUS_RESCUE_JOURNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "workdir.h"
 
 typedef struct JournalEntry
 {
@@ -21,35 +32,48 @@ typedef struct JournalEntry
 typedef struct Journal
 {
 	char	   *path;
+	int			dirfd;
 	int			fd;
-	JournalEntry *entries;		/* what earlier runs wrote */
+	JournalEntry *entries;		/* what earlier runs wrote, then this one */
 	int			nentries;
+	char	   *repaired;		/* what opening cut off, or NULL */
+	char	   *failure;		/* the first failed write or fsync, or NULL */
+	int			written;		/* records this process wrote */
 } Journal;
 
-/* Creates DIR (0700) if needed; false with errbuf when it cannot. */
-bool		workdir_prepare(const char *dir, char *errbuf, size_t errlen);
-
-/* ./citus-rescue-YYYYMMDD-HHMMSS */
-char	   *workdir_default_name(void);
-
-/* Writes a file readable by its owner alone. */
-bool		write_private_file(const char *path, const char *text, size_t len,
-							   char *errbuf, size_t errlen);
-
-bool		journal_open(Journal *journal, const char *dir, char *errbuf, size_t errlen);
+/* Opens (or creates) journal.log in the work directory and reads it. */
+bool		journal_open(Journal *journal, const Workdir *wd, char *errbuf, size_t errlen);
 void		journal_close(Journal *journal);
 
-/* Appends and fsyncs one entry. */
-void		journal_write(Journal *journal, int step, const char *node,
+/*
+ * Appends one record and fsyncs it; false when it could not (the reason
+ * is in journal->failure, and nothing more will be written).
+ */
+bool		journal_write(Journal *journal, int step, const char *node,
 						  const char *event, const char *detail);
 
-/* Whether an earlier run already recorded this event (for this step). */
+/* journal_write, then the directory fsync'd too: for the records a rerun must find. */
+bool		journal_write_durable(Journal *journal, int step, const char *node,
+								  const char *event, const char *detail);
+
+/* Whether a record with this event (for this step; -1 any step) exists. */
 bool		journal_has(const Journal *journal, int step, const char *event);
 
-/* The run id (for gids) an earlier run recorded, or NULL. */
-const char *journal_run_id(const Journal *journal);
+/* The detail of the first record with this event, or NULL. */
+const char *journal_find(const Journal *journal, const char *event);
 
 /* Now, as 2026-11-27T13:45:00.123Z */
 char	   *timestamp_now(void);
+
+uint32_t	crc32_of(const char *data, size_t len);
+
+/*
+ * Fault injection for the tests: CITUS_RESCUE_TEST_FAULT=N:ACTION acts at
+ * the N-th record this process writes.  ACTION is kill (SIGKILL once the
+ * record is on disk), INT, TERM, HUP or PIPE (that signal, likewise), fail
+ * (half the record is written, then the write fails as on a full disk) or
+ * fsync (the record is written, then its fsync fails).
+ */
+#define JOURNAL_FAULT_ENV "CITUS_RESCUE_TEST_FAULT"
 
 #endif

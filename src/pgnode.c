@@ -271,6 +271,31 @@ advance_query(PgNode *node, short revents, PgNodeEvent on_event, void *arg)
 	}
 }
 
+volatile sig_atomic_t pgnode_cancel_requested = 0;
+
+/* Asks each server to cancel the query it runs for us; its error ends the query. */
+static void
+cancel_queries(PgNode **nodes, int count)
+{
+	for (int i = 0; i < count; i++)
+	{
+		PgNode	   *node = nodes[i];
+		PGcancel   *cancel;
+		char		err[256];
+
+		if (node == NULL || node->cancel_sent || node->conn == NULL ||
+			(node->state != PGNODE_BUSY && node->state != PGNODE_SENDING))
+			continue;
+		node->cancel_sent = true;
+		cancel = PQgetCancel(node->conn);
+		if (cancel)
+		{
+			PQcancel(cancel, err, sizeof(err));
+			PQfreeCancel(cancel);
+		}
+	}
+}
+
 /*
  * The one poll loop.  Each active node carries its own deadline, so a node
  * that hangs costs one timeout, not one per node behind it.
@@ -320,6 +345,8 @@ drive(PgNode **nodes, int count, int timeout_ms, const char *what,
 		if (nfds == 0)
 			break;
 		rc = poll(fds, (nfds_t) nfds, (int) wait);
+		if (pgnode_cancel_requested)
+			cancel_queries(nodes, count);
 		if (rc < 0 && errno != EINTR)
 		{
 			for (int k = 0; k < nfds; k++)
@@ -395,6 +422,7 @@ pgnodes_query(PgNode **nodes, const char *const *sql, int count,
 			PQclear(node->result);
 		node->result = NULL;
 		node->started_ms = monotonic_ms();
+		node->cancel_sent = false;
 		/* without parameters, a batch of several statements may be sent */
 		if (!(nparams == 0 ? PQsendQuery(node->conn, sql[i]) :
 			  PQsendQueryParams(node->conn, sql[i], nparams, NULL,

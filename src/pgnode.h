@@ -7,6 +7,7 @@
 #ifndef CITUS_RESCUE_PGNODE_H
 #define CITUS_RESCUE_PGNODE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -46,7 +47,15 @@ typedef struct PgNode
 	PGresult   *result;			/* of the last query, owned by the node */
 	int64_t		elapsed_ms;		/* of the last connect or query */
 	int64_t		started_ms;
+	bool		cancel_sent;
 } PgNode;
+
+/*
+ * Set from a signal handler: every query under way is cancelled (once),
+ * so that it ends with the server's error and its transaction can be
+ * rolled back.
+ */
+extern volatile sig_atomic_t pgnode_cancel_requested;
 
 /* Called each time one node finishes a connect or a query. */
 typedef void (*PgNodeEvent) (PgNode *node, void *arg);

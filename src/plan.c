@@ -69,6 +69,7 @@ plan_free(Plan *plan)
 	free(plan->created);
 	free(plan->target);
 	free(plan->donor);
+	free(plan->old_coordinator);
 	free(plan->first);
 	free(plan->dbname);
 	free(plan->user);

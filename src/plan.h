@@ -99,6 +99,7 @@ typedef struct Plan
 	CimMode		cim;
 	char	   *target;			/* label */
 	char	   *donor;			/* label, new-node method only */
+	char	   *old_coordinator;	/* HOST:PORT where it was reached, or NULL */
 	char	   *first;			/* HOST:PORT discovery started from */
 	char	   *dbname;
 	char	   *user;

@@ -162,6 +162,7 @@ planfile_render(StrBuf *out, const Plan *plan)
 	header(out, "cim", cim_name(plan->cim));
 	header(out, "target", plan->target);
 	header(out, "donor", plan->donor);
+	header(out, "old-coordinator", plan->old_coordinator);
 	header(out, "first", plan->first);
 	header(out, "dbname", plan->dbname);
 	header(out, "user", plan->user);
@@ -428,6 +429,8 @@ planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
 			plan->target = unescape(v);
 		else if ((v = header_value(line, "donor")))
 			plan->donor = unescape(v);
+		else if ((v = header_value(line, "old-coordinator")))
+			plan->old_coordinator = unescape(v);
 		else if ((v = header_value(line, "first")))
 			plan->first = unescape(v);
 		else if ((v = header_value(line, "dbname")))

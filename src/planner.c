@@ -906,6 +906,9 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 		xstrdup(snap->nodes[target].pg.label) : xstrdup(choices->target);
 	if (donor >= 0)
 		plan->donor = xstrdup(snap->nodes[donor].pg.label);
+	/* apply asks this address again, however the metadata has changed by then */
+	if (snap->old_coordinator >= 0 && snap->nodes[snap->old_coordinator].pg.label)
+		plan->old_coordinator = xstrdup(snap->nodes[snap->old_coordinator].pg.label);
 
 	for (int i = 0; i < snap->nnodes; i++)
 	{

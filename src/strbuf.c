@@ -54,6 +54,16 @@ xstrdup(const char *s)
 }
 
 char *
+xstrndup(const char *s, size_t len)
+{
+	char	   *copy = xmalloc(len + 1);
+
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	return copy;
+}
+
+char *
 xstrdup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;

@@ -31,6 +31,7 @@ void	   *xcalloc(size_t n, size_t size);
 void	   *xrealloc(void *ptr, size_t size);
 char	   *xstrdup(const char *s);
 char	   *xstrdup_or_null(const char *s);
+char	   *xstrndup(const char *s, size_t len);
 char	   *xasprintf(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -763,6 +763,11 @@ run_apply(void *arg)
 	opts.progress = b->log_write;
 	opts.errors = b->log_write;
 	code = apply_plan(&b->plan, text.data, &opts);
+	if (opts.workdir_used)
+	{
+		free(b->workdir);
+		b->workdir = opts.workdir_used;
+	}
 	fprintf(b->log_write, "apply finished with exit status %d\n", code);
 	fclose(b->log_write);
 	b->log_write = NULL;
@@ -774,7 +779,7 @@ run_apply(void *arg)
 void
 wiz_apply_start(WizBackend *b, const char *workdir)
 {
-	char	   *chosen = workdir ? xstrdup(workdir) : workdir_default_name();
+	char	   *chosen = workdir ? xstrdup(workdir) : NULL;
 
 	join(b);
 	/* workdir may be b->workdir itself, when a stopped run is resumed */

@@ -12,6 +12,7 @@
 -- cim: include
 -- target: new-coord:5432
 -- donor: w'1:5432
+-- old-coordinator: coord:5432
 -- first: w'1:5432
 -- dbname: app
 -- user: postgres

@@ -1,0 +1,272 @@
+#include "config.h"
+
+#include "workdir.h"
+#include "strbuf.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The directory must be ours and closed to others before a root run trusts it. */
+static bool
+check_dir_safe(int fd, const char *path, char *errbuf, size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+	{
+		snprintf(errbuf, errlen, "could not inspect work directory \"%s\": %s", path, strerror(errno));
+		return false;
+	}
+	if (!S_ISDIR(st.st_mode))
+	{
+		snprintf(errbuf, errlen, "\"%s\" is not a directory", path);
+		return false;
+	}
+	if (st.st_uid != geteuid())
+	{
+		snprintf(errbuf, errlen,
+				 "work directory \"%s\" belongs to user id %ld, not to the user running citus-rescue (%ld): "
+				 "another user could plant or change what a rerun trusts\n"
+				 "HINT:  Give a directory of your own with --workdir.",
+				 path, (long) st.st_uid, (long) geteuid());
+		return false;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+	{
+		snprintf(errbuf, errlen,
+				 "work directory \"%s\" can be written by others (mode %04o): "
+				 "another user could plant or change what a rerun trusts\n"
+				 "HINT:  chmod go-w it, or give another --workdir.",
+				 path, (unsigned) (st.st_mode & 07777));
+		return false;
+	}
+	return true;
+}
+
+static char *
+absolute_path(const char *dir)
+{
+	char		resolved[PATH_MAX];
+
+	if (realpath(dir, resolved) != NULL)
+		return xstrdup(resolved);
+	return xstrdup(dir);
+}
+
+static bool
+open_checked(Workdir *wd, const char *dir, char *errbuf, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+	{
+		snprintf(errbuf, errlen, "work directory \"%s\" is a symbolic link: give the directory itself", dir);
+		return false;
+	}
+	wd->fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (wd->fd < 0)
+	{
+		snprintf(errbuf, errlen, "could not open work directory \"%s\": %s", dir, strerror(errno));
+		return false;
+	}
+	if (!check_dir_safe(wd->fd, dir, errbuf, errlen))
+	{
+		close(wd->fd);
+		wd->fd = -1;
+		return false;
+	}
+	wd->path = absolute_path(dir);
+	return true;
+}
+
+bool
+workdir_open(Workdir *wd, const char *dir, char *errbuf, size_t errlen)
+{
+	wd->path = NULL;
+	wd->fd = -1;
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+	{
+		snprintf(errbuf, errlen, "could not create work directory \"%s\": %s", dir, strerror(errno));
+		return false;
+	}
+	return open_checked(wd, dir, errbuf, errlen);
+}
+
+bool
+workdir_create_default(Workdir *wd, char *errbuf, size_t errlen)
+{
+	time_t		now = time(NULL);
+	struct tm	tm;
+	char		name[80];
+
+	wd->path = NULL;
+	wd->fd = -1;
+	localtime_r(&now, &tm);
+	strftime(name, sizeof(name), "citus-rescue-%Y%m%d-%H%M%S-XXXXXX", &tm);
+	if (mkdtemp(name) == NULL)
+	{
+		snprintf(errbuf, errlen, "could not create a work directory here: %s", strerror(errno));
+		return false;
+	}
+	return open_checked(wd, name, errbuf, errlen);
+}
+
+void
+workdir_close(Workdir *wd)
+{
+	if (wd->fd >= 0)
+		close(wd->fd);
+	free(wd->path);
+	wd->path = NULL;
+	wd->fd = -1;
+}
+
+int
+private_open_existing(int dirfd, const char *dirpath, const char *name, int flags,
+					  char *errbuf, size_t errlen)
+{
+	int			fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+	{
+		int			saved = errno;
+
+		if (saved == ELOOP)
+			snprintf(errbuf, errlen, "\"%s/%s\" is a symbolic link: refusing to follow it", dirpath, name);
+		else
+			snprintf(errbuf, errlen, "could not open \"%s/%s\": %s", dirpath, name, strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+	{
+		snprintf(errbuf, errlen, "\"%s/%s\" is not a regular file of the user running citus-rescue",
+				 dirpath, name);
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	return fd;
+}
+
+static bool
+write_all(int fd, const char *text, size_t len)
+{
+	while (len > 0)
+	{
+		ssize_t		n = write(fd, text, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+		{
+			if (n == 0)
+				errno = ENOSPC;
+			return false;
+		}
+		text += n;
+		len -= (size_t) n;
+	}
+	return true;
+}
+
+bool
+write_private_file(int dirfd, const char *dirpath, const char *name,
+				   const char *text, size_t len, char *errbuf, size_t errlen)
+{
+	int			fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	bool		ok;
+
+	if (fd < 0)
+	{
+		snprintf(errbuf, errlen, "could not create \"%s/%s\": %s", dirpath, name, strerror(errno));
+		return false;
+	}
+	ok = write_all(fd, text, len) && fsync(fd) == 0;
+	if (!ok)
+		snprintf(errbuf, errlen, "could not write \"%s/%s\": %s", dirpath, name, strerror(errno));
+	if (close(fd) != 0 && ok)
+	{
+		snprintf(errbuf, errlen, "could not write \"%s/%s\": %s", dirpath, name, strerror(errno));
+		ok = false;
+	}
+	return ok;
+}
+
+char *
+read_private_file(int dirfd, const char *dirpath, const char *name, char *errbuf, size_t errlen)
+{
+	int			fd = private_open_existing(dirfd, dirpath, name, O_RDONLY, errbuf, errlen);
+	StrBuf		buf;
+	char		chunk[8192];
+	ssize_t		n;
+
+	if (fd < 0)
+		return NULL;
+	strbuf_init(&buf);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0)
+	{
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+		{
+			snprintf(errbuf, errlen, "could not read \"%s/%s\": %s", dirpath, name, strerror(errno));
+			strbuf_free(&buf);
+			close(fd);
+			return NULL;
+		}
+		strbuf_append_len(&buf, chunk, (size_t) n);
+	}
+	close(fd);
+	return strbuf_steal(&buf);
+}
+
+bool
+fsync_dir(int dirfd)
+{
+	return fsync(dirfd) == 0;
+}
+
+static void
+remove_tree_depth(int dirfd, const char *name, int depth)
+{
+	int			fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR		   *d;
+	struct dirent *e;
+
+	if (fd < 0)
+	{
+		unlinkat(dirfd, name, 0);
+		return;
+	}
+	d = fdopendir(fd);
+	if (d == NULL)
+	{
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL)
+	{
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (unlinkat(fd, e->d_name, 0) != 0 && depth > 0)
+			remove_tree_depth(fd, e->d_name, depth - 1);
+	}
+	closedir(d);
+	unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+void
+remove_tree(int dirfd, const char *name)
+{
+	remove_tree_depth(dirfd, name, 2);
+}
