@@ -435,10 +435,10 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 			 ok ? "commit" : "rollback");
 	commit = journal_write_durable(&run->journal, plan->steps[first_index].number, "",
 								   EV_DECISION, decision_detail) && ok;
+	apply_in_commit_phase = commit;
 	if (commit)
 		test_pause("decision", group);
 
-	apply_in_commit_phase = commit;
 	for (int k = 0; k < nprepared; k++)
 	{
 		const PlanStep *step = &plan->steps[todo[k]];
@@ -805,6 +805,7 @@ cluster_as_expected(Run *run, StrBuf *evidence, StrBuf *problem)
 
 static int
 refuse(Run *run, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+static const char *signal_name(int signo);
 
 /*
  * Stops the run: exit 11 once anything may have been committed (run again
@@ -826,6 +827,12 @@ refuse(Run *run, const char *fmt,...)
 	report_error(run->err, msg.data);
 	strbuf_free(&msg);
 	return journal_shows_change(run) ? EXIT_CODE_PARTIAL : EXIT_CODE_ABORTED;
+}
+
+const char *
+apply_stop_signal_name(void)
+{
+	return signal_name(apply_stop_signal);
 }
 
 static const char *
@@ -1080,6 +1087,7 @@ pass_gates(Run *run, const Plan *plan, const char *plan_text)
 		print_line(run->out, "Metadata of every node saved in %s/backup (restore.sh puts it back).",
 				   run->wd.path);
 	}
+	test_pause("backed-up", 0);
 	if (stop_requested())
 		return refuse_stopped(run, "before the first statement");
 

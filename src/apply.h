@@ -44,6 +44,8 @@ extern volatile sig_atomic_t apply_stop_requested;
  * of an all-nodes step once its decision is taken.
  */
 void		apply_catch_signals(void);
+/* SIGTERM and the like: the signal that stopped the run */
+const char *apply_stop_signal_name(void);
 void		apply_release_signals(void);
 
 /*

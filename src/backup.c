@@ -88,6 +88,14 @@ static bool
 manifest_write(Manifest *manifest, int dirfd, const char *dirpath, const char *relpath,
 			   const char *name, const StrBuf *data, char *errbuf, size_t errlen)
 {
+	const char *fault = getenv(JOURNAL_FAULT_ENV);
+
+	/* the tests' stand-in for a disk that fills up while the backup is written */
+	if (fault && strcmp(fault, "backup:fail") == 0 && manifest->nfiles == 2)
+	{
+		snprintf(errbuf, errlen, "could not write \"%s/%s\": %s", dirpath, name, strerror(ENOSPC));
+		return false;
+	}
 	if (!write_private_file(dirfd, dirpath, name, data->data, data->len, errbuf, errlen))
 		return false;
 	strbuf_printf(&manifest->text, "%08x %zu %s/%s\n", crc32_of(data->data, data->len),

@@ -633,6 +633,13 @@ apply:
 	code = run_apply(&plan, text.data, &opts, &args);
 	if (code != EXIT_CODE_OK)
 		goto out;
+	if (apply_stop_requested)
+	{
+		fprintf(stderr, "citus-rescue: stopped on %s before verify: every step is done\n"
+				"HINT:  Run the same command again to verify.\n", apply_stop_signal_name());
+		code = EXIT_CODE_PARTIAL;
+		goto out;
+	}
 	{
 		ConnOptions vopts;
 		VerifyResult result;

@@ -34,7 +34,11 @@ pgc_cleanup() {
 			as_pg "$PGC_BIN/pg_ctl" -D "$PGC_ROOT/$name/data" -m immediate -w stop >/dev/null 2>&1
 		fi
 	done
-	[ -n "$PGC_ROOT" ] && rm -rf "$PGC_ROOT"
+	if [ -n "$PGC_ROOT" ]; then
+		# a tmpfs a test mounted under the root goes first
+		awk -v root="$PGC_ROOT/" 'index($2, root) == 1 { print $2 }' /proc/mounts | while read -r m; do umount "$m"; done
+		rm -rf "$PGC_ROOT"
+	fi
 }
 
 pgc_init() {
@@ -177,4 +181,46 @@ pgc_standby() {
 	port=$(pgc_free_port) || return 1
 	as_pg "$PGC_BIN/pg_ctl" -D "$dir/data" -o "-p $port" -l "$dir/log" -w -t 60 start >/dev/null || return 1
 	echo "$port" >"$dir/port"
+}
+
+# pgc_save: keeps a copy of every running server's data, to go back to
+# with pgc_restore (cheaper than building the cluster again)
+PGC_SAVED=""
+pgc_save() {
+	local name
+	PGC_SAVED=""
+	as_pg mkdir -p "$PGC_ROOT/saved"
+	for name in $PGC_NODES; do
+		[ -d "$PGC_ROOT/$name/data" ] || continue
+		case " $PGC_SAVED " in *" $name "*) continue ;; esac
+		as_pg "$PGC_BIN/pg_ctl" -D "$PGC_ROOT/$name/data" -m fast -w stop >/dev/null || return 1
+		as_pg rm -rf "$PGC_ROOT/saved/$name"
+		as_pg cp -a "$PGC_ROOT/$name/data" "$PGC_ROOT/saved/$name" || return 1
+		PGC_SAVED="$PGC_SAVED $name"
+	done
+	pgc_start_saved
+}
+
+pgc_start_saved() {
+	local name pids="" failed=0 pid
+	for name in $PGC_SAVED; do
+		as_pg "$PGC_BIN/pg_ctl" -D "$PGC_ROOT/$name/data" -o "-p $(pgc_port "$name")" \
+			-l "$PGC_ROOT/$name/log" -w -t 60 start >/dev/null &
+		pids="$pids $!"
+	done
+	for pid in $pids; do
+		wait "$pid" || failed=1
+	done
+	return $failed
+}
+
+# pgc_restore: every saved server back as pgc_save found it
+pgc_restore() {
+	local name
+	for name in $PGC_SAVED; do
+		as_pg "$PGC_BIN/pg_ctl" -D "$PGC_ROOT/$name/data" -m immediate -w stop >/dev/null 2>&1
+		as_pg rm -rf "$PGC_ROOT/$name/data"
+		as_pg cp -a "$PGC_ROOT/saved/$name" "$PGC_ROOT/$name/data" || return 1
+	done
+	pgc_start_saved
 }

@@ -189,7 +189,7 @@ ok $? "$SCENARIO: execute runs every step"
 tmux_cmd send-keys -t t Enter
 tmux_wait_for "The new coordinator works" 120
 ok $? "$SCENARIO: verify on the screen passes"
-like "$(tmux_screen)" "Work directory: citus-rescue-" "$SCENARIO: and says where the work directory is"
+like "$(tmux_screen)" "Work directory: /.*/citus-rescue-[0-9]{8}-[0-9]{6}-" "$SCENARIO: and says where the work directory is, as an absolute path"
 tmux_cmd send-keys -t t q
 tmux_wait_for "Type yes"
 tmux_cmd send-keys -t t yes Enter

@@ -16,9 +16,11 @@
 -- citus_schema_distribute, citus_move_shard_placement, and worker_nextval
 -- (always fails, as on Citus workers).  Work for the node that runs them
 -- happens in the caller's transaction; work on every other node is one
--- dblink transaction per node that commits at once and is NOT undone if
--- the caller's transaction aborts later (no 2PC).  A metadata node that
--- cannot be reached makes the call fail (part of the work may be done).
+-- dblink transaction per node, held open and committed when the caller's
+-- transaction commits (a deferred constraint trigger), so that a caller
+-- that rolls back or dies undoes it too, as with Citus (no 2PC: a failure
+-- between the remote commits and the caller's is not modelled).  A
+-- metadata node that cannot be reached makes the call fail.
 --
 -- replicate_reference_tables() models the metadata only, and
 -- recover_prepared_transactions() only forgets pg_dist_transaction records.
@@ -217,13 +219,62 @@ BEGIN
 	RETURN v_them IS NOT DISTINCT FROM v_me;
 END $$;
 
+-- The remote transactions of the caller's transaction, committed with it.
+CREATE TABLE pg_catalog.citus_standin_remote_txn (connname text PRIMARY KEY);
+
+CREATE FUNCTION pg_catalog.citus_standin_commit_remote() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog
+AS $$
+BEGIN
+	PERFORM dblink_exec(NEW.connname, 'COMMIT');
+	DELETE FROM citus_standin_remote_txn WHERE connname = NEW.connname;
+	RETURN NULL;
+END $$;
+
+CREATE CONSTRAINT TRIGGER citus_standin_commit_remote
+	AFTER INSERT ON pg_catalog.citus_standin_remote_txn
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+	EXECUTE FUNCTION pg_catalog.citus_standin_commit_remote();
+
+-- The named dblink connection to a node holding this transaction's remote
+-- work there, opened (and its transaction begun) when needed.
+CREATE FUNCTION pg_catalog.citus_standin_remote_conn(p_nodename text, p_nodeport integer)
+RETURNS text LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog
+AS $$
+DECLARE
+	v_conn text := format('standin %s %s', p_nodename, p_nodeport);
+	v_detail text;
+BEGIN
+	IF EXISTS (SELECT 1 FROM citus_standin_remote_txn WHERE connname = v_conn) THEN
+		RETURN v_conn;
+	END IF;
+	IF v_conn = ANY (COALESCE(dblink_get_connections(), '{}')) THEN
+		-- left open by a transaction that rolled back: undo its remote part
+		BEGIN
+			PERFORM dblink_exec(v_conn, 'ROLLBACK');
+		EXCEPTION WHEN OTHERS THEN
+			PERFORM dblink_disconnect(v_conn);
+		END;
+	END IF;
+	IF NOT v_conn = ANY (COALESCE(dblink_get_connections(), '{}')) THEN
+		BEGIN
+			PERFORM dblink_connect(v_conn, citus_standin_conninfo(p_nodename, p_nodeport));
+		EXCEPTION WHEN sqlclient_unable_to_establish_sqlconnection THEN
+			GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
+			RAISE EXCEPTION 'connection to the remote node %@%:% failed with the following error: %',
+				current_user, p_nodename, p_nodeport, btrim(v_detail, E' \n');
+		END;
+	END IF;
+	PERFORM dblink_exec(v_conn, 'BEGIN');
+	INSERT INTO citus_standin_remote_txn VALUES (v_conn);
+	RETURN v_conn;
+END $$;
+
 -- Runs a (multi-statement) script on a node: in this transaction when the
--- node is this server, else in one remote transaction over dblink.
+-- node is this server, else in the remote transaction that commits with it.
 CREATE FUNCTION pg_catalog.citus_standin_node_exec(p_nodename text, p_nodeport integer, p_script text)
 RETURNS void LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog
 AS $$
-DECLARE
-	v_detail text;
 BEGIN
 	IF p_script IS NULL OR btrim(p_script) = '' THEN
 		RETURN;
@@ -232,13 +283,7 @@ BEGIN
 		EXECUTE p_script;
 		RETURN;
 	END IF;
-	BEGIN
-		PERFORM dblink_exec(citus_standin_conninfo(p_nodename, p_nodeport), p_script);
-	EXCEPTION WHEN sqlclient_unable_to_establish_sqlconnection THEN
-		GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
-		RAISE EXCEPTION 'connection to the remote node %@%:% failed with the following error: %',
-			current_user, p_nodename, p_nodeport, btrim(v_detail, E' \n');
-	END;
+	PERFORM dblink_exec(citus_standin_remote_conn(p_nodename, p_nodeport), p_script);
 END $$;
 
 -- The first column of the first row of a query run on a node, as text.
@@ -251,6 +296,13 @@ DECLARE
 BEGIN
 	IF citus_standin_is_local(p_nodename, p_nodeport) THEN
 		EXECUTE p_query INTO v_result;
+		RETURN v_result;
+	END IF;
+	-- what this transaction already wrote there is seen
+	IF EXISTS (SELECT 1 FROM citus_standin_remote_txn
+	            WHERE connname = format('standin %s %s', p_nodename, p_nodeport)) THEN
+		SELECT t.r INTO v_result
+		  FROM dblink(format('standin %s %s', p_nodename, p_nodeport), p_query) AS t(r text) LIMIT 1;
 		RETURN v_result;
 	END IF;
 	BEGIN

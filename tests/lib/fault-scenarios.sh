@@ -1,0 +1,496 @@
+# Faults at every point of a recovery, on the stand-in and on real Citus
+# alike: kill -9 at every journal record, a journal write failing at every
+# record, SIGTERM/SIGHUP/SIGPIPE at every step boundary and inside the
+# all-nodes step, refused gates rerun, a torn journal, and a work directory
+# that is not safe.  Sourced after FIXTURE_TIER is set.
+#
+# A faulted run is followed by the same command again, which must finish
+# the recovery: recover's own verify passes, the rows are unchanged and no
+# prepared transaction is left on any node.  The cluster is then put back
+# from a copy of its servers' data, for the next fault.
+
+. "$top_srcdir/tests/lib/rescue.sh"
+
+at() {
+	echo -h 127.0.0.1 -p "$(pgc_port "$1")" -U postgres
+}
+
+addr() {
+	echo "127.0.0.1:$(pgc_port "$1")"
+}
+
+run() {
+	OUT=$(rescue "$@" 2>&1)
+	CODE=$?
+}
+
+# The rows, read through the coordinator on real Citus; on the stand-in
+# (which has no distributed executor) straight from every worker's shards
+checksum() {
+	local name
+	if [ "$FIXTURE_TIER" = real ]; then
+		pgc_psql "$1" -c "SELECT (SELECT count(*) || ':' || md5(string_agg(a::text, ',' ORDER BY tenant_id, id)) FROM app.accounts a)
+		                   || '/' || (SELECT count(*) || ':' || md5(string_agg(o::text, ',' ORDER BY tenant_id, id)) FROM app.orders o)
+		                   || '/' || (SELECT count(*) || ':' || md5(string_agg(c::text, ',' ORDER BY code)) FROM app.currencies c)"
+		return
+	fi
+	for name in w1 w2 w3; do
+		pgc_psql "$name" -c "SELECT string_agg(c.relname || '=' || (xpath('/row/d/text()',
+		          query_to_xml(format('SELECT count(*) || '':'' || md5(string_agg(t::text, '','' ORDER BY t::text)) AS d FROM %I.%I t',
+		                              n.nspname, c.relname), false, true, '')))[1]::text, ' ' ORDER BY c.relname)
+		            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		           WHERE n.nspname = 'app' AND c.relkind = 'r' AND c.relname ~ '_[0-9]+$'"
+	done | md5sum | cut -c1-32
+}
+
+# Prepared transactions left on the surviving nodes and the new one
+prepared_left() {
+	local total=0 name n
+	for name in w1 w2 w3 newc; do
+		n=$(pgc_sql "$name" "SELECT count(*) FROM pg_prepared_xacts") || n=99
+		total=$((total + n))
+	done
+	echo "$total"
+}
+
+# The cluster as pre-flight wants it, saved to go back to
+fault_setup() {
+	pgc_cleanup
+	PGC_NODES=""
+	pgc_init
+	fixture_create "$@" || { echo "Bail out! could not build the $FIXTURE_TIER fixture"; exit 1; }
+	CHECKSUM_BEFORE=$(checksum w2)
+	[ -n "$CHECKSUM_BEFORE" ] || { echo "Bail out! no rows to compare"; exit 1; }
+	pgc_destroy coord
+	fixture_new_node newc || { echo "Bail out! could not start a new node"; exit 1; }
+	WORK=$PGC_ROOT/work
+	mkdir -p "$WORK"
+	pgc_save || { echo "Bail out! could not save the cluster"; exit 1; }
+}
+
+recover_args() {
+	if [ "$METHOD" = promote ]; then
+		echo recover $(at w2) --promote "$(addr w2)" --yes
+	else
+		echo recover $(at w2) --new-coordinator "$(addr newc)" --yes
+	fi
+}
+
+coordinator_node() {
+	[ "$METHOD" = promote ] && echo w2 || echo newc
+}
+
+# The events a whole recovery journals, one a line, in order
+journal_events() {
+	cut -f5 "$1"
+}
+
+# After a faulted run: the same command finishes, and the cluster is right.
+# CHECKS=full also compares the rows and counts prepared transactions.
+rerun_finishes() {
+	local what=$1 workdir=$2
+	run $(recover_args) --workdir "$workdir"
+	if [ "$CODE" != 0 ]; then
+		expect_code 0 "$what: the same command finishes"
+		return
+	fi
+	is "$(checksum "$(coordinator_node)")/$(prepared_left)" "$CHECKSUM_BEFORE/0" \
+		"$what: the same command finishes; rows unchanged, nothing left prepared"
+}
+
+# --- kill -9 and a failing journal write at every record ---------------------------
+
+# fault_every_record METHOD ACTION: for each record a whole recovery writes
+fault_every_record() {
+	local action=$1 clean events n k event workdir code_seen
+	clean=$WORK/clean-$METHOD
+	run $(recover_args) --workdir "$clean"
+	expect_code 0 "$METHOD: a whole recovery without faults"
+	events=$(journal_events "$clean/journal.log")
+	n=$(printf '%s\n' "$events" | wc -l)
+	diag "$METHOD: $n journal records in a whole recovery; $action at each"
+	pgc_restore || { echo "Bail out! could not restore the cluster"; exit 1; }
+	for k in $(seq 1 "$n"); do
+		event=$(printf '%s\n' "$events" | sed -n "${k}p")
+		workdir=$WORK/$action-$METHOD-$k
+		OUT=$(CITUS_RESCUE_TEST_FAULT="$k:$action" rescue $(recover_args) --workdir "$workdir" 2>&1)
+		CODE=$?
+		case $action in
+		kill)
+			is "$CODE" 137 "$METHOD, kill -9 at record $k ($event): the run dies there" ;;
+		fail | fsync)
+			code_seen=no
+			[ "$CODE" = 10 ] || [ "$CODE" = 11 ] && code_seen=yes
+			is "$code_seen/$(printf '%s' "$OUT" | grep -c 'could not write the journal')" "yes/1" \
+				"$METHOD, journal $action at record $k ($event): stops at once with exit 10 or 11 and says why"
+			[ "$code_seen" = yes ] || printf '%s\n' "$OUT" | tail -20 | sed 's/^/#     /'
+			;;
+		esac
+		rerun_finishes "$METHOD, $action at record $k ($event)" "$workdir"
+		pgc_restore || { echo "Bail out! could not restore the cluster"; exit 1; }
+	done
+}
+
+# --- signals ------------------------------------------------------------------------
+
+# SIGTERM, SIGHUP and SIGPIPE after each step's last record and after each
+# node prepared its part of the all-nodes step
+signal_every_boundary() {
+	local clean=$WORK/clean-$METHOD events n k event sig workdir
+	events=$(journal_events "$clean/journal.log")
+	n=$(printf '%s\n' "$events" | wc -l)
+	for k in $(seq 1 "$n"); do
+		event=$(printf '%s\n' "$events" | sed -n "${k}p")
+		case $event in done | prepared) ;; *) continue ;; esac
+		for sig in TERM HUP PIPE; do
+			workdir=$WORK/sig-$METHOD-$k-$sig
+			OUT=$(CITUS_RESCUE_TEST_FAULT="$k:$sig" rescue $(recover_args) --workdir "$workdir" 2>&1)
+			CODE=$?
+			like "$CODE" "^1[01]$" "$METHOD, SIG$sig after record $k ($event): the run stops with exit 10 or 11"
+			like "$OUT" "stopped on SIG$sig" "$METHOD, SIG$sig after record $k ($event): once the step under way ended, saying why"
+			is "$(prepared_left)" 0 "$METHOD, SIG$sig after record $k: nothing left prepared"
+			rerun_finishes "$METHOD, SIG$sig after record $k ($event)" "$workdir"
+			pgc_restore || { echo "Bail out! could not restore the cluster"; exit 1; }
+		done
+	done
+}
+
+# --- a second signal ------------------------------------------------------------
+
+second_signals() {
+	local workdir pid
+	SCENARIO="$METHOD, two SIGTERMs"
+	if [ "$METHOD" = promote ]; then
+		# inside the commits of the all-nodes step: they are finished all the same
+		workdir=$WORK/twice-commit
+		CITUS_RESCUE_TEST_PAUSE=decision:1:3000 ${CITUS_RESCUE_WRAPPER:-} "$RESCUE" $(recover_args) --workdir "$workdir" >"$WORK/twice.out" 2>&1 &
+		pid=$!
+		wait_for_file_match "$workdir/journal.log" "	decision	group 1: commit"
+		ok $? "$SCENARIO: the all-nodes step decided to commit"
+		kill -TERM $pid; sleep 0.2; kill -TERM $pid
+		wait $pid
+		CODE=$?
+		OUT=$(cat "$WORK/twice.out")
+		is "$CODE" 11 "$SCENARIO: during the commits: exit 11"
+		like "$OUT" "committing on every node first" "$SCENARIO: the commits are finished first"
+		is "$(prepared_left)" 0 "$SCENARIO: every prepared part was committed"
+		rerun_finishes "$SCENARIO during the commits" "$workdir"
+		pgc_restore || exit 1
+	fi
+	# inside a one-node step that waits on a lock: the second signal rolls it back
+	workdir=$WORK/twice-step
+	pgc_psql w2 -c "BEGIN" -c "LOCK TABLE pg_catalog.pg_dist_local_group IN EXCLUSIVE MODE" -c "SELECT pg_sleep(8)" -c "COMMIT" >/dev/null 2>&1 &
+	sleep 0.5
+	${CITUS_RESCUE_WRAPPER:-} "$RESCUE" $(recover_args) --workdir "$workdir" >"$WORK/twice.out" 2>&1 &
+	pid=$!
+	wait_for_file_match "$workdir/journal.log" "	1	[^	]*	statement	[^B]"
+	ok $? "$SCENARIO: step 1 waits on a lock"
+	kill -TERM $pid; sleep 0.3; kill -TERM $pid
+	wait $pid
+	CODE=$?
+	OUT=$(cat "$WORK/twice.out")
+	is "$CODE" 10 "$SCENARIO: the second one rolls the step under way back; nothing was changed"
+	like "$OUT" "stopped on SIGTERM in step 1, which was rolled back" "$SCENARIO: and says so"
+	like "$OUT" "57014" "$SCENARIO: the statement was cancelled on its server"
+	wait
+	rerun_finishes "$SCENARIO in a step" "$workdir"
+	pgc_restore || exit 1
+}
+
+wait_for_file_match() {
+	local file=$1 pattern=$2 i=0
+	while [ $i -lt 300 ]; do
+		grep -Eq -- "$pattern" "$file" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# --- gates refused, then the same command again ---------------------------------------
+
+# refused_twice DESCRIPTION COMMAND...: refused, and refused again, nothing changed
+refused_twice() {
+	local what=$1; shift
+	local before after
+	before=$(rescue discover $(at w2) --json 2>/dev/null | jq -c '[.nodes[] | select(.reachable) | .catalogs]')
+	run "$@"
+	expect_code 10 "$what: refused"
+	FIRST_OUT=$OUT
+	run "$@"
+	expect_code 10 "$what: the same command is refused again"
+	after=$(rescue discover $(at w2) --json 2>/dev/null | jq -c '[.nodes[] | select(.reachable) | .catalogs]')
+	is "$after/$(prepared_left)" "$before/0" "$what: nothing was changed"
+}
+
+gates_refused() {
+	local plan=$WORK/gate-plan.sql workdir
+	METHOD=new-node
+
+	SCENARIO="old coordinator answers again"
+	pgc_cleanup; PGC_NODES=""; pgc_init
+	fixture_create || exit 1
+	CHECKSUM_BEFORE=$(checksum w2)
+	fixture_new_node newc || exit 1
+	WORK=$PGC_ROOT/work; mkdir -p "$WORK"
+	plan=$WORK/gate-plan.sql
+	pgc_stop coord
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$plan"
+	expect_code 0 "$SCENARIO: planned while it was down"
+	like "$(cat "$plan")" "^-- old-coordinator: 127.0.0.1:$(pgc_port coord)" "$SCENARIO: the plan keeps its address"
+	pgc_restart coord
+	workdir=$WORK/gate-alive
+	refused_twice "$SCENARIO" apply "$plan" --workdir "$workdir" --yes
+	like "$FIRST_OUT" "old coordinator at 127.0.0.1:$(pgc_port coord) answers again" "$SCENARIO: and says why"
+	ok "$([ ! -e "$workdir/backup" ] && ! grep -q '	stepping	' "$workdir/journal.log"; echo $?)" \
+		"$SCENARIO: no backup taken, the run never became resumable"
+	# it comes back while the operator confirms: the last look before the first statement sees it
+	pgc_stop coord
+	workdir=$WORK/gate-late
+	CITUS_RESCUE_TEST_PAUSE=backed-up:0:4000 ${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$plan" --workdir "$workdir" --yes >"$WORK/late.out" 2>&1 &
+	local pid=$!
+	wait_for_file_match "$workdir/journal.log" "	backed-up	"
+	pgc_restart coord
+	wait $pid
+	CODE=$?
+	OUT=$(cat "$WORK/late.out")
+	expect_code 10 "$SCENARIO: back during the run, it is seen right before the first statement"
+	like "$OUT" "answers again" "$SCENARIO: and named"
+	pgc_stop coord
+	run apply "$plan" --workdir "$workdir" --yes
+	expect_code 0 "$SCENARIO: gone for good, the same command runs the plan"
+	ok "$(grep -c '	gate	old-coordinator-gone: right before the first statement' "$workdir/journal.log" | grep -qx 2; echo $?)" \
+		"$SCENARIO: each run asked again right before its first statement"
+	pgc_destroy coord
+
+	fault_setup
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$plan"
+	SCENARIO="stale plan"
+	moved=$(pgc_sql w3 "SELECT shardid FROM pg_dist_placement WHERE groupid = 1 ORDER BY shardid LIMIT 1")
+	pgc_sql w3 "UPDATE pg_dist_placement SET groupid = 2 WHERE shardid = $moved" >/dev/null
+	refused_twice "$SCENARIO" apply "$plan" --workdir "$WORK/gate-stale" --yes
+	like "$FIRST_OUT" "stale" "$SCENARIO: and says why"
+	pgc_sql w3 "UPDATE pg_dist_placement SET groupid = 1 WHERE shardid = $moved" >/dev/null
+
+	SCENARIO="not confirmed"
+	refused_twice "$SCENARIO" apply "$plan" --workdir "$WORK/gate-no" </dev/null
+	like "$FIRST_OUT" "not confirmed" "$SCENARIO: and says why"
+	ok "$([ ! -e "$WORK/gate-no/backup" ]; echo $?)" "$SCENARIO: no backup before the typed yes"
+
+	SCENARIO="backup fails"
+	mkdir -p "$WORK/gate-backup"
+	refused_twice "$SCENARIO" env CITUS_RESCUE_TEST_FAULT=backup:fail "$RESCUE" apply "$plan" --workdir "$WORK/gate-backup" --yes
+	like "$FIRST_OUT" "metadata backup failed" "$SCENARIO: and says why"
+	ok "$([ ! -e "$WORK/gate-backup/backup" ]; echo $?)" "$SCENARIO: no half backup is left as backup/"
+
+	SCENARIO="first node unreachable"
+	pgc_stop w2
+	run apply "$plan" --workdir "$WORK/gate-down" --yes
+	expect_code 10 "$SCENARIO: refused"
+	run apply "$plan" --workdir "$WORK/gate-down" --yes
+	expect_code 10 "$SCENARIO: the same command is refused again"
+	pgc_restart w2
+
+	SCENARIO="after every refusal"
+	run apply "$plan" --workdir "$WORK/gate-no" --yes
+	expect_code 0 "$SCENARIO: the cause gone, the same work directory runs a fresh run with every gate"
+	like "$(cut -f5,6 "$WORK/gate-no/journal.log" | tr '\t' ' ')" "new fresh.*refused.*new fresh.*refused.*new fresh.*backed-up.*stepping.*finished" \
+		"$SCENARIO: its journal shows two refused attempts, then a whole run"
+	is "$(checksum newc)/$(prepared_left)" "$CHECKSUM_BEFORE/0" "$SCENARIO: rows unchanged, nothing prepared"
+}
+
+# --- the journal and the work directory ---------------------------------------------------
+
+journal_and_workdir() {
+	local plan=$WORK/wd-plan.sql workdir pid
+	METHOD=new-node
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$plan"
+
+	SCENARIO="torn journal tail"
+	workdir=$WORK/torn
+	OUT=$(CITUS_RESCUE_TEST_FAULT=12:kill rescue apply "$plan" --workdir "$workdir" --yes 2>&1)
+	printf '0badc0de\t2026-11-29T00:00:00.000Z\t3\t127.0.0.1:1\tdec' >>"$workdir/journal.log"
+	run apply "$plan" --workdir "$workdir" --yes
+	expect_code 0 "$SCENARIO: the run resumes and finishes"
+	like "$OUT" "line [0-9]+ .*torn or corrupt and was cut off" "$SCENARIO: the torn record is reported"
+	is "$(grep -c 'dec$' "$workdir/journal.log")" 0 "$SCENARIO: and cut off, never appended to"
+	like "$(cut -f5 "$workdir/journal.log" | tr '\n' ' ')" "journal-repaired new gate" "$SCENARIO: the repair is journaled"
+	ok "$(awk -F'\t' '{ print NF }' "$workdir/journal.log" | sort -u | grep -qvx 6; echo $((! $?)))" \
+		"$SCENARIO: every line is one whole record"
+	pgc_restore || exit 1
+
+	SCENARIO="corrupt journal line"
+	workdir=$WORK/corrupt
+	OUT=$(CITUS_RESCUE_TEST_FAULT=12:kill rescue apply "$plan" --workdir "$workdir" --yes 2>&1)
+	sed -i '3s/gate/gatf/' "$workdir/journal.log"
+	run apply "$plan" --workdir "$workdir" --yes
+	expect_code 10 "$SCENARIO: a damaged record before the end is refused"
+	like "$OUT" "damaged at line 3" "$SCENARIO: and named"
+	pgc_restore || exit 1
+
+	SCENARIO="planted symlinks"
+	workdir=$WORK/planted
+	mkdir -m 700 "$workdir"
+	echo "not a journal" >"$WORK/victim"
+	ln -s "$WORK/victim" "$workdir/journal.log"
+	run apply "$plan" --workdir "$workdir" --yes
+	expect_code 10 "$SCENARIO: a journal.log that is a symbolic link is refused"
+	like "$OUT" "symbolic link" "$SCENARIO: and says so"
+	is "$(cat "$WORK/victim")" "not a journal" "$SCENARIO: the file it points at is untouched"
+	rm "$workdir/journal.log"
+	ln -s "$WORK/victim" "$workdir/plan.sql"
+	run apply "$plan" --workdir "$workdir" --yes
+	expect_code 10 "$SCENARIO: a plan.sql that is a symbolic link is refused"
+	is "$(cat "$WORK/victim")" "not a journal" "$SCENARIO: its target is untouched"
+	rm -f "$workdir/plan.sql" "$workdir/journal.log"
+	ln -s "$WORK/victim" "$workdir/restore.sh"
+	run apply "$plan" --workdir "$workdir" --yes
+	expect_code 0 "$SCENARIO: a planted restore.sh is replaced, not written through"
+	is "$(cat "$WORK/victim")" "not a journal" "$SCENARIO: its target is untouched"
+	ok "$([ -f "$workdir/restore.sh" ] && [ ! -L "$workdir/restore.sh" ]; echo $?)" "$SCENARIO: restore.sh is a file of its own"
+	pgc_restore || exit 1
+	ln -s "$WORK/torn" "$WORK/linkdir"
+	run apply "$plan" --workdir "$WORK/linkdir" --yes
+	expect_code 10 "$SCENARIO: a work directory that is a symbolic link is refused"
+
+	SCENARIO="unsafe work directory"
+	mkdir -m 777 "$WORK/open"
+	run apply "$plan" --workdir "$WORK/open" --yes
+	expect_code 10 "$SCENARIO: a world-writable work directory is refused"
+	like "$OUT" "can be written by others \(mode 0777\)" "$SCENARIO: and says why"
+	if [ "$(id -u)" = 0 ]; then
+		mkdir -m 700 "$WORK/foreign"
+		chown nobody "$WORK/foreign"
+		run apply "$plan" --workdir "$WORK/foreign" --yes
+		expect_code 10 "$SCENARIO: a work directory of another user is refused"
+		like "$OUT" "belongs to user id" "$SCENARIO: and says whose it is"
+	fi
+	ok "$([ ! -e "$WORK/open/journal.log" ] && [ ! -e "$WORK/foreign/journal.log" ]; echo $?)" \
+		"$SCENARIO: nothing is written into them"
+
+	SCENARIO="default work directory"
+	OUT=$(cd "$WORK" && CITUS_RESCUE_TEST_FAULT=3:fail rescue apply "$plan" --yes 2>&1)
+	like "$OUT" "$WORK/citus-rescue-[0-9]{8}-[0-9]{6}-[A-Za-z0-9]{6}/journal.log" \
+		"$SCENARIO: named with a random part, shown as an absolute path"
+	is "$(stat -c %a "$WORK"/citus-rescue-*-* | sort -u)" 700 "$SCENARIO: private"
+
+	SCENARIO="recover resumes its saved plan"
+	workdir=$WORK/rec-saved
+	OUT=$(CITUS_RESCUE_TEST_FAULT=20:kill rescue $(recover_args) --workdir "$workdir" 2>&1)
+	cp "$workdir/plan.sql" "$WORK/saved-plan.sql"
+	run recover $(at w2) --promote "$(addr w2)" --yes --workdir "$workdir"
+	expect_code 11 "$SCENARIO: other choices than the run under way are refused"
+	like "$OUT" "holds a recovery under way by new-node" "$SCENARIO: naming the run under way"
+	run $(recover_args) --workdir "$workdir"
+	expect_code 0 "$SCENARIO: the same command resumes and finishes"
+	like "$OUT" "resuming its saved plan \(not planning again\)" "$SCENARIO: without planning again"
+	like "$OUT" "Gates re-checked:" "$SCENARIO: saying which gates it re-checked"
+	cmp -s "$workdir/plan.sql" "$WORK/saved-plan.sql"
+	ok $? "$SCENARIO: the saved plan is the one that ran"
+	pgc_restore || exit 1
+
+	SCENARIO="recover killed before any change"
+	workdir=$WORK/rec-early
+	OUT=$(CITUS_RESCUE_TEST_FAULT=2:kill rescue $(recover_args) --workdir "$workdir" 2>&1)
+	run $(recover_args) --workdir "$workdir"
+	expect_code 0 "$SCENARIO: the same command plans again and finishes"
+	like "$OUT" "Replacing the plan in .*the attempt that saved it changed nothing" "$SCENARIO: saying it replaced the plan"
+	pgc_restore || exit 1
+
+	SCENARIO="apply | head"
+	workdir=$WORK/pipe
+	rescue apply "$plan" --workdir "$workdir" --yes 2>"$WORK/pipe.err" | head -1 >/dev/null
+	CODE=${PIPESTATUS[0]}
+	OUT=$(cat "$WORK/pipe.err")
+	like "$CODE" "^(0|1[01])$" "$SCENARIO: the reader going away stops the run between steps, or it finishes"
+	is "$(prepared_left)" 0 "$SCENARIO: nothing left prepared"
+	run apply "$plan" --workdir "$workdir" --yes
+	expect_code 0 "$SCENARIO: the same command finishes"
+	pgc_restore || exit 1
+}
+
+# --- prompts -----------------------------------------------------------------------------
+
+prompts() {
+	local plan=$WORK/wd-plan.sql
+	command -v tmux >/dev/null || { diag "tmux missing: prompt tests skipped"; return; }
+	[ -f "$plan" ] || run plan $(at w2) --new-coordinator "$(addr newc)" -o "$plan"
+	SCENARIO="Ctrl-C at the typed yes"
+	tmux_start 120 30 "$RESCUE apply '$plan' --workdir '$WORK/prompt-yes'"
+	tmux_wait_for "Type yes to go on" 60
+	ok $? "$SCENARIO: asked"
+	tmux_cmd send-keys -t t C-c
+	is "$(tmux_wait_exit 30)" 10 "$SCENARIO: gives up at once, nothing changed"
+	tmux_stop
+	like "$(cut -f5,6 "$WORK/prompt-yes/journal.log" | tr '\t\n' '  ')" "refused stopped on SIGINT at the confirmation" \
+		"$SCENARIO: journaled"
+
+	SCENARIO="Ctrl-C at the password prompt"
+	tmux_start 120 30 "trap : INT; $RESCUE discover $(at w2) -W; s=\$?; stty -a > '$PGC_ROOT/stty.txt'; (exit \$s)"
+	tmux_wait_for "Password" 30
+	ok $? "$SCENARIO: asked"
+	tmux_cmd send-keys -t t C-c
+	is "$(tmux_wait_exit 30)" 130 "$SCENARIO: the tool ends as Ctrl-C asks"
+	tmux_stop
+	like "$(cat "$PGC_ROOT/stty.txt")" "(^| )echo( |$)" "$SCENARIO: the terminal echoes again"
+}
+
+# --- a disk that really fills up ------------------------------------------------------------
+
+full_disk() {
+	local plan=$WORK/wd-plan.sql mnt=$PGC_ROOT/tmpfs used free_kb
+	SCENARIO="full tmpfs"
+	[ -f "$plan" ] || run plan $(at w2) --new-coordinator "$(addr newc)" -o "$plan"
+	if [ "$(id -u)" != 0 ] || ! mkdir -p "$mnt" || ! mount -t tmpfs -o size=8m,mode=700 none "$mnt" 2>/dev/null; then
+		diag "$SCENARIO: skipped, no tmpfs can be mounted here (needs root)"
+		return
+	fi
+	run apply "$plan" --workdir "$mnt/measure" --yes
+	used=$(du -sk "$mnt/measure" | cut -f1)
+	rm -rf "$mnt/measure"
+	pgc_restore || exit 1
+	# room for the plan and the backup, not for the whole journal
+	free_kb=$(( used - 8 ))
+	dd if=/dev/zero of="$mnt/filler" bs=1k count=$(( $(df -k --output=avail "$mnt" | tail -1) - free_kb )) 2>/dev/null
+	run apply "$plan" --workdir "$mnt/run" --yes
+	like "$CODE" "^1[01]$" "$SCENARIO: the run stops at the first write that fails"
+	like "$OUT" "No space left on device" "$SCENARIO: and says why"
+	unlike "$OUT" "All [0-9]+ steps done" "$SCENARIO: never claims to be done"
+	is "$(prepared_left)" 0 "$SCENARIO: nothing left prepared"
+	rm -f "$mnt/filler"
+	run apply "$plan" --workdir "$mnt/run" --yes
+	expect_code 0 "$SCENARIO: with room again, the same command finishes"
+	is "$(checksum newc)" "$CHECKSUM_BEFORE" "$SCENARIO: rows unchanged"
+	umount "$mnt"
+	pgc_restore || exit 1
+}
+
+# CITUS_RESCUE_FAULTS narrows the run to some parts (kill fail fsync signals
+# second gates workdir prompts disk), for working on one of them
+fault_part() {
+	[ -z "${CITUS_RESCUE_FAULTS:-}" ] && return 0
+	case " $CITUS_RESCUE_FAULTS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+fault_suite() {
+	local start=$SECONDS
+	pgc_init
+	for METHOD in new-node promote; do
+		fault_setup
+		fault_part kill && fault_every_record kill
+		fault_part fail && fault_every_record fail
+		fault_part fsync && fault_every_record fsync
+		fault_part signals && signal_every_boundary
+		fault_part second && second_signals
+	done
+	fault_part gates && gates_refused
+	METHOD=new-node
+	fault_setup
+	fault_part workdir && journal_and_workdir
+	fault_part prompts && prompts
+	fault_part disk && full_disk
+	diag "fault suite on the $FIXTURE_TIER tier: $((SECONDS - start)) s"
+	pgc_cleanup
+	PGC_NODES=""
+}
