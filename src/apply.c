@@ -22,6 +22,7 @@
 volatile sig_atomic_t apply_stop_requested = 0;
 volatile sig_atomic_t apply_stop_signal = 0;
 volatile sig_atomic_t apply_in_commit_phase = 0;
+static volatile sig_atomic_t apply_signals_quiet = 0;
 
 /*
  * The states of a run, each journaled as its own event when reached:
@@ -93,13 +94,18 @@ test_pause(const char *event, int step)
 	const char *want = getenv("CITUS_RESCUE_TEST_PAUSE");
 	char		here[64];
 	size_t		len;
+	int64_t		until;
 
 	if (want == NULL)
 		return;
 	len = (size_t) snprintf(here, sizeof(here), "%s:%d", event, step);
 	/* EVENT:STEP pauses a minute, EVENT:STEP:MS that many milliseconds */
-	if (strncmp(want, here, len) == 0 && (want[len] == '\0' || want[len] == ':'))
-		usleep(want[len] == ':' ? (useconds_t) atoi(want + len + 1) * 1000 : 60000000);
+	if (strncmp(want, here, len) != 0 || (want[len] != '\0' && want[len] != ':'))
+		return;
+	until = monotonic_ms() + (want[len] == ':' ? atoi(want + len + 1) : 60000);
+	/* a signal ends the pause, as it would end real work there */
+	while (monotonic_ms() < until && !apply_stop_requested)
+		usleep(20000);
 }
 
 void
@@ -1327,7 +1333,7 @@ on_stop_signal(int signo)
 	}
 	if (repeated && !apply_in_commit_phase)
 		pgnode_cancel_requested = 1;
-	if (signo == SIGHUP)
+	if (signo == SIGHUP || apply_signals_quiet)
 		return;
 	if (apply_in_commit_phase)
 	{
@@ -1347,10 +1353,11 @@ static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
 static struct sigaction saved_actions[4];
 
 void
-apply_catch_signals(void)
+apply_catch_signals(bool quiet)
 {
 	struct sigaction sa;
 
+	apply_signals_quiet = quiet;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);

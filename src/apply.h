@@ -37,13 +37,16 @@ typedef struct ApplyOptions
 
 /* Set from a signal handler (or the wizard): stop after the step under way. */
 extern volatile sig_atomic_t apply_stop_requested;
+/* The signal that asked for the stop, 0 when none did. */
+extern volatile sig_atomic_t apply_stop_signal;
 
 /*
  * SIGINT, SIGTERM, SIGHUP and SIGPIPE stop the run after the step under
  * way, a second one rolls that step back, and none interrupts the commits
- * of an all-nodes step once its decision is taken.
+ * of an all-nodes step once its decision is taken.  quiet: say nothing on
+ * stderr (a curses screen is there).
  */
-void		apply_catch_signals(void);
+void		apply_catch_signals(bool quiet);
 /* SIGTERM and the like: the signal that stopped the run */
 const char *apply_stop_signal_name(void);
 void		apply_release_signals(void);

@@ -350,7 +350,7 @@ run_apply(const Plan *plan, const char *text, ConnOptions *opts, ApplyArgs *args
 	aopts.conn = opts;
 	aopts.hooks = &hooks;
 	aopts.progress = stdout;
-	apply_catch_signals();
+	apply_catch_signals(false);
 	code = apply_plan(plan, text, &aopts);
 	apply_release_signals();
 	if (aopts.workdir_used)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -221,6 +222,12 @@ journal_open(Journal *journal, const Workdir *wd, char *errbuf, size_t errlen)
 	}
 	if (journal->fd < 0)
 		return false;
+	/* two runs on one work directory would each trust a journal the other writes */
+	if (flock(journal->fd, LOCK_EX | LOCK_NB) != 0)
+	{
+		snprintf(errbuf, errlen, "another citus-rescue run is using the work directory %s", wd->path);
+		return false;
+	}
 	strbuf_init(&all);
 	while ((n = read(journal->fd, chunk, sizeof(chunk))) != 0)
 	{

@@ -796,6 +796,24 @@ wiz_apply_start(WizBackend *b, const char *workdir)
 }
 
 void
+wiz_catch_signals(void)
+{
+	apply_catch_signals(true);
+}
+
+void
+wiz_release_signals(void)
+{
+	apply_release_signals();
+}
+
+bool
+wiz_stop_signalled(void)
+{
+	return apply_stop_signal != 0;
+}
+
+void
 wiz_apply_request_stop(WizBackend *b)
 {
 	(void) b;

@@ -101,6 +101,14 @@ bool		wiz_plan_save(WizBackend *backend, const char *path, char *errbuf, int err
 
 /* ---- apply and verify ---- */
 void		wiz_apply_start(WizBackend *backend, const char *workdir);
+
+/*
+ * SIGINT, SIGTERM, SIGHUP and SIGPIPE as apply takes them (a running
+ * apply stops after the step under way); wiz_stop_signalled says one came.
+ */
+void		wiz_catch_signals(void);
+void		wiz_release_signals(void);
+bool		wiz_stop_signalled(void);
 void		wiz_apply_request_stop(WizBackend *backend);
 void		wiz_verify_start(WizBackend *backend);
 

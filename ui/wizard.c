@@ -640,7 +640,11 @@ wizard_run(const WizConnect *prefill)
 		set_term(term);
 	}
 	else
+	{
+		/* before initscr, so that curses keeps its hands off them */
+		wiz_catch_signals();
 		initscr();
+	}
 	raw();
 	noecho();
 	keypad(stdscr, TRUE);
@@ -672,6 +676,18 @@ wizard_run(const WizConnect *prefill)
 		{
 			int			key;
 
+			/* a hang-up or kill: a running apply ends its step first, then the wizard goes */
+			if (wiz_stop_signalled() &&
+				(wiz_job(w.backend) != WIZ_JOB_APPLY || wiz_job_done(w.backend)))
+			{
+				if (wiz_job(w.backend) == WIZ_JOB_APPLY)
+					w.exit_code = wiz_job_exit_code(w.backend);
+				else if (w.exit_code == 0 &&
+						 !(wiz_job(w.backend) == WIZ_JOB_VERIFY && wiz_job_done(w.backend) &&
+						   wiz_job_exit_code(w.backend) == 0))
+					w.exit_code = 10;	/* nothing was changed */
+				break;
+			}
 			tick(&w);
 			refresh_all(&w);
 			key = getch();
@@ -684,6 +700,8 @@ wizard_run(const WizConnect *prefill)
 	list_clear(&w);
 	destroyCDKScreen(w.cdk);
 	endwin();
+	if (!w.headless)
+		wiz_release_signals();
 	if (term)
 		delscreen(term);
 	if (script)

@@ -252,8 +252,17 @@ tmux_wait_for "\\[1/[0-9]+\\].*done" 30
 ok $? "$SCENARIO: the first step is done"
 tmux_cmd kill-server
 TMUX_SOCKET=
-sleep 1
+# the hang-up stops the run after the step under way, then the wizard goes
+i=0
+while pgrep -f "wizard -h 127.0.0.1 -p $(at_port w2)" >/dev/null && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+ok $(pgrep -f "wizard -h 127.0.0.1 -p $(at_port w2)" >/dev/null && echo 1 || echo 0) "$SCENARIO: the wizard ends on the hang-up"
 workdir=$(ls -d "$PGC_ROOT"/citus-rescue-* 2>/dev/null | head -1)
+like "$(cut -f5,6 "$workdir/journal.log")" "stopped on SIGHUP before step 2" "$SCENARIO: after the step under way, journaled"
+is "$(pgc_sql w1 "SELECT count(*) FROM pg_prepared_xacts")$(pgc_sql newc "SELECT count(*) FROM pg_prepared_xacts")" 00 \
+	"$SCENARIO: nothing left prepared"
 ok $([ -s "$workdir/journal.log" ] && [ -s "$workdir/plan.sql" ] && echo 0 || echo 1) "$SCENARIO: the work directory holds the plan and the journal"
 OUT=$("$RESCUE" apply "$workdir/plan.sql" --workdir "$workdir" --yes 2>&1)
 CODE=$?
