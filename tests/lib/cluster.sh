@@ -73,8 +73,9 @@ pgc_free_port() {
 
 pgc_template() {
 	if [ ! -d "$PGC_ROOT/template" ]; then
+		# small WAL segments: the fault tests copy every server's data many times
 		as_pg "$PGC_BIN/initdb" -D "$PGC_ROOT/template" -U postgres -A trust \
-			--no-sync -E UTF8 --locale=C >"$PGC_ROOT/initdb.log" 2>&1 || {
+			--no-sync -E UTF8 --locale=C --wal-segsize=1 >"$PGC_ROOT/initdb.log" 2>&1 || {
 			cat "$PGC_ROOT/initdb.log" >&2
 			return 1
 		}
@@ -101,6 +102,7 @@ pgc_start() {
 		echo "max_wal_senders = 10"
 		echo "max_replication_slots = 10"
 		echo "log_min_messages = warning"
+		echo "min_wal_size = 4MB"
 		if [ "$flavour" = citus ]; then
 			echo "shared_preload_libraries = 'citus'"
 			echo "citus.shard_count = 8"

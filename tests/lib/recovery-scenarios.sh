@@ -245,7 +245,7 @@ is "$(pgc_sql w1 "SELECT count(*) FROM pg_prepared_xacts WHERE gid = 'citus_0_42
 SCENARIO="killed between steps"
 setup
 run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
-CITUS_RESCUE_TEST_PAUSE=done:1 rescue apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
+CITUS_RESCUE_TEST_PAUSE=done:1 ${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
 pid=$!
 wait_journal "	1	.*	done	"
 ok $? "$SCENARIO: step 1 done"
@@ -261,7 +261,7 @@ SCENARIO="killed inside a step"
 setup
 run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
 hold_lock w2 pg_catalog.pg_dist_local_group 5 EXCLUSIVE
-rescue apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
+${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
 pid=$!
 wait_journal "	1	.*	statement	BEGIN"
 ok $? "$SCENARIO: step 1 begun"
@@ -280,7 +280,7 @@ expect_code 0 "$SCENARIO: verify passes"
 SCENARIO="killed inside an all-nodes step"
 setup
 run plan $(at w2) --promote "$(addr w2)" -o "$WORK/plan.sql"
-CITUS_RESCUE_TEST_PAUSE=prepared:2 rescue apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
+CITUS_RESCUE_TEST_PAUSE=prepared:2 ${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
 pid=$!
 wait_journal "	2	.*	prepared	"
 ok $? "$SCENARIO: two nodes prepared their part"
@@ -300,7 +300,7 @@ expect_code 0 "$SCENARIO: verify passes"
 SCENARIO="killed after the decision to commit"
 setup
 run plan $(at w2) --promote "$(addr w2)" -o "$WORK/plan.sql"
-CITUS_RESCUE_TEST_PAUSE=decision:1 rescue apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
+CITUS_RESCUE_TEST_PAUSE=decision:1 ${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
 pid=$!
 wait_journal "	decision	group 1: commit"
 ok $? "$SCENARIO: every node prepared and the decision journaled"
