@@ -188,17 +188,25 @@ statement_timeout_ms(const Run *run)
 	return run->opts->conn->timeout_ms > 300000 ? run->opts->conn->timeout_ms : 330000;
 }
 
+typedef enum SqlKind
+{
+	SQL_CHANGE,					/* not run unless its record is on disk */
+	SQL_SETTLING				/* run even when the journal can no longer be written */
+} SqlKind;
+
 /*
  * Runs sql on a node, journaling the statement and its outcome.  A
  * statement whose record could not be written is not run: what a rerun
- * cannot see must not happen.
+ * cannot see must not happen.  Statements that only move towards a
+ * settled state (ROLLBACK, and the commits of a group whose decision is on
+ * disk) are the exception.
  */
 static bool
-run_sql(Run *run, int step, NodeReport *node, const char *sql)
+run_statement(Run *run, int step, NodeReport *node, const char *sql, SqlKind kind)
 {
 	bool		ok;
 
-	if (!journal_write(&run->journal, step, node->pg.label, "statement", sql))
+	if (!journal_write(&run->journal, step, node->pg.label, "statement", sql) && kind == SQL_CHANGE)
 	{
 		pgerror_set(&node->pg.error, NULL, run->journal.failure, NULL, NULL);
 		return false;
@@ -211,23 +219,16 @@ run_sql(Run *run, int step, NodeReport *node, const char *sql)
 	return ok;
 }
 
-/*
- * Statements that only move towards a settled state (ROLLBACK, and the
- * commits of a group whose decision is on disk) run even when the journal
- * can no longer be written.
- */
+static bool
+run_sql(Run *run, int step, NodeReport *node, const char *sql)
+{
+	return run_statement(run, step, node, sql, SQL_CHANGE);
+}
+
 static bool
 run_settling_sql(Run *run, int step, NodeReport *node, const char *sql)
 {
-	bool		ok;
-
-	journal_write(&run->journal, step, node->pg.label, "statement", sql);
-	ok = pgnode_query(&node->pg, sql, 0, NULL, statement_timeout_ms(run));
-	if (ok)
-		journal_write(&run->journal, step, node->pg.label, "ok", NULL);
-	else
-		journal_error(run, step, &node->pg, "error");
-	return ok;
+	return run_statement(run, step, node, sql, SQL_SETTLING);
 }
 
 /* The step's read-only check: 1 when it is already done, 0 not, -1 error. */

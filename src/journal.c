@@ -312,21 +312,8 @@ write_line(Journal *journal, const StrBuf *line, FaultAction fault)
 		errno = ENOSPC;
 		return false;
 	}
-	while (left > 0)
-	{
-		ssize_t		n = write(journal->fd, p, left);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-		{
-			if (n == 0)
-				errno = ENOSPC;
-			return false;
-		}
-		p += n;
-		left -= (size_t) n;
-	}
+	if (!write_all(journal->fd, p, left))
+		return false;
 	if (fault == FAULT_FAIL_FSYNC)
 	{
 		errno = EIO;

@@ -158,7 +158,7 @@ private_open_existing(int dirfd, const char *dirpath, const char *name, int flag
 	return fd;
 }
 
-static bool
+bool
 write_all(int fd, const char *text, size_t len)
 {
 	while (len > 0)

@@ -47,6 +47,9 @@ bool		write_private_file(int dirfd, const char *dirpath, const char *name,
 char	   *read_private_file(int dirfd, const char *dirpath, const char *name,
 							  char *errbuf, size_t errlen);
 
+/* write(2) until all of text is written; false with errno (ENOSPC for a short write). */
+bool		write_all(int fd, const char *text, size_t len);
+
 /* Makes a directory's entries durable. */
 bool		fsync_dir(int dirfd);
 
