@@ -1240,6 +1240,7 @@ apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *opts)
 	run.out = opts->progress ? opts->progress : stdout;
 	run.err = opts->errors ? opts->errors : stderr;
 	run.wd.fd = -1;
+	run.journal.fd = -1;
 	strbuf_init(&run.rechecked);
 	free(opts->workdir_used);
 	opts->workdir_used = NULL;
@@ -1248,7 +1249,8 @@ apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *opts)
 		  workdir_create_default(&run.wd, errbuf, sizeof(errbuf))))
 	{
 		report_error(run.err, errbuf);
-		return EXIT_CODE_ABORTED;
+		code = EXIT_CODE_ABORTED;
+		goto done;
 	}
 	opts->workdir_used = xstrdup(run.wd.path);
 	if (!journal_open(&run.journal, &run.wd, errbuf, sizeof(errbuf)))

@@ -213,7 +213,18 @@ pgc_start_saved() {
 	for pid in $pids; do
 		wait "$pid" || failed=1
 	done
-	return $failed
+	[ $failed = 0 ] && return 0
+	# a server that did not come back: try once more, then say why
+	for name in $PGC_SAVED; do
+		as_pg "$PGC_BIN/pg_ctl" -D "$PGC_ROOT/$name/data" status >/dev/null 2>&1 && continue
+		sleep 1
+		as_pg "$PGC_BIN/pg_ctl" -D "$PGC_ROOT/$name/data" -o "-p $(pgc_port "$name")" \
+			-l "$PGC_ROOT/$name/log" -w -t 60 start >/dev/null && continue
+		echo "# $name did not start again on port $(pgc_port "$name"):"
+		tail -5 "$PGC_ROOT/$name/log" | sed 's/^/#   /'
+		return 1
+	done
+	return 0
 }
 
 # pgc_restore: every saved server back as pgc_save found it
