@@ -387,10 +387,14 @@ planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
 				{
 					char	   *last;
 
-					if (strncmp(sql, "BEGIN;\n", 7) != 0)
+					/* a body too short to hold BEGIN; must not move the cursor past its end */
+					if (len < 7 || strncmp(sql, "BEGIN;\n", 7) != 0)
 						ok = fail(errbuf, errlen, lineno, "a step's batch must open with BEGIN;");
-					sql += 7;
-					len -= 7;
+					else
+					{
+						sql += 7;
+						len -= 7;
+					}
 					while (len > 0 && sql[len - 1] == '\n')
 						len--;
 					sql[len] = '\0';

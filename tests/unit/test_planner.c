@@ -117,7 +117,7 @@ render(const char *target, PlanMethod method, bool cim_include, PlanChoices *ext
 	ClusterSnapshot snap;
 	PlanChoices choices = {0};
 	PlanContext ctx = {0};
-	char		err[256];
+	char		err[256] = "";
 	StrBuf		out;
 
 	build_snapshot(&snap, cim_include, method == METHOD_NEW_NODE);
@@ -143,7 +143,7 @@ static void
 golden(const char *name, const char *text)
 {
 	char	   *path = xasprintf("%s/tests/golden/%s", getenv("top_srcdir") ? getenv("top_srcdir") : ".", name);
-	char		err[256];
+	char		err[256] = "";
 	char	   *want;
 
 	if (getenv("CITUS_RESCUE_UPDATE_GOLDEN"))
@@ -168,7 +168,7 @@ static void
 round_trip(const char *text)
 {
 	Plan		parsed;
-	char		err[256];
+	char		err[256] = "";
 	StrBuf		again;
 
 	ok(planfile_parse(text, &parsed, err, sizeof(err)), "the plan file parses back (%s)", err);
@@ -195,6 +195,37 @@ round_trip(const char *text)
 	plan_free(&parsed);
 }
 
+/* A step whose batch lines were deleted, down to a body shorter than BEGIN; */
+static void
+short_bodies(const char *text)
+{
+	const char *bodies[] = {"", "\n", "BEGI\n", "BEGIN\n", "BEGIN;\n", "COMMIT;\n"};
+
+	for (size_t b = 0; b < sizeof(bodies) / sizeof(bodies[0]); b++)
+	{
+		const char *connect = strstr(text, "\\connect ");
+		const char *line_end = connect ? strchr(connect, '\n') : NULL;
+		const char *end = strstr(text, "-- end of step 1\n");
+		StrBuf		damaged;
+		Plan		parsed;
+		char		err[256] = "";
+
+		if (line_end == NULL || end == NULL)
+		{
+			ok(0, "the plan has a first step to damage");
+			return;
+		}
+		strbuf_init(&damaged);
+		strbuf_append_len(&damaged, text, (size_t) (line_end + 1 - text));
+		strbuf_append(&damaged, bodies[b]);
+		strbuf_append(&damaged, end);
+		ok(!planfile_parse(damaged.data, &parsed, err, sizeof(err)) && strstr(err, "a step's batch must") != NULL,
+		   "a step body of %zu bytes is refused, not read past its end (%s)", strlen(bodies[b]), err);
+		plan_free(&parsed);
+		strbuf_free(&damaged);
+	}
+}
+
 int
 main(void)
 {
@@ -209,6 +240,7 @@ main(void)
 	ok(strstr(text, "ALTER COLUMN \"i d\"") != NULL, "a column name is quoted");
 	ok(strstr(text, "$body1$") != NULL || strstr(text, "$body$") != NULL, "DO bodies are dollar-quoted");
 	round_trip(text);
+	short_bodies(text);
 	free(text);
 	plan_free(&plan);
 
