@@ -58,10 +58,20 @@ pgc_port_free() {
 	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Ports below the kernel's ephemeral range: a client connection's local
+# port can never take a server's port while a test has it stopped.
+pgc_port_range() {
+	local low=32768
+	[ -r /proc/sys/net/ipv4/ip_local_port_range ] && read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+	[ "$low" -gt 12000 ] 2>/dev/null || low=32768
+	echo "$((low - 10000 - 1000)) 10000"
+}
+
 pgc_free_port() {
-	local port tries=0
+	local port tries=0 base span
+	read -r base span < <(pgc_port_range)
 	while [ $tries -lt 200 ]; do
-		port=$((20000 + RANDOM % 40000))
+		port=$((base + RANDOM % span))
 		if pgc_port_free "$port"; then
 			echo "$port"
 			return 0
