@@ -9,28 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void
-append_terminal_safe(StrBuf *out, const char *text)
-{
-	if (text == NULL)
-		return;
-	for (const unsigned char *p = (const unsigned char *) text; *p; p++)
-	{
-		if (*p == '\\')
-			strbuf_append(out, "\\\\");
-		else if (*p == '\n')
-			strbuf_append(out, "\\n");
-		else if (*p == '\t')
-			strbuf_append(out, "\\t");
-		else if (*p == '\r')
-			strbuf_append(out, "\\r");
-		else if (*p < 0x20 || *p == 0x7f)
-			strbuf_printf(out, "\\x%02x", *p);
-		else
-			strbuf_append_char(out, (char) *p);
-	}
-}
-
 static char *
 safe(const char *text)
 {

@@ -6,16 +6,10 @@
 
 #include "snapshot.h"
 #include "strbuf.h"
+#include "termsafe.h"
 
 void		report_text(FILE *out, const ClusterSnapshot *snapshot, int max_rows);
 void		report_json(StrBuf *out, const ClusterSnapshot *snapshot);
-
-/*
- * Server text made safe for a terminal: control characters (newlines
- * included) shown as escapes so that a node name cannot break a table or
- * move the cursor.
- */
-void		append_terminal_safe(StrBuf *out, const char *text);
 
 /*
  * Prints a multi-line message (libpq's, or a server's with DETAIL and HINT)

@@ -11,11 +11,12 @@
 /*
  * Copies text into out (at most outlen bytes, always NUL-terminated) so
  * that CDK draws it literally: '<' becomes '[', '>' becomes ']' (CDK has no
- * escape for them), and control characters become '?'.  Returns out.
+ * escape for them), and controls are escaped as append_terminal_safe does.
+ * Returns out.
  */
 char	   *cdk_safe(const char *text, char *out, size_t outlen);
 
-/* The same for text curses draws directly: only control characters become '?'. */
+/* The same for text curses draws directly: only controls are escaped. */
 char	   *terminal_safe(const char *text, char *out, size_t outlen);
 
 #endif

@@ -1,0 +1,111 @@
+#include "config.h"
+
+#include "termsafe.h"
+
+#include <string.h>
+
+bool
+codepoint_is_unsafe(unsigned int cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+		cp == 0x061c ||				/* Arabic letter mark */
+		cp == 0x200e || cp == 0x200f ||	/* LRM, RLM */
+		(cp >= 0x2028 && cp <= 0x202e) ||	/* line/para separators, embeddings, overrides */
+		(cp >= 0x2066 && cp <= 0x2069) ||	/* isolates */
+		cp == 0xfeff;				/* zero-width no-break space */
+}
+
+size_t
+utf8_decode(const unsigned char *p, size_t avail, unsigned int *cp)
+{
+	size_t		len;
+	unsigned int value;
+	unsigned int min;
+
+	if (avail == 0)
+		return 0;
+	if (p[0] < 0x80)
+	{
+		*cp = p[0];
+		return 1;
+	}
+	if ((p[0] & 0xe0) == 0xc0)
+		len = 2, value = p[0] & 0x1f, min = 0x80;
+	else if ((p[0] & 0xf0) == 0xe0)
+		len = 3, value = p[0] & 0x0f, min = 0x800;
+	else if ((p[0] & 0xf8) == 0xf0)
+		len = 4, value = p[0] & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (avail < len)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+	{
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		value = (value << 6) | (p[i] & 0x3f);
+	}
+	/* overlong forms, surrogates and values past Unicode are not UTF-8 */
+	if (value < min || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff))
+		return 0;
+	*cp = value;
+	return len;
+}
+
+void
+append_terminal_safe(StrBuf *out, const char *text)
+{
+	const unsigned char *p = (const unsigned char *) text;
+	size_t		left;
+
+	if (text == NULL)
+		return;
+	left = strlen(text);
+	while (left > 0)
+	{
+		unsigned int cp;
+		size_t		len = utf8_decode(p, left, &cp);
+
+		if (len == 0)
+		{
+			strbuf_printf(out, "\\x%02x", *p);
+			len = 1;
+		}
+		else if (cp == '\\')
+			strbuf_append(out, "\\\\");
+		else if (cp == '\n')
+			strbuf_append(out, "\\n");
+		else if (cp == '\t')
+			strbuf_append(out, "\\t");
+		else if (cp == '\r')
+			strbuf_append(out, "\\r");
+		else if (cp < 0x20 || cp == 0x7f)
+			strbuf_printf(out, "\\x%02x", cp);
+		else if (codepoint_is_unsafe(cp))
+			strbuf_printf(out, "\\u{%04X}", cp);
+		else
+			strbuf_append_len(out, (const char *) p, len);
+		p += len;
+		left -= len;
+	}
+}
+
+char *
+terminal_safe_copy(const char *text, char *out, size_t outlen)
+{
+	StrBuf		buf;
+	size_t		n;
+
+	if (outlen == 0)
+		return out;
+	strbuf_init(&buf);
+	append_terminal_safe(&buf, text ? text : "");
+	n = buf.len < outlen - 1 ? buf.len : outlen - 1;
+	/* never end inside a multibyte character */
+	while (n > 0 && n < buf.len && ((unsigned char) buf.data[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(out, buf.data, n);
+	out[n] = '\0';
+	strbuf_free(&buf);
+	return out;
+}

@@ -1,0 +1,37 @@
+/*
+ * Text from servers, plan files and the command line made inert for a
+ * terminal.  A node name can hold ESC sequences that retitle the window or
+ * clear the screen, C1 controls that some terminals obey as ESC, or bidi
+ * overrides that make SQL read differently from what runs.  Everything that
+ * is printed and did not come from the tool itself goes through here.
+ */
+#ifndef CITUS_RESCUE_TERMSAFE_H
+#define CITUS_RESCUE_TERMSAFE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "strbuf.h"
+
+/*
+ * Appends text with every control shown as an escape: \n \t \r \\ and
+ * \xHH for C0, DEL and bytes that are not well-formed UTF-8; \u{HHHH} for
+ * C1 controls (U+0080 to U+009F), bidi controls and line separators.  The
+ * output is valid UTF-8 whatever the input, and distinct inputs give
+ * distinct outputs.
+ */
+void		append_terminal_safe(StrBuf *out, const char *text);
+
+/* The same into a fixed buffer, cut at a character boundary; returns out. */
+char	   *terminal_safe_copy(const char *text, char *out, size_t outlen);
+
+/* Whether a code point is one append_terminal_safe escapes. */
+bool		codepoint_is_unsafe(unsigned int cp);
+
+/*
+ * Decodes one well-formed UTF-8 sequence at p (at most avail bytes);
+ * returns its length and sets *cp, or 0 when the bytes are not one.
+ */
+size_t		utf8_decode(const unsigned char *p, size_t avail, unsigned int *cp);
+
+#endif
