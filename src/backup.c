@@ -15,17 +15,35 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A directory name from host:port that needs no quoting */
-static char *
-node_dirname(const char *label)
+/*
+ * A directory name from host:port that needs no quoting in a shell and
+ * names one node only: the port's colon becomes '_', and every byte
+ * outside [A-Za-z0-9.-] (an underscore included) becomes %XX, so that no
+ * two labels share a directory.
+ */
+char *
+backup_node_dirname(const char *label)
 {
-	char	   *name = xstrdup(label);
+	StrBuf		name;
+	const char *colon = strrchr(label, ':');
 
-	for (char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			  (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
-			*p = '_';
-	return name;
+	strbuf_init(&name);
+	for (const char *p = label; *p; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+
+		if (p == colon)
+			strbuf_append_char(&name, '_');
+		else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+				 (c >= '0' && c <= '9') || c == '.' || c == '-')
+			strbuf_append_char(&name, (char) c);
+		else
+			strbuf_printf(&name, "%%%02x", c);
+	}
+	/* "." and ".." are not names of a directory of our own */
+	if (strcmp(name.data, ".") == 0 || strcmp(name.data, "..") == 0 || name.len == 0)
+		strbuf_append(&name, "%");
+	return strbuf_steal(&name);
 }
 
 static bool
@@ -91,7 +109,7 @@ manifest_write(Manifest *manifest, int dirfd, const char *dirpath, const char *r
 	const char *fault = getenv(JOURNAL_FAULT_ENV);
 
 	/* the tests' stand-in for a disk that fills up while the backup is written */
-	if (fault && strcmp(fault, "backup:fail") == 0 && manifest->nfiles == 2)
+	if (fault && strcmp(fault, "backup:fail") == 0 && manifest->nfiles == 1)
 	{
 		snprintf(errbuf, errlen, "could not write \"%s/%s\": %s", dirpath, name, strerror(ENOSPC));
 		return false;
@@ -105,8 +123,7 @@ manifest_write(Manifest *manifest, int dirfd, const char *dirpath, const char *r
 }
 
 static bool
-backup_node(const NodeReport *node, int dirfd, const char *dirpath, const char *relpath,
-			Manifest *manifest, StrBuf *restore_sql, char *errbuf, size_t errlen)
+backup_node(const NodeReport *node, StrBuf *restore_sql, char *errbuf, size_t errlen)
 {
 	PGconn	   *conn = node->pg.conn;
 	bool		ok = true;
@@ -121,22 +138,33 @@ backup_node(const NodeReport *node, int dirfd, const char *dirpath, const char *
 		strbuf_printf(restore_sql, "DELETE FROM pg_catalog.%s;\n", catalog_name((CatalogId) c));
 	for (int c = 0; c < CATALOG_COUNT && ok; c++)
 	{
+		StrBuf		columns;
 		StrBuf		sql;
 		StrBuf		data;
-		char	   *name;
 
+		strbuf_init(&columns);
+		for (int k = 0; k < node->catalogs[c].columns.count; k++)
+		{
+			if (k > 0)
+				strbuf_append(&columns, ", ");
+			sql_append_ident(&columns, node->catalogs[c].columns.items[k]);
+		}
 		strbuf_init(&sql);
 		strbuf_init(&data);
 		strbuf_printf(&sql, "COPY pg_catalog.%s (%s) TO STDOUT", catalog_name((CatalogId) c),
-					  node->catalogs[c].columns);
+					  columns.data);
 		ok = copy_out(conn, sql.data, &data, errbuf, errlen);
-		name = xasprintf("%s.copy", catalog_name((CatalogId) c));
-		if (ok)
-			ok = manifest_write(manifest, dirfd, dirpath, relpath, name, &data, errbuf, errlen);
-		strbuf_printf(restore_sql, "\\copy pg_catalog.%s (%s) FROM '%s.copy'\n",
-					  catalog_name((CatalogId) c), node->catalogs[c].columns,
-					  catalog_name((CatalogId) c));
-		free(name);
+
+		/*
+		 * The data goes inline after COPY FROM STDIN, not through psql's
+		 * \copy: a backslash command ends at a newline, and a column name
+		 * may hold one.
+		 */
+		strbuf_printf(restore_sql, "COPY pg_catalog.%s (%s) FROM STDIN;\n",
+					  catalog_name((CatalogId) c), columns.data);
+		strbuf_append_len(restore_sql, data.data, data.len);
+		strbuf_append(restore_sql, "\\.\n");
+		strbuf_free(&columns);
 		strbuf_free(&sql);
 		strbuf_free(&data);
 	}
@@ -286,7 +314,7 @@ backup_cluster(const ClusterSnapshot *snap, const Workdir *wd,
 
 		if (!node->reachable || !node->is_citus || node->pg.conn == NULL)
 			continue;
-		name = node_dirname(node->pg.label);
+		name = backup_node_dirname(node->pg.label);
 		node_path = xasprintf("%s/%s", staging_path, name);
 		relpath = xasprintf(BACKUP_DIR "/%s", name);
 		if (mkdirat(staging, name, 0700) != 0 || (node_fd = open_subdir(staging, name)) < 0)
@@ -296,7 +324,7 @@ backup_cluster(const ClusterSnapshot *snap, const Workdir *wd,
 		}
 		strbuf_init(&restore_sql);
 		if (ok)
-			ok = backup_node(node, node_fd, node_path, relpath, &manifest, &restore_sql, errbuf, errlen);
+			ok = backup_node(node, &restore_sql, errbuf, errlen);
 		if (ok)
 			ok = manifest_write(&manifest, node_fd, node_path, relpath, "restore.sql", &restore_sql,
 								errbuf, errlen);

@@ -20,6 +20,9 @@
  * is kept as backup.superseded-<time>.  user and dbname go into the
  * script; no password.  evidence gets what the manifest holds.
  */
+/* The directory of a node's backup: shell-safe, one per host:port. */
+char	   *backup_node_dirname(const char *label);
+
 bool		backup_cluster(const ClusterSnapshot *snapshot, const Workdir *wd,
 						   const char *user, const char *dbname,
 						   char *evidence, size_t evidence_len,

@@ -42,46 +42,30 @@ maxid_name(MaxIdKind kind)
 	return maxid_names[kind];
 }
 
+/*
+ * Three statements, so that catalog and sequence names arrive one result
+ * row each: a name may hold any character, so none is joined into text.
+ */
 const char *const catalog_probe_sql =
 "SELECT pg_catalog.current_setting('server_version_num'),"
 " pg_catalog.current_setting('server_version'),"
 " pg_catalog.pg_is_in_recovery(),"
 " (SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'citus'),"
 " pg_catalog.to_regproc('pg_catalog.citus_version') IS NOT NULL,"
-" pg_catalog.to_regclass('pg_catalog.pg_dist_local_group') IS NOT NULL,"
-" (SELECT pg_catalog.string_agg(relname || ':' || cols, ';' ORDER BY relname)"
-"    FROM (SELECT c.relname::text AS relname,"
-"                 pg_catalog.string_agg(a.attname::text, ',' ORDER BY a.attnum) AS cols"
-"            FROM pg_catalog.pg_class c"
-"            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
-"                 AND a.attnum > 0 AND NOT a.attisdropped"
-"           WHERE c.relnamespace = 'pg_catalog'::pg_catalog.regnamespace"
-"             AND c.relkind = 'r'"
-"             AND c.relname IN ('pg_dist_node', 'pg_dist_placement', 'pg_dist_shard',"
-"                               'pg_dist_partition', 'pg_dist_colocation')"
-"           GROUP BY c.relname) AS catalogs),"
-" (SELECT pg_catalog.string_agg(sequencename || '=' || COALESCE(last_value::text, ''), ','"
-"                               ORDER BY sequencename)"
-"    FROM pg_catalog.pg_sequences"
-"   WHERE schemaname = 'pg_catalog' AND sequencename LIKE 'pg\\_dist\\_%')";
-
-bool
-column_list_has(const char *columns, const char *column)
-{
-	size_t		len = strlen(column);
-	const char *p = columns;
-
-	while (p && *p)
-	{
-		const char *comma = strchr(p, ',');
-		size_t		item = comma ? (size_t) (comma - p) : strlen(p);
-
-		if (item == len && strncmp(p, column, len) == 0)
-			return true;
-		p = comma ? comma + 1 : NULL;
-	}
-	return false;
-}
+" pg_catalog.to_regclass('pg_catalog.pg_dist_local_group') IS NOT NULL;"
+" SELECT c.relname::text, a.attname::text"
+"   FROM pg_catalog.pg_class c"
+"   JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
+"        AND a.attnum > 0 AND NOT a.attisdropped"
+"  WHERE c.relnamespace = 'pg_catalog'::pg_catalog.regnamespace"
+"    AND c.relkind = 'r'"
+"    AND c.relname IN ('pg_dist_node', 'pg_dist_placement', 'pg_dist_shard',"
+"                      'pg_dist_partition', 'pg_dist_colocation')"
+"  ORDER BY c.relname, a.attnum;"
+" SELECT sequencename::text, last_value::text"
+"   FROM pg_catalog.pg_sequences"
+"  WHERE schemaname = 'pg_catalog' AND sequencename LIKE 'pg\\_dist\\_%'"
+"  ORDER BY sequencename";
 
 /*
  * Placements are compared as (shardid, groupid) alone: after a shard move
@@ -96,38 +80,22 @@ column_is_compared(CatalogId catalog, const char *column)
 	return true;
 }
 
-char *
-catalog_common_columns(CatalogId catalog, const char *const *lists, int count)
+void
+catalog_common_columns(CatalogId catalog, const StrList *const *lists, int count, StrList *common)
 {
-	StrBuf		out;
-	const char *p;
-
-	strbuf_init(&out);
+	memset(common, 0, sizeof(*common));
 	if (count == 0)
-		return strbuf_steal(&out);
-	p = lists[0];
-	while (p && *p)
+		return;
+	for (int c = 0; c < lists[0]->count; c++)
 	{
-		const char *comma = strchr(p, ',');
-		size_t		len = comma ? (size_t) (comma - p) : strlen(p);
-		char	   *column = xmalloc(len + 1);
-		bool		everywhere;
+		const char *column = lists[0]->items[c];
+		bool		everywhere = column_is_compared(catalog, column);
 
-		memcpy(column, p, len);
-		column[len] = '\0';
-		everywhere = column_is_compared(catalog, column);
 		for (int i = 1; i < count && everywhere; i++)
-			everywhere = column_list_has(lists[i], column);
+			everywhere = strlist_has(lists[i], column);
 		if (everywhere)
-		{
-			if (out.len > 0)
-				strbuf_append_char(&out, ',');
-			strbuf_append(&out, column);
-		}
-		free(column);
-		p = comma ? comma + 1 : NULL;
+			strlist_add(common, column);
 	}
-	return strbuf_steal(&out);
 }
 
 void
@@ -141,6 +109,26 @@ sql_append_ident(StrBuf *sql, const char *ident)
 		strbuf_append_char(sql, *p);
 	}
 	strbuf_append_char(sql, '"');
+}
+
+/*
+ * Integer and boolean columns print without tabs, newlines or backslashes;
+ * everything else is escaped.
+ */
+static bool
+column_prints_plain(const char *column)
+{
+	static const char *const plain[] = {
+		"nodeid", "groupid", "nodeport", "shardid", "placementid", "shardstate",
+		"shardlength", "colocationid", "shardcount", "replicationfactor",
+		"hasmetadata", "isactive", "metadatasynced", "shouldhaveshards",
+		"nodeisclone", "nodeprimarynodeid", "autoconverted",
+	};
+
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (strcmp(column, plain[i]) == 0)
+			return true;
+	return false;
 }
 
 /*
@@ -166,44 +154,88 @@ append_column_text(StrBuf *sql, CatalogId catalog, const char *column)
 	}
 }
 
-void
-catalog_row_expression(StrBuf *sql, CatalogId catalog, const char *columns)
+/* COPY's text format: the same escapes, so that rows split on tabs safely. */
+static void
+append_column_field(StrBuf *sql, CatalogId catalog, const char *column)
 {
-	const char *p = columns;
-	bool		first = true;
-
-	strbuf_append(sql, "pg_catalog.concat_ws(E'\\t'");
-	while (p && *p)
-	{
-		const char *comma = strchr(p, ',');
-		size_t		len = comma ? (size_t) (comma - p) : strlen(p);
-		char	   *column = xmalloc(len + 1);
-
-		memcpy(column, p, len);
-		column[len] = '\0';
-		strbuf_append(sql, ", COALESCE(");
+	strbuf_append(sql, "COALESCE(");
+	if (column_prints_plain(column))
 		append_column_text(sql, catalog, column);
-		strbuf_append(sql, ", '\\N')");
-		free(column);
-		first = false;
-		p = comma ? comma + 1 : NULL;
+	else
+	{
+		strbuf_append(sql, "pg_catalog.replace(pg_catalog.replace(pg_catalog.replace("
+					  "pg_catalog.replace(");
+		append_column_text(sql, catalog, column);
+		strbuf_append(sql, ", '\\', '\\\\'), E'\\n', '\\n'), E'\\r', '\\r'), E'\\t', '\\t')");
 	}
-	if (first)
+	strbuf_append(sql, ", '\\N')");
+}
+
+void
+catalog_row_expression(StrBuf *sql, CatalogId catalog, const StrList *columns)
+{
+	strbuf_append(sql, "pg_catalog.concat_ws(E'\\t'");
+	for (int c = 0; c < columns->count; c++)
+	{
+		strbuf_append(sql, ", ");
+		append_column_field(sql, catalog, columns->items[c]);
+	}
+	if (columns->count == 0)
 		strbuf_append(sql, ", ''");
 	strbuf_append(sql, ")");
 }
 
-static void
-append_optional_column(StrBuf *sql, const char *columns, const char *column)
+char *
+catalog_field_unescape(const char *field, size_t len)
 {
-	if (column_list_has(columns, column))
+	StrBuf		out;
+
+	if (len == 2 && field[0] == '\\' && field[1] == 'N')
+		return NULL;
+	strbuf_init(&out);
+	for (size_t i = 0; i < len; i++)
+	{
+		if (field[i] == '\\' && i + 1 < len)
+		{
+			char		c = field[++i];
+
+			strbuf_append_char(&out, c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c);
+		}
+		else
+			strbuf_append_char(&out, field[i]);
+	}
+	return strbuf_steal(&out);
+}
+
+bool
+catalog_row_field(const char *row, int index, char **value)
+{
+	const char *p = row;
+	const char *tab;
+
+	for (int i = 0; i < index; i++)
+	{
+		p = strchr(p, '\t');
+		if (p == NULL)
+			return false;
+		p++;
+	}
+	tab = strchr(p, '\t');
+	*value = catalog_field_unescape(p, tab ? (size_t) (tab - p) : strlen(p));
+	return true;
+}
+
+static void
+append_optional_column(StrBuf *sql, const StrList *columns, const char *column)
+{
+	if (strlist_has(columns, column))
 		strbuf_printf(sql, ", n.%s", column);
 	else
 		strbuf_append(sql, ", NULL");
 }
 
 char *
-catalog_node_list_sql(const char *node_columns)
+catalog_node_list_sql(const StrList *node_columns)
 {
 	StrBuf		sql;
 
@@ -222,7 +254,7 @@ catalog_node_list_sql(const char *node_columns)
 }
 
 static void
-append_sorted_rows(StrBuf *sql, CatalogId catalog, const char *columns)
+append_sorted_rows(StrBuf *sql, CatalogId catalog, const StrList *columns)
 {
 	strbuf_append(sql, "(SELECT pg_catalog.string_agg(r, E'\\n' ORDER BY r COLLATE \"C\")"
 				  " FROM (SELECT ");
@@ -231,50 +263,45 @@ append_sorted_rows(StrBuf *sql, CatalogId catalog, const char *columns)
 }
 
 /*
- * What recovery needs beyond the catalogs: prepared transactions (the dead
- * coordinator's citus_0_ ones and any the tool left), whether the node is
- * empty, the int/smallint serial columns of distributed tables (workers
- * cannot use their sequences), and shards with no placement outside group 0.
+ * What recovery needs beyond the catalogs, each a statement of its own
+ * with one result row per item: prepared transactions (the dead
+ * coordinator's citus_0_ ones and any the tool left), the int/smallint
+ * serial columns of distributed tables (workers cannot use their
+ * sequences), and shards with no placement outside group 0.
  */
-static const char *const catalog_extras_sql =
-", pg_catalog.current_setting('max_prepared_transactions')"
-", (SELECT pg_catalog.string_agg(gid || E'\\t' || owner || E'\\t' || database || E'\\t' || prepared::text,"
-"                                E'\\n' ORDER BY gid)"
-"     FROM pg_catalog.pg_prepared_xacts"
-"    WHERE (gid LIKE 'citus\\_%' OR gid LIKE 'rescue\\_%')"
-"      AND database = pg_catalog.current_database())"
-", (SELECT pg_catalog.count(*) FROM pg_catalog.pg_class c"
-"     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-"    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')"
-"      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'citus', 'citus_internal',"
-"                            'columnar', 'columnar_internal')"
-"      AND n.nspname NOT LIKE 'pg\\_%'"
-"      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
-"                       WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
-"                         AND e.objid = c.oid AND e.deptype = 'e'))"
-", pg_catalog.current_database()"
-", (SELECT pg_catalog.string_agg(rel || E'\\t' || col || E'\\t' || seq || E'\\t' || typ || E'\\t' || expr, E'\\n' ORDER BY rel, col)"
-"     FROM (SELECT p.logicalrelid::pg_catalog.regclass::text AS rel, a.attname::text AS col,"
-"                  a.atttypid::pg_catalog.regtype::text AS typ,"
-"                  pg_catalog.replace(pg_catalog.substring(pg_catalog.pg_get_expr(d.adbin, d.adrelid)"
-"                         , 'nextval\\(''((?:[^'']|'''')*)''::regclass\\)'), '''''', '''') AS seq,"
-"                  pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS expr"
-"             FROM pg_catalog.pg_dist_partition p"
-"             JOIN pg_catalog.pg_attribute a ON a.attrelid = p.logicalrelid"
-"                  AND a.attnum > 0 AND NOT a.attisdropped"
-"                  AND a.atttypid IN ('pg_catalog.int2'::pg_catalog.regtype, 'pg_catalog.int4'::pg_catalog.regtype,"
-"                                     'pg_catalog.int8'::pg_catalog.regtype)"
-"             JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-"            WHERE pg_catalog.pg_get_expr(d.adbin, d.adrelid) ~ 'nextval\\(') AS serials"
-"    WHERE seq IS NOT NULL)"
-", (SELECT pg_catalog.string_agg(s.logicalrelid::pg_catalog.regclass::text || E'\\t' || s.shardid, E'\\n'"
-"                                ORDER BY s.shardid)"
-"     FROM pg_catalog.pg_dist_shard s"
-"    WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement p"
-"                       WHERE p.shardid = s.shardid AND p.groupid <> 0))";
+static const char *const catalog_prepared_sql =
+"SELECT gid, owner::text, database::text, prepared::text"
+"  FROM pg_catalog.pg_prepared_xacts"
+" WHERE (gid LIKE 'citus\\_%' OR gid LIKE 'rescue\\_%')"
+"   AND database = pg_catalog.current_database()"
+" ORDER BY gid";
+
+static const char *const catalog_serials_sql =
+"SELECT rel, col, seq, typ, expr"
+"  FROM (SELECT p.logicalrelid::pg_catalog.regclass::text AS rel, a.attname::text AS col,"
+"               a.atttypid::pg_catalog.regtype::text AS typ,"
+"               pg_catalog.replace(pg_catalog.substring(pg_catalog.pg_get_expr(d.adbin, d.adrelid)"
+"                      , 'nextval\\(''((?:[^'']|'''')*)''::regclass\\)'), '''''', '''') AS seq,"
+"               pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS expr"
+"          FROM pg_catalog.pg_dist_partition p"
+"          JOIN pg_catalog.pg_attribute a ON a.attrelid = p.logicalrelid"
+"               AND a.attnum > 0 AND NOT a.attisdropped"
+"               AND a.atttypid IN ('pg_catalog.int2'::pg_catalog.regtype, 'pg_catalog.int4'::pg_catalog.regtype,"
+"                                  'pg_catalog.int8'::pg_catalog.regtype)"
+"          JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+"         WHERE pg_catalog.pg_get_expr(d.adbin, d.adrelid) ~ 'nextval\\(') AS serials"
+" WHERE seq IS NOT NULL"
+" ORDER BY rel, col";
+
+static const char *const catalog_lost_shards_sql =
+"SELECT s.logicalrelid::pg_catalog.regclass::text, s.shardid"
+"  FROM pg_catalog.pg_dist_shard s"
+" WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement p"
+"                    WHERE p.shardid = s.shardid AND p.groupid <> 0)"
+" ORDER BY s.shardid";
 
 char *
-catalog_stats_sql(char *const *common_columns)
+catalog_stats_sql(const StrList *common_columns)
 {
 	StrBuf		sql;
 
@@ -286,21 +313,34 @@ catalog_stats_sql(char *const *common_columns)
 		strbuf_printf(&sql, ", (SELECT pg_catalog.count(*) FROM pg_catalog.%s)",
 					  catalog_names[c]);
 		strbuf_append(&sql, ", pg_catalog.md5(COALESCE(");
-		append_sorted_rows(&sql, (CatalogId) c, common_columns[c]);
+		append_sorted_rows(&sql, (CatalogId) c, &common_columns[c]);
 		strbuf_append(&sql, ", ''))");
 	}
 	for (int m = 0; m < MAXID_COUNT; m++)
 		strbuf_printf(&sql, ", (SELECT pg_catalog.max(%s) FROM pg_catalog.%s)",
 					  maxid_sources[m].column,
 					  catalog_names[maxid_sources[m].catalog]);
-	strbuf_append(&sql, ", ");
-	append_sorted_rows(&sql, CATALOG_NODE, common_columns[CATALOG_NODE]);
-	strbuf_append(&sql, catalog_extras_sql);
+	strbuf_append(&sql, ", pg_catalog.current_setting('max_prepared_transactions')"
+				  ", (SELECT pg_catalog.count(*) FROM pg_catalog.pg_class c"
+				  "     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+				  "    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+				  "      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'citus', 'citus_internal',"
+				  "                            'columnar', 'columnar_internal')"
+				  "      AND n.nspname NOT LIKE 'pg\\_%'"
+				  "      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
+				  "                       WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+				  "                         AND e.objid = c.oid AND e.deptype = 'e'))"
+				  ", pg_catalog.current_database();\n");
+	strbuf_append(&sql, "SELECT r FROM (SELECT ");
+	catalog_row_expression(&sql, CATALOG_NODE, &common_columns[CATALOG_NODE]);
+	strbuf_append(&sql, " AS r FROM pg_catalog.pg_dist_node) AS rows ORDER BY r COLLATE \"C\";\n");
+	strbuf_printf(&sql, "%s;\n%s;\n%s", catalog_prepared_sql, catalog_serials_sql,
+				  catalog_lost_shards_sql);
 	return strbuf_steal(&sql);
 }
 
 char *
-catalog_rows_sql(CatalogId catalog, const char *columns)
+catalog_rows_sql(CatalogId catalog, const StrList *columns)
 {
 	StrBuf		sql;
 

@@ -13,7 +13,15 @@
 /* Versions, recovery state, extension, catalog columns, sequences. */
 extern const char *const catalog_probe_sql;
 
-/* Column indexes of catalog_probe_sql's one row */
+/* The statements of catalog_probe_sql, each with its own result */
+enum
+{
+	PROBE_RESULT_SETTINGS,		/* one row: the PROBE_ columns below */
+	PROBE_RESULT_COLUMNS,		/* catalog, column: a row per catalog column */
+	PROBE_RESULT_SEQUENCES,		/* name, last value (NULL before nextval) */
+	PROBE_RESULT_COUNT
+};
+
 enum
 {
 	PROBE_VERSION_NUM,
@@ -22,28 +30,48 @@ enum
 	PROBE_EXTENSION_VERSION,
 	PROBE_HAS_CITUS_VERSION,
 	PROBE_HAS_LOCAL_GROUP,
-	PROBE_CATALOG_COLUMNS,		/* name:col,col;name:col,... */
-	PROBE_SEQUENCES,			/* name=value,name=value (empty before nextval) */
 	PROBE_COLUMN_COUNT
 };
 
-/* Whether a comma-separated column list holds `column`. */
-bool		column_list_has(const char *columns, const char *column);
-
 /* Columns of `catalog` present in every list, in the order of the first. */
-char	   *catalog_common_columns(CatalogId catalog, const char *const *lists, int count);
-
-/* The text of one row: tab-separated, NULL as \N, ready to sort and compare. */
-void		catalog_row_expression(StrBuf *sql, CatalogId catalog, const char *columns);
-
-/* The first node's pg_dist_node, as MetaNode fields, plus its local group. */
-char	   *catalog_node_list_sql(const char *node_columns);
+void		catalog_common_columns(CatalogId catalog, const StrList *const *lists, int count,
+								   StrList *common);
 
 /*
- * Citus library version, local group, then per catalog its row count and
- * digest, then the highest ids (MaxIdKind order), then pg_dist_node's rows.
+ * The text of one row: fields in COPY's text format (\N for NULL, and
+ * backslash, tab, newline and carriage return escaped) joined by tabs, so
+ * that distinct rows always give distinct text, ready to sort and compare.
  */
-char	   *catalog_stats_sql(char *const *common_columns);
+void		catalog_row_expression(StrBuf *sql, CatalogId catalog, const StrList *columns);
+
+/*
+ * Field `index` of such a row, unescaped into *value (NULL for \N);
+ * false when the row has fewer fields.
+ */
+bool		catalog_row_field(const char *row, int index, char **value);
+char	   *catalog_field_unescape(const char *field, size_t len);
+
+/* The first node's pg_dist_node, as MetaNode fields, plus its local group. */
+char	   *catalog_node_list_sql(const StrList *node_columns);
+
+/*
+ * Five statements.  The first gives one row: Citus library version, local
+ * group, then per catalog its row count and digest, then the highest ids
+ * (MaxIdKind order), then the STATS_ settings.  The others give a row per
+ * item: pg_dist_node's rows as row text, prepared transactions, serial
+ * columns and lost shards.
+ */
+char	   *catalog_stats_sql(const StrList *common_columns);
+
+enum
+{
+	STATS_RESULT_SUMMARY,
+	STATS_RESULT_NODE_VIEW,		/* row text */
+	STATS_RESULT_PREPARED,		/* gid, owner, database, prepared */
+	STATS_RESULT_SERIALS,		/* table, column, sequence, type, default */
+	STATS_RESULT_LOST_SHARDS,	/* table, shardid: no placement outside group 0 */
+	STATS_RESULT_COUNT
+};
 
 enum
 {
@@ -51,18 +79,14 @@ enum
 	STATS_LOCAL_GROUP,
 	STATS_FIRST_CATALOG,		/* rows, digest, for each CatalogId */
 	STATS_FIRST_MAXID = STATS_FIRST_CATALOG + 2 * CATALOG_COUNT,
-	STATS_NODE_VIEW = STATS_FIRST_MAXID + MAXID_COUNT,
-	STATS_MAX_PREPARED,			/* max_prepared_transactions */
-	STATS_PREPARED,				/* gid, owner, database, prepared; tab-separated lines */
+	STATS_MAX_PREPARED = STATS_FIRST_MAXID + MAXID_COUNT,
 	STATS_USER_RELATIONS,		/* relations outside system schemas */
 	STATS_DATABASE,
-	STATS_SERIALS,				/* table, column, sequence, type, default; tab-separated lines */
-	STATS_LOST_SHARDS,			/* table, shardid: no placement outside group 0 */
 	STATS_COLUMN_COUNT
 };
 
 /* Every row of one catalog as text, one result row each. */
-char	   *catalog_rows_sql(CatalogId catalog, const char *columns);
+char	   *catalog_rows_sql(CatalogId catalog, const StrList *columns);
 
 /* Quotes an identifier for SQL the tool builds itself. */
 void		sql_append_ident(StrBuf *sql, const char *ident);

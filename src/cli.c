@@ -2,6 +2,7 @@
 
 #include "cli.h"
 #include "plan.h"
+#include "report.h"
 #include "strbuf.h"
 
 #include <errno.h>
@@ -10,16 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Arguments are echoed back, so they go through the terminal sanitiser too. */
 void
 cli_error(const char *fmt,...)
 {
 	va_list		ap;
+	StrBuf		text;
 
-	fputs("citus-rescue: ", stderr);
+	strbuf_init(&text);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	strbuf_vprintf(&text, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	report_error(stderr, text.data);
+	strbuf_free(&text);
 }
 
 void
@@ -65,20 +69,12 @@ cli_connection_option(int opt, const char *arg, ConnOptions *opts)
 			}
 			return 1;
 		case OPT_TIMEOUT:
+			if (!parse_timeout(arg, &opts->timeout_ms))
 			{
-				char	   *end;
-				double		seconds;
-
-				errno = 0;
-				seconds = strtod(arg, &end);
-				if (errno != 0 || *end != '\0' || end == arg || seconds <= 0 || seconds > 3600)
-				{
-					cli_error("invalid --timeout \"%s\": give seconds, more than 0 and at most 3600", arg);
-					return -1;
-				}
-				opts->timeout_ms = (int) (seconds * 1000);
-				return 1;
+				cli_error("invalid --timeout \"%s\": give seconds, at least 0.001 and at most 3600", arg);
+				return -1;
 			}
+			return 1;
 		default:
 			return 0;
 	}

@@ -111,8 +111,7 @@ make_plan(ConnOptions *opts, PlanChoices *choices, ClusterSnapshot *snap, Plan *
 	if (choices->method == METHOD_NEW_NODE)
 	{
 		free(opts->target);
-		opts->target = strchr(connect_host, ':') ? xasprintf("[%s]:%d", connect_host, connect_port) :
-			xasprintf("%s:%d", connect_host, connect_port);
+		opts->target = format_host_port(connect_host, connect_port);
 	}
 	discover_cluster(opts, &hooks, snap);
 	if (snap->fatal)
@@ -123,12 +122,17 @@ make_plan(ConnOptions *opts, PlanChoices *choices, ClusterSnapshot *snap, Plan *
 		return EXIT_CODE_FIRST_NODE;
 	}
 	f = &snap->nodes[snap->first];
-	first = strchr(f->pg.host, ':') ? xasprintf("[%s]:%d", f->pg.host, f->pg.port) :
-		xasprintf("%s:%d", f->pg.host, f->pg.port);
+	first = format_host_port(f->pg.host, f->pg.port);
 	maps = xcalloc((size_t) opts->nmaps + 1, sizeof(char *));
 	for (int i = 0; i < opts->nmaps; i++)
-		maps[i] = xasprintf("%s:%d=%s:%d", opts->maps[i].from_host, opts->maps[i].from_port,
-							opts->maps[i].to_host, opts->maps[i].to_port);
+	{
+		char	   *from = format_host_port(opts->maps[i].from_host, opts->maps[i].from_port);
+		char	   *to = format_host_port(opts->maps[i].to_host, opts->maps[i].to_port);
+
+		maps[i] = xasprintf("%s=%s", from, to);
+		free(from);
+		free(to);
+	}
 	ctx.tool_version = PACKAGE_VERSION;
 	ctx.created = created;
 	ctx.first = first;
@@ -286,12 +290,17 @@ cmd_plan(int argc, char **argv)
 		code = EXIT_CODE_INTERNAL;
 		goto out;
 	}
-	if (code == EXIT_CODE_OK)
-		printf("\nPlan written to %s. Review it, then run: citus-rescue apply %s\n",
-			   args.output, args.output);
-	else
-		printf("\nA pre-flight check failed: the plan in %s has no steps. Fix the failures and plan again.\n",
-			   args.output);
+	{
+		char	   *line = code == EXIT_CODE_OK ?
+			xasprintf("Plan written to %s. Review it, then run: citus-rescue apply %s",
+					  args.output, args.output) :
+			xasprintf("A pre-flight check failed: the plan in %s has no steps. Fix the failures and plan again.",
+					  args.output);
+
+		printf("\n");
+		print_safe(stdout, "", line);
+		free(line);
+	}
 out:
 	if (code < 0)
 		code = EXIT_CODE_OK;
@@ -361,13 +370,14 @@ run_apply(const Plan *plan, const char *text, ConnOptions *opts, ApplyArgs *args
 	if (code == EXIT_CODE_PARTIAL && args->workdir)
 	{
 		/* stdout may be a pipe that is gone, or a terminal that hung up */
-		if (args->workdir_given)
-			fprintf(stderr, "citus-rescue: the recovery is under way in %s; run the same command to resume.\n",
-					args->workdir);
-		else
-			fprintf(stderr, "citus-rescue: the recovery is under way in %s; run the same command with --workdir %s to resume.\n",
-					args->workdir, args->workdir);
-		fprintf(stderr, "Work directory: %s\n", args->workdir);
+		char	   *line = args->workdir_given ?
+			xasprintf("the recovery is under way in %s; run the same command to resume.", args->workdir) :
+			xasprintf("the recovery is under way in %s; run the same command with --workdir %s to resume.",
+					  args->workdir, args->workdir);
+
+		print_safe(stderr, "citus-rescue: ", line);
+		print_safe(stderr, "Work directory: ", args->workdir);
+		free(line);
 	}
 	return code;
 }
@@ -425,7 +435,12 @@ cmd_apply(int argc, char **argv)
 	}
 	code = run_apply(&plan, text, &opts, &args);
 	if (code == EXIT_CODE_OK)
-		printf("Next: citus-rescue verify against the new coordinator, %s.\n", plan.target);
+	{
+		char	   *line = xasprintf("Next: citus-rescue verify against the new coordinator, %s.", plan.target);
+
+		print_safe(stdout, "", line);
+		free(line);
+	}
 out:
 	if (code < 0)
 		code = EXIT_CODE_OK;
@@ -528,8 +543,7 @@ same_address(const ConnOptions *opts, const char *given, const char *planned)
 	if (!parse_host_port(given, &host, &port, err, sizeof(err)))
 		return false;
 	connopts_map_address(opts, host, port, &to_host, &to_port);
-	mapped = strchr(to_host, ':') ? xasprintf("[%s]:%d", to_host, to_port) :
-		xasprintf("%s:%d", to_host, to_port);
+	mapped = format_host_port(to_host, to_port);
 	same = strcmp(mapped, planned) == 0;
 	free(mapped);
 	free(host);

@@ -36,38 +36,6 @@ digest_majority(const char *const *digests, int count, int prefer)
 	return best;
 }
 
-static int
-compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-char **
-rows_split(char *text, int *count)
-{
-	int			n = 0;
-	int			capacity = 64;
-	char	  **rows = xmalloc(sizeof(char *) * (size_t) capacity);
-	char	   *line = text;
-
-	while (line && *line)
-	{
-		char	   *newline = strchr(line, '\n');
-
-		if (newline)
-			*newline = '\0';
-		if (n == capacity)
-		{
-			capacity *= 2;
-			rows = xrealloc(rows, sizeof(char *) * (size_t) capacity);
-		}
-		rows[n++] = line;
-		line = newline ? newline + 1 : NULL;
-	}
-	qsort(rows, (size_t) n, sizeof(char *), compare_strings);
-	*count = n;
-	return rows;
-}
 
 static void
 push(char ***list, int *count, const char *row)

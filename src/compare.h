@@ -14,12 +14,6 @@
 int			digest_majority(const char *const *digests, int count, int prefer);
 
 /*
- * Splits newline-separated rows into a sorted array (the text is modified
- * in place and the array points into it).
- */
-char	  **rows_split(char *text, int *count);
-
-/*
  * Rows in `reference` and not in `rows` go to diff->missing, rows in
  * `rows` and not in `reference` go to diff->extra (copies).  Both inputs
  * must be sorted by strcmp; duplicates count one by one.

@@ -82,16 +82,15 @@ parse_host_port(const char *text, char **host, int *port,
 
 	if (text[0] == '[')
 	{
-		const char *close = strchr(text, ']');
-
-		if (close == NULL || close[1] != ':')
+		/* the last "]:" closes it: a node's name may hold brackets too */
+		colon = strrchr(text, ':');
+		if (colon == NULL || colon - text < 2 || colon[-1] != ']')
 		{
 			snprintf(errbuf, errlen, "invalid address \"%s\": expected [IPV6]:PORT", text);
 			return false;
 		}
 		host_start = text + 1;
-		host_len = (size_t) (close - host_start);
-		colon = close + 1;
+		host_len = (size_t) (colon - 1 - host_start);
 	}
 	else
 	{
@@ -343,4 +342,31 @@ connopts_node_params(const ConnOptions *opts, const ConnParams *first_used,
 		connparams_set(params, "password", typed_password);
 	connparams_set(params, "fallback_application_name", "citus-rescue");
 	params->expand_dbname = false;
+}
+
+bool
+parse_timeout(const char *text, int *timeout_ms)
+{
+	char	   *end;
+	double		seconds;
+
+	/* strtod also reads "nan", "inf" and hex; seconds are plain decimals */
+	for (const char *p = text; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == '.'))
+			return false;
+	errno = 0;
+	seconds = strtod(text, &end);
+	if (errno != 0 || end == text || *end != '\0' ||
+		!(seconds >= 0.001 && seconds <= 3600))
+		return false;
+	*timeout_ms = (int) (seconds * 1000 + 0.5);
+	return true;
+}
+
+char *
+format_host_port(const char *host, int port)
+{
+	if (strchr(host, ':') != NULL || host[0] == '[')
+		return xasprintf("[%s]:%d", host, port);
+	return xasprintf("%s:%d", host, port);
 }

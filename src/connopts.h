@@ -62,6 +62,19 @@ bool		parse_host_port(const char *text, char **host, int *port,
 							char *errbuf, size_t errlen);
 
 /* Parses NAME:PORT=HOST:PORT and appends it to opts->maps. */
+/*
+ * Seconds as given to --timeout, to whole milliseconds; false for
+ * anything that is not a decimal number from 0.001 to 3600 (nan, inf and
+ * values that would round to no time at all included).
+ */
+bool		parse_timeout(const char *text, int *timeout_ms);
+
+/*
+ * "host:port", or "[host]:port" when the host holds a colon or starts with
+ * a bracket, so that parse_host_port always reads back the same host.
+ */
+char	   *format_host_port(const char *host, int port);
+
 bool		connopts_add_map(ConnOptions *opts, const char *text,
 							 char *errbuf, size_t errlen);
 

@@ -50,89 +50,47 @@ node_problem(NodeReport *node, const char *fmt,...)
 	node->problem = strbuf_steal(&buf);
 }
 
-/* name:col,col;name:col -> the column list of `catalog`, or NULL */
-static char *
-columns_of(const char *catalog_columns, const char *catalog)
+/* A result of the expected shape: rows of `columns` fields, no error. */
+static const PGresult *
+batch_result(const PgNode *pg, int index, int columns)
 {
-	size_t		len = strlen(catalog);
-	const char *p = catalog_columns;
+	const PGresult *r = pgnode_result(pg, index);
 
-	while (p && *p)
-	{
-		const char *semi = strchr(p, ';');
-		size_t		item = semi ? (size_t) (semi - p) : strlen(p);
-
-		if (item > len && strncmp(p, catalog, len) == 0 && p[len] == ':')
-		{
-			size_t		cols = item - len - 1;
-			char	   *out = xmalloc(cols + 1);
-
-			memcpy(out, p + len + 1, cols);
-			out[cols] = '\0';
-			return out;
-		}
-		p = semi ? semi + 1 : NULL;
-	}
-	return NULL;
-}
-
-static void
-parse_sequences(NodeReport *node, const char *text)
-{
-	const char *p = text;
-
-	while (p && *p)
-	{
-		const char *comma = strchr(p, ',');
-		size_t		len = comma ? (size_t) (comma - p) : strlen(p);
-		const char *eq = memchr(p, '=', len);
-		SequenceValue *seq;
-
-		if (eq)
-		{
-			node->sequences = xrealloc(node->sequences,
-									   sizeof(SequenceValue) * (size_t) (node->nsequences + 1));
-			seq = &node->sequences[node->nsequences++];
-			seq->name = xmalloc((size_t) (eq - p) + 1);
-			memcpy(seq->name, p, (size_t) (eq - p));
-			seq->name[eq - p] = '\0';
-			if (eq + 1 < p + len)
-			{
-				seq->last_value = xmalloc((size_t) (p + len - eq));
-				memcpy(seq->last_value, eq + 1, (size_t) (p + len - eq - 1));
-				seq->last_value[p + len - eq - 1] = '\0';
-			}
-			else
-				seq->last_value = NULL;
-		}
-		p = comma ? comma + 1 : NULL;
-	}
+	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK || PQnfields(r) != columns)
+		return NULL;
+	return r;
 }
 
 static void
 read_probe(NodeReport *node)
 {
-	const PGresult *r = node->pg.result;
-	char	   *all_columns;
+	const PGresult *r = batch_result(&node->pg, PROBE_RESULT_SETTINGS, PROBE_COLUMN_COUNT);
+	const PGresult *columns = batch_result(&node->pg, PROBE_RESULT_COLUMNS, 2);
+	const PGresult *sequences = batch_result(&node->pg, PROBE_RESULT_SEQUENCES, 2);
 	bool		catalogs_present = true;
 
 	if (node->pg.state != PGNODE_READY || node->pg.error.message ||
-		r == NULL || PQntuples(r) != 1 || PQnfields(r) != PROBE_COLUMN_COUNT)
+		r == NULL || PQntuples(r) != 1 || columns == NULL || sequences == NULL)
 		return;
 	node->probed = true;
 	node->server_version_num = (int) result_int(r, 0, PROBE_VERSION_NUM, 0);
 	node->server_version = result_text(r, 0, PROBE_VERSION);
 	node->in_recovery = text_is_true(PQgetvalue(r, 0, PROBE_IN_RECOVERY));
 	node->citus_extension_version = result_text(r, 0, PROBE_EXTENSION_VERSION);
-	all_columns = result_text(r, 0, PROBE_CATALOG_COLUMNS);
+	for (int i = 0; i < PQntuples(columns); i++)
+		for (int c = 0; c < CATALOG_COUNT; c++)
+			if (strcmp(PQgetvalue(columns, i, 0), catalog_name((CatalogId) c)) == 0)
+				strlist_add(&node->catalogs[c].columns, PQgetvalue(columns, i, 1));
 	for (int c = 0; c < CATALOG_COUNT; c++)
-	{
-		node->catalogs[c].columns = columns_of(all_columns, catalog_name((CatalogId) c));
-		if (node->catalogs[c].columns == NULL)
+		if (node->catalogs[c].columns.count == 0)
 			catalogs_present = false;
+	node->nsequences = PQntuples(sequences);
+	node->sequences = xcalloc((size_t) node->nsequences + 1, sizeof(SequenceValue));
+	for (int i = 0; i < node->nsequences; i++)
+	{
+		node->sequences[i].name = result_text(sequences, i, 0);
+		node->sequences[i].last_value = result_text(sequences, i, 1);
 	}
-	free(all_columns);
-	parse_sequences(node, PQgetisnull(r, 0, PROBE_SEQUENCES) ? NULL : PQgetvalue(r, 0, PROBE_SEQUENCES));
 
 	node->is_citus = node->citus_extension_version != NULL && catalogs_present &&
 		text_is_true(PQgetvalue(r, 0, PROBE_HAS_CITUS_VERSION)) &&
@@ -152,7 +110,7 @@ read_probe(NodeReport *node)
 static bool
 read_node_list(ClusterSnapshot *snap, NodeReport *first, const ConnOptions *opts)
 {
-	char	   *sql = catalog_node_list_sql(first->catalogs[CATALOG_NODE].columns);
+	char	   *sql = catalog_node_list_sql(&first->catalogs[CATALOG_NODE].columns);
 	const PGresult *r;
 	int			rows;
 	int			local_group = -1;
@@ -300,93 +258,18 @@ run_on_nodes(ClusterSnapshot *snap, const char *const *sql, const ConnOptions *o
 	free(pgs);
 }
 
-/*
- * Splits text of tab-separated lines into fields; calls take(fields, n,
- * arg) for each line.
- */
-static void
-for_each_line(const char *text, int nfields,
-			  void (*take) (char **fields, void *arg), void *arg)
-{
-	char	   *copy;
-	char	   *line;
-	char	   *line_save = NULL;
-
-	if (text == NULL)
-		return;
-	copy = xstrdup(text);
-	for (line = strtok_r(copy, "\n", &line_save); line; line = strtok_r(NULL, "\n", &line_save))
-	{
-		char	  **fields = xcalloc((size_t) nfields, sizeof(char *));
-		char	   *p = line;
-		int			n = 0;
-
-		while (n < nfields)
-		{
-			char	   *tab = n + 1 < nfields ? strchr(p, '\t') : NULL;
-
-			if (tab)
-				*tab = '\0';
-			fields[n++] = p;
-			if (!tab)
-				break;
-			p = tab + 1;
-		}
-		if (n == nfields)
-			take(fields, arg);
-		free(fields);
-	}
-	free(copy);
-}
-
-static void
-take_prepared(char **f, void *arg)
-{
-	NodeReport *node = arg;
-	PreparedXact *x;
-
-	node->prepared = xrealloc(node->prepared, sizeof(PreparedXact) * (size_t) (node->nprepared + 1));
-	x = &node->prepared[node->nprepared++];
-	x->gid = xstrdup(f[0]);
-	x->owner = xstrdup(f[1]);
-	x->database = xstrdup(f[2]);
-	x->prepared = xstrdup(f[3]);
-}
-
-static void
-take_serial(char **f, void *arg)
-{
-	NodeReport *node = arg;
-	SerialColumn *c;
-
-	node->serials = xrealloc(node->serials, sizeof(SerialColumn) * (size_t) (node->nserials + 1));
-	c = &node->serials[node->nserials++];
-	c->table = xstrdup(f[0]);
-	c->column = xstrdup(f[1]);
-	c->sequence = xstrdup(f[2]);
-	c->is_bigint = strcmp(f[3], "bigint") == 0;
-	c->default_expr = xstrdup(f[4]);
-}
-
-static void
-take_lost_shard(char **f, void *arg)
-{
-	NodeReport *node = arg;
-	LostShard  *l;
-
-	node->lost_shards = xrealloc(node->lost_shards, sizeof(LostShard) * (size_t) (node->nlost_shards + 1));
-	l = &node->lost_shards[node->nlost_shards++];
-	l->table = xstrdup(f[0]);
-	l->shardid = strtoll(f[1], NULL, 10);
-}
-
 static void
 read_stats(NodeReport *node)
 {
-	const PGresult *r = node->pg.result;
+	const PGresult *r = batch_result(&node->pg, STATS_RESULT_SUMMARY, STATS_COLUMN_COUNT);
+	const PGresult *view = batch_result(&node->pg, STATS_RESULT_NODE_VIEW, 1);
+	const PGresult *prepared = batch_result(&node->pg, STATS_RESULT_PREPARED, 4);
+	const PGresult *serials = batch_result(&node->pg, STATS_RESULT_SERIALS, 5);
+	const PGresult *lost = batch_result(&node->pg, STATS_RESULT_LOST_SHARDS, 2);
 
 	if (node->pg.state != PGNODE_READY || node->pg.error.message ||
-		r == NULL || PQntuples(r) != 1 || PQnfields(r) != STATS_COLUMN_COUNT)
+		r == NULL || PQntuples(r) != 1 || view == NULL || prepared == NULL ||
+		serials == NULL || lost == NULL)
 	{
 		node->is_citus = false;
 		if (node->pg.error.message)
@@ -407,18 +290,45 @@ read_stats(NodeReport *node)
 	}
 	for (int m = 0; m < MAXID_COUNT; m++)
 		node->max_id[m] = result_int(r, 0, STATS_FIRST_MAXID + m, -1);
-	node->node_view = result_text(r, 0, STATS_NODE_VIEW);
-	if (node->node_view == NULL)
-		node->node_view = xstrdup("");
 	node->max_prepared_transactions = (int) result_int(r, 0, STATS_MAX_PREPARED, 0);
-	for_each_line(PQgetisnull(r, 0, STATS_PREPARED) ? NULL : PQgetvalue(r, 0, STATS_PREPARED),
-				  4, take_prepared, node);
 	node->user_relations = result_int(r, 0, STATS_USER_RELATIONS, 0);
 	node->database = result_text(r, 0, STATS_DATABASE);
-	for_each_line(PQgetisnull(r, 0, STATS_SERIALS) ? NULL : PQgetvalue(r, 0, STATS_SERIALS),
-				  5, take_serial, node);
-	for_each_line(PQgetisnull(r, 0, STATS_LOST_SHARDS) ? NULL : PQgetvalue(r, 0, STATS_LOST_SHARDS),
-				  2, take_lost_shard, node);
+
+	for (int i = 0; i < PQntuples(view); i++)
+		strlist_add(&node->node_view, PQgetvalue(view, i, 0));
+
+	node->nprepared = PQntuples(prepared);
+	node->prepared = xcalloc((size_t) node->nprepared + 1, sizeof(PreparedXact));
+	for (int i = 0; i < node->nprepared; i++)
+	{
+		PreparedXact *x = &node->prepared[i];
+
+		x->gid = xstrdup(PQgetvalue(prepared, i, 0));
+		x->owner = xstrdup(PQgetvalue(prepared, i, 1));
+		x->database = xstrdup(PQgetvalue(prepared, i, 2));
+		x->prepared = xstrdup(PQgetvalue(prepared, i, 3));
+	}
+
+	node->nserials = PQntuples(serials);
+	node->serials = xcalloc((size_t) node->nserials + 1, sizeof(SerialColumn));
+	for (int i = 0; i < node->nserials; i++)
+	{
+		SerialColumn *c = &node->serials[i];
+
+		c->table = xstrdup(PQgetvalue(serials, i, 0));
+		c->column = xstrdup(PQgetvalue(serials, i, 1));
+		c->sequence = xstrdup(PQgetvalue(serials, i, 2));
+		c->is_bigint = strcmp(PQgetvalue(serials, i, 3), "bigint") == 0;
+		c->default_expr = xstrdup(PQgetvalue(serials, i, 4));
+	}
+
+	node->nlost_shards = PQntuples(lost);
+	node->lost_shards = xcalloc((size_t) node->nlost_shards + 1, sizeof(LostShard));
+	for (int i = 0; i < node->nlost_shards; i++)
+	{
+		node->lost_shards[i].table = xstrdup(PQgetvalue(lost, i, 0));
+		node->lost_shards[i].shardid = strtoll(PQgetvalue(lost, i, 1), NULL, 10);
+	}
 }
 
 static bool
@@ -462,7 +372,7 @@ compare_row_text(const void *a, const void *b)
  * digest differs from the majority's, and from one node of the majority.
  */
 static void
-compare_catalog(ClusterSnapshot *snap, CatalogId catalog, const char *columns,
+compare_catalog(ClusterSnapshot *snap, CatalogId catalog, const StrList *columns,
 				const ConnOptions *opts, const DiscoverHooks *hooks)
 {
 	CatalogComparison *cmp = &snap->comparisons[catalog];
@@ -474,7 +384,7 @@ compare_catalog(ClusterSnapshot *snap, CatalogId catalog, const char *columns,
 	PgError		reference_error = {0};
 
 	cmp->catalog = catalog;
-	cmp->columns = xstrdup(columns);
+	strlist_copy(&cmp->columns, columns);
 	cmp->agree = true;
 	for (int i = 0; i < snap->nnodes; i++)
 		if (takes_part(&snap->nodes[i]))
@@ -537,16 +447,15 @@ compare_catalog(ClusterSnapshot *snap, CatalogId catalog, const char *columns,
 	for (int i = 0; i < snap->nnodes; i++)
 		if (snap->nodes[i].pg.result)
 		{
-			PQclear(snap->nodes[i].pg.result);
-			snap->nodes[i].pg.result = NULL;
+			pgnode_clear_results(&snap->nodes[i].pg);
 		}
 }
 
 static void
 compare_all(ClusterSnapshot *snap, const ConnOptions *opts, const DiscoverHooks *hooks)
 {
-	const char **lists = xcalloc((size_t) snap->nnodes, sizeof(char *));
-	char	   *common[CATALOG_COUNT];
+	const StrList **lists = xcalloc((size_t) snap->nnodes, sizeof(StrList *));
+	StrList		common[CATALOG_COUNT];
 	const char **sql = xcalloc((size_t) snap->nnodes, sizeof(char *));
 	char	   *stats_sql;
 	int			n;
@@ -557,8 +466,8 @@ compare_all(ClusterSnapshot *snap, const ConnOptions *opts, const DiscoverHooks 
 		n = 0;
 		for (int i = 0; i < snap->nnodes; i++)
 			if (snap->nodes[i].reachable && snap->nodes[i].is_citus)
-				lists[n++] = snap->nodes[i].catalogs[c].columns;
-		common[c] = catalog_common_columns((CatalogId) c, lists, n);
+				lists[n++] = &snap->nodes[i].catalogs[c].columns;
+		catalog_common_columns((CatalogId) c, lists, n, &common[c]);
 	}
 	stats_sql = catalog_stats_sql(common);
 	for (int i = 0; i < snap->nnodes; i++)
@@ -571,9 +480,9 @@ compare_all(ClusterSnapshot *snap, const ConnOptions *opts, const DiscoverHooks 
 	free(stats_sql);
 
 	for (int c = 0; c < CATALOG_COUNT; c++)
-		compare_catalog(snap, (CatalogId) c, common[c], opts, hooks);
+		compare_catalog(snap, (CatalogId) c, &common[c], opts, hooks);
 	for (int c = 0; c < CATALOG_COUNT; c++)
-		free(common[c]);
+		strlist_free(&common[c]);
 	free(lists);
 	free(sql);
 	snap->compare_ms = monotonic_ms() - start;

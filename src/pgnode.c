@@ -94,10 +94,7 @@ pgnode_init(PgNode *node, const char *host, int port)
 	memset(node, 0, sizeof(*node));
 	node->host = xstrdup(host);
 	node->port = port;
-	if (strchr(host, ':') != NULL)
-		node->label = xasprintf("[%s]:%d", host, port);
-	else
-		node->label = xasprintf("%s:%d", host, port);
+	node->label = format_host_port(host, port);
 	node->state = PGNODE_IDLE;
 }
 
@@ -111,9 +108,26 @@ pgnode_close(PgNode *node)
 	if (node->conn)
 		PQfinish(node->conn);
 	node->conn = NULL;
-	if (node->result)
-		PQclear(node->result);
+	pgnode_clear_results(node);
+}
+
+void
+pgnode_clear_results(PgNode *node)
+{
+	for (int i = 0; i < node->nresults; i++)
+		PQclear(node->results[i]);
+	free(node->results);
+	node->results = NULL;
+	node->nresults = 0;
 	node->result = NULL;
+}
+
+const PGresult *
+pgnode_result(const PgNode *node, int index)
+{
+	if (index < 0 || index >= node->nresults)
+		return NULL;
+	return node->results[index];
 }
 
 void
@@ -225,8 +239,8 @@ record_result(PgNode *node, PGresult *result)
 						PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL),
 						PQresultErrorField(result, PG_DIAG_MESSAGE_HINT));
 	}
-	if (node->result)
-		PQclear(node->result);
+	node->results = xrealloc(node->results, sizeof(PGresult *) * (size_t) (node->nresults + 1));
+	node->results[node->nresults++] = result;
 	node->result = result;
 }
 
@@ -418,9 +432,7 @@ pgnodes_query(PgNode **nodes, const char *const *sql, int count,
 		if (node == NULL || sql[i] == NULL || node->state != PGNODE_READY)
 			continue;
 		pgerror_clear(&node->error);
-		if (node->result)
-			PQclear(node->result);
-		node->result = NULL;
+		pgnode_clear_results(node);
 		node->started_ms = monotonic_ms();
 		node->cancel_sent = false;
 		/* without parameters, a batch of several statements may be sent */

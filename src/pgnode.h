@@ -44,7 +44,9 @@ typedef struct PgNode
 	PgError		error;
 	bool		needs_password; /* failed because the server wanted one */
 	bool		timed_out;
-	PGresult   *result;			/* of the last query, owned by the node */
+	PGresult   *result;			/* the last result of the last query */
+	PGresult  **results;		/* every result of the last query, in order */
+	int			nresults;
 	int64_t		elapsed_ms;		/* of the last connect or query */
 	int64_t		started_ms;
 	bool		cancel_sent;
@@ -62,6 +64,13 @@ typedef void (*PgNodeEvent) (PgNode *node, void *arg);
 
 void		pgnode_init(PgNode *node, const char *host, int port);
 void		pgnode_close(PgNode *node);
+/* Frees what the last query returned. */
+void		pgnode_clear_results(PgNode *node);
+/*
+ * The result of statement `index` of the last batch, or NULL when the
+ * batch did not get that far.
+ */
+const PGresult *pgnode_result(const PgNode *node, int index);
 void		pgnode_free(PgNode *node);
 void		pgerror_clear(PgError *error);
 void		pgerror_set(PgError *error, const char *sqlstate, const char *message,
@@ -80,7 +89,9 @@ void		pgnodes_connect(PgNode **nodes, ConnParams **params, int count,
 
 /*
  * Runs sql[i] (NULL skips the node) with nparams text parameters on every
- * READY node at once; node->result holds the last result.  A server error
+ * READY node at once; node->result holds the last result and
+ * node->results all of them (a batch without parameters may hold several
+ * statements, each with its own result).  A server error
  * leaves the node READY with error set; a timeout or a broken connection
  * leaves it FAILED.
  */

@@ -130,7 +130,7 @@ plan_add_step(Plan *plan, const char *host, int port, const char *purpose)
 	step->number = ++plan->nsteps;
 	step->host = xstrdup(host);
 	step->port = port;
-	step->label = strchr(host, ':') ? xasprintf("[%s]:%d", host, port) : xasprintf("%s:%d", host, port);
+	step->label = format_host_port(host, port);
 	step->purpose = xstrdup(purpose);
 	step->txn = STEP_TXN_LOCAL;
 	return step;

@@ -154,6 +154,14 @@ planfile_render(StrBuf *out, const Plan *plan)
 				  "-- (which re-checks the cluster, backs up the metadata, journals every\n"
 				  "-- statement and can resume). In an emergency psql can run it too:\n"
 				  "--   psql -X -U USER -d DBNAME -f FILE\n"
+				  "--\n"
+				  "-- Each step runs on the node its \\connect line names, which is the node\n"
+				  "-- its \"-- on:\" line shows; apply refuses a file where they differ. Both\n"
+				  "-- apply and psql run every statement that is not a comment. The lines\n"
+				  "-- \"-- check:\" are apply's own queries, which psql skips: apply runs a\n"
+				  "-- step's check before the step (true: already done, skipped) and after it\n"
+				  "-- (false: the step failed). apply refuses a file with any line it would\n"
+				  "-- not write itself outside the steps' SQL.\n"
 				  "--\n");
 	strbuf_printf(out, "-- format: %d\n", plan->format);
 	header(out, "tool-version", plan->tool_version);
@@ -276,7 +284,21 @@ read_whole_file(const char *path, char *errbuf, size_t errlen)
 	strbuf_init(&buf);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		strbuf_append_len(&buf, chunk, n);
+	if (ferror(f))
+	{
+		/* a directory opens, and fails only here (EISDIR) */
+		snprintf(errbuf, errlen, "could not read \"%s\": %s", path, strerror(errno));
+		fclose(f);
+		strbuf_free(&buf);
+		return NULL;
+	}
 	fclose(f);
+	if (memchr(buf.data, '\0', buf.len) != NULL)
+	{
+		snprintf(errbuf, errlen, "\"%s\" holds a NUL byte: it is not a text file", path);
+		strbuf_free(&buf);
+		return NULL;
+	}
 	return strbuf_steal(&buf);
 }
 
@@ -304,8 +326,12 @@ static bool
 parse_node_line(Plan *plan, const char *value)
 {
 	char	   *text = unescape(value);
-	char	   *group = strstr(text, " group=");
+	char	   *group = NULL;
 	char	   *fp;
+
+	/* the label may hold " group=" itself; the fingerprint never does */
+	for (char *p = strstr(text, " group="); p; p = strstr(p + 1, " group="))
+		group = p;
 	PlanNode   *pn;
 
 	if (group == NULL || (fp = strchr(group + 7, ' ')) == NULL)
@@ -336,6 +362,65 @@ fail(char *errbuf, size_t errlen, int line, const char *what)
 {
 	snprintf(errbuf, errlen, "malformed plan file, line %d: %s", line, what);
 	return false;
+}
+
+/*
+ * What apply runs is what the file shows only if the file is exactly what
+ * the parsed plan renders to: a line apply would ignore (a statement
+ * between steps, a \\connect that differs from "-- on:", a check line
+ * reworded) is refused rather than run by psql and skipped by apply.
+ */
+static bool
+matches_rendering(const char *text, const Plan *plan, char *errbuf, size_t errlen)
+{
+	StrBuf		rendered;
+	const char *a = text;
+	const char *b;
+	int			lineno = 1;
+	bool		same;
+
+	strbuf_init(&rendered);
+	planfile_render(&rendered, plan);
+	b = rendered.data;
+	same = strcmp(a, b) == 0;
+	if (!same)
+	{
+		const char *line_b = b;
+		char		what[160];
+
+		for (; *a && *a == *b; a++, b++)
+			if (*a == '\n')
+			{
+				lineno++;
+				line_b = b + 1;
+			}
+		if (strncmp(line_b, "\\connect ", 9) == 0)
+			snprintf(what, sizeof(what), "this \\connect line does not name the node of the step's \"-- on:\" line");
+		else if (*line_b == '\0')
+			snprintf(what, sizeof(what), "text after the end of the plan");
+		else
+			snprintf(what, sizeof(what), "this line is not one apply would write here "
+					 "(only a step's SQL may be edited)");
+		fail(errbuf, errlen, lineno, what);
+	}
+	strbuf_free(&rendered);
+	return same;
+}
+
+/* A header value given once: a second one is an edit apply cannot trust. */
+static bool
+take_once(char **field, const char *value, const char *key, int lineno,
+		  char *errbuf, size_t errlen)
+{
+	char		what[64];
+
+	if (*field != NULL)
+	{
+		snprintf(what, sizeof(what), "a second \"%s\" line", key);
+		return fail(errbuf, errlen, lineno, what);
+	}
+	*field = unescape(value);
+	return true;
 }
 
 bool
@@ -421,26 +506,26 @@ planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
 		if ((v = header_value(line, "format")))
 			plan->format = atoi(v);
 		else if ((v = header_value(line, "tool-version")))
-			plan->tool_version = unescape(v);
+			ok = take_once(&plan->tool_version, v, "tool-version", lineno, errbuf, errlen);
 		else if ((v = header_value(line, "created")))
-			plan->created = unescape(v);
+			ok = take_once(&plan->created, v, "created", lineno, errbuf, errlen);
 		else if ((v = header_value(line, "method")))
 			plan->method = strcmp(v, "promote") == 0 ? METHOD_PROMOTE : METHOD_NEW_NODE;
 		else if ((v = header_value(line, "cim")))
 			plan->cim = strcmp(v, "include") == 0 ? CIM_INCLUDE :
 				strcmp(v, "exclude") == 0 ? CIM_EXCLUDE : CIM_UNKNOWN;
 		else if ((v = header_value(line, "target")))
-			plan->target = unescape(v);
+			ok = take_once(&plan->target, v, "target", lineno, errbuf, errlen);
 		else if ((v = header_value(line, "donor")))
-			plan->donor = unescape(v);
+			ok = take_once(&plan->donor, v, "donor", lineno, errbuf, errlen);
 		else if ((v = header_value(line, "old-coordinator")))
-			plan->old_coordinator = unescape(v);
+			ok = take_once(&plan->old_coordinator, v, "old-coordinator", lineno, errbuf, errlen);
 		else if ((v = header_value(line, "first")))
-			plan->first = unescape(v);
+			ok = take_once(&plan->first, v, "first", lineno, errbuf, errlen);
 		else if ((v = header_value(line, "dbname")))
-			plan->dbname = unescape(v);
+			ok = take_once(&plan->dbname, v, "dbname", lineno, errbuf, errlen);
 		else if ((v = header_value(line, "user")))
-			plan->user = unescape(v);
+			ok = take_once(&plan->user, v, "user", lineno, errbuf, errlen);
 		else if ((v = header_value(line, "map")))
 		{
 			plan->maps = xrealloc(plan->maps, sizeof(char *) * (size_t) (plan->nmaps + 1));
@@ -467,6 +552,14 @@ planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
 			}
 			free(c);
 		}
+		else if ((v = header_value(line, "  fix")) && step == NULL)
+		{
+			if (plan->nchecks == 0)
+				ok = fail(errbuf, errlen, lineno, "a fix line before any check");
+			else
+				ok = take_once(&plan->checks[plan->nchecks - 1].fix, v, "  fix", lineno,
+							   errbuf, errlen);
+		}
 		else if ((v = header_value(line, "note")) && step == NULL)
 		{
 			char	   *n = unescape(v);
@@ -488,12 +581,12 @@ planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
 		}
 		else if (step && (v = header_value(line, "on")))
 		{
-			step->label = unescape(v);
-			if (!parse_label(step->label, &step->host, &step->port))
+			ok = take_once(&step->label, v, "on", lineno, errbuf, errlen);
+			if (ok && !parse_label(step->label, &step->host, &step->port))
 				ok = fail(errbuf, errlen, lineno, "bad node address");
 		}
 		else if (step && (v = header_value(line, "purpose")))
-			step->purpose = unescape(v);
+			ok = take_once(&step->purpose, v, "purpose", lineno, errbuf, errlen);
 		else if (step && (v = header_value(line, "transaction")))
 		{
 			if (strncmp(v, "atomic ", 7) == 0)
@@ -509,9 +602,9 @@ planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
 				ok = fail(errbuf, errlen, lineno, "unknown transaction kind");
 		}
 		else if (step && (v = header_value(line, "check")))
-			step->check_sql = unescape(v);
+			ok = take_once(&step->check_sql, v, "check", lineno, errbuf, errlen);
 		else if (step && (v = header_value(line, "undo")))
-			step->undo = unescape(v);
+			ok = take_once(&step->undo, v, "undo", lineno, errbuf, errlen);
 		else if (step && step->sql == NULL && strncmp(line, "\\connect ", 9) == 0)
 		{
 			if (step->host == NULL || step->check_sql == NULL)
@@ -537,7 +630,7 @@ planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
 	for (int i = 0; i < plan->nsteps; i++)
 		if (plan->steps[i].sql == NULL)
 			return fail(errbuf, errlen, lineno, "a step has no SQL");
-	return true;
+	return matches_rendering(text, plan, errbuf, errlen);
 }
 
 bool

@@ -605,10 +605,10 @@ add_serial_repair(Plan *plan, const char *host, int port, const NodeReport *sour
 /* SQL that compares every worker's pg_dist_node with the coordinator's */
 static const char *const workers_match_sql =
 "SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.run_command_on_workers("
-"$cmd$SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || nodename || ',' || nodeport,"
+"$cmd$SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || pg_catalog.quote_literal(nodename) || ',' || nodeport,"
 " ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node$cmd$) AS w"
 " WHERE NOT w.success OR w.result IS DISTINCT FROM (SELECT pg_catalog.md5(pg_catalog.string_agg("
-"nodeid || ',' || groupid || ',' || nodename || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node))";
+"nodeid || ',' || groupid || ',' || pg_catalog.quote_literal(nodename) || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node))";
 
 static void
 add_sync_step(Plan *plan, const char *host, int port)

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "report.h"
+#include "catalog.h"
 #include "exitcodes.h"
 #include "json.h"
 
@@ -9,15 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *
-safe(const char *text)
-{
-	StrBuf		buf;
+static void json_list(JsonWriter *w, const char *key, const StrList *list);
+static void json_rows(JsonWriter *w, const char *key, char *const *rows, int count);
 
-	strbuf_init(&buf);
-	append_terminal_safe(&buf, text ? text : "");
-	return strbuf_steal(&buf);
-}
 
 /*
  * Prints a possibly multi-line message (libpq's and the server's DETAIL
@@ -41,7 +36,7 @@ print_message_lines(FILE *out, const char *first_prefix, const char *indent,
 		/* libpq indents its second lines with a tab */
 		while (*line == '\t')
 			line++;
-		shown = safe(line);
+		shown = terminal_safe_dup(line);
 		fprintf(out, "%s%s\n", is_first ? first_prefix : indent, shown);
 		free(shown);
 		line = nl ? nl + 1 : NULL;
@@ -148,7 +143,7 @@ print_nodes(FILE *out, const ClusterSnapshot *snap)
 		char		citus[48];
 		char		placements[24];
 		char	   *lib = citus_short_version(node->citus_library_version);
-		char	   *role = safe(node->meta.noderole);
+		char	   *role = terminal_safe_dup(node->meta.noderole);
 		char		postgres[16];
 
 		snprintf(nodeid, sizeof(nodeid), "%d", node->meta.nodeid);
@@ -207,7 +202,7 @@ print_node_problems(FILE *out, const ClusterSnapshot *snap)
 		if (!header)
 			fprintf(out, "\nProblems:\n");
 		header = true;
-		shown = safe(node->pg.label ? node->pg.label : node->meta.nodename);
+		shown = terminal_safe_dup(node->pg.label ? node->pg.label : node->meta.nodename);
 		prefix = xasprintf("  %s: ", shown);
 		free(shown);
 		print_message_lines(out, prefix, "      ", text);
@@ -223,7 +218,7 @@ print_coordinator(FILE *out, const ClusterSnapshot *snap)
 	if (snap->cim == CIM_INCLUDE)
 	{
 		const NodeReport *old = &snap->nodes[snap->old_coordinator];
-		char	   *name = safe(old->meta.nodename);
+		char	   *name = terminal_safe_dup(old->meta.nodename);
 
 		fprintf(out, "in the metadata (CIM include), group 0 at %s:%d", name,
 				old->meta.nodeport);
@@ -233,7 +228,7 @@ print_coordinator(FILE *out, const ClusterSnapshot *snap)
 		fprintf(out, "not in the metadata (CIM exclude)");
 	if (snap->coordinator_alive)
 	{
-		char	   *why = safe(snap->coordinator_alive_why);
+		char	   *why = terminal_safe_dup(snap->coordinator_alive_why);
 
 		fprintf(out, ".\n\n"
 				"!!! A COORDINATOR STILL ANSWERS: %s.\n"
@@ -248,42 +243,35 @@ print_coordinator(FILE *out, const ClusterSnapshot *snap)
 				" (give --old-coordinator HOST:PORT to check it).\n");
 }
 
-/* "shardid=102008 groupid=1" from "102008\t1" and "shardid,groupid" */
+/* "shardid=102008 groupid=1" from row text and its columns, terminal-safe */
 char *
-labelled_row(const char *row, const char *columns)
+labelled_row(const char *row, const StrList *columns)
 {
 	StrBuf		buf;
-	char	   *row_copy = xstrdup(row);
-	char	   *col_copy = xstrdup(columns);
-	char	   *row_save = NULL;
-	char	   *col_save = NULL;
-	char	   *value = strtok_r(row_copy, "\t", &row_save);
-	char	   *column = strtok_r(col_copy, ",", &col_save);
 
 	strbuf_init(&buf);
-	while (value && column)
+	for (int c = 0; c < columns->count; c++)
 	{
+		char	   *value;
+
+		if (!catalog_row_field(row, c, &value))
+			break;
 		if (buf.len)
 			strbuf_append_char(&buf, ' ');
-		strbuf_printf(&buf, "%s=", column);
-		append_terminal_safe(&buf, value);
-		value = strtok_r(NULL, "\t", &row_save);
-		column = strtok_r(NULL, ",", &col_save);
+		append_terminal_safe(&buf, columns->items[c]);
+		strbuf_append_char(&buf, '=');
+		if (value)
+			append_terminal_safe(&buf, value);
+		else
+			strbuf_append(&buf, "NULL");
+		free(value);
 	}
-	if (value || column)
-	{
-		/* a value held a tab: show the row as it came */
-		strbuf_reset(&buf);
-		append_terminal_safe(&buf, row);
-	}
-	free(row_copy);
-	free(col_copy);
 	return strbuf_steal(&buf);
 }
 
 static void
 print_diff_rows(FILE *out, const char *sign, char *const *rows, int count,
-				const char *columns, int max_rows)
+				const StrList *columns, int max_rows)
 {
 	for (int r = 0; r < count && r < max_rows; r++)
 	{
@@ -325,20 +313,24 @@ print_catalogs(FILE *out, const ClusterSnapshot *snap, int max_rows)
 		{
 			const RowDiff *diff = &cmp->diffs[d];
 
-			fprintf(out, "    %s differs from %s:\n", snap->nodes[diff->node].pg.label,
-					snap->nodes[diff->reference].pg.label);
+			char	   *node_label = terminal_safe_dup(snap->nodes[diff->node].pg.label);
+			char	   *reference_label = terminal_safe_dup(snap->nodes[diff->reference].pg.label);
+
+			fprintf(out, "    %s differs from %s:\n", node_label, reference_label);
+			free(node_label);
+			free(reference_label);
 			if (diff->error.message)
 			{
 				char	   *why = pgerror_format(&diff->error);
-				char	   *shown = safe(why);
+				char	   *shown = terminal_safe_dup(why);
 
 				fprintf(out, "      rows could not be read: %s\n", shown);
 				free(shown);
 				free(why);
 				continue;
 			}
-			print_diff_rows(out, "-", diff->missing, diff->nmissing, cmp->columns, max_rows);
-			print_diff_rows(out, "+", diff->extra, diff->nextra, cmp->columns, max_rows);
+			print_diff_rows(out, "-", diff->missing, diff->nmissing, &cmp->columns, max_rows);
+			print_diff_rows(out, "+", diff->extra, diff->nextra, &cmp->columns, max_rows);
 		}
 	}
 	if (any_differ)
@@ -394,7 +386,7 @@ print_synced(FILE *out, const ClusterSnapshot *snap)
 		if (node->in_metadata && node->meta.groupid != 0 &&
 			node->meta.hasmetadata && node->meta.metadatasynced)
 		{
-			char	   *name = safe(node->meta.nodename);
+			char	   *name = terminal_safe_dup(node->meta.nodename);
 
 			fprintf(out, " %s:%d", name, node->meta.nodeport);
 			free(name);
@@ -509,7 +501,7 @@ json_node(JsonWriter *w, const ClusterSnapshot *snap, int i)
 		json_begin_object(w, catalog_name((CatalogId) c));
 		json_int(w, "rows", node->catalogs[c].rows);
 		json_string(w, "digest", node->catalogs[c].digest);
-		json_string(w, "columns", node->catalogs[c].columns);
+		json_list(w, "columns", &node->catalogs[c].columns);
 		json_end_object(w);
 	}
 	json_end_object(w);
@@ -524,7 +516,7 @@ json_node(JsonWriter *w, const ClusterSnapshot *snap, int i)
 	for (int s = 0; s < node->nsequences; s++)
 		json_string(w, node->sequences[s].name, node->sequences[s].last_value);
 	json_end_object(w);
-	json_string(w, "pg_dist_node_view", node->node_view);
+	json_rows(w, "pg_dist_node_view", node->node_view.items, node->node_view.count);
 	json_begin_array(w, "prepared_transactions");
 	for (int x = 0; x < node->nprepared; x++)
 	{
@@ -562,11 +554,31 @@ json_node(JsonWriter *w, const ClusterSnapshot *snap, int i)
 }
 
 static void
+json_list(JsonWriter *w, const char *key, const StrList *list)
+{
+	json_begin_array(w, key);
+	for (int i = 0; i < list->count; i++)
+		json_string(w, NULL, list->items[i]);
+	json_end_array(w);
+}
+
+/* Each row as an array of its values, NULL as null. */
+static void
 json_rows(JsonWriter *w, const char *key, char *const *rows, int count)
 {
 	json_begin_array(w, key);
 	for (int r = 0; r < count; r++)
-		json_string(w, NULL, rows[r]);
+	{
+		char	   *value;
+
+		json_begin_array(w, NULL);
+		for (int f = 0; catalog_row_field(rows[r], f, &value); f++)
+		{
+			json_string(w, NULL, value);
+			free(value);
+		}
+		json_end_array(w);
+	}
 	json_end_array(w);
 }
 
@@ -607,7 +619,7 @@ report_json(StrBuf *out, const ClusterSnapshot *snap)
 
 		json_begin_object(&w, NULL);
 		json_string(&w, "name", catalog_name((CatalogId) c));
-		json_string(&w, "columns", cmp->columns);
+		json_list(&w, "columns", &cmp->columns);
 		json_int(&w, "compared", cmp->compared);
 		json_bool(&w, "agree", cmp->agree);
 		if (cmp->reference >= 0 && cmp->compared > 0)

@@ -25,8 +25,8 @@ void		print_message_lines(FILE *out, const char *first_prefix, const char *inden
  */
 void		report_error(FILE *out, const char *text);
 
-/* "shardid=102008 groupid=1" from a row and its columns, terminal-safe */
-char	   *labelled_row(const char *row, const char *columns);
+/* "shardid=102008 groupid=1" from row text and its columns, terminal-safe */
+char	   *labelled_row(const char *row, const StrList *columns);
 
 /* "13.2.2" from "Citus 13.2.2 on x86_64-pc-linux-gnu, ..." */
 char	   *citus_short_version(const char *citus_version);

@@ -17,7 +17,7 @@ node_report_free(NodeReport *node)
 	free(node->citus_library_version);
 	for (int c = 0; c < CATALOG_COUNT; c++)
 	{
-		free(node->catalogs[c].columns);
+		strlist_free(&node->catalogs[c].columns);
 		free(node->catalogs[c].digest);
 	}
 	for (int s = 0; s < node->nsequences; s++)
@@ -26,7 +26,7 @@ node_report_free(NodeReport *node)
 		free(node->sequences[s].last_value);
 	}
 	free(node->sequences);
-	free(node->node_view);
+	strlist_free(&node->node_view);
 	free(node->problem);
 	for (int i = 0; i < node->nprepared; i++)
 	{
@@ -63,7 +63,7 @@ snapshot_free(ClusterSnapshot *snapshot)
 		for (int d = 0; d < cmp->ndiffs; d++)
 			rowdiff_free(&cmp->diffs[d]);
 		free(cmp->diffs);
-		free(cmp->columns);
+		strlist_free(&cmp->columns);
 	}
 	free(snapshot->first_label);
 	free(snapshot->coordinator_alive_why);

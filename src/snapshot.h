@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "pgnode.h"
+#include "strbuf.h"
 
 typedef enum CatalogId
 {
@@ -56,7 +57,7 @@ typedef struct MetaNode
 
 typedef struct CatalogView
 {
-	char	   *columns;		/* comma-separated, as read on this node */
+	StrList		columns;		/* as read on this node; none: catalog missing */
 	int64_t		rows;
 	char	   *digest;
 } CatalogView;
@@ -106,7 +107,7 @@ typedef struct NodeReport
 	int64_t		max_id[MAXID_COUNT];	/* -1: catalog empty */
 	SequenceValue *sequences;
 	int			nsequences;
-	char	   *node_view;		/* this node's pg_dist_node, one row a line */
+	StrList		node_view;		/* this node's pg_dist_node, as row text */
 	char	   *problem;		/* why it cannot take part, if it cannot */
 	bool		is_target;		/* the node to become coordinator, not yet a member */
 	int			max_prepared_transactions;
@@ -134,7 +135,7 @@ typedef struct RowDiff
 typedef struct CatalogComparison
 {
 	CatalogId	catalog;
-	char	   *columns;		/* the columns compared, common to all */
+	StrList		columns;		/* the columns compared, common to all */
 	bool		agree;
 	int			compared;		/* nodes whose digest was read */
 	int			reference;		/* a node of the largest agreeing set */

@@ -177,3 +177,37 @@ strbuf_steal(StrBuf *buf)
 	buf->len = buf->cap = 0;
 	return s;
 }
+
+void
+strlist_add(StrList *list, const char *item)
+{
+	list->items = xrealloc(list->items, sizeof(char *) * (size_t) (list->count + 1));
+	list->items[list->count++] = xstrdup(item);
+}
+
+bool
+strlist_has(const StrList *list, const char *item)
+{
+	for (int i = 0; list && i < list->count; i++)
+		if (strcmp(list->items[i], item) == 0)
+			return true;
+	return false;
+}
+
+void
+strlist_free(StrList *list)
+{
+	for (int i = 0; i < list->count; i++)
+		free(list->items[i]);
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}
+
+void
+strlist_copy(StrList *dst, const StrList *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	for (int i = 0; i < src->count; i++)
+		strlist_add(dst, src->items[i]);
+}

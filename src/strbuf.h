@@ -7,6 +7,7 @@
 #define CITUS_RESCUE_STRBUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct StrBuf
@@ -25,6 +26,21 @@ void		strbuf_append_char(StrBuf *buf, char c);
 void		strbuf_printf(StrBuf *buf, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 void		strbuf_vprintf(StrBuf *buf, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 char	   *strbuf_steal(StrBuf *buf);
+
+/*
+ * A list of strings, each one item as the server sent it: names may hold
+ * any character, so lists are never joined into text and split again.
+ */
+typedef struct StrList
+{
+	char	  **items;
+	int			count;
+} StrList;
+
+void		strlist_add(StrList *list, const char *item);
+bool		strlist_has(const StrList *list, const char *item);
+void		strlist_free(StrList *list);
+void		strlist_copy(StrList *dst, const StrList *src);
 
 void	   *xmalloc(size_t size);
 void	   *xcalloc(size_t n, size_t size);

@@ -109,3 +109,13 @@ terminal_safe_copy(const char *text, char *out, size_t outlen)
 	strbuf_free(&buf);
 	return out;
 }
+
+char *
+terminal_safe_dup(const char *text)
+{
+	StrBuf		buf;
+
+	strbuf_init(&buf);
+	append_terminal_safe(&buf, text ? text : "");
+	return strbuf_steal(&buf);
+}

@@ -22,6 +22,9 @@
  */
 void		append_terminal_safe(StrBuf *out, const char *text);
 
+/* The same as a new string (NULL gives ""). */
+char	   *terminal_safe_dup(const char *text);
+
 /* The same into a fixed buffer, cut at a character boundary; returns out. */
 char	   *terminal_safe_copy(const char *text, char *out, size_t outlen);
 

@@ -358,7 +358,7 @@ smoke_tests(Verifier *v, bool move_shard)
 		char	   *drop = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE", i == 0 ? tenant_schema : schema);
 
 		if (query(v, drop, &error) == NULL)
-			fprintf(v->out, "  note: could not drop the scratch schema: %s\n", error);
+			print_message_lines(v->out, "  note: could not drop the scratch schema: ", "    ", error);
 		free(error);
 		free(drop);
 	}

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "wizard_backend.h"
+#include "catalog.h"
 #include "apply.h"
 #include "discover.h"
 #include "exitcodes.h"
@@ -279,8 +280,7 @@ read_placements(WizBackend *b)
 		lines_add(&b->placements, shard_differs(&b->snap, PQgetvalue(r, i, 1)) ? 3 : 0,
 				  "%-32s %10s %6s  %s", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
 				  PQgetvalue(r, i, 2), PQgetvalue(r, i, 3));
-	PQclear(first->pg.result);
-	first->pg.result = NULL;
+	pgnode_clear_results(&first->pg);
 }
 
 static void *
@@ -419,31 +419,31 @@ wiz_discover_summary(WizBackend *b)
 
 /* One node's view of one pg_dist_node row: "g2 host:port" */
 static char *
-node_cell(const char *view, int nodeid)
+node_cell(const StrList *view, int nodeid)
 {
-	char	   *copy;
-	char	   *out = NULL;
-
-	if (view == NULL)
-		return NULL;
-	copy = xstrdup(view);
-	for (char *line = copy; line && *line && out == NULL;)
+	for (int r = 0; r < view->count; r++)
 	{
-		char	   *nl = strchr(line, '\n');
 		char	   *f[4] = {0};
-		char	   *save = NULL;
+		bool		whole = true;
+		char	   *out = NULL;
 
-		if (nl)
-			*nl = '\0';
-		f[0] = strtok_r(line, "\t", &save);
-		for (int k = 1; k < 4 && f[k - 1]; k++)
-			f[k] = strtok_r(NULL, "\t", &save);
-		if (f[3] && atoi(f[0]) == nodeid)
+		for (int k = 0; k < 4 && whole; k++)
+			whole = catalog_row_field(view->items[r], k, &f[k]) && f[k] != NULL;
+		if (whole && atoi(f[0]) == nodeid)
 			out = xasprintf("g%s %s:%s", f[1], f[2], f[3]);
-		line = nl ? nl + 1 : NULL;
+		for (int k = 0; k < 4; k++)
+			free(f[k]);
+		if (out)
+			return out;
 	}
-	free(copy);
-	return out;
+	return NULL;
+}
+
+/* Whether a node's catalogs were read (its view of pg_dist_node with them). */
+static bool
+catalogs_read(const NodeReport *node)
+{
+	return node->reachable && node->catalogs[CATALOG_NODE].digest != NULL;
 }
 
 /*
@@ -467,7 +467,7 @@ wiz_compare_nodes(WizBackend *b)
 	strbuf_init(&line);
 	strbuf_printf(&line, "%-7s", "nodeid");
 	for (int i = 0; i < snap->nnodes; i++)
-		if (snap->nodes[i].reachable && snap->nodes[i].node_view)
+		if (catalogs_read(&snap->nodes[i]))
 			strbuf_printf(&line, " | %-24.24s", snap->nodes[i].pg.label);
 	lines_add(&out, 0, "pg_dist_node as each node sees it (columns: the node read):");
 	lines_add(&out, 0, "%s", line.data);
@@ -483,9 +483,9 @@ wiz_compare_nodes(WizBackend *b)
 		{
 			char	   *cell;
 
-			if (!snap->nodes[i].reachable || snap->nodes[i].node_view == NULL)
+			if (!catalogs_read(&snap->nodes[i]))
 				continue;
-			cell = node_cell(snap->nodes[i].node_view, ids[k]);
+			cell = node_cell(&snap->nodes[i].node_view, ids[k]);
 			if (!first_seen)
 			{
 				first_cell = cell ? xstrdup(cell) : NULL;
@@ -517,9 +517,14 @@ wiz_compare_catalogs(WizBackend *b)
 	for (int c = 0; c < CATALOG_COUNT; c++)
 	{
 		const CatalogComparison *cmp = &snap->comparisons[c];
+		StrBuf		columns;
 
+		strbuf_init(&columns);
+		for (int k = 0; k < cmp->columns.count; k++)
+			strbuf_printf(&columns, "%s%s", k ? ", " : "", cmp->columns.items[k]);
 		lines_add(&out, cmp->agree ? 1 : 3, "%s: %s on %d nodes (%s)", catalog_name((CatalogId) c),
-				  cmp->agree ? "agrees" : "DISAGREES", cmp->compared, cmp->columns ? cmp->columns : "");
+				  cmp->agree ? "agrees" : "DISAGREES", cmp->compared, columns.data);
+		strbuf_free(&columns);
 		for (int d = 0; d < cmp->ndiffs; d++)
 		{
 			const RowDiff *diff = &cmp->diffs[d];
@@ -530,7 +535,7 @@ wiz_compare_catalogs(WizBackend *b)
 			{
 				bool		missing = r < diff->nmissing;
 				char	   *row = labelled_row(missing ? diff->missing[r] : diff->extra[r - diff->nmissing],
-											   cmp->columns);
+											   &cmp->columns);
 
 				lines_add(&out, 3, "    %s %s", missing ? "-" : "+", row);
 				free(row);

@@ -18,7 +18,7 @@ ALTER TABLE pg_catalog.pg_dist_node ADD COLUMN nodeisclone bool NOT NULL DEFAULT
 SQL
 run_json $(from w1)
 expect_code 0 "mixed layouts compare on their common columns"
-jq_is '.catalogs[0].columns | contains("nodeisclone")' false "the column one node lacks is left out"
+jq_is '.catalogs[0].columns | index("nodeisclone") != null' false "the column one node lacks is left out"
 pgc_cleanup
 PGC_NODES=""
 

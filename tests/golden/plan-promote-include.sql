@@ -5,6 +5,14 @@
 -- statement and can resume). In an emergency psql can run it too:
 --   psql -X -U USER -d DBNAME -f FILE
 --
+-- Each step runs on the node its \connect line names, which is the node
+-- its "-- on:" line shows; apply refuses a file where they differ. Both
+-- apply and psql run every statement that is not a comment. The lines
+-- "-- check:" are apply's own queries, which psql skips: apply runs a
+-- step's check before the step (true: already done, skipped) and after it
+-- (false: the step failed). apply refuses a file with any line it would
+-- not write itself outside the steps' SQL.
+--
 -- format: 1
 -- tool-version: 0.0.0-test
 -- created: 2026-01-01T00:00:00.000Z
@@ -111,7 +119,7 @@ COMMIT PREPARED 'rescue_plan_1_3';
 -- on: w\\2:5432
 -- purpose: Push the new coordinator's metadata to every worker through Citus's own metadata sync.
 -- transaction: local
--- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.run_command_on_workers($cmd$SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || nodename || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node$cmd$) AS w WHERE NOT w.success OR w.result IS DISTINCT FROM (SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || nodename || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node))
+-- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.run_command_on_workers($cmd$SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || pg_catalog.quote_literal(nodename) || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node$cmd$) AS w WHERE NOT w.success OR w.result IS DISTINCT FROM (SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || pg_catalog.quote_literal(nodename) || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node))
 -- undo: Restore each worker's catalogs from the backup (restore.sh in the work directory).
 \connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
 BEGIN;

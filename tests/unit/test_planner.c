@@ -47,7 +47,7 @@ add_node(ClusterSnapshot *snap, int nodeid, int group, const char *name, int por
 	n->max_prepared_transactions = 100;
 	for (int c = 0; c < CATALOG_COUNT; c++)
 	{
-		n->catalogs[c].columns = xstrdup("x");
+		strlist_add(&n->catalogs[c].columns, "x");
 		n->catalogs[c].digest = reachable ? xstrdup("d41d8cd98f00b204e9800998ecf8427e") : NULL;
 	}
 	n->sequences = xcalloc(2, sizeof(SequenceValue));
@@ -174,25 +174,74 @@ round_trip(const char *text)
 	ok(planfile_parse(text, &parsed, err, sizeof(err)), "the plan file parses back (%s)", err);
 	strbuf_init(&again);
 	planfile_render(&again, &parsed);
-	/* pre-flight fix lines are for people and are not read back */
-	{
-		StrBuf		stripped;
-
-		strbuf_init(&stripped);
-		for (const char *p = text; *p;)
-		{
-			const char *nl = strchr(p, '\n');
-			size_t		len = nl ? (size_t) (nl - p + 1) : strlen(p);
-
-			if (strncmp(p, "--   fix: ", 10) != 0)
-				strbuf_append_len(&stripped, p, len);
-			p += len;
-		}
-		is_str(again.data, stripped.data, "rendering the parsed plan gives the same file");
-		strbuf_free(&stripped);
-	}
+	ok(strcmp(again.data, text) == 0, "rendering the parsed plan gives the same file");
 	strbuf_free(&again);
 	plan_free(&parsed);
+}
+
+/* text with its first occurrence of `from` replaced by `to` */
+static char *
+edited(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	StrBuf		out;
+
+	strbuf_init(&out);
+	if (at == NULL)
+		return strbuf_steal(&out);
+	strbuf_append_len(&out, text, (size_t) (at - text));
+	strbuf_append(&out, to);
+	strbuf_append(&out, at + strlen(from));
+	return strbuf_steal(&out);
+}
+
+static void
+refused_edit(const char *text, const char *from, const char *to, const char *want_error,
+			 const char *name)
+{
+	char	   *damaged = edited(text, from, to);
+	Plan		parsed;
+	char		err[256] = "";
+
+	ok(damaged[0] != '\0' && !planfile_parse(damaged, &parsed, err, sizeof(err)) &&
+	   strstr(err, want_error) != NULL, "%s (%s)", name, err);
+	plan_free(&parsed);
+	free(damaged);
+}
+
+/*
+ * The file is one truth: whatever psql would run and apply would not, or
+ * the other way round, is refused.
+ */
+static void
+one_truth(const char *text)
+{
+	refused_edit(text, "\\connect -reuse-previous=on 'host=''new-coord'' port=5432'\n",
+				 "\\connect -reuse-previous=on 'host=''elsewhere'' port=5432'\n",
+				 "does not name the node", "plan_connect_differs_from_on: a \\connect that is not the step's node");
+	refused_edit(text, "-- end of step 1\n\n", "-- end of step 1\n\nDROP TABLE app.orders;\n",
+				 "not one apply would write", "plan_statement_between_steps: SQL outside a step");
+	refused_edit(text, "-- tool-version: ", "-- tool-version: 1\n-- tool-version: ",
+				 "a second \"tool-version\" line", "plan_repeated_header: a header line given twice");
+	refused_edit(text, "-- purpose: ", "-- purpose: a\n-- purpose: ",
+				 "a second \"purpose\" line", "plan_repeated_step_header: a step line given twice");
+	refused_edit(text, "-- undo: ", "-- Check: SELECT true\n-- undo: ",
+				 "not one apply would write", "plan_check_reworded: a check line apply would not write");
+	refused_edit(text, "-- end of plan\n", "-- end of plan\nSELECT 1;\n",
+				 "after the end", "plan_text_after_end");
+	{
+		/* a step's SQL is the operator's to edit, and apply runs the edit */
+		char	   *changed = edited(text, "SELECT pg_catalog.recover_prepared_transactions();\n",
+									 "-- reviewed\nSELECT pg_catalog.recover_prepared_transactions();\n");
+		Plan		parsed;
+		char		err[256] = "";
+
+		ok(planfile_parse(changed, &parsed, err, sizeof(err)) &&
+		   strstr(parsed.steps[1].sql, "-- reviewed\n") != NULL,
+		   "plan_step_sql_edit: an edited step body is accepted and is what runs (%s)", err);
+		plan_free(&parsed);
+		free(changed);
+	}
 }
 
 /* A step whose batch lines were deleted, down to a body shorter than BEGIN; */
@@ -203,8 +252,8 @@ short_bodies(const char *text)
 
 	for (size_t b = 0; b < sizeof(bodies) / sizeof(bodies[0]); b++)
 	{
-		const char *connect = strstr(text, "\\connect ");
-		const char *line_end = connect ? strchr(connect, '\n') : NULL;
+		const char *connect = strstr(text, "\n\\connect ");
+		const char *line_end = connect ? strchr(connect + 1, '\n') : NULL;
 		const char *end = strstr(text, "-- end of step 1\n");
 		StrBuf		damaged;
 		Plan		parsed;
@@ -249,6 +298,7 @@ main(void)
 	ok(strstr(text, "DELETE FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord'") != NULL,
 	   "CIM exclude: the new node's row is removed");
 	round_trip(text);
+	one_truth(text);
 	free(text);
 	plan_free(&plan);
 
