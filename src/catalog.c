@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "catalog.h"
+#include "termsafe.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -98,15 +99,60 @@ catalog_common_columns(CatalogId catalog, const StrList *const *lists, int count
 	}
 }
 
+/* Whether text holds a control, C1 or bidi code point (or is not UTF-8). */
+static bool
+needs_unicode_escapes(const char *text)
+{
+	const unsigned char *p = (const unsigned char *) text;
+	size_t		left = strlen(text);
+
+	while (left > 0)
+	{
+		unsigned int cp;
+		size_t		len = utf8_decode(p, left, &cp);
+
+		if (len == 0 || codepoint_is_unsafe(cp))
+			return true;
+		p += len;
+		left -= len;
+	}
+	return false;
+}
+
+/*
+ * A name that holds controls or bidi overrides is written as a Unicode
+ * escape identifier (U&"a\000Ab"), so that the SQL a reviewer reads shows
+ * every character of it and a terminal obeys none.
+ */
 void
 sql_append_ident(StrBuf *sql, const char *ident)
 {
-	strbuf_append_char(sql, '"');
-	for (const char *p = ident; *p; p++)
+	bool		escaped = needs_unicode_escapes(ident);
+	const unsigned char *p = (const unsigned char *) ident;
+	size_t		left = strlen(ident);
+
+	strbuf_append(sql, escaped ? "U&\"" : "\"");
+	while (left > 0)
 	{
-		if (*p == '"')
-			strbuf_append_char(sql, '"');
-		strbuf_append_char(sql, *p);
+		unsigned int cp;
+		size_t		len = utf8_decode(p, left, &cp);
+
+		if (len == 0)
+		{
+			/* not UTF-8 (a LATIN1 server's name): identifiers have no byte escape */
+			strbuf_append_len(sql, (const char *) p, 1);
+			len = 1;
+		}
+		else if (cp == '"')
+			strbuf_append(sql, "\"\"");
+		else if (escaped && cp == '\\')
+			strbuf_append(sql, "\\\\");
+		else if (escaped && codepoint_is_unsafe(cp))
+			strbuf_printf(sql, "\\%04X", cp);
+		else
+			strbuf_append_len(sql, (const char *) p, len);
+		p += len;
+		left -= len;
 	}
 	strbuf_append_char(sql, '"');
 }
@@ -354,34 +400,46 @@ catalog_rows_sql(CatalogId catalog, const StrList *columns)
 void
 sql_append_literal(StrBuf *sql, const char *value)
 {
-	bool		needs_escapes = false;
+	bool		needs_escapes = strchr(value, '\\') != NULL || needs_unicode_escapes(value);
+	const unsigned char *p = (const unsigned char *) value;
+	size_t		left = strlen(value);
 
 	/*
-	 * Control characters and backslashes go into an E'' literal as escapes,
-	 * so that a generated batch never holds a raw newline from the data.
+	 * Controls, C1 and bidi characters and backslashes go into an E''
+	 * literal as escapes, so that a generated batch never holds a raw
+	 * newline or a character that reorders what a reviewer sees.
 	 */
-	for (const unsigned char *p = (const unsigned char *) value; *p; p++)
-		if (*p < 0x20 || *p == 0x7f || *p == '\\')
-			needs_escapes = true;
 	if (needs_escapes)
 		strbuf_append_char(sql, 'E');
 	strbuf_append_char(sql, '\'');
-	for (const unsigned char *p = (const unsigned char *) value; *p; p++)
+	while (left > 0)
 	{
-		if (*p == '\'')
-			strbuf_append(sql, "''");
-		else if (needs_escapes && *p == '\\')
-			strbuf_append(sql, "\\\\");
-		else if (*p == '\n')
-			strbuf_append(sql, "\\n");
-		else if (*p == '\t')
-			strbuf_append(sql, "\\t");
-		else if (*p == '\r')
-			strbuf_append(sql, "\\r");
-		else if (*p < 0x20 || *p == 0x7f)
+		unsigned int cp;
+		size_t		len = utf8_decode(p, left, &cp);
+
+		if (len == 0)
+		{
 			strbuf_printf(sql, "\\x%02x", *p);
+			len = 1;
+		}
+		else if (cp == '\'')
+			strbuf_append(sql, "''");
+		else if (cp == '\\')
+			strbuf_append(sql, "\\\\");
+		else if (cp == '\n')
+			strbuf_append(sql, "\\n");
+		else if (cp == '\t')
+			strbuf_append(sql, "\\t");
+		else if (cp == '\r')
+			strbuf_append(sql, "\\r");
+		else if (cp < 0x20 || cp == 0x7f)
+			strbuf_printf(sql, "\\x%02x", cp);
+		else if (codepoint_is_unsafe(cp))
+			strbuf_printf(sql, "\\u%04X", cp);
 		else
-			strbuf_append_char(sql, (char) *p);
+			strbuf_append_len(sql, (const char *) p, len);
+		p += len;
+		left -= len;
 	}
 	strbuf_append_char(sql, '\'');
 }

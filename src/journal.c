@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "journal.h"
+#include "termsafe.h"
 #include "strbuf.h"
 
 #include <errno.h>
@@ -55,44 +56,25 @@ crc32_of(const char *data, size_t len)
 	return crc ^ 0xFFFFFFFFu;
 }
 
-/* Fields are tab-separated; tabs, newlines and backslashes inside escaped. */
+/*
+ * Fields are tab-separated, escaped as for a terminal: no tab or newline
+ * inside a field, and the journal is safe to read with cat.
+ */
 static void
 append_field(StrBuf *out, const char *value)
 {
-	for (const char *p = value ? value : ""; *p; p++)
-	{
-		if (*p == '\\')
-			strbuf_append(out, "\\\\");
-		else if (*p == '\t')
-			strbuf_append(out, "\\t");
-		else if (*p == '\n')
-			strbuf_append(out, "\\n");
-		else if (*p == '\r')
-			strbuf_append(out, "\\r");
-		else
-			strbuf_append_char(out, *p);
-	}
+	append_terminal_safe(out, value ? value : "");
 }
 
 static char *
 take_field(char **cursor)
 {
-	StrBuf		out;
 	char	   *p = *cursor;
+	char	   *tab = strchr(p, '\t');
+	size_t		len = tab ? (size_t) (tab - p) : strlen(p);
 
-	strbuf_init(&out);
-	for (; *p && *p != '\t'; p++)
-	{
-		if (*p == '\\' && p[1])
-		{
-			p++;
-			strbuf_append_char(&out, *p == 't' ? '\t' : *p == 'n' ? '\n' : *p == 'r' ? '\r' : *p);
-		}
-		else
-			strbuf_append_char(&out, *p);
-	}
-	*cursor = *p ? p + 1 : p;
-	return strbuf_steal(&out);
+	*cursor = tab ? tab + 1 : p + len;
+	return terminal_unescape(p, len);
 }
 
 static void

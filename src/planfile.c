@@ -2,6 +2,7 @@
 
 #include "planfile.h"
 #include "connopts.h"
+#include "termsafe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,66 +11,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Header values are escaped so that one value is always one line. */
+/*
+ * Header values are escaped as for a terminal: one value is always one
+ * line, and the file is safe to read with cat.
+ */
 static void
 append_escaped(StrBuf *out, const char *value)
 {
-	for (const unsigned char *p = (const unsigned char *) (value ? value : ""); *p; p++)
-	{
-		if (*p == '\\')
-			strbuf_append(out, "\\\\");
-		else if (*p == '\n')
-			strbuf_append(out, "\\n");
-		else if (*p == '\r')
-			strbuf_append(out, "\\r");
-		else if (*p == '\t')
-			strbuf_append(out, "\\t");
-		else if (*p < 0x20 || *p == 0x7f)
-			strbuf_printf(out, "\\x%02x", *p);
-		else
-			strbuf_append_char(out, (char) *p);
-	}
+	append_terminal_safe(out, value ? value : "");
 }
 
 static char *
 unescape(const char *text)
 {
-	StrBuf		out;
-
-	strbuf_init(&out);
-	for (const char *p = text; *p; p++)
-	{
-		if (*p != '\\' || p[1] == '\0')
-		{
-			strbuf_append_char(&out, *p);
-			continue;
-		}
-		p++;
-		switch (*p)
-		{
-			case 'n':
-				strbuf_append_char(&out, '\n');
-				break;
-			case 'r':
-				strbuf_append_char(&out, '\r');
-				break;
-			case 't':
-				strbuf_append_char(&out, '\t');
-				break;
-			case 'x':
-				if (p[1] && p[2])
-				{
-					char		hex[3] = {p[1], p[2], '\0'};
-
-					strbuf_append_char(&out, (char) strtol(hex, NULL, 16));
-					p += 2;
-				}
-				break;
-			default:
-				strbuf_append_char(&out, *p);
-		}
-	}
-	return strbuf_steal(&out);
+	return terminal_unescape(text, strlen(text));
 }
 
 static void

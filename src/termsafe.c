@@ -2,6 +2,7 @@
 
 #include "termsafe.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 bool
@@ -118,4 +119,93 @@ terminal_safe_dup(const char *text)
 	strbuf_init(&buf);
 	append_terminal_safe(&buf, text ? text : "");
 	return strbuf_steal(&buf);
+}
+
+void
+utf8_append(StrBuf *out, unsigned int cp)
+{
+	if (cp < 0x80)
+		strbuf_append_char(out, (char) cp);
+	else if (cp < 0x800)
+	{
+		strbuf_append_char(out, (char) (0xc0 | (cp >> 6)));
+		strbuf_append_char(out, (char) (0x80 | (cp & 0x3f)));
+	}
+	else if (cp < 0x10000)
+	{
+		strbuf_append_char(out, (char) (0xe0 | (cp >> 12)));
+		strbuf_append_char(out, (char) (0x80 | ((cp >> 6) & 0x3f)));
+		strbuf_append_char(out, (char) (0x80 | (cp & 0x3f)));
+	}
+	else
+	{
+		strbuf_append_char(out, (char) (0xf0 | (cp >> 18)));
+		strbuf_append_char(out, (char) (0x80 | ((cp >> 12) & 0x3f)));
+		strbuf_append_char(out, (char) (0x80 | ((cp >> 6) & 0x3f)));
+		strbuf_append_char(out, (char) (0x80 | (cp & 0x3f)));
+	}
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *
+terminal_unescape(const char *text, size_t len)
+{
+	StrBuf		out;
+	size_t		i = 0;
+
+	strbuf_init(&out);
+	while (i < len)
+	{
+		char		c = text[i];
+
+		if (c != '\\' || i + 1 >= len)
+		{
+			strbuf_append_char(&out, c);
+			i++;
+			continue;
+		}
+		c = text[i + 1];
+		if (c == 'x' && i + 3 < len && hex_value(text[i + 2]) >= 0 && hex_value(text[i + 3]) >= 0 &&
+			(hex_value(text[i + 2]) | hex_value(text[i + 3])) != 0)
+		{
+			strbuf_append_char(&out, (char) (hex_value(text[i + 2]) * 16 + hex_value(text[i + 3])));
+			i += 4;
+		}
+		else if (c == 'u' && i + 2 < len && text[i + 2] == '{')
+		{
+			unsigned int cp = 0;
+			size_t		j = i + 3;
+
+			while (j < len && j < i + 9 && hex_value(text[j]) >= 0)
+				cp = cp * 16 + (unsigned int) hex_value(text[j++]);
+			if (j < len && text[j] == '}' && j > i + 3 && cp > 0 && cp <= 0x10ffff &&
+				!(cp >= 0xd800 && cp <= 0xdfff))
+			{
+				utf8_append(&out, cp);
+				i = j + 1;
+			}
+			else
+			{
+				strbuf_append_char(&out, 'u');
+				i += 2;
+			}
+		}
+		else
+		{
+			strbuf_append_char(&out, c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c);
+			i += 2;
+		}
+	}
+	return strbuf_steal(&out);
 }

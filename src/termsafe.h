@@ -28,6 +28,17 @@ char	   *terminal_safe_dup(const char *text);
 /* The same into a fixed buffer, cut at a character boundary; returns out. */
 char	   *terminal_safe_copy(const char *text, char *out, size_t outlen);
 
+/*
+ * The inverse of append_terminal_safe for the first len bytes of text:
+ * what was escaped comes back byte for byte.  A backslash before anything
+ * else (\x00 and escapes that do not parse included) stands for the
+ * character after it.
+ */
+char	   *terminal_unescape(const char *text, size_t len);
+
+/* Appends the UTF-8 encoding of a code point. */
+void		utf8_append(StrBuf *out, unsigned int cp);
+
 /* Whether a code point is one append_terminal_safe escapes. */
 bool		codepoint_is_unsafe(unsigned int cp);
 
