@@ -500,10 +500,6 @@ add_prepared_steps(const ClusterSnapshot *snap, const PlanChoices *choices, Plan
 }
 
 /*
- * The new coordinator's int and smallint serial columns: on a node added as
- * a worker their defaults call worker_nextval(), which refuses to run.
- */
-/*
  * The new coordinator's serial columns.  int and smallint ones call
  * worker_nextval() on a node added as a worker, which always refuses: they
  * need nextval() and a sequence past every id in use.  bigint ones cover
@@ -526,7 +522,13 @@ add_serial_repair(Plan *plan, const char *host, int port, const NodeReport *sour
 		StrBuf	   *sql = col->is_bigint ? &bigints : &ints;
 
 		if (sql->len == 0)
+		{
 			append_timeouts(sql);
+			if (!col->is_bigint)
+				strbuf_append(sql, "-- the workers keep the worker_nextval() defaults Citus gave them; Citus's\n"
+							  "-- propagation of this ALTER to them would leave odd column names unquoted\n"
+							  "SET LOCAL citus.enable_ddl_propagation = off;\n");
+		}
 		if (col->is_bigint)
 		{
 			StrBuf		max_query;
