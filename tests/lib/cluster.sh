@@ -16,11 +16,13 @@ fi
 PGC_ROOT=
 PGC_NODES=""
 
+# PGC_PRELOAD, when set, is preloaded into every server (see
+# tests/lib/loopback-names.c).
 as_pg() {
 	if [ "$(id -u)" = 0 ]; then
-		runuser -u postgres -- "$@"
+		runuser -u postgres -- env ${PGC_PRELOAD:+LD_PRELOAD=$PGC_PRELOAD} "$@"
 	else
-		"$@"
+		env ${PGC_PRELOAD:+LD_PRELOAD=$PGC_PRELOAD} "$@"
 	fi
 }
 
@@ -47,6 +49,12 @@ pgc_init() {
 	[ "$(id -u)" = 0 ] && chown postgres: "$PGC_ROOT"
 	trap pgc_cleanup EXIT
 	trap 'exit 130' INT TERM
+	if [ -n "${PGC_LOOPBACK_NAMES:-}" ]; then
+		# a copy the postgres user can read, wherever the build tree is
+		cp "$top_builddir/tests/lib/loopback-names.so" "$PGC_ROOT/loopback-names.so" || return 1
+		chmod 755 "$PGC_ROOT/loopback-names.so"
+		PGC_PRELOAD=$PGC_ROOT/loopback-names.so
+	fi
 }
 
 # Whether the citus extension is installed for this PostgreSQL

@@ -58,7 +58,7 @@ after_checks() {
 	pgc_sql "$coordinator" "ALTER TABLE app.accounts ADD COLUMN note text" >/dev/null
 	ok $? "$SCENARIO: DDL on a distributed table works"
 	is "$(stat -c %a "$WORK/run/journal.log")" 600 "$SCENARIO: the journal is private"
-	ok $([ -x "$WORK/run/restore.sh" ] && [ -s "$WORK/run/backup/127.0.0.1_$(pgc_port w2)/pg_dist_placement.copy" ] && echo 0 || echo 1) \
+	ok $([ -x "$WORK/run/restore.sh" ] && grep -q "^COPY pg_catalog.pg_dist_placement " "$WORK/run/backup/127.0.0.1_$(pgc_port w2)/restore.sql" && echo 0 || echo 1) \
 		"$SCENARIO: metadata backup and restore script written"
 	unlike "$(cat "$WORK/run/journal.log")" "sekret|password=" "$SCENARIO: no password in the journal"
 }

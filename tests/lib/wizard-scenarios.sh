@@ -101,7 +101,7 @@ dump catalogs
 key CTRL-C
 text yes
 key ENTER" -h 127.0.0.1 -p "$(at_port w1)" -U postgres --timeout 3
-screen_has "$SCREENS/discover.txt" "w3\"'\\\\</B><C>\\?x:$w3port" "a hostile node name is shown as it is, its newline neutralised"
+screen_has "$SCREENS/discover.txt" "w3\"'\\\\\\\\</B><C>\\\\nx:$w3port" "a hostile node name is shown as it is, its backslash and newline escaped"
 is "$(grep -c '^x' "$SCREENS/discover.txt")" 0 "no newline from a node name breaks the screen"
 screen_has "$SCREENS/compare.txt" "pg_dist_node as each node sees it" "compare shows each node's pg_dist_node"
 screen_has "$SCREENS/catalogs.txt" "pg_dist_placement: agrees" "and the catalogs' agreement"

@@ -157,6 +157,16 @@ SELECT (SELECT COALESCE(max(oid::int8), 16384) + 1 FROM pg_catalog.pg_extension)
 -- aborts (real Citus uses 2PC for this).
 -- ---------------------------------------------------------------------
 
+-- A conninfo value in libpq's quoting: node names may hold any character.
+CREATE FUNCTION pg_catalog.citus_standin_conninfo_quote(p_value text)
+RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog
+AS $$ SELECT '''' || replace(replace(p_value, '\', '\\'), '''', '\''') || '''' $$;
+
+-- The name of the dblink connection to a node, kept short for dblink.
+CREATE FUNCTION pg_catalog.citus_standin_conn_name(p_nodename text, p_nodeport integer)
+RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog
+AS $$ SELECT format('standin %s %s', md5(p_nodename), p_nodeport) $$;
+
 -- The connection string for a node.  connect_timeout follows
 -- citus.node_connection_timeout (milliseconds, a placeholder setting here)
 -- and is 30 s by default, as in Citus; when set, the setting is passed on
@@ -175,8 +185,9 @@ BEGIN
 	ELSIF v_setting ~ '^[0-9]+ *min$' THEN
 		v_ms := substring(v_setting FROM '^[0-9]+')::bigint * 60000;
 	END IF;
-	RETURN format('host=%s port=%s dbname=%s user=%s', p_nodename, p_nodeport,
-	              current_database(), current_user)
+	RETURN format('host=%s port=%s dbname=%s user=%s', citus_standin_conninfo_quote(p_nodename),
+	              p_nodeport, citus_standin_conninfo_quote(current_database()),
+	              citus_standin_conninfo_quote(current_user))
 	       || format(' connect_timeout=%s', GREATEST(2, ceil(v_ms / 1000.0)::bigint))
 	       -- passed on, so that nodes asked to connect further use it too
 	       || CASE WHEN v_setting IS NULL THEN ''
@@ -242,7 +253,7 @@ CREATE FUNCTION pg_catalog.citus_standin_remote_conn(p_nodename text, p_nodeport
 RETURNS text LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog
 AS $$
 DECLARE
-	v_conn text := format('standin %s %s', p_nodename, p_nodeport);
+	v_conn text := citus_standin_conn_name(p_nodename, p_nodeport);
 	v_detail text;
 BEGIN
 	IF EXISTS (SELECT 1 FROM citus_standin_remote_txn WHERE connname = v_conn) THEN
@@ -300,9 +311,9 @@ BEGIN
 	END IF;
 	-- what this transaction already wrote there is seen
 	IF EXISTS (SELECT 1 FROM citus_standin_remote_txn
-	            WHERE connname = format('standin %s %s', p_nodename, p_nodeport)) THEN
+	            WHERE connname = citus_standin_conn_name(p_nodename, p_nodeport)) THEN
 		SELECT t.r INTO v_result
-		  FROM dblink(format('standin %s %s', p_nodename, p_nodeport), p_query) AS t(r text) LIMIT 1;
+		  FROM dblink(citus_standin_conn_name(p_nodename, p_nodeport), p_query) AS t(r text) LIMIT 1;
 		RETURN v_result;
 	END IF;
 	BEGIN

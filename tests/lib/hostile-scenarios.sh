@@ -1,0 +1,179 @@
+# The hostile-name corpus, through discover, plan, apply, verify and the
+# wizard, on the stand-in and on real Citus alike.  Node names, a schema, a
+# table, a column, a sequence and a prepared transaction's GID hold quotes,
+# backslashes, $body$, tabs, newlines, semicolons, ESC sequences, C1 and
+# bidi controls, and multibyte characters; one table name is 63 bytes.
+# Each must round-trip through the plan file, reach the servers quoted, and
+# print inert.  Sourced after FIXTURE_TIER is set.
+#
+# Node names with commas are left out: libpq reads a comma in a host as a
+# list of hosts, so Citus itself cannot reach such a node.
+
+. "$top_srcdir/tests/lib/rescue.sh"
+
+# The servers resolve names no resolver knows to 127.0.0.1, as a hosts
+# file would (tests/lib/loopback-names.c); the tool reaches them by --map.
+PGC_LOOPBACK_NAMES=1
+
+HOSTILE_NODE=(
+	$'w\'1"$body$;\t\\x\n\e]2;owned\a\e[2J'
+	$'w2 \xc2\x9b31m\xe2\x80\xaeevil\xe2\x81\xa6[x]:1\xe2\x81\xa9 \xc3\xbc'
+	"$(printf '\xc3\xb1%.0s' {1..31})x"
+)
+HOSTILE_SCHEMA=$'s\'"$body$;\t\n\e[31m\xc2\x85\xe2\x80\xae'
+HOSTILE_TABLE="$(printf 't"'"'"';\\')$(printf '\xc3\xbc%.0s' {1..29})"
+HOSTILE_COLUMN=$'i"d;\\\t\n'
+HOSTILE_SEQUENCE=$'q\'"$body$\n\e]0;x\a'
+HOSTILE_GID=$'citus_0_1_2_3\'";\t\\\n\e]0;x\a\xe2\x80\xae'
+
+at() {
+	echo -h 127.0.0.1 -p "$(pgc_port "$1")" -U postgres
+}
+
+# --map NAME:PORT=127.0.0.1:PORT for each renamed worker, as an operator
+# whose console cannot resolve the names would give them
+maps() {
+	local i=0 w port name
+	for w in w1 w2 w3; do
+		port=$(pgc_port "$w")
+		name=${HOSTILE_NODE[$i]}
+		if [[ $name == *:* || $name == \[* ]]; then
+			MAPS+=(--map "[$name]:$port=127.0.0.1:$port")
+		else
+			MAPS+=(--map "$name:$port=127.0.0.1:$port")
+		fi
+		i=$((i + 1))
+	done
+}
+
+# inert TEXT DESCRIPTION: no byte that a terminal would obey
+inert() {
+	local text=$1; shift
+	if printf '%s' "$text" | LC_ALL=C grep -aqP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xd8\x9c|\xef\xbb\xbf'; then
+		ok 1 "$*"
+		printf '%s' "$text" | LC_ALL=C grep -anP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]' |
+			head -5 | cat -v | sed 's/^/#   /'
+	else
+		ok 0 "$*"
+	fi
+}
+
+run() {
+	OUT=$(rescue "$@" 2>&1)
+	CODE=$?
+}
+
+pgc_init
+fixture_create || { echo "Bail out! could not build the $FIXTURE_TIER fixture"; exit 1; }
+
+# --- the corpus goes into the cluster ------------------------------------------
+i=0
+for w in w1 w2 w3; do
+	port=$(pgc_port "$w")
+	if [ "$FIXTURE_TIER" = real ]; then
+		pgc_psql coord -v name="${HOSTILE_NODE[$i]}" -v port="$port" >/dev/null <<'SQL' || { echo "Bail out! could not rename $w"; exit 1; }
+SELECT pg_catalog.citus_update_node(nodeid, :'name', nodeport)
+  FROM pg_catalog.pg_dist_node WHERE nodeport = :port;
+SQL
+	else
+		for n in coord w1 w2 w3; do
+			pgc_psql "$n" -v name="${HOSTILE_NODE[$i]}" -v port="$port" >/dev/null <<'SQL'
+UPDATE pg_catalog.pg_dist_node SET nodename = :'name' WHERE nodeport = :port;
+SQL
+		done
+	fi
+	i=$((i + 1))
+done
+if [ "$FIXTURE_TIER" = real ]; then
+	# citus_update_node leaves the workers to be synced in the background
+	pgc_sql coord "SELECT pg_catalog.start_metadata_sync_to_all_nodes()" >/dev/null ||
+		{ echo "Bail out! could not sync the renamed nodes"; exit 1; }
+fi
+pgc_psql coord -v s="$HOSTILE_SCHEMA" -v t="$HOSTILE_TABLE" -v c="$HOSTILE_COLUMN" -v q="$HOSTILE_SEQUENCE" >/dev/null <<'SQL' || { echo "Bail out! could not create the hostile table"; exit 1; }
+\set ON_ERROR_STOP on
+CREATE SCHEMA :"s";
+CREATE SEQUENCE :"s".:"q" AS integer;
+CREATE TABLE :"s".:"t" (tenant int NOT NULL, :"c" int NOT NULL, note text);
+SELECT format('ALTER TABLE %I.%I ALTER COLUMN %I SET DEFAULT pg_catalog.nextval(%L::regclass)',
+              :'s', :'t', :'c', format('%I.%I', :'s', :'q')) \gexec
+SELECT pg_catalog.create_distributed_table(format('%I.%I', :'s', :'t'), 'tenant');
+INSERT INTO :"s".:"t" (tenant, note) SELECT g % 10, 'row ' || g FROM generate_series(1, 50) g;
+SQL
+ok $? "the hostile schema, table, column and sequence are created and distributed"
+pgc_psql w2 -v g="$HOSTILE_GID" >/dev/null <<'SQL'
+BEGIN;
+SELECT 1;
+PREPARE TRANSACTION :'g';
+SQL
+ok $? "a prepared transaction with a hostile GID waits on a worker"
+names_before=$(pgc_sql w2 "SELECT md5(string_agg(nodename, '|' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node WHERE groupid > 0")
+pgc_destroy coord
+fixture_new_node newc || { echo "Bail out! could not start a new node"; exit 1; }
+WORK=$PGC_ROOT/work
+mkdir -p "$WORK"
+MAPS=()
+maps
+
+# --- discover -------------------------------------------------------------------
+run discover $(at w2) "${MAPS[@]}"
+expect_code 0 "discover: every renamed worker is reached through --map and agrees"
+inert "$OUT" "discover: the text report prints every hostile name inert"
+OUT=$(rescue discover $(at w2) "${MAPS[@]}" --json 2>/dev/null)
+is "$(printf '%s' "$OUT" | jq -r '[.nodes[] | select(.groupid > 0) | .nodename] | join("|")' | md5sum | cut -c1-32)" \
+	"$(printf '%s\n' "${HOSTILE_NODE[0]}|${HOSTILE_NODE[1]}|${HOSTILE_NODE[2]}" | md5sum | cut -c1-32)" \
+	"discover --json: the node names come back byte for byte"
+is "$(printf '%s' "$OUT" | jq -r '.nodes[] | select(.connect_port == '"$(pgc_port w2)"') | .prepared_transactions[0].gid' 2>/dev/null | head -c -1 | md5sum | cut -c1-32)" \
+	"$(printf '%s' "$HOSTILE_GID" | md5sum | cut -c1-32)" \
+	"discover --json: the hostile GID is one transaction, byte for byte"
+
+# --- plan -----------------------------------------------------------------------
+run plan $(at w2) "${MAPS[@]}" --new-coordinator "127.0.0.1:$(pgc_port newc)" \
+	--prepared "$HOSTILE_GID=rollback" -o "$WORK/plan.sql"
+expect_code 0 "plan: pre-flight passes with the hostile GID decided"
+inert "$OUT" "plan: its output is inert"
+inert "$(cat "$WORK/plan.sql")" "plan: the plan file is inert for a reviewer's terminal"
+like "$(cat "$WORK/plan.sql")" "ROLLBACK PREPARED E'citus_0_1_2_3''\";\\\\t" "plan: the GID reaches the SQL as an escaped literal"
+serial_lines=$(grep -c "nextval" "$WORK/plan.sql")
+ok $([ "$serial_lines" -ge 2 ] && echo 0 || echo 1) "plan: the hostile serial column is repaired too ($serial_lines lines)"
+
+# --- apply ----------------------------------------------------------------------
+run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+expect_code 0 "apply: the plan file parses back and every step runs"
+inert "$OUT" "apply: its output is inert"
+inert "$(cat "$WORK/run/journal.log")" "apply: the journal is inert"
+is "$(find "$WORK/run/backup" -mindepth 1 -maxdepth 1 -type d | wc -l)" 4 "apply: a backup directory per node, none shared"
+is "$(pgc_sql w2 "SELECT count(*) FROM pg_catalog.pg_prepared_xacts")" 0 "apply: the hostile-GID transaction was rolled back"
+is "$(pgc_sql newc "SELECT md5(string_agg(nodename, '|' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node WHERE groupid > 0")" \
+	"$(pgc_sql w2 "SELECT md5(string_agg(nodename, '|' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node WHERE groupid > 0")" \
+	"apply: the new coordinator holds the workers' names byte for byte"
+is "$(pgc_sql w2 "SELECT md5(string_agg(nodename, '|' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node WHERE groupid > 0")" \
+	"$names_before" "apply: the workers' names are what they were"
+
+# --- verify, and the hostile table through the new coordinator -------------------
+run verify $(at newc) "${MAPS[@]}" --move-shard
+expect_code 0 "verify: the new coordinator works, shard move included"
+inert "$OUT" "verify: its output is inert"
+pgc_psql newc -v s="$HOSTILE_SCHEMA" -v t="$HOSTILE_TABLE" >/dev/null <<'SQL'
+\set ON_ERROR_STOP on
+INSERT INTO :"s".:"t" (tenant, note) VALUES (3, 'after');
+SQL
+ok $? "the hostile table takes an insert through the new coordinator"
+is "$(pgc_psql newc -v s="$HOSTILE_SCHEMA" -v t="$HOSTILE_TABLE" -v c="$HOSTILE_COLUMN" <<'SQL'
+SELECT count(*) - count(DISTINCT :"c") FROM :"s".:"t";
+SQL
+)" 0 "its serial column handed out no id twice"
+
+# --- the wizard -------------------------------------------------------------------
+SCREENS=$(mktemp -d)
+printf '%s\n' "key ENTER" "wait 30" "dump discover" "key ENTER" "dump compare" "key TAB" "dump catalogs" \
+	"key CTRL-C" "text yes" "key ENTER" >"$SCREENS/keys"
+LINES=24 COLUMNS=80 TERM=xterm CITUS_RESCUE_KEYS="$SCREENS/keys" CITUS_RESCUE_SCREENS="$SCREENS" \
+	${CITUS_RESCUE_WRAPPER:-} "$RESCUE" wizard $(at w2) >/dev/null 2>&1
+for s in discover compare catalogs; do
+	ok $([ -s "$SCREENS/$s.txt" ] && echo 0 || echo 1) "wizard: the $s screen was drawn"
+	inert "$(cat "$SCREENS/$s.txt" 2>/dev/null)" "wizard: the $s screen is inert"
+done
+rm -rf "$SCREENS"
+
+pgc_cleanup
+done_testing
