@@ -500,6 +500,38 @@ add_prepared_steps(const ClusterSnapshot *snap, const PlanChoices *choices, Plan
 }
 
 /*
+ * The setval of an int or smallint serial column's sequence, past the ids
+ * of every such column it serves; none for a sequence an earlier column
+ * shares, whose setval already counted this one.  (The sequence's own
+ * value is no guide: on a node added as a worker it stands at its maximum.)
+ */
+static void
+append_int_sequence_setval(StrBuf *sql, const NodeReport *source, int index)
+{
+	const char *sequence = source->serials[index].sequence;
+
+	for (int c = 0; c < index; c++)
+		if (!source->serials[c].is_bigint && strcmp(source->serials[c].sequence, sequence) == 0)
+			return;
+	strbuf_append(sql, "SELECT pg_catalog.setval(");
+	sql_append_literal(sql, sequence);
+	strbuf_append(sql, "::pg_catalog.regclass, GREATEST(");
+	for (int c = index; c < source->nserials; c++)
+	{
+		const SerialColumn *col = &source->serials[c];
+
+		if (col->is_bigint || strcmp(col->sequence, sequence) != 0)
+			continue;
+		strbuf_append(sql, "(SELECT pg_catalog.max(");
+		sql_append_ident(sql, col->column);
+		strbuf_append(sql, ") FROM ");
+		sql_append_qualified(sql, col->table);
+		strbuf_append(sql, "), ");
+	}
+	strbuf_append(sql, "1));\n");
+}
+
+/*
  * The new coordinator's serial columns.  int and smallint ones call
  * worker_nextval() on a node added as a worker, which always refuses: they
  * need nextval() and a sequence past every id in use.  bigint ones cover
@@ -573,13 +605,7 @@ add_serial_repair(Plan *plan, const char *host, int port, const NodeReport *sour
 		strbuf_append(sql, " SET DEFAULT pg_catalog.nextval(");
 		sql_append_literal(sql, col->sequence);
 		strbuf_append(sql, "::pg_catalog.regclass);\n");
-		strbuf_append(sql, "SELECT pg_catalog.setval(");
-		sql_append_literal(sql, col->sequence);
-		strbuf_append(sql, "::pg_catalog.regclass, GREATEST((SELECT pg_catalog.max(");
-		sql_append_ident(sql, col->column);
-		strbuf_append(sql, ") FROM ");
-		sql_append_qualified(sql, col->table);
-		strbuf_append(sql, "), 1));\n");
+		append_int_sequence_setval(sql, source, c);
 	}
 	if (ints.len)
 	{

@@ -62,6 +62,49 @@ out=$("$RESCUE" discover -d "host='unterminated" 2>&1); code=$?
 is "$code" 3 "a broken conninfo string: the first node cannot be reached"
 like "$out" "invalid connection string" "and says why"
 
+# --- hostile input, each reproduction a test named after it ---------------------
+# inert TEXT DESCRIPTION: no byte a terminal would obey
+inert() {
+	local text=$1; shift
+	if printf '%s' "$text" | LC_ALL=C grep -aqP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]'; then
+		ok 1 "$*"
+		printf '%s' "$text" | cat -v | head -5 | sed 's/^/#   /'
+	else
+		ok 0 "$*"
+	fi
+}
+scratch=$(mktemp -d)
+out=$("$RESCUE" $'frob\e]2;owned\a\e[2J\xc2\x9bnicate' 2>&1); code=$?
+is "$code" 2 "cli_error_argv_escapes: an unknown command with escapes is bad usage"
+inert "$out" "cli_error_argv_escapes: and is echoed inert"
+like "$out" 'frob\\x1b\]2;owned\\x07\\x1b\[2J\\u\{009B\}nicate' "cli_error_argv_escapes: every control shown as an escape"
+out=$("$RESCUE" discover --map $'a\e[2J:1=\xe2\x80\xaeb' 2>&1); code=$?
+is "$code" 2 "cli_error_argv_escapes: a bad --map with escapes is bad usage"
+inert "$out" "cli_error_argv_escapes: and is echoed inert"
+for t in nan NaN inf -1 0 1e-9 0.0004 3601 0x10 " 5" "5s" ""; do
+	out=$("$RESCUE" discover --timeout "$t" 2>&1); code=$?
+	is "$code" 2 "timeout_nan_and_tiny: --timeout '$t' is refused"
+done
+out=$("$RESCUE" apply /tmp --workdir "$scratch/wd" 2>&1); code=$?
+is "$code" 10 "apply_directory: apply of a directory is refused, nothing changed"
+like "$out" 'could not read "/tmp": Is a directory' "apply_directory: and says it is a directory, not a malformed plan"
+# the reproduction of the parser overflow: step 1 of a golden plan without its body
+awk '/^-- step: 1 of/ { in1 = 1 } in1 && /^\\connect / { print; skip = 1; next }
+     skip && /^-- end of step 1$/ { skip = 0; in1 = 0 } !skip { print }' \
+	"$top_srcdir/tests/golden/plan-new-node-exclude.sql" >"$scratch/no-body.sql"
+ok $(grep -q '^-- end of step 1$' "$scratch/no-body.sql" && ! grep -q 'SELECT pg_catalog.citus_add_node' "$scratch/no-body.sql"; echo $?) \
+	"planfile_short_body_overflow: the damaged plan keeps step 1's frame without its body"
+out=$(${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$scratch/no-body.sql" --workdir "$scratch/wd2" 2>&1); code=$?
+is "$code" 10 "planfile_short_body_overflow: apply refuses a step with no body"
+like "$out" "a step's batch must open with BEGIN" "planfile_short_body_overflow: and says why"
+# a \connect that names another node than "-- on:"
+sed '0,/^\\connect .*w\\\\.*1/s//\\connect -reuse-previous=on '"'"'host='"''"'elsewhere'"''"' port=5432'"'"'/' \
+	"$top_srcdir/tests/golden/plan-new-node-exclude.sql" >"$scratch/elsewhere.sql"
+out=$("$RESCUE" apply "$scratch/elsewhere.sql" --workdir "$scratch/wd3" 2>&1); code=$?
+is "$code" 10 "plan_connect_differs_from_on: apply refuses it"
+like "$out" "does not name the node" "plan_connect_differs_from_on: and says why"
+rm -rf "$scratch"
+
 if command -v groff >/dev/null && [ -f "$top_builddir/man/citus-rescue.1" ]; then
 	warnings=$(groff -ww -z -man "$top_builddir/man/citus-rescue.1" 2>&1)
 	is "$warnings" "" "the man page has no groff warnings"

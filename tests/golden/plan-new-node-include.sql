@@ -168,9 +168,10 @@ SET LOCAL lock_timeout = '10s';
 -- propagation of this ALTER to them would leave odd column names unquoted
 SET LOCAL citus.enable_ddl_propagation = off;
 ALTER TABLE "app"."orders" ALTER COLUMN "id" SET DEFAULT pg_catalog.nextval('app.orders_id_seq'::pg_catalog.regclass);
-SELECT pg_catalog.setval('app.orders_id_seq'::pg_catalog.regclass, GREATEST((SELECT pg_catalog.max("id") FROM "app"."orders"), 1));
+SELECT pg_catalog.setval('app.orders_id_seq'::pg_catalog.regclass, GREATEST((SELECT pg_catalog.max("id") FROM "app"."orders"), (SELECT pg_catalog.max("id") FROM "app"."refunds"), 1));
 ALTER TABLE "My Schema"."odd""t" ALTER COLUMN "i d" SET DEFAULT pg_catalog.nextval('"My Schema".s'::pg_catalog.regclass);
 SELECT pg_catalog.setval('"My Schema".s'::pg_catalog.regclass, GREATEST((SELECT pg_catalog.max("i d") FROM "My Schema"."odd""t"), 1));
+ALTER TABLE "app"."refunds" ALTER COLUMN "id" SET DEFAULT pg_catalog.nextval('app.orders_id_seq'::pg_catalog.regclass);
 COMMIT;
 -- end of step 6
 

@@ -24,6 +24,14 @@ HOSTILE_SCHEMA=$'s\'"$body$;\t\n\e[31m\xc2\x85\xe2\x80\xae'
 HOSTILE_TABLE="$(printf 't"'"'"';\\')$(printf '\xc3\xbc%.0s' {1..29})"
 HOSTILE_COLUMN=$'i"d;\\\t\n'
 HOSTILE_SEQUENCE=$'q\'"$body$\n\e]0;x\a'
+# A serial column whose name once forged a row of the serial-column list
+# (framing_serial_forged_row): the plan then reset app.orders_id_seq to 1.
+FORGED_COLUMN=$'x\napp.zzz\ta\tapp.orders_id_seq\tinteger\t'
+# Catalog columns that once ran a program through the backup's COPY and
+# broke the probe's parsing (backup_copy_column_quoting); the stand-in
+# catalogs take them, real Citus's are left alone.
+PWN_COLUMN="x) TO PROGRAM 'touch pwned'--"
+SEMICOLON_COLUMN="a;b,c"
 HOSTILE_GID=$'citus_0_1_2_3\'";\t\\\n\e]0;x\a\xe2\x80\xae'
 
 at() {
@@ -63,6 +71,15 @@ run() {
 	CODE=$?
 }
 
+odd_catalog_columns() {
+	local n
+	for n in "$@"; do
+		pgc_psql "$n" -v pwn="$PWN_COLUMN" -v semi="$SEMICOLON_COLUMN" >/dev/null <<'SQL'
+ALTER TABLE pg_catalog.pg_dist_colocation ADD COLUMN :"pwn" text, ADD COLUMN :"semi" text;
+SQL
+	done
+}
+
 pgc_init
 fixture_create || { echo "Bail out! could not build the $FIXTURE_TIER fixture"; exit 1; }
 
@@ -89,13 +106,16 @@ if [ "$FIXTURE_TIER" = real ]; then
 	pgc_sql coord "SELECT pg_catalog.start_metadata_sync_to_all_nodes()" >/dev/null ||
 		{ echo "Bail out! could not sync the renamed nodes"; exit 1; }
 fi
-pgc_psql coord -v s="$HOSTILE_SCHEMA" -v t="$HOSTILE_TABLE" -v c="$HOSTILE_COLUMN" -v q="$HOSTILE_SEQUENCE" >/dev/null <<'SQL' || { echo "Bail out! could not create the hostile table"; exit 1; }
+pgc_psql coord -v s="$HOSTILE_SCHEMA" -v t="$HOSTILE_TABLE" -v c="$HOSTILE_COLUMN" -v q="$HOSTILE_SEQUENCE" -v f="$FORGED_COLUMN" >/dev/null <<'SQL' || { echo "Bail out! could not create the hostile table"; exit 1; }
 \set ON_ERROR_STOP on
 CREATE SCHEMA :"s";
 CREATE SEQUENCE :"s".:"q" AS integer;
-CREATE TABLE :"s".:"t" (tenant int NOT NULL, :"c" int NOT NULL, note text);
+CREATE SEQUENCE :"s".forged_seq AS integer;
+CREATE TABLE :"s".:"t" (tenant int NOT NULL, :"c" int NOT NULL, :"f" int NOT NULL, note text);
 SELECT format('ALTER TABLE %I.%I ALTER COLUMN %I SET DEFAULT pg_catalog.nextval(%L::regclass)',
               :'s', :'t', :'c', format('%I.%I', :'s', :'q')) \gexec
+SELECT format('ALTER TABLE %I.%I ALTER COLUMN %I SET DEFAULT pg_catalog.nextval(%L::regclass)',
+              :'s', :'t', :'f', format('%I.forged_seq', :'s')) \gexec
 SELECT pg_catalog.create_distributed_table(format('%I.%I', :'s', :'t'), 'tenant');
 INSERT INTO :"s".:"t" (tenant, note) SELECT g % 10, 'row ' || g FROM generate_series(1, 50) g;
 SQL
@@ -106,9 +126,16 @@ SELECT 1;
 PREPARE TRANSACTION :'g';
 SQL
 ok $? "a prepared transaction with a hostile GID waits on a worker"
+if [ "$FIXTURE_TIER" = standin ]; then
+	odd_catalog_columns coord w1 w2 w3
+else
+	echo "# real Citus's catalogs are not given extra columns: backup_copy_column_quoting runs on the stand-in"
+fi
 names_before=$(pgc_sql w2 "SELECT md5(string_agg(nodename, '|' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node WHERE groupid > 0")
 pgc_destroy coord
 fixture_new_node newc || { echo "Bail out! could not start a new node"; exit 1; }
+# the same Citus version has the same catalogs on the new node
+[ "$FIXTURE_TIER" = standin ] && odd_catalog_columns newc
 WORK=$PGC_ROOT/work
 mkdir -p "$WORK"
 MAPS=()
@@ -133,8 +160,18 @@ expect_code 0 "plan: pre-flight passes with the hostile GID decided"
 inert "$OUT" "plan: its output is inert"
 inert "$(cat "$WORK/plan.sql")" "plan: the plan file is inert for a reviewer's terminal"
 like "$(cat "$WORK/plan.sql")" "ROLLBACK PREPARED E'citus_0_1_2_3''\";\\\\t" "plan: the GID reaches the SQL as an escaped literal"
-serial_lines=$(grep -c "nextval" "$WORK/plan.sql")
-ok $([ "$serial_lines" -ge 2 ] && echo 0 || echo 1) "plan: the hostile serial column is repaired too ($serial_lines lines)"
+is "$(grep -c '^ALTER TABLE .* SET DEFAULT pg_catalog.nextval' "$WORK/plan.sql")" 3 \
+	"framing_serial_forged_row: the serial repair has the three int serial columns, and no forged one"
+unlike "$(cat "$WORK/plan.sql")" 'ALTER TABLE "?app"?\."?zzz' "framing_serial_forged_row: no table named by a column's text"
+is "$(grep -c "setval('app.orders_id_seq'" "$WORK/plan.sql")" 1 "framing_serial_forged_row: app.orders_id_seq is set once, from its own column"
+
+# a stale plan names the hostile nodes in its refusal
+pgc_sql w3 "UPDATE pg_catalog.pg_dist_node SET noderack = 'moved' WHERE groupid = 1" >/dev/null
+run apply "$WORK/plan.sql" --workdir "$WORK/stale" --yes
+expect_code 10 "stale_plan_names_inert: apply refuses a plan the cluster moved away from"
+like "$OUT" "the plan is stale" "stale_plan_names_inert: and says the plan is stale"
+inert "$OUT" "stale_plan_names_inert: its message prints the hostile names inert"
+pgc_sql w3 "UPDATE pg_catalog.pg_dist_node SET noderack = 'default' WHERE groupid = 1" >/dev/null
 
 # --- apply ----------------------------------------------------------------------
 run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
@@ -143,6 +180,11 @@ inert "$OUT" "apply: its output is inert"
 inert "$(cat "$WORK/run/journal.log")" "apply: the journal is inert"
 is "$(find "$WORK/run/backup" -mindepth 1 -maxdepth 1 -type d | wc -l)" 4 "apply: a backup directory per node, none shared"
 is "$(pgc_sql w2 "SELECT count(*) FROM pg_catalog.pg_prepared_xacts")" 0 "apply: the hostile-GID transaction was rolled back"
+if [ "$FIXTURE_TIER" = standin ]; then
+	is "$(find "$PGC_ROOT" -name pwned 2>/dev/null | wc -l)" 0 "backup_copy_column_quoting: no program ran on any server"
+	like "$(cat "$WORK"/run/backup/*/restore.sql)" "\"x\) TO PROGRAM 'touch pwned'--\", \"a;b,c\"" \
+		"backup_copy_column_quoting: the backup names the odd catalog columns quoted"
+fi
 is "$(pgc_sql newc "SELECT md5(string_agg(nodename, '|' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node WHERE groupid > 0")" \
 	"$(pgc_sql w2 "SELECT md5(string_agg(nodename, '|' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node WHERE groupid > 0")" \
 	"apply: the new coordinator holds the workers' names byte for byte"

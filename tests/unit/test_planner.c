@@ -109,6 +109,8 @@ build_snapshot(ClusterSnapshot *snap, bool cim_include, bool with_target)
 	add_serial(&snap->nodes[snap->first], "app.orders", "id", "app.orders_id_seq", false);
 	add_serial(&snap->nodes[snap->first], "\"My Schema\".\"odd\"\"t\"", "i d", "\"My Schema\".s", false);
 	add_serial(&snap->nodes[snap->first], "app.accounts", "id", "app.accounts_id_seq", true);
+	/* a second table drawing its ids from the same sequence */
+	add_serial(&snap->nodes[snap->first], "app.refunds", "id", "app.orders_id_seq", false);
 }
 
 static char *
@@ -297,6 +299,13 @@ main(void)
 	golden("plan-new-node-exclude.sql", text);
 	ok(strstr(text, "DELETE FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord'") != NULL,
 	   "CIM exclude: the new node's row is removed");
+	{
+		const char *first = strstr(text, "setval('app.orders_id_seq'");
+
+		ok(first != NULL && strstr(first + 1, "setval('app.orders_id_seq'") == NULL &&
+		   strstr(first, "FROM \"app\".\"orders\"), (SELECT pg_catalog.max(\"id\") FROM \"app\".\"refunds\"), 1)") != NULL,
+		   "shared_serial_sequence: one setval past the ids of both tables drawing from it");
+	}
 	round_trip(text);
 	one_truth(text);
 	free(text);
