@@ -401,8 +401,6 @@ void
 sql_append_literal(StrBuf *sql, const char *value)
 {
 	bool		needs_escapes = strchr(value, '\\') != NULL || needs_unicode_escapes(value);
-	const unsigned char *p = (const unsigned char *) value;
-	size_t		left = strlen(value);
 
 	/*
 	 * Controls, C1 and bidi characters and backslashes go into an E''
@@ -412,35 +410,8 @@ sql_append_literal(StrBuf *sql, const char *value)
 	if (needs_escapes)
 		strbuf_append_char(sql, 'E');
 	strbuf_append_char(sql, '\'');
-	while (left > 0)
-	{
-		unsigned int cp;
-		size_t		len = utf8_decode(p, left, &cp);
-
-		if (len == 0)
-		{
-			strbuf_printf(sql, "\\x%02x", *p);
-			len = 1;
-		}
-		else if (cp == '\'')
-			strbuf_append(sql, "''");
-		else if (cp == '\\')
-			strbuf_append(sql, "\\\\");
-		else if (cp == '\n')
-			strbuf_append(sql, "\\n");
-		else if (cp == '\t')
-			strbuf_append(sql, "\\t");
-		else if (cp == '\r')
-			strbuf_append(sql, "\\r");
-		else if (cp < 0x20 || cp == 0x7f)
-			strbuf_printf(sql, "\\x%02x", cp);
-		else if (codepoint_is_unsafe(cp))
-			strbuf_printf(sql, "\\u%04X", cp);
-		else
-			strbuf_append_len(sql, (const char *) p, len);
-		p += len;
-		left -= len;
-	}
+	/* without E, nothing but the quote needs doubling: nothing else is escaped */
+	append_escaped_text(sql, value, ESCAPES_SQL_LITERAL);
 	strbuf_append_char(sql, '\'');
 }
 

@@ -54,7 +54,7 @@ utf8_decode(const unsigned char *p, size_t avail, unsigned int *cp)
 }
 
 void
-append_terminal_safe(StrBuf *out, const char *text)
+append_escaped_text(StrBuf *out, const char *text, EscapeStyle style)
 {
 	const unsigned char *p = (const unsigned char *) text;
 	size_t		left;
@@ -72,6 +72,8 @@ append_terminal_safe(StrBuf *out, const char *text)
 			strbuf_printf(out, "\\x%02x", *p);
 			len = 1;
 		}
+		else if (cp == '\'' && style == ESCAPES_SQL_LITERAL)
+			strbuf_append(out, "''");
 		else if (cp == '\\')
 			strbuf_append(out, "\\\\");
 		else if (cp == '\n')
@@ -83,12 +85,18 @@ append_terminal_safe(StrBuf *out, const char *text)
 		else if (cp < 0x20 || cp == 0x7f)
 			strbuf_printf(out, "\\x%02x", cp);
 		else if (codepoint_is_unsafe(cp))
-			strbuf_printf(out, "\\u{%04X}", cp);
+			strbuf_printf(out, style == ESCAPES_SQL_LITERAL ? "\\u%04X" : "\\u{%04X}", cp);
 		else
 			strbuf_append_len(out, (const char *) p, len);
 		p += len;
 		left -= len;
 	}
+}
+
+void
+append_terminal_safe(StrBuf *out, const char *text)
+{
+	append_escaped_text(out, text, ESCAPES_TERMINAL);
 }
 
 char *

@@ -22,6 +22,18 @@
  */
 void		append_terminal_safe(StrBuf *out, const char *text);
 
+/*
+ * The same escapes for two readers: a terminal (\u{HHHH}), or the inside
+ * of a PostgreSQL E'' literal (\uHHHH, and a quote doubled).
+ */
+typedef enum EscapeStyle
+{
+	ESCAPES_TERMINAL,
+	ESCAPES_SQL_LITERAL
+} EscapeStyle;
+
+void		append_escaped_text(StrBuf *out, const char *text, EscapeStyle style);
+
 /* The same as a new string (NULL gives ""). */
 char	   *terminal_safe_dup(const char *text);
 
