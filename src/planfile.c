@@ -72,6 +72,14 @@ unescape(const char *text)
 	return strbuf_steal(&out);
 }
 
+/* A header given twice counts once, as its last value: the first is not leaked. */
+static void
+set_value(char **field, const char *escaped)
+{
+	free(*field);
+	*field = unescape(escaped);
+}
+
 static void
 header(StrBuf *out, const char *key, const char *value)
 {
@@ -421,26 +429,26 @@ planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
 		if ((v = header_value(line, "format")))
 			plan->format = atoi(v);
 		else if ((v = header_value(line, "tool-version")))
-			plan->tool_version = unescape(v);
+			set_value(&plan->tool_version, v);
 		else if ((v = header_value(line, "created")))
-			plan->created = unescape(v);
+			set_value(&plan->created, v);
 		else if ((v = header_value(line, "method")))
 			plan->method = strcmp(v, "promote") == 0 ? METHOD_PROMOTE : METHOD_NEW_NODE;
 		else if ((v = header_value(line, "cim")))
 			plan->cim = strcmp(v, "include") == 0 ? CIM_INCLUDE :
 				strcmp(v, "exclude") == 0 ? CIM_EXCLUDE : CIM_UNKNOWN;
 		else if ((v = header_value(line, "target")))
-			plan->target = unescape(v);
+			set_value(&plan->target, v);
 		else if ((v = header_value(line, "donor")))
-			plan->donor = unescape(v);
+			set_value(&plan->donor, v);
 		else if ((v = header_value(line, "old-coordinator")))
-			plan->old_coordinator = unescape(v);
+			set_value(&plan->old_coordinator, v);
 		else if ((v = header_value(line, "first")))
-			plan->first = unescape(v);
+			set_value(&plan->first, v);
 		else if ((v = header_value(line, "dbname")))
-			plan->dbname = unescape(v);
+			set_value(&plan->dbname, v);
 		else if ((v = header_value(line, "user")))
-			plan->user = unescape(v);
+			set_value(&plan->user, v);
 		else if ((v = header_value(line, "map")))
 		{
 			plan->maps = xrealloc(plan->maps, sizeof(char *) * (size_t) (plan->nmaps + 1));
@@ -488,12 +496,14 @@ planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
 		}
 		else if (step && (v = header_value(line, "on")))
 		{
-			step->label = unescape(v);
+			set_value(&step->label, v);
+			free(step->host);
+			step->host = NULL;
 			if (!parse_label(step->label, &step->host, &step->port))
 				ok = fail(errbuf, errlen, lineno, "bad node address");
 		}
 		else if (step && (v = header_value(line, "purpose")))
-			step->purpose = unescape(v);
+			set_value(&step->purpose, v);
 		else if (step && (v = header_value(line, "transaction")))
 		{
 			if (strncmp(v, "atomic ", 7) == 0)
@@ -509,9 +519,9 @@ planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
 				ok = fail(errbuf, errlen, lineno, "unknown transaction kind");
 		}
 		else if (step && (v = header_value(line, "check")))
-			step->check_sql = unescape(v);
+			set_value(&step->check_sql, v);
 		else if (step && (v = header_value(line, "undo")))
-			step->undo = unescape(v);
+			set_value(&step->undo, v);
 		else if (step && step->sql == NULL && strncmp(line, "\\connect ", 9) == 0)
 		{
 			if (step->host == NULL || step->check_sql == NULL)

@@ -226,6 +226,39 @@ short_bodies(const char *text)
 	}
 }
 
+/*
+ * A header given twice, as an edited plan may have it: the last value
+ * counts, as it always did, and the first is freed (valgrind or a leak
+ * checker sees the difference).
+ */
+static void
+repeated_headers(const char *text)
+{
+	const char *version = strstr(text, "-- tool-version: ");
+	const char *on = strstr(text, "-- on: ");
+	StrBuf		edited;
+	Plan		parsed;
+	char		err[256] = "";
+
+	if (version == NULL || on == NULL)
+	{
+		ok(0, "the plan has a tool-version and a step to repeat them in");
+		return;
+	}
+	strbuf_init(&edited);
+	strbuf_append_len(&edited, text, (size_t) (version - text));
+	strbuf_append(&edited, "-- tool-version: 0.0.0-earlier\n");
+	strbuf_append_len(&edited, version, (size_t) (on - version));
+	strbuf_append(&edited, "-- on: elsewhere:1\n");
+	strbuf_append(&edited, on);
+	ok(planfile_parse(edited.data, &parsed, err, sizeof(err)), "a plan with repeated headers parses (%s)", err);
+	is_str(parsed.tool_version, "0.0.0-test", "a repeated plan header keeps its last value");
+	ok(parsed.nsteps > 0 && parsed.steps[0].port == 5432 && strcmp(parsed.steps[0].host, "elsewhere") != 0,
+	   "a repeated step address keeps its last value");
+	plan_free(&parsed);
+	strbuf_free(&edited);
+}
+
 int
 main(void)
 {
@@ -241,6 +274,7 @@ main(void)
 	ok(strstr(text, "$body1$") != NULL || strstr(text, "$body$") != NULL, "DO bodies are dollar-quoted");
 	round_trip(text);
 	short_bodies(text);
+	repeated_headers(text);
 	free(text);
 	plan_free(&plan);
 
