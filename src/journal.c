@@ -66,6 +66,24 @@ append_field(StrBuf *out, const char *value)
 	append_terminal_safe(out, value ? value : "");
 }
 
+void
+journal_format_record(StrBuf *out, const char *time, int step, const char *node,
+					  const char *event, const char *detail)
+{
+	StrBuf		body;
+
+	strbuf_init(&body);
+	append_field(&body, time);
+	strbuf_printf(&body, "\t%d\t", step);
+	append_field(&body, node);
+	strbuf_append_char(&body, '\t');
+	append_field(&body, event);
+	strbuf_append_char(&body, '\t');
+	append_field(&body, detail);
+	strbuf_printf(out, "%08x\t%s\n", crc32_of(body.data, body.len), body.data);
+	strbuf_free(&body);
+}
+
 static char *
 take_field(char **cursor)
 {
@@ -122,16 +140,14 @@ parse_line(Journal *journal, char *line)
 	free(detail);
 }
 
-/*
- * Reads every record; cuts a torn tail off the file.  False when the
- * journal is damaged before its end.
- */
-static bool
-load_entries(Journal *journal, char *text, size_t size, char *errbuf, size_t errlen)
+bool
+journal_parse(Journal *journal, char *text, size_t size, size_t *intact,
+			  char *errbuf, size_t errlen)
 {
 	size_t		pos = 0;
 	int			lineno = 0;
 
+	*intact = size;
 	while (pos < size)
 	{
 		char	   *line = text + pos;
@@ -163,12 +179,7 @@ load_entries(Journal *journal, char *text, size_t size, char *errbuf, size_t err
 										  lineno, len + (nl ? 1 : 0),
 										  nl ? "wrong checksum" : "no end of line", shown.data);
 			strbuf_free(&shown);
-			if (ftruncate(journal->fd, (off_t) pos) != 0 || fsync(journal->fd) != 0)
-			{
-				snprintf(errbuf, errlen, "could not cut the torn end off %s: %s",
-						 journal->path, strerror(errno));
-				return false;
-			}
+			*intact = pos;
 			return true;
 		}
 		line[len] = '\0';
@@ -181,10 +192,10 @@ load_entries(Journal *journal, char *text, size_t size, char *errbuf, size_t err
 bool
 journal_open(Journal *journal, const Workdir *wd, char *errbuf, size_t errlen)
 {
-	char	   *text;
 	StrBuf		all;
 	char		chunk[8192];
 	ssize_t		n;
+	size_t		intact;
 	bool		ok;
 
 	memset(journal, 0, sizeof(*journal));
@@ -223,8 +234,15 @@ journal_open(Journal *journal, const Workdir *wd, char *errbuf, size_t errlen)
 		}
 		strbuf_append_len(&all, chunk, (size_t) n);
 	}
-	text = all.data;
-	ok = load_entries(journal, text, all.len, errbuf, errlen);
+	ok = journal_parse(journal, all.data, all.len, &intact, errbuf, errlen);
+	/* cut the torn tail off, so that no record is ever glued onto it */
+	if (ok && intact < all.len &&
+		(ftruncate(journal->fd, (off_t) intact) != 0 || fsync(journal->fd) != 0))
+	{
+		snprintf(errbuf, errlen, "could not cut the torn end off %s: %s",
+				 journal->path, strerror(errno));
+		ok = false;
+	}
 	strbuf_free(&all);
 	return ok;
 }
@@ -308,7 +326,6 @@ bool
 journal_write(Journal *journal, int step, const char *node,
 			  const char *event, const char *detail)
 {
-	StrBuf		body;
 	StrBuf		line;
 	char	   *now;
 	FaultAction fault;
@@ -317,16 +334,8 @@ journal_write(Journal *journal, int step, const char *node,
 	if (journal->failure || journal->fd < 0)
 		return false;
 	now = timestamp_now();
-	strbuf_init(&body);
-	strbuf_printf(&body, "%s\t%d\t", now, step);
-	append_field(&body, node);
-	strbuf_append_char(&body, '\t');
-	append_field(&body, event);
-	strbuf_append_char(&body, '\t');
-	append_field(&body, detail);
 	strbuf_init(&line);
-	strbuf_printf(&line, "%08x\t%s\n", crc32_of(body.data, body.len), body.data);
-	strbuf_free(&body);
+	journal_format_record(&line, now, step, node, event, detail);
 
 	journal->written++;
 	fault = fault_at(journal->written, &signo);

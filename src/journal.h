@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strbuf.h"
 #include "workdir.h"
 
 typedef struct JournalEntry
@@ -44,6 +45,23 @@ typedef struct Journal
 /* Opens (or creates) journal.log in the work directory and reads it. */
 bool		journal_open(Journal *journal, const Workdir *wd, char *errbuf, size_t errlen);
 void		journal_close(Journal *journal);
+
+/*
+ * Reads the records in text (size bytes, text[size] a NUL) into
+ * journal->entries; the lines are NUL-terminated in place.  A torn last
+ * line is not read: journal->repaired says what it was, and *intact is
+ * set to the length of what comes before it (size when nothing is torn).
+ * False with errbuf when a line before the last is damaged.
+ */
+bool		journal_parse(Journal *journal, char *text, size_t size, size_t *intact,
+						  char *errbuf, size_t errlen);
+
+/*
+ * Appends one record, newline included, as journal_write writes it and
+ * journal_parse reads it.
+ */
+void		journal_format_record(StrBuf *out, const char *time, int step, const char *node,
+								  const char *event, const char *detail);
 
 /*
  * Appends one record and fsyncs it; false when it could not (the reason
