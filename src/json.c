@@ -1,9 +1,11 @@
 #include "config.h"
 
 #include "json.h"
+#include "termsafe.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 void
 json_init(JsonWriter *w, StrBuf *out)
@@ -13,35 +15,44 @@ json_init(JsonWriter *w, StrBuf *out)
 	w->need_comma[0] = false;
 }
 
+/*
+ * Controls, C1 and bidi characters are written as \u escapes, so that
+ * JSON printed on a terminal is inert too; bytes that are not UTF-8 become
+ * U+FFFD, as JSON text must be UTF-8.
+ */
 void
 json_append_quoted(StrBuf *out, const char *value)
 {
+	const unsigned char *p = (const unsigned char *) value;
+	size_t		left = strlen(value);
+
 	strbuf_append_char(out, '"');
-	for (const unsigned char *p = (const unsigned char *) value; *p; p++)
+	while (left > 0)
 	{
-		switch (*p)
+		unsigned int cp;
+		size_t		len = utf8_decode(p, left, &cp);
+
+		if (len == 0)
 		{
-			case '"':
-				strbuf_append(out, "\\\"");
-				break;
-			case '\\':
-				strbuf_append(out, "\\\\");
-				break;
-			case '\n':
-				strbuf_append(out, "\\n");
-				break;
-			case '\r':
-				strbuf_append(out, "\\r");
-				break;
-			case '\t':
-				strbuf_append(out, "\\t");
-				break;
-			default:
-				if (*p < 0x20 || *p == 0x7f)
-					strbuf_printf(out, "\\u%04x", *p);
-				else
-					strbuf_append_char(out, (char) *p);
+			strbuf_append(out, "\\ufffd");
+			len = 1;
 		}
+		else if (cp == '"')
+			strbuf_append(out, "\\\"");
+		else if (cp == '\\')
+			strbuf_append(out, "\\\\");
+		else if (cp == '\n')
+			strbuf_append(out, "\\n");
+		else if (cp == '\r')
+			strbuf_append(out, "\\r");
+		else if (cp == '\t')
+			strbuf_append(out, "\\t");
+		else if (codepoint_is_unsafe(cp))
+			strbuf_printf(out, "\\u%04x", cp);
+		else
+			strbuf_append_len(out, (const char *) p, len);
+		p += len;
+		left -= len;
 	}
 	strbuf_append_char(out, '"');
 }

@@ -146,6 +146,7 @@ run discover $(at w2) "${MAPS[@]}"
 expect_code 0 "discover: every renamed worker is reached through --map and agrees"
 inert "$OUT" "discover: the text report prints every hostile name inert"
 OUT=$(rescue discover $(at w2) "${MAPS[@]}" --json 2>/dev/null)
+inert "$OUT" "discover --json: the JSON is inert too (\\u escapes)"
 is "$(printf '%s' "$OUT" | jq -r '[.nodes[] | select(.groupid > 0) | .nodename] | join("|")' | md5sum | cut -c1-32)" \
 	"$(printf '%s\n' "${HOSTILE_NODE[0]}|${HOSTILE_NODE[1]}|${HOSTILE_NODE[2]}" | md5sum | cut -c1-32)" \
 	"discover --json: the node names come back byte for byte"

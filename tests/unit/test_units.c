@@ -329,6 +329,11 @@ test_json(void)
 	json_append_quoted(&out, "a\"b\\c\nd\x01</B>");
 	is_str(out.data, "\"a\\\"b\\\\c\\nd\\u0001</B>\"", "json escaping");
 	strbuf_free(&out);
+	strbuf_init(&out);
+	json_append_quoted(&out, "w\x1b]2;x\x07\xc2\x9b\xe2\x80\xae\xc3\xbc\xff");
+	is_str(out.data, "\"w\\u001b]2;x\\u0007\\u009b\\u202e\xc3\xbc\\ufffd\"",
+		   "json_inert: controls, C1 and bidi as \\u escapes, multibyte kept, a stray byte U+FFFD");
+	strbuf_free(&out);
 	{
 		JsonWriter	w;
 
