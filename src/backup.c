@@ -172,9 +172,14 @@ backup_node(const NodeReport *node, StrBuf *restore_sql, char *errbuf, size_t er
 	{
 		PGresult   *r = PQexec(conn, "SELECT groupid FROM pg_catalog.pg_dist_local_group");
 
-		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-			strbuf_printf(restore_sql, "UPDATE pg_catalog.pg_dist_local_group SET groupid = %s;\n",
-						  PQgetvalue(r, 0, 0));
+		/* as it was, a row or none: a node made for the tool may have had none */
+		if (PQresultStatus(r) == PGRES_TUPLES_OK)
+		{
+			strbuf_append(restore_sql, "DELETE FROM pg_catalog.pg_dist_local_group;\n");
+			for (int i = 0; i < PQntuples(r); i++)
+				strbuf_printf(restore_sql, "INSERT INTO pg_catalog.pg_dist_local_group (groupid) VALUES (%s);\n",
+							  PQgetvalue(r, i, 0));
+		}
 		PQclear(r);
 	}
 	for (int s = 0; s < node->nsequences && ok; s++)

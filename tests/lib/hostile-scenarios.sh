@@ -140,6 +140,20 @@ WORK=$PGC_ROOT/work
 mkdir -p "$WORK"
 MAPS=()
 maps
+# every node's catalogs and id sequences, to compare after restore.sh
+catalogs_digest() {
+	pgc_sql "$1" "SELECT md5(concat_ws('|',
+	    (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM pg_catalog.pg_dist_node t),
+	    (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM pg_catalog.pg_dist_placement t),
+	    (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM pg_catalog.pg_dist_shard t),
+	    (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM pg_catalog.pg_dist_partition t),
+	    (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM pg_catalog.pg_dist_colocation t),
+	    (SELECT groupid FROM pg_catalog.pg_dist_local_group)))"
+}
+declare -A DIGEST_BEFORE
+for n in w1 w2 w3 newc; do
+	DIGEST_BEFORE[$n]=$(catalogs_digest "$n")
+done
 
 # --- discover -------------------------------------------------------------------
 run discover $(at w2) "${MAPS[@]}"
@@ -217,6 +231,16 @@ for s in discover compare catalogs; do
 	inert "$(cat "$SCREENS/$s.txt" 2>/dev/null)" "wizard: the $s screen is inert"
 done
 rm -rf "$SCREENS"
+
+# --- restore.sh puts every node's catalogs back, hostile names and all ---------
+OUT=$("$WORK/run/restore.sh" 2>&1)
+CODE=$?
+expect_code 0 "restore.sh: runs every node's restore.sql"
+same=0
+for n in w1 w2 w3 newc; do
+	[ "$(catalogs_digest "$n")" = "${DIGEST_BEFORE[$n]}" ] || { same=1; echo "# $n differs after restore.sh"; }
+done
+ok $same "restore.sh: every node's catalogs and local group are as they were before the recovery"
 
 pgc_cleanup
 done_testing
