@@ -231,33 +231,12 @@ catalog_row_expression(StrBuf *sql, CatalogId catalog, const StrList *columns)
 	strbuf_append(sql, ")");
 }
 
-char *
-catalog_field_unescape(const char *field, size_t len)
-{
-	StrBuf		out;
-
-	if (len == 2 && field[0] == '\\' && field[1] == 'N')
-		return NULL;
-	strbuf_init(&out);
-	for (size_t i = 0; i < len; i++)
-	{
-		if (field[i] == '\\' && i + 1 < len)
-		{
-			char		c = field[++i];
-
-			strbuf_append_char(&out, c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c);
-		}
-		else
-			strbuf_append_char(&out, field[i]);
-	}
-	return strbuf_steal(&out);
-}
-
 bool
 catalog_row_field(const char *row, int index, char **value)
 {
 	const char *p = row;
 	const char *tab;
+	size_t		len;
 
 	for (int i = 0; i < index; i++)
 	{
@@ -267,7 +246,9 @@ catalog_row_field(const char *row, int index, char **value)
 		p++;
 	}
 	tab = strchr(p, '\t');
-	*value = catalog_field_unescape(p, tab ? (size_t) (tab - p) : strlen(p));
+	len = tab ? (size_t) (tab - p) : strlen(p);
+	/* the fields' escapes are COPY's, a subset of the terminal's */
+	*value = len == 2 && p[0] == '\\' && p[1] == 'N' ? NULL : terminal_unescape(p, len);
 	return true;
 }
 

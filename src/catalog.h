@@ -49,7 +49,6 @@ void		catalog_row_expression(StrBuf *sql, CatalogId catalog, const StrList *colu
  * false when the row has fewer fields.
  */
 bool		catalog_row_field(const char *row, int index, char **value);
-char	   *catalog_field_unescape(const char *field, size_t len);
 
 /* The first node's pg_dist_node, as MetaNode fields, plus its local group. */
 char	   *catalog_node_list_sql(const StrList *node_columns);

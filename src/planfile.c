@@ -283,11 +283,11 @@ parse_node_line(Plan *plan, const char *value)
 	char	   *text = unescape(value);
 	char	   *group = NULL;
 	char	   *fp;
+	PlanNode   *pn;
 
 	/* the label may hold " group=" itself; the fingerprint never does */
 	for (char *p = strstr(text, " group="); p; p = strstr(p + 1, " group="))
 		group = p;
-	PlanNode   *pn;
 
 	if (group == NULL || (fp = strchr(group + 7, ' ')) == NULL)
 	{
@@ -322,7 +322,7 @@ fail(char *errbuf, size_t errlen, int line, const char *what)
 /*
  * What apply runs is what the file shows only if the file is exactly what
  * the parsed plan renders to: a line apply would ignore (a statement
- * between steps, a \\connect that differs from "-- on:", a check line
+ * between steps, a \connect that differs from "-- on:", a check line
  * reworded) is refused rather than run by psql and skipped by apply.
  */
 static bool

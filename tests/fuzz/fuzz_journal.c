@@ -28,26 +28,11 @@ check(bool condition, const char *what)
 	}
 }
 
-/* journal_close would close descriptors the fuzzer never opened */
-static void
-release(Journal *journal)
-{
-	for (int i = 0; i < journal->nentries; i++)
-	{
-		free(journal->entries[i].time);
-		free(journal->entries[i].node);
-		free(journal->entries[i].event);
-		free(journal->entries[i].detail);
-	}
-	free(journal->entries);
-	free(journal->repaired);
-}
-
 static void
 start(Journal *journal)
 {
 	memset(journal, 0, sizeof(*journal));
-	journal->path = "journal.log";
+	journal->path = xstrdup("journal.log");
 	journal->fd = -1;
 	journal->dirfd = -1;
 }
@@ -93,7 +78,7 @@ check_journal(const char *text, size_t size)
 
 	if (!parse_copy(&journal, text, size, &intact))
 	{
-		release(&journal);
+		journal_close(&journal);
 		return -1;
 	}
 	check(intact <= size, "the intact part is longer than the text");
@@ -111,7 +96,7 @@ check_journal(const char *text, size_t size)
 		for (int i = 0; i < journal.nentries; i++)
 			check(same_entry(&journal.entries[i], &again.entries[i]),
 				  "cutting the tail changed a record");
-		release(&again);
+		journal_close(&again);
 	}
 
 	/* the records, written again, read back the same */
@@ -129,10 +114,10 @@ check_journal(const char *text, size_t size)
 	for (int i = 0; i < journal.nentries; i++)
 		check(same_entry(&journal.entries[i], &again.entries[i]),
 			  "a record written again reads differently");
-	release(&again);
+	journal_close(&again);
 	strbuf_free(&rewritten);
 	nentries = journal.nentries;
-	release(&journal);
+	journal_close(&journal);
 	return nentries;
 }
 

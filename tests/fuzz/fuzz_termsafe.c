@@ -60,31 +60,6 @@ hex_value(char c)
 	return -1;
 }
 
-static void
-append_utf8(StrBuf *out, unsigned int cp)
-{
-	if (cp < 0x80)
-		strbuf_append_char(out, (char) cp);
-	else if (cp < 0x800)
-	{
-		strbuf_append_char(out, (char) (0xc0 | (cp >> 6)));
-		strbuf_append_char(out, (char) (0x80 | (cp & 0x3f)));
-	}
-	else if (cp < 0x10000)
-	{
-		strbuf_append_char(out, (char) (0xe0 | (cp >> 12)));
-		strbuf_append_char(out, (char) (0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_append_char(out, (char) (0x80 | (cp & 0x3f)));
-	}
-	else
-	{
-		strbuf_append_char(out, (char) (0xf0 | (cp >> 18)));
-		strbuf_append_char(out, (char) (0x80 | ((cp >> 12) & 0x3f)));
-		strbuf_append_char(out, (char) (0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_append_char(out, (char) (0x80 | (cp & 0x3f)));
-	}
-}
-
 /*
  * Undoes the escapes as a reader of the output would, accepting only the
  * forms termsafe.h documents; anything else in the output is a failure.
@@ -132,7 +107,7 @@ unescape(const char *text, StrBuf *out)
 					cp = cp * 16 + (unsigned int) hex_value(*p);
 				check(*p == '}' && digits >= 4, "a \\u escape not of the form \\u{HHHH}", text);
 				check(codepoint_is_unsafe(cp), "a \\u escape of a code point that needs none", text);
-				append_utf8(out, cp);
+				utf8_append(out, cp);
 				break;
 			default:
 				check(false, "an unknown escape or a lone backslash", text);
