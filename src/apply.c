@@ -2,9 +2,11 @@
 
 #include "apply.h"
 #include "backup.h"
+#include "events.h"
 #include "catalog.h"
 #include "exitcodes.h"
 #include "journal.h"
+#include "pgnode.h"
 #include "planfile.h"
 #include "report.h"
 #include "strbuf.h"
@@ -46,15 +48,16 @@ typedef struct Run
 {
 	const Plan *plan;
 	ApplyOptions *opts;
-	ClusterSnapshot snap;
+	ClusterSnapshot snap;		/* what the gates read */
+	SessionPool pool;			/* live sessions, index for index with snap.nodes */
 	Workdir		wd;
 	Journal		journal;
 	char	   *run_id;
 	bool		resumable;		/* a "stepping" record is on disk */
 	bool		resuming;		/* this attempt continues an earlier one */
-	FILE	   *out;
-	FILE	   *err;
-	StrBuf		rechecked;		/* the gates a resume re-checked, for the operator */
+	const EventSink *sink;		/* progress */
+	const EventSink *errors;	/* the refusal that stops the run */
+	StrList		rechecked;		/* the gates a resume re-checked, for the operator */
 } Run;
 
 void
@@ -129,40 +132,27 @@ apply_coordinator_options(const Plan *plan, const ConnOptions *given, ConnOption
 		connopts_add_map(out, plan->maps[i], err, sizeof(err));
 }
 
-static NodeReport *
-session_for(Run *run, const char *host, int port)
+/* The index of the node a step or plan node names, or -1. */
+static int
+node_index(const Run *run, const char *host, int port)
 {
 	for (int i = 0; i < run->snap.nnodes; i++)
 	{
-		NodeReport *node = &run->snap.nodes[i];
+		const NodeReport *node = &run->snap.nodes[i];
 
-		if (node->pg.host && strcmp(node->pg.host, host) == 0 && node->pg.port == port)
-			return node;
+		if (node->host && strcmp(node->host, host) == 0 && node->port == port)
+			return i;
 	}
-	return NULL;
+	return -1;
 }
 
-static void
-print_line(FILE *out, const char *fmt,...) __attribute__((format(printf, 2, 3)));
-
-/* One line of progress, made terminal-safe (node names come from servers). */
-static void
-print_line(FILE *out, const char *fmt,...)
+/* The live session to a node, or NULL when the run has none. */
+static PgNode *
+session_for(Run *run, const char *host, int port)
 {
-	va_list		ap;
-	StrBuf		text;
-	StrBuf		shown;
+	int			i = node_index(run, host, port);
 
-	strbuf_init(&text);
-	va_start(ap, fmt);
-	strbuf_vprintf(&text, fmt, ap);
-	va_end(ap);
-	strbuf_init(&shown);
-	append_terminal_safe(&shown, text.data);
-	fprintf(out, "%s\n", shown.data);
-	fflush(out);
-	strbuf_free(&shown);
-	strbuf_free(&text);
+	return i >= 0 && i < run->pool.count ? &run->pool.sessions[i] : NULL;
 }
 
 /* ---- journaling --------------------------------------------------------- */
@@ -202,45 +192,45 @@ typedef enum SqlKind
  * disk) are the exception.
  */
 static bool
-run_statement(Run *run, int step, NodeReport *node, const char *sql, SqlKind kind)
+run_statement(Run *run, int step, PgNode *pg, const char *sql, SqlKind kind)
 {
 	bool		ok;
 
-	if (!journal_write(&run->journal, step, node->pg.label, "statement", sql) && kind == SQL_CHANGE)
+	if (!journal_write(&run->journal, step, pg->label, "statement", sql) && kind == SQL_CHANGE)
 	{
-		pgerror_set(&node->pg.error, NULL, run->journal.failure, NULL, NULL);
+		pgerror_set(&pg->error, NULL, run->journal.failure, NULL, NULL);
 		return false;
 	}
-	ok = pgnode_query(&node->pg, sql, 0, NULL, statement_timeout_ms(run));
+	ok = pgnode_query(pg, sql, 0, NULL, statement_timeout_ms(run));
 	if (ok)
-		journal_write(&run->journal, step, node->pg.label, "ok", NULL);
+		journal_write(&run->journal, step, pg->label, "ok", NULL);
 	else
-		journal_error(run, step, &node->pg, "error");
+		journal_error(run, step, pg, "error");
 	return ok;
 }
 
 static bool
-run_sql(Run *run, int step, NodeReport *node, const char *sql)
+run_sql(Run *run, int step, PgNode *pg, const char *sql)
 {
-	return run_statement(run, step, node, sql, SQL_CHANGE);
+	return run_statement(run, step, pg, sql, SQL_CHANGE);
 }
 
 static bool
-run_settling_sql(Run *run, int step, NodeReport *node, const char *sql)
+run_settling_sql(Run *run, int step, PgNode *pg, const char *sql)
 {
-	return run_statement(run, step, node, sql, SQL_SETTLING);
+	return run_statement(run, step, pg, sql, SQL_SETTLING);
 }
 
 /* The step's read-only check: 1 when it is already done, 0 not, -1 error. */
 static int
-step_done(Run *run, const PlanStep *step, NodeReport *node)
+step_done(Run *run, const PlanStep *step, PgNode *pg)
 {
-	if (!pgnode_query(&node->pg, step->check_sql, 0, NULL, run->opts->conn->timeout_ms))
+	if (!pgnode_query(pg, step->check_sql, 0, NULL, run->opts->conn->timeout_ms))
 	{
-		journal_error(run, step->number, &node->pg, "check-error");
+		journal_error(run, step->number, pg, "check-error");
 		return -1;
 	}
-	if (PQntuples(node->pg.result) == 1 && strcmp(PQgetvalue(node->pg.result, 0, 0), "t") == 0)
+	if (PQntuples(pg->result) == 1 && strcmp(PQgetvalue(pg->result, 0, 0), "t") == 0)
 		return 1;
 	return 0;
 }
@@ -248,35 +238,44 @@ step_done(Run *run, const PlanStep *step, NodeReport *node)
 static void
 print_error(Run *run, const PgNode *pg)
 {
-	char	   *why = pgerror_format(&pg->error);
-	StrBuf		shown;
-
-	strbuf_init(&shown);
-	append_terminal_safe(&shown, pg->label);
-	fprintf(run->out, "      error on %s:\n", shown.data);
-	strbuf_free(&shown);
-	print_message_lines(run->out, "        ", "        ", why);
-	free(why);
+	event_note(run->sink, NOTE_ERROR, "      error on %s:", pg->label);
+	event_error(run->sink, "        ", &pg->error);
 }
 
 static void
-progress(Run *run, const PlanStep *step, const char *fmt,...) __attribute__((format(printf, 3, 4)));
+progress(Run *run, const PlanStep *step, StepState state, int64_t duration_ms,
+		 const PgError *error, const char *fmt,...) __attribute__((format(printf, 6, 7)));
 
+/* "[3/7] host:port: done (12 ms)", as an event with the step's new state */
 static void
-progress(Run *run, const PlanStep *step, const char *fmt,...)
+progress(Run *run, const PlanStep *step, StepState state, int64_t duration_ms,
+		 const PgError *error, const char *fmt,...)
 {
 	va_list		ap;
-	StrBuf		label;
+	StrBuf		what;
+	StrBuf		line;
+	Event		event = {.kind = EVENT_STEP};
 
-	strbuf_init(&label);
-	append_terminal_safe(&label, step->label);
-	fprintf(run->out, "[%d/%d] %s: ", step->number, run->plan->nsteps, label.data);
+	strbuf_init(&what);
 	va_start(ap, fmt);
-	vfprintf(run->out, fmt, ap);
+	strbuf_vprintf(&what, fmt, ap);
 	va_end(ap);
-	fputc('\n', run->out);
-	fflush(run->out);
-	strbuf_free(&label);
+	strbuf_init(&line);
+	strbuf_printf(&line, "[%d/%d] ", step->number, run->plan->nsteps);
+	append_terminal_safe(&line, step->label);
+	strbuf_append(&line, ": ");
+	append_terminal_safe(&line, what.data);
+	event.text = line.data;
+	event.node = step->label;
+	event.step = step->number;
+	event.nsteps = run->plan->nsteps;
+	event.state = state;
+	event.duration_ms = duration_ms;
+	event.error = error;
+	event.message = what.data;
+	event_emit(run->sink, &event);
+	strbuf_free(&line);
+	strbuf_free(&what);
 }
 
 static char *
@@ -290,58 +289,59 @@ run_gid(const Run *run, const PlanStep *step)
  * failed it (not the ROLLBACK's) for the report.
  */
 static void
-rollback_keeping_error(Run *run, const PlanStep *step, NodeReport *node)
+rollback_keeping_error(Run *run, const PlanStep *step, PgNode *pg)
 {
 	PgError		saved = {0};
 
-	pgerror_copy(&saved, &node->pg.error);
-	if (node->pg.state == PGNODE_READY)
-		run_settling_sql(run, step->number, node, "ROLLBACK");
-	pgerror_copy(&node->pg.error, &saved);
+	pgerror_copy(&saved, &pg->error);
+	if (pg->state == PGNODE_READY)
+		run_settling_sql(run, step->number, pg, "ROLLBACK");
+	pgerror_copy(&pg->error, &saved);
 	pgerror_clear(&saved);
 }
 
 static bool
-run_local_step(Run *run, const PlanStep *step, NodeReport *node)
+run_local_step(Run *run, const PlanStep *step, PgNode *pg)
 {
 	int64_t		start = monotonic_ms();
 
 	if (step->txn == STEP_TXN_NONE)
 	{
-		if (!run_sql(run, step->number, node, step->sql))
+		if (!run_sql(run, step->number, pg, step->sql))
 		{
-			progress(run, step, "FAILED");
-			print_error(run, &node->pg);
+			progress(run, step, STEP_FAILED, 0, &pg->error, "FAILED");
+			print_error(run, pg);
 			return false;
 		}
 	}
 	else
 	{
-		if (!run_sql(run, step->number, node, "BEGIN") ||
-			!run_sql(run, step->number, node, step->sql) ||
+		if (!run_sql(run, step->number, pg, "BEGIN") ||
+			!run_sql(run, step->number, pg, step->sql) ||
 			journal_broken(run))
 		{
-			rollback_keeping_error(run, step, node);
-			progress(run, step, "FAILED, rolled back: nothing of this step was applied");
-			print_error(run, &node->pg);
+			rollback_keeping_error(run, step, pg);
+			progress(run, step, STEP_FAILED, 0, &pg->error, "FAILED, rolled back: nothing of this step was applied");
+			print_error(run, pg);
 			return false;
 		}
-		if (!run_sql(run, step->number, node, "COMMIT"))
+		if (!run_sql(run, step->number, pg, "COMMIT"))
 		{
-			if (node->pg.state == PGNODE_READY && PQtransactionStatus(node->pg.conn) != PQTRANS_IDLE)
+			if (pg->state == PGNODE_READY && PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
 			{
-				rollback_keeping_error(run, step, node);
-				progress(run, step, "FAILED, rolled back: nothing of this step was applied");
+				rollback_keeping_error(run, step, pg);
+				progress(run, step, STEP_FAILED, 0, &pg->error, "FAILED, rolled back: nothing of this step was applied");
 			}
 			else
-				progress(run, step, "FAILED at COMMIT");
-			print_error(run, &node->pg);
+				progress(run, step, STEP_FAILED, 0, &pg->error, "FAILED at COMMIT");
+			print_error(run, pg);
 			return false;
 		}
 	}
-	if (!journal_write(&run->journal, step->number, node->pg.label, "done", NULL))
+	if (!journal_write(&run->journal, step->number, pg->label, "done", NULL))
 		return false;
-	progress(run, step, "done (%lld ms)", (long long) (monotonic_ms() - start));
+	progress(run, step, STEP_DONE, monotonic_ms() - start, NULL, "done (%lld ms)",
+			 (long long) (monotonic_ms() - start));
 	test_pause("done", step->number);
 	return true;
 }
@@ -376,27 +376,27 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 	for (int i = first_index; i <= end; i++)
 	{
 		const PlanStep *step = &plan->steps[i];
-		NodeReport *node = session_for(run, step->host, step->port);
+		PgNode	   *pg = session_for(run, step->host, step->port);
 		int			done;
 
-		if (node == NULL || node->pg.state != PGNODE_READY)
+		if (pg == NULL || pg->state != PGNODE_READY)
 		{
-			progress(run, step, "FAILED: no session to this node");
+			progress(run, step, STEP_FAILED, 0, NULL, "FAILED: no session to this node");
 			free(todo);
 			return false;
 		}
-		done = step_done(run, step, node);
+		done = step_done(run, step, pg);
 		if (done < 0)
 		{
-			progress(run, step, "FAILED to check");
-			print_error(run, &node->pg);
+			progress(run, step, STEP_FAILED, 0, &pg->error, "FAILED to check");
+			print_error(run, pg);
 			free(todo);
 			return false;
 		}
 		if (done)
 		{
-			journal_write(&run->journal, step->number, node->pg.label, "skipped", "already done");
-			progress(run, step, "already done");
+			journal_write(&run->journal, step->number, pg->label, "skipped", "already done");
+			progress(run, step, STEP_ALREADY_DONE, 0, NULL, "already done");
 		}
 		else
 			todo[ntodo++] = i;
@@ -405,29 +405,29 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 	for (int k = 0; k < ntodo && ok; k++)
 	{
 		const PlanStep *step = &plan->steps[todo[k]];
-		NodeReport *node = session_for(run, step->host, step->port);
+		PgNode	   *pg = session_for(run, step->host, step->port);
 		char	   *gid = run_gid(run, step);
 		StrBuf		prepare;
 
 		strbuf_init(&prepare);
 		strbuf_append(&prepare, "PREPARE TRANSACTION ");
 		sql_append_literal(&prepare, gid);
-		if (!run_sql(run, step->number, node, "BEGIN") ||
-			!run_sql(run, step->number, node, step->sql) ||
-			!run_sql(run, step->number, node, prepare.data))
+		if (!run_sql(run, step->number, pg, "BEGIN") ||
+			!run_sql(run, step->number, pg, step->sql) ||
+			!run_sql(run, step->number, pg, prepare.data))
 		{
-			rollback_keeping_error(run, step, node);
-			progress(run, step, "FAILED");
-			print_error(run, &node->pg);
+			rollback_keeping_error(run, step, pg);
+			progress(run, step, STEP_FAILED, 0, &pg->error, "FAILED");
+			print_error(run, pg);
 			ok = false;
 		}
 		else
 		{
 			/* prepared whether or not the record could be written: the rerun finds it by its gid */
 			nprepared++;
-			if (journal_write(&run->journal, step->number, node->pg.label, "prepared", gid))
+			if (journal_write(&run->journal, step->number, pg->label, "prepared", gid))
 			{
-				progress(run, step, "prepared");
+				progress(run, step, STEP_PREPARED, 0, NULL, "prepared");
 				test_pause("prepared", step->number);
 			}
 			else
@@ -449,25 +449,26 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 	for (int k = 0; k < nprepared; k++)
 	{
 		const PlanStep *step = &plan->steps[todo[k]];
-		NodeReport *node = session_for(run, step->host, step->port);
+		PgNode	   *pg = session_for(run, step->host, step->port);
 		char	   *gid = run_gid(run, step);
 		StrBuf		finish;
 
 		strbuf_init(&finish);
 		strbuf_append(&finish, commit ? "COMMIT PREPARED " : "ROLLBACK PREPARED ");
 		sql_append_literal(&finish, gid);
-		if (run_settling_sql(run, step->number, node, finish.data))
+		if (run_settling_sql(run, step->number, pg, finish.data))
 		{
-			journal_write(&run->journal, step->number, node->pg.label,
+			journal_write(&run->journal, step->number, pg->label,
 						  commit ? "done" : "rolled-back", gid);
-			progress(run, step, commit ? "committed" : "rolled back: nothing of this step was applied");
+			progress(run, step, commit ? STEP_COMMITTED : STEP_ROLLED_BACK, 0, NULL, "%s",
+					 commit ? "committed" : "rolled back: nothing of this step was applied");
 		}
 		else
 		{
 			/* the decision is journaled: a rerun finishes it */
-			progress(run, step, "could not %s its prepared transaction %s; run again to settle it",
+			progress(run, step, STEP_FAILED, 0, &pg->error, "could not %s its prepared transaction %s; run again to settle it",
 					 commit ? "commit" : "roll back", gid);
-			print_error(run, &node->pg);
+			print_error(run, pg);
 			ok = false;
 		}
 		strbuf_free(&finish);
@@ -511,9 +512,10 @@ settle_prepared(Run *run)
 {
 	bool		ok = true;
 
-	for (int i = 0; i < run->snap.nnodes; i++)
+	for (int i = 0; i < run->snap.nnodes && i < run->pool.count; i++)
 	{
 		NodeReport *node = &run->snap.nodes[i];
+		PgNode	   *pg = &run->pool.sessions[i];
 
 		if (!node->reachable)
 			continue;
@@ -529,11 +531,11 @@ settle_prepared(Run *run)
 			strbuf_init(&sql);
 			strbuf_append(&sql, commit ? "COMMIT PREPARED " : "ROLLBACK PREPARED ");
 			sql_append_literal(&sql, node->prepared[x].gid);
-			print_line(run->out, "settling %s on %s left by an interrupted run: %s",
-					   node->prepared[x].gid, node->pg.label, commit ? "commit" : "roll back");
-			if (!run_sql(run, 0, node, sql.data))
+			event_note(run->sink, NOTE_WARNING, "settling %s on %s left by an interrupted run: %s",
+					   node->prepared[x].gid, pg->label, commit ? "commit" : "roll back");
+			if (!run_sql(run, 0, pg, sql.data))
 			{
-				print_error(run, &node->pg);
+				print_error(run, pg);
 				ok = false;
 			}
 			strbuf_free(&sql);
@@ -569,7 +571,7 @@ gate_passed(Run *run, const char *name, const char *evidence)
 
 	journal_write(&run->journal, 0, "", EV_GATE, detail);
 	if (run->resuming)
-		strbuf_printf(&run->rechecked, "  %s: %s\n", name, evidence);
+		strlist_add(&run->rechecked, detail);
 	free(detail);
 }
 
@@ -577,7 +579,7 @@ static bool
 is_plan_target(const Run *run, const NodeReport *node)
 {
 	return node->is_target ||
-		(run->plan->target && node->pg.label && strcmp(node->pg.label, run->plan->target) == 0);
+		(run->plan->target && node->label && strcmp(node->label, run->plan->target) == 0);
 }
 
 /* Whether a server answers at HOST:PORT at all (a refusal to log in is an answer). */
@@ -587,32 +589,19 @@ address_answers(const Run *run, const char *address, char *why, size_t whylen)
 	char		err[256];
 	char	   *host = NULL;
 	int			port = 0;
-	char		port_text[16];
-	char		timeout_text[16];
-	const char *keys[] = {"host", "port", "dbname", "user", "connect_timeout", NULL};
-	const char *values[6];
-	PGPing		ping;
+	PgPing		ping;
 
 	if (!parse_host_port(address, &host, &port, err, sizeof(err)))
 	{
 		snprintf(why, whylen, "its address %s cannot be parsed", address);
 		return true;
 	}
-	snprintf(port_text, sizeof(port_text), "%d", port);
-	snprintf(timeout_text, sizeof(timeout_text), "%d",
-			 run->opts->conn->timeout_ms >= 2000 ? run->opts->conn->timeout_ms / 1000 : 2);
-	values[0] = host;
-	values[1] = port_text;
-	values[2] = run->plan->dbname;
-	values[3] = run->plan->user;
-	values[4] = timeout_text;
-	values[5] = NULL;
-	ping = PQpingParams(keys, values, 0);
+	ping = pgnode_ping(host, port, run->plan->dbname, run->plan->user, run->opts->conn->timeout_ms);
 	free(host);
-	if (ping == PQPING_OK || ping == PQPING_REJECT)
+	if (ping != PGPING_SILENT)
 	{
 		snprintf(why, whylen, "the old coordinator at %s answers again (%s)", address,
-				 ping == PQPING_OK ? "it accepts connections" : "it is up but rejects connections");
+				 ping == PGPING_ACCEPTS ? "it accepts connections" : "it is up but rejects connections");
 		return true;
 	}
 	snprintf(why, whylen, "%s: no server answers", address);
@@ -646,23 +635,24 @@ old_coordinator_gone(Run *run, bool ask_local_groups, StrBuf *evidence, StrBuf *
 		PgNode	  **pgs = xcalloc((size_t) run->snap.nnodes, sizeof(PgNode *));
 		const char **sql = xcalloc((size_t) run->snap.nnodes, sizeof(char *));
 
-		for (int i = 0; i < run->snap.nnodes; i++)
-			if (run->snap.nodes[i].pg.state == PGNODE_READY && run->snap.nodes[i].is_citus)
+		for (int i = 0; i < run->snap.nnodes && i < run->pool.count; i++)
+			if (run->pool.sessions[i].state == PGNODE_READY && run->snap.nodes[i].is_citus)
 			{
-				pgs[i] = &run->snap.nodes[i].pg;
+				pgs[i] = &run->pool.sessions[i];
 				sql[i] = "SELECT groupid FROM pg_catalog.pg_dist_local_group";
 			}
 		pgnodes_query(pgs, sql, run->snap.nnodes, 0, NULL, run->opts->conn->timeout_ms, NULL, NULL);
 		for (int i = 0; i < run->snap.nnodes; i++)
 		{
 			NodeReport *node = &run->snap.nodes[i];
+			PgNode	   *pg = &run->pool.sessions[i];
 
 			if (sql[i] == NULL)
 				continue;
-			if (node->pg.state == PGNODE_READY && node->pg.result &&
-				PQresultStatus(node->pg.result) == PGRES_TUPLES_OK && PQntuples(node->pg.result) == 1)
+			if (pg->state == PGNODE_READY && pg->result &&
+				PQresultStatus(pg->result) == PGRES_TUPLES_OK && PQntuples(pg->result) == 1)
 			{
-				node->local_group = atoi(PQgetvalue(node->pg.result, 0, 0));
+				node->local_group = atoi(PQgetvalue(pg->result, 0, 0));
 				asked++;
 			}
 		}
@@ -677,10 +667,10 @@ old_coordinator_gone(Run *run, bool ask_local_groups, StrBuf *evidence, StrBuf *
 			continue;
 		if (node->local_group == 0)
 			strbuf_printf(problem, "%s%s has local group 0: it acts as a coordinator",
-						  problem->len ? "; " : "", node->pg.label);
+						  problem->len ? "; " : "", node->label);
 		else if (node->in_metadata && node->meta.groupid == 0)
 			strbuf_printf(problem, "%sthe coordinator row %s answers",
-						  problem->len ? "; " : "", node->pg.label);
+						  problem->len ? "; " : "", node->label);
 	}
 	if (!ask_local_groups)
 		for (int i = 0; i < run->snap.nnodes; i++)
@@ -699,16 +689,16 @@ plan_still_matches(Run *run, StrBuf *problem)
 	for (int i = 0; i < run->plan->nnodes; i++)
 	{
 		const PlanNode *pn = &run->plan->nodes[i];
-		NodeReport *node = session_for(run, pn->host, pn->port);
+		int			index = node_index(run, pn->host, pn->port);
 		char	   *now;
 
-		if (node == NULL || !node->reachable)
+		if (index < 0 || !run->snap.nodes[index].reachable)
 		{
 			strbuf_printf(problem, "  %s: no longer answers\n", pn->label);
 			ok = false;
 			continue;
 		}
-		now = node_fingerprint(node);
+		now = node_fingerprint(&run->snap.nodes[index]);
 		if (strcmp(now, pn->fingerprint) != 0)
 		{
 			strbuf_printf(problem, "  %s: its metadata changed since the plan was made\n", pn->label);
@@ -766,13 +756,13 @@ cluster_as_expected(Run *run, StrBuf *evidence, StrBuf *problem)
 	for (int i = 0; i < run->plan->nsteps; i++)
 	{
 		const PlanStep *step = &run->plan->steps[i];
-		NodeReport *node;
+		PgNode	   *pg;
 		int			done;
 
 		if (!journal_has(&run->journal, step->number, "done"))
 			continue;
-		node = session_for(run, step->host, step->port);
-		if (node == NULL || node->pg.state != PGNODE_READY)
+		pg = session_for(run, step->host, step->port);
+		if (pg == NULL || pg->state != PGNODE_READY)
 		{
 			if (checked == 0)
 			{
@@ -782,10 +772,10 @@ cluster_as_expected(Run *run, StrBuf *evidence, StrBuf *problem)
 			}
 			continue;
 		}
-		done = step_done(run, step, node);
+		done = step_done(run, step, pg);
 		if (done < 0)
 		{
-			char	   *why = pgerror_format(&node->pg.error);
+			char	   *why = pgerror_format(&pg->error);
 
 			strbuf_printf(problem, "  step %d was done, but its check failed on %s: %s\n",
 						  step->number, step->label, why);
@@ -811,29 +801,53 @@ cluster_as_expected(Run *run, StrBuf *evidence, StrBuf *problem)
 }
 
 static int
-refuse(Run *run, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+refuse(Run *run, const char *hint, const char *fmt,...) __attribute__((format(printf, 3, 4)));
 static const char *signal_name(int signo);
+
+#define HINT_STOP_OLD_COORDINATOR \
+	"Stop the old coordinator for good (or fence it off the network), then run the same command again."
+#define HINT_FIX_AND_RESUME \
+	"Fix the cause shown above, then run the same command again to resume."
 
 /*
  * Stops the run: exit 11 once anything may have been committed (run again
  * to resume), 10 while nothing was.
  */
 static int
-refuse(Run *run, const char *fmt,...)
+refuse_error(Run *run, const PgError *error)
+{
+	PgError		shown = {0};
+	char	   *text;
+
+	pgerror_copy(&shown, error);
+	if (run->journal.failure && !strstr(error->message, run->journal.failure) && shown.detail == NULL)
+		shown.detail = xstrdup(run->journal.failure);
+	text = pgerror_format(&shown);
+	journal_write(&run->journal, 0, "", run->resumable ? EV_STOPPED : EV_REFUSED, text);
+	free(text);
+	if (run->errors)
+		event_refusal(run->errors, &shown);
+	pgerror_clear(&shown);
+	return journal_shows_change(run) ? EXIT_CODE_PARTIAL : EXIT_CODE_ABORTED;
+}
+
+static int
+refuse(Run *run, const char *hint, const char *fmt,...)
 {
 	va_list		ap;
 	StrBuf		msg;
+	PgError		error = {0};
+	int			code;
 
 	strbuf_init(&msg);
 	va_start(ap, fmt);
 	strbuf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	if (run->journal.failure && !strstr(msg.data, run->journal.failure))
-		strbuf_printf(&msg, "\nDETAIL:  %s", run->journal.failure);
-	journal_write(&run->journal, 0, "", run->resumable ? EV_STOPPED : EV_REFUSED, msg.data);
-	report_error(run->err, msg.data);
+	pgerror_set(&error, NULL, msg.data, NULL, hint);
+	code = refuse_error(run, &error);
+	pgerror_clear(&error);
 	strbuf_free(&msg);
-	return journal_shows_change(run) ? EXIT_CODE_PARTIAL : EXIT_CODE_ABORTED;
+	return code;
 }
 
 const char *
@@ -864,19 +878,32 @@ static int
 refuse_stopped(Run *run, const char *where)
 {
 	if (journal_shows_change(run))
-		return refuse(run, "stopped on %s %s\n"
-					  "HINT:  Run the same command again to resume.",
+		return refuse(run, "Run the same command again to resume.", "stopped on %s %s",
 					  signal_name(apply_stop_signal), where);
-	return refuse(run, "stopped on %s %s: nothing was changed\n"
-				  "HINT:  Run the same command again to go on.", signal_name(apply_stop_signal), where);
+	return refuse(run, "Run the same command again to go on.", "stopped on %s %s: nothing was changed",
+				  signal_name(apply_stop_signal), where);
+}
+
+/* A resumed run whose finished steps someone undid or overtook. */
+static int
+refuse_changed(Run *run, const char *problem)
+{
+	char	   *hint = xasprintf("Find out who changed it; the backup in %s/backup (restore.sh) puts every node back as it was before the run.",
+								 run->wd.path);
+	int			code = refuse(run, hint, "the cluster is not as the finished steps of this run left it:\n%s",
+							  problem);
+
+	free(hint);
+	return code;
 }
 
 static int
 refuse_journal(Run *run)
 {
-	return refuse(run, "%s\nHINT:  %s", run->journal.failure,
-				  journal_shows_change(run) ? "Free space or fix the disk, then run the same command again to resume." :
-				  "Free space or fix the disk, then run the same command again: nothing was changed.");
+	return refuse(run, journal_shows_change(run) ?
+				  "Free space or fix the disk, then run the same command again to resume." :
+				  "Free space or fix the disk, then run the same command again: nothing was changed.",
+				  "%s", run->journal.failure);
 }
 
 /* ---- the work directory ----------------------------------------------------- */
@@ -888,15 +915,16 @@ refuse_journal(Run *run)
  * plan; an attempt that changed nothing may be replaced, and says so.
  */
 static bool
-place_plan(Run *run, const char *plan_text, char *errbuf, size_t errlen)
+place_plan(Run *run, const char *plan_text, PgError *error)
 {
+	char		errbuf[1024];
 	char		ignore[512];
 	char	   *existing = read_private_file(run->wd.fd, run->wd.path, PLAN_NAME, ignore, sizeof(ignore));
 	bool		ok = true;
 
 	if (existing == NULL && errno != ENOENT)
 	{
-		snprintf(errbuf, errlen, "%s", ignore);
+		pgerror_set(error, NULL, ignore, NULL, NULL);
 		return false;
 	}
 	if (existing && strcmp(existing, plan_text) == 0)
@@ -912,22 +940,32 @@ place_plan(Run *run, const char *plan_text, char *errbuf, size_t errlen)
 		snprintf(want, sizeof(want), "plan %08x", crc32_of(plan_text, strlen(plan_text)));
 		if (existing || stepping == NULL || strstr(stepping, want) == NULL)
 		{
-			snprintf(errbuf, errlen,
-					 "the work directory %s holds a recovery under way with another plan\n"
-					 "HINT:  Resume it with: citus-rescue apply %s/" PLAN_NAME " --workdir %s",
-					 run->wd.path, run->wd.path, run->wd.path);
+			char	   *hint = xasprintf("Resume it with: citus-rescue apply %s/" PLAN_NAME " --workdir %s",
+										 run->wd.path, run->wd.path);
+
+			pgerror_setf(error, "the work directory %s holds a recovery under way with another plan",
+						 run->wd.path);
+			pgerror_set_hint(error, hint);
+			free(hint);
 			free(existing);
 			return false;
 		}
 	}
 	if (existing)
 	{
-		print_line(run->out, "Replacing the plan in %s/" PLAN_NAME ": the attempt that saved it changed nothing.",
+		event_note(run->sink, NOTE_INFO, "Replacing the plan in %s/" PLAN_NAME ": the attempt that saved it changed nothing.",
 				   run->wd.path);
 		unlinkat(run->wd.fd, PLAN_NAME, 0);
 	}
 	ok = write_private_file(run->wd.fd, run->wd.path, PLAN_NAME, plan_text, strlen(plan_text),
-							errbuf, errlen) && fsync_dir(run->wd.fd);
+							errbuf, sizeof(errbuf));
+	if (!ok)
+		pgerror_set(error, NULL, errbuf, NULL, NULL);
+	else if (!fsync_dir(run->wd.fd))
+	{
+		pgerror_setf(error, "could not sync the work directory %s: %s", run->wd.path, strerror(errno));
+		ok = false;
+	}
 	free(existing);
 	return ok;
 }
@@ -1004,15 +1042,15 @@ pass_gates(Run *run, const Plan *plan, const char *plan_text)
 	bool		ok;
 
 	apply_conn_options(plan, opts->conn, &conn);
-	print_line(run->out, "Checking the cluster against the plan...");
-	discover_cluster(&conn, opts->hooks, &run->snap);
+	event_note(run->sink, NOTE_INFO, "Checking the cluster against the plan...");
+	discover_cluster(&conn, opts->hooks, &run->snap, &run->pool);
 	if (conn.password && opts->conn->password == NULL)
 		opts->conn->password = xstrdup(conn.password);
 	connopts_free(&conn);
 	if (stop_requested())
 		return refuse_stopped(run, "while the cluster was being checked");
-	if (run->snap.fatal)
-		return refuse(run, "%s", run->snap.fatal);
+	if (run->snap.fatal.message)
+		return refuse_error(run, &run->snap.fatal);
 
 	/* a coordinator that answers now would make two */
 	strbuf_init(&evidence);
@@ -1025,8 +1063,7 @@ pass_gates(Run *run, const Plan *plan, const char *plan_text)
 	}
 	if (!ok)
 	{
-		int			code = refuse(run, "%s\nHINT:  Stop the old coordinator for good (or fence it off the network), then run the same command again.",
-								  problem.data);
+		int			code = refuse(run, HINT_STOP_OLD_COORDINATOR, "%s", problem.data);
 
 		strbuf_free(&evidence);
 		strbuf_free(&problem);
@@ -1040,11 +1077,9 @@ pass_gates(Run *run, const Plan *plan, const char *plan_text)
 	if (!ok)
 	{
 		int			code = run->resuming && journal_shows_change(run) ?
-			refuse(run, "the cluster is not as the finished steps of this run left it:\n%s"
-				   "HINT:  Find out who changed it; the backup in %s/backup (restore.sh) puts every node back as it was before the run.",
-				   problem.data, run->wd.path) :
-			refuse(run, "the plan is stale: the cluster changed since it was made\n%s"
-				   "HINT:  Make a new plan and review it.", problem.data);
+			refuse_changed(run, problem.data) :
+			refuse(run, "Make a new plan and review it.",
+				   "the plan is stale: the cluster changed since it was made\n%s", problem.data);
 
 		strbuf_free(&evidence);
 		strbuf_free(&problem);
@@ -1067,7 +1102,7 @@ pass_gates(Run *run, const Plan *plan, const char *plan_text)
 		{
 			if (stop_requested())
 				return refuse_stopped(run, "at the confirmation");
-			return refuse(run, run->resumable ? "not confirmed: the run stays where it stopped" :
+			return refuse(run, NULL, "%s", run->resumable ? "not confirmed: the run stays where it stopped" :
 						  "not confirmed: nothing was changed");
 		}
 	}
@@ -1078,20 +1113,20 @@ pass_gates(Run *run, const Plan *plan, const char *plan_text)
 	if (run->resuming)
 	{
 		if (!backup_verify(&run->wd, proof, sizeof(proof), errbuf, sizeof(errbuf)))
-			return refuse(run, "%s\nHINT:  Without its backup a run is not resumed; the work directory keeps the journal of what was done.",
-						  errbuf);
+			return refuse(run, "Without its backup a run is not resumed; the work directory keeps the journal of what was done.",
+						  "%s", errbuf);
 		gate_passed(run, "backup-complete", proof);
 	}
 	else
 	{
-		if (!backup_cluster(&run->snap, &run->wd, plan->user, plan->dbname, proof, sizeof(proof),
-							errbuf, sizeof(errbuf)))
-			return refuse(run, "the metadata backup failed, so nothing was changed: %s", errbuf);
+		if (!backup_cluster(&run->snap, &run->pool, statement_timeout_ms(run), &run->wd,
+							plan->user, plan->dbname, proof, sizeof(proof), errbuf, sizeof(errbuf)))
+			return refuse(run, NULL, "the metadata backup failed, so nothing was changed: %s", errbuf);
 		if (!backup_verify(&run->wd, proof, sizeof(proof), errbuf, sizeof(errbuf)))
-			return refuse(run, "the metadata backup could not be read back, so nothing was changed: %s", errbuf);
+			return refuse(run, NULL, "the metadata backup could not be read back, so nothing was changed: %s", errbuf);
 		if (!journal_write(&run->journal, 0, "", EV_BACKED_UP, proof))
 			return refuse_journal(run);
-		print_line(run->out, "Metadata of every node saved in %s/backup (restore.sh puts it back).",
+		event_note(run->sink, NOTE_GOOD, "Metadata of every node saved in %s/backup (restore.sh puts it back).",
 				   run->wd.path);
 	}
 	test_pause("backed-up", 0);
@@ -1104,8 +1139,7 @@ pass_gates(Run *run, const Plan *plan, const char *plan_text)
 	ok = old_coordinator_gone(run, true, &evidence, &problem);
 	if (!ok)
 	{
-		int			code = refuse(run, "%s\nHINT:  Stop the old coordinator for good (or fence it off the network), then run the same command again.",
-								  problem.data);
+		int			code = refuse(run, HINT_STOP_OLD_COORDINATOR, "%s", problem.data);
 
 		strbuf_free(&evidence);
 		strbuf_free(&problem);
@@ -1135,9 +1169,10 @@ pass_gates(Run *run, const Plan *plan, const char *plan_text)
 	}
 	else
 	{
-		fprintf(run->out, "Resuming the run journaled in %s/journal.log. Gates re-checked:\n%s",
-				run->wd.path, run->rechecked.data);
-		fflush(run->out);
+		event_note(run->sink, NOTE_INFO, "Resuming the run journaled in %s/journal.log. Gates re-checked:",
+				   run->wd.path);
+		for (int i = 0; i < run->rechecked.count; i++)
+			event_note(run->sink, NOTE_GOOD, "  %s", run->rechecked.items[i]);
 	}
 	if (journal_broken(run))
 		return refuse_journal(run);
@@ -1151,12 +1186,12 @@ run_steps(Run *run)
 
 	if (run->resuming && !settle_prepared(run))
 		return journal_broken(run) ? refuse_journal(run) :
-			refuse(run, "could not settle the prepared transactions of the interrupted run");
+			refuse(run, NULL, "could not settle the prepared transactions of the interrupted run");
 
 	for (int i = 0; i < plan->nsteps; i++)
 	{
 		const PlanStep *step = &plan->steps[i];
-		NodeReport *node;
+		PgNode	   *pg;
 		int			done;
 		char		where[64];
 
@@ -1180,33 +1215,29 @@ run_steps(Run *run)
 					snprintf(where, sizeof(where), "in step %d, which was rolled back", step->number);
 					return refuse_stopped(run, where);
 				}
-				return refuse(run, "step %d failed: no node kept a part of it\n"
-							  "HINT:  Fix the cause shown above, then run the same command again to resume.",
+				return refuse(run, HINT_FIX_AND_RESUME, "step %d failed: no node kept a part of it",
 							  step->number);
 			}
 			i = last;
 			continue;
 		}
-		node = session_for(run, step->host, step->port);
-		if (node == NULL || node->pg.state != PGNODE_READY)
-			return refuse(run, "no session to %s for step %d\n"
-						  "HINT:  Check that it answers, then run the same command again to resume.",
-						  step->label, step->number);
-		done = step_done(run, step, node);
+		pg = session_for(run, step->host, step->port);
+		if (pg == NULL || pg->state != PGNODE_READY)
+			return refuse(run, "Check that it answers, then run the same command again to resume.",
+						  "no session to %s for step %d", step->label, step->number);
+		done = step_done(run, step, pg);
 		if (done < 0)
 		{
-			print_error(run, &node->pg);
-			return refuse(run, "could not check step %d\n"
-						  "HINT:  Fix the cause shown above, then run the same command again to resume.",
-						  step->number);
+			print_error(run, pg);
+			return refuse(run, HINT_FIX_AND_RESUME, "could not check step %d", step->number);
 		}
 		if (done)
 		{
-			journal_write(&run->journal, step->number, node->pg.label, "skipped", "already done");
-			progress(run, step, "already done");
+			journal_write(&run->journal, step->number, pg->label, "skipped", "already done");
+			progress(run, step, STEP_ALREADY_DONE, 0, NULL, "already done");
 			continue;
 		}
-		if (!run_local_step(run, step, node))
+		if (!run_local_step(run, step, pg))
 		{
 			if (journal_broken(run))
 				return refuse_journal(run);
@@ -1215,14 +1246,12 @@ run_steps(Run *run)
 				snprintf(where, sizeof(where), "in step %d, which was rolled back", step->number);
 				return refuse_stopped(run, where);
 			}
-			return refuse(run, "step %d failed and was rolled back\n"
-						  "HINT:  Fix the cause shown above, then run the same command again to resume.",
-						  step->number);
+			return refuse(run, HINT_FIX_AND_RESUME, "step %d failed and was rolled back", step->number);
 		}
 	}
 	if (!journal_write_durable(&run->journal, 0, "", EV_FINISHED, NULL))
 		return refuse_journal(run);
-	print_line(run->out, "All %d steps done. Journal: %s/journal.log", plan->nsteps, run->wd.path);
+	event_note(run->sink, NOTE_GOOD, "All %d steps done. Journal: %s/journal.log", plan->nsteps, run->wd.path);
 	return EXIT_CODE_OK;
 }
 
@@ -1232,23 +1261,25 @@ apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *opts)
 	Run			run;
 	char		errbuf[1024];
 	const char *stepping;
+	PgError		placed = {0};
 	int			code;
 
 	memset(&run, 0, sizeof(run));
 	run.plan = plan;
 	run.opts = opts;
-	run.out = opts->progress ? opts->progress : stdout;
-	run.err = opts->errors ? opts->errors : stderr;
+	run.sink = opts->sink;
+	run.errors = opts->errors;
 	run.wd.fd = -1;
 	run.journal.fd = -1;
-	strbuf_init(&run.rechecked);
+
 	free(opts->workdir_used);
 	opts->workdir_used = NULL;
 
 	if (!(opts->workdir ? workdir_open(&run.wd, opts->workdir, errbuf, sizeof(errbuf)) :
 		  workdir_create_default(&run.wd, errbuf, sizeof(errbuf))))
 	{
-		report_error(run.err, errbuf);
+		pgerror_set(&placed, NULL, errbuf, NULL, NULL);
+		event_refusal(run.errors, &placed);
 		code = EXIT_CODE_ABORTED;
 		goto done;
 	}
@@ -1256,7 +1287,8 @@ apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *opts)
 	if (!journal_open(&run.journal, &run.wd, errbuf, sizeof(errbuf)))
 	{
 		code = journal_find(&run.journal, EV_STEPPING) ? EXIT_CODE_PARTIAL : EXIT_CODE_ABORTED;
-		report_error(run.err, errbuf);
+		pgerror_set(&placed, NULL, errbuf, NULL, NULL);
+		event_refusal(run.errors, &placed);
 		goto done;
 	}
 	stepping = journal_find(&run.journal, EV_STEPPING);
@@ -1267,14 +1299,14 @@ apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *opts)
 	{
 		char	   *msg = xasprintf("%s: %s", run.journal.path, run.journal.repaired);
 
-		print_line(run.err, "citus-rescue: %s", msg);
+		event_note(run.errors, NOTE_WARNING, "citus-rescue: %s", msg);
 		journal_write(&run.journal, 0, "", "journal-repaired", msg);
 		free(msg);
 	}
 
-	if (!place_plan(&run, plan_text, errbuf, sizeof(errbuf)))
+	if (!place_plan(&run, plan_text, &placed))
 	{
-		code = refuse(&run, "%s", errbuf);
+		code = refuse_error(&run, &placed);
 		goto done;
 	}
 	{
@@ -1291,15 +1323,15 @@ apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *opts)
 
 	if (strcmp(plan->tool_version, PACKAGE_VERSION) != 0)
 	{
-		code = refuse(&run, "the plan was made by citus-rescue %s, this is %s\n"
-					  "HINT:  Make the plan again with this version.",
+		code = refuse(&run, "Make the plan again with this version.",
+					  "the plan was made by citus-rescue %s, this is %s",
 					  plan->tool_version, PACKAGE_VERSION);
 		goto done;
 	}
 	if (plan->nsteps == 0)
 	{
-		code = refuse(&run, "the plan has no steps: its pre-flight checks failed\n"
-					  "HINT:  Fix what the plan file's checks say, then plan again.");
+		code = refuse(&run, "Fix what the plan file's checks say, then plan again.",
+					  "the plan has no steps: its pre-flight checks failed");
 		goto done;
 	}
 
@@ -1310,9 +1342,11 @@ apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *opts)
 done:
 	journal_close(&run.journal);
 	workdir_close(&run.wd);
+	session_pool_free(&run.pool);
 	snapshot_free(&run.snap);
-	strbuf_free(&run.rechecked);
+	strlist_free(&run.rechecked);
 	free(run.run_id);
+	pgerror_clear(&placed);
 	return code;
 }
 

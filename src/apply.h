@@ -19,6 +19,7 @@
 
 #include "connopts.h"
 #include "discover.h"
+#include "events.h"
 #include "plan.h"
 
 typedef struct ApplyOptions
@@ -28,8 +29,8 @@ typedef struct ApplyOptions
 	bool		yes;			/* no typed confirmation */
 	ConnOptions *conn;			/* password and timeout; addresses come from the plan */
 	DiscoverHooks *hooks;
-	FILE	   *progress;		/* where progress lines go */
-	FILE	   *errors;			/* where errors go; NULL: stderr */
+	const EventSink *sink;		/* progress: gates, steps, notes */
+	const EventSink *errors;	/* the refusal that stops a run */
 	/* asks for a typed "yes"; NULL reads the terminal */
 	bool		(*confirm) (const char *question, void *arg);
 	void	   *confirm_arg;

@@ -3,6 +3,7 @@
 #include "backup.h"
 #include "catalog.h"
 #include "journal.h"
+#include "pgnode.h"
 #include "workdir.h"
 #include "strbuf.h"
 
@@ -47,9 +48,14 @@ backup_node_dirname(const char *label)
 }
 
 static bool
-copy_out(PGconn *conn, const char *sql, StrBuf *out, char *errbuf, size_t errlen)
+copy_out(PgNode *pg, const char *sql, StrBuf *out, char *errbuf, size_t errlen)
 {
-	PGresult   *r = PQexec(conn, sql);
+	PGconn	   *conn = pg->conn;
+	PGresult   *r;
+
+	/* COPY needs the plain blocking protocol */
+	PQsetnonblocking(conn, 0);
+	r = PQexec(conn, sql);
 	char	   *buf;
 	int			n;
 
@@ -75,6 +81,7 @@ copy_out(PGconn *conn, const char *sql, StrBuf *out, char *errbuf, size_t errlen
 	PQclear(r);
 	while ((r = PQgetResult(conn)) != NULL)
 		PQclear(r);
+	PQsetnonblocking(conn, 1);
 	return true;
 }
 
@@ -122,14 +129,22 @@ manifest_write(Manifest *manifest, int dirfd, const char *dirpath, const char *r
 	return true;
 }
 
-static bool
-backup_node(const NodeReport *node, StrBuf *restore_sql, char *errbuf, size_t errlen)
+/* The error of the last query on a node, as the backup reports it */
+static void
+session_error(const PgNode *pg, char *errbuf, size_t errlen)
 {
-	PGconn	   *conn = node->pg.conn;
+	char	   *why = pgerror_format(&pg->error);
+
+	snprintf(errbuf, errlen, "%s: %s", pg->label, why);
+	free(why);
+}
+
+static bool
+backup_node(const NodeReport *node, PgNode *pg, int timeout_ms, StrBuf *restore_sql,
+			char *errbuf, size_t errlen)
+{
 	bool		ok = true;
 
-	/* COPY needs the plain blocking protocol */
-	PQsetnonblocking(conn, 0);
 	strbuf_append(restore_sql,
 				  "-- puts back this node's Citus catalogs as they were before the recovery\n"
 				  "\\set ON_ERROR_STOP on\n"
@@ -153,7 +168,7 @@ backup_node(const NodeReport *node, StrBuf *restore_sql, char *errbuf, size_t er
 		strbuf_init(&data);
 		strbuf_printf(&sql, "COPY pg_catalog.%s (%s) TO STDOUT", catalog_name((CatalogId) c),
 					  columns.data);
-		ok = copy_out(conn, sql.data, &data, errbuf, errlen);
+		ok = copy_out(pg, sql.data, &data, errbuf, errlen);
 
 		/*
 		 * The data goes inline after COPY FROM STDIN, not through psql's
@@ -170,28 +185,31 @@ backup_node(const NodeReport *node, StrBuf *restore_sql, char *errbuf, size_t er
 	}
 	if (ok)
 	{
-		PGresult   *r = PQexec(conn, "SELECT groupid FROM pg_catalog.pg_dist_local_group");
-
-		/* as it was, a row or none: a node made for the tool may have had none */
-		if (PQresultStatus(r) == PGRES_TUPLES_OK)
+		ok = pgnode_query(pg, "SELECT groupid FROM pg_catalog.pg_dist_local_group", 0, NULL, timeout_ms);
+		if (!ok)
+			session_error(pg, errbuf, errlen);
+		else
 		{
+			const PGresult *r = pg->result;
+
+			/* as it was, a row or none: a node made for the tool may have had none */
 			strbuf_append(restore_sql, "DELETE FROM pg_catalog.pg_dist_local_group;\n");
 			for (int i = 0; i < PQntuples(r); i++)
 				strbuf_printf(restore_sql, "INSERT INTO pg_catalog.pg_dist_local_group (groupid) VALUES (%s);\n",
 							  PQgetvalue(r, i, 0));
 		}
-		PQclear(r);
 	}
 	for (int s = 0; s < node->nsequences && ok; s++)
 	{
 		StrBuf		sql;
-		PGresult   *r;
+		const PGresult *r;
 
 		strbuf_init(&sql);
 		strbuf_append(&sql, "SELECT last_value, is_called FROM pg_catalog.");
 		sql_append_ident(&sql, node->sequences[s].name);
-		r = PQexec(conn, sql.data);
-		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		ok = pgnode_query(pg, sql.data, 0, NULL, timeout_ms);
+		r = pg->result;
+		if (ok && PQntuples(r) == 1)
 		{
 			strbuf_append(restore_sql, "SELECT pg_catalog.setval(");
 			{
@@ -208,14 +226,15 @@ backup_node(const NodeReport *node, StrBuf *restore_sql, char *errbuf, size_t er
 		}
 		else
 		{
-			snprintf(errbuf, errlen, "%s", PQerrorMessage(conn));
+			if (ok)
+				pgerror_setf(&pg->error, "sequence %s gave no row", node->sequences[s].name);
+			session_error(pg, errbuf, errlen);
 			ok = false;
 		}
-		PQclear(r);
+		pgnode_clear_results(pg);
 		strbuf_free(&sql);
 	}
 	strbuf_append(restore_sql, "COMMIT;\n");
-	PQsetnonblocking(conn, 1);
 	return ok;
 }
 
@@ -231,8 +250,8 @@ append_script_line(StrBuf *script, const NodeReport *node, const char *name,
 {
 	strbuf_printf(script, "(cd %s && psql -X -q", name);
 	strbuf_append(script, " -h ");
-	append_shell_quoted(script, node->pg.host);
-	strbuf_printf(script, " -p %d", node->pg.port);
+	append_shell_quoted(script, node->host);
+	strbuf_printf(script, " -p %d", node->port);
 	if (user)
 	{
 		strbuf_append(script, " -U ");
@@ -278,8 +297,8 @@ supersede_old_backup(const Workdir *wd, char *errbuf, size_t errlen)
 }
 
 bool
-backup_cluster(const ClusterSnapshot *snap, const Workdir *wd,
-			   const char *user, const char *dbname,
+backup_cluster(const ClusterSnapshot *snap, SessionPool *pool, int timeout_ms,
+			   const Workdir *wd, const char *user, const char *dbname,
 			   char *evidence, size_t evidence_len, char *errbuf, size_t errlen)
 {
 	char	   *staging_path = xasprintf("%s/" BACKUP_STAGING, wd->path);
@@ -317,9 +336,10 @@ backup_cluster(const ClusterSnapshot *snap, const Workdir *wd,
 		int			node_fd = -1;
 		StrBuf		restore_sql;
 
-		if (!node->reachable || !node->is_citus || node->pg.conn == NULL)
+		if (!node->reachable || !node->is_citus || i >= pool->count ||
+			pool->sessions[i].state != PGNODE_READY)
 			continue;
-		name = backup_node_dirname(node->pg.label);
+		name = backup_node_dirname(node->label);
 		node_path = xasprintf("%s/%s", staging_path, name);
 		relpath = xasprintf(BACKUP_DIR "/%s", name);
 		if (mkdirat(staging, name, 0700) != 0 || (node_fd = open_subdir(staging, name)) < 0)
@@ -329,7 +349,7 @@ backup_cluster(const ClusterSnapshot *snap, const Workdir *wd,
 		}
 		strbuf_init(&restore_sql);
 		if (ok)
-			ok = backup_node(node, &restore_sql, errbuf, errlen);
+			ok = backup_node(node, &pool->sessions[i], timeout_ms, &restore_sql, errbuf, errlen);
 		if (ok)
 			ok = manifest_write(&manifest, node_fd, node_path, relpath, "restore.sql", &restore_sql,
 								errbuf, errlen);

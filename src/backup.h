@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "session.h"
 #include "snapshot.h"
 #include "workdir.h"
 
@@ -23,8 +24,8 @@
 /* The directory of a node's backup: shell-safe, one per host:port. */
 char	   *backup_node_dirname(const char *label);
 
-bool		backup_cluster(const ClusterSnapshot *snapshot, const Workdir *wd,
-						   const char *user, const char *dbname,
+bool		backup_cluster(const ClusterSnapshot *snapshot, SessionPool *pool, int timeout_ms,
+						   const Workdir *wd, const char *user, const char *dbname,
 						   char *evidence, size_t evidence_len,
 						   char *errbuf, size_t errlen);
 

@@ -48,7 +48,7 @@ cmd_discover(int argc, char **argv)
 	};
 	ConnOptions opts;
 	ClusterSnapshot snapshot;
-	DiscoverHooks hooks = {prompt_password, NULL, NULL, NULL};
+	DiscoverHooks hooks = {.ask_password = prompt_password};
 	bool		json = false;
 	int			max_rows = 20;
 	int			opt;
@@ -120,7 +120,7 @@ cmd_discover(int argc, char **argv)
 		return EXIT_CODE_BAD_USAGE;
 	}
 
-	code = discover_cluster(&opts, &hooks, &snapshot);
+	code = discover_cluster(&opts, &hooks, &snapshot, NULL);
 	if (json)
 	{
 		StrBuf		out;
@@ -132,8 +132,8 @@ cmd_discover(int argc, char **argv)
 	}
 	else
 		report_text(stdout, &snapshot, max_rows);
-	if (snapshot.fatal)
-		report_error(stderr, snapshot.fatal);
+	if (snapshot.fatal.message)
+		pgerror_print(stderr, &snapshot.fatal);
 	snapshot_free(&snapshot);
 	connopts_free(&opts);
 	return code;

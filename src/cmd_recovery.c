@@ -4,6 +4,7 @@
 #include "apply.h"
 #include "cli.h"
 #include "discover.h"
+#include "engine.h"
 #include "exitcodes.h"
 #include "journal.h"
 #include "plan.h"
@@ -83,78 +84,18 @@ print_steps(FILE *out, const Plan *plan, bool with_sql)
 	}
 }
 
-/* Discovers the cluster and plans the recovery; returns an exit code. */
+/* The engine's plan, with the terminal's password prompt; errors printed. */
 static int
 make_plan(ConnOptions *opts, PlanChoices *choices, ClusterSnapshot *snap, Plan *plan)
 {
-	DiscoverHooks hooks = {prompt_password, NULL, NULL, NULL};
-	PlanContext ctx;
-	char		errbuf[512];
-	char	   *target_host = NULL;
-	int			target_port = 0;
-	const char *connect_host = NULL;
-	int			connect_port = 0;
-	char	   *created = timestamp_now();
-	char	   *first = NULL;
-	char	  **maps = NULL;
-	const NodeReport *f;
-	bool		built;
+	DiscoverHooks hooks = {.ask_password = prompt_password};
+	PgError		error = {0};
+	int			code = engine_plan(opts, choices, &hooks, snap, plan, &error);
 
-	plan_init(plan);
-	if (!parse_host_port(choices->target, &target_host, &target_port, errbuf, sizeof(errbuf)))
-	{
-		cli_error("%s", errbuf);
-		free(created);
-		return EXIT_CODE_BAD_USAGE;
-	}
-	connopts_map_address(opts, target_host, target_port, &connect_host, &connect_port);
-	if (choices->method == METHOD_NEW_NODE)
-	{
-		free(opts->target);
-		opts->target = format_host_port(connect_host, connect_port);
-	}
-	discover_cluster(opts, &hooks, snap);
-	if (snap->fatal)
-	{
-		report_error(stderr, snap->fatal);
-		free(target_host);
-		free(created);
-		return EXIT_CODE_FIRST_NODE;
-	}
-	f = &snap->nodes[snap->first];
-	first = format_host_port(f->pg.host, f->pg.port);
-	maps = xcalloc((size_t) opts->nmaps + 1, sizeof(char *));
-	for (int i = 0; i < opts->nmaps; i++)
-	{
-		char	   *from = format_host_port(opts->maps[i].from_host, opts->maps[i].from_port);
-		char	   *to = format_host_port(opts->maps[i].to_host, opts->maps[i].to_port);
-
-		maps[i] = xasprintf("%s=%s", from, to);
-		free(from);
-		free(to);
-	}
-	ctx.tool_version = PACKAGE_VERSION;
-	ctx.created = created;
-	ctx.first = first;
-	ctx.dbname = PQdb(f->pg.conn);
-	ctx.user = PQuser(f->pg.conn);
-	ctx.maps = maps;
-	ctx.nmaps = opts->nmaps;
-	ctx.target_connect_host = connect_host;
-	ctx.target_connect_port = connect_port;
-	built = plan_build(snap, choices, &ctx, plan, errbuf, sizeof(errbuf));
-	for (int i = 0; i < opts->nmaps; i++)
-		free(maps[i]);
-	free(maps);
-	free(first);
-	free(created);
-	free(target_host);
-	if (!built)
-	{
-		cli_error("%s", errbuf);
-		return EXIT_CODE_BAD_USAGE;
-	}
-	return plan_has_failures(plan) ? EXIT_CODE_ABORTED : EXIT_CODE_OK;
+	if (error.message)
+		pgerror_print(stderr, &error);
+	pgerror_clear(&error);
+	return code;
 }
 
 /*
@@ -350,15 +291,18 @@ apply_extra(int opt, const char *arg, void *state)
 static int
 run_apply(const Plan *plan, const char *text, ConnOptions *opts, ApplyArgs *args)
 {
-	DiscoverHooks hooks = {prompt_password, NULL, NULL, NULL};
+	DiscoverHooks hooks = {.ask_password = prompt_password};
 	ApplyOptions aopts = {0};
+	EventSink	progress = event_sink_file(stdout);
+	EventSink	errors = event_sink_file(stderr);
 	int			code;
 
 	aopts.workdir = args->workdir;
 	aopts.yes = args->yes;
 	aopts.conn = opts;
 	aopts.hooks = &hooks;
-	aopts.progress = stdout;
+	aopts.sink = &progress;
+	aopts.errors = &errors;
 	apply_catch_signals(false);
 	code = apply_plan(plan, text, &aopts);
 	apply_release_signals();
@@ -483,7 +427,9 @@ cmd_verify(int argc, char **argv)
 	ConnOptions opts;
 	ApplyArgs	args = {0};
 	VerifyResult result;
-	DiscoverHooks hooks = {prompt_password, NULL, NULL, NULL};
+	DiscoverHooks hooks = {.ask_password = prompt_password};
+	EventSink	progress = event_sink_file(stdout);
+	EventSink	errors = event_sink_file(stderr);
 	int			code;
 
 	connopts_init(&opts);
@@ -491,7 +437,7 @@ cmd_verify(int argc, char **argv)
 						verify_usage, "verify", 0);
 	if (code == EXIT_CODE_OK)
 	{
-		code = verify_cluster(&opts, &hooks, args.move_shard, stdout, &result);
+		code = verify_cluster(&opts, &hooks, args.move_shard, &progress, &errors, &result);
 		verify_result_free(&result);
 	}
 	if (code < 0)
@@ -557,16 +503,24 @@ same_address(const ConnOptions *opts, const char *given, const char *planned)
  */
 static int
 resume_saved_plan(ConnOptions *opts, PlanChoices *choices, ApplyArgs *args, const char *saved,
-				  Plan *plan, char *errbuf, size_t errlen)
+				  Plan *plan, PgError *error)
 {
-	if (!planfile_parse(saved, plan, errbuf, errlen))
+	char		errbuf[1024];
+
+	if (!planfile_parse(saved, plan, errbuf, sizeof(errbuf)))
+	{
+		pgerror_set(error, NULL, errbuf, NULL, NULL);
 		return EXIT_CODE_PARTIAL;
+	}
 	if (plan->method != choices->method || !same_address(opts, choices->target, plan->target))
 	{
-		snprintf(errbuf, errlen,
-				 "the work directory %s holds a recovery under way by %s to %s, not the one asked for\n"
-				 "HINT:  Give the options it was started with, or resume it with: citus-rescue apply %s/plan.sql --workdir %s",
-				 args->workdir, method_name(plan->method), plan->target, args->workdir, args->workdir);
+		char	   *hint = xasprintf("Give the options it was started with, or resume it with: citus-rescue apply %s/plan.sql --workdir %s",
+									 args->workdir, args->workdir);
+
+		pgerror_setf(error, "the work directory %s holds a recovery under way by %s to %s, not the one asked for",
+					 args->workdir, method_name(plan->method), plan->target);
+		pgerror_set_hint(error, hint);
+		free(hint);
 		return EXIT_CODE_PARTIAL;
 	}
 	printf("A recovery is under way in %s: resuming its saved plan (not planning again).\n\n",
@@ -609,21 +563,25 @@ cmd_recover(int argc, char **argv)
 		bool		resumable;
 		char	   *saved = NULL;
 		char		errbuf[1024];
+		PgError		error = {0};
 
 		if (!apply_peek_workdir(args.workdir, &resumable, &saved, errbuf, sizeof(errbuf)))
 		{
-			report_error(stderr, errbuf);
+			pgerror_set(&error, NULL, errbuf, NULL, NULL);
+			pgerror_print(stderr, &error);
+			pgerror_clear(&error);
 			code = EXIT_CODE_ABORTED;
 			goto out;
 		}
 		if (resumable)
 		{
-			code = resume_saved_plan(&opts, &choices, &args, saved, &plan, errbuf, sizeof(errbuf));
+			code = resume_saved_plan(&opts, &choices, &args, saved, &plan, &error);
 			strbuf_append(&text, saved);
 			free(saved);
 			if (code != EXIT_CODE_OK)
 			{
-				report_error(stderr, errbuf);
+				pgerror_print(stderr, &error);
+				pgerror_clear(&error);
 				goto out;
 			}
 			goto apply;
@@ -639,7 +597,6 @@ cmd_recover(int argc, char **argv)
 		printf("\nA pre-flight check failed: nothing was changed.\n");
 		goto out;
 	}
-	/* sessions of the discovery are not needed any more: apply opens its own */
 	snapshot_free(&snap);
 	planfile_render(&text, &plan);
 	printf("\n");
@@ -649,21 +606,22 @@ apply:
 		goto out;
 	if (apply_stop_requested)
 	{
-		fprintf(stderr, "citus-rescue: stopped on %s before verify: every step is done\n"
-				"HINT:  Run the same command again to verify.\n", apply_stop_signal_name());
+		PgError		error = {0};
+
+		pgerror_setf(&error, "stopped on %s before verify: every step is done", apply_stop_signal_name());
+		pgerror_set_hint(&error, "Run the same command again to verify.");
+		pgerror_print(stderr, &error);
+		pgerror_clear(&error);
 		code = EXIT_CODE_PARTIAL;
 		goto out;
 	}
 	{
-		ConnOptions vopts;
-		VerifyResult result;
-		DiscoverHooks hooks = {prompt_password, NULL, NULL, NULL};
+		DiscoverHooks hooks = {.ask_password = prompt_password};
+		EventSink	progress = event_sink_file(stdout);
+		EventSink	errors = event_sink_file(stderr);
 
-		apply_coordinator_options(&plan, &opts, &vopts);
 		printf("\n");
-		code = verify_cluster(&vopts, &hooks, args.move_shard, stdout, &result);
-		verify_result_free(&result);
-		connopts_free(&vopts);
+		code = engine_verify_plan(&plan, &opts, &hooks, args.move_shard, &progress, &errors);
 	}
 	printf("Work directory: %s (plan.sql, journal.log, backup/, restore.sh)\n", args.workdir);
 out:

@@ -56,6 +56,45 @@ connopts_free(ConnOptions *opts)
 	memset(opts, 0, sizeof(*opts));
 }
 
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void
+connopts_copy(ConnOptions *dst, const ConnOptions *src)
+{
+	*dst = *src;
+	dst->host = dup_or_null(src->host);
+	dst->port = dup_or_null(src->port);
+	dst->user = dup_or_null(src->user);
+	dst->dbname = dup_or_null(src->dbname);
+	dst->password = dup_or_null(src->password);
+	dst->old_coordinator = dup_or_null(src->old_coordinator);
+	dst->target = dup_or_null(src->target);
+	dst->maps = xcalloc((size_t) src->nmaps + 1, sizeof(AddressMap));
+	for (int i = 0; i < src->nmaps; i++)
+	{
+		dst->maps[i] = src->maps[i];
+		dst->maps[i].from_host = xstrdup(src->maps[i].from_host);
+		dst->maps[i].to_host = xstrdup(src->maps[i].to_host);
+	}
+}
+
+void
+format_timeout(int timeout_ms, char *buf, size_t len)
+{
+	size_t		end;
+
+	snprintf(buf, len, "%d.%03d", timeout_ms / 1000, timeout_ms % 1000);
+	end = strlen(buf);
+	while (end > 0 && buf[end - 1] == '0')
+		buf[--end] = '\0';
+	if (end > 0 && buf[end - 1] == '.')
+		buf[--end] = '\0';
+}
+
 static bool
 parse_port(const char *text, int *port)
 {

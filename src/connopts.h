@@ -53,6 +53,8 @@ typedef struct ConnParams
 
 void		connopts_init(ConnOptions *opts);
 void		connopts_free(ConnOptions *opts);
+/* A deep copy: dst owns its own strings and maps. */
+void		connopts_copy(ConnOptions *dst, const ConnOptions *src);
 
 /*
  * Parses "HOST:PORT" (IPv6 as "[::1]:5432").  Returns false and fills errbuf
@@ -68,6 +70,9 @@ bool		parse_host_port(const char *text, char **host, int *port,
  * values that would round to no time at all included).
  */
 bool		parse_timeout(const char *text, int *timeout_ms);
+
+/* Milliseconds as parse_timeout reads them back: "10", "0.5", "2.25". */
+void		format_timeout(int timeout_ms, char *buf, size_t len);
 
 /*
  * "host:port", or "[host]:port" when the host holds a colon or starts with

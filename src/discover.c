@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "discover.h"
+#include "pgnode.h"
 #include "catalog.h"
 #include "compare.h"
 #include "exitcodes.h"
@@ -62,14 +63,14 @@ batch_result(const PgNode *pg, int index, int columns)
 }
 
 static void
-read_probe(NodeReport *node)
+read_probe(NodeReport *node, PgNode *pg)
 {
-	const PGresult *r = batch_result(&node->pg, PROBE_RESULT_SETTINGS, PROBE_COLUMN_COUNT);
-	const PGresult *columns = batch_result(&node->pg, PROBE_RESULT_COLUMNS, 2);
-	const PGresult *sequences = batch_result(&node->pg, PROBE_RESULT_SEQUENCES, 2);
+	const PGresult *r = batch_result(pg, PROBE_RESULT_SETTINGS, PROBE_COLUMN_COUNT);
+	const PGresult *columns = batch_result(pg, PROBE_RESULT_COLUMNS, 2);
+	const PGresult *sequences = batch_result(pg, PROBE_RESULT_SEQUENCES, 2);
 	bool		catalogs_present = true;
 
-	if (node->pg.state != PGNODE_READY || node->pg.error.message ||
+	if (pg->state != PGNODE_READY || pg->error.message ||
 		r == NULL || PQntuples(r) != 1 || columns == NULL || sequences == NULL)
 		return;
 	node->probed = true;
@@ -97,7 +98,7 @@ read_probe(NodeReport *node)
 		text_is_true(PQgetvalue(r, 0, PROBE_HAS_LOCAL_GROUP));
 	if (!node->is_citus)
 	{
-		const char *db = node->pg.conn ? PQdb(node->pg.conn) : "?";
+		const char *db = pg->conn ? PQdb(pg->conn) : "?";
 
 		if (node->citus_extension_version == NULL)
 			node_problem(node, "the citus extension is not installed in database \"%s\"", db);
@@ -106,9 +107,31 @@ read_probe(NodeReport *node)
 	}
 }
 
+/* One row of the node list query into a node's report. */
+static void
+read_meta_row(const PGresult *r, int i, NodeReport *node)
+{
+	MetaNode   *row = &node->meta;
+
+	row->nodeid = (int) result_int(r, i, 1, 0);
+	row->groupid = (int) result_int(r, i, 2, 0);
+	row->nodename = result_text(r, i, 3);
+	row->nodeport = (int) result_int(r, i, 4, 0);
+	row->noderole = result_text(r, i, 5);
+	row->hasmetadata = text_is_true(PQgetvalue(r, i, 6));
+	row->metadatasynced = text_is_true(PQgetvalue(r, i, 7));
+	row->isactive = PQgetisnull(r, i, 8) || text_is_true(PQgetvalue(r, i, 8));
+	row->shouldhaveshards = PQgetisnull(r, i, 9) || text_is_true(PQgetvalue(r, i, 9));
+	row->has_clone_columns = !PQgetisnull(r, i, 10);
+	row->nodeisclone = text_is_true(PQgetvalue(r, i, 10));
+	node->in_metadata = true;
+	node->local_group = -1;
+}
+
 /* The first node's pg_dist_node becomes the list of nodes to reach. */
 static bool
-read_node_list(ClusterSnapshot *snap, NodeReport *first, const ConnOptions *opts)
+read_node_list(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode *first_pg,
+			   const ConnOptions *opts)
 {
 	char	   *sql = catalog_node_list_sql(&first->catalogs[CATALOG_NODE].columns);
 	const PGresult *r;
@@ -119,43 +142,28 @@ read_node_list(ClusterSnapshot *snap, NodeReport *first, const ConnOptions *opts
 	MetaNode	meta;
 	bool		in_metadata;
 
-	if (!pgnode_query(&first->pg, sql, 0, NULL, opts->timeout_ms))
+	if (!pgnode_query(first_pg, sql, 0, NULL, opts->timeout_ms))
 	{
 		free(sql);
 		return false;
 	}
 	free(sql);
-	r = first->pg.result;
+	r = first_pg->result;
 	rows = PQntuples(r);
 	if (rows > 0)
 		local_group = (int) result_int(r, 0, 0, -1);
 
 	/* room for the first node, --old-coordinator and the target */
 	snap->nodes = xcalloc((size_t) rows + 3, sizeof(NodeReport));
+	session_pool_init(pool, rows + 3);
 	for (int i = 0; i < rows; i++)
 	{
-		NodeReport *node;
-		MetaNode   *row;
-
 		if (PQgetisnull(r, i, 1))
 			continue;			/* pg_dist_node is empty */
-		node = &snap->nodes[count];
-		row = &node->meta;
-		row->nodeid = (int) result_int(r, i, 1, 0);
-		row->groupid = (int) result_int(r, i, 2, 0);
-		row->nodename = result_text(r, i, 3);
-		row->nodeport = (int) result_int(r, i, 4, 0);
-		row->noderole = result_text(r, i, 5);
-		row->hasmetadata = text_is_true(PQgetvalue(r, i, 6));
-		row->metadatasynced = text_is_true(PQgetvalue(r, i, 7));
-		row->isactive = PQgetisnull(r, i, 8) || text_is_true(PQgetvalue(r, i, 8));
-		row->shouldhaveshards = PQgetisnull(r, i, 9) || text_is_true(PQgetvalue(r, i, 9));
-		row->has_clone_columns = !PQgetisnull(r, i, 10);
-		row->nodeisclone = text_is_true(PQgetvalue(r, i, 10));
-		node->in_metadata = true;
-		node->local_group = -1;
-		if (first_index < 0 && row->groupid == local_group &&
-			row->noderole && strcmp(row->noderole, "primary") == 0)
+		read_meta_row(r, i, &snap->nodes[count]);
+		if (first_index < 0 && snap->nodes[count].meta.groupid == local_group &&
+			snap->nodes[count].meta.noderole &&
+			strcmp(snap->nodes[count].meta.noderole, "primary") == 0)
 			first_index = count;
 		count++;
 	}
@@ -167,8 +175,8 @@ read_node_list(ClusterSnapshot *snap, NodeReport *first, const ConnOptions *opts
 	if (first_index < 0)
 	{
 		first_index = count++;
-		snap->nodes[first_index].meta.nodename = xstrdup(first->pg.host);
-		snap->nodes[first_index].meta.nodeport = first->pg.port;
+		snap->nodes[first_index].meta.nodename = xstrdup(first_pg->host);
+		snap->nodes[first_index].meta.nodeport = first_pg->port;
 		snap->nodes[first_index].meta.groupid = local_group;
 		snap->nodes[first_index].meta.noderole = xstrdup("primary");
 		snap->nodes[first_index].meta.nodeid = -1;
@@ -182,9 +190,36 @@ read_node_list(ClusterSnapshot *snap, NodeReport *first, const ConnOptions *opts
 	snap->nodes[first_index].is_first = true;
 	snap->nodes[first_index].local_group = local_group;
 	memset(first, 0, sizeof(*first));
+	pool->sessions[first_index] = *first_pg;
+	memset(first_pg, 0, sizeof(*first_pg));
 	snap->nnodes = count;
+	pool->count = count;
 	snap->first = first_index;
 	return true;
+}
+
+/* A node's connect or query finished: an EVENT_NODE for the hooks' sink. */
+static void
+node_finished(PgNode *pg, void *arg)
+{
+	const DiscoverHooks *hooks = arg;
+	Event		event = {.kind = EVENT_NODE};
+	char	   *text;
+
+	event.node = pg->label;
+	event.answered = pg->state != PGNODE_FAILED;
+	event.message = pg->error.message;
+	text = xasprintf("%s %s", pg->label, event.answered ? "answered" : "did not answer");
+	event.text = text;
+	event_emit(hooks->node_events, &event);
+	free(text);
+}
+
+/* The poll loop's per-node callback, when the hooks want node events */
+static PgNodeEvent
+node_callback(const DiscoverHooks *hooks)
+{
+	return hooks && hooks->node_events ? node_finished : NULL;
 }
 
 /*
@@ -198,7 +233,7 @@ connect_nodes(PgNode **nodes, ConnParams **params, int count, ConnOptions *opts,
 	bool		retry = false;
 
 	pgnodes_connect(nodes, params, count, opts->timeout_ms,
-					hooks ? hooks->on_event : NULL, hooks ? hooks->arg : NULL);
+					node_callback(hooks), (void *) hooks);
 	for (int i = 0; i < count; i++)
 		if (nodes[i] && params[i] && nodes[i]->state == PGNODE_FAILED &&
 			nodes[i]->needs_password)
@@ -240,41 +275,41 @@ connect_nodes(PgNode **nodes, ConnParams **params, int count, ConnOptions *opts,
 				nodes[i]->needs_password)
 				again[i] = nodes[i];
 		pgnodes_connect(again, params, count, opts->timeout_ms,
-						hooks ? hooks->on_event : NULL, hooks ? hooks->arg : NULL);
+						node_callback(hooks), (void *) hooks);
 		free(again);
 	}
 }
 
 static void
-run_on_nodes(ClusterSnapshot *snap, const char *const *sql, const ConnOptions *opts,
+run_on_nodes(SessionPool *pool, const char *const *sql, const ConnOptions *opts,
 			 const DiscoverHooks *hooks)
 {
-	PgNode	  **pgs = xcalloc((size_t) snap->nnodes, sizeof(PgNode *));
+	PgNode	  **pgs = xcalloc((size_t) pool->count, sizeof(PgNode *));
 
-	for (int i = 0; i < snap->nnodes; i++)
-		pgs[i] = &snap->nodes[i].pg;
-	pgnodes_query(pgs, sql, snap->nnodes, 0, NULL, opts->timeout_ms,
-				  hooks ? hooks->on_event : NULL, hooks ? hooks->arg : NULL);
+	for (int i = 0; i < pool->count; i++)
+		pgs[i] = &pool->sessions[i];
+	pgnodes_query(pgs, sql, pool->count, 0, NULL, opts->timeout_ms,
+				  node_callback(hooks), (void *) hooks);
 	free(pgs);
 }
 
 static void
-read_stats(NodeReport *node)
+read_stats(NodeReport *node, const PgNode *pg)
 {
-	const PGresult *r = batch_result(&node->pg, STATS_RESULT_SUMMARY, STATS_COLUMN_COUNT);
-	const PGresult *view = batch_result(&node->pg, STATS_RESULT_NODE_VIEW, 1);
-	const PGresult *prepared = batch_result(&node->pg, STATS_RESULT_PREPARED, 4);
-	const PGresult *serials = batch_result(&node->pg, STATS_RESULT_SERIALS, 5);
-	const PGresult *lost = batch_result(&node->pg, STATS_RESULT_LOST_SHARDS, 2);
+	const PGresult *r = batch_result(pg, STATS_RESULT_SUMMARY, STATS_COLUMN_COUNT);
+	const PGresult *view = batch_result(pg, STATS_RESULT_NODE_VIEW, 1);
+	const PGresult *prepared = batch_result(pg, STATS_RESULT_PREPARED, 4);
+	const PGresult *serials = batch_result(pg, STATS_RESULT_SERIALS, 5);
+	const PGresult *lost = batch_result(pg, STATS_RESULT_LOST_SHARDS, 2);
 
-	if (node->pg.state != PGNODE_READY || node->pg.error.message ||
+	if (pg->state != PGNODE_READY || pg->error.message ||
 		r == NULL || PQntuples(r) != 1 || view == NULL || prepared == NULL ||
 		serials == NULL || lost == NULL)
 	{
 		node->is_citus = false;
-		if (node->pg.error.message)
+		if (pg->error.message)
 		{
-			char	   *why = pgerror_format(&node->pg.error);
+			char	   *why = pgerror_format(&pg->error);
 
 			node_problem(node, "its catalogs could not be read: %s", why);
 			free(why);
@@ -339,16 +374,16 @@ takes_part(const NodeReport *node)
 }
 
 static char **
-fetch_rows(NodeReport *node, int *count, PgError *error)
+fetch_rows(const PgNode *pg, int *count, PgError *error)
 {
 	char	  **rows;
-	const PGresult *r = node->pg.result;
+	const PGresult *r = pg->result;
 	int			n;
 
 	*count = 0;
-	if (node->pg.state != PGNODE_READY || node->pg.error.message || r == NULL)
+	if (pg->state != PGNODE_READY || pg->error.message || r == NULL)
 	{
-		pgerror_copy(error, &node->pg.error);
+		pgerror_copy(error, &pg->error);
 		if (error->message == NULL)
 			pgerror_set(error, NULL, "the connection was lost", NULL, NULL);
 		return NULL;
@@ -372,8 +407,8 @@ compare_row_text(const void *a, const void *b)
  * digest differs from the majority's, and from one node of the majority.
  */
 static void
-compare_catalog(ClusterSnapshot *snap, CatalogId catalog, const StrList *columns,
-				const ConnOptions *opts, const DiscoverHooks *hooks)
+compare_catalog(ClusterSnapshot *snap, SessionPool *pool, CatalogId catalog,
+				const StrList *columns, const ConnOptions *opts, const DiscoverHooks *hooks)
 {
 	CatalogComparison *cmp = &snap->comparisons[catalog];
 	const char **digests = xcalloc((size_t) snap->nnodes, sizeof(char *));
@@ -408,9 +443,9 @@ compare_catalog(ClusterSnapshot *snap, CatalogId catalog, const StrList *columns
 	for (int i = 0; i < snap->nnodes; i++)
 		if (digests[i] && strcmp(digests[i], digests[cmp->reference]) != 0)
 			sql[i] = rows_sql;
-	run_on_nodes(snap, sql, opts, hooks);
+	run_on_nodes(pool, sql, opts, hooks);
 
-	reference_rows = fetch_rows(&snap->nodes[cmp->reference], &nreference, &reference_error);
+	reference_rows = fetch_rows(&pool->sessions[cmp->reference], &nreference, &reference_error);
 	if (reference_rows)
 		qsort(reference_rows, (size_t) nreference, sizeof(char *), compare_row_text);
 	for (int i = 0; i < snap->nnodes; i++)
@@ -431,7 +466,7 @@ compare_catalog(ClusterSnapshot *snap, CatalogId catalog, const StrList *columns
 			pgerror_copy(&diff->error, &reference_error);
 			continue;
 		}
-		rows = fetch_rows(&snap->nodes[i], &nrows, &diff->error);
+		rows = fetch_rows(&pool->sessions[i], &nrows, &diff->error);
 		if (rows == NULL)
 			continue;
 		qsort(rows, (size_t) nrows, sizeof(char *), compare_row_text);
@@ -444,15 +479,13 @@ compare_catalog(ClusterSnapshot *snap, CatalogId catalog, const StrList *columns
 	free(digests);
 	free(sql);
 	/* row sets are large; do not keep them past the comparison */
-	for (int i = 0; i < snap->nnodes; i++)
-		if (snap->nodes[i].pg.result)
-		{
-			pgnode_clear_results(&snap->nodes[i].pg);
-		}
+	for (int i = 0; i < pool->count; i++)
+		pgnode_clear_results(&pool->sessions[i]);
 }
 
 static void
-compare_all(ClusterSnapshot *snap, const ConnOptions *opts, const DiscoverHooks *hooks)
+compare_all(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *opts,
+			const DiscoverHooks *hooks)
 {
 	const StrList **lists = xcalloc((size_t) snap->nnodes, sizeof(StrList *));
 	StrList		common[CATALOG_COUNT];
@@ -473,14 +506,14 @@ compare_all(ClusterSnapshot *snap, const ConnOptions *opts, const DiscoverHooks 
 	for (int i = 0; i < snap->nnodes; i++)
 		if (snap->nodes[i].reachable && snap->nodes[i].is_citus)
 			sql[i] = stats_sql;
-	run_on_nodes(snap, sql, opts, hooks);
+	run_on_nodes(pool, sql, opts, hooks);
 	for (int i = 0; i < snap->nnodes; i++)
 		if (sql[i])
-			read_stats(&snap->nodes[i]);
+			read_stats(&snap->nodes[i], &pool->sessions[i]);
 	free(stats_sql);
 
 	for (int c = 0; c < CATALOG_COUNT; c++)
-		compare_catalog(snap, (CatalogId) c, &common[c], opts, hooks);
+		compare_catalog(snap, pool, (CatalogId) c, &common[c], opts, hooks);
 	for (int c = 0; c < CATALOG_COUNT; c++)
 		strlist_free(&common[c]);
 	free(lists);
@@ -519,10 +552,10 @@ classify(ClusterSnapshot *snap)
 			continue;
 		if (coordinator_row && node->reachable)
 			strbuf_printf(&alive, "%sthe old coordinator at %s answers",
-						  alive.len ? "; " : "", node->pg.label);
+						  alive.len ? "; " : "", node->label);
 		else if (node->reachable && node->local_group == 0)
 			strbuf_printf(&alive, "%s%s has local group 0: it acts as a coordinator",
-						  alive.len ? "; " : "", node->pg.label);
+						  alive.len ? "; " : "", node->label);
 	}
 	if (alive.len)
 	{
@@ -565,10 +598,31 @@ classify(ClusterSnapshot *snap)
 	}
 }
 
-static int
-fail_first(ClusterSnapshot *snap, NodeReport *first, const char *why)
+/* A node's identity in the snapshot: where the tool reaches it. */
+static void
+take_identity(NodeReport *node, const PgNode *pg)
 {
-	snap->fatal = xstrdup(why);
+	free(node->host);
+	free(node->label);
+	node->host = xstrdup(pg->host ? pg->host : "");
+	node->port = pg->port;
+	node->label = xstrdup(pg->label ? pg->label : "");
+}
+
+/* What the last connect or query of a node's session left to report. */
+static void
+take_outcome(NodeReport *node, const PgNode *pg)
+{
+	take_identity(node, pg);
+	pgerror_copy(&node->error, &pg->error);
+	node->timed_out = pg->timed_out;
+}
+
+static int
+fail_first(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode *first_pg,
+		   const PgError *why)
+{
+	pgerror_copy(&snap->fatal, why);
 	snap->exit_code = EXIT_CODE_FIRST_NODE;
 	if (snap->nodes == NULL)
 	{
@@ -578,13 +632,33 @@ fail_first(ClusterSnapshot *snap, NodeReport *first, const char *why)
 		snap->nnodes = 1;
 		snap->first = 0;
 		memset(first, 0, sizeof(*first));
+		session_pool_free(pool);
+		session_pool_init(pool, 1);
+		pool->sessions[0] = *first_pg;
+		pool->count = 1;
+		memset(first_pg, 0, sizeof(*first_pg));
 	}
+	for (int i = 0; i < snap->nnodes && i < pool->count; i++)
+		take_outcome(&snap->nodes[i], &pool->sessions[i]);
 	return snap->exit_code;
+}
+
+static int
+fail_first_text(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode *first_pg,
+				const char *why)
+{
+	PgError		error = {0};
+	int			code;
+
+	pgerror_set(&error, NULL, why, NULL, NULL);
+	code = fail_first(snap, pool, first, first_pg, &error);
+	pgerror_clear(&error);
+	return code;
 }
 
 /* Nodes outside pg_dist_node that discovery should also reach. */
 static NodeReport *
-add_probe(ClusterSnapshot *snap, const char *address)
+add_probe(ClusterSnapshot *snap, SessionPool *pool, const char *address)
 {
 	char		errbuf[256];
 	char	   *host;
@@ -595,6 +669,7 @@ add_probe(ClusterSnapshot *snap, const char *address)
 		!parse_host_port(address, &host, &port, errbuf, sizeof(errbuf)))
 		return NULL;
 	node = &snap->nodes[snap->nnodes++];
+	pool->count++;
 	memset(node, 0, sizeof(*node));
 	node->meta.nodename = host;
 	node->meta.nodeport = port;
@@ -606,116 +681,93 @@ add_probe(ClusterSnapshot *snap, const char *address)
 	return node;
 }
 
-int
-discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot *snap)
+/*
+ * Connects to the node the operator named, names it by where libpq
+ * actually connected, and probes it.  False (with snap->fatal) when it
+ * cannot be the starting point.
+ */
+static bool
+reach_first(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode *first_pg,
+			ConnOptions *opts, const DiscoverHooks *hooks)
 {
-	NodeReport	first;
 	ConnParams	params;
-	ConnParams	used;
-	ConnParams **node_params;
-	PgNode	  **pgs;
-	const char **sql;
 	char		errbuf[512];
-	int64_t		start = monotonic_ms();
-
-	memset(snap, 0, sizeof(*snap));
-	memset(&first, 0, sizeof(first));
-	snap->old_coordinator = -1;
-	snap->target = -1;
-
-	if (opts->password_mode == PASSWORD_ALWAYS && opts->password == NULL &&
-		hooks && hooks->ask_password)
-		opts->password = hooks->ask_password("Password: ", hooks->arg);
 
 	if (!connopts_first_params(opts, &params, errbuf, sizeof(errbuf)))
-		return fail_first(snap, &first, errbuf);
-	pgnode_init(&first.pg, opts->host ? opts->host : "", 0);
 	{
-		PgNode	   *one[1] = {&first.pg};
+		fail_first_text(snap, pool, first, first_pg, errbuf);
+		return false;
+	}
+	pgnode_init(first_pg, opts->host ? opts->host : "", 0);
+	{
+		PgNode	   *one[1] = {first_pg};
 		ConnParams *one_params[1] = {&params};
 
 		connect_nodes(one, one_params, 1, opts, hooks, NULL);
 	}
 	connparams_free(&params);
-	if (first.pg.state != PGNODE_READY)
+	if (first_pg->state != PGNODE_READY)
 	{
-		char	   *why = pgerror_format(&first.pg.error);
-		int			code = fail_first(snap, &first, why);
-
-		free(why);
-		return code;
+		fail_first(snap, pool, first, first_pg, &first_pg->error);
+		return false;
 	}
-	/* name the first node by where libpq actually connected */
-	free(first.pg.host);
-	free(first.pg.label);
-	first.pg.host = xstrdup(PQhost(first.pg.conn));
-	first.pg.port = atoi(PQport(first.pg.conn));
-	first.pg.label = first.pg.host[0] == '/' ?
-		xasprintf("%s (socket, port %d)", first.pg.host, first.pg.port) :
-		xasprintf("%s:%d", first.pg.host, first.pg.port);
-	snap->first_label = xstrdup(first.pg.label);
-	first.reachable = true;
+	free(first_pg->host);
+	free(first_pg->label);
+	first_pg->host = xstrdup(PQhost(first_pg->conn));
+	first_pg->port = atoi(PQport(first_pg->conn));
+	first_pg->label = first_pg->host[0] == '/' ?
+		xasprintf("%s (socket, port %d)", first_pg->host, first_pg->port) :
+		xasprintf("%s:%d", first_pg->host, first_pg->port);
+	snap->first_label = xstrdup(first_pg->label);
+	snap->dbname = xstrdup(PQdb(first_pg->conn));
+	snap->user = xstrdup(PQuser(first_pg->conn));
+	first->reachable = true;
 
-	if (!pgnode_query(&first.pg, catalog_probe_sql, 0, NULL, opts->timeout_ms))
+	if (!pgnode_query(first_pg, catalog_probe_sql, 0, NULL, opts->timeout_ms))
 	{
-		char	   *why = pgerror_format(&first.pg.error);
-		int			code = fail_first(snap, &first, why);
-
-		free(why);
-		return code;
+		fail_first(snap, pool, first, first_pg, &first_pg->error);
+		return false;
 	}
-	read_probe(&first);
-	if (first.in_recovery)
-	{
+	read_probe(first, first_pg);
+	if (first->in_recovery)
 		snprintf(errbuf, sizeof(errbuf),
-				 "%s is a standby (in recovery): connect to a primary worker",
-				 first.pg.label);
-		return fail_first(snap, &first, errbuf);
-	}
-	if (!first.is_citus)
-	{
+				 "%s is a standby (in recovery): connect to a primary worker", first_pg->label);
+	else if (!first->is_citus)
 		snprintf(errbuf, sizeof(errbuf), "%s is not a Citus node: %s",
-				 first.pg.label, first.problem);
-		return fail_first(snap, &first, errbuf);
-	}
-	pgnode_used_params(&first.pg, &used);
-	if (!read_node_list(snap, &first, opts))
-	{
-		char	   *why = pgerror_format(&first.pg.error);
-		int			code = fail_first(snap, &first, why);
+				 first_pg->label, first->problem);
+	else
+		return true;
+	fail_first_text(snap, pool, first, first_pg, errbuf);
+	return false;
+}
 
-		free(why);
-		connparams_free(&used);
-		return code;
-	}
-	add_probe(snap, opts->old_coordinator);
-	snap->target = -1;
-	if (add_probe(snap, opts->target))
-	{
-		snap->target = snap->nnodes - 1;
-		snap->nodes[snap->target].is_target = true;
-		snap->nodes[snap->target].meta.groupid = -1;
-	}
+/* Connects every node but the first at once, each at its --map address. */
+static void
+reach_others(ClusterSnapshot *snap, SessionPool *pool, ConnOptions *opts,
+			 const DiscoverHooks *hooks, ConnParams *used)
+{
+	ConnParams **node_params = xcalloc((size_t) snap->nnodes, sizeof(ConnParams *));
+	PgNode	  **pgs = xcalloc((size_t) snap->nnodes, sizeof(PgNode *));
 
-	node_params = xcalloc((size_t) snap->nnodes, sizeof(ConnParams *));
-	pgs = xcalloc((size_t) snap->nnodes, sizeof(PgNode *));
 	for (int i = 0; i < snap->nnodes; i++)
 	{
 		NodeReport *node = &snap->nodes[i];
 		const char *host;
 		int			port;
 
+		take_identity(node, &pool->sessions[i]);
 		if (node->is_first)
 			continue;
 		connopts_map_address(opts, node->meta.nodename, node->meta.nodeport, &host, &port);
-		pgnode_init(&node->pg, host, port);
+		pgnode_init(&pool->sessions[i], host, port);
+		take_identity(node, &pool->sessions[i]);
 		node_params[i] = xmalloc(sizeof(ConnParams));
-		connopts_node_params(opts, &used, host, port, node_params[i]);
-		pgs[i] = &node->pg;
+		connopts_node_params(opts, used, host, port, node_params[i]);
+		pgs[i] = &pool->sessions[i];
 	}
 	if (hooks && hooks->on_nodes)
 		hooks->on_nodes(snap, hooks->arg);
-	connect_nodes(pgs, node_params, snap->nnodes, opts, hooks, &used);
+	connect_nodes(pgs, node_params, snap->nnodes, opts, hooks, used);
 	for (int i = 0; i < snap->nnodes; i++)
 	{
 		if (node_params[i])
@@ -724,28 +776,128 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 			free(node_params[i]);
 		}
 		if (!snap->nodes[i].is_first)
-			snap->nodes[i].reachable = snap->nodes[i].pg.state == PGNODE_READY;
+			snap->nodes[i].reachable = pool->sessions[i].state == PGNODE_READY;
 	}
 	free(node_params);
 	free(pgs);
+}
+
+int
+discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot *snap,
+				 SessionPool *pool)
+{
+	NodeReport	first;
+	PgNode		first_pg;
+	SessionPool own_pool = {0};
+	ConnParams	used;
+	const char **sql;
+	int64_t		start = monotonic_ms();
+
+	memset(snap, 0, sizeof(*snap));
+	memset(&first, 0, sizeof(first));
+	memset(&first_pg, 0, sizeof(first_pg));
+	if (pool == NULL)
+		pool = &own_pool;
+	memset(pool, 0, sizeof(*pool));
+	snap->old_coordinator = -1;
+	snap->target = -1;
+
+	if (opts->password_mode == PASSWORD_ALWAYS && opts->password == NULL &&
+		hooks && hooks->ask_password)
+		opts->password = hooks->ask_password("Password: ", hooks->arg);
+
+	if (!reach_first(snap, pool, &first, &first_pg, opts, hooks))
+		goto out;
+	pgnode_used_params(&first_pg, &used);
+	if (!read_node_list(snap, pool, &first, &first_pg, opts))
+	{
+		fail_first(snap, pool, &first, &first_pg, &first_pg.error);
+		connparams_free(&used);
+		goto out;
+	}
+	add_probe(snap, pool, opts->old_coordinator);
+	snap->target = -1;
+	if (add_probe(snap, pool, opts->target))
+	{
+		snap->target = snap->nnodes - 1;
+		snap->nodes[snap->target].is_target = true;
+		snap->nodes[snap->target].meta.groupid = -1;
+	}
+	reach_others(snap, pool, opts, hooks, &used);
 	connparams_free(&used);
 
 	sql = xcalloc((size_t) snap->nnodes, sizeof(char *));
 	for (int i = 0; i < snap->nnodes; i++)
 		if (!snap->nodes[i].is_first && snap->nodes[i].reachable)
 			sql[i] = catalog_probe_sql;
-	run_on_nodes(snap, sql, opts, hooks);
+	run_on_nodes(pool, sql, opts, hooks);
 	for (int i = 0; i < snap->nnodes; i++)
 		if (sql[i])
 		{
-			read_probe(&snap->nodes[i]);
+			read_probe(&snap->nodes[i], &pool->sessions[i]);
 			if (!snap->nodes[i].probed)
 				snap->nodes[i].reachable = false;
 		}
 	free(sql);
 
-	compare_all(snap, opts, hooks);
+	compare_all(snap, pool, opts, hooks);
+	for (int i = 0; i < snap->nnodes; i++)
+		take_outcome(&snap->nodes[i], &pool->sessions[i]);
 	classify(snap);
 	snap->elapsed_ms = monotonic_ms() - start;
+out:
+	pgnode_free(&first_pg);
+	session_pool_free(&own_pool);
 	return snap->exit_code;
+}
+
+int
+discover_placements(const ClusterSnapshot *snap, SessionPool *pool, int timeout_ms,
+					PlacementRow **rows, PgError *error)
+{
+	PgNode	   *first;
+	const PGresult *r;
+	int			count;
+
+	*rows = NULL;
+	if (snap->first < 0 || snap->first >= pool->count)
+	{
+		pgerror_set(error, NULL, "no session to the first node", NULL, NULL);
+		return -1;
+	}
+	first = &pool->sessions[snap->first];
+	if (!pgnode_query(first,
+					  "SELECT s.logicalrelid::pg_catalog.regclass::text, p.shardid, p.groupid,"
+					  " COALESCE((SELECT n.nodename || ':' || n.nodeport FROM pg_catalog.pg_dist_node n"
+					  "            WHERE n.groupid = p.groupid AND n.noderole = 'primary' LIMIT 1), 'no such group')"
+					  " FROM pg_catalog.pg_dist_placement p JOIN pg_catalog.pg_dist_shard s ON s.shardid = p.shardid"
+					  " ORDER BY 1, 2, 3", 0, NULL, timeout_ms))
+	{
+		pgerror_copy(error, &first->error);
+		pgerror_set_node(error, first->label);
+		return -1;
+	}
+	r = first->result;
+	count = PQntuples(r);
+	*rows = xcalloc((size_t) count + 1, sizeof(PlacementRow));
+	for (int i = 0; i < count; i++)
+	{
+		(*rows)[i].table = xstrdup(PQgetvalue(r, i, 0));
+		(*rows)[i].shardid = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+		(*rows)[i].groupid = atoi(PQgetvalue(r, i, 2));
+		(*rows)[i].node = xstrdup(PQgetvalue(r, i, 3));
+	}
+	pgnode_clear_results(first);
+	return count;
+}
+
+void
+placement_rows_free(PlacementRow *rows, int count)
+{
+	for (int i = 0; i < count; i++)
+	{
+		free(rows[i].table);
+		free(rows[i].node);
+	}
+	free(rows);
 }

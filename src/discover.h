@@ -6,6 +6,8 @@
 #define CITUS_RESCUE_DISCOVER_H
 
 #include "connopts.h"
+#include "events.h"
+#include "session.h"
 #include "snapshot.h"
 
 typedef struct DiscoverHooks
@@ -15,18 +17,38 @@ typedef struct DiscoverHooks
 	 * returns a malloc'd string or NULL to give up.
 	 */
 	char	   *(*ask_password) (const char *prompt, void *arg);
-	/* Each node's connect or query finishing, for live progress. */
-	PgNodeEvent on_event;
+	/* Each node's connect or query finishing (EVENT_NODE), for live progress. */
+	const EventSink *node_events;
 	/* The nodes to reach are known; their connections start now. */
 	void		(*on_nodes) (const ClusterSnapshot *snapshot, void *arg);
 	void	   *arg;
 } DiscoverHooks;
 
 /*
- * Fills snapshot and returns its exit code (exitcodes.h).  opts->password
+ * Fills snapshot and returns its exit code (exitcodes.h).  With a pool,
+ * the sessions stay open in it (index for index with snapshot->nodes)
+ * for the caller to use and free; without one they are closed.  opts->password
  * is set when the operator typed one, so later sessions can reuse it.
  */
 int			discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks,
-							 ClusterSnapshot *snapshot);
+							 ClusterSnapshot *snapshot, SessionPool *pool);
+
+/* A placement as the first node has it, for the wizard's side-by-side view */
+typedef struct PlacementRow
+{
+	char	   *table;
+	int64_t		shardid;
+	int			groupid;
+	char	   *node;			/* the primary of its group, or "no such group" */
+} PlacementRow;
+
+/*
+ * Every placement as the first node of a discovery has it, through its
+ * session in pool.  Returns the number of rows (*rows malloc'd), -1 with
+ * error set when they could not be read.
+ */
+int			discover_placements(const ClusterSnapshot *snapshot, SessionPool *pool,
+								int timeout_ms, PlacementRow **rows, PgError *error);
+void		placement_rows_free(PlacementRow *rows, int count);
 
 #endif

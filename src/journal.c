@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "journal.h"
+#include "clock.h"
 #include "termsafe.h"
 #include "strbuf.h"
 
@@ -17,19 +18,6 @@
 #include <unistd.h>
 
 #define JOURNAL_NAME "journal.log"
-
-char *
-timestamp_now(void)
-{
-	struct timeval tv;
-	struct tm	tm;
-	char		buf[64];
-
-	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	return xasprintf("%s.%03dZ", buf, (int) (tv.tv_usec / 1000));
-}
 
 /* CRC-32 (IEEE 802.3, as zlib and cksum -o3 compute it) */
 uint32_t

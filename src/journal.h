@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clock.h"
 #include "strbuf.h"
 #include "workdir.h"
 
@@ -79,9 +80,6 @@ bool		journal_has(const Journal *journal, int step, const char *event);
 
 /* The detail of the first record with this event, or NULL. */
 const char *journal_find(const Journal *journal, const char *event);
-
-/* Now, as 2026-11-27T13:45:00.123Z */
-char	   *timestamp_now(void);
 
 uint32_t	crc32_of(const char *data, size_t len);
 

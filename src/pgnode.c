@@ -10,75 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-int64_t
-monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void
-pgerror_clear(PgError *error)
-{
-	free(error->message);
-	free(error->detail);
-	free(error->hint);
-	memset(error, 0, sizeof(*error));
-}
-
-/* Server and libpq messages end with a newline; reports add their own. */
-static char *
-chomp_dup(const char *text)
-{
-	char	   *copy;
-	size_t		len;
-
-	if (text == NULL)
-		return NULL;
-	copy = xstrdup(text);
-	len = strlen(copy);
-	while (len > 0 && (copy[len - 1] == '\n' || copy[len - 1] == ' '))
-		copy[--len] = '\0';
-	return copy;
-}
-
-void
-pgerror_set(PgError *error, const char *sqlstate, const char *message,
-			const char *detail, const char *hint)
-{
-	pgerror_clear(error);
-	if (sqlstate)
-		snprintf(error->sqlstate, sizeof(error->sqlstate), "%s", sqlstate);
-	error->message = chomp_dup(message ? message : "unknown error");
-	error->detail = chomp_dup(detail);
-	error->hint = chomp_dup(hint);
-}
-
-void
-pgerror_copy(PgError *dst, const PgError *src)
-{
-	pgerror_set(dst, src->sqlstate, src->message, src->detail, src->hint);
-	if (src->message == NULL)
-		pgerror_clear(dst);
-}
-
-char *
-pgerror_format(const PgError *error)
-{
-	StrBuf		buf;
-
-	strbuf_init(&buf);
-	if (error->sqlstate[0])
-		strbuf_printf(&buf, "%s: ", error->sqlstate);
-	strbuf_append(&buf, error->message ? error->message : "no error");
-	if (error->detail)
-		strbuf_printf(&buf, "\nDETAIL:  %s", error->detail);
-	if (error->hint)
-		strbuf_printf(&buf, "\nHINT:  %s", error->hint);
-	return strbuf_steal(&buf);
-}
 
 /* Notices would otherwise be printed by libpq straight onto the terminal. */
 static void
@@ -477,4 +408,43 @@ pgnode_used_params(PgNode *node, ConnParams *used)
 		if (o->val && o->val[0])
 			connparams_set(used, o->keyword, o->val);
 	PQconninfoFree(info);
+}
+
+void
+session_pool_init(SessionPool *pool, int capacity)
+{
+	pool->sessions = xcalloc((size_t) (capacity > 0 ? capacity : 1), sizeof(PgNode));
+	pool->count = 0;
+}
+
+void
+session_pool_free(SessionPool *pool)
+{
+	for (int i = 0; i < pool->count; i++)
+		pgnode_free(&pool->sessions[i]);
+	free(pool->sessions);
+	pool->sessions = NULL;
+	pool->count = 0;
+}
+
+PgPing
+pgnode_ping(const char *host, int port, const char *dbname, const char *user, int timeout_ms)
+{
+	char		port_text[16];
+	char		timeout_text[16];
+	const char *keys[] = {"host", "port", "dbname", "user", "connect_timeout", NULL};
+	const char *values[6];
+	PGPing		ping;
+
+	snprintf(port_text, sizeof(port_text), "%d", port);
+	snprintf(timeout_text, sizeof(timeout_text), "%d", timeout_ms >= 2000 ? timeout_ms / 1000 : 2);
+	values[0] = host;
+	values[1] = port_text;
+	values[2] = dbname;
+	values[3] = user;
+	values[4] = timeout_text;
+	values[5] = NULL;
+	ping = PQpingParams(keys, values, 0);
+	return ping == PQPING_OK ? PGPING_ACCEPTS :
+		ping == PQPING_REJECT ? PGPING_REJECTS : PGPING_SILENT;
 }

@@ -13,15 +13,10 @@
 
 #include <libpq-fe.h>
 
+#include "clock.h"
 #include "connopts.h"
-
-typedef struct PgError
-{
-	char		sqlstate[6];	/* empty when the error did not come from a server */
-	char	   *message;
-	char	   *detail;
-	char	   *hint;
-} PgError;
+#include "error.h"
+#include "session.h"
 
 typedef enum PgNodeState
 {
@@ -72,13 +67,6 @@ void		pgnode_clear_results(PgNode *node);
  */
 const PGresult *pgnode_result(const PgNode *node, int index);
 void		pgnode_free(PgNode *node);
-void		pgerror_clear(PgError *error);
-void		pgerror_set(PgError *error, const char *sqlstate, const char *message,
-						const char *detail, const char *hint);
-void		pgerror_copy(PgError *dst, const PgError *src);
-
-/* Milliseconds on a monotonic clock. */
-int64_t		monotonic_ms(void);
 
 /*
  * Connects every node whose params[i] is not NULL, all at once.  Returns
@@ -103,10 +91,22 @@ void		pgnodes_query(PgNode **nodes, const char *const *sql, int count,
 bool		pgnode_query(PgNode *node, const char *sql, int nparams,
 						 const char *const *param_values, int timeout_ms);
 
+typedef enum PgPing
+{
+	PGPING_ACCEPTS,				/* a server accepts connections */
+	PGPING_REJECTS,				/* a server answers but turns connections away */
+	PGPING_SILENT				/* nothing answers, or not in time */
+} PgPing;
+
+/*
+ * Whether a server answers at host:port (libpq's ping: no login, no
+ * query), waiting at most timeout_ms, rounded up to whole seconds and
+ * at least 2, as libpq's connect_timeout counts them.
+ */
+PgPing		pgnode_ping(const char *host, int port, const char *dbname, const char *user,
+						int timeout_ms);
+
 /* The conninfo a connection used, as keyword/value pairs (no defaults). */
 void		pgnode_used_params(PgNode *node, ConnParams *used);
-
-/* Formats "message\nDETAIL: ...\nHINT: ..." (SQLSTATE first when known). */
-char	   *pgerror_format(const PgError *error);
 
 #endif

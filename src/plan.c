@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "plan.h"
+#include "connopts.h"
 #include "strbuf.h"
 
 #include <stdarg.h>
@@ -24,20 +25,6 @@ cim_name(CimMode cim)
 			return "exclude";
 		default:
 			return "unknown";
-	}
-}
-
-const char *
-check_status_name(CheckStatus status)
-{
-	switch (status)
-	{
-		case CHECK_PASS:
-			return "pass";
-		case CHECK_WARN:
-			return "warn";
-		default:
-			return "FAIL";
 	}
 }
 

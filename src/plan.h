@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "events.h"
 #include "snapshot.h"
 
 #define PLAN_FORMAT 1
@@ -51,13 +52,6 @@ typedef struct PlanChoices
 	int			nprepared;
 	bool		override_failures;	/* steps even when checks fail (never a live coordinator) */
 } PlanChoices;
-
-typedef enum CheckStatus
-{
-	CHECK_PASS,
-	CHECK_WARN,
-	CHECK_FAIL
-} CheckStatus;
 
 typedef struct PreflightCheck
 {
@@ -117,7 +111,6 @@ typedef struct Plan
 
 const char *method_name(PlanMethod method);
 const char *cim_name(CimMode cim);
-const char *check_status_name(CheckStatus status);
 const char *txn_name(StepTxn txn);
 
 void		plan_init(Plan *plan);

@@ -75,7 +75,7 @@ find_node(const ClusterSnapshot *snap, const char *address)
 			continue;
 		if ((node->meta.nodename && strcmp(node->meta.nodename, host) == 0 &&
 			 node->meta.nodeport == port) ||
-			(node->pg.host && strcmp(node->pg.host, host) == 0 && node->pg.port == port))
+			(node->host && strcmp(node->host, host) == 0 && node->port == port))
 			found = i;
 	}
 	free(host);
@@ -216,7 +216,7 @@ preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
 	else if (snap->old_coordinator >= 0)
 		check(plan, "old-coordinator-gone", CHECK_PASS, NULL,
 			  "the old coordinator at %s does not answer",
-			  snap->nodes[snap->old_coordinator].pg.label);
+			  snap->nodes[snap->old_coordinator].label);
 	else
 		check(plan, "old-coordinator-gone", CHECK_WARN,
 			  "Give --old-coordinator HOST:PORT to have its address checked.",
@@ -226,7 +226,7 @@ preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
 	strbuf_init(&list);
 	for (int i = 0; i < snap->nnodes; i++)
 		if (is_survivor(snap, i) && !snap->nodes[i].reachable)
-			strbuf_printf(&list, "%s%s", list.len ? ", " : "", snap->nodes[i].pg.label);
+			strbuf_printf(&list, "%s%s", list.len ? ", " : "", snap->nodes[i].label);
 	if (list.len == 0)
 		check(plan, "nodes-reachable", CHECK_PASS, NULL, "every worker answered");
 	else if (choices->method == METHOD_NEW_NODE)
@@ -264,7 +264,7 @@ preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
 			{
 				same = false;
 				strbuf_printf(&list, "%s%s runs PostgreSQL %s with %s (extension %s)",
-							  list.len ? "; " : "", node->pg.label,
+							  list.len ? "; " : "", node->label,
 							  node->server_version ? node->server_version : "?",
 							  node->citus_library_version ? node->citus_library_version : "no Citus",
 							  node->citus_extension_version ? node->citus_extension_version : "-");
@@ -283,7 +283,7 @@ preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
 		else
 			check(plan, "same-versions", CHECK_FAIL,
 				  "Upgrade or downgrade the odd nodes so that every node runs the same versions.",
-				  "%s, unlike %s", list.data, first->pg.label);
+				  "%s, unlike %s", list.data, first->label);
 		strbuf_free(&list);
 	}
 
@@ -313,7 +313,7 @@ preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
 	for (int i = 0; i < snap->nnodes; i++)
 		if (is_survivor(snap, i) && snap->nodes[i].meta.hasmetadata &&
 			!snap->nodes[i].meta.metadatasynced)
-			strbuf_printf(&list, "%s%s", list.len ? ", " : "", snap->nodes[i].pg.label);
+			strbuf_printf(&list, "%s%s", list.len ? ", " : "", snap->nodes[i].label);
 	if (list.len == 0)
 		check(plan, "workers-synced", CHECK_PASS, NULL, "every worker with metadata is metadata-synced");
 	else
@@ -330,10 +330,10 @@ preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
 		if (!is_survivor(snap, donor) || !usable(d) || !d->meta.hasmetadata || !d->meta.metadatasynced)
 			check(plan, "donor", CHECK_FAIL, "Choose another donor with --donor HOST:PORT.",
 				  "%s cannot donate metadata: it must be a reachable, metadata-synced primary worker",
-				  d->pg.label);
+				  d->label);
 		else
 			check(plan, "donor", CHECK_PASS, NULL,
-				  "%s (group %d) lends its metadata to the new node", d->pg.label, d->meta.groupid);
+				  "%s (group %d) lends its metadata to the new node", d->label, d->meta.groupid);
 	}
 	else if (choices->method == METHOD_NEW_NODE)
 		check(plan, "donor", CHECK_FAIL,
@@ -349,11 +349,11 @@ preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
 		else if (!is_survivor(snap, target) || !usable(&snap->nodes[target]) ||
 				 !snap->nodes[target].meta.hasmetadata)
 			check(plan, "promote-target", CHECK_FAIL, "Promote a reachable, metadata-synced primary worker.",
-				  "%s cannot be promoted", snap->nodes[target].pg.label);
+				  "%s cannot be promoted", snap->nodes[target].label);
 		else
 			check(plan, "promote-target", CHECK_PASS, NULL,
 				  "%s (group %d) becomes the coordinator and keeps its shards",
-				  snap->nodes[target].pg.label, snap->nodes[target].meta.groupid);
+				  snap->nodes[target].label, snap->nodes[target].meta.groupid);
 	}
 	else if (target >= 0)
 	{
@@ -362,45 +362,45 @@ preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
 
 		if (!t->reachable)
 			check(plan, "new-node-reachable", CHECK_FAIL, "Start it, or check the address and --map.",
-				  "%s does not answer", t->pg.label);
+				  "%s does not answer", t->label);
 		else
 		{
-			check(plan, "new-node-reachable", CHECK_PASS, NULL, "%s answers", t->pg.label);
+			check(plan, "new-node-reachable", CHECK_PASS, NULL, "%s answers", t->label);
 			if (t->in_recovery)
 				check(plan, "new-node-primary", CHECK_FAIL, "Promote or replace it with a primary.",
-					  "%s is a standby", t->pg.label);
+					  "%s is a standby", t->label);
 			if (in_metadata >= 0)
 				check(plan, "new-node-unlisted", CHECK_FAIL,
 					  "Use --promote to promote an existing worker, or give a fresh node.",
-					  "%s is already in pg_dist_node (group %d)", t->pg.label,
+					  "%s is already in pg_dist_node (group %d)", t->label,
 					  snap->nodes[in_metadata].meta.groupid);
 			else
-				check(plan, "new-node-unlisted", CHECK_PASS, NULL, "%s is not in pg_dist_node", t->pg.label);
+				check(plan, "new-node-unlisted", CHECK_PASS, NULL, "%s is not in pg_dist_node", t->label);
 			if (t->citus_extension_version == NULL)
 				check(plan, "new-node-citus", choices->create_extension ? CHECK_WARN : CHECK_FAIL,
 					  choices->create_extension ? NULL :
 					  "Run CREATE EXTENSION citus on it (with citus in shared_preload_libraries), or plan with --create-extension.",
 					  choices->create_extension ? "%s has no citus extension yet: the plan creates it" :
-					  "%s has no citus extension", t->pg.label);
+					  "%s has no citus extension", t->label);
 			else
 			{
-				check(plan, "new-node-citus", CHECK_PASS, NULL, "%s has citus %s", t->pg.label,
+				check(plan, "new-node-citus", CHECK_PASS, NULL, "%s has citus %s", t->label,
 					  t->citus_extension_version);
 				if (t->database && first->database && strcmp(t->database, first->database) != 0)
 					check(plan, "new-node-database", CHECK_FAIL,
 						  "Connect with the same database name (-d) on every node.",
-						  "%s uses database \"%s\", the cluster \"%s\"", t->pg.label,
+						  "%s uses database \"%s\", the cluster \"%s\"", t->label,
 						  t->database, first->database);
 				if (t->user_relations > 0)
 					check(plan, "new-node-empty", CHECK_FAIL,
 						  "Use an empty database: the new coordinator receives every table from the metadata.",
-						  "%s already has %" PRId64 " user tables or views", t->pg.label, t->user_relations);
+						  "%s already has %" PRId64 " user tables or views", t->label, t->user_relations);
 				else if (t->catalogs[CATALOG_NODE].rows > 0 || t->catalogs[CATALOG_PLACEMENT].rows > 0)
 					check(plan, "new-node-empty", CHECK_FAIL,
 						  "Use a fresh node, or drop and create the citus extension on it.",
-						  "%s already has Citus metadata", t->pg.label);
+						  "%s already has Citus metadata", t->label);
 				else
-					check(plan, "new-node-empty", CHECK_PASS, NULL, "%s has no user tables", t->pg.label);
+					check(plan, "new-node-empty", CHECK_PASS, NULL, "%s has no user tables", t->label);
 			}
 		}
 	}
@@ -428,7 +428,7 @@ preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
 				if (d == PREPARED_UNDECIDED)
 					undecided++;
 				strbuf_printf(&list, "%s%s on %s (prepared %s, %s)", list.len ? "; " : "",
-							  node->prepared[x].gid, node->pg.label, node->prepared[x].prepared,
+							  node->prepared[x].gid, node->label, node->prepared[x].prepared,
 							  d == PREPARED_COMMIT ? "to commit" :
 							  d == PREPARED_ROLLBACK ? "to roll back" : "undecided");
 			}
@@ -479,7 +479,7 @@ add_prepared_steps(const ClusterSnapshot *snap, const PlanChoices *choices, Plan
 
 			if (!is_orphan_gid(node->prepared[x].gid) || d == PREPARED_UNDECIDED)
 				continue;
-			step = plan_add_step(plan, node->pg.host, node->pg.port,
+			step = plan_add_step(plan, node->host, node->port,
 								 d == PREPARED_COMMIT ?
 								 "Commit a transaction the dead coordinator prepared, as the operator decided." :
 								 "Roll back a transaction the dead coordinator prepared, as the operator decided.");
@@ -707,7 +707,7 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 				  "UPDATE pg_catalog.pg_dist_node SET groupid = %d WHERE groupid = 0;\n"
 				  "UPDATE pg_catalog.pg_dist_placement SET groupid = %d WHERE groupid = 0;\n"
 				  "UPDATE pg_catalog.pg_dist_local_group SET groupid = %d;\n", gd, gd, gd);
-	step = plan_add_step(plan, d->pg.host, d->pg.port,
+	step = plan_add_step(plan, d->host, d->port,
 						 "On the donor, in one transaction: pose as coordinator, add the new node (which copies the metadata to it), and become a worker again.");
 	step->sql = strbuf_steal(&sql);
 	strbuf_init(&sql);
@@ -721,7 +721,7 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 	step->undo = strbuf_steal(&sql);
 
 	/* the donor coordinated the add: clear its records of that distributed transaction */
-	step = plan_add_step(plan, d->pg.host, d->pg.port,
+	step = plan_add_step(plan, d->host, d->port,
 						 "On the donor: forget the two-phase commit records of the transaction it coordinated while posing as coordinator.");
 	step->sql = xstrdup("SELECT pg_catalog.recover_prepared_transactions();\n");
 	step->check_sql = xstrdup("SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_transaction)");
@@ -841,7 +841,7 @@ plan_promote(const ClusterSnapshot *snap, Plan *plan, int target)
 						  "-- every id sequence past the highest id any survivor holds\n");
 			append_sequence_resets(&sql, snap, node);
 		}
-		step = plan_add_step(plan, node->pg.host, node->pg.port,
+		step = plan_add_step(plan, node->host, node->port,
 							 i == target ?
 							 "On the worker being promoted: rename its group to 0 and take the coordinator's local group and sequences." :
 							 "Rename the promoted worker's group to 0 in this worker's metadata.");
@@ -861,8 +861,8 @@ plan_promote(const ClusterSnapshot *snap, Plan *plan, int target)
 	}
 	/* a metadata push would fail on, or lose track of, a worker that is away */
 	if (!any_survivor_unreachable(snap))
-		add_sync_step(plan, p->pg.host, p->pg.port);
-	add_serial_repair(plan, p->pg.host, p->pg.port, p);
+		add_sync_step(plan, p->host, p->port);
+	add_serial_repair(plan, p->host, p->port, p);
 	strbuf_free(&match);
 }
 
@@ -931,12 +931,12 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 		donor = choose_donor(snap, choices);
 	}
 	plan->target = choices->method == METHOD_PROMOTE && target >= 0 ?
-		xstrdup(snap->nodes[target].pg.label) : xstrdup(choices->target);
+		xstrdup(snap->nodes[target].label) : xstrdup(choices->target);
 	if (donor >= 0)
-		plan->donor = xstrdup(snap->nodes[donor].pg.label);
+		plan->donor = xstrdup(snap->nodes[donor].label);
 	/* apply asks this address again, however the metadata has changed by then */
-	if (snap->old_coordinator >= 0 && snap->nodes[snap->old_coordinator].pg.label)
-		plan->old_coordinator = xstrdup(snap->nodes[snap->old_coordinator].pg.label);
+	if (snap->old_coordinator >= 0 && snap->nodes[snap->old_coordinator].label)
+		plan->old_coordinator = xstrdup(snap->nodes[snap->old_coordinator].label);
 
 	for (int i = 0; i < snap->nnodes; i++)
 	{
@@ -947,9 +947,9 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 			continue;
 		plan->nodes = xrealloc(plan->nodes, sizeof(PlanNode) * (size_t) (plan->nnodes + 1));
 		pn = &plan->nodes[plan->nnodes++];
-		pn->label = xstrdup(node->pg.label);
-		pn->host = xstrdup(node->pg.host);
-		pn->port = node->pg.port;
+		pn->label = xstrdup(node->label);
+		pn->host = xstrdup(node->host);
+		pn->port = node->port;
 		pn->groupid = node->is_target ? -1 : node->meta.groupid;
 		pn->fingerprint = node_fingerprint(node);
 	}
@@ -974,10 +974,10 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 			sql_append_literal(&call, snap->nodes[i].meta.nodename);
 			strbuf_printf(&call, ", %d);", snap->nodes[i].meta.nodeport);
 			plan_add_note(plan, "%s did not answer and is left out. When it returns, run on the new coordinator: %s",
-						  snap->nodes[i].pg.label, call.data);
+						  snap->nodes[i].label, call.data);
 			if (snap->nodes[snap->first].nserials > 0)
 				plan_add_note(plan, "The serial-column repair reads every shard, so apply stops before it while %s is away (exit status 11); once it is back and activated, run the same apply command again to finish.",
-							  snap->nodes[i].pg.label);
+							  snap->nodes[i].label);
 			strbuf_free(&call);
 		}
 

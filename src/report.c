@@ -90,7 +90,7 @@ node_status(const ClusterSnapshot *snap, int index)
 	if (index == snap->old_coordinator)
 		return node->reachable ? "ANSWERS" : "gone";
 	if (!node->reachable)
-		return node->pg.timed_out ? "timeout" : "unreachable";
+		return node->timed_out ? "timeout" : "unreachable";
 	if (node->in_recovery)
 		return "standby";
 	if (!node->is_citus)
@@ -120,11 +120,11 @@ print_nodes(FILE *out, const ClusterSnapshot *snap)
 		strbuf_init(&buf);
 		append_terminal_safe(&buf, node->meta.nodename);
 		strbuf_printf(&buf, ":%d", node->meta.nodeport);
-		if (node->pg.host && (strcmp(node->pg.host, node->meta.nodename) != 0 ||
-							  node->pg.port != node->meta.nodeport) && !node->is_first)
+		if (node->host && (strcmp(node->host, node->meta.nodename) != 0 ||
+							  node->port != node->meta.nodeport) && !node->is_first)
 		{
 			strbuf_append(&buf, " via ");
-			append_terminal_safe(&buf, node->pg.label);
+			append_terminal_safe(&buf, node->label);
 		}
 		if (node->is_first)
 			strbuf_append(&buf, " *");
@@ -191,8 +191,8 @@ print_node_problems(FILE *out, const ClusterSnapshot *snap)
 
 		if (i == snap->old_coordinator && !node->reachable)
 			continue;			/* gone, as it must be */
-		if (!node->reachable && node->pg.error.message)
-			text = pgerror_format(&node->pg.error);
+		if (!node->reachable && node->error.message)
+			text = pgerror_format(&node->error);
 		else if (node->problem)
 			text = xstrdup(node->problem);
 		else if (node->reachable && node->in_recovery && i != snap->old_coordinator)
@@ -202,7 +202,7 @@ print_node_problems(FILE *out, const ClusterSnapshot *snap)
 		if (!header)
 			fprintf(out, "\nProblems:\n");
 		header = true;
-		shown = terminal_safe_dup(node->pg.label ? node->pg.label : node->meta.nodename);
+		shown = terminal_safe_dup(node->label ? node->label : node->meta.nodename);
 		prefix = xasprintf("  %s: ", shown);
 		free(shown);
 		print_message_lines(out, prefix, "      ", text);
@@ -313,8 +313,8 @@ print_catalogs(FILE *out, const ClusterSnapshot *snap, int max_rows)
 		{
 			const RowDiff *diff = &cmp->diffs[d];
 
-			char	   *node_label = terminal_safe_dup(snap->nodes[diff->node].pg.label);
-			char	   *reference_label = terminal_safe_dup(snap->nodes[diff->reference].pg.label);
+			char	   *node_label = terminal_safe_dup(snap->nodes[diff->node].label);
+			char	   *reference_label = terminal_safe_dup(snap->nodes[diff->reference].label);
 
 			fprintf(out, "    %s differs from %s:\n", node_label, reference_label);
 			free(node_label);
@@ -354,7 +354,7 @@ print_ids(FILE *out, const ClusterSnapshot *snap)
 			continue;
 		for (int s = 0; s < node->nsequences; s++)
 			advanced |= node->sequences[s].last_value != NULL;
-		fprintf(out, "  %s (local group %d):", node->pg.label, node->local_group);
+		fprintf(out, "  %s (local group %d):", node->label, node->local_group);
 		if (!advanced)
 		{
 			fprintf(out, " all %d never used\n", node->nsequences);
@@ -417,7 +417,7 @@ verdict(int exit_code)
 void
 report_text(FILE *out, const ClusterSnapshot *snap, int max_rows)
 {
-	if (snap->fatal)
+	if (snap->fatal.message)
 		return;
 	fprintf(out, "Discovered %d node%s from %s in %" PRId64 " ms.\n\n",
 			snap->nnodes, snap->nnodes == 1 ? "" : "s", snap->first_label,
@@ -461,8 +461,8 @@ json_node(JsonWriter *w, const ClusterSnapshot *snap, int i)
 	json_int(w, "groupid", node->meta.groupid);
 	json_string(w, "nodename", node->meta.nodename);
 	json_int(w, "nodeport", node->meta.nodeport);
-	json_string(w, "connect_host", node->pg.host);
-	json_int(w, "connect_port", node->pg.port);
+	json_string(w, "connect_host", node->host);
+	json_int(w, "connect_port", node->port);
 	json_string(w, "noderole", node->meta.noderole);
 	json_bool(w, "in_metadata", node->in_metadata);
 	json_bool(w, "hasmetadata", node->meta.hasmetadata);
@@ -473,8 +473,8 @@ json_node(JsonWriter *w, const ClusterSnapshot *snap, int i)
 	json_bool(w, "old_coordinator", i == snap->old_coordinator);
 	json_string(w, "status", node_status(snap, i));
 	json_bool(w, "reachable", node->reachable);
-	json_bool(w, "timed_out", node->pg.timed_out);
-	json_error(w, "error", &node->pg.error);
+	json_bool(w, "timed_out", node->timed_out);
+	json_error(w, "error", &node->error);
 	json_string(w, "problem", node->problem);
 	json_string(w, "server_version", node->server_version);
 	if (node->server_version_num)
@@ -592,12 +592,21 @@ report_json(StrBuf *out, const ClusterSnapshot *snap)
 	json_int(&w, "format", 1);
 	json_string(&w, "tool_version", PACKAGE_VERSION);
 	json_int(&w, "exit_code", snap->exit_code);
-	json_string(&w, "result", snap->fatal ? "first node failed" : verdict(snap->exit_code));
-	json_string(&w, "fatal", snap->fatal);
+	json_string(&w, "result", snap->fatal.message ? "first node failed" : verdict(snap->exit_code));
+	if (snap->fatal.message)
+	{
+		char	   *fatal = pgerror_format(&snap->fatal);
+
+		json_string(&w, "fatal", fatal);
+		free(fatal);
+	}
+	else
+		json_null(&w, "fatal");
+	json_error(&w, "fatal_error", &snap->fatal);
 	json_string(&w, "first_node", snap->first_label);
 	json_int(&w, "elapsed_ms", snap->elapsed_ms);
 	json_int(&w, "compare_ms", snap->compare_ms);
-	json_string(&w, "cim", snap->fatal ? NULL : snap->cim == CIM_INCLUDE ? "include" : "exclude");
+	json_string(&w, "cim", snap->fatal.message ? NULL : snap->cim == CIM_INCLUDE ? "include" : "exclude");
 	json_begin_object(&w, "old_coordinator");
 	if (snap->old_coordinator >= 0)
 	{
@@ -613,7 +622,7 @@ report_json(StrBuf *out, const ClusterSnapshot *snap)
 		json_node(&w, snap, i);
 	json_end_array(&w);
 	json_begin_array(&w, "catalogs");
-	for (int c = 0; c < CATALOG_COUNT && !snap->fatal; c++)
+	for (int c = 0; c < CATALOG_COUNT && !snap->fatal.message; c++)
 	{
 		const CatalogComparison *cmp = &snap->comparisons[c];
 
@@ -623,7 +632,7 @@ report_json(StrBuf *out, const ClusterSnapshot *snap)
 		json_int(&w, "compared", cmp->compared);
 		json_bool(&w, "agree", cmp->agree);
 		if (cmp->reference >= 0 && cmp->compared > 0)
-			json_string(&w, "reference", snap->nodes[cmp->reference].pg.label);
+			json_string(&w, "reference", snap->nodes[cmp->reference].label);
 		else
 			json_null(&w, "reference");
 		json_begin_array(&w, "differences");
@@ -632,8 +641,8 @@ report_json(StrBuf *out, const ClusterSnapshot *snap)
 			const RowDiff *diff = &cmp->diffs[d];
 
 			json_begin_object(&w, NULL);
-			json_string(&w, "node", snap->nodes[diff->node].pg.label);
-			json_string(&w, "reference", snap->nodes[diff->reference].pg.label);
+			json_string(&w, "node", snap->nodes[diff->node].label);
+			json_string(&w, "reference", snap->nodes[diff->reference].label);
 			json_error(&w, "error", &diff->error);
 			json_rows(&w, "missing", diff->missing, diff->nmissing);
 			json_rows(&w, "extra", diff->extra, diff->nextra);
@@ -644,7 +653,7 @@ report_json(StrBuf *out, const ClusterSnapshot *snap)
 	}
 	json_end_array(&w);
 	json_begin_object(&w, "max_ids");
-	for (int m = 0; m < MAXID_COUNT && !snap->fatal; m++)
+	for (int m = 0; m < MAXID_COUNT && !snap->fatal.message; m++)
 		json_int(&w, maxid_name((MaxIdKind) m), snap->max_id[m]);
 	json_end_object(&w);
 	json_end_object(&w);

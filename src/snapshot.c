@@ -11,7 +11,9 @@ node_report_free(NodeReport *node)
 {
 	free(node->meta.nodename);
 	free(node->meta.noderole);
-	pgnode_free(&node->pg);
+	free(node->host);
+	free(node->label);
+	pgerror_clear(&node->error);
 	free(node->server_version);
 	free(node->citus_extension_version);
 	free(node->citus_library_version);
@@ -67,6 +69,8 @@ snapshot_free(ClusterSnapshot *snapshot)
 	}
 	free(snapshot->first_label);
 	free(snapshot->coordinator_alive_why);
-	free(snapshot->fatal);
+	pgerror_clear(&snapshot->fatal);
+	free(snapshot->dbname);
+	free(snapshot->user);
 	memset(snapshot, 0, sizeof(*snapshot));
 }

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "pgnode.h"
+#include "error.h"
 #include "strbuf.h"
 
 typedef enum CatalogId
@@ -93,7 +93,11 @@ typedef struct NodeReport
 	MetaNode	meta;
 	bool		in_metadata;	/* false for --old-coordinator probes */
 	bool		is_first;
-	PgNode		pg;
+	char	   *host;			/* where the tool connects (after --map) */
+	int			port;
+	char	   *label;			/* host:port as shown to people */
+	PgError		error;			/* why it did not answer, or could not be read */
+	bool		timed_out;
 	bool		reachable;
 	bool		probed;
 	int			server_version_num;
@@ -165,7 +169,9 @@ typedef struct ClusterSnapshot
 	int64_t		max_id[MAXID_COUNT];
 	int			unreachable;	/* active nodes that did not answer */
 	int			exit_code;
-	char	   *fatal;			/* why the first node could not be used */
+	PgError		fatal;			/* why the first node could not be used */
+	char	   *dbname;			/* as the first connection used them */
+	char	   *user;
 	int64_t		elapsed_ms;
 	int64_t		compare_ms;
 } ClusterSnapshot;

@@ -3,6 +3,7 @@
 #include "verify.h"
 #include "catalog.h"
 #include "exitcodes.h"
+#include "pgnode.h"
 #include "report.h"
 #include "strbuf.h"
 
@@ -32,9 +33,11 @@ verify_check_name(VerifyCheckId id)
 typedef struct Verifier
 {
 	NodeReport *coordinator;
+	PgNode	   *session;		/* the coordinator's */
 	ClusterSnapshot *snap;
+	SessionPool *pool;
 	VerifyResult *result;
-	FILE	   *out;
+	const EventSink *sink;
 	int			timeout_ms;
 } Verifier;
 
@@ -47,6 +50,7 @@ record(Verifier *v, VerifyCheckId id, bool passed, const char *fmt,...)
 	StrBuf		detail;
 	va_list		ap;
 	StrBuf		shown;
+	Event		event = {.kind = EVENT_CHECK};
 
 	strbuf_init(&detail);
 	va_start(ap, fmt);
@@ -57,9 +61,14 @@ record(Verifier *v, VerifyCheckId id, bool passed, const char *fmt,...)
 	free(v->result->detail[id]);
 	v->result->detail[id] = strbuf_steal(&detail);
 	strbuf_init(&shown);
+	strbuf_printf(&shown, "  %s  %d. %s: ", passed ? "pass" : "FAIL", id + 1, check_names[id]);
 	append_terminal_safe(&shown, v->result->detail[id]);
-	fprintf(v->out, "  %s  %d. %s: %s\n", passed ? "pass" : "FAIL", id + 1, check_names[id], shown.data);
-	fflush(v->out);
+	event.text = shown.data;
+	event.name = check_names[id];
+	event.number = id + 1;
+	event.status = passed ? CHECK_PASS : CHECK_FAIL;
+	event.message = v->result->detail[id];
+	event_emit(v->sink, &event);
 	strbuf_free(&shown);
 }
 
@@ -67,7 +76,7 @@ record(Verifier *v, VerifyCheckId id, bool passed, const char *fmt,...)
 static PGresult *
 query(Verifier *v, const char *sql, char **error)
 {
-	PgNode	   *pg = &v->coordinator->pg;
+	PgNode	   *pg = v->session;
 
 	*error = NULL;
 	if (!pgnode_query(pg, sql, 0, NULL, v->timeout_ms))
@@ -137,7 +146,7 @@ check_node_health(Verifier *v)
 			snap->nodes[i].meta.noderole && strcmp(snap->nodes[i].meta.noderole, "primary") == 0 &&
 			snap->nodes[i].reachable)
 		{
-			pgs[i] = &snap->nodes[i].pg;
+			pgs[i] = &v->pool->sessions[i];
 			sql[i] = node_health_sql;
 		}
 	pgnodes_query(pgs, sql, snap->nnodes, 0, NULL, v->timeout_ms, NULL, NULL);
@@ -196,7 +205,7 @@ check_metadata(Verifier *v)
 			strbuf_printf(&why, "%s differs; ", catalog_name((CatalogId) c));
 	for (int i = 0; i < snap->nnodes; i++)
 		if (snap->nodes[i].reachable && !snap->nodes[i].is_first && snap->nodes[i].local_group == 0)
-			strbuf_printf(&why, "%s also has local group 0; ", snap->nodes[i].pg.label);
+			strbuf_printf(&why, "%s also has local group 0; ", snap->nodes[i].label);
 	if (why.len == 0)
 	{
 		int			compared = snap->comparisons[CATALOG_NODE].compared;
@@ -431,7 +440,7 @@ smoke_tests(Verifier *v, bool move_shard)
 		char	   *drop = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE", i == 0 ? tenant_schema : schema);
 
 		if (query(v, drop, &error) == NULL)
-			print_message_lines(v->out, "  note: could not drop the scratch schema: ", "    ", error);
+			event_note(v->sink, NOTE_WARNING, "  note: could not drop the scratch schema: %s", error);
 		free(error);
 		free(drop);
 	}
@@ -441,25 +450,29 @@ smoke_tests(Verifier *v, bool move_shard)
 
 int
 verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
-			   FILE *out, VerifyResult *result)
+			   const EventSink *sink, const EventSink *errors, VerifyResult *result)
 {
 	ClusterSnapshot snap;
+	SessionPool pool;
 	Verifier	v;
 
 	memset(result, 0, sizeof(*result));
-	fprintf(out, "Verifying the coordinator...\n");
-	discover_cluster(opts, hooks, &snap);
-	if (snap.fatal)
+	event_note(sink, NOTE_INFO, "Verifying the coordinator...");
+	discover_cluster(opts, hooks, &snap, &pool);
+	if (snap.fatal.message)
 	{
-		report_error(out == stdout ? stderr : out, snap.fatal);
+		event_refusal(errors, &snap.fatal);
 		result->exit_code = EXIT_CODE_FIRST_NODE;
+		session_pool_free(&pool);
 		snapshot_free(&snap);
 		return result->exit_code;
 	}
 	v.coordinator = &snap.nodes[snap.first];
+	v.session = &pool.sessions[snap.first];
 	v.snap = &snap;
+	v.pool = &pool;
 	v.result = result;
-	v.out = out;
+	v.sink = sink;
 	v.timeout_ms = opts->timeout_ms > 300000 ? opts->timeout_ms : 300000;
 
 	if (v.coordinator->local_group == 0)
@@ -485,8 +498,10 @@ verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
 			result->exit_code = EXIT_CODE_VERIFY_FIRST + i + 1;
 			break;
 		}
-	fprintf(out, "%s\n", result->exit_code == 0 ? "The coordinator works." :
-			"The coordinator does not work yet: see the failed checks.");
+	event_note(sink, result->exit_code == 0 ? NOTE_GOOD : NOTE_ERROR, "%s",
+			   result->exit_code == 0 ? "The coordinator works." :
+			   "The coordinator does not work yet: see the failed checks.");
+	session_pool_free(&pool);
 	snapshot_free(&snap);
 	return result->exit_code;
 }

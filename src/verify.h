@@ -11,6 +11,7 @@
 
 #include "connopts.h"
 #include "discover.h"
+#include "events.h"
 
 typedef enum VerifyCheckId
 {
@@ -36,9 +37,13 @@ typedef struct VerifyResult
 
 const char *verify_check_name(VerifyCheckId id);
 
-/* Runs every check against the coordinator opts names; prints as it goes. */
+/*
+ * Runs every check against the coordinator opts names; each check is an
+ * event on sink as it finishes, and a coordinator that cannot be reached
+ * a refusal on errors.
+ */
 int			verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
-						   FILE *out, VerifyResult *result);
+						   const EventSink *sink, const EventSink *errors, VerifyResult *result);
 
 void		verify_result_free(VerifyResult *result);
 

@@ -4,6 +4,8 @@
 #include "catalog.h"
 #include "apply.h"
 #include "discover.h"
+#include "engine.h"
+#include "events.h"
 #include "exitcodes.h"
 #include "journal.h"
 #include "plan.h"
@@ -40,7 +42,8 @@ struct WizBackend
 	bool		done;
 	int			exit_code;
 
-	ConnOptions conn;
+	ConnOptions base;			/* from the command line */
+	ConnOptions conn;			/* base with the connect screen's fields */
 	ClusterSnapshot snap;
 	bool		have_snapshot;
 	Pending    *pending;
@@ -50,12 +53,12 @@ struct WizBackend
 	WizChoices	choices;
 	Plan		plan;
 	bool		have_plan;
+	bool		runnable;		/* steps, and no failure the operator did not override */
 	char	   *workdir;
 
 	WizLines	placements;		/* the first node's, marked where nodes differ */
-	int			log_read_fd;
-	FILE	   *log_write;
-	StrBuf		log_partial;
+	WizLines	log;			/* events of apply or verify not taken yet */
+	EventSink	sink;
 };
 
 static void
@@ -87,16 +90,60 @@ wiz_lines_free(WizLines *lines)
 	lines->count = 0;
 }
 
+/* How an event looks on the screen: by its kind and outcome, never its words. */
+static WizMark
+event_mark(const Event *event)
+{
+	switch (event->kind)
+	{
+		case EVENT_NODE:
+			return event->answered ? MARK_GOOD : MARK_BAD;
+		case EVENT_CHECK:
+			return event->status == CHECK_PASS ? MARK_GOOD :
+				event->status == CHECK_WARN ? MARK_WARNING : MARK_BAD;
+		case EVENT_STEP:
+			switch (event->state)
+			{
+				case STEP_STARTED:
+					return MARK_PLAIN;
+				case STEP_FAILED:
+				case STEP_ROLLED_BACK:
+					return MARK_BAD;
+				default:
+					return MARK_GOOD;
+			}
+		case EVENT_COUNTDOWN:
+			return MARK_WARNING;
+		case EVENT_NOTE:
+			return event->level == NOTE_GOOD ? MARK_GOOD :
+				event->level == NOTE_WARNING ? MARK_WARNING :
+				event->level == NOTE_ERROR ? MARK_BAD : MARK_PLAIN;
+	}
+	return MARK_PLAIN;
+}
+
+/* The wizard's sink: events become marked lines, taken by the screen's tick. */
+static void
+queue_event(const Event *event, void *arg)
+{
+	WizBackend *b = arg;
+
+	pthread_mutex_lock(&b->lock);
+	lines_add(&b->log, (int) event_mark(event), "%s", event->text ? event->text : "");
+	pthread_mutex_unlock(&b->lock);
+}
+
 WizBackend *
-wiz_backend_new(void)
+wiz_backend_new(const ConnOptions *options)
 {
 	WizBackend *b = xcalloc(1, sizeof(WizBackend));
 
 	pthread_mutex_init(&b->lock, NULL);
+	connopts_copy(&b->base, options);
 	connopts_init(&b->conn);
 	plan_init(&b->plan);
-	b->log_read_fd = -1;
-	strbuf_init(&b->log_partial);
+	b->sink.emit = queue_event;
+	b->sink.arg = b;
 	return b;
 }
 
@@ -121,15 +168,6 @@ clear_pending(WizBackend *b)
 	b->npending = 0;
 }
 
-static void
-close_log(WizBackend *b)
-{
-	if (b->log_read_fd >= 0)
-		close(b->log_read_fd);
-	b->log_read_fd = -1;
-	strbuf_reset(&b->log_partial);
-}
-
 void
 wiz_backend_free(WizBackend *b)
 {
@@ -141,10 +179,10 @@ wiz_backend_free(WizBackend *b)
 		snapshot_free(&b->snap);
 	plan_free(&b->plan);
 	connopts_free(&b->conn);
+	connopts_free(&b->base);
 	clear_pending(b);
-	close_log(b);
 	wiz_lines_free(&b->placements);
-	strbuf_free(&b->log_partial);
+	wiz_lines_free(&b->log);
 	free(b->workdir);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
@@ -214,8 +252,8 @@ on_nodes(const ClusterSnapshot *snap, void *arg)
 	{
 		const NodeReport *node = &snap->nodes[i];
 
-		b->pending[i].label = node->pg.label ? xstrdup(node->pg.label) :
-			xasprintf("%s:%d", node->meta.nodename, node->meta.nodeport);
+		b->pending[i].label = node->label ? xstrdup(node->label) :
+			format_host_port(node->meta.nodename, node->meta.nodeport);
 		b->pending[i].started_ms = now;
 		b->pending[i].state = node->is_first ? 1 : 0;
 	}
@@ -224,36 +262,39 @@ on_nodes(const ClusterSnapshot *snap, void *arg)
 }
 
 static void
-on_event(PgNode *node, void *arg)
+on_node_event(const Event *event, void *arg)
 {
 	WizBackend *b = arg;
 
 	pthread_mutex_lock(&b->lock);
 	for (int i = 0; i < b->npending; i++)
-		if (strcmp(b->pending[i].label, node->label) == 0 && b->pending[i].state == 0)
+		if (strcmp(b->pending[i].label, event->node) == 0 && b->pending[i].state == 0)
 		{
-			b->pending[i].state = node->state == PGNODE_FAILED ? 2 : 1;
-			if (node->error.message)
-				b->pending[i].error = xstrdup(node->error.message);
+			b->pending[i].state = event->answered ? 1 : 2;
+			if (event->message)
+				b->pending[i].error = xstrdup(event->message);
 		}
 	pthread_mutex_unlock(&b->lock);
 }
 
 /* Shards that some node places differently: their rows are marked */
 static bool
-shard_differs(const ClusterSnapshot *snap, const char *shardid)
+shard_differs(const ClusterSnapshot *snap, int64_t shardid)
 {
 	const CatalogComparison *cmp = &snap->comparisons[CATALOG_PLACEMENT];
-	size_t		len = strlen(shardid);
+	char		id[32];
+	size_t		len;
 
+	snprintf(id, sizeof(id), "%" PRId64, shardid);
+	len = strlen(id);
 	for (int d = 0; d < cmp->ndiffs; d++)
 	{
 		for (int r = 0; r < cmp->diffs[d].nmissing; r++)
-			if (strncmp(cmp->diffs[d].missing[r], shardid, len) == 0 &&
+			if (strncmp(cmp->diffs[d].missing[r], id, len) == 0 &&
 				cmp->diffs[d].missing[r][len] == '\t')
 				return true;
 		for (int r = 0; r < cmp->diffs[d].nextra; r++)
-			if (strncmp(cmp->diffs[d].extra[r], shardid, len) == 0 &&
+			if (strncmp(cmp->diffs[d].extra[r], id, len) == 0 &&
 				cmp->diffs[d].extra[r][len] == '\t')
 				return true;
 	}
@@ -261,38 +302,40 @@ shard_differs(const ClusterSnapshot *snap, const char *shardid)
 }
 
 static void
-read_placements(WizBackend *b)
+read_placements(WizBackend *b, SessionPool *pool)
 {
-	NodeReport *first = &b->snap.nodes[b->snap.first];
-	const PGresult *r;
+	PlacementRow *rows;
+	PgError		error = {0};
+	int			count = discover_placements(&b->snap, pool, b->conn.timeout_ms, &rows, &error);
 
 	wiz_lines_free(&b->placements);
-	if (!pgnode_query(&first->pg,
-					  "SELECT s.logicalrelid::pg_catalog.regclass::text, p.shardid, p.groupid,"
-					  " COALESCE((SELECT n.nodename || ':' || n.nodeport FROM pg_catalog.pg_dist_node n"
-					  "            WHERE n.groupid = p.groupid AND n.noderole = 'primary' LIMIT 1), 'no such group')"
-					  " FROM pg_catalog.pg_dist_placement p JOIN pg_catalog.pg_dist_shard s ON s.shardid = p.shardid"
-					  " ORDER BY 1, 2, 3", 0, NULL, b->conn.timeout_ms))
+	if (count < 0)
+	{
+		lines_add(&b->placements, MARK_BAD, "The placements could not be read: %s", error.message);
+		pgerror_clear(&error);
 		return;
-	r = first->pg.result;
-	lines_add(&b->placements, 0, "%-32s %10s %6s  %s", "TABLE", "SHARD", "GROUP", "NODE");
-	for (int i = 0; i < PQntuples(r); i++)
-		lines_add(&b->placements, shard_differs(&b->snap, PQgetvalue(r, i, 1)) ? 3 : 0,
-				  "%-32s %10s %6s  %s", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
-				  PQgetvalue(r, i, 2), PQgetvalue(r, i, 3));
-	pgnode_clear_results(&first->pg);
+	}
+	lines_add(&b->placements, MARK_PLAIN, "%-32s %10s %6s  %s", "TABLE", "SHARD", "GROUP", "NODE");
+	for (int i = 0; i < count; i++)
+		lines_add(&b->placements, shard_differs(&b->snap, rows[i].shardid) ? MARK_BAD : MARK_PLAIN,
+				  "%-32s %10" PRId64 " %6d  %s", rows[i].table, rows[i].shardid,
+				  rows[i].groupid, rows[i].node);
+	placement_rows_free(rows, count);
 }
 
 static void *
 run_discover(void *arg)
 {
 	WizBackend *b = arg;
-	DiscoverHooks hooks = {.on_event = on_event, .on_nodes = on_nodes, .arg = b};
-	int			code = discover_cluster(&b->conn, &hooks, &b->snap);
+	EventSink	node_events = {on_node_event, b};
+	DiscoverHooks hooks = {.node_events = &node_events, .on_nodes = on_nodes, .arg = b};
+	SessionPool pool;
+	int			code = discover_cluster(&b->conn, &hooks, &b->snap, &pool);
 
 	b->have_snapshot = true;
-	if (b->snap.fatal == NULL)
-		read_placements(b);
+	if (b->snap.fatal.message == NULL)
+		read_placements(b, &pool);
+	session_pool_free(&pool);
 	finish(b, code);
 	return NULL;
 }
@@ -313,26 +356,63 @@ nonempty(const char *s)
 	return s && s[0] ? xstrdup(s) : NULL;
 }
 
-void
-wiz_discover_start(WizBackend *b, const WizConnect *c)
+static void
+replace(char **field, const char *value)
 {
+	free(*field);
+	*field = nonempty(value);
+}
+
+bool
+wiz_discover_start(WizBackend *b, const WizConnect *c, char *errbuf, size_t errlen)
+{
+	int			timeout_ms;
+
+	if (c->timeout[0] && !parse_timeout(c->timeout, &timeout_ms))
+	{
+		snprintf(errbuf, errlen, "invalid timeout \"%s\": give seconds, at least 0.001 and at most 3600",
+				 c->timeout);
+		return false;
+	}
 	join(b);
 	if (b->have_snapshot)
 		snapshot_free(&b->snap);
 	b->have_snapshot = false;
 	connopts_free(&b->conn);
-	connopts_init(&b->conn);
-	b->conn.host = nonempty(c->host);
-	b->conn.port = nonempty(c->port);
-	b->conn.user = nonempty(c->user);
-	b->conn.dbname = nonempty(c->dbname);
-	b->conn.password = nonempty(c->password);
-	b->conn.password_mode = PASSWORD_NEVER;
-	if (c->timeout_s > 0)
-		b->conn.timeout_ms = c->timeout_s * 1000;
+	connopts_copy(&b->conn, &b->base);
+	replace(&b->conn.host, c->host);
+	replace(&b->conn.port, c->port);
+	replace(&b->conn.user, c->user);
+	replace(&b->conn.dbname, c->dbname);
+	/* a typed password wins; without one, PGPASSWORD and ~/.pgpass still apply */
+	if (c->password[0])
+		replace(&b->conn.password, c->password);
+	if (c->timeout[0])
+		b->conn.timeout_ms = timeout_ms;
 	b->timeout_ms = b->conn.timeout_ms;
 	clear_pending(b);
 	start(b, WIZ_JOB_DISCOVER, run_discover);
+	return true;
+}
+
+static const char *
+option_or_env(const char *value, const char *env)
+{
+	const char *v = value ? value : getenv(env);
+
+	return v ? v : "";
+}
+
+void
+wiz_connect_prefill(const ConnOptions *options, WizConnect *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->host, sizeof(c->host), "%s", option_or_env(options->host, "PGHOST"));
+	snprintf(c->port, sizeof(c->port), "%s", option_or_env(options->port, "PGPORT"));
+	snprintf(c->user, sizeof(c->user), "%s", option_or_env(options->user, "PGUSER"));
+	snprintf(c->dbname, sizeof(c->dbname), "%s", option_or_env(options->dbname, "PGDATABASE"));
+	format_timeout(options->timeout_ms, c->timeout, sizeof(c->timeout));
+	c->password_mode = options->password_mode;
 }
 
 WizLines
@@ -367,9 +447,9 @@ wiz_discover_progress(WizBackend *b)
 char *
 wiz_discover_error(WizBackend *b)
 {
-	if (!b->have_snapshot || b->snap.fatal == NULL)
+	if (!b->have_snapshot || b->snap.fatal.message == NULL)
 		return NULL;
-	return xstrdup(b->snap.fatal);
+	return pgerror_format(&b->snap.fatal);
 }
 
 WizLines
@@ -378,7 +458,7 @@ wiz_discover_summary(WizBackend *b)
 	WizLines	out = {0};
 	const ClusterSnapshot *snap = &b->snap;
 
-	if (!b->have_snapshot || snap->fatal)
+	if (!b->have_snapshot || snap->fatal.message)
 		return out;
 	lines_add(&out, 0, "%-6s %-5s %-28s %-11s %-9s %-9s %-12s %s", "NODEID", "GROUP", "ADDRESS",
 			  "STATUS", "POSTGRES", "CITUS", "METADATA", "PLACEMENTS");
@@ -395,7 +475,7 @@ wiz_discover_summary(WizBackend *b)
 		if (node->is_citus && node->catalogs[CATALOG_PLACEMENT].digest)
 			snprintf(placements, sizeof(placements), "%" PRId64, node->catalogs[CATALOG_PLACEMENT].rows);
 		lines_add(&out, mark, "%6d %5d %-28s %-11s %-9.*s %-9s %-12s %s%s",
-				  node->meta.nodeid, node->meta.groupid, node->pg.label ? node->pg.label : "?",
+				  node->meta.nodeid, node->meta.groupid, node->label ? node->label : "?",
 				  status, node->server_version ? (int) strcspn(node->server_version, " ") : 1,
 				  node->server_version ? node->server_version : "-",
 				  lib ? lib : "-", node_metadata_state(node), placements,
@@ -412,8 +492,8 @@ wiz_discover_summary(WizBackend *b)
 		lines_add(&out, snap->comparisons[c].agree ? 1 : 3, "%-20s %s", catalog_name((CatalogId) c),
 				  snap->comparisons[c].agree ? "agrees" : "DISAGREES (see Compare)");
 	for (int i = 0; i < snap->nnodes; i++)
-		if (!snap->nodes[i].reachable && snap->nodes[i].pg.error.message && i != snap->old_coordinator)
-			lines_add(&out, 3, "%s: %s", snap->nodes[i].pg.label, snap->nodes[i].pg.error.message);
+		if (!snap->nodes[i].reachable && snap->nodes[i].error.message && i != snap->old_coordinator)
+			lines_add(&out, MARK_BAD, "%s: %s", snap->nodes[i].label, snap->nodes[i].error.message);
 	return out;
 }
 
@@ -459,7 +539,7 @@ wiz_compare_nodes(WizBackend *b)
 	int			nids = 0;
 	StrBuf		line;
 
-	if (!b->have_snapshot || snap->fatal)
+	if (!b->have_snapshot || snap->fatal.message)
 		return out;
 	for (int i = 0; i < snap->nnodes; i++)
 		if (snap->nodes[i].in_metadata && snap->nodes[i].meta.nodeid > 0 && nids < 256)
@@ -468,7 +548,7 @@ wiz_compare_nodes(WizBackend *b)
 	strbuf_printf(&line, "%-7s", "nodeid");
 	for (int i = 0; i < snap->nnodes; i++)
 		if (catalogs_read(&snap->nodes[i]))
-			strbuf_printf(&line, " | %-24.24s", snap->nodes[i].pg.label);
+			strbuf_printf(&line, " | %-24.24s", snap->nodes[i].label);
 	lines_add(&out, 0, "pg_dist_node as each node sees it (columns: the node read):");
 	lines_add(&out, 0, "%s", line.data);
 	for (int k = 0; k < nids; k++)
@@ -512,7 +592,7 @@ wiz_compare_catalogs(WizBackend *b)
 	WizLines	out = {0};
 	const ClusterSnapshot *snap = &b->snap;
 
-	if (!b->have_snapshot || snap->fatal)
+	if (!b->have_snapshot || snap->fatal.message)
 		return out;
 	for (int c = 0; c < CATALOG_COUNT; c++)
 	{
@@ -529,8 +609,8 @@ wiz_compare_catalogs(WizBackend *b)
 		{
 			const RowDiff *diff = &cmp->diffs[d];
 
-			lines_add(&out, 3, "  %s differs from %s:", snap->nodes[diff->node].pg.label,
-					  snap->nodes[diff->reference].pg.label);
+			lines_add(&out, 3, "  %s differs from %s:", snap->nodes[diff->node].label,
+					  snap->nodes[diff->reference].label);
 			for (int r = 0; r < diff->nmissing + diff->nextra; r++)
 			{
 				bool		missing = r < diff->nmissing;
@@ -545,10 +625,10 @@ wiz_compare_catalogs(WizBackend *b)
 	return out;
 }
 
-int
+CimMode
 wiz_detected_cim(WizBackend *b)
 {
-	return b->have_snapshot && b->snap.cim == CIM_INCLUDE ? 1 : 2;
+	return b->have_snapshot && b->snap.cim == CIM_INCLUDE ? CIM_INCLUDE : CIM_EXCLUDE;
 }
 
 WizLines
@@ -571,81 +651,49 @@ wiz_workers(WizBackend *b)
 
 /* ---- plan ------------------------------------------------------------------ */
 
+/* The screens' choices as the planner takes them */
+static void
+plan_choices_from(const WizChoices *wiz, PlanChoices *choices)
+{
+	memset(choices, 0, sizeof(*choices));
+	choices->method = wiz->method;
+	choices->target = xstrdup(wiz->target);
+	choices->cim = wiz->cim;
+	choices->donor = wiz->method == METHOD_NEW_NODE ? nonempty(wiz->donor) : NULL;
+	choices->override_failures = wiz->override_failures;
+	if (wiz->orphans != PREPARED_UNDECIDED)
+	{
+		choices->prepared = xcalloc(1, sizeof(PreparedChoice));
+		choices->prepared[0].gid = xstrdup("all");
+		choices->prepared[0].decision = wiz->orphans;
+		choices->nprepared = 1;
+	}
+}
+
 static void *
 run_plan(void *arg)
 {
 	WizBackend *b = arg;
-	PlanChoices choices = {0};
-	PlanContext ctx = {0};
-	char		errbuf[512];
-	char	   *created = timestamp_now();
-	char	   *first;
-	const NodeReport *f;
-	const char *connect_host;
-	int			connect_port;
-	char	   *target_host = NULL;
-	int			target_port = 0;
+	PlanChoices choices;
+	PgError		error = {0};
 	int			code;
 
 	plan_free(&b->plan);
 	b->have_plan = false;
-	choices.method = b->choices.promote ? METHOD_PROMOTE : METHOD_NEW_NODE;
-	choices.target = xstrdup(b->choices.target);
-	choices.cim = b->choices.cim == 1 ? CIM_INCLUDE : b->choices.cim == 2 ? CIM_EXCLUDE : CIM_UNKNOWN;
-	choices.donor = nonempty(b->choices.donor);
-	choices.override_failures = b->choices.override_failures;
-	if (b->choices.rollback_orphans || b->choices.commit_orphans)
-	{
-		choices.prepared = xcalloc(1, sizeof(PreparedChoice));
-		choices.prepared[0].gid = xstrdup("all");
-		choices.prepared[0].decision = b->choices.commit_orphans ? PREPARED_COMMIT : PREPARED_ROLLBACK;
-		choices.nprepared = 1;
-	}
-	if (!parse_host_port(choices.target, &target_host, &target_port, errbuf, sizeof(errbuf)))
-	{
-		plan_init(&b->plan);
-		plan_add_check(&b->plan, "target", CHECK_FAIL, errbuf, "Give HOST:PORT.");
-		b->have_plan = true;
-		plan_choices_free(&choices);
-		free(created);
-		finish(b, EXIT_CODE_BAD_USAGE);
-		return NULL;
-	}
-	connopts_map_address(&b->conn, target_host, target_port, &connect_host, &connect_port);
-	free(b->conn.target);
-	b->conn.target = choices.method == METHOD_NEW_NODE ?
-		xasprintf("%s:%d", connect_host, connect_port) : NULL;
-	/* pre-flight reads the cluster afresh: it may have changed since discovery */
 	if (b->have_snapshot)
 		snapshot_free(&b->snap);
-	discover_cluster(&b->conn, NULL, &b->snap);
-	b->have_snapshot = true;
-	if (b->snap.fatal)
+	plan_choices_from(&b->choices, &choices);
+	code = engine_plan(&b->conn, &choices, NULL, &b->snap, &b->plan, &error);
+	b->have_snapshot = code != EXIT_CODE_BAD_USAGE;
+	if (error.message)
 	{
-		plan_init(&b->plan);
-		plan_add_check(&b->plan, "first-node", CHECK_FAIL, b->snap.fatal, "Go back and check the connection.");
-		b->have_plan = true;
-		plan_choices_free(&choices);
-		free(created);
-		free(target_host);
-		finish(b, EXIT_CODE_FIRST_NODE);
-		return NULL;
+		/* shown where the checks are: what stopped the plan, and what to do */
+		plan_add_check(&b->plan, code == EXIT_CODE_BAD_USAGE ? "target" : "first-node", CHECK_FAIL,
+					   error.message, error.hint ? error.hint : "Go back and check the connection.");
 	}
-	f = &b->snap.nodes[b->snap.first];
-	first = xasprintf("%s:%d", f->pg.host, f->pg.port);
-	ctx.tool_version = PACKAGE_VERSION;
-	ctx.created = created;
-	ctx.first = first;
-	ctx.dbname = PQdb(f->pg.conn);
-	ctx.user = PQuser(f->pg.conn);
-	ctx.target_connect_host = connect_host;
-	ctx.target_connect_port = connect_port;
-	code = plan_build(&b->snap, &choices, &ctx, &b->plan, errbuf, sizeof(errbuf)) ?
-		(plan_has_failures(&b->plan) ? EXIT_CODE_ABORTED : EXIT_CODE_OK) : EXIT_CODE_BAD_USAGE;
+	b->runnable = engine_plan_runnable(&b->plan, &choices);
 	b->have_plan = true;
-	free(first);
-	free(created);
-	free(target_host);
+	pgerror_clear(&error);
 	plan_choices_free(&choices);
 	finish(b, code);
 	return NULL;
@@ -683,7 +731,13 @@ wiz_plan_checks(WizBackend *b)
 bool
 wiz_plan_blocked(WizBackend *b)
 {
-	return !b->have_plan || plan_has_failures(&b->plan) || b->plan.nsteps == 0;
+	return !b->have_plan || !b->runnable;
+}
+
+bool
+wiz_plan_failed(WizBackend *b)
+{
+	return b->have_plan && plan_has_failures(&b->plan);
 }
 
 int
@@ -736,22 +790,6 @@ wiz_plan_save(WizBackend *b, const char *path, char *errbuf, int errlen)
 
 /* ---- apply and verify -------------------------------------------------------- */
 
-static bool
-open_log(WizBackend *b)
-{
-	int			fds[2];
-
-	close_log(b);
-	if (pipe(fds) != 0)
-		return false;
-	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	b->log_read_fd = fds[0];
-	b->log_write = fdopen(fds[1], "w");
-	if (b->log_write)
-		setvbuf(b->log_write, NULL, _IOLBF, 0);
-	return b->log_write != NULL;
-}
-
 static void *
 run_apply(void *arg)
 {
@@ -765,17 +803,16 @@ run_apply(void *arg)
 	opts.workdir = b->workdir;
 	opts.yes = true;
 	opts.conn = &b->conn;
-	opts.progress = b->log_write;
-	opts.errors = b->log_write;
+	opts.sink = &b->sink;
+	opts.errors = &b->sink;
 	code = apply_plan(&b->plan, text.data, &opts);
 	if (opts.workdir_used)
 	{
 		free(b->workdir);
 		b->workdir = opts.workdir_used;
 	}
-	fprintf(b->log_write, "apply finished with exit status %d\n", code);
-	fclose(b->log_write);
-	b->log_write = NULL;
+	event_note(&b->sink, code == EXIT_CODE_OK ? NOTE_GOOD : NOTE_ERROR,
+			   "apply finished with exit status %d", code);
 	strbuf_free(&text);
 	finish(b, code);
 	return NULL;
@@ -791,12 +828,6 @@ wiz_apply_start(WizBackend *b, const char *workdir)
 	free(b->workdir);
 	b->workdir = chosen;
 	apply_stop_requested = 0;
-	if (!open_log(b))
-	{
-		b->done = true;
-		b->exit_code = EXIT_CODE_INTERNAL;
-		return;
-	}
 	start(b, WIZ_JOB_APPLY, run_apply);
 }
 
@@ -829,18 +860,10 @@ static void *
 run_verify(void *arg)
 {
 	WizBackend *b = arg;
-	ConnOptions v;
-	VerifyResult result;
-	int			code;
+	int			code = engine_verify_plan(&b->plan, &b->conn, NULL, false, &b->sink, &b->sink);
 
-	apply_coordinator_options(&b->plan, &b->conn, &v);
-	code = verify_cluster(&v, NULL, false, b->log_write, &result);
-	verify_result_free(&result);
-	connopts_free(&v);
-	fprintf(b->log_write, "Work directory: %s (plan.sql, journal.log, backup/, restore.sh)\n",
-			b->workdir ? b->workdir : "-");
-	fclose(b->log_write);
-	b->log_write = NULL;
+	event_note(&b->sink, NOTE_INFO, "Work directory: %s (plan.sql, journal.log, backup/, restore.sh)",
+			   b->workdir ? b->workdir : "-");
 	finish(b, code);
 	return NULL;
 }
@@ -849,41 +872,19 @@ void
 wiz_verify_start(WizBackend *b)
 {
 	join(b);
-	if (!open_log(b))
-	{
-		b->done = true;
-		b->exit_code = EXIT_CODE_INTERNAL;
-		return;
-	}
 	start(b, WIZ_JOB_VERIFY, run_verify);
 }
 
 WizLines
 wiz_take_log(WizBackend *b)
 {
-	WizLines	out = {0};
-	char		chunk[4096];
-	ssize_t		n;
+	WizLines	out;
 
-	if (b->log_read_fd < 0)
-		return out;
-	while ((n = read(b->log_read_fd, chunk, sizeof(chunk))) > 0)
-		strbuf_append_len(&b->log_partial, chunk, (size_t) n);
-	for (;;)
-	{
-		char	   *nl = strchr(b->log_partial.data, '\n');
-		size_t		len;
-
-		if (nl == NULL)
-			break;
-		*nl = '\0';
-		len = (size_t) (nl - b->log_partial.data) + 1;
-		lines_add(&out, strstr(b->log_partial.data, "FAIL") ? 3 :
-				  strstr(b->log_partial.data, "pass ") || strstr(b->log_partial.data, "done") ? 1 : 0,
-				  "%s", b->log_partial.data);
-		memmove(b->log_partial.data, b->log_partial.data + len, b->log_partial.len - len + 1);
-		b->log_partial.len -= len;
-	}
+	pthread_mutex_lock(&b->lock);
+	out = b->log;
+	b->log.lines = NULL;
+	b->log.count = 0;
+	pthread_mutex_unlock(&b->lock);
 	return out;
 }
 

@@ -1,12 +1,16 @@
 /*
- * What the wizard needs from the backend, without libpq or curses on
+ * What the wizard needs from the engine, without libpq or curses on
  * either side: each long operation runs on a thread of its own while the
- * screen keeps handling keys, and the wizard reads plain text back.
+ * screen keeps handling keys.  The engine's events arrive as lines marked
+ * by their type and outcome, never by what their text says.
  */
 #ifndef CITUS_RESCUE_WIZARD_BACKEND_H
 #define CITUS_RESCUE_WIZARD_BACKEND_H
 
 #include <stdbool.h>
+
+#include "connopts.h"
+#include "plan.h"
 
 typedef struct WizBackend WizBackend;
 
@@ -19,6 +23,7 @@ typedef enum WizJob
 	WIZ_JOB_VERIFY
 } WizJob;
 
+/* The connect screen's fields; the rest of the options come from the command line */
 typedef struct WizConnect
 {
 	char		host[256];
@@ -26,25 +31,33 @@ typedef struct WizConnect
 	char		user[128];
 	char		dbname[256];
 	char		password[256];	/* never shown, never logged */
-	int			timeout_s;
+	char		timeout[16];	/* seconds, as --timeout takes them */
+	PasswordMode password_mode; /* -w, -W or neither, from the command line */
 } WizConnect;
 
 typedef struct WizChoices
 {
-	bool		promote;
+	PlanMethod	method;
 	char		target[300];	/* HOST:PORT */
-	int			cim;			/* 0 detected, 1 include, 2 exclude */
+	CimMode		cim;			/* CIM_UNKNOWN: as detected */
 	char		donor[300];		/* empty: the planner chooses */
-	bool		rollback_orphans;	/* decide the dead coordinator's prepared ones */
-	bool		commit_orphans;
+	PreparedDecision orphans;	/* the dead coordinator's prepared transactions */
 	bool		override_failures;	/* confirmed by the operator, typed */
 } WizChoices;
+
+typedef enum WizMark
+{
+	MARK_PLAIN,
+	MARK_GOOD,
+	MARK_WARNING,
+	MARK_BAD
+} WizMark;
 
 /* A line to show, and whether it deserves attention (an error, a difference) */
 typedef struct WizLine
 {
 	char	   *text;
-	int			mark;			/* 0 plain, 1 good, 2 warning, 3 bad */
+	int			mark;			/* a WizMark */
 } WizLine;
 
 typedef struct WizLines
@@ -53,7 +66,12 @@ typedef struct WizLines
 	int			count;
 } WizLines;
 
-WizBackend *wiz_backend_new(void);
+/*
+ * A backend over the command line's connection options (maps, password
+ * mode, timeout and all); the connect screen's fields replace host, port,
+ * user, database, password and timeout.
+ */
+WizBackend *wiz_backend_new(const ConnOptions *options);
 void		wiz_backend_free(WizBackend *backend);
 void		wiz_lines_free(WizLines *lines);
 
@@ -62,8 +80,13 @@ WizJob		wiz_job(WizBackend *backend);
 bool		wiz_job_done(WizBackend *backend);
 int			wiz_job_exit_code(WizBackend *backend);
 
+/* The connect screen's fields as the command line (and PG* variables) fill them. */
+void		wiz_connect_prefill(const ConnOptions *options, WizConnect *connect);
+
 /* ---- discovery ---- */
-void		wiz_discover_start(WizBackend *backend, const WizConnect *connect);
+/* Starts discovery; false (with errbuf) when a field makes no sense. */
+bool		wiz_discover_start(WizBackend *backend, const WizConnect *connect,
+							   char *errbuf, size_t errlen);
 
 /* Nodes as they answer; pending ones with their seconds left. */
 WizLines	wiz_discover_progress(WizBackend *backend);
@@ -83,8 +106,7 @@ WizLines	wiz_compare_placements(WizBackend *backend);
 /* Catalog agreement and the differing rows. */
 WizLines	wiz_compare_catalogs(WizBackend *backend);
 
-/* 1 include, 2 exclude */
-int			wiz_detected_cim(WizBackend *backend);
+CimMode		wiz_detected_cim(WizBackend *backend);
 
 /* Reachable metadata-synced workers, as HOST:PORT, for the choose screen. */
 WizLines	wiz_workers(WizBackend *backend);
@@ -92,7 +114,10 @@ WizLines	wiz_workers(WizBackend *backend);
 /* ---- plan ---- */
 void		wiz_plan_start(WizBackend *backend, const WizChoices *choices);
 WizLines	wiz_plan_checks(WizBackend *backend);
+/* Whether the plan may not go on: no steps, or a failure not overridden. */
 bool		wiz_plan_blocked(WizBackend *backend);
+/* Whether a check failed (overridden or not). */
+bool		wiz_plan_failed(WizBackend *backend);
 int			wiz_plan_steps(WizBackend *backend);
 
 /* Step i (from 0): its node, purpose and SQL, for the viewer. */
@@ -112,7 +137,7 @@ bool		wiz_stop_signalled(void);
 void		wiz_apply_request_stop(WizBackend *backend);
 void		wiz_verify_start(WizBackend *backend);
 
-/* Output lines of apply or verify not read yet. */
+/* Lines of apply's or verify's events not read yet. */
 WizLines	wiz_take_log(WizBackend *backend);
 
 const char *wiz_workdir(WizBackend *backend);

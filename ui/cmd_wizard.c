@@ -20,21 +20,14 @@ wizard_usage(FILE *out)
 			"Usage:\n"
 			"  citus-rescue [wizard] [OPTION]...\n"
 			"\n"
-			"The connection options prefill the first screen.\n"
+			"The connection options prefill the first screen; --map, -w, -W and\n"
+			"--timeout hold for every node the wizard reaches.\n"
 			"\n"
 			CONNECTION_OPTIONS_HELP
 			"\n"
 			"Without a terminal it refuses: use discover, plan, apply, verify or recover.\n"
 			"Exit status: that of verify at the end (0 when the new coordinator works),\n"
 			"2 bad usage or no terminal.\n");
-}
-
-static void
-copy_into(char *dst, size_t len, const char *value, const char *env)
-{
-	const char *v = value ? value : getenv(env);
-
-	snprintf(dst, len, "%s", v ? v : "");
 }
 
 int
@@ -45,7 +38,6 @@ cmd_wizard(int argc, char **argv)
 		{NULL, 0, NULL, 0}
 	};
 	ConnOptions opts;
-	WizConnect	prefill;
 	int			opt;
 	int			code;
 
@@ -80,13 +72,7 @@ cmd_wizard(int argc, char **argv)
 		connopts_free(&opts);
 		return EXIT_CODE_BAD_USAGE;
 	}
-	memset(&prefill, 0, sizeof(prefill));
-	copy_into(prefill.host, sizeof(prefill.host), opts.host, "PGHOST");
-	copy_into(prefill.port, sizeof(prefill.port), opts.port, "PGPORT");
-	copy_into(prefill.user, sizeof(prefill.user), opts.user, "PGUSER");
-	copy_into(prefill.dbname, sizeof(prefill.dbname), opts.dbname, "PGDATABASE");
-	prefill.timeout_s = opts.timeout_ms / 1000;
-	code = wizard_run(&prefill);
+	code = wizard_run(&opts);
 	connopts_free(&opts);
 	return code;
 }

@@ -11,7 +11,7 @@ static const WizCommand hints[] = {CMD_NEXT, CMD_BACK, CMD_METHOD, CMD_CIM, CMD_
 static void
 enter(Wizard *w)
 {
-	if (w->choices.target[0] == '\0' && w->choices.promote)
+	if (w->choices.target[0] == '\0' && w->choices.method == METHOD_PROMOTE)
 	{
 		WizLines	workers = wiz_workers(w->backend);
 
@@ -19,9 +19,9 @@ enter(Wizard *w)
 			snprintf(w->choices.target, sizeof(w->choices.target), "%s", workers.lines[0].text);
 		wiz_lines_free(&workers);
 	}
-	field_add(w, 6, w->choices.promote ? "Worker to promote (HOST:PORT) " : "New coordinator (HOST:PORT)   ",
+	field_add(w, 6, w->choices.method == METHOD_PROMOTE ? "Worker to promote (HOST:PORT) " : "New coordinator (HOST:PORT)   ",
 			  w->choices.target, false);
-	if (!w->choices.promote)
+	if (w->choices.method == METHOD_NEW_NODE)
 		field_add(w, 8, "Donor (empty: choose one)     ", w->choices.donor, false);
 }
 
@@ -38,20 +38,20 @@ leave(Wizard *w)
 static void
 draw(Wizard *w)
 {
-	int			detected = wiz_detected_cim(w->backend);
-	int			cim = w->choices.cim ? w->choices.cim : detected;
+	CimMode		detected = wiz_detected_cim(w->backend);
+	CimMode		cim = w->choices.cim != CIM_UNKNOWN ? w->choices.cim : detected;
 	char		line[200];
 	int			row = 11;
 
-	snprintf(line, sizeof(line), "Way out (F2): %s", w->choices.promote ?
+	snprintf(line, sizeof(line), "Way out (F2): %s", w->choices.method == METHOD_PROMOTE ?
 			 "PROMOTE an existing worker in place" : "a NEW NODE becomes the coordinator");
 	draw_text(w, 2, 2, 2, line);
-	draw_text(w, 3, 4, 0, w->choices.promote ?
+	draw_text(w, 3, 4, 0, w->choices.method == METHOD_PROMOTE ?
 			  "The worker keeps its shards and becomes group 0; every worker renames its group, all or nothing." :
 			  "A fresh node with the citus extension and no tables gets the metadata from a donor worker.");
-	snprintf(line, sizeof(line), "Coordinator in metadata (F3): CIM %s%s", cim == 1 ? "INCLUDE" : "EXCLUDE",
-			 w->choices.cim == 0 ? " (as detected)" : detected == cim ? " (same as detected)" : " (overrides what was detected)");
-	draw_text(w, row++, 2, w->choices.cim && w->choices.cim != detected ? 3 : 2, line);
+	snprintf(line, sizeof(line), "Coordinator in metadata (F3): CIM %s%s", cim == CIM_INCLUDE ? "INCLUDE" : "EXCLUDE",
+			 w->choices.cim == CIM_UNKNOWN ? " (as detected)" : detected == cim ? " (same as detected)" : " (overrides what was detected)");
+	draw_text(w, row++, 2, w->choices.cim != CIM_UNKNOWN && w->choices.cim != detected ? MARK_BAD : MARK_WARNING, line);
 	draw_text(w, row++, 4, 0, "include: the coordinator has a pg_dist_node row (group 0, no shards), as most");
 	draw_text(w, row++, 4, 0, "         clusters made with citus_set_coordinator_host have.");
 	draw_text(w, row++, 4, 0, "exclude: the coordinator is not in pg_dist_node; workers never connect to it.");
@@ -71,12 +71,14 @@ key(Wizard *w, int key, WizCommand command)
 			return MOVE_BACK;
 		case CMD_METHOD:
 			leave(w);
-			w->choices.promote = !w->choices.promote;
+			w->choices.method = w->choices.method == METHOD_PROMOTE ? METHOD_NEW_NODE : METHOD_PROMOTE;
 			w->choices.target[0] = '\0';
 			enter(w);
 			return MOVE_STAY;
 		case CMD_CIM:
-			w->choices.cim = (w->choices.cim + 1) % 3;
+			/* as detected, include, exclude, and round again */
+			w->choices.cim = w->choices.cim == CIM_UNKNOWN ? CIM_INCLUDE :
+				w->choices.cim == CIM_INCLUDE ? CIM_EXCLUDE : CIM_UNKNOWN;
 			return MOVE_STAY;
 		default:
 			field_key(w, key);

@@ -1,6 +1,7 @@
 /* Step 2: every node appears as it answers; a hung one counts down. */
 #include "config.h"
 
+#include "exitcodes.h"
 #include "wizard.h"
 
 #include <stdlib.h>
@@ -8,12 +9,21 @@
 
 static const WizCommand hints[] = {CMD_NEXT, CMD_BACK, CMD_RERUN, CMD_SCROLL, CMD_QUIT, CMD_NONE};
 
+/* A field the backend refuses goes back to the form, in place. */
+static void
+start_discovery(Wizard *w)
+{
+	w->results_shown = false;
+	if (!wiz_discover_start(w->backend, &w->connect, w->connect_error, sizeof(w->connect_error)))
+		w->pending_move = MOVE_BACK;
+}
+
 static void
 enter(Wizard *w)
 {
 	if (!w->started)
 	{
-		wiz_discover_start(w->backend, &w->connect);
+		start_discovery(w);
 		w->started = true;
 	}
 }
@@ -43,15 +53,16 @@ tick(Wizard *w)
 		w->pending_move = MOVE_BACK;
 		return;
 	}
-	if (w->list.lines.count == 0 || strcmp(w->message, "Discovering...") == 0)
+	if (!w->results_shown)
 	{
+		w->results_shown = true;
 		list_set(w, wiz_discover_summary(w->backend));
 		switch (wiz_job_exit_code(w->backend))
 		{
-			case 0:
+			case EXIT_CODE_OK:
 				set_message(w, 1, "Every node answered and agrees. Enter: compare the metadata.");
 				break;
-			case 6:
+			case EXIT_CODE_COORDINATOR_ALIVE:
 				set_message(w, 3, "A COORDINATOR STILL ANSWERS: stop it for good before recovering.");
 				break;
 			default:
@@ -73,7 +84,7 @@ key(Wizard *w, int key, WizCommand command)
 			if (wiz_job_done(w->backend))
 			{
 				list_clear(w);
-				wiz_discover_start(w->backend, &w->connect);
+				start_discovery(w);
 			}
 			return MOVE_STAY;
 		case CMD_SCROLL:

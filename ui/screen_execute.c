@@ -1,6 +1,7 @@
 /* Step 7: the plan runs; progress per step and node, the server's errors. */
 #include "config.h"
 
+#include "exitcodes.h"
 #include "wizard.h"
 
 static const WizCommand hints[] = {CMD_NEXT, CMD_CANCEL, CMD_RERUN, CMD_SCROLL, CMD_NONE};
@@ -29,10 +30,10 @@ tick(Wizard *w)
 		return;
 	switch (wiz_job_exit_code(w->backend))
 	{
-		case 0:
+		case EXIT_CODE_OK:
 			set_message(w, 1, "Every step done. Enter: verify the new coordinator.");
 			break;
-		case 11:
+		case EXIT_CODE_PARTIAL:
 			set_message(w, 3, "Stopped after a partial change. r resumes from the journal in %s.",
 						wiz_workdir(w->backend));
 			break;
@@ -59,20 +60,20 @@ key(Wizard *w, int key, WizCommand command)
 	switch (command)
 	{
 		case CMD_NEXT:
-			return done && wiz_job_exit_code(w->backend) == 0 ? MOVE_NEXT : MOVE_STAY;
+			return done && wiz_job_exit_code(w->backend) == EXIT_CODE_OK ? MOVE_NEXT : MOVE_STAY;
 		case CMD_CANCEL:
 			if (!done)
 				ask_confirm(w, "Stop after the step under way? Type yes:", "yes", stop_answer);
 			return MOVE_STAY;
 		case CMD_RERUN:
-			if (done && wiz_job_exit_code(w->backend) != 0)
+			if (done && wiz_job_exit_code(w->backend) != EXIT_CODE_OK)
 			{
 				list_clear(w);
 				wiz_apply_start(w->backend, wiz_workdir(w->backend));
 			}
 			return MOVE_STAY;
 		case CMD_BACK:
-			return done && wiz_job_exit_code(w->backend) == 10 ? MOVE_BACK : MOVE_STAY;
+			return done && wiz_job_exit_code(w->backend) == EXIT_CODE_ABORTED ? MOVE_BACK : MOVE_STAY;
 		case CMD_SCROLL:
 			list_scroll(w, key);
 			return MOVE_STAY;

@@ -29,10 +29,12 @@ tick(Wizard *w)
 	if (wiz_job(w->backend) != WIZ_JOB_PLAN || !wiz_job_done(w->backend) || w->list.lines.count > 0)
 		return;
 	list_set(w, wiz_plan_checks(w->backend));
-	if (!wiz_plan_blocked(w->backend))
-		set_message(w, 1, "Every check passed or only warns. Enter: review the plan, one batch at a time.");
-	else
+	if (wiz_plan_blocked(w->backend))
 		set_message(w, 3, "A check failed: fix it and press r, or press o to override.");
+	else if (w->choices.override_failures && wiz_plan_failed(w->backend))
+		set_message(w, 2, "Failed checks OVERRIDDEN (shown above). Enter: review the plan, one batch at a time.");
+	else
+		set_message(w, 1, "Every check passed or only warns. Enter: review the plan, one batch at a time.");
 }
 
 static void
@@ -69,8 +71,8 @@ key(Wizard *w, int key, WizCommand command)
 		case CMD_DECIDE:
 			if (done)
 			{
-				w->choices.commit_orphans = key == 'c';
-				w->choices.rollback_orphans = key == 'b';
+				w->choices.orphans = key == 'c' ? PREPARED_COMMIT :
+					key == 'b' ? PREPARED_ROLLBACK : PREPARED_UNDECIDED;
 				run_checks(w);
 			}
 			return MOVE_STAY;

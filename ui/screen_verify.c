@@ -1,6 +1,7 @@
 /* Step 8: proof that the new coordinator works, and where the records are. */
 #include "config.h"
 
+#include "exitcodes.h"
 #include "wizard.h"
 
 static const WizCommand hints[] = {CMD_QUIT, CMD_SCROLL, CMD_NONE};
@@ -25,7 +26,7 @@ tick(Wizard *w)
 	if (!wiz_job_done(w->backend) || w->confirm.active)
 		return;
 	w->exit_code = wiz_job_exit_code(w->backend);
-	if (w->exit_code == 0)
+	if (w->exit_code == EXIT_CODE_OK)
 		set_message(w, 1, "The new coordinator works. q quits.");
 	else
 		set_message(w, 3, "A check failed (exit status %d): see above. q quits.", w->exit_code);

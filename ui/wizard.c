@@ -600,7 +600,7 @@ run_script(Wizard *w, FILE *script, const char *dump_dir)
 }
 
 int
-wizard_run(const WizConnect *prefill)
+wizard_run(const ConnOptions *options)
 {
 	Wizard		w;
 	const char *script_path = getenv("CITUS_RESCUE_KEYS");
@@ -611,9 +611,9 @@ wizard_run(const WizConnect *prefill)
 	FILE	   *null_in = NULL;
 
 	memset(&w, 0, sizeof(w));
-	w.connect = *prefill;
-	w.choices.cim = 0;
-	w.backend = wiz_backend_new();
+	wiz_connect_prefill(options, &w.connect);
+	w.choices.cim = CIM_UNKNOWN;
+	w.backend = wiz_backend_new(options);
 	w.headless = script_path != NULL;
 	if (w.headless)
 	{

@@ -72,8 +72,8 @@ struct Wizard
 	int			focus;
 	int			step;			/* review: the batch shown */
 	int			view;			/* compare: 0 nodes, 1 catalogs */
-	bool		override;		/* pre-flight failures overridden */
 	bool		started;		/* this screen's work was started */
+	bool		results_shown;	/* and its finished results are on the screen */
 	bool		help;
 	bool		too_small;
 	Confirm		confirm;
@@ -94,7 +94,7 @@ extern const WizScreen screen_execute;
 extern const WizScreen screen_verify;
 
 /* Runs the wizard; returns the exit code. */
-int			wizard_run(const WizConnect *prefill);
+int			wizard_run(const ConnOptions *options);
 
 /* ---- shared drawing and widgets ---- */
 void		screen_nothing(Wizard *w);	/* for screens with nothing to tear down or poll */

@@ -131,7 +131,7 @@ done
 # --- the first node ----------------------------------------------------------
 run_discover -h 127.0.0.1 -p "$(pgc_free_port)"
 expect_code 3 "an unreachable first node: exit 3"
-like "$OUT" "^citus-rescue: connection to server" "with libpq's message"
+like "$OUT" "^citus-rescue: ERROR:  connection to server" "with libpq's message, in PostgreSQL's shape"
 
 pgc_start plain || exit 1
 run_discover $(from plain)

@@ -11,6 +11,7 @@
 
 #include "tap.h"
 
+#include "connopts.h"
 #include "plan.h"
 #include "planfile.h"
 #include "planner.h"
@@ -35,7 +36,9 @@ add_node(ClusterSnapshot *snap, int nodeid, int group, const char *name, int por
 	n->meta.isactive = true;
 	n->meta.shouldhaveshards = group != 0;
 	n->in_metadata = nodeid > 0;
-	pgnode_init(&n->pg, name, port);
+	n->host = xstrdup(name);
+	n->port = port;
+	n->label = format_host_port(name, port);
 	n->reachable = reachable;
 	n->is_citus = reachable;
 	n->server_version_num = 150020;

@@ -1,0 +1,159 @@
+#include "config.h"
+
+#include "error.h"
+#include "strbuf.h"
+#include "termsafe.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+pgerror_clear(PgError *error)
+{
+	free(error->message);
+	free(error->detail);
+	free(error->hint);
+	free(error->node);
+	memset(error, 0, sizeof(*error));
+}
+
+/* Server and libpq messages end with a newline; reports add their own. */
+static char *
+chomp_dup(const char *text)
+{
+	char	   *copy;
+	size_t		len;
+
+	if (text == NULL)
+		return NULL;
+	copy = xstrdup(text);
+	len = strlen(copy);
+	while (len > 0 && (copy[len - 1] == '\n' || copy[len - 1] == ' '))
+		copy[--len] = '\0';
+	return copy;
+}
+
+void
+pgerror_set(PgError *error, const char *sqlstate, const char *message,
+			const char *detail, const char *hint)
+{
+	pgerror_clear(error);
+	if (sqlstate)
+		snprintf(error->sqlstate, sizeof(error->sqlstate), "%s", sqlstate);
+	error->message = chomp_dup(message ? message : "unknown error");
+	error->detail = chomp_dup(detail);
+	error->hint = chomp_dup(hint);
+}
+
+void
+pgerror_setf(PgError *error, const char *fmt,...)
+{
+	StrBuf		text;
+	va_list		ap;
+
+	strbuf_init(&text);
+	va_start(ap, fmt);
+	strbuf_vprintf(&text, fmt, ap);
+	va_end(ap);
+	pgerror_set(error, NULL, text.data, NULL, NULL);
+	strbuf_free(&text);
+}
+
+void
+pgerror_copy(PgError *dst, const PgError *src)
+{
+	if (dst == src)
+		return;
+	if (src->message == NULL)
+	{
+		pgerror_clear(dst);
+		return;
+	}
+	pgerror_set(dst, src->sqlstate, src->message, src->detail, src->hint);
+	pgerror_set_node(dst, src->node);
+}
+
+void
+pgerror_set_node(PgError *error, const char *node)
+{
+	free(error->node);
+	error->node = node ? xstrdup(node) : NULL;
+}
+
+void
+pgerror_set_hint(PgError *error, const char *hint)
+{
+	free(error->hint);
+	error->hint = chomp_dup(hint);
+}
+
+char *
+pgerror_format(const PgError *error)
+{
+	StrBuf		buf;
+
+	strbuf_init(&buf);
+	if (error->sqlstate[0])
+		strbuf_printf(&buf, "%s: ", error->sqlstate);
+	strbuf_append(&buf, error->message ? error->message : "no error");
+	if (error->detail)
+		strbuf_printf(&buf, "\nDETAIL:  %s", error->detail);
+	if (error->hint)
+		strbuf_printf(&buf, "\nHINT:  %s", error->hint);
+	return strbuf_steal(&buf);
+}
+
+/* Each line of a field on its own line; libpq indents its second lines with a tab. */
+static void
+render_field(StrBuf *out, const char *prefix, const char *text)
+{
+	char	   *copy = xstrdup(text);
+	bool		first = true;
+
+	for (char *line = copy; line; first = false)
+	{
+		char	   *nl = strchr(line, '\n');
+
+		if (nl)
+			*nl = '\0';
+		while (*line == '\t')
+			line++;
+		strbuf_append(out, first ? prefix : "  ");
+		append_terminal_safe(out, line);
+		strbuf_append_char(out, '\n');
+		line = nl ? nl + 1 : NULL;
+	}
+	free(copy);
+}
+
+void
+pgerror_render(StrBuf *out, const PgError *error)
+{
+	StrBuf		head;
+
+	strbuf_init(&head);
+	strbuf_append(&head, "citus-rescue: ERROR:  ");
+	if (error->sqlstate[0])
+		strbuf_printf(&head, "%s: ", error->sqlstate);
+	render_field(out, head.data, error->message ? error->message : "unknown error");
+	if (error->detail)
+		render_field(out, "DETAIL:  ", error->detail);
+	if (error->hint)
+		render_field(out, "HINT:  ", error->hint);
+	if (error->node)
+		render_field(out, "CONTEXT:  on node ", error->node);
+	strbuf_free(&head);
+}
+
+void
+pgerror_print(FILE *out, const PgError *error)
+{
+	StrBuf		lines;
+
+	strbuf_init(&lines);
+	pgerror_render(&lines, error);
+	fputs(lines.data, out);
+	fflush(out);
+	strbuf_free(&lines);
+}

@@ -1,0 +1,108 @@
+#include "config.h"
+
+#include "events.h"
+#include "strbuf.h"
+#include "termsafe.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+event_emit(const EventSink *sink, const Event *event)
+{
+	if (sink && sink->emit)
+		sink->emit(event, sink->arg);
+}
+
+void
+event_note(const EventSink *sink, NoteLevel level, const char *fmt,...)
+{
+	StrBuf		text;
+	va_list		ap;
+	char	   *shown;
+	Event		event = {.kind = EVENT_NOTE, .level = level};
+
+	strbuf_init(&text);
+	va_start(ap, fmt);
+	strbuf_vprintf(&text, fmt, ap);
+	va_end(ap);
+	shown = terminal_safe_dup(text.data);
+	event.text = shown;
+	event_emit(sink, &event);
+	free(shown);
+	strbuf_free(&text);
+}
+
+void
+event_error(const EventSink *sink, const char *indent, const PgError *error)
+{
+	char	   *why = pgerror_format(error);
+
+	for (char *line = why; line;)
+	{
+		char	   *nl = strchr(line, '\n');
+
+		if (nl)
+			*nl = '\0';
+		/* libpq indents its second lines with a tab */
+		while (*line == '\t')
+			line++;
+		event_note(sink, NOTE_ERROR, "%s%s", indent, line);
+		line = nl ? nl + 1 : NULL;
+	}
+	free(why);
+}
+
+void
+event_refusal(const EventSink *sink, const PgError *error)
+{
+	StrBuf		lines;
+
+	strbuf_init(&lines);
+	pgerror_render(&lines, error);
+	for (char *line = lines.data; line && *line;)
+	{
+		char	   *nl = strchr(line, '\n');
+		Event		event = {.kind = EVENT_NOTE, .level = NOTE_ERROR};
+
+		if (nl)
+			*nl = '\0';
+		event.text = line;
+		event_emit(sink, &event);
+		line = nl ? nl + 1 : NULL;
+	}
+	strbuf_free(&lines);
+}
+
+static void
+print_event(const Event *event, void *arg)
+{
+	FILE	   *out = arg;
+
+	fprintf(out, "%s\n", event->text ? event->text : "");
+	fflush(out);
+}
+
+EventSink
+event_sink_file(void *file)
+{
+	EventSink	sink = {print_event, file};
+
+	return sink;
+}
+
+const char *
+check_status_name(CheckStatus status)
+{
+	switch (status)
+	{
+		case CHECK_PASS:
+			return "pass";
+		case CHECK_WARN:
+			return "warn";
+		default:
+			return "FAIL";
+	}
+}
