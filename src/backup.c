@@ -2,6 +2,7 @@
 
 #include "backup.h"
 #include "catalog.h"
+#include "quote.h"
 #include "journal.h"
 #include "pgnode.h"
 #include "workdir.h"
@@ -84,22 +85,6 @@ copy_out(PgNode *pg, const char *sql, StrBuf *out, char *errbuf, size_t errlen)
 	PQsetnonblocking(conn, 1);
 	return true;
 }
-
-/* Shell single quotes: 'it'\''s' */
-static void
-append_shell_quoted(StrBuf *out, const char *value)
-{
-	strbuf_append_char(out, '\'');
-	for (const char *p = value; *p; p++)
-	{
-		if (*p == '\'')
-			strbuf_append(out, "'\\''");
-		else
-			strbuf_append_char(out, *p);
-	}
-	strbuf_append_char(out, '\'');
-}
-
 
 /* What the backup holds, so that a rerun can prove it complete. */
 typedef struct Manifest
@@ -237,7 +222,6 @@ backup_node(const NodeReport *node, PgNode *pg, int timeout_ms, StrBuf *restore_
 	strbuf_append(restore_sql, "COMMIT;\n");
 	return ok;
 }
-
 
 #define BACKUP_DIR "backup"
 #define BACKUP_STAGING "backup.partial"

@@ -8,6 +8,7 @@
 #define CITUS_RESCUE_CATALOG_H
 
 #include "snapshot.h"
+#include "quote.h"
 #include "strbuf.h"
 
 /* Versions, recovery state, extension, catalog columns, sequences. */
@@ -87,19 +88,4 @@ enum
 /* Every row of one catalog as text, one result row each. */
 char	   *catalog_rows_sql(CatalogId catalog, const StrList *columns);
 
-/* Quotes an identifier for SQL the tool builds itself. */
-void		sql_append_ident(StrBuf *sql, const char *ident);
-
 #endif
-
-/* A string literal ('it''s'); the session must have standard_conforming_strings on. */
-void		sql_append_literal(StrBuf *sql, const char *value);
-
-/*
- * A relation name as regclass prints it ("app.orders", "\"My Schema\".t")
- * re-quoted part by part, so that it can only ever name a relation.
- */
-void		sql_append_qualified(StrBuf *sql, const char *regclass_text);
-
-/* Appends body inside a dollar quote whose tag does not occur in it. */
-void		sql_append_dollar_quoted(StrBuf *sql, const char *body);
