@@ -346,43 +346,30 @@ run_local_step(Run *run, const PlanStep *step, PgNode *pg)
 	return true;
 }
 
-/*
- * All-or-nothing over several nodes: each node's batch is prepared; only
- * when all are, the decision to commit is on disk (file and directory),
- * then each is committed.  A crash before the decision leaves prepared
- * transactions a rerun rolls back; after it, ones a rerun commits.  Once
- * the decision is taken nothing stops the commits: not a signal, not a
- * journal that can no longer be written.
- */
-static bool
-run_atomic_group(Run *run, int first_index, int *last_index)
+/* The steps of one all-nodes group, and which of them are still to do */
+typedef struct AtomicGroup
 {
-	const Plan *plan = run->plan;
-	int			group = plan->steps[first_index].atomic_group;
-	int			end = first_index;
-	int		   *todo;
-	int			ntodo = 0;
-	int			nprepared = 0;
-	bool		ok = true;
-	bool		commit;
-	char		decision_detail[64];
+	int			group;
+	int			first;			/* index of its first step */
+	int			last;
+	int		   *todo;			/* indexes of the steps not done yet */
+	int			ntodo;
+	int			nprepared;		/* of todo, in order */
+} AtomicGroup;
 
-	while (end + 1 < plan->nsteps && plan->steps[end + 1].txn == STEP_TXN_ATOMIC &&
-		   plan->steps[end + 1].atomic_group == group)
-		end++;
-	*last_index = end;
-	todo = xcalloc((size_t) (end - first_index + 1), sizeof(int));
-
-	for (int i = first_index; i <= end; i++)
+/* Asks each step's check; false when a node cannot be asked. */
+static bool
+group_find_todo(Run *run, AtomicGroup *g)
+{
+	for (int i = g->first; i <= g->last; i++)
 	{
-		const PlanStep *step = &plan->steps[i];
+		const PlanStep *step = &run->plan->steps[i];
 		PgNode	   *pg = session_for(run, step->host, step->port);
 		int			done;
 
 		if (pg == NULL || pg->state != PGNODE_READY)
 		{
 			progress(run, step, STEP_FAILED, 0, NULL, "FAILED: no session to this node");
-			free(todo);
 			return false;
 		}
 		done = step_done(run, step, pg);
@@ -390,7 +377,6 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 		{
 			progress(run, step, STEP_FAILED, 0, &pg->error, "FAILED to check");
 			print_error(run, pg);
-			free(todo);
 			return false;
 		}
 		if (done)
@@ -399,12 +385,20 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 			progress(run, step, STEP_ALREADY_DONE, 0, NULL, "already done");
 		}
 		else
-			todo[ntodo++] = i;
+			g->todo[g->ntodo++] = i;
 	}
+	return true;
+}
 
-	for (int k = 0; k < ntodo && ok; k++)
+/* Prepares each step's transaction; stops at the first that fails. */
+static bool
+group_prepare(Run *run, AtomicGroup *g)
+{
+	bool		ok = true;
+
+	for (int k = 0; k < g->ntodo && ok; k++)
 	{
-		const PlanStep *step = &plan->steps[todo[k]];
+		const PlanStep *step = &run->plan->steps[g->todo[k]];
 		PgNode	   *pg = session_for(run, step->host, step->port);
 		char	   *gid = run_gid(run, step);
 		StrBuf		prepare;
@@ -424,7 +418,7 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 		else
 		{
 			/* prepared whether or not the record could be written: the rerun finds it by its gid */
-			nprepared++;
+			g->nprepared++;
 			if (journal_write(&run->journal, step->number, pg->label, "prepared", gid))
 			{
 				progress(run, step, STEP_PREPARED, 0, NULL, "prepared");
@@ -436,19 +430,18 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 		strbuf_free(&prepare);
 		free(gid);
 	}
+	return ok;
+}
 
-	/* without a decision on disk, a rerun rolls back: so must this run */
-	snprintf(decision_detail, sizeof(decision_detail), "group %d: %s", group,
-			 ok ? "commit" : "rollback");
-	commit = journal_write_durable(&run->journal, plan->steps[first_index].number, "",
-								   EV_DECISION, decision_detail) && ok;
-	apply_in_commit_phase = commit;
-	if (commit)
-		test_pause("decision", group);
+/* Commits or rolls back every prepared part, as decided; false if one could not be. */
+static bool
+group_finish(Run *run, AtomicGroup *g, bool commit)
+{
+	bool		ok = true;
 
-	for (int k = 0; k < nprepared; k++)
+	for (int k = 0; k < g->nprepared; k++)
 	{
-		const PlanStep *step = &plan->steps[todo[k]];
+		const PlanStep *step = &run->plan->steps[g->todo[k]];
 		PgNode	   *pg = session_for(run, step->host, step->port);
 		char	   *gid = run_gid(run, step);
 		StrBuf		finish;
@@ -474,8 +467,50 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 		strbuf_free(&finish);
 		free(gid);
 	}
+	return ok;
+}
+
+/*
+ * All-or-nothing over several nodes: each node's batch is prepared; only
+ * when all are, the decision to commit is on disk (file and directory),
+ * then each is committed.  A crash before the decision leaves prepared
+ * transactions a rerun rolls back; after it, ones a rerun commits.  Once
+ * the decision is taken nothing stops the commits: not a signal, not a
+ * journal that can no longer be written.
+ */
+static bool
+run_atomic_group(Run *run, int first_index, int *last_index)
+{
+	const Plan *plan = run->plan;
+	AtomicGroup g = {.group = plan->steps[first_index].atomic_group, .first = first_index};
+	bool		ok;
+	bool		commit;
+	char		decision_detail[64];
+
+	g.last = first_index;
+	while (g.last + 1 < plan->nsteps && plan->steps[g.last + 1].txn == STEP_TXN_ATOMIC &&
+		   plan->steps[g.last + 1].atomic_group == g.group)
+		g.last++;
+	*last_index = g.last;
+	g.todo = xcalloc((size_t) (g.last - g.first + 1), sizeof(int));
+	if (!group_find_todo(run, &g))
+	{
+		free(g.todo);
+		return false;
+	}
+	ok = group_prepare(run, &g);
+
+	/* without a decision on disk, a rerun rolls back: so must this run */
+	snprintf(decision_detail, sizeof(decision_detail), "group %d: %s", g.group,
+			 ok ? "commit" : "rollback");
+	commit = journal_write_durable(&run->journal, plan->steps[first_index].number, "",
+								   EV_DECISION, decision_detail) && ok;
+	apply_in_commit_phase = commit;
+	if (commit)
+		test_pause("decision", g.group);
+	ok = group_finish(run, &g, commit) && ok;
 	apply_in_commit_phase = 0;
-	free(todo);
+	free(g.todo);
 	return ok && commit && !journal_broken(run);
 }
 
@@ -1029,19 +1064,16 @@ stop_requested(void)
 	return apply_stop_requested != 0;
 }
 
-/* Every gate, in order; returns an exit code, EXIT_CODE_OK to go on. */
+/* ---- the gates, each a phase of its own ---------------------------------------- */
+
+/* Reads the cluster the plan names, keeping the sessions for the steps. */
 static int
-pass_gates(Run *run, const Plan *plan, const char *plan_text)
+phase_read_cluster(Run *run)
 {
 	ApplyOptions *opts = run->opts;
 	ConnOptions conn;
-	StrBuf		evidence;
-	StrBuf		problem;
-	char		errbuf[1024];
-	char		proof[512];
-	bool		ok;
 
-	apply_conn_options(plan, opts->conn, &conn);
+	apply_conn_options(run->plan, opts->conn, &conn);
 	event_note(run->sink, NOTE_INFO, "Checking the cluster against the plan...");
 	discover_cluster(&conn, opts->hooks, &run->snap, &run->pool);
 	if (conn.password && opts->conn->password == NULL)
@@ -1051,45 +1083,75 @@ pass_gates(Run *run, const Plan *plan, const char *plan_text)
 		return refuse_stopped(run, "while the cluster was being checked");
 	if (run->snap.fatal.message)
 		return refuse_error(run, &run->snap.fatal);
+	return EXIT_CODE_OK;
+}
 
-	/* a coordinator that answers now would make two */
+/*
+ * A coordinator that answers would make two.  The first look trusts what
+ * discovery read; the last, right before the first statement, asks every
+ * node for its local group again.
+ */
+static int
+phase_old_coordinator_gone(Run *run, bool last_look)
+{
+	StrBuf		evidence;
+	StrBuf		problem;
+	bool		ok;
+	int			code = EXIT_CODE_OK;
+
 	strbuf_init(&evidence);
 	strbuf_init(&problem);
-	ok = old_coordinator_gone(run, false, &evidence, &problem);
-	if (ok && !run->resuming && run->snap.coordinator_alive)
+	ok = old_coordinator_gone(run, last_look, &evidence, &problem);
+	if (ok && !last_look && !run->resuming && run->snap.coordinator_alive)
 	{
 		strbuf_append(&problem, run->snap.coordinator_alive_why);
 		ok = false;
 	}
 	if (!ok)
+		code = refuse(run, HINT_STOP_OLD_COORDINATOR, "%s", problem.data);
+	else if (last_look)
 	{
-		int			code = refuse(run, HINT_STOP_OLD_COORDINATOR, "%s", problem.data);
+		char	   *detail = xasprintf("right before the first statement: %s", evidence.data);
 
-		strbuf_free(&evidence);
-		strbuf_free(&problem);
-		return code;
+		gate_passed(run, "old-coordinator-gone", detail);
+		free(detail);
 	}
-	gate_passed(run, "old-coordinator-gone", evidence.data);
+	else
+		gate_passed(run, "old-coordinator-gone", evidence.data);
+	strbuf_free(&evidence);
+	strbuf_free(&problem);
+	return code;
+}
 
-	strbuf_reset(&evidence);
-	strbuf_reset(&problem);
-	ok = cluster_as_expected(run, &evidence, &problem);
-	if (!ok)
-	{
-		int			code = run->resuming && journal_shows_change(run) ?
+/* Fresh: the plan still describes the cluster.  Resumed: the run's own changes hold. */
+static int
+phase_cluster_as_expected(Run *run)
+{
+	StrBuf		evidence;
+	StrBuf		problem;
+	int			code = EXIT_CODE_OK;
+
+	strbuf_init(&evidence);
+	strbuf_init(&problem);
+	if (!cluster_as_expected(run, &evidence, &problem))
+		code = run->resuming && journal_shows_change(run) ?
 			refuse_changed(run, problem.data) :
 			refuse(run, "Make a new plan and review it.",
 				   "the plan is stale: the cluster changed since it was made\n%s", problem.data);
-
-		strbuf_free(&evidence);
-		strbuf_free(&problem);
-		return code;
-	}
-	gate_passed(run, run->resuming ? "cluster-as-journaled" : "plan-matches", evidence.data);
+	else
+		gate_passed(run, run->resuming ? "cluster-as-journaled" : "plan-matches", evidence.data);
 	strbuf_free(&evidence);
 	strbuf_free(&problem);
-	if (stop_requested())
+	if (code == EXIT_CODE_OK && stop_requested())
 		return refuse_stopped(run, "before the confirmation");
+	return code;
+}
+
+/* A typed yes, unless --yes was given */
+static int
+phase_confirmed(Run *run)
+{
+	ApplyOptions *opts = run->opts;
 
 	if (!opts->yes)
 	{
@@ -1109,6 +1171,15 @@ pass_gates(Run *run, const Plan *plan, const char *plan_text)
 	gate_passed(run, "confirmed", opts->yes ? "--yes given" : "yes typed on the terminal");
 	if (!journal_write(&run->journal, 0, "", EV_GATED, NULL))
 		return refuse_journal(run);
+	return EXIT_CODE_OK;
+}
+
+/* Every node's metadata saved and read back; a resumed run proves its backup whole. */
+static int
+phase_backed_up(Run *run)
+{
+	char		errbuf[1024];
+	char		proof[512];
 
 	if (run->resuming)
 	{
@@ -1120,7 +1191,7 @@ pass_gates(Run *run, const Plan *plan, const char *plan_text)
 	else
 	{
 		if (!backup_cluster(&run->snap, &run->pool, statement_timeout_ms(run), &run->wd,
-							plan->user, plan->dbname, proof, sizeof(proof), errbuf, sizeof(errbuf)))
+							run->plan->user, run->plan->dbname, proof, sizeof(proof), errbuf, sizeof(errbuf)))
 			return refuse(run, NULL, "the metadata backup failed, so nothing was changed: %s", errbuf);
 		if (!backup_verify(&run->wd, proof, sizeof(proof), errbuf, sizeof(errbuf)))
 			return refuse(run, NULL, "the metadata backup could not be read back, so nothing was changed: %s", errbuf);
@@ -1132,35 +1203,20 @@ pass_gates(Run *run, const Plan *plan, const char *plan_text)
 	test_pause("backed-up", 0);
 	if (stop_requested())
 		return refuse_stopped(run, "before the first statement");
+	return EXIT_CODE_OK;
+}
 
-	/* the last look, right before the first statement of this run */
-	strbuf_init(&evidence);
-	strbuf_init(&problem);
-	ok = old_coordinator_gone(run, true, &evidence, &problem);
-	if (!ok)
-	{
-		int			code = refuse(run, HINT_STOP_OLD_COORDINATOR, "%s", problem.data);
-
-		strbuf_free(&evidence);
-		strbuf_free(&problem);
-		return code;
-	}
-	{
-		char	   *detail = xasprintf("right before the first statement: %s", evidence.data);
-
-		gate_passed(run, "old-coordinator-gone", detail);
-		free(detail);
-	}
-	strbuf_free(&evidence);
-	strbuf_free(&problem);
-
+/* From here on a rerun resumes: the record that says so must be on disk. */
+static int
+phase_stepping(Run *run, const char *plan_text)
+{
 	if (!run->resuming)
 	{
 		char	   *detail;
+		bool		ok;
 
 		run->run_id = new_run_id();
 		detail = xasprintf("run %s plan %08x", run->run_id, crc32_of(plan_text, strlen(plan_text)));
-		/* from here on a rerun resumes: this record must be found */
 		ok = journal_write_durable(&run->journal, 0, "", EV_STEPPING, detail);
 		free(detail);
 		if (!ok)
@@ -1177,6 +1233,22 @@ pass_gates(Run *run, const Plan *plan, const char *plan_text)
 	if (journal_broken(run))
 		return refuse_journal(run);
 	return EXIT_CODE_OK;
+}
+
+/* Every gate, in order; returns an exit code, EXIT_CODE_OK to go on. */
+static int
+pass_gates(Run *run, const char *plan_text)
+{
+	int			code;
+
+	if ((code = phase_read_cluster(run)) != EXIT_CODE_OK ||
+		(code = phase_old_coordinator_gone(run, false)) != EXIT_CODE_OK ||
+		(code = phase_cluster_as_expected(run)) != EXIT_CODE_OK ||
+		(code = phase_confirmed(run)) != EXIT_CODE_OK ||
+		(code = phase_backed_up(run)) != EXIT_CODE_OK ||
+		(code = phase_old_coordinator_gone(run, true)) != EXIT_CODE_OK)
+		return code;
+	return phase_stepping(run, plan_text);
 }
 
 static int
@@ -1255,13 +1327,84 @@ run_steps(Run *run)
 	return EXIT_CODE_OK;
 }
 
+/*
+ * Opens the work directory and its journal, and learns from the journal
+ * whether this run resumes another.  Returns an exit code.
+ */
+static int
+phase_open_workdir(Run *run)
+{
+	ApplyOptions *opts = run->opts;
+	char		errbuf[1024];
+	PgError		error = {0};
+	const char *stepping;
+	int			code = EXIT_CODE_OK;
+
+	if (!(opts->workdir ? workdir_open(&run->wd, opts->workdir, errbuf, sizeof(errbuf)) :
+		  workdir_create_default(&run->wd, errbuf, sizeof(errbuf))))
+		code = EXIT_CODE_ABORTED;
+	else
+	{
+		opts->workdir_used = xstrdup(run->wd.path);
+		if (!journal_open(&run->journal, &run->wd, errbuf, sizeof(errbuf)))
+			code = journal_find(&run->journal, EV_STEPPING) ? EXIT_CODE_PARTIAL : EXIT_CODE_ABORTED;
+	}
+	if (code != EXIT_CODE_OK)
+	{
+		pgerror_set(&error, NULL, errbuf, NULL, NULL);
+		event_refusal(run->errors, &error);
+		pgerror_clear(&error);
+		return code;
+	}
+	stepping = journal_find(&run->journal, EV_STEPPING);
+	run->resumable = run->resuming = stepping != NULL;
+	if (run->resuming)
+		run->run_id = run_id_of(stepping);
+	if (run->journal.repaired)
+	{
+		char	   *msg = xasprintf("%s: %s", run->journal.path, run->journal.repaired);
+
+		event_note(run->errors, NOTE_WARNING, "citus-rescue: %s", msg);
+		journal_write(&run->journal, 0, "", "journal-repaired", msg);
+		free(msg);
+	}
+	return EXIT_CODE_OK;
+}
+
+/* The plan goes into the work directory, and must be one this version can run. */
+static int
+phase_accept_plan(Run *run, const char *plan_text)
+{
+	const Plan *plan = run->plan;
+	PgError		error = {0};
+	char	   *detail;
+
+	if (!place_plan(run, plan_text, &error))
+	{
+		int			code = refuse_error(run, &error);
+
+		pgerror_clear(&error);
+		return code;
+	}
+	detail = run->resuming ? xasprintf("resume of run %s", run->run_id) : xstrdup("fresh");
+	journal_write(&run->journal, 0, "", EV_NEW, detail);
+	free(detail);
+	if (journal_broken(run))
+		return refuse_journal(run);
+	if (strcmp(plan->tool_version, PACKAGE_VERSION) != 0)
+		return refuse(run, "Make the plan again with this version.",
+					  "the plan was made by citus-rescue %s, this is %s",
+					  plan->tool_version, PACKAGE_VERSION);
+	if (plan->nsteps == 0)
+		return refuse(run, "Fix what the plan file's checks say, then plan again.",
+					  "the plan has no steps: its pre-flight checks failed");
+	return EXIT_CODE_OK;
+}
+
 int
 apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *opts)
 {
 	Run			run;
-	char		errbuf[1024];
-	const char *stepping;
-	PgError		placed = {0};
 	int			code;
 
 	memset(&run, 0, sizeof(run));
@@ -1271,82 +1414,20 @@ apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *opts)
 	run.errors = opts->errors;
 	run.wd.fd = -1;
 	run.journal.fd = -1;
-
 	free(opts->workdir_used);
 	opts->workdir_used = NULL;
 
-	if (!(opts->workdir ? workdir_open(&run.wd, opts->workdir, errbuf, sizeof(errbuf)) :
-		  workdir_create_default(&run.wd, errbuf, sizeof(errbuf))))
-	{
-		pgerror_set(&placed, NULL, errbuf, NULL, NULL);
-		event_refusal(run.errors, &placed);
-		code = EXIT_CODE_ABORTED;
-		goto done;
-	}
-	opts->workdir_used = xstrdup(run.wd.path);
-	if (!journal_open(&run.journal, &run.wd, errbuf, sizeof(errbuf)))
-	{
-		code = journal_find(&run.journal, EV_STEPPING) ? EXIT_CODE_PARTIAL : EXIT_CODE_ABORTED;
-		pgerror_set(&placed, NULL, errbuf, NULL, NULL);
-		event_refusal(run.errors, &placed);
-		goto done;
-	}
-	stepping = journal_find(&run.journal, EV_STEPPING);
-	run.resumable = run.resuming = stepping != NULL;
-	if (run.resuming)
-		run.run_id = run_id_of(stepping);
-	if (run.journal.repaired)
-	{
-		char	   *msg = xasprintf("%s: %s", run.journal.path, run.journal.repaired);
-
-		event_note(run.errors, NOTE_WARNING, "citus-rescue: %s", msg);
-		journal_write(&run.journal, 0, "", "journal-repaired", msg);
-		free(msg);
-	}
-
-	if (!place_plan(&run, plan_text, &placed))
-	{
-		code = refuse_error(&run, &placed);
-		goto done;
-	}
-	{
-		char	   *detail = run.resuming ? xasprintf("resume of run %s", run.run_id) : xstrdup("fresh");
-
-		journal_write(&run.journal, 0, "", EV_NEW, detail);
-		free(detail);
-	}
-	if (journal_broken(&run))
-	{
-		code = refuse_journal(&run);
-		goto done;
-	}
-
-	if (strcmp(plan->tool_version, PACKAGE_VERSION) != 0)
-	{
-		code = refuse(&run, "Make the plan again with this version.",
-					  "the plan was made by citus-rescue %s, this is %s",
-					  plan->tool_version, PACKAGE_VERSION);
-		goto done;
-	}
-	if (plan->nsteps == 0)
-	{
-		code = refuse(&run, "Fix what the plan file's checks say, then plan again.",
-					  "the plan has no steps: its pre-flight checks failed");
-		goto done;
-	}
-
-	code = pass_gates(&run, plan, plan_text);
-	if (code == EXIT_CODE_OK)
+	if ((code = phase_open_workdir(&run)) == EXIT_CODE_OK &&
+		(code = phase_accept_plan(&run, plan_text)) == EXIT_CODE_OK &&
+		(code = pass_gates(&run, plan_text)) == EXIT_CODE_OK)
 		code = run_steps(&run);
 
-done:
 	journal_close(&run.journal);
 	workdir_close(&run.wd);
 	session_pool_free(&run.pool);
 	snapshot_free(&run.snap);
 	strlist_free(&run.rechecked);
 	free(run.run_id);
-	pgerror_clear(&placed);
 	return code;
 }
 

@@ -61,8 +61,12 @@ bool		apply_peek_workdir(const char *dir, bool *resumable, char **plan_text,
 							   char *errbuf, size_t errlen);
 
 /*
- * Runs plan (whose text is plan_text, copied into the work directory).
- * Returns an exit code from exitcodes.h.
+ * Runs plan (whose text is plan_text, copied into the work directory), as
+ * named phases in order: open the work directory, accept the plan, read
+ * the cluster, the old coordinator gone, the cluster as expected, a typed
+ * yes, the backup, the last look at the old coordinator, the record that
+ * makes the run resumable, then the steps.  Returns an exit code from
+ * exitcodes.h.
  */
 int			apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *options);
 
