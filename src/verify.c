@@ -313,11 +313,23 @@ check_existing_serials(Verifier *v, StrBuf *why)
 	}
 }
 
-static void
-smoke_tests(Verifier *v, bool move_shard)
+/* The scratch schemas of one verify run */
+typedef struct Scratch
 {
 	char		schema[64];
 	char		tenant_schema[80];
+} Scratch;
+
+/*
+ * DDL a coordinator must be able to run: alter a distributed table, create
+ * one in a new colocation group, a reference table and (Citus 12.0 on) a
+ * schema-sharded table.
+ */
+static void
+check_ddl(Verifier *v, const Scratch *scratch)
+{
+	const char *schema = scratch->schema;
+	const char *tenant_schema = scratch->tenant_schema;
 	char	   *sql[16];
 	int			n = 0;
 	char	   *error = NULL;
@@ -329,8 +341,6 @@ smoke_tests(Verifier *v, bool move_shard)
 	schema_sharding = has && strcmp(has, "t") == 0;
 	free(error);
 	error = NULL;
-	snprintf(schema, sizeof(schema), "citus_rescue_verify_%d", (int) getpid());
-	snprintf(tenant_schema, sizeof(tenant_schema), "%s_tenant", schema);
 
 	/* leftovers of an earlier, interrupted verify */
 	sql[n++] = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE", tenant_schema);
@@ -359,6 +369,17 @@ smoke_tests(Verifier *v, bool move_shard)
 	else
 		record(v, VERIFY_DDL, true, "altered a distributed table, created one in a new colocation group and a reference table (this Citus has no schema-based sharding)");
 	free(error);
+
+	for (int i = 0; i < n; i++)
+		free(sql[i]);
+}
+
+/* Inserts through the coordinator take serial ids, new and old columns alike. */
+static void
+check_serial_insert(Verifier *v, const Scratch *scratch)
+{
+	const char *schema = scratch->schema;
+	char	   *error = NULL;
 
 	if (v->result->passed[VERIFY_DDL])
 	{
@@ -389,63 +410,87 @@ smoke_tests(Verifier *v, bool move_shard)
 	else
 		record(v, VERIFY_SERIAL_INSERT, false, "not tried: the DDL check failed");
 
-	if (move_shard && v->result->passed[VERIFY_DDL])
+}
+
+/* A shard of the scratch table moves to another node. */
+static void
+check_shard_move(Verifier *v, const Scratch *scratch)
+{
+	const char *schema = scratch->schema;
+	char	   *error = NULL;
+	StrBuf		pick;
+	PGresult   *r;
+
+	strbuf_init(&pick);
+	strbuf_printf(&pick,
+				  "SELECT s.shardid, src.nodename, src.nodeport, dst.nodename, dst.nodeport"
+				  "  FROM pg_catalog.pg_dist_shard s"
+				  "  JOIN pg_catalog.pg_dist_placement p ON p.shardid = s.shardid"
+				  "  JOIN pg_catalog.pg_dist_node src ON src.groupid = p.groupid AND src.noderole = 'primary'"
+				  "  JOIN pg_catalog.pg_dist_node dst ON dst.groupid <> p.groupid AND dst.noderole = 'primary'"
+				  "       AND dst.shouldhaveshards AND dst.isactive"
+				  " WHERE s.logicalrelid = '%s.dist'::pg_catalog.regclass"
+				  " ORDER BY s.shardid, dst.groupid LIMIT 1", schema);
+	r = query(v, pick.data, &error);
+	if (r == NULL)
+		record(v, VERIFY_SHARD_MOVE, false, "%s", error);
+	else if (PQntuples(r) == 0)
+		record(v, VERIFY_SHARD_MOVE, false, "no second node with shouldhaveshards to move a shard to");
+	else
 	{
-		StrBuf		pick;
-		PGresult   *r;
+		StrBuf		move;
+		char	   *shard = xstrdup(PQgetvalue(r, 0, 0));
+		char	   *target = xasprintf("%s:%s", PQgetvalue(r, 0, 3), PQgetvalue(r, 0, 4));
 
-		strbuf_init(&pick);
-		strbuf_printf(&pick,
-					  "SELECT s.shardid, src.nodename, src.nodeport, dst.nodename, dst.nodeport"
-					  "  FROM pg_catalog.pg_dist_shard s"
-					  "  JOIN pg_catalog.pg_dist_placement p ON p.shardid = s.shardid"
-					  "  JOIN pg_catalog.pg_dist_node src ON src.groupid = p.groupid AND src.noderole = 'primary'"
-					  "  JOIN pg_catalog.pg_dist_node dst ON dst.groupid <> p.groupid AND dst.noderole = 'primary'"
-					  "       AND dst.shouldhaveshards AND dst.isactive"
-					  " WHERE s.logicalrelid = '%s.dist'::pg_catalog.regclass"
-					  " ORDER BY s.shardid, dst.groupid LIMIT 1", schema);
-		r = query(v, pick.data, &error);
-		if (r == NULL)
-			record(v, VERIFY_SHARD_MOVE, false, "%s", error);
-		else if (PQntuples(r) == 0)
-			record(v, VERIFY_SHARD_MOVE, false, "no second node with shouldhaveshards to move a shard to");
-		else
-		{
-			StrBuf		move;
-			char	   *shard = xstrdup(PQgetvalue(r, 0, 0));
-			char	   *target = xasprintf("%s:%s", PQgetvalue(r, 0, 3), PQgetvalue(r, 0, 4));
-
-			strbuf_init(&move);
-			strbuf_printf(&move, "SELECT pg_catalog.citus_move_shard_placement(%s, ", shard);
-			sql_append_literal(&move, PQgetvalue(r, 0, 1));
-			strbuf_printf(&move, ", %s, ", PQgetvalue(r, 0, 2));
-			sql_append_literal(&move, PQgetvalue(r, 0, 3));
-			strbuf_printf(&move, ", %s, shard_transfer_mode => 'block_writes')", PQgetvalue(r, 0, 4));
-			free(error);
-			if (query(v, move.data, &error) == NULL)
-				record(v, VERIFY_SHARD_MOVE, false, "%s", error);
-			else
-				record(v, VERIFY_SHARD_MOVE, true, "moved shard %s to %s", shard, target);
-			free(shard);
-			free(target);
-			strbuf_free(&move);
-		}
+		strbuf_init(&move);
+		strbuf_printf(&move, "SELECT pg_catalog.citus_move_shard_placement(%s, ", shard);
+		sql_append_literal(&move, PQgetvalue(r, 0, 1));
+		strbuf_printf(&move, ", %s, ", PQgetvalue(r, 0, 2));
+		sql_append_literal(&move, PQgetvalue(r, 0, 3));
+		strbuf_printf(&move, ", %s, shard_transfer_mode => 'block_writes')", PQgetvalue(r, 0, 4));
 		free(error);
-		strbuf_free(&pick);
+		if (query(v, move.data, &error) == NULL)
+			record(v, VERIFY_SHARD_MOVE, false, "%s", error);
+		else
+			record(v, VERIFY_SHARD_MOVE, true, "moved shard %s to %s", shard, target);
+		free(shard);
+		free(target);
+		strbuf_free(&move);
 	}
+	free(error);
+	strbuf_free(&pick);
+}
 
-	/* always leave nothing behind */
+/* Always leave nothing behind. */
+static void
+drop_scratch(Verifier *v, const Scratch *scratch)
+{
+	char	   *error = NULL;
+
 	for (int i = 0; i < 2; i++)
 	{
-		char	   *drop = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE", i == 0 ? tenant_schema : schema);
+		char	   *drop = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE",
+									 i == 0 ? scratch->tenant_schema : scratch->schema);
 
 		if (query(v, drop, &error) == NULL)
 			event_note(v->sink, NOTE_WARNING, "  note: could not drop the scratch schema: %s", error);
 		free(error);
 		free(drop);
 	}
-	for (int i = 0; i < n; i++)
-		free(sql[i]);
+}
+
+static void
+smoke_tests(Verifier *v, bool move_shard)
+{
+	Scratch		scratch;
+
+	snprintf(scratch.schema, sizeof(scratch.schema), "citus_rescue_verify_%d", (int) getpid());
+	snprintf(scratch.tenant_schema, sizeof(scratch.tenant_schema), "%s_tenant", scratch.schema);
+	check_ddl(v, &scratch);
+	check_serial_insert(v, &scratch);
+	if (move_shard && v->result->passed[VERIFY_DDL])
+		check_shard_move(v, &scratch);
+	drop_scratch(v, &scratch);
 }
 
 int
