@@ -4,6 +4,7 @@
 #include "plan.h"
 #include "report.h"
 #include "strbuf.h"
+#include "exitcodes.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -30,6 +31,22 @@ void
 cli_print_version(void)
 {
 	printf("citus-rescue %s\n", PACKAGE_VERSION);
+}
+
+static bool
+valid_address(const char *arg, const char *option)
+{
+	char		errbuf[256];
+	char	   *host;
+	int			port;
+
+	if (!parse_host_port(arg, &host, &port, errbuf, sizeof(errbuf)))
+	{
+		cli_error("%s: %s", option, errbuf);
+		return false;
+	}
+	free(host);
+	return true;
 }
 
 int
@@ -68,6 +85,12 @@ cli_connection_option(int opt, const char *arg, ConnOptions *opts)
 				return -1;
 			}
 			return 1;
+		case OPT_OLD_COORDINATOR:
+			if (!valid_address(arg, "--old-coordinator"))
+				return -1;
+			free(opts->old_coordinator);
+			opts->old_coordinator = xstrdup(arg);
+			return 1;
 		case OPT_TIMEOUT:
 			if (!parse_timeout(arg, &opts->timeout_ms))
 			{
@@ -80,24 +103,8 @@ cli_connection_option(int opt, const char *arg, ConnOptions *opts)
 	}
 }
 
-static bool
-valid_address(const char *arg, const char *option)
-{
-	char		errbuf[256];
-	char	   *host;
-	int			port;
-
-	if (!parse_host_port(arg, &host, &port, errbuf, sizeof(errbuf)))
-	{
-		cli_error("%s: %s", option, errbuf);
-		return false;
-	}
-	free(host);
-	return true;
-}
-
 int
-cli_plan_option(int opt, const char *arg, PlanChoices *choices, ConnOptions *opts)
+cli_plan_option(int opt, const char *arg, PlanChoices *choices)
 {
 	switch (opt)
 	{
@@ -156,12 +163,6 @@ cli_plan_option(int opt, const char *arg, PlanChoices *choices, ConnOptions *opt
 				c->decision = strcmp(eq + 1, "commit") == 0 ? PREPARED_COMMIT : PREPARED_ROLLBACK;
 				return 1;
 			}
-		case OPT_OLD_COORDINATOR:
-			if (!valid_address(arg, "--old-coordinator"))
-				return -1;
-			free(opts->old_coordinator);
-			opts->old_coordinator = xstrdup(arg);
-			return 1;
 		default:
 			return 0;
 	}
@@ -181,4 +182,54 @@ cli_plan_choices_complete(const PlanChoices *choices)
 		return false;
 	}
 	return true;
+}
+
+/*
+ * Options shared by the commands; then exactly `positional` arguments, and
+ * with choices, a method.  Returns -1 after --help or --version.
+ */
+int
+cli_parse(int argc, char **argv, const struct option *long_options, ConnOptions *opts,
+			 PlanChoices *choices, int (*extra) (int opt, const char *arg, void *state),
+			 void *state, void (*usage) (FILE *), const char *name, int positional)
+{
+	int			opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, CONNECTION_SHORT_OPTIONS "o:y", long_options, NULL)) != -1)
+	{
+		int			handled = cli_connection_option(opt, optarg, opts);
+
+		if (handled == 0 && choices)
+			handled = cli_plan_option(opt, optarg, choices);
+		if (handled == 0 && extra)
+			handled = extra(opt, optarg, state);
+		if (handled < 0)
+			return EXIT_CODE_BAD_USAGE;
+		if (handled > 0)
+			continue;
+		if (opt == OPT_HELP)
+		{
+			usage(stdout);
+			return -1;
+		}
+		if (opt == OPT_VERSION)
+		{
+			cli_print_version();
+			return -1;
+		}
+		fprintf(stderr, "Try \"citus-rescue %s --help\" for more information.\n", name);
+		return EXIT_CODE_BAD_USAGE;
+	}
+	if (argc - optind != positional)
+	{
+		if (positional == 0)
+			cli_error("unexpected argument \"%s\"", argv[optind]);
+		else
+			cli_error("give one plan file");
+		return EXIT_CODE_BAD_USAGE;
+	}
+	if (choices && !cli_plan_choices_complete(choices))
+		return EXIT_CODE_BAD_USAGE;
+	return EXIT_CODE_OK;
 }

@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "connopts.h"
 
@@ -92,16 +93,25 @@ enum
  */
 int			cli_connection_option(int opt, const char *arg, ConnOptions *opts);
 
+/*
+ * Parses a subcommand's options: the connection options, with choices the
+ * recovery choices, then what extra handles; then exactly `positional`
+ * arguments, and with choices, a method.  Returns an exit code, or -1
+ * after --help or --version.
+ */
+struct PlanChoices;
+int			cli_parse(int argc, char **argv, const struct option *long_options, ConnOptions *opts,
+					  struct PlanChoices *choices, int (*extra) (int opt, const char *arg, void *state),
+					  void *state, void (*usage) (FILE *), const char *name, int positional);
+
 void		cli_error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 void		cli_print_version(void);
 
 /*
- * Handles one recovery-choice option into choices (and opts for
- * --old-coordinator); same return convention as cli_connection_option.
+ * Handles one recovery-choice option into choices; same return convention
+ * as cli_connection_option.
  */
-struct PlanChoices;
-int			cli_plan_option(int opt, const char *arg, struct PlanChoices *choices,
-							ConnOptions *opts);
+int			cli_plan_option(int opt, const char *arg, struct PlanChoices *choices);
 
 /* Checks that a method was chosen; prints why not. */
 bool		cli_plan_choices_complete(const struct PlanChoices *choices);

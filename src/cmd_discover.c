@@ -36,6 +36,35 @@ discover_usage(FILE *out)
 			"coordinator still answers, 2 bad usage.\n");
 }
 
+typedef struct DiscoverArgs
+{
+	bool		json;
+	int			max_rows;
+} DiscoverArgs;
+
+static int
+discover_extra(int opt, const char *arg, void *state)
+{
+	DiscoverArgs *args = state;
+
+	switch (opt)
+	{
+		case OPT_JSON:
+			args->json = true;
+			return 1;
+		case OPT_MAX_ROWS:
+			args->max_rows = atoi(arg);
+			if (args->max_rows < 0)
+			{
+				cli_error("invalid --max-rows \"%s\"", arg);
+				return -1;
+			}
+			return 1;
+		default:
+			return 0;
+	}
+}
+
 int
 cmd_discover(int argc, char **argv)
 {
@@ -49,79 +78,19 @@ cmd_discover(int argc, char **argv)
 	ConnOptions opts;
 	ClusterSnapshot snapshot;
 	DiscoverHooks hooks = {.ask_password = prompt_password};
-	bool		json = false;
-	int			max_rows = 20;
-	int			opt;
+	DiscoverArgs args = {.json = false, .max_rows = 20};
 	int			code;
 
 	connopts_init(&opts);
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, CONNECTION_SHORT_OPTIONS, long_options, NULL)) != -1)
+	code = cli_parse(argc, argv, long_options, &opts, NULL, discover_extra, &args,
+					 discover_usage, "discover", 0);
+	if (code != EXIT_CODE_OK)
 	{
-		int			handled = cli_connection_option(opt, optarg, &opts);
-
-		if (handled < 0)
-		{
-			connopts_free(&opts);
-			return EXIT_CODE_BAD_USAGE;
-		}
-		if (handled > 0)
-			continue;
-		switch (opt)
-		{
-			case OPT_JSON:
-				json = true;
-				break;
-			case OPT_MAX_ROWS:
-				max_rows = atoi(optarg);
-				if (max_rows < 0)
-				{
-					cli_error("invalid --max-rows \"%s\"", optarg);
-					connopts_free(&opts);
-					return EXIT_CODE_BAD_USAGE;
-				}
-				break;
-			case OPT_OLD_COORDINATOR:
-				{
-					char		errbuf[256];
-					char	   *host;
-					int			port;
-
-					if (!parse_host_port(optarg, &host, &port, errbuf, sizeof(errbuf)))
-					{
-						cli_error("%s", errbuf);
-						connopts_free(&opts);
-						return EXIT_CODE_BAD_USAGE;
-					}
-					free(host);
-					free(opts.old_coordinator);
-					opts.old_coordinator = xstrdup(optarg);
-					break;
-				}
-			case OPT_HELP:
-				discover_usage(stdout);
-				connopts_free(&opts);
-				return EXIT_CODE_OK;
-			case OPT_VERSION:
-				cli_print_version();
-				connopts_free(&opts);
-				return EXIT_CODE_OK;
-			default:
-				fprintf(stderr, "Try \"citus-rescue discover --help\" for more information.\n");
-				connopts_free(&opts);
-				return EXIT_CODE_BAD_USAGE;
-		}
-	}
-	if (optind < argc)
-	{
-		cli_error("unexpected argument \"%s\"", argv[optind]);
-		fprintf(stderr, "Try \"citus-rescue discover --help\" for more information.\n");
 		connopts_free(&opts);
-		return EXIT_CODE_BAD_USAGE;
+		return code < 0 ? EXIT_CODE_OK : code;
 	}
-
 	code = discover_cluster(&opts, &hooks, &snapshot, NULL);
-	if (json)
+	if (args.json)
 	{
 		StrBuf		out;
 
@@ -131,7 +100,7 @@ cmd_discover(int argc, char **argv)
 		strbuf_free(&out);
 	}
 	else
-		report_text(stdout, &snapshot, max_rows);
+		report_text(stdout, &snapshot, args.max_rows);
 	if (snapshot.fatal.message)
 		pgerror_print(stderr, &snapshot.fatal);
 	snapshot_free(&snapshot);

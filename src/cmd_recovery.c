@@ -98,56 +98,6 @@ make_plan(ConnOptions *opts, PlanChoices *choices, ClusterSnapshot *snap, Plan *
 	return code;
 }
 
-/*
- * Options shared by the commands; then exactly `positional` arguments, and
- * with choices, a method.  Returns -1 after --help or --version.
- */
-static int
-parse_common(int argc, char **argv, const struct option *long_options, ConnOptions *opts,
-			 PlanChoices *choices, int (*extra) (int opt, const char *arg, void *state),
-			 void *state, void (*usage) (FILE *), const char *name, int positional)
-{
-	int			opt;
-
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, CONNECTION_SHORT_OPTIONS "o:y", long_options, NULL)) != -1)
-	{
-		int			handled = cli_connection_option(opt, optarg, opts);
-
-		if (handled == 0 && choices)
-			handled = cli_plan_option(opt, optarg, choices, opts);
-		if (handled == 0 && extra)
-			handled = extra(opt, optarg, state);
-		if (handled < 0)
-			return EXIT_CODE_BAD_USAGE;
-		if (handled > 0)
-			continue;
-		if (opt == OPT_HELP)
-		{
-			usage(stdout);
-			return -1;
-		}
-		if (opt == OPT_VERSION)
-		{
-			cli_print_version();
-			return -1;
-		}
-		fprintf(stderr, "Try \"citus-rescue %s --help\" for more information.\n", name);
-		return EXIT_CODE_BAD_USAGE;
-	}
-	if (argc - optind != positional)
-	{
-		if (positional == 0)
-			cli_error("unexpected argument \"%s\"", argv[optind]);
-		else
-			cli_error("give one plan file");
-		return EXIT_CODE_BAD_USAGE;
-	}
-	if (choices && !cli_plan_choices_complete(choices))
-		return EXIT_CODE_BAD_USAGE;
-	return EXIT_CODE_OK;
-}
-
 /* ---- plan ---------------------------------------------------------------- */
 
 typedef struct PlanArgs
@@ -210,7 +160,7 @@ cmd_plan(int argc, char **argv)
 	connopts_init(&opts);
 	memset(&snap, 0, sizeof(snap));
 	plan_init(&plan);
-	code = parse_common(argc, argv, long_options, &opts, &choices, plan_extra, &args,
+	code = cli_parse(argc, argv, long_options, &opts, &choices, plan_extra, &args,
 						plan_usage, "plan", 0);
 	if (code != EXIT_CODE_OK)
 		goto out;
@@ -366,7 +316,7 @@ cmd_apply(int argc, char **argv)
 
 	connopts_init(&opts);
 	plan_init(&plan);
-	code = parse_common(argc, argv, long_options, &opts, NULL, apply_extra, &args,
+	code = cli_parse(argc, argv, long_options, &opts, NULL, apply_extra, &args,
 						apply_usage, "apply", 1);
 	if (code != EXIT_CODE_OK)
 		goto out;
@@ -433,7 +383,7 @@ cmd_verify(int argc, char **argv)
 	int			code;
 
 	connopts_init(&opts);
-	code = parse_common(argc, argv, long_options, &opts, NULL, apply_extra, &args,
+	code = cli_parse(argc, argv, long_options, &opts, NULL, apply_extra, &args,
 						verify_usage, "verify", 0);
 	if (code == EXIT_CODE_OK)
 	{
@@ -531,6 +481,83 @@ resume_saved_plan(ConnOptions *opts, PlanChoices *choices, ApplyArgs *args, cons
 	return EXIT_CODE_OK;
 }
 
+/*
+ * The plan a recover runs: the one saved in a work directory where a
+ * recovery is under way, else a new one (printed).  Sets *text to the
+ * plan's text; returns an exit code, EXIT_CODE_OK to apply.
+ */
+static int
+recover_plan(ConnOptions *opts, PlanChoices *choices, ApplyArgs *args, Plan *plan, StrBuf *text)
+{
+	ClusterSnapshot snap;
+	PgError		error = {0};
+	int			code;
+
+	if (args->workdir)
+	{
+		bool		resumable;
+		char	   *saved = NULL;
+		char		errbuf[1024];
+
+		if (!apply_peek_workdir(args->workdir, &resumable, &saved, errbuf, sizeof(errbuf)))
+		{
+			pgerror_set(&error, NULL, errbuf, NULL, NULL);
+			pgerror_print(stderr, &error);
+			pgerror_clear(&error);
+			return EXIT_CODE_ABORTED;
+		}
+		if (resumable)
+		{
+			code = resume_saved_plan(opts, choices, args, saved, plan, &error);
+			strbuf_append(text, saved);
+			free(saved);
+			if (code != EXIT_CODE_OK)
+				pgerror_print(stderr, &error);
+			pgerror_clear(&error);
+			return code;
+		}
+	}
+	code = make_plan(opts, choices, &snap, plan);
+	snapshot_free(&snap);
+	if (code != EXIT_CODE_OK && code != EXIT_CODE_ABORTED)
+		return code;
+	print_checks(stdout, plan);
+	print_steps(stdout, plan, true);
+	if (code == EXIT_CODE_ABORTED)
+	{
+		printf("\nA pre-flight check failed: nothing was changed.\n");
+		return code;
+	}
+	planfile_render(text, plan);
+	printf("\n");
+	return EXIT_CODE_OK;
+}
+
+/* Verifies what apply made, unless a signal stopped the run in between. */
+static int
+recover_verify(const Plan *plan, ConnOptions *opts, ApplyArgs *args)
+{
+	DiscoverHooks hooks = {.ask_password = prompt_password};
+	EventSink	progress = event_sink_file(stdout);
+	EventSink	errors = event_sink_file(stderr);
+	int			code;
+
+	if (apply_stop_requested)
+	{
+		PgError		error = {0};
+
+		pgerror_setf(&error, "stopped on %s before verify: every step is done", apply_stop_signal_name());
+		pgerror_set_hint(&error, "Run the same command again to verify.");
+		pgerror_print(stderr, &error);
+		pgerror_clear(&error);
+		return EXIT_CODE_PARTIAL;
+	}
+	printf("\n");
+	code = engine_verify_plan(plan, opts, &hooks, args->move_shard, &progress, &errors);
+	printf("Work directory: %s (plan.sql, journal.log, backup/, restore.sh)\n", args->workdir);
+	return code;
+}
+
 int
 cmd_recover(int argc, char **argv)
 {
@@ -545,90 +572,24 @@ cmd_recover(int argc, char **argv)
 	ConnOptions opts;
 	PlanChoices choices = {0};
 	ApplyArgs	args = {0};
-	ClusterSnapshot snap;
 	Plan		plan;
 	StrBuf		text;
 	int			code;
 
 	connopts_init(&opts);
-	memset(&snap, 0, sizeof(snap));
 	plan_init(&plan);
 	strbuf_init(&text);
-	code = parse_common(argc, argv, long_options, &opts, &choices, apply_extra, &args,
+	code = cli_parse(argc, argv, long_options, &opts, &choices, apply_extra, &args,
 						recover_usage, "recover", 0);
-	if (code != EXIT_CODE_OK)
-		goto out;
-	if (args.workdir)
-	{
-		bool		resumable;
-		char	   *saved = NULL;
-		char		errbuf[1024];
-		PgError		error = {0};
-
-		if (!apply_peek_workdir(args.workdir, &resumable, &saved, errbuf, sizeof(errbuf)))
-		{
-			pgerror_set(&error, NULL, errbuf, NULL, NULL);
-			pgerror_print(stderr, &error);
-			pgerror_clear(&error);
-			code = EXIT_CODE_ABORTED;
-			goto out;
-		}
-		if (resumable)
-		{
-			code = resume_saved_plan(&opts, &choices, &args, saved, &plan, &error);
-			strbuf_append(&text, saved);
-			free(saved);
-			if (code != EXIT_CODE_OK)
-			{
-				pgerror_print(stderr, &error);
-				pgerror_clear(&error);
-				goto out;
-			}
-			goto apply;
-		}
-	}
-	code = make_plan(&opts, &choices, &snap, &plan);
-	if (code != EXIT_CODE_OK && code != EXIT_CODE_ABORTED)
-		goto out;
-	print_checks(stdout, &plan);
-	print_steps(stdout, &plan, true);
-	if (code == EXIT_CODE_ABORTED)
-	{
-		printf("\nA pre-flight check failed: nothing was changed.\n");
-		goto out;
-	}
-	snapshot_free(&snap);
-	planfile_render(&text, &plan);
-	printf("\n");
-apply:
-	code = run_apply(&plan, text.data, &opts, &args);
-	if (code != EXIT_CODE_OK)
-		goto out;
-	if (apply_stop_requested)
-	{
-		PgError		error = {0};
-
-		pgerror_setf(&error, "stopped on %s before verify: every step is done", apply_stop_signal_name());
-		pgerror_set_hint(&error, "Run the same command again to verify.");
-		pgerror_print(stderr, &error);
-		pgerror_clear(&error);
-		code = EXIT_CODE_PARTIAL;
-		goto out;
-	}
-	{
-		DiscoverHooks hooks = {.ask_password = prompt_password};
-		EventSink	progress = event_sink_file(stdout);
-		EventSink	errors = event_sink_file(stderr);
-
-		printf("\n");
-		code = engine_verify_plan(&plan, &opts, &hooks, args.move_shard, &progress, &errors);
-	}
-	printf("Work directory: %s (plan.sql, journal.log, backup/, restore.sh)\n", args.workdir);
-out:
+	if (code == EXIT_CODE_OK)
+		code = recover_plan(&opts, &choices, &args, &plan, &text);
+	if (code == EXIT_CODE_OK)
+		code = run_apply(&plan, text.data, &opts, &args);
+	if (code == EXIT_CODE_OK)
+		code = recover_verify(&plan, &opts, &args);
 	if (code < 0)
 		code = EXIT_CODE_OK;
 	strbuf_free(&text);
-	snapshot_free(&snap);
 	plan_free(&plan);
 	plan_choices_free(&choices);
 	connopts_free(&opts);

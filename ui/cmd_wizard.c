@@ -38,32 +38,14 @@ cmd_wizard(int argc, char **argv)
 		{NULL, 0, NULL, 0}
 	};
 	ConnOptions opts;
-	int			opt;
 	int			code;
 
 	connopts_init(&opts);
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, CONNECTION_SHORT_OPTIONS, long_options, NULL)) != -1)
+	code = cli_parse(argc, argv, long_options, &opts, NULL, NULL, NULL, wizard_usage, "wizard", 0);
+	if (code != EXIT_CODE_OK)
 	{
-		int			handled = cli_connection_option(opt, optarg, &opts);
-
-		if (handled > 0)
-			continue;
-		if (opt == OPT_HELP)
-		{
-			wizard_usage(stdout);
-			connopts_free(&opts);
-			return EXIT_CODE_OK;
-		}
-		if (opt == OPT_VERSION)
-		{
-			cli_print_version();
-			connopts_free(&opts);
-			return EXIT_CODE_OK;
-		}
-		fprintf(stderr, "Try \"citus-rescue wizard --help\" for more information.\n");
 		connopts_free(&opts);
-		return EXIT_CODE_BAD_USAGE;
+		return code < 0 ? EXIT_CODE_OK : code;
 	}
 	if (getenv("CITUS_RESCUE_KEYS") == NULL && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
 	{
