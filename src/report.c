@@ -447,6 +447,77 @@ json_error(JsonWriter *w, const char *key, const PgError *error)
 	json_end_object(w);
 }
 
+/* What a node's catalogs hold: rows, digests, columns, highest ids, sequences */
+static void
+json_node_catalogs(JsonWriter *w, const NodeReport *node)
+{
+	json_begin_object(w, "catalogs");
+	for (int c = 0; c < CATALOG_COUNT; c++)
+	{
+		if (node->catalogs[c].digest == NULL)
+		{
+			json_null(w, catalog_name((CatalogId) c));
+			continue;
+		}
+		json_begin_object(w, catalog_name((CatalogId) c));
+		json_int(w, "rows", node->catalogs[c].rows);
+		json_string(w, "digest", node->catalogs[c].digest);
+		json_list(w, "columns", &node->catalogs[c].columns);
+		json_end_object(w);
+	}
+	json_end_object(w);
+	json_begin_object(w, "max_ids");
+	for (int m = 0; m < MAXID_COUNT; m++)
+		if (node->catalogs[0].digest && node->max_id[m] >= 0)
+			json_int(w, maxid_name((MaxIdKind) m), node->max_id[m]);
+		else
+			json_null(w, maxid_name((MaxIdKind) m));
+	json_end_object(w);
+	json_begin_object(w, "sequences");
+	for (int s = 0; s < node->nsequences; s++)
+		json_string(w, node->sequences[s].name, node->sequences[s].last_value);
+	json_end_object(w);
+	json_rows(w, "pg_dist_node_view", node->node_view.items, node->node_view.count);
+}
+
+/* What a node holds row by row: its pg_dist_node, prepared transactions, serial columns, lost shards */
+static void
+json_node_lists(JsonWriter *w, const NodeReport *node)
+{
+	json_begin_array(w, "prepared_transactions");
+	for (int x = 0; x < node->nprepared; x++)
+	{
+		json_begin_object(w, NULL);
+		json_string(w, "gid", node->prepared[x].gid);
+		json_string(w, "owner", node->prepared[x].owner);
+		json_string(w, "prepared", node->prepared[x].prepared);
+		json_bool(w, "orphaned", strncmp(node->prepared[x].gid, "citus_0_", 8) == 0);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_begin_array(w, "serial_columns");
+	for (int c = 0; c < node->nserials; c++)
+	{
+		json_begin_object(w, NULL);
+		json_string(w, "table", node->serials[c].table);
+		json_string(w, "column", node->serials[c].column);
+		json_string(w, "sequence", node->serials[c].sequence);
+		json_bool(w, "bigint", node->serials[c].is_bigint);
+		json_string(w, "default", node->serials[c].default_expr);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_begin_array(w, "lost_shards");
+	for (int l = 0; l < node->nlost_shards; l++)
+	{
+		json_begin_object(w, NULL);
+		json_string(w, "table", node->lost_shards[l].table);
+		json_int(w, "shardid", node->lost_shards[l].shardid);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
 static void
 json_node(JsonWriter *w, const ClusterSnapshot *snap, int i)
 {
@@ -490,65 +561,8 @@ json_node(JsonWriter *w, const ClusterSnapshot *snap, int i)
 		json_int(w, "local_group", node->local_group);
 	else
 		json_null(w, "local_group");
-	json_begin_object(w, "catalogs");
-	for (int c = 0; c < CATALOG_COUNT; c++)
-	{
-		if (node->catalogs[c].digest == NULL)
-		{
-			json_null(w, catalog_name((CatalogId) c));
-			continue;
-		}
-		json_begin_object(w, catalog_name((CatalogId) c));
-		json_int(w, "rows", node->catalogs[c].rows);
-		json_string(w, "digest", node->catalogs[c].digest);
-		json_list(w, "columns", &node->catalogs[c].columns);
-		json_end_object(w);
-	}
-	json_end_object(w);
-	json_begin_object(w, "max_ids");
-	for (int m = 0; m < MAXID_COUNT; m++)
-		if (node->catalogs[0].digest && node->max_id[m] >= 0)
-			json_int(w, maxid_name((MaxIdKind) m), node->max_id[m]);
-		else
-			json_null(w, maxid_name((MaxIdKind) m));
-	json_end_object(w);
-	json_begin_object(w, "sequences");
-	for (int s = 0; s < node->nsequences; s++)
-		json_string(w, node->sequences[s].name, node->sequences[s].last_value);
-	json_end_object(w);
-	json_rows(w, "pg_dist_node_view", node->node_view.items, node->node_view.count);
-	json_begin_array(w, "prepared_transactions");
-	for (int x = 0; x < node->nprepared; x++)
-	{
-		json_begin_object(w, NULL);
-		json_string(w, "gid", node->prepared[x].gid);
-		json_string(w, "owner", node->prepared[x].owner);
-		json_string(w, "prepared", node->prepared[x].prepared);
-		json_bool(w, "orphaned", strncmp(node->prepared[x].gid, "citus_0_", 8) == 0);
-		json_end_object(w);
-	}
-	json_end_array(w);
-	json_begin_array(w, "serial_columns");
-	for (int c = 0; c < node->nserials; c++)
-	{
-		json_begin_object(w, NULL);
-		json_string(w, "table", node->serials[c].table);
-		json_string(w, "column", node->serials[c].column);
-		json_string(w, "sequence", node->serials[c].sequence);
-		json_bool(w, "bigint", node->serials[c].is_bigint);
-		json_string(w, "default", node->serials[c].default_expr);
-		json_end_object(w);
-	}
-	json_end_array(w);
-	json_begin_array(w, "lost_shards");
-	for (int l = 0; l < node->nlost_shards; l++)
-	{
-		json_begin_object(w, NULL);
-		json_string(w, "table", node->lost_shards[l].table);
-		json_int(w, "shardid", node->lost_shards[l].shardid);
-		json_end_object(w);
-	}
-	json_end_array(w);
+	json_node_catalogs(w, node);
+	json_node_lists(w, node);
 	json_end_object(w);
 	free(lib);
 }

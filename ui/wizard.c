@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include "exitcodes.h"
 #include "wizard.h"
 #include "markup.h"
 
@@ -599,59 +600,72 @@ run_script(Wizard *w, FILE *script, const char *dump_dir)
 	}
 }
 
-int
-wizard_run(const ConnOptions *options)
+/* The terminal the wizard draws on: a real one, or a headless one read from a key script. */
+typedef struct Terminal
 {
-	Wizard		w;
-	const char *script_path = getenv("CITUS_RESCUE_KEYS");
-	const char *dump_dir = getenv("CITUS_RESCUE_SCREENS");
-	FILE	   *script = NULL;
-	SCREEN	   *term = NULL;
-	FILE	   *null_out = NULL;
-	FILE	   *null_in = NULL;
+	FILE	   *script;
+	SCREEN	   *term;
+	FILE	   *null_out;
+	FILE	   *null_in;
+} Terminal;
 
-	memset(&w, 0, sizeof(w));
-	wiz_connect_prefill(options, &w.connect);
-	w.choices.cim = CIM_UNKNOWN;
-	w.backend = wiz_backend_new(options);
-	w.headless = script_path != NULL;
-	if (w.headless)
-	{
-		script = fopen(script_path, "r");
-		if (script == NULL)
-		{
-			fprintf(stderr, "citus-rescue: could not read key script \"%s\": %s\n", script_path, strerror(errno));
-			wiz_backend_free(w.backend);
-			return 1;
-		}
-		/* a terminal of the size asked, drawn to nowhere, read from the script */
-		null_out = fopen("/dev/null", "w");
-		null_in = fopen("/dev/null", "r");
-		term = newterm(getenv("TERM") ? getenv("TERM") : "xterm", null_out, null_in);
-		if (term == NULL)
-			term = newterm("xterm", null_out, null_in);
-		if (term == NULL)
-		{
-			fprintf(stderr, "citus-rescue: no terminal description for headless mode\n");
-			fclose(script);
-			wiz_backend_free(w.backend);
-			return 1;
-		}
-		set_term(term);
-	}
-	else
+static bool
+open_terminal(Wizard *w, Terminal *t, const char *script_path)
+{
+	memset(t, 0, sizeof(*t));
+	if (!w->headless)
 	{
 		/* before initscr, so that curses keeps its hands off them */
 		wiz_catch_signals();
 		initscr();
+		return true;
 	}
+	t->script = fopen(script_path, "r");
+	if (t->script == NULL)
+	{
+		fprintf(stderr, "citus-rescue: could not read key script \"%s\": %s\n", script_path, strerror(errno));
+		return false;
+	}
+	/* a terminal of the size asked, drawn to nowhere, read from the script */
+	t->null_out = fopen("/dev/null", "w");
+	t->null_in = fopen("/dev/null", "r");
+	t->term = newterm(getenv("TERM") ? getenv("TERM") : "xterm", t->null_out, t->null_in);
+	if (t->term == NULL)
+		t->term = newterm("xterm", t->null_out, t->null_in);
+	if (t->term == NULL)
+	{
+		fprintf(stderr, "citus-rescue: no terminal description for headless mode\n");
+		return false;
+	}
+	set_term(t->term);
+	return true;
+}
+
+static void
+close_terminal(Wizard *w, Terminal *t)
+{
+	if (!w->headless)
+		wiz_release_signals();
+	if (t->term)
+		delscreen(t->term);
+	if (t->script)
+		fclose(t->script);
+	if (t->null_out)
+		fclose(t->null_out);
+	if (t->null_in)
+		fclose(t->null_in);
+}
+
+static void
+setup_curses(Wizard *w)
+{
 	raw();
 	noecho();
 	keypad(stdscr, TRUE);
 	set_escdelay(50);
 	curs_set(0);
-	w.color = has_colors() && getenv("NO_COLOR") == NULL;
-	if (w.color)
+	w->color = has_colors() && getenv("NO_COLOR") == NULL;
+	if (w->color)
 	{
 		start_color();
 		use_default_colors();
@@ -660,56 +674,72 @@ wizard_run(const ConnOptions *options)
 		init_pair(PAIR_BAD, COLOR_RED, -1);
 		init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
 	}
-	w.cdk = initCDKScreen(stdscr);
+	w->cdk = initCDKScreen(stdscr);
 	/* CDK turns cbreak back on; Ctrl-C must reach the wizard as a key, not a signal */
 	raw();
+}
+
+/* Keys from the terminal until the operator quits or a signal ends the wizard. */
+static void
+run_keyboard(Wizard *w)
+{
+	timeout(100);
+	while (!w->quit)
+	{
+		int			key;
+
+		/* a hang-up or kill: a running apply ends its step first, then the wizard goes */
+		if (wiz_stop_signalled() &&
+			(wiz_job(w->backend) != WIZ_JOB_APPLY || wiz_job_done(w->backend)))
+		{
+			if (wiz_job(w->backend) == WIZ_JOB_APPLY)
+				w->exit_code = wiz_job_exit_code(w->backend);
+			else if (w->exit_code == EXIT_CODE_OK &&
+					 !(wiz_job(w->backend) == WIZ_JOB_VERIFY && wiz_job_done(w->backend) &&
+					   wiz_job_exit_code(w->backend) == EXIT_CODE_OK))
+				w->exit_code = EXIT_CODE_ABORTED;	/* nothing was changed */
+			break;
+		}
+		tick(w);
+		refresh_all(w);
+		key = getch();
+		if (key != ERR)
+			handle_key(w, key);
+	}
+}
+
+int
+wizard_run(const ConnOptions *options)
+{
+	Wizard		w;
+	Terminal	t;
+	const char *script_path = getenv("CITUS_RESCUE_KEYS");
+
+	memset(&w, 0, sizeof(w));
+	wiz_connect_prefill(options, &w.connect);
+	w.choices.cim = CIM_UNKNOWN;
+	w.backend = wiz_backend_new(options);
+	w.headless = script_path != NULL;
+	if (!open_terminal(&w, &t, script_path))
+	{
+		close_terminal(&w, &t);
+		wiz_backend_free(w.backend);
+		return 1;
+	}
+	setup_curses(&w);
 	w.too_small = LINES < WIZ_MIN_ROWS || COLS < WIZ_MIN_COLS;
 	if (!w.too_small)
 		screens[0]->enter(&w);
-
 	if (w.headless)
-		run_script(&w, script, dump_dir);
+		run_script(&w, t.script, getenv("CITUS_RESCUE_SCREENS"));
 	else
-	{
-		timeout(100);
-		while (!w.quit)
-		{
-			int			key;
-
-			/* a hang-up or kill: a running apply ends its step first, then the wizard goes */
-			if (wiz_stop_signalled() &&
-				(wiz_job(w.backend) != WIZ_JOB_APPLY || wiz_job_done(w.backend)))
-			{
-				if (wiz_job(w.backend) == WIZ_JOB_APPLY)
-					w.exit_code = wiz_job_exit_code(w.backend);
-				else if (w.exit_code == 0 &&
-						 !(wiz_job(w.backend) == WIZ_JOB_VERIFY && wiz_job_done(w.backend) &&
-						   wiz_job_exit_code(w.backend) == 0))
-					w.exit_code = 10;	/* nothing was changed */
-				break;
-			}
-			tick(&w);
-			refresh_all(&w);
-			key = getch();
-			if (key != ERR)
-				handle_key(&w, key);
-		}
-	}
+		run_keyboard(&w);
 
 	screens[w.screen]->leave(&w);
 	list_clear(&w);
 	destroyCDKScreen(w.cdk);
 	endwin();
-	if (!w.headless)
-		wiz_release_signals();
-	if (term)
-		delscreen(term);
-	if (script)
-		fclose(script);
-	if (null_out)
-		fclose(null_out);
-	if (null_in)
-		fclose(null_in);
+	close_terminal(&w, &t);
 	wiz_backend_free(w.backend);
 	return w.exit_code;
 }
