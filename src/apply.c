@@ -252,19 +252,18 @@ progress(Run *run, const PlanStep *step, StepState state, int64_t duration_ms,
 		 const PgError *error, const char *fmt,...)
 {
 	va_list		ap;
-	StrBuf		what;
+	char	   *what;
 	StrBuf		line;
 	Event		event = {.kind = EVENT_STEP};
 
-	strbuf_init(&what);
 	va_start(ap, fmt);
-	strbuf_vprintf(&what, fmt, ap);
+	what = xvasprintf(fmt, ap);
 	va_end(ap);
 	strbuf_init(&line);
 	strbuf_printf(&line, "[%d/%d] ", step->number, run->plan->nsteps);
 	append_terminal_safe(&line, step->label);
 	strbuf_append(&line, ": ");
-	append_terminal_safe(&line, what.data);
+	append_terminal_safe(&line, what);
 	event.text = line.data;
 	event.node = step->label;
 	event.step = step->number;
@@ -272,10 +271,10 @@ progress(Run *run, const PlanStep *step, StepState state, int64_t duration_ms,
 	event.state = state;
 	event.duration_ms = duration_ms;
 	event.error = error;
-	event.message = what.data;
+	event.message = what;
 	event_emit(run->sink, &event);
 	strbuf_free(&line);
-	strbuf_free(&what);
+	free(what);
 }
 
 static char *
@@ -870,18 +869,17 @@ static int
 refuse(Run *run, const char *hint, const char *fmt,...)
 {
 	va_list		ap;
-	StrBuf		msg;
+	char	   *message;
 	PgError		error = {0};
 	int			code;
 
-	strbuf_init(&msg);
 	va_start(ap, fmt);
-	strbuf_vprintf(&msg, fmt, ap);
+	message = xvasprintf(fmt, ap);
 	va_end(ap);
-	pgerror_set(&error, NULL, msg.data, NULL, hint);
+	pgerror_set(&error, NULL, message, NULL, hint);
 	code = refuse_error(run, &error);
 	pgerror_clear(&error);
-	strbuf_free(&msg);
+	free(message);
 	return code;
 }
 

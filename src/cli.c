@@ -17,14 +17,13 @@ void
 cli_error(const char *fmt,...)
 {
 	va_list		ap;
-	StrBuf		text;
+	char	   *text;
 
-	strbuf_init(&text);
 	va_start(ap, fmt);
-	strbuf_vprintf(&text, fmt, ap);
+	text = xvasprintf(fmt, ap);
 	va_end(ap);
-	report_error(stderr, text.data);
-	strbuf_free(&text);
+	report_error(stderr, text);
+	free(text);
 }
 
 void

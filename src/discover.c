@@ -39,16 +39,13 @@ node_problem(NodeReport *node, const char *fmt,...) __attribute__((format(printf
 static void
 node_problem(NodeReport *node, const char *fmt,...)
 {
-	StrBuf		buf;
 	va_list		ap;
 
 	if (node->problem)
 		return;
-	strbuf_init(&buf);
 	va_start(ap, fmt);
-	strbuf_vprintf(&buf, fmt, ap);
+	node->problem = xvasprintf(fmt, ap);
 	va_end(ap);
-	node->problem = strbuf_steal(&buf);
 }
 
 /* A result of the expected shape: rows of `columns` fields, no error. */

@@ -49,15 +49,14 @@ pgerror_set(PgError *error, const char *sqlstate, const char *message,
 void
 pgerror_setf(PgError *error, const char *fmt,...)
 {
-	StrBuf		text;
 	va_list		ap;
+	char	   *text;
 
-	strbuf_init(&text);
 	va_start(ap, fmt);
-	strbuf_vprintf(&text, fmt, ap);
+	text = xvasprintf(fmt, ap);
 	va_end(ap);
-	pgerror_set(error, NULL, text.data, NULL, NULL);
-	strbuf_free(&text);
+	pgerror_set(error, NULL, text, NULL, NULL);
+	free(text);
 }
 
 void

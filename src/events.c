@@ -19,20 +19,19 @@ event_emit(const EventSink *sink, const Event *event)
 void
 event_note(const EventSink *sink, NoteLevel level, const char *fmt,...)
 {
-	StrBuf		text;
 	va_list		ap;
+	char	   *text;
 	char	   *shown;
 	Event		event = {.kind = EVENT_NOTE, .level = level};
 
-	strbuf_init(&text);
 	va_start(ap, fmt);
-	strbuf_vprintf(&text, fmt, ap);
+	text = xvasprintf(fmt, ap);
 	va_end(ap);
-	shown = terminal_safe_dup(text.data);
+	shown = terminal_safe_dup(text);
 	event.text = shown;
 	event_emit(sink, &event);
 	free(shown);
-	strbuf_free(&text);
+	free(text);
 }
 
 void

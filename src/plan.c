@@ -126,15 +126,12 @@ plan_add_step(Plan *plan, const char *host, int port, const char *purpose)
 void
 plan_add_note(Plan *plan, const char *fmt,...)
 {
-	StrBuf		buf;
 	va_list		ap;
 
-	strbuf_init(&buf);
-	va_start(ap, fmt);
-	strbuf_vprintf(&buf, fmt, ap);
-	va_end(ap);
 	plan->notes = xrealloc(plan->notes, sizeof(char *) * (size_t) (plan->nnotes + 1));
-	plan->notes[plan->nnotes++] = strbuf_steal(&buf);
+	va_start(ap, fmt);
+	plan->notes[plan->nnotes++] = xvasprintf(fmt, ap);
+	va_end(ap);
 }
 
 void

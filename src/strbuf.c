@@ -70,16 +70,25 @@ xstrdup_or_null(const char *s)
 }
 
 char *
-xasprintf(const char *fmt,...)
+xvasprintf(const char *fmt, va_list ap)
 {
 	StrBuf		buf;
-	va_list		ap;
 
 	strbuf_init(&buf);
-	va_start(ap, fmt);
 	strbuf_vprintf(&buf, fmt, ap);
-	va_end(ap);
 	return strbuf_steal(&buf);
+}
+
+char *
+xasprintf(const char *fmt,...)
+{
+	va_list		ap;
+	char	   *text;
+
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	return text;
 }
 
 void

@@ -49,5 +49,7 @@ char	   *xstrdup(const char *s);
 char	   *xstrdup_or_null(const char *s);
 char	   *xstrndup(const char *s, size_t len);
 char	   *xasprintf(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+/* What every printf-like wrapper of the tool formats with (malloc'd). */
+char	   *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif

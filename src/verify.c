@@ -47,19 +47,16 @@ record(Verifier *v, VerifyCheckId id, bool passed, const char *fmt,...) __attrib
 static void
 record(Verifier *v, VerifyCheckId id, bool passed, const char *fmt,...)
 {
-	StrBuf		detail;
 	va_list		ap;
 	StrBuf		shown;
 	Event		event = {.kind = EVENT_CHECK};
 
-	strbuf_init(&detail);
-	va_start(ap, fmt);
-	strbuf_vprintf(&detail, fmt, ap);
-	va_end(ap);
 	v->result->ran[id] = true;
 	v->result->passed[id] = passed;
 	free(v->result->detail[id]);
-	v->result->detail[id] = strbuf_steal(&detail);
+	va_start(ap, fmt);
+	v->result->detail[id] = xvasprintf(fmt, ap);
+	va_end(ap);
 	strbuf_init(&shown);
 	strbuf_printf(&shown, "  %s  %d. %s: ", passed ? "pass" : "FAIL", id + 1, check_names[id]);
 	append_terminal_safe(&shown, v->result->detail[id]);

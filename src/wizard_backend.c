@@ -67,15 +67,12 @@ lines_add(WizLines *lines, int mark, const char *fmt,...) __attribute__((format(
 static void
 lines_add(WizLines *lines, int mark, const char *fmt,...)
 {
-	StrBuf		buf;
 	va_list		ap;
 
-	strbuf_init(&buf);
-	va_start(ap, fmt);
-	strbuf_vprintf(&buf, fmt, ap);
-	va_end(ap);
 	lines->lines = xrealloc(lines->lines, sizeof(WizLine) * (size_t) (lines->count + 1));
-	lines->lines[lines->count].text = strbuf_steal(&buf);
+	va_start(ap, fmt);
+	lines->lines[lines->count].text = xvasprintf(fmt, ap);
+	va_end(ap);
 	lines->lines[lines->count].mark = mark;
 	lines->count++;
 }
