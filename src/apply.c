@@ -326,7 +326,7 @@ run_local_step(Run *run, const PlanStep *step, PgNode *pg)
 		}
 		if (!run_sql(run, step->number, pg, "COMMIT"))
 		{
-			if (pg->state == PGNODE_READY && PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
+			if (pg->state == PGNODE_READY && pgnode_in_transaction(pg))
 			{
 				rollback_keeping_error(run, step, pg);
 				progress(run, step, STEP_FAILED, 0, &pg->error, "FAILED, rolled back: nothing of this step was applied");

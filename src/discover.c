@@ -95,7 +95,8 @@ read_probe(NodeReport *node, PgNode *pg)
 		text_is_true(PQgetvalue(r, 0, PROBE_HAS_LOCAL_GROUP));
 	if (!node->is_citus)
 	{
-		const char *db = pg->conn ? PQdb(pg->conn) : "?";
+		PgNodeWhere where;
+		const char *db = pgnode_where(pg, &where) ? where.dbname : "?";
 
 		if (node->citus_extension_version == NULL)
 			node_problem(node, "the citus extension is not installed in database \"%s\"", db);
@@ -688,6 +689,7 @@ reach_first(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode 
 			ConnOptions *opts, const DiscoverHooks *hooks)
 {
 	ConnParams	params;
+	PgNodeWhere where;
 	char		errbuf[512];
 
 	if (!connopts_first_params(opts, &params, errbuf, sizeof(errbuf)))
@@ -708,16 +710,17 @@ reach_first(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode 
 		fail_first(snap, pool, first, first_pg, &first_pg->error);
 		return false;
 	}
+	pgnode_where(first_pg, &where);
 	free(first_pg->host);
 	free(first_pg->label);
-	first_pg->host = xstrdup(PQhost(first_pg->conn));
-	first_pg->port = atoi(PQport(first_pg->conn));
+	first_pg->host = xstrdup(where.host);
+	first_pg->port = atoi(where.port);
 	first_pg->label = first_pg->host[0] == '/' ?
 		xasprintf("%s (socket, port %d)", first_pg->host, first_pg->port) :
 		xasprintf("%s:%d", first_pg->host, first_pg->port);
 	snap->first_label = xstrdup(first_pg->label);
-	snap->dbname = xstrdup(PQdb(first_pg->conn));
-	snap->user = xstrdup(PQuser(first_pg->conn));
+	snap->dbname = xstrdup(where.dbname);
+	snap->user = xstrdup(where.user);
 	first->reachable = true;
 
 	if (!pgnode_query(first_pg, catalog_probe_sql, 0, NULL, opts->timeout_ms))

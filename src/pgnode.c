@@ -448,3 +448,22 @@ pgnode_ping(const char *host, int port, const char *dbname, const char *user, in
 	return ping == PQPING_OK ? PGPING_ACCEPTS :
 		ping == PQPING_REJECT ? PGPING_REJECTS : PGPING_SILENT;
 }
+
+bool
+pgnode_in_transaction(const PgNode *node)
+{
+	return node->conn != NULL && PQtransactionStatus(node->conn) != PQTRANS_IDLE;
+}
+
+bool
+pgnode_where(const PgNode *node, PgNodeWhere *where)
+{
+	memset(where, 0, sizeof(*where));
+	if (node->conn == NULL)
+		return false;
+	where->host = PQhost(node->conn);
+	where->port = PQport(node->conn);
+	where->dbname = PQdb(node->conn);
+	where->user = PQuser(node->conn);
+	return true;
+}

@@ -106,6 +106,22 @@ typedef enum PgPing
 PgPing		pgnode_ping(const char *host, int port, const char *dbname, const char *user,
 						int timeout_ms);
 
+/* Whether a connected node is inside a transaction block (open or failed). */
+bool		pgnode_in_transaction(const PgNode *node);
+
+/*
+ * Where a connection ended up and as whom: host (or socket directory),
+ * port, database and user, as libpq reports them; NULL when not connected.
+ */
+typedef struct PgNodeWhere
+{
+	const char *host;
+	const char *port;
+	const char *dbname;
+	const char *user;
+} PgNodeWhere;
+bool		pgnode_where(const PgNode *node, PgNodeWhere *where);
+
 /* The conninfo a connection used, as keyword/value pairs (no defaults). */
 void		pgnode_used_params(PgNode *node, ConnParams *used);
 

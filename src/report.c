@@ -82,22 +82,53 @@ node_metadata_state(const NodeReport *node)
 	return node->meta.metadatasynced ? "synced" : "not synced";
 }
 
-const char *
-node_status(const ClusterSnapshot *snap, int index)
+NodeStatus
+node_status_of(const ClusterSnapshot *snap, int index)
 {
 	const NodeReport *node = &snap->nodes[index];
 
 	if (index == snap->old_coordinator)
-		return node->reachable ? "ANSWERS" : "gone";
+		return node->reachable ? NODE_OLD_COORDINATOR_ANSWERS : NODE_OLD_COORDINATOR_GONE;
 	if (!node->reachable)
-		return node->timed_out ? "timeout" : "unreachable";
+		return node->timed_out ? NODE_TIMEOUT : NODE_UNREACHABLE;
 	if (node->in_recovery)
-		return "standby";
+		return NODE_STANDBY;
 	if (!node->is_citus)
-		return "not citus";
+		return NODE_NOT_CITUS;
 	if (node->local_group == 0)
-		return "COORDINATOR";
+		return NODE_ACTS_AS_COORDINATOR;
+	return NODE_OK;
+}
+
+const char *
+node_status_name(NodeStatus status)
+{
+	switch (status)
+	{
+		case NODE_OLD_COORDINATOR_ANSWERS:
+			return "ANSWERS";
+		case NODE_OLD_COORDINATOR_GONE:
+			return "gone";
+		case NODE_TIMEOUT:
+			return "timeout";
+		case NODE_UNREACHABLE:
+			return "unreachable";
+		case NODE_STANDBY:
+			return "standby";
+		case NODE_NOT_CITUS:
+			return "not citus";
+		case NODE_ACTS_AS_COORDINATOR:
+			return "COORDINATOR";
+		case NODE_OK:
+			break;
+	}
 	return "ok";
+}
+
+const char *
+node_status(const ClusterSnapshot *snap, int index)
+{
+	return node_status_name(node_status_of(snap, index));
 }
 
 static int

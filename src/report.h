@@ -35,6 +35,21 @@ char	   *citus_short_version(const char *citus_version);
 const char *node_metadata_state(const NodeReport *node);
 
 /* ok, unreachable, timeout, not citus, standby */
+typedef enum NodeStatus
+{
+	NODE_OK,
+	NODE_OLD_COORDINATOR_GONE,
+	NODE_OLD_COORDINATOR_ANSWERS,
+	NODE_ACTS_AS_COORDINATOR,	/* local group 0, not the old coordinator's row */
+	NODE_TIMEOUT,
+	NODE_UNREACHABLE,
+	NODE_STANDBY,
+	NODE_NOT_CITUS
+} NodeStatus;
+
+NodeStatus	node_status_of(const ClusterSnapshot *snapshot, int index);
+const char *node_status_name(NodeStatus status);
+/* node_status_name(node_status_of(...)): "ok", "gone", "timeout", ... */
 const char *node_status(const ClusterSnapshot *snapshot, int index);
 
 #endif

@@ -29,7 +29,12 @@ typedef struct Pending
 {
 	char	   *label;
 	int64_t		started_ms;
-	int			state;			/* 0 waiting, 1 answered, 2 failed */
+	enum
+	{
+		PENDING_WAITING,
+		PENDING_ANSWERED,
+		PENDING_FAILED
+	}			state;
 	char	   *error;
 } Pending;
 
@@ -62,10 +67,10 @@ struct WizBackend
 };
 
 static void
-lines_add(WizLines *lines, int mark, const char *fmt,...) __attribute__((format(printf, 3, 4)));
+lines_add(WizLines *lines, WizMark mark, const char *fmt,...) __attribute__((format(printf, 3, 4)));
 
 static void
-lines_add(WizLines *lines, int mark, const char *fmt,...)
+lines_add(WizLines *lines, WizMark mark, const char *fmt,...)
 {
 	va_list		ap;
 
@@ -87,6 +92,12 @@ wiz_lines_free(WizLines *lines)
 	lines->count = 0;
 }
 
+static WizMark
+check_mark(CheckStatus status)
+{
+	return status == CHECK_PASS ? MARK_GOOD : status == CHECK_WARN ? MARK_WARNING : MARK_BAD;
+}
+
 /* How an event looks on the screen: by its kind and outcome, never its words. */
 static WizMark
 event_mark(const Event *event)
@@ -96,8 +107,7 @@ event_mark(const Event *event)
 		case EVENT_NODE:
 			return event->answered ? MARK_GOOD : MARK_BAD;
 		case EVENT_CHECK:
-			return event->status == CHECK_PASS ? MARK_GOOD :
-				event->status == CHECK_WARN ? MARK_WARNING : MARK_BAD;
+			return check_mark(event->status);
 		case EVENT_STEP:
 			switch (event->state)
 			{
@@ -252,7 +262,7 @@ on_nodes(const ClusterSnapshot *snap, void *arg)
 		b->pending[i].label = node->label ? xstrdup(node->label) :
 			format_host_port(node->meta.nodename, node->meta.nodeport);
 		b->pending[i].started_ms = now;
-		b->pending[i].state = node->is_first ? 1 : 0;
+		b->pending[i].state = node->is_first ? PENDING_ANSWERED : PENDING_WAITING;
 	}
 	b->npending = snap->nnodes;
 	pthread_mutex_unlock(&b->lock);
@@ -265,9 +275,9 @@ on_node_event(const Event *event, void *arg)
 
 	pthread_mutex_lock(&b->lock);
 	for (int i = 0; i < b->npending; i++)
-		if (strcmp(b->pending[i].label, event->node) == 0 && b->pending[i].state == 0)
+		if (strcmp(b->pending[i].label, event->node) == 0 && b->pending[i].state == PENDING_WAITING)
 		{
-			b->pending[i].state = event->answered ? 1 : 2;
+			b->pending[i].state = event->answered ? PENDING_ANSWERED : PENDING_FAILED;
 			if (event->message)
 				b->pending[i].error = xstrdup(event->message);
 		}
@@ -420,22 +430,22 @@ wiz_discover_progress(WizBackend *b)
 
 	pthread_mutex_lock(&b->lock);
 	if (b->npending == 0)
-		lines_add(&out, 0, "connecting to %s%s%s ...", b->conn.host ? b->conn.host : "(default host)",
+		lines_add(&out, MARK_PLAIN, "connecting to %s%s%s ...", b->conn.host ? b->conn.host : "(default host)",
 				  b->conn.port ? ":" : "", b->conn.port ? b->conn.port : "");
 	for (int i = 0; i < b->npending; i++)
 	{
 		const Pending *p = &b->pending[i];
 
-		if (p->state == 0)
+		if (p->state == PENDING_WAITING)
 		{
 			int64_t		left = (p->started_ms + b->timeout_ms - now + 999) / 1000;
 
-			lines_add(&out, 2, "%-40s waiting, gives up in %" PRId64 " s", p->label, left > 0 ? left : 0);
+			lines_add(&out, MARK_WARNING, "%-40s waiting, gives up in %" PRId64 " s", p->label, left > 0 ? left : 0);
 		}
-		else if (p->state == 1)
-			lines_add(&out, 1, "%-40s answered", p->label);
+		else if (p->state == PENDING_ANSWERED)
+			lines_add(&out, MARK_GOOD, "%-40s answered", p->label);
 		else
-			lines_add(&out, 3, "%-40s no answer: %s", p->label, p->error ? p->error : "");
+			lines_add(&out, MARK_BAD, "%-40s no answer: %s", p->label, p->error ? p->error : "");
 	}
 	pthread_mutex_unlock(&b->lock);
 	return out;
@@ -449,6 +459,24 @@ wiz_discover_error(WizBackend *b)
 	return pgerror_format(&b->snap.fatal);
 }
 
+/* A node's line: good when it is as it should be, bad when it blocks a recovery */
+static WizMark
+status_mark(NodeStatus status)
+{
+	switch (status)
+	{
+		case NODE_OK:
+		case NODE_OLD_COORDINATOR_GONE:
+			return MARK_GOOD;
+		case NODE_OLD_COORDINATOR_ANSWERS:
+		case NODE_UNREACHABLE:
+		case NODE_TIMEOUT:
+			return MARK_BAD;
+		default:
+			return MARK_WARNING;
+	}
+}
+
 WizLines
 wiz_discover_summary(WizBackend *b)
 {
@@ -457,17 +485,16 @@ wiz_discover_summary(WizBackend *b)
 
 	if (!b->have_snapshot || snap->fatal.message)
 		return out;
-	lines_add(&out, 0, "%-6s %-5s %-28s %-11s %-9s %-9s %-12s %s", "NODEID", "GROUP", "ADDRESS",
+	lines_add(&out, MARK_PLAIN, "%-6s %-5s %-28s %-11s %-9s %-9s %-12s %s", "NODEID", "GROUP", "ADDRESS",
 			  "STATUS", "POSTGRES", "CITUS", "METADATA", "PLACEMENTS");
 	for (int i = 0; i < snap->nnodes; i++)
 	{
 		const NodeReport *node = &snap->nodes[i];
-		const char *status = node_status(snap, i);
+		NodeStatus	kind = node_status_of(snap, i);
+		const char *status = node_status_name(kind);
 		char	   *lib = citus_short_version(node->citus_library_version);
 		char		placements[32] = "-";
-		int			mark = strcmp(status, "ok") == 0 || strcmp(status, "gone") == 0 ? 1 :
-			strcmp(status, "ANSWERS") == 0 || strcmp(status, "unreachable") == 0 ||
-			strcmp(status, "timeout") == 0 ? 3 : 2;
+		WizMark		mark = status_mark(kind);
 
 		if (node->is_citus && node->catalogs[CATALOG_PLACEMENT].digest)
 			snprintf(placements, sizeof(placements), "%" PRId64, node->catalogs[CATALOG_PLACEMENT].rows);
@@ -479,14 +506,14 @@ wiz_discover_summary(WizBackend *b)
 				  node->is_first ? "  (first)" : "");
 		free(lib);
 	}
-	lines_add(&out, 0, "%s", "");
+	lines_add(&out, MARK_PLAIN, "%s", "");
 	if (snap->coordinator_alive)
-		lines_add(&out, 3, "A COORDINATOR STILL ANSWERS: %s", snap->coordinator_alive_why);
+		lines_add(&out, MARK_BAD, "A COORDINATOR STILL ANSWERS: %s", snap->coordinator_alive_why);
 	else
-		lines_add(&out, 1, "Old coordinator: CIM %s; it does not answer.",
+		lines_add(&out, MARK_GOOD, "Old coordinator: CIM %s; it does not answer.",
 				  snap->cim == CIM_INCLUDE ? "include (in pg_dist_node)" : "exclude (not in pg_dist_node)");
 	for (int c = 0; c < CATALOG_COUNT; c++)
-		lines_add(&out, snap->comparisons[c].agree ? 1 : 3, "%-20s %s", catalog_name((CatalogId) c),
+		lines_add(&out, snap->comparisons[c].agree ? MARK_GOOD : MARK_BAD, "%-20s %s", catalog_name((CatalogId) c),
 				  snap->comparisons[c].agree ? "agrees" : "DISAGREES (see Compare)");
 	for (int i = 0; i < snap->nnodes; i++)
 		if (!snap->nodes[i].reachable && snap->nodes[i].error.message && i != snap->old_coordinator)
@@ -546,8 +573,8 @@ wiz_compare_nodes(WizBackend *b)
 	for (int i = 0; i < snap->nnodes; i++)
 		if (catalogs_read(&snap->nodes[i]))
 			strbuf_printf(&line, " | %-24.24s", snap->nodes[i].label);
-	lines_add(&out, 0, "pg_dist_node as each node sees it (columns: the node read):");
-	lines_add(&out, 0, "%s", line.data);
+	lines_add(&out, MARK_PLAIN, "pg_dist_node as each node sees it (columns: the node read):");
+	lines_add(&out, MARK_PLAIN, "%s", line.data);
 	for (int k = 0; k < nids; k++)
 	{
 		char	   *first_cell = NULL;
@@ -574,11 +601,11 @@ wiz_compare_nodes(WizBackend *b)
 			strbuf_printf(&line, " | %-24.24s", cell ? cell : "(no row)");
 			free(cell);
 		}
-		lines_add(&out, differs ? 3 : 0, "%s", line.data);
+		lines_add(&out, differs ? MARK_BAD : MARK_PLAIN, "%s", line.data);
 		free(first_cell);
 	}
-	lines_add(&out, 0, "%s", "");
-	lines_add(&out, 0, "Tab: catalogs and differing rows; Tab again: every placement.");
+	lines_add(&out, MARK_PLAIN, "%s", "");
+	lines_add(&out, MARK_PLAIN, "Tab: catalogs and differing rows; Tab again: every placement.");
 	strbuf_free(&line);
 	return out;
 }
@@ -599,14 +626,14 @@ wiz_compare_catalogs(WizBackend *b)
 		strbuf_init(&columns);
 		for (int k = 0; k < cmp->columns.count; k++)
 			strbuf_printf(&columns, "%s%s", k ? ", " : "", cmp->columns.items[k]);
-		lines_add(&out, cmp->agree ? 1 : 3, "%s: %s on %d nodes (%s)", catalog_name((CatalogId) c),
+		lines_add(&out, cmp->agree ? MARK_GOOD : MARK_BAD, "%s: %s on %d nodes (%s)", catalog_name((CatalogId) c),
 				  cmp->agree ? "agrees" : "DISAGREES", cmp->compared, columns.data);
 		strbuf_free(&columns);
 		for (int d = 0; d < cmp->ndiffs; d++)
 		{
 			const RowDiff *diff = &cmp->diffs[d];
 
-			lines_add(&out, 3, "  %s differs from %s:", snap->nodes[diff->node].label,
+			lines_add(&out, MARK_BAD, "  %s differs from %s:", snap->nodes[diff->node].label,
 					  snap->nodes[diff->reference].label);
 			for (int r = 0; r < diff->nmissing + diff->nextra; r++)
 			{
@@ -614,7 +641,7 @@ wiz_compare_catalogs(WizBackend *b)
 				char	   *row = labelled_row(missing ? diff->missing[r] : diff->extra[r - diff->nmissing],
 											   &cmp->columns);
 
-				lines_add(&out, 3, "    %s %s", missing ? "-" : "+", row);
+				lines_add(&out, MARK_BAD, "    %s %s", missing ? "-" : "+", row);
 				free(row);
 			}
 		}
@@ -641,7 +668,7 @@ wiz_workers(WizBackend *b)
 
 		if (node->in_metadata && node->meta.groupid != 0 && node->reachable &&
 			node->meta.hasmetadata && node->meta.metadatasynced)
-			lines_add(&out, 0, "%s:%d", node->meta.nodename, node->meta.nodeport);
+			lines_add(&out, MARK_PLAIN, "%s:%d", node->meta.nodename, node->meta.nodeport);
 	}
 	return out;
 }
@@ -715,13 +742,13 @@ wiz_plan_checks(WizBackend *b)
 	{
 		const PreflightCheck *c = &b->plan.checks[i];
 
-		lines_add(&out, c->status == CHECK_PASS ? 1 : c->status == CHECK_WARN ? 2 : 3,
+		lines_add(&out, check_mark(c->status),
 				  "%-4s %s: %s", check_status_name(c->status), c->name, c->why);
 		if (c->fix)
-			lines_add(&out, c->status == CHECK_FAIL ? 3 : 2, "       fix: %s", c->fix);
+			lines_add(&out, c->status == CHECK_FAIL ? MARK_BAD : MARK_WARNING, "       fix: %s", c->fix);
 	}
 	for (int i = 0; i < b->plan.nnotes; i++)
-		lines_add(&out, 2, "note: %s", b->plan.notes[i]);
+		lines_add(&out, MARK_WARNING, "note: %s", b->plan.notes[i]);
 	return out;
 }
 
@@ -753,13 +780,13 @@ wiz_plan_step(WizBackend *b, int i)
 	if (!b->have_plan || i < 0 || i >= b->plan.nsteps)
 		return out;
 	s = &b->plan.steps[i];
-	lines_add(&out, 0, "Step %d of %d, on %s (%s)", s->number, b->plan.nsteps, s->label,
+	lines_add(&out, MARK_PLAIN, "Step %d of %d, on %s (%s)", s->number, b->plan.nsteps, s->label,
 			  s->txn == STEP_TXN_ATOMIC ? "all-or-nothing with the other nodes of its group" :
 			  s->txn == STEP_TXN_NONE ? "outside a transaction" : "one transaction");
-	lines_add(&out, 1, "Purpose: %s", s->purpose);
-	lines_add(&out, 0, "Done when: %s", s->check_sql);
-	lines_add(&out, 0, "Undo: %s", s->undo);
-	lines_add(&out, 0, "%s", "");
+	lines_add(&out, MARK_GOOD, "Purpose: %s", s->purpose);
+	lines_add(&out, MARK_PLAIN, "Done when: %s", s->check_sql);
+	lines_add(&out, MARK_PLAIN, "Undo: %s", s->undo);
+	lines_add(&out, MARK_PLAIN, "%s", "");
 	sql = xstrdup(s->sql);
 	for (char *line = sql; line && *line;)
 	{
@@ -767,7 +794,7 @@ wiz_plan_step(WizBackend *b, int i)
 
 		if (nl)
 			*nl = '\0';
-		lines_add(&out, strncmp(line, "--", 2) == 0 ? 2 : 0, "%s", line);
+		lines_add(&out, strncmp(line, "--", 2) == 0 ? MARK_WARNING : MARK_PLAIN, "%s", line);
 		line = nl ? nl + 1 : NULL;
 	}
 	free(sql);

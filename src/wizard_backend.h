@@ -57,7 +57,7 @@ typedef enum WizMark
 typedef struct WizLine
 {
 	char	   *text;
-	int			mark;			/* a WizMark */
+	WizMark		mark;
 } WizLine;
 
 typedef struct WizLines

@@ -17,7 +17,7 @@ fill(Wizard *w)
 	w->list.top = 0;
 	list_set(w, w->view == 0 ? wiz_compare_nodes(w->backend) :
 			 w->view == 1 ? wiz_compare_catalogs(w->backend) : wiz_compare_placements(w->backend));
-	set_message(w, 0, "%s", what[w->view]);
+	set_message(w, MARK_PLAIN, "%s", what[w->view]);
 }
 
 static void

@@ -46,22 +46,22 @@ leave(Wizard *w)
 static void
 draw(Wizard *w)
 {
-	draw_text(w, 2, 2, 0, "Connect to one surviving worker: citus-rescue reads pg_dist_node there");
-	draw_text(w, 3, 2, 0, "and reaches every other node with the same user, database and settings.");
-	draw_text(w, 17, 2, 0, "Empty fields take PGHOST, PGPORT, PGUSER, PGDATABASE, ~/.pgpass and services.");
+	draw_text(w, 2, 2, MARK_PLAIN, "Connect to one surviving worker: citus-rescue reads pg_dist_node there");
+	draw_text(w, 3, 2, MARK_PLAIN, "and reaches every other node with the same user, database and settings.");
+	draw_text(w, 17, 2, MARK_PLAIN, "Empty fields take PGHOST, PGPORT, PGUSER, PGDATABASE, ~/.pgpass and services.");
 	switch (w->connect.password_mode)
 	{
 		case PASSWORD_NEVER:
-			draw_text(w, 18, 2, 0, "-w: no password is asked for (PGPASSWORD and ~/.pgpass still apply).");
+			draw_text(w, 18, 2, MARK_PLAIN, "-w: no password is asked for (PGPASSWORD and ~/.pgpass still apply).");
 			break;
 		case PASSWORD_ALWAYS:
-			draw_text(w, 18, 2, 0, "-W: type the password before connecting; it is never shown or saved.");
+			draw_text(w, 18, 2, MARK_PLAIN, "-W: type the password before connecting; it is never shown or saved.");
 			break;
 		default:
-			draw_text(w, 18, 2, 0, "Type a password only if a server wants one; it is never shown or saved.");
+			draw_text(w, 18, 2, MARK_PLAIN, "Type a password only if a server wants one; it is never shown or saved.");
 	}
 	if (w->connect_error[0])
-		draw_text(w, 20, 2, 3, w->connect_error);
+		draw_text(w, 20, 2, MARK_BAD, w->connect_error);
 }
 
 static WizMove

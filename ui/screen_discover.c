@@ -38,7 +38,7 @@ tick(Wizard *w)
 	if (!wiz_job_done(w->backend))
 	{
 		list_set(w, wiz_discover_progress(w->backend));
-		set_message(w, 0, "Discovering...");
+		set_message(w, MARK_PLAIN, "Discovering...");
 		return;
 	}
 	fatal = wiz_discover_error(w->backend);
@@ -60,13 +60,13 @@ tick(Wizard *w)
 		switch (wiz_job_exit_code(w->backend))
 		{
 			case EXIT_CODE_OK:
-				set_message(w, 1, "Every node answered and agrees. Enter: compare the metadata.");
+				set_message(w, MARK_GOOD, "Every node answered and agrees. Enter: compare the metadata.");
 				break;
 			case EXIT_CODE_COORDINATOR_ALIVE:
-				set_message(w, 3, "A COORDINATOR STILL ANSWERS: stop it for good before recovering.");
+				set_message(w, MARK_BAD, "A COORDINATOR STILL ANSWERS: stop it for good before recovering.");
 				break;
 			default:
-				set_message(w, 2, "Some nodes did not answer or disagree. Enter: compare; r: discover again.");
+				set_message(w, MARK_WARNING, "Some nodes did not answer or disagree. Enter: compare; r: discover again.");
 		}
 	}
 }

@@ -13,7 +13,7 @@ enter(Wizard *w)
 	{
 		wiz_apply_start(w->backend, wiz_workdir(w->backend));
 		w->started = true;
-		set_message(w, 0, "Running. Ctrl-C stops after the step under way; nothing is left half-applied.");
+		set_message(w, MARK_PLAIN, "Running. Ctrl-C stops after the step under way; nothing is left half-applied.");
 	}
 }
 
@@ -31,14 +31,14 @@ tick(Wizard *w)
 	switch (wiz_job_exit_code(w->backend))
 	{
 		case EXIT_CODE_OK:
-			set_message(w, 1, "Every step done. Enter: verify the new coordinator.");
+			set_message(w, MARK_GOOD, "Every step done. Enter: verify the new coordinator.");
 			break;
 		case EXIT_CODE_PARTIAL:
-			set_message(w, 3, "Stopped after a partial change. r resumes from the journal in %s.",
+			set_message(w, MARK_BAD, "Stopped after a partial change. r resumes from the journal in %s.",
 						wiz_workdir(w->backend));
 			break;
 		default:
-			set_message(w, 3, "Stopped before changing anything. Fix the cause above, then r runs it again.");
+			set_message(w, MARK_BAD, "Stopped before changing anything. Fix the cause above, then r runs it again.");
 	}
 }
 
@@ -48,7 +48,7 @@ stop_answer(Wizard *w, bool yes)
 	if (yes)
 	{
 		wiz_apply_request_stop(w->backend);
-		set_message(w, 2, "Stopping after the step under way...");
+		set_message(w, MARK_WARNING, "Stopping after the step under way...");
 	}
 }
 

@@ -9,7 +9,7 @@ static void
 run_checks(Wizard *w)
 {
 	list_clear(w);
-	set_message(w, 0, "Running the pre-flight checks...");
+	set_message(w, MARK_PLAIN, "Running the pre-flight checks...");
 	wiz_plan_start(w->backend, &w->choices);
 }
 
@@ -30,11 +30,11 @@ tick(Wizard *w)
 		return;
 	list_set(w, wiz_plan_checks(w->backend));
 	if (wiz_plan_blocked(w->backend))
-		set_message(w, 3, "A check failed: fix it and press r, or press o to override.");
+		set_message(w, MARK_BAD, "A check failed: fix it and press r, or press o to override.");
 	else if (w->choices.override_failures && wiz_plan_failed(w->backend))
-		set_message(w, 2, "Failed checks OVERRIDDEN (shown above). Enter: review the plan, one batch at a time.");
+		set_message(w, MARK_WARNING, "Failed checks OVERRIDDEN (shown above). Enter: review the plan, one batch at a time.");
 	else
-		set_message(w, 1, "Every check passed or only warns. Enter: review the plan, one batch at a time.");
+		set_message(w, MARK_GOOD, "Every check passed or only warns. Enter: review the plan, one batch at a time.");
 }
 
 static void
@@ -42,7 +42,7 @@ override_answer(Wizard *w, bool yes)
 {
 	if (!yes)
 	{
-		set_message(w, 2, "Not overridden.");
+		set_message(w, MARK_WARNING, "Not overridden.");
 		return;
 	}
 	w->choices.override_failures = true;
@@ -59,7 +59,7 @@ key(Wizard *w, int key, WizCommand command)
 		case CMD_NEXT:
 			if (done && !wiz_plan_blocked(w->backend))
 				return MOVE_NEXT;
-			set_message(w, 3, done ? "Blocked by a failed check: fix it and press r, or press o to override." :
+			set_message(w, MARK_BAD, done ? "Blocked by a failed check: fix it and press r, or press o to override." :
 						"The checks are still running.");
 			return MOVE_STAY;
 		case CMD_BACK:

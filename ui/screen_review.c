@@ -15,9 +15,9 @@ show(Wizard *w)
 	w->list.top = 0;
 	list_set(w, wiz_plan_step(w->backend, w->step));
 	if (w->step + 1 < n)
-		set_message(w, 0, "Batch %d of %d. Enter approves it and shows the next; p goes back.", w->step + 1, n);
+		set_message(w, MARK_PLAIN, "Batch %d of %d. Enter approves it and shows the next; p goes back.", w->step + 1, n);
 	else
-		set_message(w, 2, "Last batch (%d of %d). Enter approves the whole plan and asks before running it.", w->step + 1, n);
+		set_message(w, MARK_WARNING, "Last batch (%d of %d). Enter approves the whole plan and asks before running it.", w->step + 1, n);
 }
 
 static void
@@ -33,7 +33,7 @@ run_answer(Wizard *w, bool yes)
 	if (yes)
 		w->pending_move = MOVE_NEXT;
 	else
-		set_message(w, 2, "Not confirmed: nothing was changed.");
+		set_message(w, MARK_WARNING, "Not confirmed: nothing was changed.");
 }
 
 static void
@@ -44,9 +44,9 @@ save_answer(Wizard *w, bool yes)
 
 	(void) yes;
 	if (wiz_plan_save(w->backend, path, err, sizeof(err)))
-		set_message(w, 1, "Plan saved to %s (psql could run it; citus-rescue apply checks, journals and resumes).", path);
+		set_message(w, MARK_GOOD, "Plan saved to %s (psql could run it; citus-rescue apply checks, journals and resumes).", path);
 	else
-		set_message(w, 3, "%s", err);
+		set_message(w, MARK_BAD, "%s", err);
 }
 
 static WizMove

@@ -13,7 +13,7 @@ enter(Wizard *w)
 	{
 		wiz_verify_start(w->backend);
 		w->started = true;
-		set_message(w, 0, "Verifying...");
+		set_message(w, MARK_PLAIN, "Verifying...");
 	}
 }
 
@@ -27,9 +27,9 @@ tick(Wizard *w)
 		return;
 	w->exit_code = wiz_job_exit_code(w->backend);
 	if (w->exit_code == EXIT_CODE_OK)
-		set_message(w, 1, "The new coordinator works. q quits.");
+		set_message(w, MARK_GOOD, "The new coordinator works. q quits.");
 	else
-		set_message(w, 3, "A check failed (exit status %d): see above. q quits.", w->exit_code);
+		set_message(w, MARK_BAD, "A check failed (exit status %d): see above. q quits.", w->exit_code);
 }
 
 static WizMove

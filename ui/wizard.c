@@ -39,24 +39,25 @@ body_rows(void)
 }
 
 static chtype
-mark_attr(const Wizard *w, int mark)
+mark_attr(const Wizard *w, WizMark mark)
 {
 	/* without colour, bold and reverse still tell the marks apart */
 	switch (mark)
 	{
-		case 1:
+		case MARK_GOOD:
 			return w->color ? COLOR_PAIR(PAIR_GOOD) : A_NORMAL;
-		case 2:
+		case MARK_WARNING:
 			return w->color ? COLOR_PAIR(PAIR_WARN) | A_BOLD : A_BOLD;
-		case 3:
+		case MARK_BAD:
 			return w->color ? COLOR_PAIR(PAIR_BAD) | A_BOLD : A_REVERSE;
-		default:
-			return A_NORMAL;
+		case MARK_PLAIN:
+			break;
 	}
+	return A_NORMAL;
 }
 
 void
-draw_text(Wizard *w, int row, int col, int mark, const char *text)
+draw_text(Wizard *w, int row, int col, WizMark mark, const char *text)
 {
 	char		safe[1024];
 	int			width = COLS - col;
@@ -71,7 +72,7 @@ draw_text(Wizard *w, int row, int col, int mark, const char *text)
 }
 
 void
-set_message(Wizard *w, int mark, const char *fmt,...)
+set_message(Wizard *w, WizMark mark, const char *fmt,...)
 {
 	va_list		ap;
 
@@ -127,8 +128,8 @@ list_draw(Wizard *w, int top_row)
 		if (i >= w->list.lines.count)
 			break;
 		/* a sign as well as an attribute: monochrome terminals and dumps show it too */
-		if (w->list.lines.lines[i].mark == 3)
-			draw_text(w, top_row + r, 0, 3, "!");
+		if (w->list.lines.lines[i].mark == MARK_BAD)
+			draw_text(w, top_row + r, 0, MARK_BAD, "!");
 		draw_text(w, top_row + r, 1, w->list.lines.lines[i].mark, w->list.lines.lines[i].text);
 	}
 	if (w->list.lines.count > rows)
@@ -138,7 +139,7 @@ list_draw(Wizard *w, int top_row)
 		snprintf(where, sizeof(where), " %d-%d of %d ", w->list.top + 1,
 				 w->list.top + rows < w->list.lines.count ? w->list.top + rows : w->list.lines.count,
 				 w->list.lines.count);
-		draw_text(w, body_top() + body_rows(), COLS - (int) strlen(where) - 1, 0, where);
+		draw_text(w, body_top() + body_rows(), COLS - (int) strlen(where) - 1, MARK_PLAIN, where);
 	}
 }
 
@@ -324,7 +325,7 @@ draw_help(Wizard *w)
 {
 	int			row = body_top();
 
-	draw_text(w, row++, 2, 2, "Keys (Esc or F1 closes this help):");
+	draw_text(w, row++, 2, MARK_WARNING, "Keys (Esc or F1 closes this help):");
 	row++;
 	for (int c = 0; c < CMD_NONE; c++)
 	{
@@ -332,7 +333,7 @@ draw_help(Wizard *w)
 
 		snprintf(line, sizeof(line), "%-20s %s", wiz_command_key((WizCommand) c),
 				 wiz_command_help((WizCommand) c));
-		draw_text(w, row++, 4, 0, line);
+		draw_text(w, row++, 4, MARK_PLAIN, line);
 	}
 }
 
@@ -360,7 +361,7 @@ draw_frame(Wizard *w)
 
 		snprintf(line, sizeof(line), "%s %s_", w->confirm.question, w->confirm.typed);
 		mvhline(LINES - 3, 0, ' ', COLS);
-		draw_text(w, LINES - 3, 1, 2, line);
+		draw_text(w, LINES - 3, 1, MARK_WARNING, line);
 	}
 	else if (w->message[0])
 		draw_text(w, LINES - 3, 1, w->message_mark, w->message);

@@ -65,7 +65,7 @@ struct Wizard
 	CDKSCREEN  *cdk;
 	bool		color;
 	char		message[600];
-	int			message_mark;
+	WizMark		message_mark;
 	ListView	list;
 	CDKENTRY   *fields[WIZ_MAX_FIELDS];
 	int			nfields;
@@ -106,8 +106,8 @@ void		list_append(Wizard *w, WizLines lines);	/* takes ownership */
 void		list_clear(Wizard *w);
 void		list_draw(Wizard *w, int top_row);
 void		list_scroll(Wizard *w, int key);
-void		draw_text(Wizard *w, int row, int col, int mark, const char *text);
-void		set_message(Wizard *w, int mark, const char *fmt,...) __attribute__((format(printf, 3, 4)));
+void		draw_text(Wizard *w, int row, int col, WizMark mark, const char *text);
+void		set_message(Wizard *w, WizMark mark, const char *fmt,...) __attribute__((format(printf, 3, 4)));
 void		ask_confirm(Wizard *w, const char *question, const char *expect,
 						void (*then) (Wizard *w, bool confirmed));
 
