@@ -1084,7 +1084,8 @@ pass_gates(Run *run, const Plan *plan, const char *plan_text)
 	}
 	else
 	{
-		if (!backup_cluster(&run->snap, &run->wd, plan->user, plan->dbname, proof, sizeof(proof),
+		if (!backup_cluster(&run->snap, &run->wd, plan->user, plan->dbname,
+							statement_timeout_ms(run), proof, sizeof(proof),
 							errbuf, sizeof(errbuf)))
 			return refuse(run, "the metadata backup failed, so nothing was changed: %s", errbuf);
 		if (!backup_verify(&run->wd, proof, sizeof(proof), errbuf, sizeof(errbuf)))

@@ -46,36 +46,18 @@ backup_node_dirname(const char *label)
 	return strbuf_steal(&name);
 }
 
+/* A node that hangs costs one timeout, and its error says why with its SQLSTATE. */
 static bool
-copy_out(PGconn *conn, const char *sql, StrBuf *out, char *errbuf, size_t errlen)
+copy_out(PgNode *pg, const char *sql, StrBuf *out, int timeout_ms, char *errbuf, size_t errlen)
 {
-	PGresult   *r = PQexec(conn, sql);
-	char	   *buf;
-	int			n;
+	char	   *why;
 
-	if (PQresultStatus(r) != PGRES_COPY_OUT)
-	{
-		snprintf(errbuf, errlen, "%s", PQerrorMessage(conn));
-		PQclear(r);
-		return false;
-	}
-	PQclear(r);
-	while ((n = PQgetCopyData(conn, &buf, 0)) > 0)
-	{
-		strbuf_append_len(out, buf, (size_t) n);
-		PQfreemem(buf);
-	}
-	r = PQgetResult(conn);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-	{
-		snprintf(errbuf, errlen, "%s", PQerrorMessage(conn));
-		PQclear(r);
-		return false;
-	}
-	PQclear(r);
-	while ((r = PQgetResult(conn)) != NULL)
-		PQclear(r);
-	return true;
+	if (pgnode_copy_out(pg, sql, out, timeout_ms))
+		return true;
+	why = pgerror_format(&pg->error);
+	snprintf(errbuf, errlen, "the catalogs of %s could not be copied: %s", pg->label, why);
+	free(why);
+	return false;
 }
 
 /* Shell single quotes: 'it'\''s' */
@@ -123,13 +105,11 @@ manifest_write(Manifest *manifest, int dirfd, const char *dirpath, const char *r
 }
 
 static bool
-backup_node(const NodeReport *node, StrBuf *restore_sql, char *errbuf, size_t errlen)
+backup_node(NodeReport *node, StrBuf *restore_sql, int timeout_ms, char *errbuf, size_t errlen)
 {
 	PGconn	   *conn = node->pg.conn;
 	bool		ok = true;
 
-	/* COPY needs the plain blocking protocol */
-	PQsetnonblocking(conn, 0);
 	strbuf_append(restore_sql,
 				  "-- puts back this node's Citus catalogs as they were before the recovery\n"
 				  "\\set ON_ERROR_STOP on\n"
@@ -153,7 +133,7 @@ backup_node(const NodeReport *node, StrBuf *restore_sql, char *errbuf, size_t er
 		strbuf_init(&data);
 		strbuf_printf(&sql, "COPY pg_catalog.%s (%s) TO STDOUT", catalog_name((CatalogId) c),
 					  columns.data);
-		ok = copy_out(conn, sql.data, &data, errbuf, errlen);
+		ok = copy_out(&node->pg, sql.data, &data, timeout_ms, errbuf, errlen);
 
 		/*
 		 * The data goes inline after COPY FROM STDIN, not through psql's
@@ -215,7 +195,6 @@ backup_node(const NodeReport *node, StrBuf *restore_sql, char *errbuf, size_t er
 		strbuf_free(&sql);
 	}
 	strbuf_append(restore_sql, "COMMIT;\n");
-	PQsetnonblocking(conn, 1);
 	return ok;
 }
 
@@ -278,8 +257,8 @@ supersede_old_backup(const Workdir *wd, char *errbuf, size_t errlen)
 }
 
 bool
-backup_cluster(const ClusterSnapshot *snap, const Workdir *wd,
-			   const char *user, const char *dbname,
+backup_cluster(ClusterSnapshot *snap, const Workdir *wd,
+			   const char *user, const char *dbname, int timeout_ms,
 			   char *evidence, size_t evidence_len, char *errbuf, size_t errlen)
 {
 	char	   *staging_path = xasprintf("%s/" BACKUP_STAGING, wd->path);
@@ -310,7 +289,7 @@ backup_cluster(const ClusterSnapshot *snap, const Workdir *wd,
 				  "cd \"$(dirname \"$0\")/" BACKUP_DIR "\"\n");
 	for (int i = 0; i < snap->nnodes && ok; i++)
 	{
-		const NodeReport *node = &snap->nodes[i];
+		NodeReport *node = &snap->nodes[i];
 		char	   *name;
 		char	   *node_path;
 		char	   *relpath;
@@ -329,7 +308,7 @@ backup_cluster(const ClusterSnapshot *snap, const Workdir *wd,
 		}
 		strbuf_init(&restore_sql);
 		if (ok)
-			ok = backup_node(node, &restore_sql, errbuf, errlen);
+			ok = backup_node(node, &restore_sql, timeout_ms, errbuf, errlen);
 		if (ok)
 			ok = manifest_write(&manifest, node_fd, node_path, relpath, "restore.sql", &restore_sql,
 								errbuf, errlen);

@@ -18,13 +18,14 @@
  * backup.partial/ first and renamed into place once complete, so that a
  * backup/ directory is never half written; an earlier attempt's backup/
  * is kept as backup.superseded-<time>.  user and dbname go into the
- * script; no password.  evidence gets what the manifest holds.
+ * script; no password.  Each COPY is held to timeout_ms.  evidence gets
+ * what the manifest holds.
  */
 /* The directory of a node's backup: shell-safe, one per host:port. */
 char	   *backup_node_dirname(const char *label);
 
-bool		backup_cluster(const ClusterSnapshot *snapshot, const Workdir *wd,
-						   const char *user, const char *dbname,
+bool		backup_cluster(ClusterSnapshot *snapshot, const Workdir *wd,
+						   const char *user, const char *dbname, int timeout_ms,
 						   char *evidence, size_t evidence_len,
 						   char *errbuf, size_t errlen);
 
