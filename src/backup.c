@@ -48,42 +48,18 @@ backup_node_dirname(const char *label)
 	return strbuf_steal(&name);
 }
 
+/* A node that hangs costs one timeout, and its error says why with its SQLSTATE. */
 static bool
-copy_out(PgNode *pg, const char *sql, StrBuf *out, char *errbuf, size_t errlen)
+copy_out(PgNode *pg, const char *sql, StrBuf *out, int timeout_ms, char *errbuf, size_t errlen)
 {
-	PGconn	   *conn = pg->conn;
-	PGresult   *r;
+	char	   *why;
 
-	/* COPY needs the plain blocking protocol */
-	PQsetnonblocking(conn, 0);
-	r = PQexec(conn, sql);
-	char	   *buf;
-	int			n;
-
-	if (PQresultStatus(r) != PGRES_COPY_OUT)
-	{
-		snprintf(errbuf, errlen, "%s", PQerrorMessage(conn));
-		PQclear(r);
-		return false;
-	}
-	PQclear(r);
-	while ((n = PQgetCopyData(conn, &buf, 0)) > 0)
-	{
-		strbuf_append_len(out, buf, (size_t) n);
-		PQfreemem(buf);
-	}
-	r = PQgetResult(conn);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-	{
-		snprintf(errbuf, errlen, "%s", PQerrorMessage(conn));
-		PQclear(r);
-		return false;
-	}
-	PQclear(r);
-	while ((r = PQgetResult(conn)) != NULL)
-		PQclear(r);
-	PQsetnonblocking(conn, 1);
-	return true;
+	if (pgnode_copy_out(pg, sql, out, timeout_ms))
+		return true;
+	why = pgerror_format(&pg->error);
+	snprintf(errbuf, errlen, "the catalogs of %s could not be copied: %s", pg->label, why);
+	free(why);
+	return false;
 }
 
 /* What the backup holds, so that a rerun can prove it complete. */
@@ -153,7 +129,7 @@ backup_node(const NodeReport *node, PgNode *pg, int timeout_ms, StrBuf *restore_
 		strbuf_init(&data);
 		strbuf_printf(&sql, "COPY pg_catalog.%s (%s) TO STDOUT", catalog_name((CatalogId) c),
 					  columns.data);
-		ok = copy_out(pg, sql.data, &data, errbuf, errlen);
+		ok = copy_out(pg, sql.data, &data, timeout_ms, errbuf, errlen);
 
 		/*
 		 * The data goes inline after COPY FROM STDIN, not through psql's
@@ -313,7 +289,7 @@ backup_cluster(const ClusterSnapshot *snap, SessionPool *pool, int timeout_ms,
 				  "cd \"$(dirname \"$0\")/" BACKUP_DIR "\"\n");
 	for (int i = 0; i < snap->nnodes && ok; i++)
 	{
-		const NodeReport *node = &snap->nodes[i];
+		NodeReport *node = &snap->nodes[i];
 		char	   *name;
 		char	   *node_path;
 		char	   *relpath;

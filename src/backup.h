@@ -13,17 +13,18 @@
 #include "snapshot.h"
 #include "workdir.h"
 
+/* The directory of a node's backup: shell-safe, one per host:port. */
+char	   *backup_node_dirname(const char *label);
+
 /*
  * Writes backup/<node>/ for every reachable Citus node of the snapshot,
  * backup/MANIFEST and restore.sh.  The files are written under
  * backup.partial/ first and renamed into place once complete, so that a
  * backup/ directory is never half written; an earlier attempt's backup/
  * is kept as backup.superseded-<time>.  user and dbname go into the
- * script; no password.  evidence gets what the manifest holds.
+ * script; no password.  Each node is copied through its session in pool,
+ * each query held to timeout_ms.  evidence gets what the manifest holds.
  */
-/* The directory of a node's backup: shell-safe, one per host:port. */
-char	   *backup_node_dirname(const char *label);
-
 bool		backup_cluster(const ClusterSnapshot *snapshot, SessionPool *pool, int timeout_ms,
 						   const Workdir *wd, const char *user, const char *dbname,
 						   char *evidence, size_t evidence_len,

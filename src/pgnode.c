@@ -115,6 +115,7 @@ poll_events_for(const PgNode *node)
 		case PGNODE_SENDING:
 			return POLLIN | POLLOUT;
 		case PGNODE_BUSY:
+		case PGNODE_COPY_OUT:
 			return POLLIN;
 		default:
 			return 0;
@@ -126,7 +127,8 @@ is_active(const PgNode *node)
 {
 	return node->state == PGNODE_CONNECTING ||
 		node->state == PGNODE_SENDING ||
-		node->state == PGNODE_BUSY;
+		node->state == PGNODE_BUSY ||
+		node->state == PGNODE_COPY_OUT;
 }
 
 static void
@@ -175,6 +177,92 @@ record_result(PgNode *node, PGresult *result)
 	node->result = result;
 }
 
+/*
+ * Takes every row the input buffer holds.  Returns 0 when more must be
+ * read first, 1 when the COPY has ended (its outcome is the next result),
+ * -1 when the connection broke.
+ */
+static int
+take_copy_rows(PgNode *node)
+{
+	char	   *row;
+	int			n;
+
+	while ((n = PQgetCopyData(node->conn, &row, 1)) > 0)
+	{
+		if (node->copy_sink)
+			strbuf_append_len(node->copy_sink, row, (size_t) n);
+		PQfreemem(row);
+	}
+	if (n == 0)
+		return 0;
+	return n == -1 ? 1 : -1;
+}
+
+/*
+ * Takes what has arrived, rows and results, until libpq needs more input
+ * or the query has ended.
+ */
+static void
+take_results(PgNode *node, PgNodeEvent on_event, void *arg)
+{
+	for (;;)
+	{
+		PGresult   *result;
+		int			copy;
+
+		if (node->state == PGNODE_COPY_OUT)
+		{
+			if ((copy = take_copy_rows(node)) == 0)
+				return;
+			if (copy < 0)
+			{
+				fail_from_conn(node);
+				finish_event(node, on_event, arg);
+				return;
+			}
+			node->state = PGNODE_BUSY;
+		}
+		if (PQisBusy(node->conn))
+			return;
+		if ((result = PQgetResult(node->conn)) == NULL)
+		{
+			if (PQstatus(node->conn) == CONNECTION_BAD)
+				fail_from_conn(node);
+			else
+				node->state = PGNODE_READY;
+			finish_event(node, on_event, arg);
+			return;
+		}
+		switch (PQresultStatus(result))
+		{
+			case PGRES_COPY_OUT:
+				/* the rows come first; the statement's own result follows them */
+				PQclear(result);
+				node->state = PGNODE_COPY_OUT;
+				break;
+			case PGRES_COPY_IN:
+			case PGRES_COPY_BOTH:
+
+				/*
+				 * libpq would hand this result back for ever, and nothing
+				 * here sends COPY data: the session is of no further use.
+				 */
+				PQclear(result);
+				pgerror_set(&node->error, NULL,
+							"the server waits for COPY data, which this tool never sends",
+							NULL, NULL);
+				pgnode_close(node);
+				node->state = PGNODE_FAILED;
+				finish_event(node, on_event, arg);
+				return;
+			default:
+				record_result(node, result);
+				break;
+		}
+	}
+}
+
 static void
 advance_query(PgNode *node, short revents, PgNodeEvent on_event, void *arg)
 {
@@ -199,21 +287,7 @@ advance_query(PgNode *node, short revents, PgNodeEvent on_event, void *arg)
 		finish_event(node, on_event, arg);
 		return;
 	}
-	while (!PQisBusy(node->conn))
-	{
-		PGresult   *result = PQgetResult(node->conn);
-
-		if (result == NULL)
-		{
-			if (PQstatus(node->conn) == CONNECTION_BAD)
-				fail_from_conn(node);
-			else
-				node->state = PGNODE_READY;
-			finish_event(node, on_event, arg);
-			return;
-		}
-		record_result(node, result);
-	}
+	take_results(node, on_event, arg);
 }
 
 volatile sig_atomic_t pgnode_cancel_requested = 0;
@@ -229,7 +303,8 @@ cancel_queries(PgNode **nodes, int count)
 		char		err[256];
 
 		if (node == NULL || node->cancel_sent || node->conn == NULL ||
-			(node->state != PGNODE_BUSY && node->state != PGNODE_SENDING))
+			(node->state != PGNODE_BUSY && node->state != PGNODE_SENDING &&
+			 node->state != PGNODE_COPY_OUT))
 			continue;
 		node->cancel_sent = true;
 		cancel = PQgetCancel(node->conn);
@@ -351,10 +426,11 @@ pgnodes_connect(PgNode **nodes, ConnParams **params, int count,
 	drive(nodes, count, timeout_ms, "the connection attempt", on_event, arg);
 }
 
-void
-pgnodes_query(PgNode **nodes, const char *const *sql, int count,
-			  int nparams, const char *const *const *param_values,
-			  int timeout_ms, PgNodeEvent on_event, void *arg)
+/* Sends sql[i] to every READY node; the poll loop takes it from there. */
+static void
+send_queries(PgNode **nodes, const char *const *sql, int count,
+			 int nparams, const char *const *const *param_values,
+			 PgNodeEvent on_event, void *arg)
 {
 	for (int i = 0; i < count; i++)
 	{
@@ -378,6 +454,14 @@ pgnodes_query(PgNode **nodes, const char *const *sql, int count,
 		}
 		node->state = PGNODE_SENDING;
 	}
+}
+
+void
+pgnodes_query(PgNode **nodes, const char *const *sql, int count,
+			  int nparams, const char *const *const *param_values,
+			  int timeout_ms, PgNodeEvent on_event, void *arg)
+{
+	send_queries(nodes, sql, count, nparams, param_values, on_event, arg);
 	drive(nodes, count, timeout_ms, "a query", on_event, arg);
 }
 
@@ -391,6 +475,35 @@ pgnode_query(PgNode *node, const char *sql, int nparams,
 
 	pgnodes_query(one, one_sql, 1, nparams, one_params, timeout_ms, NULL, NULL);
 	return node->state == PGNODE_READY && node->error.message == NULL;
+}
+
+bool
+pgnode_copy_out(PgNode *node, const char *sql, StrBuf *out, int timeout_ms)
+{
+	PgNode	   *one[1] = {node};
+	const char *one_sql[1] = {sql};
+
+	if (node->state != PGNODE_READY)
+	{
+		if (node->error.message == NULL)
+			pgerror_set(&node->error, NULL, "not connected", NULL, NULL);
+		return false;
+	}
+	node->copy_sink = out;
+	send_queries(one, one_sql, 1, 0, NULL, NULL, NULL);
+	drive(one, 1, timeout_ms, "a COPY", NULL, NULL);
+	node->copy_sink = NULL;
+	if (node->state != PGNODE_READY || node->error.message != NULL)
+		return false;
+
+	/* any other statement sends no rows, and must not pass for an empty table */
+	if (node->result == NULL || PQresultStatus(node->result) != PGRES_COMMAND_OK ||
+		strncmp(PQcmdStatus(node->result), "COPY ", 5) != 0)
+	{
+		pgerror_set(&node->error, NULL, "the statement was not a COPY", NULL, NULL);
+		return false;
+	}
+	return true;
 }
 
 void

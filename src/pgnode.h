@@ -17,6 +17,7 @@
 #include "connopts.h"
 #include "error.h"
 #include "session.h"
+#include "strbuf.h"
 
 typedef enum PgNodeState
 {
@@ -25,6 +26,7 @@ typedef enum PgNodeState
 	PGNODE_READY,				/* connected, no query running */
 	PGNODE_SENDING,				/* query sent, output not yet flushed */
 	PGNODE_BUSY,				/* waiting for results */
+	PGNODE_COPY_OUT,			/* taking the rows of a COPY TO STDOUT */
 	PGNODE_FAILED				/* see error; the connection is closed */
 } PgNodeState;
 
@@ -45,6 +47,7 @@ typedef struct PgNode
 	int64_t		elapsed_ms;		/* of the last connect or query */
 	int64_t		started_ms;
 	bool		cancel_sent;
+	StrBuf	   *copy_sink;		/* where COPY TO STDOUT rows go; NULL drops them */
 } PgNode;
 
 /*
@@ -81,7 +84,9 @@ void		pgnodes_connect(PgNode **nodes, ConnParams **params, int count,
  * node->results all of them (a batch without parameters may hold several
  * statements, each with its own result).  A server error
  * leaves the node READY with error set; a timeout or a broken connection
- * leaves it FAILED.
+ * leaves it FAILED.  The rows of a COPY TO STDOUT are dropped (see
+ * pgnode_copy_out); a COPY FROM STDIN leaves the node FAILED, as nothing
+ * here sends COPY data.
  */
 void		pgnodes_query(PgNode **nodes, const char *const *sql, int count,
 						  int nparams, const char *const *const *param_values,
@@ -90,6 +95,15 @@ void		pgnodes_query(PgNode **nodes, const char *const *sql, int count,
 /* One node, one query; returns true when it succeeded. */
 bool		pgnode_query(PgNode *node, const char *sql, int nparams,
 						 const char *const *param_values, int timeout_ms);
+
+/*
+ * Runs one COPY ... TO STDOUT on a READY node, held to timeout_ms like a
+ * query, and appends its rows, as the server sent them, to out.  Returns
+ * true when the COPY succeeded; otherwise node->error says why, and the
+ * node is READY after a server error, FAILED after a timeout or a broken
+ * connection.  out may hold some rows of a COPY that failed.
+ */
+bool		pgnode_copy_out(PgNode *node, const char *sql, StrBuf *out, int timeout_ms);
 
 typedef enum PgPing
 {

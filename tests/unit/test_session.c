@@ -1,0 +1,215 @@
+/*
+ * The session layer against a live server: COPY TO STDOUT through the poll
+ * loop.  tests/session-standin.sh starts a throwaway server, fills it and
+ * sets TEST_SESSION_CONNINFO and TEST_SESSION_EXPECTED (what psql's COPY
+ * of the same table wrote); without them there is nothing to test.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+#include "connopts.h"
+#include "pgnode.h"
+#include "strbuf.h"
+
+static const char *conninfo;
+
+static bool
+connect_node(PgNode *node)
+{
+	ConnParams	params;
+	ConnParams *one_params[1] = {&params};
+	PgNode	   *one[1] = {node};
+
+	connparams_init(&params);
+	connparams_set(&params, "dbname", conninfo);
+	params.expand_dbname = true;
+	pgnodes_connect(one, one_params, 1, 10000, NULL, NULL);
+	connparams_free(&params);
+	if (node->state != PGNODE_READY)
+		printf("# could not connect: %s\n", node->error.message ? node->error.message : "?");
+	return node->state == PGNODE_READY;
+}
+
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE	   *f = fopen(path, "rb");
+	StrBuf		buf;
+	char		chunk[8192];
+	size_t		n;
+
+	strbuf_init(&buf);
+	if (f == NULL)
+	{
+		printf("# could not open %s\n", path);
+		return strbuf_steal(&buf);
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		strbuf_append_len(&buf, chunk, n);
+	fclose(f);
+	*len = buf.len;
+	return strbuf_steal(&buf);
+}
+
+/* What psql wrote, byte for byte: escapes, tabs, NULLs and all. */
+static void
+test_rows(PgNode *node, const char *expected_path)
+{
+	StrBuf		out;
+	size_t		want_len = 0;
+	char	   *want = read_file(expected_path, &want_len);
+
+	strbuf_init(&out);
+	ok(pgnode_copy_out(node, "COPY session_rows TO STDOUT", &out, 10000),
+	   "a COPY TO STDOUT succeeds");
+	is_int(node->state, PGNODE_READY, "the node is ready again");
+	ok(node->error.message == NULL, "with no error");
+	ok(want_len > 100000, "the table spans many reads (%zu bytes)", want_len);
+	is_int(out.len, want_len, "as many bytes as psql's COPY");
+	ok(out.len == want_len && memcmp(out.data, want, want_len) == 0,
+	   "the same bytes as psql's COPY");
+	is_str(node->result ? PQcmdStatus(node->result) : NULL, "COPY 20000",
+		   "the COPY's own result is kept");
+	strbuf_reset(&out);
+	ok(pgnode_copy_out(node, "COPY (SELECT 1 WHERE false) TO STDOUT", &out, 10000),
+	   "a COPY of no rows succeeds");
+	is_int(out.len, 0, "and gives nothing");
+	ok(pgnode_query(node, "SELECT 1", 0, NULL, 10000), "the session serves a query after a COPY");
+	strbuf_reset(&out);
+	ok(!pgnode_copy_out(node, "SELECT 1", &out, 10000), "a statement that is not a COPY is refused");
+	is_int(node->state, PGNODE_READY, "and the node stays ready");
+	ok(pgnode_query(node, "COPY session_rows TO STDOUT", 0, NULL, 10000),
+	   "a query that turns out a COPY ends, its rows dropped");
+	strbuf_free(&out);
+	free(want);
+}
+
+/* Rows enough to leave the server's buffer, then division by zero. */
+#define FAILING_COPY \
+	"COPY (SELECT 1 / (50000 - g) FROM generate_series(1, 60000) g) TO STDOUT"
+
+static void
+test_server_errors(PgNode *node)
+{
+	StrBuf		out;
+
+	strbuf_init(&out);
+	ok(!pgnode_copy_out(node, "COPY no_such_table TO STDOUT", &out, 10000),
+	   "a COPY of a missing table fails");
+	is_str(node->error.sqlstate, "42P01", "with SQLSTATE 42P01");
+	ok(node->error.message && strstr(node->error.message, "no_such_table"),
+	   "and the server's message");
+	is_int(node->state, PGNODE_READY, "the node is still ready");
+	is_int(out.len, 0, "nothing was copied");
+	strbuf_reset(&out);
+	ok(!pgnode_copy_out(node, FAILING_COPY, &out, 10000), "a COPY that fails after rows were sent fails");
+	is_str(node->error.sqlstate, "22012", "with the server's SQLSTATE");
+	ok(out.len > 0, "after rows had come (%zu bytes)", out.len);
+	is_int(node->state, PGNODE_READY, "the node is still ready");
+	ok(pgnode_query(node, "SELECT 1", 0, NULL, 10000), "and serves the next query");
+	strbuf_free(&out);
+}
+
+/*
+ * Rows first, so that the loop waits in the middle of the COPY, then a
+ * server that says nothing more.
+ */
+#define HANGING_COPY \
+	"COPY (SELECT g, CASE WHEN g = 100000 THEN pg_sleep(20) END " \
+	"FROM generate_series(1, 100000) g) TO STDOUT"
+
+static void
+test_timeout(PgNode *node)
+{
+	StrBuf		out;
+	int64_t		start = monotonic_ms();
+	int64_t		took;
+
+	strbuf_init(&out);
+	ok(!pgnode_copy_out(node, HANGING_COPY, &out, 1500), "a COPY that hangs fails");
+	took = monotonic_ms() - start;
+	ok(took >= 1400 && took < 4000, "at its deadline (%lld ms)", (long long) took);
+	is_int(node->state, PGNODE_FAILED, "the node is FAILED");
+	ok(node->timed_out, "as timed out");
+	is_str(node->error.message, "no answer to a COPY within 1.5 s", "the error says so");
+	is_str(node->error.sqlstate, "", "with no SQLSTATE: the server did not answer");
+	ok(node->conn == NULL, "its connection is closed");
+	ok(out.len > 0, "rows had come before it hung (%zu bytes)", out.len);
+	strbuf_free(&out);
+}
+
+static void
+on_alarm(int signo)
+{
+	(void) signo;
+	pgnode_cancel_requested = 1;
+}
+
+static void
+test_cancel(PgNode *node)
+{
+	StrBuf		out;
+	struct sigaction sa;
+	int64_t		start = monotonic_ms();
+	int64_t		took;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	strbuf_init(&out);
+	alarm(1);
+	ok(!pgnode_copy_out(node, HANGING_COPY, &out, 15000), "a COPY cancelled by a signal fails");
+	took = monotonic_ms() - start;
+	pgnode_cancel_requested = 0;
+	ok(took < 5000, "long before its deadline (%lld ms)", (long long) took);
+	is_str(node->error.sqlstate, "57014", "with the server's SQLSTATE for a cancel");
+	is_int(node->state, PGNODE_READY, "the node is ready again");
+	ok(pgnode_query(node, "SELECT 1", 0, NULL, 10000), "and serves the next query");
+	strbuf_free(&out);
+}
+
+/* libpq would return a COPY IN result for ever: the loop must not spin on it. */
+static void
+test_copy_in(PgNode *node)
+{
+	ok(!pgnode_query(node, "COPY session_rows FROM STDIN", 0, NULL, 10000),
+	   "a COPY FROM STDIN is not waited on");
+	is_int(node->state, PGNODE_FAILED, "the session is given up");
+	ok(node->error.message && strstr(node->error.message, "COPY data"), "and says why");
+}
+
+int
+main(void)
+{
+	const char *expected = getenv("TEST_SESSION_EXPECTED");
+	PgNode		node;
+
+	conninfo = getenv("TEST_SESSION_CONNINFO");
+	if (conninfo == NULL || conninfo[0] == '\0' || expected == NULL)
+	{
+		printf("1..0 # SKIP TEST_SESSION_CONNINFO and TEST_SESSION_EXPECTED are not set\n");
+		return 0;
+	}
+	pgnode_init(&node, "127.0.0.1", 5432);
+	if (!connect_node(&node))
+	{
+		printf("Bail out! no server to test against\n");
+		return 1;
+	}
+	test_rows(&node, expected);
+	test_server_errors(&node);
+	test_timeout(&node);
+	if (connect_node(&node))
+		test_cancel(&node);
+	test_copy_in(&node);
+	pgnode_free(&node);
+	return tap_done();
+}
