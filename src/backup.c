@@ -100,18 +100,13 @@ session_error(const PgNode *pg, char *errbuf, size_t errlen)
 	free(why);
 }
 
+/* Each catalog with COPY, its rows inline in restore.sql */
 static bool
-backup_node(const NodeReport *node, PgNode *pg, int timeout_ms, StrBuf *restore_sql,
-			char *errbuf, size_t errlen)
+backup_catalogs(const NodeReport *node, PgNode *pg, int timeout_ms, StrBuf *restore_sql,
+				char *errbuf, size_t errlen)
 {
 	bool		ok = true;
 
-	strbuf_append(restore_sql,
-				  "-- puts back this node's Citus catalogs as they were before the recovery\n"
-				  "\\set ON_ERROR_STOP on\n"
-				  "BEGIN;\n");
-	for (int c = CATALOG_COUNT - 1; c >= 0; c--)
-		strbuf_printf(restore_sql, "DELETE FROM pg_catalog.%s;\n", catalog_name((CatalogId) c));
 	for (int c = 0; c < CATALOG_COUNT && ok; c++)
 	{
 		StrBuf		columns;
@@ -144,22 +139,35 @@ backup_node(const NodeReport *node, PgNode *pg, int timeout_ms, StrBuf *restore_
 		strbuf_free(&sql);
 		strbuf_free(&data);
 	}
-	if (ok)
-	{
-		ok = pgnode_query(pg, "SELECT groupid FROM pg_catalog.pg_dist_local_group", 0, NULL, timeout_ms);
-		if (!ok)
-			session_error(pg, errbuf, errlen);
-		else
-		{
-			const PGresult *r = pg->result;
+	return ok;
+}
 
-			/* as it was, a row or none: a node made for the tool may have had none */
-			strbuf_append(restore_sql, "DELETE FROM pg_catalog.pg_dist_local_group;\n");
-			for (int i = 0; i < PQntuples(r); i++)
-				strbuf_printf(restore_sql, "INSERT INTO pg_catalog.pg_dist_local_group (groupid) VALUES (%s);\n",
-							  PQgetvalue(r, i, 0));
-		}
+/* The local group, as it was: a row or none (a node made for the tool may have had none) */
+static bool
+backup_local_group(PgNode *pg, int timeout_ms, StrBuf *restore_sql, char *errbuf, size_t errlen)
+{
+	const PGresult *r;
+
+	if (!pgnode_query(pg, "SELECT groupid FROM pg_catalog.pg_dist_local_group", 0, NULL, timeout_ms))
+	{
+		session_error(pg, errbuf, errlen);
+		return false;
 	}
+	r = pg->result;
+	strbuf_append(restore_sql, "DELETE FROM pg_catalog.pg_dist_local_group;\n");
+	for (int i = 0; i < PQntuples(r); i++)
+		strbuf_printf(restore_sql, "INSERT INTO pg_catalog.pg_dist_local_group (groupid) VALUES (%s);\n",
+					  PQgetvalue(r, i, 0));
+	return true;
+}
+
+/* Each id sequence's value, set back with setval */
+static bool
+backup_sequences(const NodeReport *node, PgNode *pg, int timeout_ms, StrBuf *restore_sql,
+				 char *errbuf, size_t errlen)
+{
+	bool		ok = true;
+
 	for (int s = 0; s < node->nsequences && ok; s++)
 	{
 		StrBuf		sql;
@@ -195,6 +203,24 @@ backup_node(const NodeReport *node, PgNode *pg, int timeout_ms, StrBuf *restore_
 		pgnode_clear_results(pg);
 		strbuf_free(&sql);
 	}
+	return ok;
+}
+
+static bool
+backup_node(const NodeReport *node, PgNode *pg, int timeout_ms, StrBuf *restore_sql,
+			char *errbuf, size_t errlen)
+{
+	bool		ok;
+
+	strbuf_append(restore_sql,
+				  "-- puts back this node's Citus catalogs as they were before the recovery\n"
+				  "\\set ON_ERROR_STOP on\n"
+				  "BEGIN;\n");
+	for (int c = CATALOG_COUNT - 1; c >= 0; c--)
+		strbuf_printf(restore_sql, "DELETE FROM pg_catalog.%s;\n", catalog_name((CatalogId) c));
+	ok = backup_catalogs(node, pg, timeout_ms, restore_sql, errbuf, errlen) &&
+		backup_local_group(pg, timeout_ms, restore_sql, errbuf, errlen) &&
+		backup_sequences(node, pg, timeout_ms, restore_sql, errbuf, errlen);
 	strbuf_append(restore_sql, "COMMIT;\n");
 	return ok;
 }
@@ -256,31 +282,120 @@ supersede_old_backup(const Workdir *wd, char *errbuf, size_t errlen)
 	return ok;
 }
 
+/* What backup_cluster builds as it goes: the staging directory, the script, the manifest */
+typedef struct Staging
+{
+	char	   *path;
+	int			fd;
+	StrBuf		script;
+	Manifest	manifest;
+	int			nnodes;
+} Staging;
+
+/* One node's backup: its directory under staging, its restore.sql, a line of the script */
+static bool
+stage_node(Staging *st, const NodeReport *node, PgNode *pg, int timeout_ms,
+		   const char *user, const char *dbname, char *errbuf, size_t errlen)
+{
+	char	   *name = backup_node_dirname(node->label);
+	char	   *node_path = xasprintf("%s/%s", st->path, name);
+	char	   *relpath = xasprintf(BACKUP_DIR "/%s", name);
+	int			node_fd = -1;
+	StrBuf		restore_sql;
+	bool		ok = true;
+
+	if (mkdirat(st->fd, name, 0700) != 0 || (node_fd = open_subdir(st->fd, name)) < 0)
+	{
+		snprintf(errbuf, errlen, "could not create \"%s\": %s", node_path, strerror(errno));
+		ok = false;
+	}
+	strbuf_init(&restore_sql);
+	if (ok)
+		ok = backup_node(node, pg, timeout_ms, &restore_sql, errbuf, errlen);
+	if (ok)
+		ok = manifest_write(&st->manifest, node_fd, node_path, relpath, "restore.sql", &restore_sql,
+							errbuf, errlen);
+	if (ok && !fsync_dir(node_fd))
+	{
+		snprintf(errbuf, errlen, "could not sync \"%s\": %s", node_path, strerror(errno));
+		ok = false;
+	}
+	append_script_line(&st->script, node, name, user, dbname);
+	st->nnodes++;
+	if (node_fd >= 0)
+		close(node_fd);
+	free(relpath);
+	free(node_path);
+	free(name);
+	strbuf_free(&restore_sql);
+	return ok;
+}
+
+/* The manifest last, then staging synced: a complete backup or none */
+static bool
+seal_staging(Staging *st, char *errbuf, size_t errlen)
+{
+	strbuf_printf(&st->manifest.text, "%08x %zu " RESTORE_SCRIPT "\n",
+				  crc32_of(st->script.data, st->script.len), st->script.len);
+	st->manifest.nfiles++;
+	strbuf_printf(&st->manifest.text, "end %d files\n", st->manifest.nfiles);
+	if (!write_private_file(st->fd, st->path, MANIFEST_NAME, st->manifest.text.data,
+							st->manifest.text.len, errbuf, errlen))
+		return false;
+	if (!fsync_dir(st->fd))
+	{
+		snprintf(errbuf, errlen, "could not sync \"%s\": %s", st->path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* backup.partial/ becomes backup/, and restore.sh is written afresh beside it */
+static bool
+put_in_place(const Workdir *wd, Staging *st, char *errbuf, size_t errlen)
+{
+	if (!supersede_old_backup(wd, errbuf, errlen))
+		return false;
+	if (renameat(wd->fd, BACKUP_STAGING, wd->fd, BACKUP_DIR) != 0)
+	{
+		snprintf(errbuf, errlen, "could not rename \"%s\" into place: %s", st->path, strerror(errno));
+		return false;
+	}
+	/* a planted or earlier script goes; the new one is created afresh */
+	unlinkat(wd->fd, RESTORE_SCRIPT, 0);
+	if (!write_private_file(wd->fd, wd->path, RESTORE_SCRIPT, st->script.data, st->script.len,
+							errbuf, errlen))
+		return false;
+	fchmodat(wd->fd, RESTORE_SCRIPT, 0700, 0);
+	if (!fsync_dir(wd->fd))
+	{
+		snprintf(errbuf, errlen, "could not sync \"%s\": %s", wd->path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 bool
 backup_cluster(const ClusterSnapshot *snap, SessionPool *pool, int timeout_ms,
 			   const Workdir *wd, const char *user, const char *dbname,
 			   char *evidence, size_t evidence_len, char *errbuf, size_t errlen)
 {
-	char	   *staging_path = xasprintf("%s/" BACKUP_STAGING, wd->path);
-	int			staging;
-	StrBuf		script;
-	Manifest	manifest;
-	int			nnodes = 0;
+	Staging		st = {0};
 	bool		ok = true;
 
+	st.path = xasprintf("%s/" BACKUP_STAGING, wd->path);
 	/* what a killed attempt left half written is of no use */
 	remove_tree(wd->fd, BACKUP_STAGING);
 	if (mkdirat(wd->fd, BACKUP_STAGING, 0700) != 0 ||
-		(staging = open_subdir(wd->fd, BACKUP_STAGING)) < 0)
+		(st.fd = open_subdir(wd->fd, BACKUP_STAGING)) < 0)
 	{
-		snprintf(errbuf, errlen, "could not create \"%s\": %s", staging_path, strerror(errno));
-		free(staging_path);
+		snprintf(errbuf, errlen, "could not create \"%s\": %s", st.path, strerror(errno));
+		free(st.path);
 		return false;
 	}
-	strbuf_init(&manifest.text);
-	manifest.nfiles = 0;
-	strbuf_init(&script);
-	strbuf_append(&script,
+	strbuf_init(&st.manifest.text);
+	strbuf_init(&st.script);
+	strbuf_append(&st.script,
 				  "#!/bin/sh\n"
 				  "# Puts every node's Citus catalogs back as they were before the recovery.\n"
 				  "# Run it only to abandon the recovery: it undoes every change it made to\n"
@@ -289,86 +404,21 @@ backup_cluster(const ClusterSnapshot *snap, SessionPool *pool, int timeout_ms,
 				  "cd \"$(dirname \"$0\")/" BACKUP_DIR "\"\n");
 	for (int i = 0; i < snap->nnodes && ok; i++)
 	{
-		NodeReport *node = &snap->nodes[i];
-		char	   *name;
-		char	   *node_path;
-		char	   *relpath;
-		int			node_fd = -1;
-		StrBuf		restore_sql;
+		const NodeReport *node = &snap->nodes[i];
 
-		if (!node->reachable || !node->is_citus || i >= pool->count ||
-			pool->sessions[i].state != PGNODE_READY)
-			continue;
-		name = backup_node_dirname(node->label);
-		node_path = xasprintf("%s/%s", staging_path, name);
-		relpath = xasprintf(BACKUP_DIR "/%s", name);
-		if (mkdirat(staging, name, 0700) != 0 || (node_fd = open_subdir(staging, name)) < 0)
-		{
-			snprintf(errbuf, errlen, "could not create \"%s\": %s", node_path, strerror(errno));
-			ok = false;
-		}
-		strbuf_init(&restore_sql);
-		if (ok)
-			ok = backup_node(node, &pool->sessions[i], timeout_ms, &restore_sql, errbuf, errlen);
-		if (ok)
-			ok = manifest_write(&manifest, node_fd, node_path, relpath, "restore.sql", &restore_sql,
-								errbuf, errlen);
-		if (ok && !fsync_dir(node_fd))
-		{
-			snprintf(errbuf, errlen, "could not sync \"%s\": %s", node_path, strerror(errno));
-			ok = false;
-		}
-		append_script_line(&script, node, name, user, dbname);
-		nnodes++;
-		if (node_fd >= 0)
-			close(node_fd);
-		free(relpath);
-		free(node_path);
-		free(name);
-		strbuf_free(&restore_sql);
+		if (node->reachable && node->is_citus && i < pool->count &&
+			pool->sessions[i].state == PGNODE_READY)
+			ok = stage_node(&st, node, &pool->sessions[i], timeout_ms, user, dbname, errbuf, errlen);
 	}
-	if (ok)
-	{
-		strbuf_printf(&manifest.text, "%08x %zu " RESTORE_SCRIPT "\n",
-					  crc32_of(script.data, script.len), script.len);
-		manifest.nfiles++;
-		strbuf_printf(&manifest.text, "end %d files\n", manifest.nfiles);
-		ok = write_private_file(staging, staging_path, MANIFEST_NAME, manifest.text.data,
-								manifest.text.len, errbuf, errlen);
-	}
-	if (ok && !fsync_dir(staging))
-	{
-		snprintf(errbuf, errlen, "could not sync \"%s\": %s", staging_path, strerror(errno));
-		ok = false;
-	}
-	close(staging);
-	if (ok)
-		ok = supersede_old_backup(wd, errbuf, errlen);
-	if (ok && renameat(wd->fd, BACKUP_STAGING, wd->fd, BACKUP_DIR) != 0)
-	{
-		snprintf(errbuf, errlen, "could not rename \"%s\" into place: %s", staging_path, strerror(errno));
-		ok = false;
-	}
-	if (ok)
-	{
-		/* a planted or earlier script goes; the new one is created afresh */
-		unlinkat(wd->fd, RESTORE_SCRIPT, 0);
-		ok = write_private_file(wd->fd, wd->path, RESTORE_SCRIPT, script.data, script.len,
-								errbuf, errlen);
-		if (ok)
-			fchmodat(wd->fd, RESTORE_SCRIPT, 0700, 0);
-	}
-	if (ok && !fsync_dir(wd->fd))
-	{
-		snprintf(errbuf, errlen, "could not sync \"%s\": %s", wd->path, strerror(errno));
-		ok = false;
-	}
+	ok = ok && seal_staging(&st, errbuf, errlen);
+	close(st.fd);
+	ok = ok && put_in_place(wd, &st, errbuf, errlen);
 	if (ok)
 		snprintf(evidence, evidence_len, "%d nodes, %d files in " BACKUP_DIR "/" MANIFEST_NAME ", checksummed",
-				 nnodes, manifest.nfiles);
-	strbuf_free(&script);
-	strbuf_free(&manifest.text);
-	free(staging_path);
+				 st.nnodes, st.manifest.nfiles);
+	strbuf_free(&st.script);
+	strbuf_free(&st.manifest.text);
+	free(st.path);
 	return ok;
 }
 
