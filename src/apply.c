@@ -1004,25 +1004,28 @@ place_plan(Run *run, const char *plan_text, PgError *error)
 }
 
 bool
-apply_peek_workdir(const char *dir, bool *resumable, char **plan_text, char *errbuf, size_t errlen)
+apply_peek_workdir(const char *dir, bool *resumable, char **plan_text, PgError *error)
 {
 	Workdir		wd;
 	Journal		journal;
 	struct stat st;
+	char		errbuf[1024];
 	bool		ok;
 
 	*resumable = false;
 	*plan_text = NULL;
 	if (lstat(dir, &st) != 0 && errno == ENOENT)
 		return true;
-	if (!workdir_open(&wd, dir, errbuf, errlen))
+	if (!workdir_open(&wd, dir, error))
 		return false;
-	ok = journal_open(&journal, &wd, errbuf, errlen);
+	ok = journal_open(&journal, &wd, error);
 	if (ok && journal_find(&journal, EV_STEPPING))
 	{
 		*resumable = true;
-		*plan_text = read_private_file(wd.fd, wd.path, PLAN_NAME, errbuf, errlen);
+		*plan_text = read_private_file(wd.fd, wd.path, PLAN_NAME, errbuf, sizeof(errbuf));
 		ok = *plan_text != NULL;
+		if (!ok)
+			pgerror_set(error, NULL, errbuf, NULL, NULL);
 	}
 	journal_close(&journal);
 	workdir_close(&wd);
@@ -1333,23 +1336,21 @@ static int
 phase_open_workdir(Run *run)
 {
 	ApplyOptions *opts = run->opts;
-	char		errbuf[1024];
 	PgError		error = {0};
 	const char *stepping;
 	int			code = EXIT_CODE_OK;
 
-	if (!(opts->workdir ? workdir_open(&run->wd, opts->workdir, errbuf, sizeof(errbuf)) :
-		  workdir_create_default(&run->wd, errbuf, sizeof(errbuf))))
+	if (!(opts->workdir ? workdir_open(&run->wd, opts->workdir, &error) :
+		  workdir_create_default(&run->wd, &error)))
 		code = EXIT_CODE_ABORTED;
 	else
 	{
 		opts->workdir_used = xstrdup(run->wd.path);
-		if (!journal_open(&run->journal, &run->wd, errbuf, sizeof(errbuf)))
+		if (!journal_open(&run->journal, &run->wd, &error))
 			code = journal_find(&run->journal, EV_STEPPING) ? EXIT_CODE_PARTIAL : EXIT_CODE_ABORTED;
 	}
 	if (code != EXIT_CODE_OK)
 	{
-		pgerror_set(&error, NULL, errbuf, NULL, NULL);
 		event_refusal(run->errors, &error);
 		pgerror_clear(&error);
 		return code;

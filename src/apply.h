@@ -58,7 +58,7 @@ void		apply_release_signals(void);
  * nothing.
  */
 bool		apply_peek_workdir(const char *dir, bool *resumable, char **plan_text,
-							   char *errbuf, size_t errlen);
+							   PgError *error);
 
 /*
  * Runs plan (whose text is plan_text, copied into the work directory), as

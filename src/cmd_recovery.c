@@ -497,11 +497,9 @@ recover_plan(ConnOptions *opts, PlanChoices *choices, ApplyArgs *args, Plan *pla
 	{
 		bool		resumable;
 		char	   *saved = NULL;
-		char		errbuf[1024];
 
-		if (!apply_peek_workdir(args->workdir, &resumable, &saved, errbuf, sizeof(errbuf)))
+		if (!apply_peek_workdir(args->workdir, &resumable, &saved, &error))
 		{
-			pgerror_set(&error, NULL, errbuf, NULL, NULL);
 			pgerror_print(stderr, &error);
 			pgerror_clear(&error);
 			return EXIT_CODE_ABORTED;

@@ -130,7 +130,7 @@ parse_line(Journal *journal, char *line)
 
 bool
 journal_parse(Journal *journal, char *text, size_t size, size_t *intact,
-			  char *errbuf, size_t errlen)
+			  PgError *error)
 {
 	size_t		pos = 0;
 	int			lineno = 0;
@@ -150,10 +150,9 @@ journal_parse(Journal *journal, char *text, size_t size, size_t *intact,
 
 			if (!last)
 			{
-				snprintf(errbuf, errlen,
-						 "%s is damaged at line %d, before its end: a torn write can only damage the last line, so it cannot be trusted\n"
-						 "HINT:  Keep it for the record; settle the cluster by hand or with a new work directory and a new plan.",
-						 journal->path, lineno);
+				pgerror_setf(error, "%s is damaged at line %d, before its end: a torn write can only damage the last line, so it cannot be trusted",
+							 journal->path, lineno);
+				pgerror_set_hint(error, "Keep it for the record; settle the cluster by hand or with a new work directory and a new plan.");
 				return false;
 			}
 			strbuf_init(&shown);
@@ -178,8 +177,9 @@ journal_parse(Journal *journal, char *text, size_t size, size_t *intact,
 }
 
 bool
-journal_open(Journal *journal, const Workdir *wd, char *errbuf, size_t errlen)
+journal_open(Journal *journal, const Workdir *wd, PgError *error)
 {
+	char		errbuf[512];
 	StrBuf		all;
 	char		chunk[8192];
 	ssize_t		n;
@@ -190,23 +190,26 @@ journal_open(Journal *journal, const Workdir *wd, char *errbuf, size_t errlen)
 	journal->path = xasprintf("%s/" JOURNAL_NAME, wd->path);
 	journal->dirfd = wd->fd;
 	journal->fd = private_open_existing(wd->fd, wd->path, JOURNAL_NAME, O_RDWR | O_APPEND,
-										errbuf, errlen);
+										errbuf, sizeof(errbuf));
 	if (journal->fd < 0 && errno == ENOENT)
 	{
 		journal->fd = openat(wd->fd, JOURNAL_NAME,
 							 O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (journal->fd < 0 || !fsync_dir(wd->fd))
 		{
-			snprintf(errbuf, errlen, "could not create %s: %s", journal->path, strerror(errno));
+			pgerror_setf(error, "could not create %s: %s", journal->path, strerror(errno));
 			return false;
 		}
 	}
 	if (journal->fd < 0)
+	{
+		pgerror_set(error, NULL, errbuf, NULL, NULL);
 		return false;
+	}
 	/* two runs on one work directory would each trust a journal the other writes */
 	if (flock(journal->fd, LOCK_EX | LOCK_NB) != 0)
 	{
-		snprintf(errbuf, errlen, "another citus-rescue run is using the work directory %s", wd->path);
+		pgerror_setf(error, "another citus-rescue run is using the work directory %s", wd->path);
 		return false;
 	}
 	strbuf_init(&all);
@@ -216,18 +219,18 @@ journal_open(Journal *journal, const Workdir *wd, char *errbuf, size_t errlen)
 			continue;
 		if (n < 0)
 		{
-			snprintf(errbuf, errlen, "could not read %s: %s", journal->path, strerror(errno));
+			pgerror_setf(error, "could not read %s: %s", journal->path, strerror(errno));
 			strbuf_free(&all);
 			return false;
 		}
 		strbuf_append_len(&all, chunk, (size_t) n);
 	}
-	ok = journal_parse(journal, all.data, all.len, &intact, errbuf, errlen);
+	ok = journal_parse(journal, all.data, all.len, &intact, error);
 	/* cut the torn tail off, so that no record is ever glued onto it */
 	if (ok && intact < all.len &&
 		(ftruncate(journal->fd, (off_t) intact) != 0 || fsync(journal->fd) != 0))
 	{
-		snprintf(errbuf, errlen, "could not cut the torn end off %s: %s",
+		pgerror_setf(error, "could not cut the torn end off %s: %s",
 				 journal->path, strerror(errno));
 		ok = false;
 	}

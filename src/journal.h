@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "clock.h"
+#include "error.h"
 #include "strbuf.h"
 #include "workdir.h"
 
@@ -44,7 +45,7 @@ typedef struct Journal
 } Journal;
 
 /* Opens (or creates) journal.log in the work directory and reads it. */
-bool		journal_open(Journal *journal, const Workdir *wd, char *errbuf, size_t errlen);
+bool		journal_open(Journal *journal, const Workdir *wd, PgError *error);
 void		journal_close(Journal *journal);
 
 /*
@@ -52,10 +53,10 @@ void		journal_close(Journal *journal);
  * journal->entries; the lines are NUL-terminated in place.  A torn last
  * line is not read: journal->repaired says what it was, and *intact is
  * set to the length of what comes before it (size when nothing is torn).
- * False with errbuf when a line before the last is damaged.
+ * False with error set when a line before the last is damaged.
  */
 bool		journal_parse(Journal *journal, char *text, size_t size, size_t *intact,
-						  char *errbuf, size_t errlen);
+						  PgError *error);
 
 /*
  * Appends one record, newline included, as journal_write writes it and

@@ -16,36 +16,34 @@
 
 /* The directory must be ours and closed to others before a root run trusts it. */
 static bool
-check_dir_safe(int fd, const char *path, char *errbuf, size_t errlen)
+check_dir_safe(int fd, const char *path, PgError *error)
 {
 	struct stat st;
 
 	if (fstat(fd, &st) != 0)
 	{
-		snprintf(errbuf, errlen, "could not inspect work directory \"%s\": %s", path, strerror(errno));
+		pgerror_setf(error, "could not inspect work directory \"%s\": %s", path, strerror(errno));
 		return false;
 	}
 	if (!S_ISDIR(st.st_mode))
 	{
-		snprintf(errbuf, errlen, "\"%s\" is not a directory", path);
+		pgerror_setf(error, "\"%s\" is not a directory", path);
 		return false;
 	}
 	if (st.st_uid != geteuid())
 	{
-		snprintf(errbuf, errlen,
-				 "work directory \"%s\" belongs to user id %ld, not to the user running citus-rescue (%ld): "
-				 "another user could plant or change what a rerun trusts\n"
-				 "HINT:  Give a directory of your own with --workdir.",
-				 path, (long) st.st_uid, (long) geteuid());
+		pgerror_setf(error, "work directory \"%s\" belongs to user id %ld, not to the user running citus-rescue (%ld): "
+					 "another user could plant or change what a rerun trusts",
+					 path, (long) st.st_uid, (long) geteuid());
+		pgerror_set_hint(error, "Give a directory of your own with --workdir.");
 		return false;
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
 	{
-		snprintf(errbuf, errlen,
-				 "work directory \"%s\" can be written by others (mode %04o): "
-				 "another user could plant or change what a rerun trusts\n"
-				 "HINT:  chmod go-w it, or give another --workdir.",
-				 path, (unsigned) (st.st_mode & 07777));
+		pgerror_setf(error, "work directory \"%s\" can be written by others (mode %04o): "
+					 "another user could plant or change what a rerun trusts",
+					 path, (unsigned) (st.st_mode & 07777));
+		pgerror_set_hint(error, "chmod go-w it, or give another --workdir.");
 		return false;
 	}
 	return true;
@@ -62,22 +60,22 @@ absolute_path(const char *dir)
 }
 
 static bool
-open_checked(Workdir *wd, const char *dir, char *errbuf, size_t errlen)
+open_checked(Workdir *wd, const char *dir, PgError *error)
 {
 	struct stat st;
 
 	if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
 	{
-		snprintf(errbuf, errlen, "work directory \"%s\" is a symbolic link: give the directory itself", dir);
+		pgerror_setf(error, "work directory \"%s\" is a symbolic link: give the directory itself", dir);
 		return false;
 	}
 	wd->fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (wd->fd < 0)
 	{
-		snprintf(errbuf, errlen, "could not open work directory \"%s\": %s", dir, strerror(errno));
+		pgerror_setf(error, "could not open work directory \"%s\": %s", dir, strerror(errno));
 		return false;
 	}
-	if (!check_dir_safe(wd->fd, dir, errbuf, errlen))
+	if (!check_dir_safe(wd->fd, dir, error))
 	{
 		close(wd->fd);
 		wd->fd = -1;
@@ -88,20 +86,20 @@ open_checked(Workdir *wd, const char *dir, char *errbuf, size_t errlen)
 }
 
 bool
-workdir_open(Workdir *wd, const char *dir, char *errbuf, size_t errlen)
+workdir_open(Workdir *wd, const char *dir, PgError *error)
 {
 	wd->path = NULL;
 	wd->fd = -1;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 	{
-		snprintf(errbuf, errlen, "could not create work directory \"%s\": %s", dir, strerror(errno));
+		pgerror_setf(error, "could not create work directory \"%s\": %s", dir, strerror(errno));
 		return false;
 	}
-	return open_checked(wd, dir, errbuf, errlen);
+	return open_checked(wd, dir, error);
 }
 
 bool
-workdir_create_default(Workdir *wd, char *errbuf, size_t errlen)
+workdir_create_default(Workdir *wd, PgError *error)
 {
 	time_t		now = time(NULL);
 	struct tm	tm;
@@ -113,10 +111,10 @@ workdir_create_default(Workdir *wd, char *errbuf, size_t errlen)
 	strftime(name, sizeof(name), "citus-rescue-%Y%m%d-%H%M%S-XXXXXX", &tm);
 	if (mkdtemp(name) == NULL)
 	{
-		snprintf(errbuf, errlen, "could not create a work directory here: %s", strerror(errno));
+		pgerror_setf(error, "could not create a work directory here: %s", strerror(errno));
 		return false;
 	}
-	return open_checked(wd, name, errbuf, errlen);
+	return open_checked(wd, name, error);
 }
 
 void

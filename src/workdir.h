@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "error.h"
+
 typedef struct Workdir
 {
 	char	   *path;			/* absolute */
@@ -21,10 +23,10 @@ typedef struct Workdir
  * the reason in errbuf, a symbolic link, a directory owned by another user
  * and one that others may write to.
  */
-bool		workdir_open(Workdir *wd, const char *dir, char *errbuf, size_t errlen);
+bool		workdir_open(Workdir *wd, const char *dir, PgError *error);
 
 /* Creates ./citus-rescue-YYYYMMDD-HHMMSS-XXXXXX (random suffix) and opens it. */
-bool		workdir_create_default(Workdir *wd, char *errbuf, size_t errlen);
+bool		workdir_create_default(Workdir *wd, PgError *error);
 
 void		workdir_close(Workdir *wd);
 

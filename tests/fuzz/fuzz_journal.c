@@ -50,14 +50,15 @@ static bool
 parse_copy(Journal *journal, const char *text, size_t size, size_t *intact)
 {
 	char	   *copy = xmalloc(size + 1);
-	char		err[1024];
+	PgError		err = {0};
 	bool		ok;
 
 	memcpy(copy, text, size);
 	copy[size] = '\0';
 	start(journal);
-	ok = journal_parse(journal, copy, size, intact, err, sizeof(err));
-	check(ok || strstr(err, "damaged at line") != NULL, "a refusal without its reason");
+	ok = journal_parse(journal, copy, size, intact, &err);
+	check(ok || (err.message && strstr(err.message, "damaged at line") != NULL), "a refusal without its reason");
+	pgerror_clear(&err);
 	free(copy);
 	return ok;
 }

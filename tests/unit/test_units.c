@@ -444,11 +444,18 @@ append_raw(const char *path, const char *text)
 	fclose(f);
 }
 
+static const char *
+error_text(const PgError *error)
+{
+	return error->message ? error->message : "";
+}
+
 static void
 test_journal(void)
 {
 	char		root[] = "/tmp/citus-rescue-unit-XXXXXX";
 	char		err[1024];
+	PgError		perr = {0};
 	char	   *dir;
 	char	   *path;
 	Workdir		wd;
@@ -463,18 +470,18 @@ test_journal(void)
 	dir = xasprintf("%s/run", root);
 	path = xasprintf("%s/journal.log", dir);
 
-	ok(workdir_open(&wd, dir, err, sizeof(err)), "a new work directory is created");
+	ok(workdir_open(&wd, dir, &perr), "a new work directory is created");
 	ok(stat(dir, &st) == 0 && (st.st_mode & 07777) == 0700, "private to its owner");
 	ok(wd.path[0] == '/', "and named by an absolute path");
-	ok(journal_open(&j, &wd, err, sizeof(err)), "a new journal opens");
-	ok(!journal_open(&other, &wd, err, sizeof(err)) && strstr(err, "another citus-rescue run") != NULL,
+	ok(journal_open(&j, &wd, &perr), "a new journal opens");
+	ok(!journal_open(&other, &wd, &perr) && strstr(error_text(&perr), "another citus-rescue run") != NULL,
 	   "a second run on the same work directory is refused");
 	journal_close(&other);
 	ok(journal_write(&j, 0, "", "new", "fresh"), "a record is written");
 	ok(journal_write(&j, 2, "h\tx:1", "statement", "SELECT 1;\nSELECT '\\t'"), "tabs, newlines, backslashes");
 	ok(journal_write_durable(&j, 0, "", "stepping", "run 1 plan 0"), "a durable record");
 	journal_close(&j);
-	ok(journal_open(&j, &wd, err, sizeof(err)), "the journal opens again");
+	ok(journal_open(&j, &wd, &perr), "the journal opens again");
 	is_int(j.nentries, 3, "every record read back");
 	is_str(j.entries[1].node, "h\tx:1", "node field round-trips");
 	is_str(j.entries[1].detail, "SELECT 1;\nSELECT '\\t'", "detail field round-trips");
@@ -486,14 +493,14 @@ test_journal(void)
 	stat(path, &st);
 	whole = st.st_size;
 	append_raw(path, "0123abcd\t2026-01-01T00:00:00.000Z\t3\tnode\tdec");
-	ok(journal_open(&j, &wd, err, sizeof(err)), "a journal with a torn last line opens");
+	ok(journal_open(&j, &wd, &perr), "a journal with a torn last line opens");
 	ok(j.repaired != NULL && strstr(j.repaired, "no end of line") != NULL, "the torn line is reported");
 	is_int(j.nentries, 3, "the torn line is not a record");
 	stat(path, &st);
 	is_int(st.st_size, whole, "the torn line is cut off the file");
 	ok(journal_write(&j, 0, "", "finished", NULL), "the next record is written");
 	journal_close(&j);
-	ok(journal_open(&j, &wd, err, sizeof(err)) && j.nentries == 4 && j.repaired == NULL,
+	ok(journal_open(&j, &wd, &perr) && j.nentries == 4 && j.repaired == NULL,
 	   "and is whole, never glued onto the torn one");
 	journal_close(&j);
 
@@ -502,7 +509,7 @@ test_journal(void)
 	unlink(path);
 	append_raw(path, text);
 	chmod(path, 0600);
-	ok(journal_open(&j, &wd, err, sizeof(err)) && j.nentries == 3 &&
+	ok(journal_open(&j, &wd, &perr) && j.nentries == 3 &&
 	   j.repaired != NULL && strstr(j.repaired, "wrong checksum") != NULL,
 	   "a last line with a wrong checksum is cut off");
 	journal_close(&j);
@@ -513,14 +520,14 @@ test_journal(void)
 	unlink(path);
 	append_raw(path, text);
 	chmod(path, 0600);
-	ok(!journal_open(&j, &wd, err, sizeof(err)) && strstr(err, "damaged at line 1") != NULL,
+	ok(!journal_open(&j, &wd, &perr) && strstr(error_text(&perr), "damaged at line 1") != NULL,
 	   "a damaged line before the end refuses the journal");
 	journal_close(&j);
 	free(text);
 	unlink(path);
 
 	setenv(JOURNAL_FAULT_ENV, "2:fail", 1);
-	ok(journal_open(&j, &wd, err, sizeof(err)), "a fresh journal");
+	ok(journal_open(&j, &wd, &perr), "a fresh journal");
 	ok(journal_write(&j, 0, "", "new", NULL), "record 1 written");
 	ok(!journal_write(&j, 0, "", "gate", "x") && j.failure != NULL &&
 	   strstr(j.failure, "No space left on device") != NULL, "record 2 fails as on a full disk");
@@ -531,33 +538,33 @@ test_journal(void)
 	is_int(st.st_size, whole, "not a byte");
 	journal_close(&j);
 	unsetenv(JOURNAL_FAULT_ENV);
-	ok(journal_open(&j, &wd, err, sizeof(err)) && j.nentries == 1 && j.repaired != NULL,
+	ok(journal_open(&j, &wd, &perr) && j.nentries == 1 && j.repaired != NULL,
 	   "the half record is found torn and cut off");
 	journal_close(&j);
 	unlink(path);
 
 	ok(symlink("/etc/hostname", path) == 0, "a planted symbolic link");
-	ok(!journal_open(&j, &wd, err, sizeof(err)) && strstr(err, "symbolic link") != NULL,
+	ok(!journal_open(&j, &wd, &perr) && strstr(error_text(&perr), "symbolic link") != NULL,
 	   "is refused, not followed");
 	journal_close(&j);
 	unlink(path);
 	workdir_close(&wd);
 
 	chmod(dir, 0777);
-	ok(!workdir_open(&wd, dir, err, sizeof(err)) && strstr(err, "mode 0777") != NULL,
+	ok(!workdir_open(&wd, dir, &perr) && strstr(error_text(&perr), "mode 0777") != NULL,
 	   "a work directory others may write to is refused");
 	chmod(dir, 0700);
 	{
 		char	   *link = xasprintf("%s/link", root);
 
-		ok(symlink(dir, link) == 0 && !workdir_open(&wd, link, err, sizeof(err)) &&
-		   strstr(err, "symbolic link") != NULL, "a work directory that is a link is refused");
+		ok(symlink(dir, link) == 0 && !workdir_open(&wd, link, &perr) &&
+		   strstr(error_text(&perr), "symbolic link") != NULL, "a work directory that is a link is refused");
 		unlink(link);
 		free(link);
 	}
 
 	/* a backup's manifest proves it whole */
-	ok(workdir_open(&wd, dir, err, sizeof(err)), "the work directory again");
+	ok(workdir_open(&wd, dir, &perr), "the work directory again");
 	mkdirat(wd.fd, "backup", 0700);
 	{
 		char	   *manifest;
@@ -596,6 +603,7 @@ test_journal(void)
 			diag_unused();
 		free(cmd);
 	}
+	pgerror_clear(&perr);
 	free(dir);
 	free(path);
 }
