@@ -84,6 +84,17 @@ print_steps(FILE *out, const Plan *plan, bool with_sql)
 	}
 }
 
+/* An error the plan-file code wrote as text, printed in PostgreSQL's shape */
+static void
+print_error_text(const char *message)
+{
+	PgError		error = {0};
+
+	pgerror_set(&error, NULL, message, NULL, NULL);
+	pgerror_print(stderr, &error);
+	pgerror_clear(&error);
+}
+
 /* The engine's plan, with the terminal's password prompt; errors printed. */
 static int
 make_plan(ConnOptions *opts, PlanChoices *choices, ClusterSnapshot *snap, Plan *plan)
@@ -177,7 +188,7 @@ cmd_plan(int argc, char **argv)
 	print_steps(stdout, &plan, false);
 	if (!planfile_write(args.output, &plan, errbuf, sizeof(errbuf)))
 	{
-		cli_error("%s", errbuf);
+		print_error_text(errbuf);
 		code = EXIT_CODE_INTERNAL;
 		goto out;
 	}
@@ -323,7 +334,7 @@ cmd_apply(int argc, char **argv)
 	text = read_whole_file(argv[optind], errbuf, sizeof(errbuf));
 	if (text == NULL || !planfile_parse(text, &plan, errbuf, sizeof(errbuf)))
 	{
-		cli_error("%s", errbuf);
+		print_error_text(errbuf);
 		code = EXIT_CODE_ABORTED;
 		goto out;
 	}
