@@ -98,9 +98,8 @@ check_mark(CheckStatus status)
 	return status == CHECK_PASS ? MARK_GOOD : status == CHECK_WARN ? MARK_WARNING : MARK_BAD;
 }
 
-/* How an event looks on the screen: by its kind and outcome, never its words. */
-static WizMark
-event_mark(const Event *event)
+WizMark
+wiz_event_mark(const Event *event)
 {
 	switch (event->kind)
 	{
@@ -136,7 +135,7 @@ queue_event(const Event *event, void *arg)
 	WizBackend *b = arg;
 
 	pthread_mutex_lock(&b->lock);
-	lines_add(&b->log, (int) event_mark(event), "%s", event->text ? event->text : "");
+	lines_add(&b->log, wiz_event_mark(event), "%s", event->text ? event->text : "");
 	pthread_mutex_unlock(&b->lock);
 }
 

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "connopts.h"
+#include "events.h"
 #include "plan.h"
 
 typedef struct WizBackend WizBackend;
@@ -72,6 +73,12 @@ typedef struct WizLines
  * user, database, password and timeout.
  */
 WizBackend *wiz_backend_new(const ConnOptions *options);
+
+/*
+ * How the wizard marks an engine event: by its kind and outcome (a check's
+ * status, a step's state, a note's level), never by the words of its text.
+ */
+WizMark		wiz_event_mark(const Event *event);
 void		wiz_backend_free(WizBackend *backend);
 void		wiz_lines_free(WizLines *lines);
 
