@@ -2,27 +2,22 @@
 
 #include "wizard_backend.h"
 #include "catalog.h"
+#include "clock.h"
 #include "apply.h"
 #include "discover.h"
 #include "engine.h"
 #include "events.h"
 #include "exitcodes.h"
-#include "journal.h"
 #include "plan.h"
 #include "planfile.h"
-#include "planner.h"
 #include "report.h"
 #include "strbuf.h"
-#include "verify.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* A node discovery is waiting for, and when it started */
 typedef struct Pending
