@@ -745,6 +745,66 @@ append_int_sequence_setval(StrBuf *sql, const NodeReport *source, int index)
 }
 
 /*
+ * A bigserial column's sequence moves past the largest id already used in
+ * its range.  Only a sequence Citus narrowed to a group's range (seqmax
+ * below the bigint maximum) is touched.  The max() query runs through
+ * EXECUTE ... USING because plpgsql then hands Citus plain parameters,
+ * which it can push down.
+ */
+static void
+append_bigserial_catch_up(StrBuf *sql, const SerialColumn *col)
+{
+	StrBuf		max_query;
+	StrBuf		body;
+
+	strbuf_init(&max_query);
+	strbuf_append(&max_query, "SELECT pg_catalog.max(");
+	sql_append_ident(&max_query, col->column);
+	strbuf_append(&max_query, ") FROM ");
+	sql_append_qualified(&max_query, col->table);
+	strbuf_append(&max_query, " WHERE ");
+	sql_append_ident(&max_query, col->column);
+	strbuf_append(&max_query, " BETWEEN $1 AND $2");
+	strbuf_init(&body);
+	strbuf_append(&body, "\nDECLARE\n  lo bigint;\n  hi bigint;\n  used bigint;\nBEGIN\n"
+				  "  SELECT seqmin, seqmax INTO lo, hi FROM pg_catalog.pg_sequence WHERE seqrelid = ");
+	sql_append_literal(&body, col->sequence);
+	strbuf_append(&body, "::pg_catalog.regclass;\n"
+				  "  IF hi < 9223372036854775807 THEN\n"
+				  "    EXECUTE ");
+	sql_append_literal(&body, max_query.data);
+	strbuf_append(&body, " INTO used USING lo, hi;\n"
+				  "    IF used > (SELECT last_value FROM ");
+	sql_append_qualified(&body, col->sequence);
+	strbuf_append(&body, ") THEN\n"
+				  "      PERFORM pg_catalog.setval(");
+	sql_append_literal(&body, col->sequence);
+	strbuf_append(&body, "::pg_catalog.regclass, used);\n"
+				  "    END IF;\n  END IF;\nEND\n");
+	strbuf_append(sql, "DO ");
+	sql_append_dollar_quoted(sql, body.data);
+	strbuf_append(sql, ";\n");
+	strbuf_free(&body);
+	strbuf_free(&max_query);
+}
+
+/* An int or smallint serial column: nextval() in place of worker_nextval() */
+static void
+append_int_serial_default(StrBuf *sql, const NodeReport *source, int index)
+{
+	const SerialColumn *col = &source->serials[index];
+
+	strbuf_append(sql, "ALTER TABLE ");
+	sql_append_qualified(sql, col->table);
+	strbuf_append(sql, " ALTER COLUMN ");
+	sql_append_ident(sql, col->column);
+	strbuf_append(sql, " SET DEFAULT pg_catalog.nextval(");
+	sql_append_literal(sql, col->sequence);
+	strbuf_append(sql, "::pg_catalog.regclass);\n");
+	append_int_sequence_setval(sql, source, index);
+}
+
+/*
  * The new coordinator's serial columns.  int and smallint ones call
  * worker_nextval() on a node added as a worker, which always refuses: they
  * need nextval() and a sequence past every id in use.  bigint ones cover
@@ -775,50 +835,9 @@ add_serial_repair(Plan *plan, const char *host, int port, const NodeReport *sour
 							  "SET LOCAL citus.enable_ddl_propagation = off;\n");
 		}
 		if (col->is_bigint)
-		{
-			StrBuf		max_query;
-			StrBuf		body;
-
-			/* plpgsql hands Citus plain parameters, which it can push down */
-			strbuf_init(&max_query);
-			strbuf_append(&max_query, "SELECT pg_catalog.max(");
-			sql_append_ident(&max_query, col->column);
-			strbuf_append(&max_query, ") FROM ");
-			sql_append_qualified(&max_query, col->table);
-			strbuf_append(&max_query, " WHERE ");
-			sql_append_ident(&max_query, col->column);
-			strbuf_append(&max_query, " BETWEEN $1 AND $2");
-			strbuf_init(&body);
-			strbuf_append(&body, "\nDECLARE\n  lo bigint;\n  hi bigint;\n  used bigint;\nBEGIN\n"
-						  "  SELECT seqmin, seqmax INTO lo, hi FROM pg_catalog.pg_sequence WHERE seqrelid = ");
-			sql_append_literal(&body, col->sequence);
-			strbuf_append(&body, "::pg_catalog.regclass;\n"
-						  "  IF hi < 9223372036854775807 THEN\n"
-						  "    EXECUTE ");
-			sql_append_literal(&body, max_query.data);
-			strbuf_append(&body, " INTO used USING lo, hi;\n"
-						  "    IF used > (SELECT last_value FROM ");
-			sql_append_qualified(&body, col->sequence);
-			strbuf_append(&body, ") THEN\n"
-						  "      PERFORM pg_catalog.setval(");
-			sql_append_literal(&body, col->sequence);
-			strbuf_append(&body, "::pg_catalog.regclass, used);\n"
-						  "    END IF;\n  END IF;\nEND\n");
-			strbuf_append(sql, "DO ");
-			sql_append_dollar_quoted(sql, body.data);
-			strbuf_append(sql, ";\n");
-			strbuf_free(&body);
-			strbuf_free(&max_query);
-			continue;
-		}
-		strbuf_append(sql, "ALTER TABLE ");
-		sql_append_qualified(sql, col->table);
-		strbuf_append(sql, " ALTER COLUMN ");
-		sql_append_ident(sql, col->column);
-		strbuf_append(sql, " SET DEFAULT pg_catalog.nextval(");
-		sql_append_literal(sql, col->sequence);
-		strbuf_append(sql, "::pg_catalog.regclass);\n");
-		append_int_sequence_setval(sql, source, c);
+			append_bigserial_catch_up(sql, col);
+		else
+			append_int_serial_default(sql, source, c);
 	}
 	if (ints.len)
 	{
