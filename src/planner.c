@@ -886,30 +886,29 @@ add_sync_step(Plan *plan, const char *host, int port)
 }
 
 static void
-plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const PlanContext *ctx,
-			  Plan *plan, int donor, const char *target_name, int target_port)
+add_create_extension_step(Plan *plan, const char *thost, int tport)
 {
-	const NodeReport *d = &snap->nodes[donor];
-	const char *thost = ctx->target_connect_host;
-	int			tport = ctx->target_connect_port;
+	PlanStep   *step = plan_add_step(plan, thost, tport, "Create the citus extension on the new node.");
+
+	step->sql = xstrdup("CREATE EXTENSION citus;\n");
+	step->check_sql = xstrdup("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus')");
+	step->undo = xstrdup("DROP EXTENSION citus; on the new node.");
+}
+
+/*
+ * The donor poses as coordinator just long enough to add the new node:
+ * citus_add_node() runs only on a node whose local group is 0, and it is
+ * what copies the metadata to the node it adds.  match is the new node's
+ * "nodename = ... AND nodeport = ..." condition.
+ */
+static void
+add_donor_adds_node_step(const ClusterSnapshot *snap, Plan *plan, const NodeReport *d,
+						 const char *target_name, int target_port, const char *match)
+{
 	int			gd = d->meta.groupid;
 	PlanStep   *step;
 	StrBuf		sql;
-	StrBuf		match;
-	const NodeReport *t = snap->target >= 0 ? &snap->nodes[snap->target] : NULL;
 
-	strbuf_init(&match);
-	append_node_match(&match, target_name, target_port);
-
-	if (choices->create_extension && t && t->citus_extension_version == NULL)
-	{
-		step = plan_add_step(plan, thost, tport, "Create the citus extension on the new node.");
-		step->sql = xstrdup("CREATE EXTENSION citus;\n");
-		step->check_sql = xstrdup("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus')");
-		step->undo = xstrdup("DROP EXTENSION citus; on the new node.");
-	}
-
-	/* the donor poses as coordinator just long enough to add the new node */
 	strbuf_init(&sql);
 	append_timeouts(&sql);
 	if (plan->cim == CIM_INCLUDE)
@@ -944,22 +943,75 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 	step->sql = strbuf_steal(&sql);
 	strbuf_init(&sql);
 	strbuf_printf(&sql, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE %s)"
-				  " AND (SELECT groupid FROM pg_catalog.pg_dist_local_group) = %d", match.data, gd);
+				  " AND (SELECT groupid FROM pg_catalog.pg_dist_local_group) = %d", match, gd);
 	step->check_sql = strbuf_steal(&sql);
 	strbuf_init(&sql);
 	strbuf_append(&sql, "On the donor: DELETE FROM pg_catalog.pg_dist_node WHERE ");
-	strbuf_append(&sql, match.data);
+	strbuf_append(&sql, match);
 	strbuf_append(&sql, "; then restore its catalogs from the backup if the old coordinator's rows are wanted back.");
 	step->undo = strbuf_steal(&sql);
+}
 
-	/* the donor coordinated the add: clear its records of that distributed transaction */
-	step = plan_add_step(plan, d->pg.host, d->pg.port,
-						 "On the donor: forget the two-phase commit records of the transaction it coordinated while posing as coordinator.");
+/* the donor coordinated the add: clear its records of that distributed transaction */
+static void
+add_donor_forgets_step(Plan *plan, const NodeReport *d)
+{
+	PlanStep   *step = plan_add_step(plan, d->pg.host, d->pg.port,
+									 "On the donor: forget the two-phase commit records of the transaction it coordinated while posing as coordinator.");
+
 	step->sql = xstrdup("SELECT pg_catalog.recover_prepared_transactions();\n");
 	step->check_sql = xstrdup("SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_transaction)");
 	step->undo = xstrdup("Nothing to undo: only records of committed transactions go.");
+}
 
-	/* the new node takes group 0 */
+/*
+ * Under CIM exclude the new coordinator keeps nothing of its time as a
+ * worker: like the old one, it has no row, no placements and no shard
+ * tables.
+ */
+static void
+append_leave_metadata(StrBuf *sql, const char *match)
+{
+	StrBuf		body;
+
+	strbuf_init(&body);
+	strbuf_printf(&body,
+				  "\nDECLARE\n  shard record;\nBEGIN\n"
+				  "  FOR shard IN SELECT pg_catalog.shard_name(s.logicalrelid, s.shardid) AS name\n"
+				  "                 FROM pg_catalog.pg_dist_placement p\n"
+				  "                 JOIN pg_catalog.pg_dist_shard s ON s.shardid = p.shardid\n"
+				  "                WHERE p.groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s)\n"
+				  "  LOOP\n"
+				  "    EXECUTE 'DROP TABLE IF EXISTS ' || shard.name;\n"
+				  "  END LOOP;\n"
+				  "END\n", match);
+	strbuf_append(sql,
+				  "-- the coordinator stays out of the metadata: no row, no placements, no shard tables\n"
+				  "SET LOCAL citus.enable_manual_changes_to_shards = on;\n"
+				  "DO ");
+	sql_append_dollar_quoted(sql, body.data);
+	strbuf_append(sql, ";\n");
+	strbuf_free(&body);
+	strbuf_printf(sql,
+				  "DELETE FROM pg_catalog.pg_dist_placement\n"
+				  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
+				  "DELETE FROM pg_catalog.pg_dist_node WHERE %s;\n", match, match);
+}
+
+/*
+ * The new node was added as a worker in a group of its own; it becomes
+ * group 0 and gives back the group 0 the donor held while copying.
+ * t is NULL when discovery never reached the new node.
+ */
+static void
+add_new_node_takes_group_zero_step(const ClusterSnapshot *snap, Plan *plan,
+								   const char *thost, int tport, const NodeReport *d,
+								   const NodeReport *t, const char *match)
+{
+	int			gd = d->meta.groupid;
+	PlanStep   *step;
+	StrBuf		sql;
+
 	strbuf_init(&sql);
 	append_timeouts(&sql);
 	strbuf_printf(&sql,
@@ -967,7 +1019,7 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 				  "-- no node added later may get that group\n"
 				  "SELECT pg_catalog.setval('pg_catalog.pg_dist_groupid_seq', GREATEST(\n"
 				  "       (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s),\n"
-				  "       (SELECT last_value FROM pg_catalog.pg_dist_groupid_seq)));\n", match.data);
+				  "       (SELECT last_value FROM pg_catalog.pg_dist_groupid_seq)));\n", match);
 	strbuf_printf(&sql,
 				  "-- the donor was group 0 while it copied the metadata here\n"
 				  "UPDATE pg_catalog.pg_dist_node SET groupid = %d WHERE groupid = 0;\n"
@@ -979,35 +1031,10 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 					  "UPDATE pg_catalog.pg_dist_placement SET groupid = 0\n"
 					  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
 					  "UPDATE pg_catalog.pg_dist_node SET groupid = 0, shouldhaveshards = false WHERE %s;\n",
-					  match.data, match.data);
+					  match, match);
 	}
 	else
-	{
-		StrBuf		body;
-
-		strbuf_init(&body);
-		strbuf_printf(&body,
-					  "\nDECLARE\n  shard record;\nBEGIN\n"
-					  "  FOR shard IN SELECT pg_catalog.shard_name(s.logicalrelid, s.shardid) AS name\n"
-					  "                 FROM pg_catalog.pg_dist_placement p\n"
-					  "                 JOIN pg_catalog.pg_dist_shard s ON s.shardid = p.shardid\n"
-					  "                WHERE p.groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s)\n"
-					  "  LOOP\n"
-					  "    EXECUTE 'DROP TABLE IF EXISTS ' || shard.name;\n"
-					  "  END LOOP;\n"
-					  "END\n", match.data);
-		strbuf_append(&sql,
-					  "-- the coordinator stays out of the metadata: no row, no placements, no shard tables\n"
-					  "SET LOCAL citus.enable_manual_changes_to_shards = on;\n"
-					  "DO ");
-		sql_append_dollar_quoted(&sql, body.data);
-		strbuf_append(&sql, ";\n");
-		strbuf_free(&body);
-		strbuf_printf(&sql,
-					  "DELETE FROM pg_catalog.pg_dist_placement\n"
-					  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
-					  "DELETE FROM pg_catalog.pg_dist_node WHERE %s;\n", match.data, match.data);
-	}
+		append_leave_metadata(&sql, match);
 	strbuf_append(&sql, "UPDATE pg_catalog.pg_dist_local_group SET groupid = 0;\n"
 				  "-- every id sequence past the highest id any survivor holds\n");
 	/* a node without the extension yet has the sequences the donor has */
@@ -1017,24 +1044,53 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 	step->sql = strbuf_steal(&sql);
 	step->check_sql = xstrdup("SELECT (SELECT groupid FROM pg_catalog.pg_dist_local_group) = 0");
 	step->undo = xstrdup("DROP EXTENSION citus CASCADE; on the new node, or restore its catalogs from the backup.");
+}
 
+static void
+add_reference_tables_step(Plan *plan, const char *thost, int tport)
+{
+	PlanStep   *step = plan_add_step(plan, thost, tport,
+									 "Give the coordinator, which is in the metadata, a placement of every reference table, as the old one had.");
+	StrBuf		sql;
+
+	strbuf_init(&sql);
+	append_timeouts(&sql);
+	strbuf_append(&sql, "SELECT pg_catalog.replicate_reference_tables('block_writes');\n");
+	step->sql = strbuf_steal(&sql);
+	step->check_sql = xstrdup(
+							  "SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_shard s"
+							  " JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = s.logicalrelid"
+							  " WHERE p.partmethod = 'n' AND p.repmodel = 't'"
+							  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement pl"
+							  " WHERE pl.shardid = s.shardid AND pl.groupid = 0))");
+	step->undo = xstrdup("Harmless to keep: the coordinator holds one more copy of each reference table.");
+}
+
+/*
+ * A new node becomes the coordinator.  The console reaches it at thost
+ * and tport, which --map may make differ from the name the cluster knows
+ * it by (target_name, target_port).
+ */
+static void
+plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const PlanContext *ctx,
+			  Plan *plan, int donor, const char *target_name, int target_port)
+{
+	const NodeReport *d = &snap->nodes[donor];
+	const char *thost = ctx->target_connect_host;
+	int			tport = ctx->target_connect_port;
+	StrBuf		match;
+	const NodeReport *t = snap->target >= 0 ? &snap->nodes[snap->target] : NULL;
+
+	strbuf_init(&match);
+	append_node_match(&match, target_name, target_port);
+	if (choices->create_extension && t && t->citus_extension_version == NULL)
+		add_create_extension_step(plan, thost, tport);
+	add_donor_adds_node_step(snap, plan, d, target_name, target_port, match.data);
+	add_donor_forgets_step(plan, d);
+	add_new_node_takes_group_zero_step(snap, plan, thost, tport, d, t, match.data);
 	add_sync_step(plan, thost, tport);
 	if (plan->cim == CIM_INCLUDE)
-	{
-		step = plan_add_step(plan, thost, tport,
-							 "Give the coordinator, which is in the metadata, a placement of every reference table, as the old one had.");
-		strbuf_init(&sql);
-		append_timeouts(&sql);
-		strbuf_append(&sql, "SELECT pg_catalog.replicate_reference_tables('block_writes');\n");
-		step->sql = strbuf_steal(&sql);
-		step->check_sql = xstrdup(
-								  "SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_shard s"
-								  " JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = s.logicalrelid"
-								  " WHERE p.partmethod = 'n' AND p.repmodel = 't'"
-								  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement pl"
-								  " WHERE pl.shardid = s.shardid AND pl.groupid = 0))");
-		step->undo = xstrdup("Harmless to keep: the coordinator holds one more copy of each reference table.");
-	}
+		add_reference_tables_step(plan, thost, tport);
 	add_serial_repair(plan, thost, tport, d);
 	strbuf_free(&match);
 }
