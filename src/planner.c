@@ -1181,6 +1181,95 @@ choose_donor(const ClusterSnapshot *snap, const PlanChoices *choices)
 	return -1;
 }
 
+/* What the plan file's header carries: how and from where the plan was made */
+static void
+plan_set_header(Plan *plan, const ClusterSnapshot *snap, const PlanChoices *choices,
+				const PlanContext *ctx)
+{
+	plan->tool_version = xstrdup(ctx->tool_version);
+	plan->created = xstrdup(ctx->created);
+	plan->method = choices->method;
+	plan->cim = choices->cim != CIM_UNKNOWN ? choices->cim : snap->cim;
+	plan->first = xstrdup(ctx->first);
+	plan->dbname = xstrdup_or_null(ctx->dbname);
+	plan->user = xstrdup_or_null(ctx->user);
+	for (int i = 0; i < ctx->nmaps; i++)
+	{
+		plan->maps = xrealloc(plan->maps, sizeof(char *) * (size_t) (plan->nmaps + 1));
+		plan->maps[plan->nmaps++] = xstrdup(ctx->maps[i]);
+	}
+}
+
+static void
+plan_set_roles(Plan *plan, const ClusterSnapshot *snap, const PlanChoices *choices,
+			   int target, int donor)
+{
+	plan->target = choices->method == METHOD_PROMOTE && target >= 0 ?
+		xstrdup(snap->nodes[target].pg.label) : xstrdup(choices->target);
+	if (donor >= 0)
+		plan->donor = xstrdup(snap->nodes[donor].pg.label);
+	/* apply asks this address again, however the metadata has changed by then */
+	if (snap->old_coordinator >= 0 && snap->nodes[snap->old_coordinator].pg.label)
+		plan->old_coordinator = xstrdup(snap->nodes[snap->old_coordinator].pg.label);
+}
+
+/* The fingerprints apply compares, to refuse a cluster changed since planning */
+static void
+plan_set_nodes(Plan *plan, const ClusterSnapshot *snap)
+{
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+		PlanNode   *pn;
+
+		if (!node->reachable || !node->is_citus || (!is_survivor(snap, i) && !node->is_target))
+			continue;
+		plan->nodes = xrealloc(plan->nodes, sizeof(PlanNode) * (size_t) (plan->nnodes + 1));
+		pn = &plan->nodes[plan->nnodes++];
+		pn->label = xstrdup(node->pg.label);
+		pn->host = xstrdup(node->pg.host);
+		pn->port = node->pg.port;
+		pn->groupid = node->is_target ? -1 : node->meta.groupid;
+		pn->fingerprint = node_fingerprint(node);
+	}
+}
+
+/* The plan leaves absent workers out; the notes tell how to let them back in */
+static void
+add_unreachable_notes(const ClusterSnapshot *snap, Plan *plan)
+{
+	for (int i = 0; i < snap->nnodes; i++)
+		if (is_survivor(snap, i) && !snap->nodes[i].reachable)
+		{
+			StrBuf		call;
+
+			strbuf_init(&call);
+			strbuf_append(&call, "SELECT pg_catalog.citus_activate_node(");
+			sql_append_literal(&call, snap->nodes[i].meta.nodename);
+			strbuf_printf(&call, ", %d);", snap->nodes[i].meta.nodeport);
+			plan_add_note(plan, "%s did not answer and is left out. When it returns, run on the new coordinator: %s",
+						  snap->nodes[i].pg.label, call.data);
+			if (snap->nodes[snap->first].nserials > 0)
+				plan_add_note(plan, "The serial-column repair reads every shard, so apply stops before it while %s is away (exit status 11); once it is back and activated, run the same apply command again to finish.",
+							  snap->nodes[i].pg.label);
+			strbuf_free(&call);
+		}
+}
+
+/*
+ * Steps come only from a plan that passed pre-flight, or one whose
+ * failures the operator overrode: an override never reaches past a live
+ * old coordinator, nor makes steps without the nodes they would run on.
+ */
+static bool
+steps_allowed(const ClusterSnapshot *snap, const PlanChoices *choices, const Plan *plan,
+			  int target, int donor)
+{
+	return !plan_has_failures(plan) ||
+		(choices->override_failures && !snap->coordinator_alive &&
+		 (choices->method == METHOD_PROMOTE ? target >= 0 : donor >= 0 && target >= 0));
+}
+
 bool
 plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 		   const PlanContext *ctx, Plan *plan, char *errbuf, size_t errlen)
@@ -1198,19 +1287,7 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 			snprintf(errbuf, errlen, "give --new-coordinator HOST:PORT or --promote HOST:PORT");
 		return false;
 	}
-	plan->tool_version = xstrdup(ctx->tool_version);
-	plan->created = xstrdup(ctx->created);
-	plan->method = choices->method;
-	plan->cim = choices->cim != CIM_UNKNOWN ? choices->cim : snap->cim;
-	plan->first = xstrdup(ctx->first);
-	plan->dbname = xstrdup_or_null(ctx->dbname);
-	plan->user = xstrdup_or_null(ctx->user);
-	for (int i = 0; i < ctx->nmaps; i++)
-	{
-		plan->maps = xrealloc(plan->maps, sizeof(char *) * (size_t) (plan->nmaps + 1));
-		plan->maps[plan->nmaps++] = xstrdup(ctx->maps[i]);
-	}
-
+	plan_set_header(plan, snap, choices, ctx);
 	if (choices->method == METHOD_PROMOTE)
 		target = find_node(snap, choices->target);
 	else
@@ -1218,52 +1295,11 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 		target = snap->target;
 		donor = choose_donor(snap, choices);
 	}
-	plan->target = choices->method == METHOD_PROMOTE && target >= 0 ?
-		xstrdup(snap->nodes[target].pg.label) : xstrdup(choices->target);
-	if (donor >= 0)
-		plan->donor = xstrdup(snap->nodes[donor].pg.label);
-	/* apply asks this address again, however the metadata has changed by then */
-	if (snap->old_coordinator >= 0 && snap->nodes[snap->old_coordinator].pg.label)
-		plan->old_coordinator = xstrdup(snap->nodes[snap->old_coordinator].pg.label);
-
-	for (int i = 0; i < snap->nnodes; i++)
-	{
-		const NodeReport *node = &snap->nodes[i];
-		PlanNode   *pn;
-
-		if (!node->reachable || !node->is_citus || (!is_survivor(snap, i) && !node->is_target))
-			continue;
-		plan->nodes = xrealloc(plan->nodes, sizeof(PlanNode) * (size_t) (plan->nnodes + 1));
-		pn = &plan->nodes[plan->nnodes++];
-		pn->label = xstrdup(node->pg.label);
-		pn->host = xstrdup(node->pg.host);
-		pn->port = node->pg.port;
-		pn->groupid = node->is_target ? -1 : node->meta.groupid;
-		pn->fingerprint = node_fingerprint(node);
-	}
-
+	plan_set_roles(plan, snap, choices, target, donor);
+	plan_set_nodes(plan, snap);
 	preflight(snap, choices, plan, target, donor);
-
-	for (int i = 0; i < snap->nnodes; i++)
-		if (is_survivor(snap, i) && !snap->nodes[i].reachable)
-		{
-			StrBuf		call;
-
-			strbuf_init(&call);
-			strbuf_append(&call, "SELECT pg_catalog.citus_activate_node(");
-			sql_append_literal(&call, snap->nodes[i].meta.nodename);
-			strbuf_printf(&call, ", %d);", snap->nodes[i].meta.nodeport);
-			plan_add_note(plan, "%s did not answer and is left out. When it returns, run on the new coordinator: %s",
-						  snap->nodes[i].pg.label, call.data);
-			if (snap->nodes[snap->first].nserials > 0)
-				plan_add_note(plan, "The serial-column repair reads every shard, so apply stops before it while %s is away (exit status 11); once it is back and activated, run the same apply command again to finish.",
-							  snap->nodes[i].pg.label);
-			strbuf_free(&call);
-		}
-
-	if (!plan_has_failures(plan) ||
-		(choices->override_failures && !snap->coordinator_alive &&
-		 (choices->method == METHOD_PROMOTE ? target >= 0 : donor >= 0 && target >= 0)))
+	add_unreachable_notes(snap, plan);
+	if (steps_allowed(snap, choices, plan, target, donor))
 	{
 		if (plan_has_failures(plan))
 			plan_add_note(plan, "The operator overrode the failed checks.");
