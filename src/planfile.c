@@ -99,8 +99,9 @@ render_group_commit(StrBuf *out, const Plan *plan, int group)
 	strbuf_append_char(out, '\n');
 }
 
-void
-planfile_render(StrBuf *out, const Plan *plan)
+/* Everything before the first step: how to read the file, the header, checks and notes */
+static void
+render_header(StrBuf *out, const Plan *plan)
 {
 	strbuf_append(out,
 				  "-- citus-rescue recovery plan\n"
@@ -159,43 +160,55 @@ planfile_render(StrBuf *out, const Plan *plan)
 	for (int i = 0; i < plan->nnotes; i++)
 		header(out, "note", plan->notes[i]);
 	strbuf_append(out, "--\n\\set ON_ERROR_STOP on\n\n");
+}
 
-	for (int i = 0; i < plan->nsteps; i++)
+/*
+ * Step i, wrapped for psql in the transaction control apply adds itself,
+ * and after the last step of an atomic group, the group's commit.
+ */
+static void
+render_step(StrBuf *out, const Plan *plan, int i)
+{
+	const PlanStep *s = &plan->steps[i];
+	char		txn[32];
+
+	strbuf_append(out, "-- ============================================================================\n");
+	strbuf_printf(out, "-- step: %d of %d\n", s->number, plan->nsteps);
+	header(out, "on", s->label);
+	header(out, "purpose", s->purpose);
+	if (s->txn == STEP_TXN_ATOMIC)
+		snprintf(txn, sizeof(txn), "atomic %d", s->atomic_group);
+	else
+		snprintf(txn, sizeof(txn), "%s", txn_name(s->txn));
+	header(out, "transaction", txn);
+	header(out, "check", s->check_sql);
+	header(out, "undo", s->undo);
+	append_connect(out, s->host, s->port);
+	if (s->txn != STEP_TXN_NONE)
+		strbuf_append(out, "BEGIN;\n");
+	strbuf_append(out, s->sql);
+	if (s->txn == STEP_TXN_LOCAL)
+		strbuf_append(out, "COMMIT;\n");
+	else if (s->txn == STEP_TXN_ATOMIC)
 	{
-		const PlanStep *s = &plan->steps[i];
-		char		txn[32];
+		char	   *gid = gid_for(s->atomic_group, s->number);
 
-		strbuf_append(out, "-- ============================================================================\n");
-		strbuf_printf(out, "-- step: %d of %d\n", s->number, plan->nsteps);
-		header(out, "on", s->label);
-		header(out, "purpose", s->purpose);
-		if (s->txn == STEP_TXN_ATOMIC)
-			snprintf(txn, sizeof(txn), "atomic %d", s->atomic_group);
-		else
-			snprintf(txn, sizeof(txn), "%s", txn_name(s->txn));
-		header(out, "transaction", txn);
-		header(out, "check", s->check_sql);
-		header(out, "undo", s->undo);
-		append_connect(out, s->host, s->port);
-		if (s->txn != STEP_TXN_NONE)
-			strbuf_append(out, "BEGIN;\n");
-		strbuf_append(out, s->sql);
-		if (s->txn == STEP_TXN_LOCAL)
-			strbuf_append(out, "COMMIT;\n");
-		else if (s->txn == STEP_TXN_ATOMIC)
-		{
-			char	   *gid = gid_for(s->atomic_group, s->number);
-
-			strbuf_printf(out, "PREPARE TRANSACTION '%s';\n", gid);
-			free(gid);
-		}
-		strbuf_printf(out, "-- end of step %d\n\n", s->number);
-		/* after the last step of an atomic group, its commit */
-		if (s->txn == STEP_TXN_ATOMIC &&
-			(i + 1 == plan->nsteps || plan->steps[i + 1].txn != STEP_TXN_ATOMIC ||
-			 plan->steps[i + 1].atomic_group != s->atomic_group))
-			render_group_commit(out, plan, s->atomic_group);
+		strbuf_printf(out, "PREPARE TRANSACTION '%s';\n", gid);
+		free(gid);
 	}
+	strbuf_printf(out, "-- end of step %d\n\n", s->number);
+	if (s->txn == STEP_TXN_ATOMIC &&
+		(i + 1 == plan->nsteps || plan->steps[i + 1].txn != STEP_TXN_ATOMIC ||
+		 plan->steps[i + 1].atomic_group != s->atomic_group))
+		render_group_commit(out, plan, s->atomic_group);
+}
+
+void
+planfile_render(StrBuf *out, const Plan *plan)
+{
+	render_header(out, plan);
+	for (int i = 0; i < plan->nsteps; i++)
+		render_step(out, plan, i);
 	strbuf_append(out, "-- end of plan\n");
 }
 
