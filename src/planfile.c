@@ -768,19 +768,3 @@ planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
 	free(copy);
 	return ok && check_complete(text, plan, &ps, in_body, seen_end);
 }
-
-bool
-planfile_read(const char *path, Plan *plan, char *errbuf, size_t errlen)
-{
-	char	   *text = read_whole_file(path, errbuf, errlen);
-	bool		ok;
-
-	if (text == NULL)
-	{
-		plan_init(plan);
-		return false;
-	}
-	ok = planfile_parse(text, plan, errbuf, errlen);
-	free(text);
-	return ok;
-}
