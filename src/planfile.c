@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -99,8 +100,9 @@ render_group_commit(StrBuf *out, const Plan *plan, int group)
 	strbuf_append_char(out, '\n');
 }
 
-void
-planfile_render(StrBuf *out, const Plan *plan)
+/* Everything before the first step: how to read the file, the header, checks and notes */
+static void
+render_header(StrBuf *out, const Plan *plan)
 {
 	strbuf_append(out,
 				  "-- citus-rescue recovery plan\n"
@@ -159,43 +161,55 @@ planfile_render(StrBuf *out, const Plan *plan)
 	for (int i = 0; i < plan->nnotes; i++)
 		header(out, "note", plan->notes[i]);
 	strbuf_append(out, "--\n\\set ON_ERROR_STOP on\n\n");
+}
 
-	for (int i = 0; i < plan->nsteps; i++)
+/*
+ * Step i, wrapped for psql in the transaction control apply adds itself,
+ * and after the last step of an atomic group, the group's commit.
+ */
+static void
+render_step(StrBuf *out, const Plan *plan, int i)
+{
+	const PlanStep *s = &plan->steps[i];
+	char		txn[32];
+
+	strbuf_append(out, "-- ============================================================================\n");
+	strbuf_printf(out, "-- step: %d of %d\n", s->number, plan->nsteps);
+	header(out, "on", s->label);
+	header(out, "purpose", s->purpose);
+	if (s->txn == STEP_TXN_ATOMIC)
+		snprintf(txn, sizeof(txn), "atomic %d", s->atomic_group);
+	else
+		snprintf(txn, sizeof(txn), "%s", txn_name(s->txn));
+	header(out, "transaction", txn);
+	header(out, "check", s->check_sql);
+	header(out, "undo", s->undo);
+	append_connect(out, s->host, s->port);
+	if (s->txn != STEP_TXN_NONE)
+		strbuf_append(out, "BEGIN;\n");
+	strbuf_append(out, s->sql);
+	if (s->txn == STEP_TXN_LOCAL)
+		strbuf_append(out, "COMMIT;\n");
+	else if (s->txn == STEP_TXN_ATOMIC)
 	{
-		const PlanStep *s = &plan->steps[i];
-		char		txn[32];
+		char	   *gid = gid_for(s->atomic_group, s->number);
 
-		strbuf_append(out, "-- ============================================================================\n");
-		strbuf_printf(out, "-- step: %d of %d\n", s->number, plan->nsteps);
-		header(out, "on", s->label);
-		header(out, "purpose", s->purpose);
-		if (s->txn == STEP_TXN_ATOMIC)
-			snprintf(txn, sizeof(txn), "atomic %d", s->atomic_group);
-		else
-			snprintf(txn, sizeof(txn), "%s", txn_name(s->txn));
-		header(out, "transaction", txn);
-		header(out, "check", s->check_sql);
-		header(out, "undo", s->undo);
-		append_connect(out, s->host, s->port);
-		if (s->txn != STEP_TXN_NONE)
-			strbuf_append(out, "BEGIN;\n");
-		strbuf_append(out, s->sql);
-		if (s->txn == STEP_TXN_LOCAL)
-			strbuf_append(out, "COMMIT;\n");
-		else if (s->txn == STEP_TXN_ATOMIC)
-		{
-			char	   *gid = gid_for(s->atomic_group, s->number);
-
-			strbuf_printf(out, "PREPARE TRANSACTION '%s';\n", gid);
-			free(gid);
-		}
-		strbuf_printf(out, "-- end of step %d\n\n", s->number);
-		/* after the last step of an atomic group, its commit */
-		if (s->txn == STEP_TXN_ATOMIC &&
-			(i + 1 == plan->nsteps || plan->steps[i + 1].txn != STEP_TXN_ATOMIC ||
-			 plan->steps[i + 1].atomic_group != s->atomic_group))
-			render_group_commit(out, plan, s->atomic_group);
+		strbuf_printf(out, "PREPARE TRANSACTION '%s';\n", gid);
+		free(gid);
 	}
+	strbuf_printf(out, "-- end of step %d\n\n", s->number);
+	if (s->txn == STEP_TXN_ATOMIC &&
+		(i + 1 == plan->nsteps || plan->steps[i + 1].txn != STEP_TXN_ATOMIC ||
+		 plan->steps[i + 1].atomic_group != s->atomic_group))
+		render_group_commit(out, plan, s->atomic_group);
+}
+
+void
+planfile_render(StrBuf *out, const Plan *plan)
+{
+	render_header(out, plan);
+	for (int i = 0; i < plan->nsteps; i++)
+		render_step(out, plan, i);
 	strbuf_append(out, "-- end of plan\n");
 }
 
@@ -378,14 +392,330 @@ take_once(char **field, const char *value, const char *key, int lineno,
 	return true;
 }
 
+/* Where the parser is in the file, and where a refusal is written */
+typedef struct ParseState
+{
+	Plan	   *plan;
+	PlanStep   *step;			/* the latest step; NULL before the first */
+	int			lineno;
+	char	   *errbuf;
+	size_t		errlen;
+} ParseState;
+
+/* Where a header key is read; elsewhere its line is not a header line */
+typedef enum HeaderScope
+{
+	HDR_ANYWHERE,				/* outside a step's SQL */
+	HDR_BEFORE_STEPS,
+	HDR_IN_STEP					/* after a step line */
+} HeaderScope;
+
+typedef struct HeaderKey HeaderKey;
+
+typedef bool (*HeaderHandler) (ParseState *ps, const HeaderKey *key, const char *value);
+
+/*
+ * A header key.  A field is a string member of the Plan, or of the
+ * latest PlanStep for HDR_IN_STEP keys; its value is stored unescaped, and a
+ * once-only value given twice is refused, since apply could not tell which
+ * one the reviewer saw.  The handler, if any, runs after the field is
+ * stored; without a field it takes the value itself.
+ */
+struct HeaderKey
+{
+	const char *key;
+	HeaderScope scope;
+	bool		once;
+	ptrdiff_t	field;			/* offset of a char *, or NO_FIELD */
+	HeaderHandler handle;
+};
+
+#define NO_FIELD ((ptrdiff_t) -1)
+#define PLAN_FIELD(member) ((ptrdiff_t) offsetof(Plan, member))
+#define STEP_FIELD(member) ((ptrdiff_t) offsetof(PlanStep, member))
+
+/* Stores value in *slot as key says: once-only, or the last one wins */
+static bool
+store_value(ParseState *ps, const HeaderKey *key, char **slot, const char *value)
+{
+	if (key->once)
+		return take_once(slot, value, key->key, ps->lineno, ps->errbuf, ps->errlen);
+	free(*slot);
+	*slot = unescape(value);
+	return true;
+}
+
+static bool
+take_format(ParseState *ps, const HeaderKey *key, const char *value)
+{
+	(void) key;
+	ps->plan->format = atoi(value);
+	return true;
+}
+
+static bool
+take_method(ParseState *ps, const HeaderKey *key, const char *value)
+{
+	(void) key;
+	ps->plan->method = strcmp(value, "promote") == 0 ? METHOD_PROMOTE : METHOD_NEW_NODE;
+	return true;
+}
+
+static bool
+take_cim(ParseState *ps, const HeaderKey *key, const char *value)
+{
+	(void) key;
+	ps->plan->cim = strcmp(value, "include") == 0 ? CIM_INCLUDE :
+		strcmp(value, "exclude") == 0 ? CIM_EXCLUDE : CIM_UNKNOWN;
+	return true;
+}
+
+static bool
+take_map(ParseState *ps, const HeaderKey *key, const char *value)
+{
+	Plan	   *plan = ps->plan;
+
+	(void) key;
+	plan->maps = xrealloc(plan->maps, sizeof(char *) * (size_t) (plan->nmaps + 1));
+	plan->maps[plan->nmaps++] = unescape(value);
+	return true;
+}
+
+static bool
+take_node(ParseState *ps, const HeaderKey *key, const char *value)
+{
+	(void) key;
+	if (!parse_node_line(ps->plan, value))
+		return fail(ps->errbuf, ps->errlen, ps->lineno, "bad node line");
+	return true;
+}
+
+/* "STATUS NAME: WHY"; a line not of that shape is left for the rendering check to refuse */
+static bool
+take_preflight_check(ParseState *ps, const HeaderKey *key, const char *value)
+{
+	char	   *c = unescape(value);
+	char	   *space = strchr(c, ' ');
+	char	   *colon = space ? strstr(space, ": ") : NULL;
+
+	(void) key;
+	if (space && colon)
+	{
+		CheckStatus st = strncmp(c, "pass", 4) == 0 ? CHECK_PASS :
+			strncmp(c, "warn", 4) == 0 ? CHECK_WARN : CHECK_FAIL;
+
+		*colon = '\0';
+		plan_add_check(ps->plan, space + 1, st, colon + 2, NULL);
+	}
+	free(c);
+	return true;
+}
+
+/* A fix belongs to the check line above it */
+static bool
+take_fix(ParseState *ps, const HeaderKey *key, const char *value)
+{
+	Plan	   *plan = ps->plan;
+
+	if (plan->nchecks == 0)
+		return fail(ps->errbuf, ps->errlen, ps->lineno, "a fix line before any check");
+	return store_value(ps, key, &plan->checks[plan->nchecks - 1].fix, value);
+}
+
+static bool
+take_note(ParseState *ps, const HeaderKey *key, const char *value)
+{
+	char	   *n = unescape(value);
+
+	(void) key;
+	plan_add_note(ps->plan, "%s", n);
+	free(n);
+	return true;
+}
+
+/* The step is added even when refused, so that the plan frees as usual */
+static bool
+take_step(ParseState *ps, const HeaderKey *key, const char *value)
+{
+	Plan	   *plan = ps->plan;
+	int			number = atoi(value);
+	bool		ok = true;
+
+	(void) key;
+	if (number != plan->nsteps + 1)
+		ok = fail(ps->errbuf, ps->errlen, ps->lineno, "steps out of order");
+	plan->steps = xrealloc(plan->steps, sizeof(PlanStep) * (size_t) (plan->nsteps + 1));
+	ps->step = &plan->steps[plan->nsteps++];
+	memset(ps->step, 0, sizeof(*ps->step));
+	ps->step->number = number;
+	ps->step->txn = STEP_TXN_LOCAL;
+	return ok;
+}
+
+/* The "on" label is where apply connects: it must be an address */
+static bool
+take_step_address(ParseState *ps, const HeaderKey *key, const char *value)
+{
+	PlanStep   *step = ps->step;
+
+	(void) key;
+	(void) value;
+	if (!parse_label(step->label, &step->host, &step->port))
+		return fail(ps->errbuf, ps->errlen, ps->lineno, "bad node address");
+	return true;
+}
+
+static bool
+take_transaction(ParseState *ps, const HeaderKey *key, const char *value)
+{
+	PlanStep   *step = ps->step;
+
+	(void) key;
+	if (strncmp(value, "atomic ", 7) == 0)
+	{
+		step->txn = STEP_TXN_ATOMIC;
+		step->atomic_group = atoi(value + 7);
+	}
+	else if (strcmp(value, "none") == 0)
+		step->txn = STEP_TXN_NONE;
+	else if (strcmp(value, "local") == 0)
+		step->txn = STEP_TXN_LOCAL;
+	else
+		return fail(ps->errbuf, ps->errlen, ps->lineno, "unknown transaction kind");
+	return true;
+}
+
+/*
+ * Every header key the parser reads.  The first entry whose key and scope
+ * fit a line takes it ("check" is a pre-flight check before the steps and
+ * a step's check query after); a line no entry takes is left for the
+ * rendering check.
+ */
+static const HeaderKey header_keys[] = {
+	/* key, scope, once, field, handler */
+	{"format", HDR_ANYWHERE, false, NO_FIELD, take_format},
+	{"tool-version", HDR_ANYWHERE, true, PLAN_FIELD(tool_version), NULL},
+	{"created", HDR_ANYWHERE, true, PLAN_FIELD(created), NULL},
+	{"method", HDR_ANYWHERE, false, NO_FIELD, take_method},
+	{"cim", HDR_ANYWHERE, false, NO_FIELD, take_cim},
+	{"target", HDR_ANYWHERE, true, PLAN_FIELD(target), NULL},
+	{"donor", HDR_ANYWHERE, true, PLAN_FIELD(donor), NULL},
+	{"old-coordinator", HDR_ANYWHERE, true, PLAN_FIELD(old_coordinator), NULL},
+	{"first", HDR_ANYWHERE, true, PLAN_FIELD(first), NULL},
+	{"dbname", HDR_ANYWHERE, true, PLAN_FIELD(dbname), NULL},
+	{"user", HDR_ANYWHERE, true, PLAN_FIELD(user), NULL},
+	{"map", HDR_ANYWHERE, false, NO_FIELD, take_map},
+	{"node", HDR_BEFORE_STEPS, false, NO_FIELD, take_node},
+	{"check", HDR_BEFORE_STEPS, false, NO_FIELD, take_preflight_check},
+	{"  fix", HDR_BEFORE_STEPS, true, NO_FIELD, take_fix},
+	{"note", HDR_BEFORE_STEPS, false, NO_FIELD, take_note},
+	{"step", HDR_ANYWHERE, false, NO_FIELD, take_step},
+	{"on", HDR_IN_STEP, true, STEP_FIELD(label), take_step_address},
+	{"purpose", HDR_IN_STEP, true, STEP_FIELD(purpose), NULL},
+	{"transaction", HDR_IN_STEP, false, NO_FIELD, take_transaction},
+	{"check", HDR_IN_STEP, true, STEP_FIELD(check_sql), NULL},
+	{"undo", HDR_IN_STEP, true, STEP_FIELD(undo), NULL},
+};
+
+/* The entry that takes line, with *value set to its (escaped) value; or NULL */
+static const HeaderKey *
+find_header_key(const ParseState *ps, const char *line, const char **value)
+{
+	for (size_t i = 0; i < sizeof(header_keys) / sizeof(header_keys[0]); i++)
+	{
+		const HeaderKey *key = &header_keys[i];
+
+		if (key->scope == HDR_BEFORE_STEPS && ps->step != NULL)
+			continue;
+		if (key->scope == HDR_IN_STEP && ps->step == NULL)
+			continue;
+		if ((*value = header_value(line, key->key)) != NULL)
+			return key;
+	}
+	return NULL;
+}
+
+static bool
+take_header(ParseState *ps, const HeaderKey *key, const char *value)
+{
+	if (key->field != NO_FIELD)
+	{
+		char	   *holder = key->scope == HDR_IN_STEP ? (char *) ps->step : (char *) ps->plan;
+
+		if (!store_value(ps, key, (char **) (holder + key->field), value))
+			return false;
+	}
+	return key->handle == NULL || key->handle(ps, key, value);
+}
+
+/*
+ * A step's SQL is its body without the transaction control the file
+ * carries for psql: apply opens and ends the transaction itself.  The
+ * body is cut in place.
+ */
+static bool
+take_step_sql(ParseState *ps, StrBuf *body)
+{
+	PlanStep   *step = ps->step;
+	char	   *sql = body->data;
+	size_t		len = body->len;
+	bool		ok = true;
+
+	if (step->txn != STEP_TXN_NONE)
+	{
+		char	   *last;
+
+		/* a body too short to hold BEGIN; must not move the cursor past its end */
+		if (len < 7 || strncmp(sql, "BEGIN;\n", 7) != 0)
+			ok = fail(ps->errbuf, ps->errlen, ps->lineno, "a step's batch must open with BEGIN;");
+		else
+		{
+			sql += 7;
+			len -= 7;
+		}
+		while (len > 0 && sql[len - 1] == '\n')
+			len--;
+		sql[len] = '\0';
+		last = strrchr(sql, '\n');
+		last = last ? last + 1 : sql;
+		if (ok && !((step->txn == STEP_TXN_LOCAL && strcmp(last, "COMMIT;") == 0) ||
+					(step->txn == STEP_TXN_ATOMIC &&
+					 strncmp(last, "PREPARE TRANSACTION ", 20) == 0)))
+			ok = fail(ps->errbuf, ps->errlen, ps->lineno, "a step's batch must end with COMMIT; or PREPARE TRANSACTION");
+		*last = '\0';
+	}
+	step->sql = xstrdup(sql);
+	return ok;
+}
+
+/* What a whole file must have, checked once every line is read */
+static bool
+check_complete(const char *text, Plan *plan, const ParseState *ps, bool in_body, bool seen_end)
+{
+	if (in_body)
+		return fail(ps->errbuf, ps->errlen, ps->lineno, "the last step is cut short");
+	if (!seen_end)
+		return fail(ps->errbuf, ps->errlen, ps->lineno, "no \"-- end of plan\" line: the file is incomplete");
+	if (plan->format != PLAN_FORMAT)
+	{
+		snprintf(ps->errbuf, ps->errlen, "plan file format %d is not %d", plan->format, PLAN_FORMAT);
+		return false;
+	}
+	if (plan->first == NULL || plan->tool_version == NULL)
+		return fail(ps->errbuf, ps->errlen, ps->lineno, "the header lacks first or tool-version");
+	for (int i = 0; i < plan->nsteps; i++)
+		if (plan->steps[i].sql == NULL)
+			return fail(ps->errbuf, ps->errlen, ps->lineno, "a step has no SQL");
+	return matches_rendering(text, plan, ps->errbuf, ps->errlen);
+}
+
 bool
 planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
 {
 	char	   *copy = xstrdup(text);
 	char	   *save = NULL;
 	char	   *line;
-	int			lineno = 0;
-	PlanStep   *step = NULL;
+	ParseState	ps = {plan, NULL, 0, errbuf, errlen};
 	StrBuf		body;
 	bool		in_body = false;
 	bool		seen_end = false;
@@ -397,6 +727,7 @@ planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
 	/* strtok_r would skip empty lines, which bodies may hold */
 	for (line = copy; line && ok; line = save)
 	{
+		const HeaderKey *key;
 		const char *v;
 		char	   *nl = strchr(line, '\n');
 
@@ -405,201 +736,35 @@ planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
 			*nl = '\0';
 		if (!nl && *line == '\0')
 			break;
-		lineno++;
+		ps.lineno++;
 
 		if (in_body)
 		{
 			char		endmark[48];
 
-			snprintf(endmark, sizeof(endmark), "-- end of step %d", step->number);
+			snprintf(endmark, sizeof(endmark), "-- end of step %d", ps.step->number);
 			if (strcmp(line, endmark) != 0)
 			{
 				strbuf_append(&body, line);
 				strbuf_append_char(&body, '\n');
 				continue;
 			}
-			/* drop the transaction control the file carries for psql */
-			{
-				char	   *sql = body.data;
-				size_t		len = body.len;
-
-				if (step->txn != STEP_TXN_NONE)
-				{
-					char	   *last;
-
-					/* a body too short to hold BEGIN; must not move the cursor past its end */
-					if (len < 7 || strncmp(sql, "BEGIN;\n", 7) != 0)
-						ok = fail(errbuf, errlen, lineno, "a step's batch must open with BEGIN;");
-					else
-					{
-						sql += 7;
-						len -= 7;
-					}
-					while (len > 0 && sql[len - 1] == '\n')
-						len--;
-					sql[len] = '\0';
-					last = strrchr(sql, '\n');
-					last = last ? last + 1 : sql;
-					if (ok && !((step->txn == STEP_TXN_LOCAL && strcmp(last, "COMMIT;") == 0) ||
-								(step->txn == STEP_TXN_ATOMIC &&
-								 strncmp(last, "PREPARE TRANSACTION ", 20) == 0)))
-						ok = fail(errbuf, errlen, lineno, "a step's batch must end with COMMIT; or PREPARE TRANSACTION");
-					*last = '\0';
-				}
-				step->sql = xstrdup(sql);
-			}
+			ok = take_step_sql(&ps, &body);
 			strbuf_reset(&body);
 			in_body = false;
-			continue;
 		}
-
-		if (strcmp(line, "-- end of plan") == 0)
-		{
+		else if (strcmp(line, "-- end of plan") == 0)
 			seen_end = true;
-			continue;
-		}
-		if ((v = header_value(line, "format")))
-			plan->format = atoi(v);
-		else if ((v = header_value(line, "tool-version")))
-			ok = take_once(&plan->tool_version, v, "tool-version", lineno, errbuf, errlen);
-		else if ((v = header_value(line, "created")))
-			ok = take_once(&plan->created, v, "created", lineno, errbuf, errlen);
-		else if ((v = header_value(line, "method")))
-			plan->method = strcmp(v, "promote") == 0 ? METHOD_PROMOTE : METHOD_NEW_NODE;
-		else if ((v = header_value(line, "cim")))
-			plan->cim = strcmp(v, "include") == 0 ? CIM_INCLUDE :
-				strcmp(v, "exclude") == 0 ? CIM_EXCLUDE : CIM_UNKNOWN;
-		else if ((v = header_value(line, "target")))
-			ok = take_once(&plan->target, v, "target", lineno, errbuf, errlen);
-		else if ((v = header_value(line, "donor")))
-			ok = take_once(&plan->donor, v, "donor", lineno, errbuf, errlen);
-		else if ((v = header_value(line, "old-coordinator")))
-			ok = take_once(&plan->old_coordinator, v, "old-coordinator", lineno, errbuf, errlen);
-		else if ((v = header_value(line, "first")))
-			ok = take_once(&plan->first, v, "first", lineno, errbuf, errlen);
-		else if ((v = header_value(line, "dbname")))
-			ok = take_once(&plan->dbname, v, "dbname", lineno, errbuf, errlen);
-		else if ((v = header_value(line, "user")))
-			ok = take_once(&plan->user, v, "user", lineno, errbuf, errlen);
-		else if ((v = header_value(line, "map")))
+		else if ((key = find_header_key(&ps, line, &v)) != NULL)
+			ok = take_header(&ps, key, v);
+		else if (ps.step && ps.step->sql == NULL && strncmp(line, "\\connect ", 9) == 0)
 		{
-			plan->maps = xrealloc(plan->maps, sizeof(char *) * (size_t) (plan->nmaps + 1));
-			plan->maps[plan->nmaps++] = unescape(v);
-		}
-		else if ((v = header_value(line, "node")) && step == NULL)
-		{
-			if (!parse_node_line(plan, v))
-				ok = fail(errbuf, errlen, lineno, "bad node line");
-		}
-		else if ((v = header_value(line, "check")) && step == NULL)
-		{
-			char	   *c = unescape(v);
-			char	   *space = strchr(c, ' ');
-			char	   *colon = space ? strstr(space, ": ") : NULL;
-
-			if (space && colon)
-			{
-				CheckStatus st = strncmp(c, "pass", 4) == 0 ? CHECK_PASS :
-					strncmp(c, "warn", 4) == 0 ? CHECK_WARN : CHECK_FAIL;
-
-				*colon = '\0';
-				plan_add_check(plan, space + 1, st, colon + 2, NULL);
-			}
-			free(c);
-		}
-		else if ((v = header_value(line, "  fix")) && step == NULL)
-		{
-			if (plan->nchecks == 0)
-				ok = fail(errbuf, errlen, lineno, "a fix line before any check");
-			else
-				ok = take_once(&plan->checks[plan->nchecks - 1].fix, v, "  fix", lineno,
-							   errbuf, errlen);
-		}
-		else if ((v = header_value(line, "note")) && step == NULL)
-		{
-			char	   *n = unescape(v);
-
-			plan_add_note(plan, "%s", n);
-			free(n);
-		}
-		else if ((v = header_value(line, "step")))
-		{
-			int			number = atoi(v);
-
-			if (number != plan->nsteps + 1)
-				ok = fail(errbuf, errlen, lineno, "steps out of order");
-			plan->steps = xrealloc(plan->steps, sizeof(PlanStep) * (size_t) (plan->nsteps + 1));
-			step = &plan->steps[plan->nsteps++];
-			memset(step, 0, sizeof(*step));
-			step->number = number;
-			step->txn = STEP_TXN_LOCAL;
-		}
-		else if (step && (v = header_value(line, "on")))
-		{
-			ok = take_once(&step->label, v, "on", lineno, errbuf, errlen);
-			if (ok && !parse_label(step->label, &step->host, &step->port))
-				ok = fail(errbuf, errlen, lineno, "bad node address");
-		}
-		else if (step && (v = header_value(line, "purpose")))
-			ok = take_once(&step->purpose, v, "purpose", lineno, errbuf, errlen);
-		else if (step && (v = header_value(line, "transaction")))
-		{
-			if (strncmp(v, "atomic ", 7) == 0)
-			{
-				step->txn = STEP_TXN_ATOMIC;
-				step->atomic_group = atoi(v + 7);
-			}
-			else if (strcmp(v, "none") == 0)
-				step->txn = STEP_TXN_NONE;
-			else if (strcmp(v, "local") == 0)
-				step->txn = STEP_TXN_LOCAL;
-			else
-				ok = fail(errbuf, errlen, lineno, "unknown transaction kind");
-		}
-		else if (step && (v = header_value(line, "check")))
-			ok = take_once(&step->check_sql, v, "check", lineno, errbuf, errlen);
-		else if (step && (v = header_value(line, "undo")))
-			ok = take_once(&step->undo, v, "undo", lineno, errbuf, errlen);
-		else if (step && step->sql == NULL && strncmp(line, "\\connect ", 9) == 0)
-		{
-			if (step->host == NULL || step->check_sql == NULL)
-				ok = fail(errbuf, errlen, lineno, "a step needs its node and check before its SQL");
+			if (ps.step->host == NULL || ps.step->check_sql == NULL)
+				ok = fail(errbuf, errlen, ps.lineno, "a step needs its node and check before its SQL");
 			in_body = true;
 		}
 	}
 	strbuf_free(&body);
 	free(copy);
-	if (!ok)
-		return false;
-	if (in_body)
-		return fail(errbuf, errlen, lineno, "the last step is cut short");
-	if (!seen_end)
-		return fail(errbuf, errlen, lineno, "no \"-- end of plan\" line: the file is incomplete");
-	if (plan->format != PLAN_FORMAT)
-	{
-		snprintf(errbuf, errlen, "plan file format %d is not %d", plan->format, PLAN_FORMAT);
-		return false;
-	}
-	if (plan->first == NULL || plan->tool_version == NULL)
-		return fail(errbuf, errlen, lineno, "the header lacks first or tool-version");
-	for (int i = 0; i < plan->nsteps; i++)
-		if (plan->steps[i].sql == NULL)
-			return fail(errbuf, errlen, lineno, "a step has no SQL");
-	return matches_rendering(text, plan, errbuf, errlen);
-}
-
-bool
-planfile_read(const char *path, Plan *plan, char *errbuf, size_t errlen)
-{
-	char	   *text = read_whole_file(path, errbuf, errlen);
-	bool		ok;
-
-	if (text == NULL)
-	{
-		plan_init(plan);
-		return false;
-	}
-	ok = planfile_parse(text, plan, errbuf, errlen);
-	free(text);
-	return ok;
+	return ok && check_complete(text, plan, &ps, in_body, seen_end);
 }

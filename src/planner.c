@@ -200,14 +200,48 @@ is_orphan_gid(const char *gid)
 	return strncmp(gid, "citus_0_", 8) == 0;
 }
 
-static void
-preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
-		  int target, int donor)
+/* What every pre-flight check may need beyond the snapshot and choices */
+typedef struct PreflightContext
 {
-	const NodeReport *first = &snap->nodes[snap->first];
-	StrBuf		list;
+	int			target;			/* node index of the target, -1 when unknown */
+	int			donor;			/* node index of the donor, -1 when none */
+} PreflightContext;
 
-	/* the old coordinator */
+typedef void (*PreflightRun) (const ClusterSnapshot *snap, const PlanChoices *choices,
+							  const PreflightContext *pc, Plan *plan);
+
+/*
+ * One pre-flight check.  A run adds the check under its name, or adds
+ * nothing when the check does not apply to this method or target.
+ */
+typedef struct PreflightTest
+{
+	const char *name;			/* stable: scripts and the wizard match on it */
+	PreflightRun run;
+	const char *proves;
+} PreflightTest;
+
+static void
+check_cim(const ClusterSnapshot *snap, const PlanChoices *choices,
+		  const PreflightContext *pc, Plan *plan)
+{
+	(void) pc;
+	if (choices->cim != CIM_UNKNOWN && choices->cim != snap->cim)
+		check(plan, "cim", CHECK_WARN, NULL,
+			  "discovery found CIM %s; the operator chose CIM %s", cim_name(snap->cim), cim_name(choices->cim));
+	else
+		check(plan, "cim", CHECK_PASS, NULL, "%s",
+			  plan->cim == CIM_INCLUDE ?
+			  "CIM include: the old coordinator had a pg_dist_node row; the new one takes its place as group 0" :
+			  "CIM exclude: the old coordinator had no pg_dist_node row; the new one stays out of it too");
+}
+
+static void
+check_old_coordinator_gone(const ClusterSnapshot *snap, const PlanChoices *choices,
+						   const PreflightContext *pc, Plan *plan)
+{
+	(void) choices;
+	(void) pc;
 	if (snap->coordinator_alive)
 		check(plan, "old-coordinator-gone", CHECK_FAIL,
 			  "Stop the old coordinator for good (or fence it off the network) and plan again.",
@@ -221,8 +255,15 @@ preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
 		check(plan, "old-coordinator-gone", CHECK_WARN,
 			  "Give --old-coordinator HOST:PORT to have its address checked.",
 			  "the old coordinator was not in the metadata, so its address is unknown and was not checked");
+}
 
-	/* every survivor answered */
+static void
+check_nodes_reachable(const ClusterSnapshot *snap, const PlanChoices *choices,
+					  const PreflightContext *pc, Plan *plan)
+{
+	StrBuf		list;
+
+	(void) pc;
 	strbuf_init(&list);
 	for (int i = 0; i < snap->nnodes; i++)
 		if (is_survivor(snap, i) && !snap->nodes[i].reachable)
@@ -241,74 +282,94 @@ preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
 			  "Bring them back, or plan without them with --allow-unreachable.",
 			  "no answer from %s", list.data);
 	strbuf_free(&list);
+}
 
-	/* one PostgreSQL major and one Citus version everywhere */
+/* The first node's versions are the yardstick: the operator vouched for it */
+static void
+check_same_versions(const ClusterSnapshot *snap, const PlanChoices *choices,
+					const PreflightContext *pc, Plan *plan)
+{
+	const NodeReport *first = &snap->nodes[snap->first];
+	int			major = first->server_version_num / 10000;
+	const char *citus = first->citus_library_version;
+	bool		same = true;
+	StrBuf		list;
+
+	(void) choices;
+	strbuf_init(&list);
+	for (int i = 0; i < snap->nnodes; i++)
 	{
-		int			major = first->server_version_num / 10000;
-		const char *citus = first->citus_library_version;
-		bool		same = true;
+		const NodeReport *node = &snap->nodes[i];
 
-		strbuf_init(&list);
-		for (int i = 0; i < snap->nnodes; i++)
+		if (!node->reachable || !node->is_citus ||
+			(!is_survivor(snap, i) && i != pc->target))
+			continue;
+		if (node->server_version_num / 10000 != major ||
+			(citus && node->citus_library_version &&
+			 strcmp(citus, node->citus_library_version) != 0) ||
+			(first->citus_extension_version && node->citus_extension_version &&
+			 strcmp(first->citus_extension_version, node->citus_extension_version) != 0))
 		{
-			const NodeReport *node = &snap->nodes[i];
-
-			if (!node->reachable || !node->is_citus ||
-				(!is_survivor(snap, i) && i != target))
-				continue;
-			if (node->server_version_num / 10000 != major ||
-				(citus && node->citus_library_version &&
-				 strcmp(citus, node->citus_library_version) != 0) ||
-				(first->citus_extension_version && node->citus_extension_version &&
-				 strcmp(first->citus_extension_version, node->citus_extension_version) != 0))
-			{
-				same = false;
-				strbuf_printf(&list, "%s%s runs PostgreSQL %s with %s (extension %s)",
-							  list.len ? "; " : "", node->label,
-							  node->server_version ? node->server_version : "?",
-							  node->citus_library_version ? node->citus_library_version : "no Citus",
-							  node->citus_extension_version ? node->citus_extension_version : "-");
-			}
+			same = false;
+			strbuf_printf(&list, "%s%s runs PostgreSQL %s with %s (extension %s)",
+						  list.len ? "; " : "", node->label,
+						  node->server_version ? node->server_version : "?",
+						  node->citus_library_version ? node->citus_library_version : "no Citus",
+						  node->citus_extension_version ? node->citus_extension_version : "-");
 		}
-		if (same)
-		{
-			char	   *short_version = citus_short_version(citus);
-
-			check(plan, "same-versions", CHECK_PASS, NULL,
-				  "PostgreSQL %d and Citus %s (extension %s) on every node", major,
-				  short_version ? short_version : "?",
-				  first->citus_extension_version ? first->citus_extension_version : "?");
-			free(short_version);
-		}
-		else
-			check(plan, "same-versions", CHECK_FAIL,
-				  "Upgrade or downgrade the odd nodes so that every node runs the same versions.",
-				  "%s, unlike %s", list.data, first->label);
-		strbuf_free(&list);
 	}
-
-	/* metadata agrees */
+	if (same)
 	{
-		bool		agree = true;
+		char	   *short_version = citus_short_version(citus);
 
-		strbuf_init(&list);
-		for (int c = 0; c < CATALOG_COUNT; c++)
-			if (!snap->comparisons[c].agree)
-			{
-				agree = false;
-				strbuf_printf(&list, "%s%s", list.len ? ", " : "", catalog_name((CatalogId) c));
-			}
-		if (agree)
-			check(plan, "metadata-agrees", CHECK_PASS, NULL,
-				  "every reachable worker holds the same metadata");
-		else
-			check(plan, "metadata-agrees", CHECK_FAIL,
-				  "Run citus-rescue discover to see the differing rows; repair the odd nodes by hand, then plan again.",
-				  "the workers disagree on %s", list.data);
-		strbuf_free(&list);
+		check(plan, "same-versions", CHECK_PASS, NULL,
+			  "PostgreSQL %d and Citus %s (extension %s) on every node", major,
+			  short_version ? short_version : "?",
+			  first->citus_extension_version ? first->citus_extension_version : "?");
+		free(short_version);
 	}
+	else
+		check(plan, "same-versions", CHECK_FAIL,
+			  "Upgrade or downgrade the odd nodes so that every node runs the same versions.",
+			  "%s, unlike %s", list.data, first->label);
+	strbuf_free(&list);
+}
 
-	/* metadata pushes fail while any metadata node is not synced */
+static void
+check_metadata_agrees(const ClusterSnapshot *snap, const PlanChoices *choices,
+					  const PreflightContext *pc, Plan *plan)
+{
+	bool		agree = true;
+	StrBuf		list;
+
+	(void) choices;
+	(void) pc;
+	strbuf_init(&list);
+	for (int c = 0; c < CATALOG_COUNT; c++)
+		if (!snap->comparisons[c].agree)
+		{
+			agree = false;
+			strbuf_printf(&list, "%s%s", list.len ? ", " : "", catalog_name((CatalogId) c));
+		}
+	if (agree)
+		check(plan, "metadata-agrees", CHECK_PASS, NULL,
+			  "every reachable worker holds the same metadata");
+	else
+		check(plan, "metadata-agrees", CHECK_FAIL,
+			  "Run citus-rescue discover to see the differing rows; repair the odd nodes by hand, then plan again.",
+			  "the workers disagree on %s", list.data);
+	strbuf_free(&list);
+}
+
+/* metadata pushes fail while any metadata node is not synced */
+static void
+check_workers_synced(const ClusterSnapshot *snap, const PlanChoices *choices,
+					 const PreflightContext *pc, Plan *plan)
+{
+	StrBuf		list;
+
+	(void) choices;
+	(void) pc;
 	strbuf_init(&list);
 	for (int i = 0; i < snap->nnodes; i++)
 		if (is_survivor(snap, i) && snap->nodes[i].meta.hasmetadata &&
@@ -321,13 +382,18 @@ preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
 			  "A worker whose metadata sync never finished cannot be trusted; remove it from the plan or repair it first.",
 			  "not metadata-synced: %s", list.data);
 	strbuf_free(&list);
+}
 
-	/* the donor, or the worker to promote */
-	if (donor >= 0)
+/* Only the new-node method chooses a donor, and it cannot go on without one */
+static void
+check_donor(const ClusterSnapshot *snap, const PlanChoices *choices,
+			const PreflightContext *pc, Plan *plan)
+{
+	if (pc->donor >= 0)
 	{
-		const NodeReport *d = &snap->nodes[donor];
+		const NodeReport *d = &snap->nodes[pc->donor];
 
-		if (!is_survivor(snap, donor) || !usable(d) || !d->meta.hasmetadata || !d->meta.metadatasynced)
+		if (!is_survivor(snap, pc->donor) || !usable(d) || !d->meta.hasmetadata || !d->meta.metadatasynced)
 			check(plan, "donor", CHECK_FAIL, "Choose another donor with --donor HOST:PORT.",
 				  "%s cannot donate metadata: it must be a reachable, metadata-synced primary worker",
 				  d->label);
@@ -340,126 +406,273 @@ preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
 			  choices->donor ? "Name a worker that pg_dist_node lists." : "Bring a metadata-synced worker back.",
 			  "%s", choices->donor ? "the --donor node is not in pg_dist_node" :
 			  "no reachable metadata-synced worker can donate metadata");
+}
 
-	if (choices->method == METHOD_PROMOTE)
-	{
-		if (target < 0)
-			check(plan, "promote-target", CHECK_FAIL, "Name a worker that pg_dist_node lists.",
-				  "%s is not a node of this cluster", choices->target);
-		else if (!is_survivor(snap, target) || !usable(&snap->nodes[target]) ||
-				 !snap->nodes[target].meta.hasmetadata)
-			check(plan, "promote-target", CHECK_FAIL, "Promote a reachable, metadata-synced primary worker.",
-				  "%s cannot be promoted", snap->nodes[target].label);
-		else
-			check(plan, "promote-target", CHECK_PASS, NULL,
-				  "%s (group %d) becomes the coordinator and keeps its shards",
-				  snap->nodes[target].label, snap->nodes[target].meta.groupid);
-	}
-	else if (target >= 0)
-	{
-		const NodeReport *t = &snap->nodes[target];
-		int			in_metadata = find_node(snap, choices->target);
+static void
+check_promote_target(const ClusterSnapshot *snap, const PlanChoices *choices,
+					 const PreflightContext *pc, Plan *plan)
+{
+	int			target = pc->target;
 
-		if (!t->reachable)
-			check(plan, "new-node-reachable", CHECK_FAIL, "Start it, or check the address and --map.",
-				  "%s does not answer", t->label);
-		else
-		{
-			check(plan, "new-node-reachable", CHECK_PASS, NULL, "%s answers", t->label);
-			if (t->in_recovery)
-				check(plan, "new-node-primary", CHECK_FAIL, "Promote or replace it with a primary.",
-					  "%s is a standby", t->label);
-			if (in_metadata >= 0)
-				check(plan, "new-node-unlisted", CHECK_FAIL,
-					  "Use --promote to promote an existing worker, or give a fresh node.",
-					  "%s is already in pg_dist_node (group %d)", t->label,
-					  snap->nodes[in_metadata].meta.groupid);
-			else
-				check(plan, "new-node-unlisted", CHECK_PASS, NULL, "%s is not in pg_dist_node", t->label);
-			if (t->citus_extension_version == NULL)
-				check(plan, "new-node-citus", choices->create_extension ? CHECK_WARN : CHECK_FAIL,
-					  choices->create_extension ? NULL :
-					  "Run CREATE EXTENSION citus on it (with citus in shared_preload_libraries), or plan with --create-extension.",
-					  choices->create_extension ? "%s has no citus extension yet: the plan creates it" :
-					  "%s has no citus extension", t->label);
-			else
-			{
-				check(plan, "new-node-citus", CHECK_PASS, NULL, "%s has citus %s", t->label,
-					  t->citus_extension_version);
-				if (t->database && first->database && strcmp(t->database, first->database) != 0)
-					check(plan, "new-node-database", CHECK_FAIL,
-						  "Connect with the same database name (-d) on every node.",
-						  "%s uses database \"%s\", the cluster \"%s\"", t->label,
-						  t->database, first->database);
-				if (t->user_relations > 0)
-					check(plan, "new-node-empty", CHECK_FAIL,
-						  "Use an empty database: the new coordinator receives every table from the metadata.",
-						  "%s already has %" PRId64 " user tables or views", t->label, t->user_relations);
-				else if (t->catalogs[CATALOG_NODE].rows > 0 || t->catalogs[CATALOG_PLACEMENT].rows > 0)
-					check(plan, "new-node-empty", CHECK_FAIL,
-						  "Use a fresh node, or drop and create the citus extension on it.",
-						  "%s already has Citus metadata", t->label);
-				else
-					check(plan, "new-node-empty", CHECK_PASS, NULL, "%s has no user tables", t->label);
-			}
-		}
-	}
-
-	/* prepared transactions the dead coordinator left on the workers */
-	{
-		int			undecided = 0;
-		int			orphans = 0;
-
-		strbuf_init(&list);
-		for (int i = 0; i < snap->nnodes; i++)
-		{
-			const NodeReport *node = &snap->nodes[i];
-
-			if (!is_survivor(snap, i) || !node->reachable)
-				continue;
-			for (int x = 0; x < node->nprepared; x++)
-			{
-				PreparedDecision d;
-
-				if (!is_orphan_gid(node->prepared[x].gid))
-					continue;
-				orphans++;
-				d = decision_for(choices, node->prepared[x].gid);
-				if (d == PREPARED_UNDECIDED)
-					undecided++;
-				strbuf_printf(&list, "%s%s on %s (prepared %s, %s)", list.len ? "; " : "",
-							  node->prepared[x].gid, node->label, node->prepared[x].prepared,
-							  d == PREPARED_COMMIT ? "to commit" :
-							  d == PREPARED_ROLLBACK ? "to roll back" : "undecided");
-			}
-		}
-		if (orphans == 0)
-			check(plan, "orphaned-prepared", CHECK_PASS, NULL,
-				  "no prepared transaction of the dead coordinator waits on a worker");
-		else
-			check(plan, "orphaned-prepared", undecided ? CHECK_FAIL : CHECK_PASS,
-				  undecided ?
-				  "Decide each with --prepared GID=commit or --prepared GID=rollback (or --prepared all=rollback); otherwise the new coordinator rolls them all back within a minute." : NULL,
-				  "%d prepared by the dead coordinator, holding their locks: %s", orphans, list.data);
-		strbuf_free(&list);
-	}
-
-	/* shards that lived only on the old coordinator */
-	if (first->nlost_shards > 0)
-	{
-		strbuf_init(&list);
-		for (int l = 0; l < first->nlost_shards && l < 20; l++)
-			strbuf_printf(&list, "%s%s (shard %" PRId64 ")", l ? ", " : "",
-						  first->lost_shards[l].table, first->lost_shards[l].shardid);
-		if (first->nlost_shards > 20)
-			strbuf_printf(&list, " and %d more", first->nlost_shards - 20);
-		check(plan, "lost-shards", CHECK_WARN,
-			  "Their rows are gone with the old coordinator: restore them from a backup, or drop those tables after the recovery.",
-			  "%d shards had no placement outside the old coordinator: %s", first->nlost_shards, list.data);
-		strbuf_free(&list);
-	}
+	if (choices->method != METHOD_PROMOTE)
+		return;
+	if (target < 0)
+		check(plan, "promote-target", CHECK_FAIL, "Name a worker that pg_dist_node lists.",
+			  "%s is not a node of this cluster", choices->target);
+	else if (!is_survivor(snap, target) || !usable(&snap->nodes[target]) ||
+			 !snap->nodes[target].meta.hasmetadata)
+		check(plan, "promote-target", CHECK_FAIL, "Promote a reachable, metadata-synced primary worker.",
+			  "%s cannot be promoted", snap->nodes[target].label);
 	else
+		check(plan, "promote-target", CHECK_PASS, NULL,
+			  "%s (group %d) becomes the coordinator and keeps its shards",
+			  snap->nodes[target].label, snap->nodes[target].meta.groupid);
+}
+
+/* The node to become coordinator under the new-node method, or NULL */
+static const NodeReport *
+new_node_target(const ClusterSnapshot *snap, const PlanChoices *choices, const PreflightContext *pc)
+{
+	if (choices->method == METHOD_PROMOTE || pc->target < 0)
+		return NULL;
+	return &snap->nodes[pc->target];
+}
+
+/* Past new-node-reachable, a new node that does not answer has nothing to judge */
+static const NodeReport *
+answering_new_node(const ClusterSnapshot *snap, const PlanChoices *choices,
+				   const PreflightContext *pc)
+{
+	const NodeReport *t = new_node_target(snap, choices, pc);
+
+	return t && t->reachable ? t : NULL;
+}
+
+static void
+check_new_node_reachable(const ClusterSnapshot *snap, const PlanChoices *choices,
+						 const PreflightContext *pc, Plan *plan)
+{
+	const NodeReport *t = new_node_target(snap, choices, pc);
+
+	if (t == NULL)
+		return;
+	if (!t->reachable)
+		check(plan, "new-node-reachable", CHECK_FAIL, "Start it, or check the address and --map.",
+			  "%s does not answer", t->label);
+	else
+		check(plan, "new-node-reachable", CHECK_PASS, NULL, "%s answers", t->label);
+}
+
+static void
+check_new_node_primary(const ClusterSnapshot *snap, const PlanChoices *choices,
+					   const PreflightContext *pc, Plan *plan)
+{
+	const NodeReport *t = answering_new_node(snap, choices, pc);
+
+	if (t && t->in_recovery)
+		check(plan, "new-node-primary", CHECK_FAIL, "Promote or replace it with a primary.",
+			  "%s is a standby", t->label);
+}
+
+static void
+check_new_node_unlisted(const ClusterSnapshot *snap, const PlanChoices *choices,
+						const PreflightContext *pc, Plan *plan)
+{
+	const NodeReport *t = answering_new_node(snap, choices, pc);
+	int			in_metadata;
+
+	if (t == NULL)
+		return;
+	in_metadata = find_node(snap, choices->target);
+	if (in_metadata >= 0)
+		check(plan, "new-node-unlisted", CHECK_FAIL,
+			  "Use --promote to promote an existing worker, or give a fresh node.",
+			  "%s is already in pg_dist_node (group %d)", t->label,
+			  snap->nodes[in_metadata].meta.groupid);
+	else
+		check(plan, "new-node-unlisted", CHECK_PASS, NULL, "%s is not in pg_dist_node", t->label);
+}
+
+static void
+check_new_node_citus(const ClusterSnapshot *snap, const PlanChoices *choices,
+					 const PreflightContext *pc, Plan *plan)
+{
+	const NodeReport *t = answering_new_node(snap, choices, pc);
+
+	if (t == NULL)
+		return;
+	if (t->citus_extension_version == NULL)
+		check(plan, "new-node-citus", choices->create_extension ? CHECK_WARN : CHECK_FAIL,
+			  choices->create_extension ? NULL :
+			  "Run CREATE EXTENSION citus on it (with citus in shared_preload_libraries), or plan with --create-extension.",
+			  choices->create_extension ? "%s has no citus extension yet: the plan creates it" :
+			  "%s has no citus extension", t->label);
+	else
+		check(plan, "new-node-citus", CHECK_PASS, NULL, "%s has citus %s", t->label,
+			  t->citus_extension_version);
+}
+
+/* Without the extension the node's database and contents were not read */
+static const NodeReport *
+new_node_with_citus(const ClusterSnapshot *snap, const PlanChoices *choices,
+					const PreflightContext *pc)
+{
+	const NodeReport *t = answering_new_node(snap, choices, pc);
+
+	return t && t->citus_extension_version != NULL ? t : NULL;
+}
+
+static void
+check_new_node_database(const ClusterSnapshot *snap, const PlanChoices *choices,
+						const PreflightContext *pc, Plan *plan)
+{
+	const NodeReport *first = &snap->nodes[snap->first];
+	const NodeReport *t = new_node_with_citus(snap, choices, pc);
+
+	if (t && t->database && first->database && strcmp(t->database, first->database) != 0)
+		check(plan, "new-node-database", CHECK_FAIL,
+			  "Connect with the same database name (-d) on every node.",
+			  "%s uses database \"%s\", the cluster \"%s\"", t->label,
+			  t->database, first->database);
+}
+
+static void
+check_new_node_empty(const ClusterSnapshot *snap, const PlanChoices *choices,
+					 const PreflightContext *pc, Plan *plan)
+{
+	const NodeReport *t = new_node_with_citus(snap, choices, pc);
+
+	if (t == NULL)
+		return;
+	if (t->user_relations > 0)
+		check(plan, "new-node-empty", CHECK_FAIL,
+			  "Use an empty database: the new coordinator receives every table from the metadata.",
+			  "%s already has %" PRId64 " user tables or views", t->label, t->user_relations);
+	else if (t->catalogs[CATALOG_NODE].rows > 0 || t->catalogs[CATALOG_PLACEMENT].rows > 0)
+		check(plan, "new-node-empty", CHECK_FAIL,
+			  "Use a fresh node, or drop and create the citus extension on it.",
+			  "%s already has Citus metadata", t->label);
+	else
+		check(plan, "new-node-empty", CHECK_PASS, NULL, "%s has no user tables", t->label);
+}
+
+static void
+check_orphaned_prepared(const ClusterSnapshot *snap, const PlanChoices *choices,
+						const PreflightContext *pc, Plan *plan)
+{
+	int			undecided = 0;
+	int			orphans = 0;
+	StrBuf		list;
+
+	(void) pc;
+	strbuf_init(&list);
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+
+		if (!is_survivor(snap, i) || !node->reachable)
+			continue;
+		for (int x = 0; x < node->nprepared; x++)
+		{
+			PreparedDecision d;
+
+			if (!is_orphan_gid(node->prepared[x].gid))
+				continue;
+			orphans++;
+			d = decision_for(choices, node->prepared[x].gid);
+			if (d == PREPARED_UNDECIDED)
+				undecided++;
+			strbuf_printf(&list, "%s%s on %s (prepared %s, %s)", list.len ? "; " : "",
+						  node->prepared[x].gid, node->label, node->prepared[x].prepared,
+						  d == PREPARED_COMMIT ? "to commit" :
+						  d == PREPARED_ROLLBACK ? "to roll back" : "undecided");
+		}
+	}
+	if (orphans == 0)
+		check(plan, "orphaned-prepared", CHECK_PASS, NULL,
+			  "no prepared transaction of the dead coordinator waits on a worker");
+	else
+		check(plan, "orphaned-prepared", undecided ? CHECK_FAIL : CHECK_PASS,
+			  undecided ?
+			  "Decide each with --prepared GID=commit or --prepared GID=rollback (or --prepared all=rollback); otherwise the new coordinator rolls them all back within a minute." : NULL,
+			  "%d prepared by the dead coordinator, holding their locks: %s", orphans, list.data);
+	strbuf_free(&list);
+}
+
+/* The first node's list stands for all: every worker holds the same metadata */
+static void
+check_lost_shards(const ClusterSnapshot *snap, const PlanChoices *choices,
+				  const PreflightContext *pc, Plan *plan)
+{
+	const NodeReport *first = &snap->nodes[snap->first];
+	StrBuf		list;
+
+	(void) choices;
+	(void) pc;
+	if (first->nlost_shards <= 0)
+	{
 		check(plan, "lost-shards", CHECK_PASS, NULL, "every shard has a placement on a surviving worker");
+		return;
+	}
+	strbuf_init(&list);
+	for (int l = 0; l < first->nlost_shards && l < 20; l++)
+		strbuf_printf(&list, "%s%s (shard %" PRId64 ")", l ? ", " : "",
+					  first->lost_shards[l].table, first->lost_shards[l].shardid);
+	if (first->nlost_shards > 20)
+		strbuf_printf(&list, " and %d more", first->nlost_shards - 20);
+	check(plan, "lost-shards", CHECK_WARN,
+		  "Their rows are gone with the old coordinator: restore them from a backup, or drop those tables after the recovery.",
+		  "%d shards had no placement outside the old coordinator: %s", first->nlost_shards, list.data);
+	strbuf_free(&list);
+}
+
+/*
+ * The order is the order of the plan file's check lines, which reviewers
+ * and the golden files know: append new checks, do not reorder.
+ */
+static const PreflightTest preflight_tests[] = {
+	{"cim", check_cim,
+	"the coordinator-in-metadata mode the plan follows is the one discovery found"},
+	{"old-coordinator-gone", check_old_coordinator_gone,
+	"the old coordinator no longer answers, so there will not be two"},
+	{"nodes-reachable", check_nodes_reachable,
+	"every primary worker answered, or the operator chose to go on without it"},
+	{"same-versions", check_same_versions,
+	"the survivors and the target run one PostgreSQL major and one Citus"},
+	{"metadata-agrees", check_metadata_agrees,
+	"every reachable worker holds the same Citus metadata"},
+	{"workers-synced", check_workers_synced,
+	"every worker with metadata finished its metadata sync"},
+	{"donor", check_donor,
+	"the worker lending its metadata to the new node is a synced primary"},
+	{"promote-target", check_promote_target,
+	"the worker to promote is a reachable primary with metadata"},
+	{"new-node-reachable", check_new_node_reachable,
+	"the new node answers"},
+	{"new-node-primary", check_new_node_primary,
+	"the new node is not a standby"},
+	{"new-node-unlisted", check_new_node_unlisted,
+	"the new node is not a member of the cluster already"},
+	{"new-node-citus", check_new_node_citus,
+	"the new node has the citus extension, or the plan creates it"},
+	{"new-node-database", check_new_node_database,
+	"the new node's database has the cluster's database name"},
+	{"new-node-empty", check_new_node_empty,
+	"the new node holds no tables and no Citus metadata"},
+	{"orphaned-prepared", check_orphaned_prepared,
+	"every transaction the dead coordinator prepared has a decision"},
+	{"lost-shards", check_lost_shards,
+	"every shard has a placement on a surviving worker"},
+};
+
+static void
+preflight(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan,
+		  int target, int donor)
+{
+	PreflightContext pc = {target, donor};
+
+	for (size_t i = 0; i < sizeof(preflight_tests) / sizeof(preflight_tests[0]); i++)
+		preflight_tests[i].run(snap, choices, &pc, plan);
 }
 
 static void
@@ -532,6 +745,66 @@ append_int_sequence_setval(StrBuf *sql, const NodeReport *source, int index)
 }
 
 /*
+ * A bigserial column's sequence moves past the largest id already used in
+ * its range.  Only a sequence Citus narrowed to a group's range (seqmax
+ * below the bigint maximum) is touched.  The max() query runs through
+ * EXECUTE ... USING because plpgsql then hands Citus plain parameters,
+ * which it can push down.
+ */
+static void
+append_bigserial_catch_up(StrBuf *sql, const SerialColumn *col)
+{
+	StrBuf		max_query;
+	StrBuf		body;
+
+	strbuf_init(&max_query);
+	strbuf_append(&max_query, "SELECT pg_catalog.max(");
+	sql_append_ident(&max_query, col->column);
+	strbuf_append(&max_query, ") FROM ");
+	sql_append_qualified(&max_query, col->table);
+	strbuf_append(&max_query, " WHERE ");
+	sql_append_ident(&max_query, col->column);
+	strbuf_append(&max_query, " BETWEEN $1 AND $2");
+	strbuf_init(&body);
+	strbuf_append(&body, "\nDECLARE\n  lo bigint;\n  hi bigint;\n  used bigint;\nBEGIN\n"
+				  "  SELECT seqmin, seqmax INTO lo, hi FROM pg_catalog.pg_sequence WHERE seqrelid = ");
+	sql_append_literal(&body, col->sequence);
+	strbuf_append(&body, "::pg_catalog.regclass;\n"
+				  "  IF hi < 9223372036854775807 THEN\n"
+				  "    EXECUTE ");
+	sql_append_literal(&body, max_query.data);
+	strbuf_append(&body, " INTO used USING lo, hi;\n"
+				  "    IF used > (SELECT last_value FROM ");
+	sql_append_qualified(&body, col->sequence);
+	strbuf_append(&body, ") THEN\n"
+				  "      PERFORM pg_catalog.setval(");
+	sql_append_literal(&body, col->sequence);
+	strbuf_append(&body, "::pg_catalog.regclass, used);\n"
+				  "    END IF;\n  END IF;\nEND\n");
+	strbuf_append(sql, "DO ");
+	sql_append_dollar_quoted(sql, body.data);
+	strbuf_append(sql, ";\n");
+	strbuf_free(&body);
+	strbuf_free(&max_query);
+}
+
+/* An int or smallint serial column: nextval() in place of worker_nextval() */
+static void
+append_int_serial_default(StrBuf *sql, const NodeReport *source, int index)
+{
+	const SerialColumn *col = &source->serials[index];
+
+	strbuf_append(sql, "ALTER TABLE ");
+	sql_append_qualified(sql, col->table);
+	strbuf_append(sql, " ALTER COLUMN ");
+	sql_append_ident(sql, col->column);
+	strbuf_append(sql, " SET DEFAULT pg_catalog.nextval(");
+	sql_append_literal(sql, col->sequence);
+	strbuf_append(sql, "::pg_catalog.regclass);\n");
+	append_int_sequence_setval(sql, source, index);
+}
+
+/*
  * The new coordinator's serial columns.  int and smallint ones call
  * worker_nextval() on a node added as a worker, which always refuses: they
  * need nextval() and a sequence past every id in use.  bigint ones cover
@@ -562,50 +835,9 @@ add_serial_repair(Plan *plan, const char *host, int port, const NodeReport *sour
 							  "SET LOCAL citus.enable_ddl_propagation = off;\n");
 		}
 		if (col->is_bigint)
-		{
-			StrBuf		max_query;
-			StrBuf		body;
-
-			/* plpgsql hands Citus plain parameters, which it can push down */
-			strbuf_init(&max_query);
-			strbuf_append(&max_query, "SELECT pg_catalog.max(");
-			sql_append_ident(&max_query, col->column);
-			strbuf_append(&max_query, ") FROM ");
-			sql_append_qualified(&max_query, col->table);
-			strbuf_append(&max_query, " WHERE ");
-			sql_append_ident(&max_query, col->column);
-			strbuf_append(&max_query, " BETWEEN $1 AND $2");
-			strbuf_init(&body);
-			strbuf_append(&body, "\nDECLARE\n  lo bigint;\n  hi bigint;\n  used bigint;\nBEGIN\n"
-						  "  SELECT seqmin, seqmax INTO lo, hi FROM pg_catalog.pg_sequence WHERE seqrelid = ");
-			sql_append_literal(&body, col->sequence);
-			strbuf_append(&body, "::pg_catalog.regclass;\n"
-						  "  IF hi < 9223372036854775807 THEN\n"
-						  "    EXECUTE ");
-			sql_append_literal(&body, max_query.data);
-			strbuf_append(&body, " INTO used USING lo, hi;\n"
-						  "    IF used > (SELECT last_value FROM ");
-			sql_append_qualified(&body, col->sequence);
-			strbuf_append(&body, ") THEN\n"
-						  "      PERFORM pg_catalog.setval(");
-			sql_append_literal(&body, col->sequence);
-			strbuf_append(&body, "::pg_catalog.regclass, used);\n"
-						  "    END IF;\n  END IF;\nEND\n");
-			strbuf_append(sql, "DO ");
-			sql_append_dollar_quoted(sql, body.data);
-			strbuf_append(sql, ";\n");
-			strbuf_free(&body);
-			strbuf_free(&max_query);
-			continue;
-		}
-		strbuf_append(sql, "ALTER TABLE ");
-		sql_append_qualified(sql, col->table);
-		strbuf_append(sql, " ALTER COLUMN ");
-		sql_append_ident(sql, col->column);
-		strbuf_append(sql, " SET DEFAULT pg_catalog.nextval(");
-		sql_append_literal(sql, col->sequence);
-		strbuf_append(sql, "::pg_catalog.regclass);\n");
-		append_int_sequence_setval(sql, source, c);
+			append_bigserial_catch_up(sql, col);
+		else
+			append_int_serial_default(sql, source, c);
 	}
 	if (ints.len)
 	{
@@ -654,30 +886,29 @@ add_sync_step(Plan *plan, const char *host, int port)
 }
 
 static void
-plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const PlanContext *ctx,
-			  Plan *plan, int donor, const char *target_name, int target_port)
+add_create_extension_step(Plan *plan, const char *thost, int tport)
 {
-	const NodeReport *d = &snap->nodes[donor];
-	const char *thost = ctx->target_connect_host;
-	int			tport = ctx->target_connect_port;
+	PlanStep   *step = plan_add_step(plan, thost, tport, "Create the citus extension on the new node.");
+
+	step->sql = xstrdup("CREATE EXTENSION citus;\n");
+	step->check_sql = xstrdup("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus')");
+	step->undo = xstrdup("DROP EXTENSION citus; on the new node.");
+}
+
+/*
+ * The donor poses as coordinator just long enough to add the new node:
+ * citus_add_node() runs only on a node whose local group is 0, and it is
+ * what copies the metadata to the node it adds.  match is the new node's
+ * "nodename = ... AND nodeport = ..." condition.
+ */
+static void
+add_donor_adds_node_step(const ClusterSnapshot *snap, Plan *plan, const NodeReport *d,
+						 const char *target_name, int target_port, const char *match)
+{
 	int			gd = d->meta.groupid;
 	PlanStep   *step;
 	StrBuf		sql;
-	StrBuf		match;
-	const NodeReport *t = snap->target >= 0 ? &snap->nodes[snap->target] : NULL;
 
-	strbuf_init(&match);
-	append_node_match(&match, target_name, target_port);
-
-	if (choices->create_extension && t && t->citus_extension_version == NULL)
-	{
-		step = plan_add_step(plan, thost, tport, "Create the citus extension on the new node.");
-		step->sql = xstrdup("CREATE EXTENSION citus;\n");
-		step->check_sql = xstrdup("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus')");
-		step->undo = xstrdup("DROP EXTENSION citus; on the new node.");
-	}
-
-	/* the donor poses as coordinator just long enough to add the new node */
 	strbuf_init(&sql);
 	append_timeouts(&sql);
 	if (plan->cim == CIM_INCLUDE)
@@ -712,22 +943,75 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 	step->sql = strbuf_steal(&sql);
 	strbuf_init(&sql);
 	strbuf_printf(&sql, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE %s)"
-				  " AND (SELECT groupid FROM pg_catalog.pg_dist_local_group) = %d", match.data, gd);
+				  " AND (SELECT groupid FROM pg_catalog.pg_dist_local_group) = %d", match, gd);
 	step->check_sql = strbuf_steal(&sql);
 	strbuf_init(&sql);
 	strbuf_append(&sql, "On the donor: DELETE FROM pg_catalog.pg_dist_node WHERE ");
-	strbuf_append(&sql, match.data);
+	strbuf_append(&sql, match);
 	strbuf_append(&sql, "; then restore its catalogs from the backup if the old coordinator's rows are wanted back.");
 	step->undo = strbuf_steal(&sql);
+}
 
-	/* the donor coordinated the add: clear its records of that distributed transaction */
-	step = plan_add_step(plan, d->host, d->port,
-						 "On the donor: forget the two-phase commit records of the transaction it coordinated while posing as coordinator.");
+/* the donor coordinated the add: clear its records of that distributed transaction */
+static void
+add_donor_forgets_step(Plan *plan, const NodeReport *d)
+{
+	PlanStep   *step = plan_add_step(plan, d->host, d->port,
+									 "On the donor: forget the two-phase commit records of the transaction it coordinated while posing as coordinator.");
+
 	step->sql = xstrdup("SELECT pg_catalog.recover_prepared_transactions();\n");
 	step->check_sql = xstrdup("SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_transaction)");
 	step->undo = xstrdup("Nothing to undo: only records of committed transactions go.");
+}
 
-	/* the new node takes group 0 */
+/*
+ * Under CIM exclude the new coordinator keeps nothing of its time as a
+ * worker: like the old one, it has no row, no placements and no shard
+ * tables.
+ */
+static void
+append_leave_metadata(StrBuf *sql, const char *match)
+{
+	StrBuf		body;
+
+	strbuf_init(&body);
+	strbuf_printf(&body,
+				  "\nDECLARE\n  shard record;\nBEGIN\n"
+				  "  FOR shard IN SELECT pg_catalog.shard_name(s.logicalrelid, s.shardid) AS name\n"
+				  "                 FROM pg_catalog.pg_dist_placement p\n"
+				  "                 JOIN pg_catalog.pg_dist_shard s ON s.shardid = p.shardid\n"
+				  "                WHERE p.groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s)\n"
+				  "  LOOP\n"
+				  "    EXECUTE 'DROP TABLE IF EXISTS ' || shard.name;\n"
+				  "  END LOOP;\n"
+				  "END\n", match);
+	strbuf_append(sql,
+				  "-- the coordinator stays out of the metadata: no row, no placements, no shard tables\n"
+				  "SET LOCAL citus.enable_manual_changes_to_shards = on;\n"
+				  "DO ");
+	sql_append_dollar_quoted(sql, body.data);
+	strbuf_append(sql, ";\n");
+	strbuf_free(&body);
+	strbuf_printf(sql,
+				  "DELETE FROM pg_catalog.pg_dist_placement\n"
+				  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
+				  "DELETE FROM pg_catalog.pg_dist_node WHERE %s;\n", match, match);
+}
+
+/*
+ * The new node was added as a worker in a group of its own; it becomes
+ * group 0 and gives back the group 0 the donor held while copying.
+ * t is NULL when discovery never reached the new node.
+ */
+static void
+add_new_node_takes_group_zero_step(const ClusterSnapshot *snap, Plan *plan,
+								   const char *thost, int tport, const NodeReport *d,
+								   const NodeReport *t, const char *match)
+{
+	int			gd = d->meta.groupid;
+	PlanStep   *step;
+	StrBuf		sql;
+
 	strbuf_init(&sql);
 	append_timeouts(&sql);
 	strbuf_printf(&sql,
@@ -735,7 +1019,7 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 				  "-- no node added later may get that group\n"
 				  "SELECT pg_catalog.setval('pg_catalog.pg_dist_groupid_seq', GREATEST(\n"
 				  "       (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s),\n"
-				  "       (SELECT last_value FROM pg_catalog.pg_dist_groupid_seq)));\n", match.data);
+				  "       (SELECT last_value FROM pg_catalog.pg_dist_groupid_seq)));\n", match);
 	strbuf_printf(&sql,
 				  "-- the donor was group 0 while it copied the metadata here\n"
 				  "UPDATE pg_catalog.pg_dist_node SET groupid = %d WHERE groupid = 0;\n"
@@ -747,35 +1031,10 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 					  "UPDATE pg_catalog.pg_dist_placement SET groupid = 0\n"
 					  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
 					  "UPDATE pg_catalog.pg_dist_node SET groupid = 0, shouldhaveshards = false WHERE %s;\n",
-					  match.data, match.data);
+					  match, match);
 	}
 	else
-	{
-		StrBuf		body;
-
-		strbuf_init(&body);
-		strbuf_printf(&body,
-					  "\nDECLARE\n  shard record;\nBEGIN\n"
-					  "  FOR shard IN SELECT pg_catalog.shard_name(s.logicalrelid, s.shardid) AS name\n"
-					  "                 FROM pg_catalog.pg_dist_placement p\n"
-					  "                 JOIN pg_catalog.pg_dist_shard s ON s.shardid = p.shardid\n"
-					  "                WHERE p.groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s)\n"
-					  "  LOOP\n"
-					  "    EXECUTE 'DROP TABLE IF EXISTS ' || shard.name;\n"
-					  "  END LOOP;\n"
-					  "END\n", match.data);
-		strbuf_append(&sql,
-					  "-- the coordinator stays out of the metadata: no row, no placements, no shard tables\n"
-					  "SET LOCAL citus.enable_manual_changes_to_shards = on;\n"
-					  "DO ");
-		sql_append_dollar_quoted(&sql, body.data);
-		strbuf_append(&sql, ";\n");
-		strbuf_free(&body);
-		strbuf_printf(&sql,
-					  "DELETE FROM pg_catalog.pg_dist_placement\n"
-					  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
-					  "DELETE FROM pg_catalog.pg_dist_node WHERE %s;\n", match.data, match.data);
-	}
+		append_leave_metadata(&sql, match);
 	strbuf_append(&sql, "UPDATE pg_catalog.pg_dist_local_group SET groupid = 0;\n"
 				  "-- every id sequence past the highest id any survivor holds\n");
 	/* a node without the extension yet has the sequences the donor has */
@@ -785,24 +1044,53 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 	step->sql = strbuf_steal(&sql);
 	step->check_sql = xstrdup("SELECT (SELECT groupid FROM pg_catalog.pg_dist_local_group) = 0");
 	step->undo = xstrdup("DROP EXTENSION citus CASCADE; on the new node, or restore its catalogs from the backup.");
+}
 
+static void
+add_reference_tables_step(Plan *plan, const char *thost, int tport)
+{
+	PlanStep   *step = plan_add_step(plan, thost, tport,
+									 "Give the coordinator, which is in the metadata, a placement of every reference table, as the old one had.");
+	StrBuf		sql;
+
+	strbuf_init(&sql);
+	append_timeouts(&sql);
+	strbuf_append(&sql, "SELECT pg_catalog.replicate_reference_tables('block_writes');\n");
+	step->sql = strbuf_steal(&sql);
+	step->check_sql = xstrdup(
+							  "SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_shard s"
+							  " JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = s.logicalrelid"
+							  " WHERE p.partmethod = 'n' AND p.repmodel = 't'"
+							  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement pl"
+							  " WHERE pl.shardid = s.shardid AND pl.groupid = 0))");
+	step->undo = xstrdup("Harmless to keep: the coordinator holds one more copy of each reference table.");
+}
+
+/*
+ * A new node becomes the coordinator.  The console reaches it at thost
+ * and tport, which --map may make differ from the name the cluster knows
+ * it by (target_name, target_port).
+ */
+static void
+plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const PlanContext *ctx,
+			  Plan *plan, int donor, const char *target_name, int target_port)
+{
+	const NodeReport *d = &snap->nodes[donor];
+	const char *thost = ctx->target_connect_host;
+	int			tport = ctx->target_connect_port;
+	StrBuf		match;
+	const NodeReport *t = snap->target >= 0 ? &snap->nodes[snap->target] : NULL;
+
+	strbuf_init(&match);
+	append_node_match(&match, target_name, target_port);
+	if (choices->create_extension && t && t->citus_extension_version == NULL)
+		add_create_extension_step(plan, thost, tport);
+	add_donor_adds_node_step(snap, plan, d, target_name, target_port, match.data);
+	add_donor_forgets_step(plan, d);
+	add_new_node_takes_group_zero_step(snap, plan, thost, tport, d, t, match.data);
 	add_sync_step(plan, thost, tport);
 	if (plan->cim == CIM_INCLUDE)
-	{
-		step = plan_add_step(plan, thost, tport,
-							 "Give the coordinator, which is in the metadata, a placement of every reference table, as the old one had.");
-		strbuf_init(&sql);
-		append_timeouts(&sql);
-		strbuf_append(&sql, "SELECT pg_catalog.replicate_reference_tables('block_writes');\n");
-		step->sql = strbuf_steal(&sql);
-		step->check_sql = xstrdup(
-								  "SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_shard s"
-								  " JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = s.logicalrelid"
-								  " WHERE p.partmethod = 'n' AND p.repmodel = 't'"
-								  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement pl"
-								  " WHERE pl.shardid = s.shardid AND pl.groupid = 0))");
-		step->undo = xstrdup("Harmless to keep: the coordinator holds one more copy of each reference table.");
-	}
+		add_reference_tables_step(plan, thost, tport);
 	add_serial_repair(plan, thost, tport, d);
 	strbuf_free(&match);
 }
@@ -893,6 +1181,95 @@ choose_donor(const ClusterSnapshot *snap, const PlanChoices *choices)
 	return -1;
 }
 
+/* What the plan file's header carries: how and from where the plan was made */
+static void
+plan_set_header(Plan *plan, const ClusterSnapshot *snap, const PlanChoices *choices,
+				const PlanContext *ctx)
+{
+	plan->tool_version = xstrdup(ctx->tool_version);
+	plan->created = xstrdup(ctx->created);
+	plan->method = choices->method;
+	plan->cim = choices->cim != CIM_UNKNOWN ? choices->cim : snap->cim;
+	plan->first = xstrdup(ctx->first);
+	plan->dbname = xstrdup_or_null(ctx->dbname);
+	plan->user = xstrdup_or_null(ctx->user);
+	for (int i = 0; i < ctx->nmaps; i++)
+	{
+		plan->maps = xrealloc(plan->maps, sizeof(char *) * (size_t) (plan->nmaps + 1));
+		plan->maps[plan->nmaps++] = xstrdup(ctx->maps[i]);
+	}
+}
+
+static void
+plan_set_roles(Plan *plan, const ClusterSnapshot *snap, const PlanChoices *choices,
+			   int target, int donor)
+{
+	plan->target = choices->method == METHOD_PROMOTE && target >= 0 ?
+		xstrdup(snap->nodes[target].label) : xstrdup(choices->target);
+	if (donor >= 0)
+		plan->donor = xstrdup(snap->nodes[donor].label);
+	/* apply asks this address again, however the metadata has changed by then */
+	if (snap->old_coordinator >= 0 && snap->nodes[snap->old_coordinator].label)
+		plan->old_coordinator = xstrdup(snap->nodes[snap->old_coordinator].label);
+}
+
+/* The fingerprints apply compares, to refuse a cluster changed since planning */
+static void
+plan_set_nodes(Plan *plan, const ClusterSnapshot *snap)
+{
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+		PlanNode   *pn;
+
+		if (!node->reachable || !node->is_citus || (!is_survivor(snap, i) && !node->is_target))
+			continue;
+		plan->nodes = xrealloc(plan->nodes, sizeof(PlanNode) * (size_t) (plan->nnodes + 1));
+		pn = &plan->nodes[plan->nnodes++];
+		pn->label = xstrdup(node->label);
+		pn->host = xstrdup(node->host);
+		pn->port = node->port;
+		pn->groupid = node->is_target ? -1 : node->meta.groupid;
+		pn->fingerprint = node_fingerprint(node);
+	}
+}
+
+/* The plan leaves absent workers out; the notes tell how to let them back in */
+static void
+add_unreachable_notes(const ClusterSnapshot *snap, Plan *plan)
+{
+	for (int i = 0; i < snap->nnodes; i++)
+		if (is_survivor(snap, i) && !snap->nodes[i].reachable)
+		{
+			StrBuf		call;
+
+			strbuf_init(&call);
+			strbuf_append(&call, "SELECT pg_catalog.citus_activate_node(");
+			sql_append_literal(&call, snap->nodes[i].meta.nodename);
+			strbuf_printf(&call, ", %d);", snap->nodes[i].meta.nodeport);
+			plan_add_note(plan, "%s did not answer and is left out. When it returns, run on the new coordinator: %s",
+						  snap->nodes[i].label, call.data);
+			if (snap->nodes[snap->first].nserials > 0)
+				plan_add_note(plan, "The serial-column repair reads every shard, so apply stops before it while %s is away (exit status 11); once it is back and activated, run the same apply command again to finish.",
+							  snap->nodes[i].label);
+			strbuf_free(&call);
+		}
+}
+
+/*
+ * Steps come only from a plan that passed pre-flight, or one whose
+ * failures the operator overrode: an override never reaches past a live
+ * old coordinator, nor makes steps without the nodes they would run on.
+ */
+static bool
+steps_allowed(const ClusterSnapshot *snap, const PlanChoices *choices, const Plan *plan,
+			  int target, int donor)
+{
+	return !plan_has_failures(plan) ||
+		(choices->override_failures && !snap->coordinator_alive &&
+		 (choices->method == METHOD_PROMOTE ? target >= 0 : donor >= 0 && target >= 0));
+}
+
 bool
 plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 		   const PlanContext *ctx, Plan *plan, char *errbuf, size_t errlen)
@@ -910,19 +1287,7 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 			snprintf(errbuf, errlen, "give --new-coordinator HOST:PORT or --promote HOST:PORT");
 		return false;
 	}
-	plan->tool_version = xstrdup(ctx->tool_version);
-	plan->created = xstrdup(ctx->created);
-	plan->method = choices->method;
-	plan->cim = choices->cim != CIM_UNKNOWN ? choices->cim : snap->cim;
-	plan->first = xstrdup(ctx->first);
-	plan->dbname = xstrdup_or_null(ctx->dbname);
-	plan->user = xstrdup_or_null(ctx->user);
-	for (int i = 0; i < ctx->nmaps; i++)
-	{
-		plan->maps = xrealloc(plan->maps, sizeof(char *) * (size_t) (plan->nmaps + 1));
-		plan->maps[plan->nmaps++] = xstrdup(ctx->maps[i]);
-	}
-
+	plan_set_header(plan, snap, choices, ctx);
 	if (choices->method == METHOD_PROMOTE)
 		target = find_node(snap, choices->target);
 	else
@@ -930,60 +1295,11 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 		target = snap->target;
 		donor = choose_donor(snap, choices);
 	}
-	plan->target = choices->method == METHOD_PROMOTE && target >= 0 ?
-		xstrdup(snap->nodes[target].label) : xstrdup(choices->target);
-	if (donor >= 0)
-		plan->donor = xstrdup(snap->nodes[donor].label);
-	/* apply asks this address again, however the metadata has changed by then */
-	if (snap->old_coordinator >= 0 && snap->nodes[snap->old_coordinator].label)
-		plan->old_coordinator = xstrdup(snap->nodes[snap->old_coordinator].label);
-
-	for (int i = 0; i < snap->nnodes; i++)
-	{
-		const NodeReport *node = &snap->nodes[i];
-		PlanNode   *pn;
-
-		if (!node->reachable || !node->is_citus || (!is_survivor(snap, i) && !node->is_target))
-			continue;
-		plan->nodes = xrealloc(plan->nodes, sizeof(PlanNode) * (size_t) (plan->nnodes + 1));
-		pn = &plan->nodes[plan->nnodes++];
-		pn->label = xstrdup(node->label);
-		pn->host = xstrdup(node->host);
-		pn->port = node->port;
-		pn->groupid = node->is_target ? -1 : node->meta.groupid;
-		pn->fingerprint = node_fingerprint(node);
-	}
-
-	if (choices->cim != CIM_UNKNOWN && choices->cim != snap->cim)
-		check(plan, "cim", CHECK_WARN, NULL,
-			  "discovery found CIM %s; the operator chose CIM %s", cim_name(snap->cim), cim_name(choices->cim));
-	else
-		check(plan, "cim", CHECK_PASS, NULL, "%s",
-			  plan->cim == CIM_INCLUDE ?
-			  "CIM include: the old coordinator had a pg_dist_node row; the new one takes its place as group 0" :
-			  "CIM exclude: the old coordinator had no pg_dist_node row; the new one stays out of it too");
+	plan_set_roles(plan, snap, choices, target, donor);
+	plan_set_nodes(plan, snap);
 	preflight(snap, choices, plan, target, donor);
-
-	for (int i = 0; i < snap->nnodes; i++)
-		if (is_survivor(snap, i) && !snap->nodes[i].reachable)
-		{
-			StrBuf		call;
-
-			strbuf_init(&call);
-			strbuf_append(&call, "SELECT pg_catalog.citus_activate_node(");
-			sql_append_literal(&call, snap->nodes[i].meta.nodename);
-			strbuf_printf(&call, ", %d);", snap->nodes[i].meta.nodeport);
-			plan_add_note(plan, "%s did not answer and is left out. When it returns, run on the new coordinator: %s",
-						  snap->nodes[i].label, call.data);
-			if (snap->nodes[snap->first].nserials > 0)
-				plan_add_note(plan, "The serial-column repair reads every shard, so apply stops before it while %s is away (exit status 11); once it is back and activated, run the same apply command again to finish.",
-							  snap->nodes[i].label);
-			strbuf_free(&call);
-		}
-
-	if (!plan_has_failures(plan) ||
-		(choices->override_failures && !snap->coordinator_alive &&
-		 (choices->method == METHOD_PROMOTE ? target >= 0 : donor >= 0 && target >= 0)))
+	add_unreachable_notes(snap, plan);
+	if (steps_allowed(snap, choices, plan, target, donor))
 	{
 		if (plan_has_failures(plan))
 			plan_add_note(plan, "The operator overrode the failed checks.");
