@@ -320,3 +320,15 @@ catalog_rows_sql(CatalogId catalog, const StrList *columns)
 	return strbuf_steal(&sql);
 }
 
+const IdSequence citus_id_sequences[CITUS_ID_SEQUENCE_COUNT] = {
+	{"pg_dist_groupid_seq", MAXID_GROUPID, "pg_dist_node", "groupid"},
+	{"pg_dist_node_nodeid_seq", MAXID_NODEID, "pg_dist_node", "nodeid"},
+	{"pg_dist_placement_placementid_seq", MAXID_PLACEMENTID, "pg_dist_placement", "placementid"},
+	{"pg_dist_shardid_seq", MAXID_SHARDID, "pg_dist_shard", "shardid"},
+	{"pg_dist_colocationid_seq", MAXID_COLOCATIONID, "pg_dist_colocation", "colocationid"},
+	{"pg_dist_operationid_seq", -1, NULL, NULL},
+	{"pg_dist_cleanup_recordid_seq", -1, NULL, NULL},
+	{"pg_dist_background_job_job_id_seq", -1, NULL, NULL},
+	{"pg_dist_background_task_task_id_seq", -1, NULL, NULL},
+	{"pg_dist_clock_logical_seq", -1, NULL, NULL},
+};

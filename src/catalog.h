@@ -85,6 +85,19 @@ enum
 	STATS_COLUMN_COUNT
 };
 
+/* A sequence a coordinator advances, and the ids it must stay ahead of */
+typedef struct IdSequence
+{
+	const char *sequence;
+	int			maxid;			/* MaxIdKind, or -1 when no catalog holds its ids */
+	const char *table;
+	const char *column;
+} IdSequence;
+
+/* Those with catalog ids first, in MaxIdKind's order of importance for a plan */
+extern const IdSequence citus_id_sequences[];
+#define CITUS_ID_SEQUENCE_COUNT 10
+
 /* Every row of one catalog as text, one result row each. */
 char	   *catalog_rows_sql(CatalogId catalog, const StrList *columns);
 

@@ -11,27 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Sequences a coordinator advances, and the ids each must stay ahead of */
-static const struct
-{
-	const char *sequence;
-	int			maxid;			/* MaxIdKind, or -1 when no catalog holds its ids */
-	const char *table;
-	const char *column;
-}			id_sequences[] = {
-	{"pg_dist_groupid_seq", MAXID_GROUPID, "pg_dist_node", "groupid"},
-	{"pg_dist_node_nodeid_seq", MAXID_NODEID, "pg_dist_node", "nodeid"},
-	{"pg_dist_placement_placementid_seq", MAXID_PLACEMENTID, "pg_dist_placement", "placementid"},
-	{"pg_dist_shardid_seq", MAXID_SHARDID, "pg_dist_shard", "shardid"},
-	{"pg_dist_colocationid_seq", MAXID_COLOCATIONID, "pg_dist_colocation", "colocationid"},
-	{"pg_dist_operationid_seq", -1, NULL, NULL},
-	{"pg_dist_cleanup_recordid_seq", -1, NULL, NULL},
-	{"pg_dist_background_job_job_id_seq", -1, NULL, NULL},
-	{"pg_dist_background_task_task_id_seq", -1, NULL, NULL},
-	{"pg_dist_clock_logical_seq", -1, NULL, NULL},
-};
-#define N_ID_SEQUENCES ((int) (sizeof(id_sequences) / sizeof(id_sequences[0])))
-
 static bool
 is_survivor(const ClusterSnapshot *snap, int i)
 {
@@ -88,8 +67,8 @@ sequence_floor(const ClusterSnapshot *snap, int which)
 {
 	int64_t		floor = -1;
 
-	if (id_sequences[which].maxid >= 0)
-		floor = snap->max_id[id_sequences[which].maxid];
+	if (citus_id_sequences[which].maxid >= 0)
+		floor = snap->max_id[citus_id_sequences[which].maxid];
 	for (int i = 0; i < snap->nnodes; i++)
 	{
 		const NodeReport *node = &snap->nodes[i];
@@ -97,7 +76,7 @@ sequence_floor(const ClusterSnapshot *snap, int which)
 		if (!is_survivor(snap, i) || !node->reachable)
 			continue;
 		for (int s = 0; s < node->nsequences; s++)
-			if (strcmp(node->sequences[s].name, id_sequences[which].sequence) == 0 &&
+			if (strcmp(node->sequences[s].name, citus_id_sequences[which].sequence) == 0 &&
 				node->sequences[s].last_value)
 			{
 				int64_t		v = strtoll(node->sequences[s].last_value, NULL, 10);
@@ -126,21 +105,21 @@ node_has_sequence(const NodeReport *node, const char *name)
 static void
 append_sequence_resets(StrBuf *sql, const ClusterSnapshot *snap, const NodeReport *node)
 {
-	for (int q = 0; q < N_ID_SEQUENCES; q++)
+	for (int q = 0; q < CITUS_ID_SEQUENCE_COUNT; q++)
 	{
 		int64_t		floor = sequence_floor(snap, q);
 
-		if (!node_has_sequence(node, id_sequences[q].sequence))
+		if (!node_has_sequence(node, citus_id_sequences[q].sequence))
 			continue;
-		if (floor < 1 && id_sequences[q].table == NULL)
+		if (floor < 1 && citus_id_sequences[q].table == NULL)
 			continue;
 		strbuf_printf(sql, "SELECT pg_catalog.setval('pg_catalog.%s', GREATEST(%" PRId64,
-					  id_sequences[q].sequence, floor < 1 ? 1 : floor);
-		if (id_sequences[q].table)
+					  citus_id_sequences[q].sequence, floor < 1 ? 1 : floor);
+		if (citus_id_sequences[q].table)
 			strbuf_printf(sql, ", (SELECT pg_catalog.max(%s) FROM pg_catalog.%s)",
-						  id_sequences[q].column, id_sequences[q].table);
+						  citus_id_sequences[q].column, citus_id_sequences[q].table);
 		strbuf_printf(sql, ", (SELECT last_value FROM pg_catalog.%s)));\n",
-					  id_sequences[q].sequence);
+					  citus_id_sequences[q].sequence);
 	}
 }
 
@@ -922,13 +901,17 @@ add_donor_adds_node_step(const ClusterSnapshot *snap, Plan *plan, const NodeRepo
 				  "UPDATE pg_catalog.pg_dist_node SET groupid = 0 WHERE groupid = %d;\n"
 				  "UPDATE pg_catalog.pg_dist_placement SET groupid = 0 WHERE groupid = %d;\n"
 				  "-- ids handed out to the new node must not collide with any survivor's\n", gd, gd);
-	for (int q = 0; q < 5; q++)
+	for (int q = 0; q < CITUS_ID_SEQUENCE_COUNT; q++)
 	{
-		int64_t		floor = sequence_floor(snap, q);
+		int64_t		floor;
 
+		/* the others count operations, not ids any catalog holds */
+		if (citus_id_sequences[q].maxid < 0)
+			continue;
+		floor = sequence_floor(snap, q);
 		strbuf_printf(&sql, "SELECT pg_catalog.setval('pg_catalog.%s', GREATEST(%" PRId64
 					  ", (SELECT last_value FROM pg_catalog.%s)));\n",
-					  id_sequences[q].sequence, floor < 1 ? 1 : floor, id_sequences[q].sequence);
+					  citus_id_sequences[q].sequence, floor < 1 ? 1 : floor, citus_id_sequences[q].sequence);
 	}
 	strbuf_append(&sql, "SELECT pg_catalog.citus_add_node(");
 	sql_append_literal(&sql, target_name);

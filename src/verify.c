@@ -217,32 +217,25 @@ check_metadata(Verifier *v)
 static void
 check_sequences(Verifier *v)
 {
-	static const struct
-	{
-		const char *sequence;
-		MaxIdKind	id;
-	}			seqs[] = {
-		{"pg_dist_node_nodeid_seq", MAXID_NODEID},
-		{"pg_dist_groupid_seq", MAXID_GROUPID},
-		{"pg_dist_placement_placementid_seq", MAXID_PLACEMENTID},
-		{"pg_dist_shardid_seq", MAXID_SHARDID},
-		{"pg_dist_colocationid_seq", MAXID_COLOCATIONID},
-	};
 	StrBuf		why;
 	const NodeReport *c = v->coordinator;
 
 	strbuf_init(&why);
-	for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++)
+	for (int i = 0; i < CITUS_ID_SEQUENCE_COUNT; i++)
 	{
-		int64_t		in_use = v->snap->max_id[seqs[i].id];
+		const IdSequence *seq = &citus_id_sequences[i];
+		int64_t		in_use;
 		int64_t		last = -1;
 
+		if (seq->maxid < 0)
+			continue;
+		in_use = v->snap->max_id[seq->maxid];
 		for (int s = 0; s < c->nsequences; s++)
-			if (strcmp(c->sequences[s].name, seqs[i].sequence) == 0 && c->sequences[s].last_value)
+			if (strcmp(c->sequences[s].name, seq->sequence) == 0 && c->sequences[s].last_value)
 				last = strtoll(c->sequences[s].last_value, NULL, 10);
 		if (in_use > 0 && last < in_use)
-			strbuf_printf(&why, "%s is at %s, behind %s %" PRId64 "; ", seqs[i].sequence,
-						  last < 0 ? "its start" : "a lower value", maxid_name(seqs[i].id), in_use);
+			strbuf_printf(&why, "%s is at %s, behind %s %" PRId64 "; ", seq->sequence,
+						  last < 0 ? "its start" : "a lower value", maxid_name((MaxIdKind) seq->maxid), in_use);
 	}
 	if (why.len == 0)
 		record(v, VERIFY_SEQUENCES_AHEAD, true, "every id sequence is past the highest id on any node");

@@ -268,3 +268,37 @@ remove_tree(int dirfd, const char *name)
 {
 	remove_tree_depth(dirfd, name, 2);
 }
+
+char *
+read_whole_file(const char *path, char *errbuf, size_t errlen)
+{
+	FILE	   *f = fopen(path, "r");
+	StrBuf		buf;
+	char		chunk[8192];
+	size_t		n;
+
+	if (f == NULL)
+	{
+		snprintf(errbuf, errlen, "could not read \"%s\": %s", path, strerror(errno));
+		return NULL;
+	}
+	strbuf_init(&buf);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		strbuf_append_len(&buf, chunk, n);
+	if (ferror(f))
+	{
+		/* a directory opens, and fails only here (EISDIR) */
+		snprintf(errbuf, errlen, "could not read \"%s\": %s", path, strerror(errno));
+		fclose(f);
+		strbuf_free(&buf);
+		return NULL;
+	}
+	fclose(f);
+	if (memchr(buf.data, '\0', buf.len) != NULL)
+	{
+		snprintf(errbuf, errlen, "\"%s\" holds a NUL byte: it is not a text file", path);
+		strbuf_free(&buf);
+		return NULL;
+	}
+	return strbuf_steal(&buf);
+}

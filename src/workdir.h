@@ -58,4 +58,10 @@ bool		fsync_dir(int dirfd);
 /* Removes NAME under dirfd and, one level deep, what it holds. */
 void		remove_tree(int dirfd, const char *name);
 
+/*
+ * A whole text file the operator named (a plan): NULL with errbuf when it
+ * cannot be read, is a directory or holds a NUL byte.
+ */
+char	   *read_whole_file(const char *path, char *errbuf, size_t errlen);
+
 #endif

@@ -16,6 +16,7 @@
 #include "planfile.h"
 #include "planner.h"
 #include "strbuf.h"
+#include "workdir.h"
 
 static void
 add_node(ClusterSnapshot *snap, int nodeid, int group, const char *name, int port,
