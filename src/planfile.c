@@ -587,19 +587,3 @@ planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen)
 			return fail(errbuf, errlen, lineno, "a step has no SQL");
 	return matches_rendering(text, plan, errbuf, errlen);
 }
-
-bool
-planfile_read(const char *path, Plan *plan, char *errbuf, size_t errlen)
-{
-	char	   *text = read_whole_file(path, errbuf, errlen);
-	bool		ok;
-
-	if (text == NULL)
-	{
-		plan_init(plan);
-		return false;
-	}
-	ok = planfile_parse(text, plan, errbuf, errlen);
-	free(text);
-	return ok;
-}

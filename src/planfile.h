@@ -17,7 +17,6 @@ bool		planfile_write(const char *path, const Plan *plan, char *errbuf, size_t er
 
 /* Parses a plan file; false with errbuf on anything malformed. */
 bool		planfile_parse(const char *text, Plan *plan, char *errbuf, size_t errlen);
-bool		planfile_read(const char *path, Plan *plan, char *errbuf, size_t errlen);
 
 /* Reads a whole file; NULL with errbuf on failure. */
 char	   *read_whole_file(const char *path, char *errbuf, size_t errlen);
