@@ -34,8 +34,6 @@ typedef struct VerifyResult
 	int			exit_code;		/* 0, or 20 + the number of the first failure */
 } VerifyResult;
 
-const char *verify_check_name(VerifyCheckId id);
-
 /* Runs every check against the coordinator opts names; prints as it goes. */
 int			verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
 						   FILE *out, VerifyResult *result);
