@@ -72,7 +72,6 @@ struct Wizard
 	int			focus;
 	int			step;			/* review: the batch shown */
 	int			view;			/* compare: 0 nodes, 1 catalogs */
-	bool		override;		/* pre-flight failures overridden */
 	bool		started;		/* this screen's work was started */
 	bool		help;
 	bool		too_small;
