@@ -364,7 +364,6 @@ connopts_node_params(const ConnOptions *opts, const ConnParams *first_used,
 					 const char *host, int port, ConnParams *params)
 {
 	char		port_text[16];
-	const char *typed_password;
 
 	connparams_init(params);
 	for (int i = 0; i < first_used->count; i++)
@@ -374,11 +373,8 @@ connopts_node_params(const ConnOptions *opts, const ConnParams *first_used,
 	snprintf(port_text, sizeof(port_text), "%d", port);
 	connparams_set(params, "port", port_text);
 
-	typed_password = opts->password;
-	if (typed_password == NULL && opts->password_from_dbname)
-		typed_password = connparams_get(first_used, "password");
-	if (typed_password)
-		connparams_set(params, "password", typed_password);
+	if (opts->password)
+		connparams_set(params, "password", opts->password);
 	connparams_set(params, "fallback_application_name", "citus-rescue");
 	params->expand_dbname = false;
 }

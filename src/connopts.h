@@ -33,7 +33,6 @@ typedef struct ConnOptions
 	char	   *dbname;			/* -d: a name, a conninfo string or a URI */
 	PasswordMode password_mode;
 	char	   *password;		/* typed at the prompt, never logged */
-	bool		password_from_dbname;	/* the -d string carried one */
 	int			timeout_ms;		/* per node, enforced by the poll loop */
 	AddressMap *maps;
 	int			nmaps;

@@ -24,12 +24,6 @@ static const char *const check_names[VERIFY_COUNT] = {
 	"shard move",
 };
 
-const char *
-verify_check_name(VerifyCheckId id)
-{
-	return check_names[id];
-}
-
 typedef struct Verifier
 {
 	NodeReport *coordinator;

@@ -35,8 +35,6 @@ typedef struct VerifyResult
 	int			exit_code;		/* 0, or 20 + the number of the first failure */
 } VerifyResult;
 
-const char *verify_check_name(VerifyCheckId id);
-
 /*
  * Runs every check against the coordinator opts names; each check is an
  * event on sink as it finishes, and a coordinator that cannot be reached

@@ -15,6 +15,9 @@ if [ -z "$PGC_BIN" ]; then
 fi
 PGC_ROOT=
 PGC_NODES=""
+# What the servers under PGC_ROOT are, for scenarios that share them (set
+# by the scenario files; pgc_cleanup forgets it with the servers)
+PGC_KIND=
 
 # PGC_PRELOAD, when set, is preloaded into every server (see
 # tests/lib/loopback-names.c).
@@ -41,6 +44,11 @@ pgc_cleanup() {
 		awk -v root="$PGC_ROOT/" 'index($2, root) == 1 { print $2 }' /proc/mounts | while read -r m; do umount "$m"; done
 		rm -rf "$PGC_ROOT"
 	fi
+	PGC_ROOT=
+	PGC_NODES=""
+	PGC_SAVED=""
+	PGC_PRELOAD=
+	PGC_KIND=
 }
 
 pgc_init() {

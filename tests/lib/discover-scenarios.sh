@@ -25,213 +25,286 @@ jq_is() {
 	is "$(printf '%s' "$OUT" | jq -r "$filter" 2>&1)" "$want" "$*"
 }
 
-pgc_init
+# main_cluster alive|gone: the cluster most scenarios share (CIM include),
+# built once; its coordinator still alive, or destroyed for good
+main_cluster() {
+	if [ "$PGC_KIND" != main ] || { [ "$1" = alive ] && [ "$MAIN_COORDINATOR" = gone ]; }; then
+		fresh_cluster main || return
+		MAIN_COORDINATOR=alive
+	fi
+	if [ "$1" = gone ] && [ "$MAIN_COORDINATOR" = alive ]; then
+		pgc_destroy coord
+		MAIN_COORDINATOR=gone
+	fi
+}
+
+# fresh_cluster KIND FIXTURE-OPTIONS...: the previous scenario's servers
+# gone, a new cluster with its coordinator
+fresh_cluster() {
+	local kind=$1; shift
+	pgc_cleanup
+	pgc_init || setup_failed "could not make a directory for the servers" || return
+	fixture_create "$@" || setup_failed "could not build the $FIXTURE_TIER fixture ($kind)" || return
+	PGC_KIND=$kind
+}
 
 # --- one coordinator, three workers, coordinator in the metadata ----------
-fixture_create || { echo "Bail out! could not build the $FIXTURE_TIER fixture"; exit 1; }
+sc_live_coordinator() {
+	main_cluster alive || return
+	run_discover $(from w1)
+	expect_code 6 "a live coordinator is refused (exit 6)"
+	like "$OUT" "A COORDINATOR STILL ANSWERS" "and said loudly"
+}
+scenario "live coordinator" sc_live_coordinator
 
-run_discover $(from w1)
-expect_code 6 "a live coordinator is refused (exit 6)"
-like "$OUT" "A COORDINATOR STILL ANSWERS" "and said loudly"
+sc_coordinator_gone() {
+	main_cluster gone || return
+	run_discover $(from w1)
+	expect_code 0 "all reachable and agreeing after the coordinator is gone"
+	like "$OUT" "in the metadata \\(CIM include\\)" "CIM include detected"
+	like "$OUT" "does not answer, as it must not" "old coordinator reported gone"
+	for c in pg_dist_node pg_dist_placement pg_dist_shard pg_dist_partition pg_dist_colocation; do
+		like "$OUT" "$c +agree on 3 nodes" "$c agrees on the three workers"
+	done
+	like "$OUT" "Metadata-synced workers: 127.0.0.1:[0-9]+ 127.0.0.1:[0-9]+ 127.0.0.1:[0-9]+" "three metadata-synced workers listed"
 
-pgc_destroy coord
-
-run_discover $(from w1)
-expect_code 0 "all reachable and agreeing after the coordinator is gone"
-like "$OUT" "in the metadata \\(CIM include\\)" "CIM include detected"
-like "$OUT" "does not answer, as it must not" "old coordinator reported gone"
-for c in pg_dist_node pg_dist_placement pg_dist_shard pg_dist_partition pg_dist_colocation; do
-	like "$OUT" "$c +agree on 3 nodes" "$c agrees on the three workers"
-done
-like "$OUT" "Metadata-synced workers: 127.0.0.1:[0-9]+ 127.0.0.1:[0-9]+ 127.0.0.1:[0-9]+" "three metadata-synced workers listed"
-
-run_json $(from w2)
-expect_code 0 "discovery from a worker other than group 1 works too"
-jq_is '.nodes | length' 4 "four nodes in pg_dist_node"
-jq_is '.cim' include "JSON says CIM include"
-jq_is '[.nodes[] | select(.reachable)] | length' 3 "three reachable"
-jq_is '[.nodes[] | select(.old_coordinator)][0].groupid' 0 "old coordinator is group 0"
-jq_is '[.nodes[] | select(.first)][0].local_group' 2 "first node's local group read"
-jq_is '[.nodes[] | select(.reachable) | .citus_version] | unique | length' 1 "one Citus version everywhere"
-jq_is '[.nodes[] | select(.reachable) | .server_version_num >= 150000] | all' true "PostgreSQL versions read"
-jq_is '.catalogs | map(.agree) | all' true "every catalog agrees"
-jq_is '[.nodes[] | select(.reachable) | .catalogs.pg_dist_placement.rows] | unique | length' 1 "same placement count everywhere"
-jq_is '.max_ids.shardid >= 102008' true "highest shard id found"
-jq_is '[.nodes[] | select(.reachable) | .sequences | has("pg_dist_colocationid_seq")] | all' true "sequence values read"
+	run_json $(from w2)
+	expect_code 0 "discovery from a worker other than group 1 works too"
+	jq_is '.nodes | length' 4 "four nodes in pg_dist_node"
+	jq_is '.cim' include "JSON says CIM include"
+	jq_is '[.nodes[] | select(.reachable)] | length' 3 "three reachable"
+	jq_is '[.nodes[] | select(.old_coordinator)][0].groupid' 0 "old coordinator is group 0"
+	jq_is '[.nodes[] | select(.first)][0].local_group' 2 "first node's local group read"
+	jq_is '[.nodes[] | select(.reachable) | .citus_version] | unique | length' 1 "one Citus version everywhere"
+	jq_is '[.nodes[] | select(.reachable) | .server_version_num >= 150000] | all' true "PostgreSQL versions read"
+	jq_is '.catalogs | map(.agree) | all' true "every catalog agrees"
+	jq_is '[.nodes[] | select(.reachable) | .catalogs.pg_dist_placement.rows] | unique | length' 1 "same placement count everywhere"
+	jq_is '.max_ids.shardid >= 102008' true "highest shard id found"
+	jq_is '[.nodes[] | select(.reachable) | .sequences | has("pg_dist_colocationid_seq")] | all' true "sequence values read"
+}
+scenario "coordinator gone" sc_coordinator_gone
 
 # --- a node that does not answer --------------------------------------------
-pgc_stop w3
-run_discover $(from w1)
-expect_code 4 "a stopped worker: exit 4"
-like "$OUT" "unreachable" "shown as unreachable"
-like "$OUT" "Connection refused" "with the exact error"
-pgc_restart w3
+sc_stopped_worker() {
+	main_cluster gone || return
+	pgc_stop w3
+	run_discover $(from w1)
+	expect_code 4 "a stopped worker: exit 4"
+	like "$OUT" "unreachable" "shown as unreachable"
+	like "$OUT" "Connection refused" "with the exact error"
+	pgc_restart w3
+}
+scenario "stopped worker" sc_stopped_worker
 
 # --- a node that hangs ------------------------------------------------------
-pgc_freeze w3
-start=$(date +%s%N)
-OUT=$(rescue discover -U postgres --timeout 2 $(from w1) 2>&1)
-CODE=$?
-elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-pgc_thaw w3
-expect_code 4 "a frozen worker: exit 4"
-like "$OUT" "timeout" "shown as timed out"
-ok $([ "$elapsed_ms" -lt 4000 ] && echo 0 || echo 1) "returned at the deadline, not later ($elapsed_ms ms for a 2 s deadline)"
+sc_frozen_worker() {
+	main_cluster gone || return
+	pgc_freeze w3
+	start=$(date +%s%N)
+	OUT=$(rescue discover -U postgres --timeout 2 $(from w1) 2>&1)
+	CODE=$?
+	elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	pgc_thaw w3
+	expect_code 4 "a frozen worker: exit 4"
+	like "$OUT" "timeout" "shown as timed out"
+	ok $([ "$elapsed_ms" -lt 4000 ] && echo 0 || echo 1) "returned at the deadline, not later ($elapsed_ms ms for a 2 s deadline)"
+}
+scenario "frozen worker" sc_frozen_worker
 
 # --- metadata that disagrees ------------------------------------------------
-moved=$(pgc_sql w2 "SELECT shardid FROM pg_catalog.pg_dist_placement WHERE groupid = 1 ORDER BY shardid LIMIT 1")
-pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET groupid = 3 WHERE shardid = $moved" >/dev/null
-run_discover $(from w1)
-expect_code 5 "a placement that differs on one worker: exit 5"
-like "$OUT" "pg_dist_placement +DISAGREE" "the placement catalog is flagged"
-like "$OUT" "- shardid=$moved groupid=1" "the row the others have is shown"
-like "$OUT" "\\+ shardid=$moved groupid=3" "the row the odd node has is shown"
-run_json $(from w1)
-jq_is '[.catalogs[] | select(.agree | not) | .name] | join(",")' pg_dist_placement "only pg_dist_placement disagrees"
-jq_is ".catalogs[1].differences[0].extra[0] | join(\",\")" "$moved,3" "JSON carries the differing row, a value per column"
-pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET groupid = 1 WHERE shardid = $moved" >/dev/null
+sc_metadata_that_disagrees() {
+	main_cluster gone || return
+	moved=$(pgc_sql w2 "SELECT shardid FROM pg_catalog.pg_dist_placement WHERE groupid = 1 ORDER BY shardid LIMIT 1")
+	pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET groupid = 3 WHERE shardid = $moved" >/dev/null
+	run_discover $(from w1)
+	expect_code 5 "a placement that differs on one worker: exit 5"
+	like "$OUT" "pg_dist_placement +DISAGREE" "the placement catalog is flagged"
+	like "$OUT" "- shardid=$moved groupid=1" "the row the others have is shown"
+	like "$OUT" "\\+ shardid=$moved groupid=3" "the row the odd node has is shown"
+	run_json $(from w1)
+	jq_is '[.catalogs[] | select(.agree | not) | .name] | join(",")' pg_dist_placement "only pg_dist_placement disagrees"
+	jq_is ".catalogs[1].differences[0].extra[0] | join(\",\")" "$moved,3" "JSON carries the differing row, a value per column"
+	pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET groupid = 1 WHERE shardid = $moved" >/dev/null
+}
+scenario "metadata that disagrees" sc_metadata_that_disagrees
 
 # placement ids may differ between nodes: that is not a disagreement
-pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET placementid = placementid + 1000 WHERE shardid = $moved" >/dev/null
-run_discover $(from w1)
-expect_code 0 "placements compared as (shardid, groupid), not by placementid"
-pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET placementid = placementid - 1000 WHERE shardid = $moved" >/dev/null
+sc_placement_ids_differ() {
+	main_cluster gone || return
+	moved=$(pgc_sql w2 "SELECT shardid FROM pg_catalog.pg_dist_placement WHERE groupid = 1 ORDER BY shardid LIMIT 1")
+	pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET placementid = placementid + 1000 WHERE shardid = $moved" >/dev/null
+	run_discover $(from w1)
+	expect_code 0 "placements compared as (shardid, groupid), not by placementid"
+	pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET placementid = placementid - 1000 WHERE shardid = $moved" >/dev/null
+}
+scenario "placement ids differ" sc_placement_ids_differ
 
 # --- addresses the console reaches by another name --------------------------
-w3port=$(pgc_port w3)
-for n in w1 w2 w3; do
-	pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = 'w3.invalid' WHERE nodeport = $w3port" >/dev/null
-done
-run_discover $(from w1)
-expect_code 4 "a name the console cannot resolve: unreachable"
-run_discover $(from w1) --map "w3.invalid:$w3port=127.0.0.1:$w3port"
-expect_code 0 "--map reaches it"
-like "$OUT" "w3.invalid:$w3port via 127.0.0.1:$w3port" "and the report says how"
+sc_address_reached_by_another_name() {
+	main_cluster gone || return
+	w3port=$(pgc_port w3)
+	for n in w1 w2 w3; do
+		pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = 'w3.invalid' WHERE nodeport = $w3port" >/dev/null
+	done
+	run_discover $(from w1)
+	expect_code 4 "a name the console cannot resolve: unreachable"
+	run_discover $(from w1) --map "w3.invalid:$w3port=127.0.0.1:$w3port"
+	expect_code 0 "--map reaches it"
+	like "$OUT" "w3.invalid:$w3port via 127.0.0.1:$w3port" "and the report says how"
+	for n in w1 w2 w3; do
+		pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = '127.0.0.1' WHERE nodeport = $w3port" >/dev/null
+	done
+}
+scenario "address the console reaches by another name" sc_address_reached_by_another_name
 
 # --- hostile node names -------------------------------------------------------
-hostile=$'w3"\'\\</B><C>\nx'
-hostile_sql=$(printf '%s' "$hostile" | sed "s/'/''/g")
-for n in w1 w2 w3; do
-	pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = E'$(printf '%s' "$hostile_sql" | sed 's/\\/\\\\/g; s/$/\\n/' | tr -d '\n' | sed 's/\\n$//')' WHERE nodeport = $w3port" >/dev/null
-done
-got=$(pgc_sql w1 "SELECT nodename FROM pg_catalog.pg_dist_node WHERE nodeport = $w3port")
-is "$got" "$hostile" "the hostile name is stored as intended"
-run_discover $(from w1)
-expect_code 4 "a hostile name cannot be reached"
-like "$OUT" 'w3"'"'"'\\\\</B><C>\\nx:' "shown with its newline escaped"
-is "$(printf '%s\n' "$OUT" | grep -c '^x:')" 0 "no raw newline from the name reaches the terminal"
-run_discover $(from w1) --map "$hostile:$w3port=127.0.0.1:$w3port"
-expect_code 0 "--map takes a hostile name"
-run_json $(from w1)
-jq_is ".nodes[] | select(.nodeport == $w3port) | .nodename" "$hostile" "JSON keeps the name exactly"
-for n in w1 w2 w3; do
-	pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = '127.0.0.1' WHERE nodeport = $w3port" >/dev/null
-done
+sc_hostile_node_names() {
+	main_cluster gone || return
+	w3port=$(pgc_port w3)
+	hostile=$'w3"\'\\</B><C>\nx'
+	hostile_sql=$(printf '%s' "$hostile" | sed "s/'/''/g")
+	for n in w1 w2 w3; do
+		pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = E'$(printf '%s' "$hostile_sql" | sed 's/\\/\\\\/g; s/$/\\n/' | tr -d '\n' | sed 's/\\n$//')' WHERE nodeport = $w3port" >/dev/null
+	done
+	got=$(pgc_sql w1 "SELECT nodename FROM pg_catalog.pg_dist_node WHERE nodeport = $w3port")
+	is "$got" "$hostile" "the hostile name is stored as intended"
+	run_discover $(from w1)
+	expect_code 4 "a hostile name cannot be reached"
+	like "$OUT" 'w3"'"'"'\\\\</B><C>\\nx:' "shown with its newline escaped"
+	is "$(printf '%s\n' "$OUT" | grep -c '^x:')" 0 "no raw newline from the name reaches the terminal"
+	run_discover $(from w1) --map "$hostile:$w3port=127.0.0.1:$w3port"
+	expect_code 0 "--map takes a hostile name"
+	run_json $(from w1)
+	jq_is ".nodes[] | select(.nodeport == $w3port) | .nodename" "$hostile" "JSON keeps the name exactly"
+	for n in w1 w2 w3; do
+		pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = '127.0.0.1' WHERE nodeport = $w3port" >/dev/null
+	done
+}
+scenario "hostile node names" sc_hostile_node_names
 
 # --- the first node ----------------------------------------------------------
-run_discover -h 127.0.0.1 -p "$(pgc_free_port)"
-expect_code 3 "an unreachable first node: exit 3"
-like "$OUT" "^citus-rescue: ERROR:  connection to server" "with libpq's message, in PostgreSQL's shape"
+sc_unreachable_first_node() {
+	run_discover -h 127.0.0.1 -p "$(pgc_free_port)"
+	expect_code 3 "an unreachable first node: exit 3"
+	like "$OUT" "^citus-rescue: ERROR:  connection to server" "with libpq's message, in PostgreSQL's shape"
+}
+scenario "unreachable first node" sc_unreachable_first_node
 
-pgc_start plain || exit 1
-run_discover $(from plain)
-expect_code 3 "plain PostgreSQL: exit 3"
-like "$OUT" "is not a Citus node: the citus extension is not installed" "and says why"
+sc_plain_postgresql() {
+	[ -n "$PGC_ROOT" ] || pgc_init || setup_failed "could not make a directory for the servers" || return
+	pgc_start plain || setup_failed "could not start a plain server" || return
+	run_discover $(from plain)
+	expect_code 3 "plain PostgreSQL: exit 3"
+	like "$OUT" "is not a Citus node: the citus extension is not installed" "and says why"
+}
+scenario "plain PostgreSQL" sc_plain_postgresql
 
-pgc_standby standby w2 || echo "# could not make a standby"
-run_discover $(from standby)
-expect_code 3 "a standby: exit 3"
-like "$OUT" "is a standby" "and says so"
-if command -v tmux >/dev/null; then
-	tmux_start 100 30 "$RESCUE discover -U postgres --timeout 5 $(from w2) | tail -3"
-	is "$(tmux_wait_exit)" 0 "on a terminal, with trust: no prompt"
-	unlike "$(tmux_screen)" "Password" "no password asked when none is wanted"
-	tmux_stop
-fi
-run_discover -d "host=127.0.0.1 port=$(pgc_port w2) dbname=postgres"
-expect_code 0 "a conninfo string in -d"
-run_discover -d "postgresql://postgres@127.0.0.1:$(pgc_port w2)/postgres"
-expect_code 0 "a URI in -d"
-OUT=$(PGHOST=127.0.0.1 PGPORT=$(pgc_port w2) PGUSER=postgres rescue discover --timeout 5 2>&1)
-CODE=$?
-expect_code 0 "PG* environment variables"
+sc_standby() {
+	main_cluster gone || return
+	pgc_standby standby w2 || echo "# could not make a standby"
+	run_discover $(from standby)
+	expect_code 3 "a standby: exit 3"
+	like "$OUT" "is a standby" "and says so"
+}
+scenario "standby" sc_standby
 
-services=$(mktemp)
-printf '[rescue]\nhost=127.0.0.1\nport=%s\nuser=postgres\ndbname=postgres\n' "$(pgc_port w2)" >"$services"
-OUT=$(PGSERVICEFILE=$services rescue discover -d service=rescue --timeout 5 2>&1)
-CODE=$?
-rm -f "$services"
-expect_code 0 "a connection service file"
-like "$OUT" "Discovered 4 nodes from 127.0.0.1:$(pgc_port w2)" "and every node reached from it"
+sc_connection_options() {
+	main_cluster gone || return
+	if command -v tmux >/dev/null; then
+		tmux_start 100 30 "$RESCUE discover -U postgres --timeout 5 $(from w2) | tail -3"
+		is "$(tmux_wait_exit)" 0 "on a terminal, with trust: no prompt"
+		unlike "$(tmux_screen)" "Password" "no password asked when none is wanted"
+		tmux_stop
+	fi
+	run_discover -d "host=127.0.0.1 port=$(pgc_port w2) dbname=postgres"
+	expect_code 0 "a conninfo string in -d"
+	run_discover -d "postgresql://postgres@127.0.0.1:$(pgc_port w2)/postgres"
+	expect_code 0 "a URI in -d"
+	OUT=$(PGHOST=127.0.0.1 PGPORT=$(pgc_port w2) PGUSER=postgres rescue discover --timeout 5 2>&1)
+	CODE=$?
+	expect_code 0 "PG* environment variables"
+
+	services=$(mktemp)
+	printf '[rescue]\nhost=127.0.0.1\nport=%s\nuser=postgres\ndbname=postgres\n' "$(pgc_port w2)" >"$services"
+	OUT=$(PGSERVICEFILE=$services rescue discover -d service=rescue --timeout 5 2>&1)
+	CODE=$?
+	rm -f "$services"
+	expect_code 0 "a connection service file"
+	like "$OUT" "Discovered 4 nodes from 127.0.0.1:$(pgc_port w2)" "and every node reached from it"
+}
+scenario "connection options" sc_connection_options
 
 # --- passwords ---------------------------------------------------------------
-w1dir=$PGC_ROOT/w1/data
-# Citus would propagate the change to every node, the dead coordinator too
-pgc_sql w1 "SET citus.enable_alter_role_propagation = off; ALTER ROLE postgres PASSWORD 'sekret'" >/dev/null
-ok $? "a password set on the first worker alone"
-as_pg sed -i 's/^host\(.*\)trust$/host\1scram-sha-256/' "$w1dir/pg_hba.conf"
-pgc_reload w1
-sleep 0.3
-OUT=$(PGPASSWORD=wrong rescue discover -U postgres --timeout 5 $(from w1) 2>&1)
-CODE=$?
-expect_code 3 "a wrong password: exit 3"
-like "$OUT" "password authentication failed" "with the server's message"
-OUT=$(PGPASSWORD= rescue discover -U postgres -w --timeout 5 $(from w1) </dev/null 2>&1)
-CODE=$?
-expect_code 3 "-w with no password available: exit 3"
-like "$OUT" "no password supplied" "with libpq's message"
-OUT=$(PGPASSWORD=sekret rescue discover -U postgres --timeout 5 $(from w1) 2>&1)
-CODE=$?
-expect_code 0 "the right password in PGPASSWORD"
-pgpass=$(mktemp)
-echo "127.0.0.1:$(pgc_port w1):*:postgres:sekret" >"$pgpass"
-chmod 600 "$pgpass"
-OUT=$(PGPASSFILE=$pgpass rescue discover -U postgres -w --timeout 5 $(from w1) 2>&1)
-CODE=$?
-expect_code 0 "the password from a password file"
-rm -f "$pgpass"
-unlike "$OUT" "sekret" "the password never reaches the output"
-if command -v tmux >/dev/null; then
-	# asked on the terminal, once, because the server wants one
-	tmux_start 100 30 "env -u PGPASSWORD PGPASSFILE=/nonexistent $RESCUE discover -U postgres --timeout 5 $(from w1) | tail -3"
-	tmux_wait_for "Password for user postgres:"
-	ok $? "a password is asked for when the server wants one"
-	tmux_cmd send-keys -t t sekret Enter
-	is "$(tmux_wait_exit)" 0 "and the typed password is used"
-	unlike "$(tmux_screen)" "sekret" "without echo"
-	like "$(tmux_screen)" "Result: every node answered" "the other nodes were reached too"
-	tmux_stop
-fi
-as_pg sed -i 's/^host\(.*\)scram-sha-256$/host\1trust/' "$w1dir/pg_hba.conf"
-pgc_reload w1
-
-pgc_cleanup
-PGC_NODES=""
+sc_passwords() {
+	main_cluster gone || return
+	w1dir=$PGC_ROOT/w1/data
+	# Citus would propagate the change to every node, the dead coordinator too
+	pgc_sql w1 "SET citus.enable_alter_role_propagation = off; ALTER ROLE postgres PASSWORD 'sekret'" >/dev/null
+	ok $? "a password set on the first worker alone"
+	as_pg sed -i 's/^host\(.*\)trust$/host\1scram-sha-256/' "$w1dir/pg_hba.conf"
+	pgc_reload w1
+	sleep 0.3
+	OUT=$(PGPASSWORD=wrong rescue discover -U postgres --timeout 5 $(from w1) 2>&1)
+	CODE=$?
+	expect_code 3 "a wrong password: exit 3"
+	like "$OUT" "password authentication failed" "with the server's message"
+	OUT=$(PGPASSWORD= rescue discover -U postgres -w --timeout 5 $(from w1) </dev/null 2>&1)
+	CODE=$?
+	expect_code 3 "-w with no password available: exit 3"
+	like "$OUT" "no password supplied" "with libpq's message"
+	OUT=$(PGPASSWORD=sekret rescue discover -U postgres --timeout 5 $(from w1) 2>&1)
+	CODE=$?
+	expect_code 0 "the right password in PGPASSWORD"
+	pgpass=$(mktemp)
+	echo "127.0.0.1:$(pgc_port w1):*:postgres:sekret" >"$pgpass"
+	chmod 600 "$pgpass"
+	OUT=$(PGPASSFILE=$pgpass rescue discover -U postgres -w --timeout 5 $(from w1) 2>&1)
+	CODE=$?
+	expect_code 0 "the password from a password file"
+	rm -f "$pgpass"
+	unlike "$OUT" "sekret" "the password never reaches the output"
+	if command -v tmux >/dev/null; then
+		# asked on the terminal, once, because the server wants one
+		tmux_start 100 30 "env -u PGPASSWORD PGPASSFILE=/nonexistent $RESCUE discover -U postgres --timeout 5 $(from w1) | tail -3"
+		tmux_wait_for "Password for user postgres:"
+		ok $? "a password is asked for when the server wants one"
+		tmux_cmd send-keys -t t sekret Enter
+		is "$(tmux_wait_exit)" 0 "and the typed password is used"
+		unlike "$(tmux_screen)" "sekret" "without echo"
+		like "$(tmux_screen)" "Result: every node answered" "the other nodes were reached too"
+		tmux_stop
+	fi
+	as_pg sed -i 's/^host\(.*\)scram-sha-256$/host\1trust/' "$w1dir/pg_hba.conf"
+	pgc_reload w1
+}
+scenario "passwords" sc_passwords
 
 # --- coordinator outside the metadata ----------------------------------------
-pgc_init
-fixture_create --cim exclude || { echo "Bail out! could not build the CIM exclude fixture"; exit 1; }
-oldport=$(pgc_port coord)
-run_discover $(from w1) --old-coordinator "127.0.0.1:$oldport"
-expect_code 6 "CIM exclude: a live coordinator given by --old-coordinator is refused"
-pgc_destroy coord
-run_json $(from w1)
-expect_code 0 "CIM exclude: all reachable and agreeing"
-jq_is '.cim' exclude "CIM exclude detected"
-jq_is '.nodes | length' 3 "three nodes, no coordinator row"
-run_discover $(from w1) --old-coordinator "127.0.0.1:$oldport"
-expect_code 0 "the old address no longer answers"
-like "$OUT" "not in the metadata \\(CIM exclude\\); it does not answer" "and the report says so"
-pgc_cleanup
-PGC_NODES=""
+sc_coordinator_outside_the_metadata() {
+	fresh_cluster cim-exclude --cim exclude || return
+	oldport=$(pgc_port coord)
+	run_discover $(from w1) --old-coordinator "127.0.0.1:$oldport"
+	expect_code 6 "CIM exclude: a live coordinator given by --old-coordinator is refused"
+	pgc_destroy coord
+	run_json $(from w1)
+	expect_code 0 "CIM exclude: all reachable and agreeing"
+	jq_is '.cim' exclude "CIM exclude detected"
+	jq_is '.nodes | length' 3 "three nodes, no coordinator row"
+	run_discover $(from w1) --old-coordinator "127.0.0.1:$oldport"
+	expect_code 0 "the old address no longer answers"
+	like "$OUT" "not in the metadata \\(CIM exclude\\); it does not answer" "and the report says so"
+}
+scenario "coordinator outside the metadata" sc_coordinator_outside_the_metadata
 
 # --- a worker removed before the disaster ------------------------------------
-pgc_init
-fixture_create --remove-worker || { echo "Bail out! could not build the removed-worker fixture"; exit 1; }
-pgc_destroy coord
-run_json $(from w2)
-expect_code 0 "worker removed before the disaster: all reachable and agreeing"
-jq_is '[.nodes[] | .groupid] | sort | map(tostring) | join(",")' "0,2,3" "groups 0, 2 and 3: no group 1"
-jq_is '[.catalogs[] | .agree] | all' true "catalogs agree"
+sc_worker_removed_before_the_disaster() {
+	fresh_cluster removed-worker --remove-worker || return
+	pgc_destroy coord
+	run_json $(from w2)
+	expect_code 0 "worker removed before the disaster: all reachable and agreeing"
+	jq_is '[.nodes[] | .groupid] | sort | map(tostring) | join(",")' "0,2,3" "groups 0, 2 and 3: no group 1"
+	jq_is '[.catalogs[] | .agree] | all' true "catalogs agree"
+}
+scenario "worker removed before the disaster" sc_worker_removed_before_the_disaster
+
 pgc_cleanup
-PGC_NODES=""

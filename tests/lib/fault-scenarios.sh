@@ -56,16 +56,27 @@ prepared_left() {
 # The cluster as pre-flight wants it, saved to go back to
 fault_setup() {
 	pgc_cleanup
-	PGC_NODES=""
-	pgc_init
-	fixture_create "$@" || { echo "Bail out! could not build the $FIXTURE_TIER fixture"; exit 1; }
+	pgc_init || setup_failed "could not make a directory for the servers" || return
+	fixture_create "$@" || setup_failed "could not build the $FIXTURE_TIER fixture" || return
 	CHECKSUM_BEFORE=$(checksum w2)
-	[ -n "$CHECKSUM_BEFORE" ] || { echo "Bail out! no rows to compare"; exit 1; }
+	[ -n "$CHECKSUM_BEFORE" ] || setup_failed "no rows to compare" || return
 	pgc_destroy coord
-	fixture_new_node newc || { echo "Bail out! could not start a new node"; exit 1; }
+	fixture_new_node newc || setup_failed "could not start a new node" || return
 	WORK=$PGC_ROOT/work
 	mkdir -p "$WORK"
-	pgc_save || { echo "Bail out! could not save the cluster"; exit 1; }
+	pgc_save || setup_failed "could not save the cluster" || return
+}
+
+# fault_cluster KIND: the cluster of fault_setup, shared by the scenarios
+# of one KIND (each puts it back with pgc_restore when it is done)
+fault_cluster() {
+	[ "$PGC_KIND" = "$1" ] && return 0
+	fault_setup || return
+	PGC_KIND=$1
+}
+
+restore_cluster() {
+	pgc_restore || setup_failed "could not restore the cluster" || return
 }
 
 recover_args() {
@@ -103,13 +114,14 @@ rerun_finishes() {
 # fault_every_record METHOD ACTION: for each record a whole recovery writes
 fault_every_record() {
 	local action=$1 clean events n k event workdir code_seen
+	fault_cluster "faults-$METHOD" || return
 	clean=$WORK/clean-$METHOD-$action
 	run $(recover_args) --workdir "$clean"
 	expect_code 0 "$METHOD: a whole recovery without faults"
 	events=$(journal_events "$clean/journal.log")
 	n=$(printf '%s\n' "$events" | wc -l)
 	diag "$METHOD: $n journal records in a whole recovery; $action at each"
-	pgc_restore || { echo "Bail out! could not restore the cluster"; exit 1; }
+	restore_cluster || return
 	for k in $(seq 1 "$n"); do
 		event=$(printf '%s\n' "$events" | sed -n "${k}p")
 		workdir=$WORK/$action-$METHOD-$k
@@ -127,7 +139,7 @@ fault_every_record() {
 			;;
 		esac
 		rerun_finishes "$METHOD, $action at record $k ($event)" "$workdir"
-		pgc_restore || { echo "Bail out! could not restore the cluster"; exit 1; }
+		restore_cluster || return
 	done
 }
 
@@ -136,8 +148,10 @@ fault_every_record() {
 # SIGTERM, SIGHUP and SIGPIPE after each step's last record and after each
 # node prepared its part of the all-nodes step
 signal_every_boundary() {
-	local clean=$WORK/clean-$METHOD-kill events n k event sig workdir
-	[ -f "$clean/journal.log" ] || { run $(recover_args) --workdir "$clean"; pgc_restore || exit 1; }
+	local clean events n k event sig workdir
+	fault_cluster "faults-$METHOD" || return
+	clean=$WORK/clean-$METHOD-kill
+	[ -f "$clean/journal.log" ] || { run $(recover_args) --workdir "$clean"; restore_cluster || return; }
 	events=$(journal_events "$clean/journal.log")
 	n=$(printf '%s\n' "$events" | wc -l)
 	for k in $(seq 1 "$n"); do
@@ -151,7 +165,7 @@ signal_every_boundary() {
 			like "$OUT" "stopped on SIG$sig" "$METHOD, SIG$sig after record $k ($event): once the step under way ended, saying why"
 			is "$(prepared_left)" 0 "$METHOD, SIG$sig after record $k: nothing left prepared"
 			rerun_finishes "$METHOD, SIG$sig after record $k ($event)" "$workdir"
-			pgc_restore || { echo "Bail out! could not restore the cluster"; exit 1; }
+			restore_cluster || return
 		done
 	done
 }
@@ -160,6 +174,7 @@ signal_every_boundary() {
 
 second_signals() {
 	local workdir pid
+	fault_cluster "faults-$METHOD" || return
 	SCENARIO="$METHOD, two SIGTERMs"
 	if [ "$METHOD" = promote ]; then
 		# inside the commits of the all-nodes step: they are finished all the same
@@ -176,7 +191,7 @@ second_signals() {
 		like "$OUT" "committing on every node first" "$SCENARIO: the commits are finished first"
 		is "$(prepared_left)" 0 "$SCENARIO: every prepared part was committed"
 		rerun_finishes "$SCENARIO during the commits" "$workdir"
-		pgc_restore || exit 1
+		restore_cluster || return
 	fi
 	# inside a one-node step that waits on a lock: the second signal rolls it back
 	workdir=$WORK/twice-step
@@ -195,7 +210,7 @@ second_signals() {
 	like "$OUT" "57014" "$SCENARIO: the statement was cancelled on its server"
 	wait
 	rerun_finishes "$SCENARIO in a step" "$workdir"
-	pgc_restore || exit 1
+	restore_cluster
 }
 
 wait_for_file_match() {
@@ -224,15 +239,14 @@ refused_twice() {
 	is "$after/$(prepared_left)" "$before/0" "$what: nothing was changed"
 }
 
-gates_refused() {
-	local plan=$WORK/gate-plan.sql workdir
+gate_old_coordinator() {
+	local plan workdir pid
 	METHOD=new-node
-
-	SCENARIO="old coordinator answers again"
-	pgc_cleanup; PGC_NODES=""; pgc_init
-	fixture_create || exit 1
+	pgc_cleanup
+	pgc_init || setup_failed "could not make a directory for the servers" || return
+	fixture_create || setup_failed "could not build the $FIXTURE_TIER fixture" || return
 	CHECKSUM_BEFORE=$(checksum w2)
-	fixture_new_node newc || exit 1
+	fixture_new_node newc || setup_failed "could not start a new node" || return
 	WORK=$PGC_ROOT/work; mkdir -p "$WORK"
 	plan=$WORK/gate-plan.sql
 	pgc_stop coord
@@ -249,7 +263,7 @@ gates_refused() {
 	pgc_stop coord
 	workdir=$WORK/gate-late
 	CITUS_RESCUE_TEST_PAUSE=backed-up:0:4000 ${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$plan" --workdir "$workdir" --yes >"$WORK/late.out" 2>&1 &
-	local pid=$!
+	pid=$!
 	wait_for_file_match "$workdir/journal.log" "	backed-up	"
 	pgc_restart coord
 	wait $pid
@@ -264,51 +278,91 @@ gates_refused() {
 		"backed-up .* refused the old coordinator at .* answers again.* new fresh .* backed-up .* gate old-coordinator-gone: right before the first statement: .* stepping " \
 		"$SCENARIO: each run asked again right before its first statement"
 	pgc_destroy coord
+}
 
-	fault_setup
-	plan=$WORK/gate-plan.sql
-	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$plan"
-	SCENARIO="stale plan"
+# The cluster and the plan the other refused gates share
+gate_cluster() {
+	METHOD=new-node
+	fault_cluster gates || return
+	GATE_PLAN=$WORK/gate-plan.sql
+	[ -f "$GATE_PLAN" ] && return 0
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$GATE_PLAN"
+	[ "$CODE" = 0 ] || setup_failed "plan exited $CODE" || return
+}
+
+gate_stale_plan() {
+	local moved
+	gate_cluster || return
 	moved=$(pgc_sql w3 "SELECT shardid FROM pg_dist_placement WHERE groupid = 1 ORDER BY shardid LIMIT 1")
 	pgc_sql w3 "UPDATE pg_dist_placement SET groupid = 2 WHERE shardid = $moved" >/dev/null
-	refused_twice "$SCENARIO" apply "$plan" --workdir "$WORK/gate-stale" --yes
+	refused_twice "$SCENARIO" apply "$GATE_PLAN" --workdir "$WORK/gate-stale" --yes
 	like "$FIRST_OUT" "stale" "$SCENARIO: and says why"
 	pgc_sql w3 "UPDATE pg_dist_placement SET groupid = 1 WHERE shardid = $moved" >/dev/null
+}
 
-	SCENARIO="not confirmed"
-	refused_twice "$SCENARIO" apply "$plan" --workdir "$WORK/gate-no" </dev/null
+gate_not_confirmed() {
+	gate_cluster || return
+	refused_twice "$SCENARIO" apply "$GATE_PLAN" --workdir "$WORK/gate-no" </dev/null
 	like "$FIRST_OUT" "not confirmed" "$SCENARIO: and says why"
 	ok "$([ ! -e "$WORK/gate-no/backup" ]; echo $?)" "$SCENARIO: no backup before the typed yes"
+}
 
-	SCENARIO="backup fails"
-	CITUS_RESCUE_TEST_FAULT=backup:fail refused_twice "$SCENARIO" apply "$plan" --workdir "$WORK/gate-backup" --yes
+gate_backup_fails() {
+	gate_cluster || return
+	CITUS_RESCUE_TEST_FAULT=backup:fail refused_twice "$SCENARIO" apply "$GATE_PLAN" --workdir "$WORK/gate-backup" --yes
 	like "$FIRST_OUT" "metadata backup failed" "$SCENARIO: and says why"
 	ok "$([ ! -e "$WORK/gate-backup/backup" ]; echo $?)" "$SCENARIO: no half backup is left as backup/"
+}
 
-	SCENARIO="first node unreachable"
+gate_first_node_unreachable() {
+	gate_cluster || return
 	pgc_stop w2
-	run apply "$plan" --workdir "$WORK/gate-down" --yes
+	run apply "$GATE_PLAN" --workdir "$WORK/gate-down" --yes
 	expect_code 10 "$SCENARIO: refused"
-	run apply "$plan" --workdir "$WORK/gate-down" --yes
+	run apply "$GATE_PLAN" --workdir "$WORK/gate-down" --yes
 	expect_code 10 "$SCENARIO: the same command is refused again"
 	pgc_restart w2
+}
 
-	SCENARIO="after every refusal"
-	run apply "$plan" --workdir "$WORK/gate-no" --yes
+gate_after_every_refusal() {
+	gate_cluster || return
+	if [ ! -f "$WORK/gate-no/journal.log" ]; then
+		# the two refusals of "not confirmed", when it did not run
+		rescue apply "$GATE_PLAN" --workdir "$WORK/gate-no" </dev/null >/dev/null 2>&1
+		rescue apply "$GATE_PLAN" --workdir "$WORK/gate-no" </dev/null >/dev/null 2>&1
+	fi
+	run apply "$GATE_PLAN" --workdir "$WORK/gate-no" --yes
 	expect_code 0 "$SCENARIO: the cause gone, the same work directory runs a fresh run with every gate"
 	like "$(cut -f5,6 "$WORK/gate-no/journal.log" | tr '\t\n' '  ')" "new fresh.*refused.*new fresh.*refused.*new fresh.*backed-up.*stepping.*finished" \
 		"$SCENARIO: its journal shows two refused attempts, then a whole run"
 	is "$(checksum newc)/$(prepared_left)" "$CHECKSUM_BEFORE/0" "$SCENARIO: rows unchanged, nothing prepared"
 }
 
+gates_refused() {
+	scenario "old coordinator answers again" gate_old_coordinator
+	scenario "stale plan" gate_stale_plan
+	scenario "not confirmed" gate_not_confirmed
+	scenario "backup fails" gate_backup_fails
+	scenario "first node unreachable" gate_first_node_unreachable
+	scenario "after every refusal" gate_after_every_refusal
+}
+
 # --- the journal and the work directory ---------------------------------------------------
 
-journal_and_workdir() {
-	local plan=$WORK/wd-plan.sql workdir pid
+# The cluster and the plan the work directory, prompt and disk scenarios share
+workdir_cluster() {
 	METHOD=new-node
-	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$plan"
+	fault_cluster workdir || return
+	WD_PLAN=$WORK/wd-plan.sql
+	[ -f "$WD_PLAN" ] && return 0
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WD_PLAN"
+	[ "$CODE" = 0 ] || setup_failed "plan exited $CODE" || return
+}
 
-	SCENARIO="torn journal tail"
+wd_torn_journal_tail() {
+	local plan workdir
+	workdir_cluster || return
+	plan=$WD_PLAN
 	workdir=$WORK/torn
 	OUT=$(CITUS_RESCUE_TEST_FAULT=12:kill rescue apply "$plan" --workdir "$workdir" --yes 2>&1)
 	printf '0badc0de\t2026-11-29T00:00:00.000Z\t3\t127.0.0.1:1\tdec' >>"$workdir/journal.log"
@@ -319,9 +373,13 @@ journal_and_workdir() {
 	like "$(cut -f5 "$workdir/journal.log" | tr '\n' ' ')" "journal-repaired new gate" "$SCENARIO: the repair is journaled"
 	ok "$(awk -F'\t' '{ print NF }' "$workdir/journal.log" | sort -u | grep -qvx 6; echo $((! $?)))" \
 		"$SCENARIO: every line is one whole record"
-	pgc_restore || exit 1
+	restore_cluster
+}
 
-	SCENARIO="failing fsync"
+wd_failing_fsync() {
+	local plan workdir
+	workdir_cluster || return
+	plan=$WD_PLAN
 	workdir=$WORK/fsync
 	# the 8th record of a fresh run makes it resumable
 	OUT=$(CITUS_RESCUE_TEST_FAULT=8:fsync rescue apply "$plan" --workdir "$workdir" --yes 2>&1)
@@ -331,18 +389,26 @@ journal_and_workdir() {
 	like "$OUT" "could not write the journal .*Input/output error" "$SCENARIO: and says why"
 	run apply "$plan" --workdir "$workdir" --yes
 	expect_code 0 "$SCENARIO: the same command finishes"
-	pgc_restore || exit 1
+	restore_cluster
+}
 
-	SCENARIO="corrupt journal line"
+wd_corrupt_journal_line() {
+	local plan workdir
+	workdir_cluster || return
+	plan=$WD_PLAN
 	workdir=$WORK/corrupt
 	OUT=$(CITUS_RESCUE_TEST_FAULT=12:kill rescue apply "$plan" --workdir "$workdir" --yes 2>&1)
 	sed -i '3s/gate/gatf/' "$workdir/journal.log"
 	run apply "$plan" --workdir "$workdir" --yes
 	expect_code 10 "$SCENARIO: a damaged record before the end is refused"
 	like "$OUT" "damaged at line 3" "$SCENARIO: and named"
-	pgc_restore || exit 1
+	restore_cluster
+}
 
-	SCENARIO="planted symlinks"
+wd_planted_symlinks() {
+	local plan workdir
+	workdir_cluster || return
+	plan=$WD_PLAN
 	workdir=$WORK/planted
 	mkdir -m 700 "$workdir"
 	echo "not a journal" >"$WORK/victim"
@@ -362,12 +428,18 @@ journal_and_workdir() {
 	expect_code 0 "$SCENARIO: a planted restore.sh is replaced, not written through"
 	is "$(cat "$WORK/victim")" "not a journal" "$SCENARIO: its target is untouched"
 	ok "$([ -f "$workdir/restore.sh" ] && [ ! -L "$workdir/restore.sh" ]; echo $?)" "$SCENARIO: restore.sh is a file of its own"
-	pgc_restore || exit 1
+	restore_cluster || return
+	# a link to a work directory of an earlier run (that of "torn journal tail")
+	[ -d "$WORK/torn" ] || mkdir -m 700 "$WORK/torn"
 	ln -s "$WORK/torn" "$WORK/linkdir"
 	run apply "$plan" --workdir "$WORK/linkdir" --yes
 	expect_code 10 "$SCENARIO: a work directory that is a symbolic link is refused"
+}
 
-	SCENARIO="unsafe work directory"
+wd_unsafe_work_directory() {
+	local plan
+	workdir_cluster || return
+	plan=$WD_PLAN
 	mkdir -m 777 "$WORK/open"
 	run apply "$plan" --workdir "$WORK/open" --yes
 	expect_code 10 "$SCENARIO: a world-writable work directory is refused"
@@ -381,14 +453,21 @@ journal_and_workdir() {
 	fi
 	ok "$([ ! -e "$WORK/open/journal.log" ] && [ ! -e "$WORK/foreign/journal.log" ]; echo $?)" \
 		"$SCENARIO: nothing is written into them"
+}
 
-	SCENARIO="default work directory"
+wd_default_work_directory() {
+	local plan
+	workdir_cluster || return
+	plan=$WD_PLAN
 	OUT=$(cd "$WORK" && CITUS_RESCUE_TEST_FAULT=3:fail rescue apply "$plan" --yes 2>&1)
 	like "$OUT" "$WORK/citus-rescue-[0-9]{8}-[0-9]{6}-[A-Za-z0-9]{6}/journal.log" \
 		"$SCENARIO: named with a random part, shown as an absolute path"
 	is "$(stat -c %a "$WORK"/citus-rescue-*-* | sort -u)" 700 "$SCENARIO: private"
+}
 
-	SCENARIO="recover resumes its saved plan"
+wd_recover_resumes_saved_plan() {
+	local workdir
+	workdir_cluster || return
 	workdir=$WORK/rec-saved
 	OUT=$(CITUS_RESCUE_TEST_FAULT=20:kill rescue $(recover_args) --workdir "$workdir" 2>&1)
 	cp "$workdir/plan.sql" "$WORK/saved-plan.sql"
@@ -401,17 +480,24 @@ journal_and_workdir() {
 	like "$OUT" "Gates re-checked:" "$SCENARIO: saying which gates it re-checked"
 	cmp -s "$workdir/plan.sql" "$WORK/saved-plan.sql"
 	ok $? "$SCENARIO: the saved plan is the one that ran"
-	pgc_restore || exit 1
+	restore_cluster
+}
 
-	SCENARIO="recover killed before any change"
+wd_recover_killed_early() {
+	local workdir
+	workdir_cluster || return
 	workdir=$WORK/rec-early
 	OUT=$(CITUS_RESCUE_TEST_FAULT=2:kill rescue $(recover_args) --workdir "$workdir" 2>&1)
 	run $(recover_args) --workdir "$workdir"
 	expect_code 0 "$SCENARIO: the same command plans again and finishes"
 	like "$OUT" "Replacing the plan in .*the attempt that saved it changed nothing" "$SCENARIO: saying it replaced the plan"
-	pgc_restore || exit 1
+	restore_cluster
+}
 
-	SCENARIO="apply | head"
+wd_apply_head() {
+	local plan workdir
+	workdir_cluster || return
+	plan=$WD_PLAN
 	workdir=$WORK/pipe
 	rescue apply "$plan" --workdir "$workdir" --yes 2>"$WORK/pipe.err" | head -1 >/dev/null
 	CODE=${PIPESTATUS[0]}
@@ -420,16 +506,27 @@ journal_and_workdir() {
 	is "$(prepared_left)" 0 "$SCENARIO: nothing left prepared"
 	run apply "$plan" --workdir "$workdir" --yes
 	expect_code 0 "$SCENARIO: the same command finishes"
-	pgc_restore || exit 1
+	restore_cluster
+}
+
+journal_and_workdir() {
+	scenario "torn journal tail" wd_torn_journal_tail
+	scenario "failing fsync" wd_failing_fsync
+	scenario "corrupt journal line" wd_corrupt_journal_line
+	scenario "planted symlinks" wd_planted_symlinks
+	scenario "unsafe work directory" wd_unsafe_work_directory
+	scenario "default work directory" wd_default_work_directory
+	scenario "recover resumes its saved plan" wd_recover_resumes_saved_plan
+	scenario "recover killed before any change" wd_recover_killed_early
+	scenario "apply | head" wd_apply_head
 }
 
 # --- prompts -----------------------------------------------------------------------------
 
-prompts() {
-	local plan=$WORK/wd-plan.sql
-	command -v tmux >/dev/null || { diag "tmux missing: prompt tests skipped"; return; }
-	[ -f "$plan" ] || run plan $(at w2) --new-coordinator "$(addr newc)" -o "$plan"
-	SCENARIO="Ctrl-C at the typed yes"
+prompt_ctrl_c_at_yes() {
+	local plan
+	workdir_cluster || return
+	plan=$WD_PLAN
 	tmux_start 120 30 "$RESCUE apply '$plan' --workdir '$WORK/prompt-yes'"
 	tmux_wait_for "Type yes to go on" 60
 	ok $? "$SCENARIO: asked"
@@ -438,8 +535,10 @@ prompts() {
 	tmux_stop
 	like "$(cut -f5,6 "$WORK/prompt-yes/journal.log" | tr '\t\n' '  ')" "refused stopped on SIGINT at the confirmation" \
 		"$SCENARIO: journaled"
+}
 
-	SCENARIO="Ctrl-C at the password prompt"
+prompt_ctrl_c_at_password() {
+	workdir_cluster || return
 	tmux_start 120 30 "trap : INT; $RESCUE discover $(at w2) -W; s=\$?; stty -a > '$PGC_ROOT/stty.txt'; (exit \$s)"
 	tmux_wait_for "Password" 30
 	ok $? "$SCENARIO: asked"
@@ -449,12 +548,19 @@ prompts() {
 	like "$(cat "$PGC_ROOT/stty.txt")" "(^| )echo( |$)" "$SCENARIO: the terminal echoes again"
 }
 
+prompts() {
+	command -v tmux >/dev/null || { diag "tmux missing: prompt tests skipped"; return; }
+	scenario "Ctrl-C at the typed yes" prompt_ctrl_c_at_yes
+	scenario "Ctrl-C at the password prompt" prompt_ctrl_c_at_password
+}
+
 # --- a disk that really fills up ------------------------------------------------------------
 
 full_disk() {
-	local plan=$WORK/wd-plan.sql mnt=$PGC_ROOT/tmpfs used free_kb
-	SCENARIO="full tmpfs"
-	[ -f "$plan" ] || run plan $(at w2) --new-coordinator "$(addr newc)" -o "$plan"
+	local plan mnt used free_kb
+	workdir_cluster || return
+	plan=$WD_PLAN
+	mnt=$PGC_ROOT/tmpfs
 	if [ "$(id -u)" != 0 ] || ! mkdir -p "$mnt" || ! mount -t tmpfs -o size=8m,mode=700 none "$mnt" 2>/dev/null; then
 		diag "$SCENARIO: skipped, no tmpfs can be mounted here (needs root)"
 		return
@@ -462,7 +568,7 @@ full_disk() {
 	run apply "$plan" --workdir "$mnt/measure" --yes
 	used=$(du -sk "$mnt/measure" | cut -f1)
 	rm -rf "$mnt/measure"
-	pgc_restore || exit 1
+	restore_cluster || return
 	# room for the plan and the backup, not for the whole journal
 	free_kb=$(( used - 8 ))
 	dd if=/dev/zero of="$mnt/filler" bs=1k count=$(( $(df -k --output=avail "$mnt" | tail -1) - free_kb )) 2>/dev/null
@@ -476,11 +582,12 @@ full_disk() {
 	expect_code 0 "$SCENARIO: with room again, the same command finishes"
 	is "$(checksum newc)" "$CHECKSUM_BEFORE" "$SCENARIO: rows unchanged"
 	umount "$mnt"
-	pgc_restore || exit 1
+	restore_cluster
 }
 
 # CITUS_RESCUE_FAULTS narrows the run to some parts (kill fail fsync signals
-# second gates workdir prompts disk), for working on one of them
+# second gates workdir prompts disk), for working on one of them;
+# SCENARIO_FILTER picks scenarios by name within them
 fault_part() {
 	[ -z "${CITUS_RESCUE_FAULTS:-}" ] && return 0
 	case " $CITUS_RESCUE_FAULTS " in *" $1 "*) return 0 ;; esac
@@ -489,23 +596,19 @@ fault_part() {
 
 fault_suite() {
 	local start=$SECONDS
-	pgc_init
 	for METHOD in new-node promote; do
-		fault_setup
-		fault_part kill && fault_every_record kill
-		fault_part fail && fault_every_record fail
+		fault_part kill && scenario "$METHOD, kill -9 at every record" fault_every_record kill
+		fault_part fail && scenario "$METHOD, journal write failing at every record" fault_every_record fail
 		# a failing fsync takes the same path as a failing write: at every record only on request
-		[ -n "${CITUS_RESCUE_FAULTS:-}" ] && fault_part fsync && fault_every_record fsync
-		fault_part signals && signal_every_boundary
-		fault_part second && second_signals
+		[ -n "${CITUS_RESCUE_FAULTS:-}" ] && fault_part fsync &&
+			scenario "$METHOD, journal fsync failing at every record" fault_every_record fsync
+		fault_part signals && scenario "$METHOD, signals at every step boundary" signal_every_boundary
+		fault_part second && scenario "$METHOD, two SIGTERMs" second_signals
 	done
 	fault_part gates && gates_refused
-	METHOD=new-node
-	fault_setup
 	fault_part workdir && journal_and_workdir
 	fault_part prompts && prompts
-	fault_part disk && full_disk
+	fault_part disk && scenario "full tmpfs" full_disk
 	diag "fault suite on the $FIXTURE_TIER tier: $((SECONDS - start)) s"
 	pgc_cleanup
-	PGC_NODES=""
 }

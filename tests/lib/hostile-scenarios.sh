@@ -80,33 +80,58 @@ SQL
 	done
 }
 
-pgc_init
-fixture_create || { echo "Bail out! could not build the $FIXTURE_TIER fixture"; exit 1; }
+# every node's catalogs and id sequences, to compare after restore.sh
+catalogs_digest() {
+	pgc_sql "$1" "SELECT md5(concat_ws('|',
+	    (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM pg_catalog.pg_dist_node t),
+	    (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM pg_catalog.pg_dist_placement t),
+	    (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM pg_catalog.pg_dist_shard t),
+	    (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM pg_catalog.pg_dist_partition t),
+	    (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM pg_catalog.pg_dist_colocation t),
+	    (SELECT groupid FROM pg_catalog.pg_dist_local_group)))"
+}
 
-# --- the corpus goes into the cluster ------------------------------------------
-i=0
-for w in w1 w2 w3; do
-	port=$(pgc_port "$w")
-	if [ "$FIXTURE_TIER" = real ]; then
-		pgc_psql coord -v name="${HOSTILE_NODE[$i]}" -v port="$port" >/dev/null <<'SQL' || { echo "Bail out! could not rename $w"; exit 1; }
+# The scenarios share one cluster, built once, and go through a recovery
+# in order: the corpus in a cluster whose coordinator is gone, then planned,
+# then applied.  A scenario picked alone by SCENARIO_FILTER gets there
+# first: hostile_corpus, hostile_planned and hostile_applied each do what
+# the cluster still lacks.
+HOSTILE_PLANNED=no
+HOSTILE_APPLIED=no
+
+hostile_corpus() {
+	local i w port n
+	[ "$PGC_KIND" = hostile ] && return 0
+	pgc_cleanup
+	HOSTILE_PLANNED=no
+	HOSTILE_APPLIED=no
+	pgc_init || setup_failed "could not make a directory for the servers" || return
+	fixture_create || setup_failed "could not build the $FIXTURE_TIER fixture" || return
+
+	# --- the corpus goes into the cluster ------------------------------------------
+	i=0
+	for w in w1 w2 w3; do
+		port=$(pgc_port "$w")
+		if [ "$FIXTURE_TIER" = real ]; then
+			pgc_psql coord -v name="${HOSTILE_NODE[$i]}" -v port="$port" >/dev/null <<'SQL' || setup_failed "could not rename $w" || return
 SELECT pg_catalog.citus_update_node(nodeid, :'name', nodeport)
   FROM pg_catalog.pg_dist_node WHERE nodeport = :port;
 SQL
-	else
-		for n in coord w1 w2 w3; do
-			pgc_psql "$n" -v name="${HOSTILE_NODE[$i]}" -v port="$port" >/dev/null <<'SQL'
+		else
+			for n in coord w1 w2 w3; do
+				pgc_psql "$n" -v name="${HOSTILE_NODE[$i]}" -v port="$port" >/dev/null <<'SQL'
 UPDATE pg_catalog.pg_dist_node SET nodename = :'name' WHERE nodeport = :port;
 SQL
-		done
+			done
+		fi
+		i=$((i + 1))
+	done
+	if [ "$FIXTURE_TIER" = real ]; then
+		# citus_update_node leaves the workers to be synced in the background
+		pgc_sql coord "SELECT pg_catalog.start_metadata_sync_to_all_nodes()" >/dev/null ||
+			setup_failed "could not sync the renamed nodes" || return
 	fi
-	i=$((i + 1))
-done
-if [ "$FIXTURE_TIER" = real ]; then
-	# citus_update_node leaves the workers to be synced in the background
-	pgc_sql coord "SELECT pg_catalog.start_metadata_sync_to_all_nodes()" >/dev/null ||
-		{ echo "Bail out! could not sync the renamed nodes"; exit 1; }
-fi
-pgc_psql coord -v s="$HOSTILE_SCHEMA" -v t="$HOSTILE_TABLE" -v c="$HOSTILE_COLUMN" -v q="$HOSTILE_SEQUENCE" -v f="$FORGED_COLUMN" >/dev/null <<'SQL' || { echo "Bail out! could not create the hostile table"; exit 1; }
+	pgc_psql coord -v s="$HOSTILE_SCHEMA" -v t="$HOSTILE_TABLE" -v c="$HOSTILE_COLUMN" -v q="$HOSTILE_SEQUENCE" -v f="$FORGED_COLUMN" >/dev/null <<'SQL' || setup_failed "could not create the hostile table" || return
 \set ON_ERROR_STOP on
 CREATE SCHEMA :"s";
 CREATE SEQUENCE :"s".:"q" AS integer;
@@ -119,128 +144,178 @@ SELECT format('ALTER TABLE %I.%I ALTER COLUMN %I SET DEFAULT pg_catalog.nextval(
 SELECT pg_catalog.create_distributed_table(format('%I.%I', :'s', :'t'), 'tenant');
 INSERT INTO :"s".:"t" (tenant, note) SELECT g % 10, 'row ' || g FROM generate_series(1, 50) g;
 SQL
-ok $? "the hostile schema, table, column and sequence are created and distributed"
-pgc_psql w2 -v g="$HOSTILE_GID" >/dev/null <<'SQL'
+	ok $? "the hostile schema, table, column and sequence are created and distributed"
+	pgc_psql w2 -v g="$HOSTILE_GID" >/dev/null <<'SQL'
 BEGIN;
 SELECT 1;
 PREPARE TRANSACTION :'g';
 SQL
-ok $? "a prepared transaction with a hostile GID waits on a worker"
-if [ "$FIXTURE_TIER" = standin ]; then
-	odd_catalog_columns coord w1 w2 w3
-else
-	echo "# real Citus's catalogs are not given extra columns: backup_copy_column_quoting runs on the stand-in"
-fi
-names_before=$(pgc_sql w2 "SELECT md5(string_agg(nodename, '|' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node WHERE groupid > 0")
-pgc_destroy coord
-fixture_new_node newc || { echo "Bail out! could not start a new node"; exit 1; }
-# the same Citus version has the same catalogs on the new node
-[ "$FIXTURE_TIER" = standin ] && odd_catalog_columns newc
-WORK=$PGC_ROOT/work
-mkdir -p "$WORK"
-MAPS=()
-maps
-# every node's catalogs and id sequences, to compare after restore.sh
-catalogs_digest() {
-	pgc_sql "$1" "SELECT md5(concat_ws('|',
-	    (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM pg_catalog.pg_dist_node t),
-	    (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM pg_catalog.pg_dist_placement t),
-	    (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM pg_catalog.pg_dist_shard t),
-	    (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM pg_catalog.pg_dist_partition t),
-	    (SELECT string_agg(t::text, ',' ORDER BY t::text) FROM pg_catalog.pg_dist_colocation t),
-	    (SELECT groupid FROM pg_catalog.pg_dist_local_group)))"
+	ok $? "a prepared transaction with a hostile GID waits on a worker"
+	if [ "$FIXTURE_TIER" = standin ]; then
+		odd_catalog_columns coord w1 w2 w3
+	else
+		echo "# real Citus's catalogs are not given extra columns: backup_copy_column_quoting runs on the stand-in"
+	fi
+	names_before=$(pgc_sql w2 "SELECT md5(string_agg(nodename, '|' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node WHERE groupid > 0")
+	pgc_destroy coord
+	fixture_new_node newc || setup_failed "could not start a new node" || return
+	# the same Citus version has the same catalogs on the new node
+	[ "$FIXTURE_TIER" = standin ] && odd_catalog_columns newc
+	WORK=$PGC_ROOT/work
+	mkdir -p "$WORK"
+	MAPS=()
+	maps
+	declare -gA DIGEST_BEFORE=()
+	for n in w1 w2 w3 newc; do
+		DIGEST_BEFORE[$n]=$(catalogs_digest "$n")
+	done
+	PGC_KIND=hostile
 }
-declare -A DIGEST_BEFORE
-for n in w1 w2 w3 newc; do
-	DIGEST_BEFORE[$n]=$(catalogs_digest "$n")
-done
+
+plan_command() {
+	run plan $(at w2) "${MAPS[@]}" --new-coordinator "127.0.0.1:$(pgc_port newc)" \
+		--prepared "$HOSTILE_GID=rollback" -o "$WORK/plan.sql"
+}
+
+hostile_planned() {
+	hostile_corpus || return
+	[ "$HOSTILE_PLANNED" = yes ] && return 0
+	plan_command
+	[ "$CODE" = 0 ] || setup_failed "plan exited $CODE: $(printf '%s' "$OUT" | tail -5)" || return
+	HOSTILE_PLANNED=yes
+}
+
+apply_command() {
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+}
+
+hostile_applied() {
+	hostile_planned || return
+	[ "$HOSTILE_APPLIED" = yes ] && return 0
+	apply_command
+	[ "$CODE" = 0 ] || setup_failed "apply exited $CODE: $(printf '%s' "$OUT" | tail -5)" || return
+	HOSTILE_APPLIED=yes
+}
+
+scenario "corpus" hostile_corpus
 
 # --- discover -------------------------------------------------------------------
-run discover $(at w2) "${MAPS[@]}"
-expect_code 0 "discover: every renamed worker is reached through --map and agrees"
-inert "$OUT" "discover: the text report prints every hostile name inert"
-OUT=$(rescue discover $(at w2) "${MAPS[@]}" --json 2>/dev/null)
-inert "$OUT" "discover --json: the JSON is inert too (\\u escapes)"
-is "$(printf '%s' "$OUT" | jq -r '[.nodes[] | select(.groupid > 0) | .nodename] | join("|")' | md5sum | cut -c1-32)" \
-	"$(printf '%s\n' "${HOSTILE_NODE[0]}|${HOSTILE_NODE[1]}|${HOSTILE_NODE[2]}" | md5sum | cut -c1-32)" \
-	"discover --json: the node names come back byte for byte"
-is "$(printf '%s' "$OUT" | jq -r '.nodes[] | select(.connect_port == '"$(pgc_port w2)"') | .prepared_transactions[0].gid' 2>/dev/null | head -c -1 | md5sum | cut -c1-32)" \
-	"$(printf '%s' "$HOSTILE_GID" | md5sum | cut -c1-32)" \
-	"discover --json: the hostile GID is one transaction, byte for byte"
+sc_discover() {
+	hostile_corpus || return
+	run discover $(at w2) "${MAPS[@]}"
+	expect_code 0 "discover: every renamed worker is reached through --map and agrees"
+	inert "$OUT" "discover: the text report prints every hostile name inert"
+	OUT=$(rescue discover $(at w2) "${MAPS[@]}" --json 2>/dev/null)
+	inert "$OUT" "discover --json: the JSON is inert too (\\u escapes)"
+	is "$(printf '%s' "$OUT" | jq -r '[.nodes[] | select(.groupid > 0) | .nodename] | join("|")' | md5sum | cut -c1-32)" \
+		"$(printf '%s\n' "${HOSTILE_NODE[0]}|${HOSTILE_NODE[1]}|${HOSTILE_NODE[2]}" | md5sum | cut -c1-32)" \
+		"discover --json: the node names come back byte for byte"
+	is "$(printf '%s' "$OUT" | jq -r '.nodes[] | select(.connect_port == '"$(pgc_port w2)"') | .prepared_transactions[0].gid' 2>/dev/null | head -c -1 | md5sum | cut -c1-32)" \
+		"$(printf '%s' "$HOSTILE_GID" | md5sum | cut -c1-32)" \
+		"discover --json: the hostile GID is one transaction, byte for byte"
+}
+scenario "discover" sc_discover
 
 # --- plan -----------------------------------------------------------------------
-run plan $(at w2) "${MAPS[@]}" --new-coordinator "127.0.0.1:$(pgc_port newc)" \
-	--prepared "$HOSTILE_GID=rollback" -o "$WORK/plan.sql"
-expect_code 0 "plan: pre-flight passes with the hostile GID decided"
-inert "$OUT" "plan: its output is inert"
-inert "$(cat "$WORK/plan.sql")" "plan: the plan file is inert for a reviewer's terminal"
-like "$(cat "$WORK/plan.sql")" "ROLLBACK PREPARED E'citus_0_1_2_3''\";\\\\t" "plan: the GID reaches the SQL as an escaped literal"
-is "$(grep -c '^ALTER TABLE .* SET DEFAULT pg_catalog.nextval' "$WORK/plan.sql")" 3 \
-	"framing_serial_forged_row: the serial repair has the three int serial columns, and no forged one"
-unlike "$(cat "$WORK/plan.sql")" 'ALTER TABLE "?app"?\."?zzz' "framing_serial_forged_row: no table named by a column's text"
-is "$(grep -c "setval('app.orders_id_seq'" "$WORK/plan.sql")" 1 "framing_serial_forged_row: app.orders_id_seq is set once, from its own column"
+sc_plan() {
+	hostile_corpus || return
+	plan_command
+	expect_code 0 "plan: pre-flight passes with the hostile GID decided"
+	[ "$CODE" = 0 ] && HOSTILE_PLANNED=yes
+	inert "$OUT" "plan: its output is inert"
+	inert "$(cat "$WORK/plan.sql")" "plan: the plan file is inert for a reviewer's terminal"
+	like "$(cat "$WORK/plan.sql")" "ROLLBACK PREPARED E'citus_0_1_2_3''\";\\\\t" "plan: the GID reaches the SQL as an escaped literal"
+	is "$(grep -c '^ALTER TABLE .* SET DEFAULT pg_catalog.nextval' "$WORK/plan.sql")" 3 \
+		"framing_serial_forged_row: the serial repair has the three int serial columns, and no forged one"
+	unlike "$(cat "$WORK/plan.sql")" 'ALTER TABLE "?app"?\."?zzz' "framing_serial_forged_row: no table named by a column's text"
+	is "$(grep -c "setval('app.orders_id_seq'" "$WORK/plan.sql")" 1 "framing_serial_forged_row: app.orders_id_seq is set once, from its own column"
+}
+scenario "plan" sc_plan
 
 # a stale plan names the hostile nodes in its refusal
-pgc_sql w3 "UPDATE pg_catalog.pg_dist_node SET noderack = 'moved' WHERE groupid = 1" >/dev/null
-run apply "$WORK/plan.sql" --workdir "$WORK/stale" --yes
-expect_code 10 "stale_plan_names_inert: apply refuses a plan the cluster moved away from"
-like "$OUT" "the plan is stale" "stale_plan_names_inert: and says the plan is stale"
-inert "$OUT" "stale_plan_names_inert: its message prints the hostile names inert"
-pgc_sql w3 "UPDATE pg_catalog.pg_dist_node SET noderack = 'default' WHERE groupid = 1" >/dev/null
+sc_stale_plan_names_inert() {
+	hostile_planned || return
+	pgc_sql w3 "UPDATE pg_catalog.pg_dist_node SET noderack = 'moved' WHERE groupid = 1" >/dev/null
+	run apply "$WORK/plan.sql" --workdir "$WORK/stale" --yes
+	expect_code 10 "stale_plan_names_inert: apply refuses a plan the cluster moved away from"
+	like "$OUT" "the plan is stale" "stale_plan_names_inert: and says the plan is stale"
+	inert "$OUT" "stale_plan_names_inert: its message prints the hostile names inert"
+	pgc_sql w3 "UPDATE pg_catalog.pg_dist_node SET noderack = 'default' WHERE groupid = 1" >/dev/null
+}
+scenario "stale_plan_names_inert" sc_stale_plan_names_inert
 
 # --- apply ----------------------------------------------------------------------
-run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
-expect_code 0 "apply: the plan file parses back and every step runs"
-inert "$OUT" "apply: its output is inert"
-inert "$(cat "$WORK/run/journal.log")" "apply: the journal is inert"
-is "$(find "$WORK/run/backup" -mindepth 1 -maxdepth 1 -type d | wc -l)" 4 "apply: a backup directory per node, none shared"
-is "$(pgc_sql w2 "SELECT count(*) FROM pg_catalog.pg_prepared_xacts")" 0 "apply: the hostile-GID transaction was rolled back"
-if [ "$FIXTURE_TIER" = standin ]; then
-	is "$(find "$PGC_ROOT" -name pwned 2>/dev/null | wc -l)" 0 "backup_copy_column_quoting: no program ran on any server"
-	like "$(cat "$WORK"/run/backup/*/restore.sql)" "\"x\) TO PROGRAM 'touch pwned'--\", \"a;b,c\"" \
-		"backup_copy_column_quoting: the backup names the odd catalog columns quoted"
-fi
-is "$(pgc_sql newc "SELECT md5(string_agg(nodename, '|' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node WHERE groupid > 0")" \
-	"$(pgc_sql w2 "SELECT md5(string_agg(nodename, '|' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node WHERE groupid > 0")" \
-	"apply: the new coordinator holds the workers' names byte for byte"
-is "$(pgc_sql w2 "SELECT md5(string_agg(nodename, '|' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node WHERE groupid > 0")" \
-	"$names_before" "apply: the workers' names are what they were"
+sc_apply() {
+	hostile_planned || return
+	apply_command
+	expect_code 0 "apply: the plan file parses back and every step runs"
+	[ "$CODE" = 0 ] && HOSTILE_APPLIED=yes
+	inert "$OUT" "apply: its output is inert"
+	inert "$(cat "$WORK/run/journal.log")" "apply: the journal is inert"
+	is "$(find "$WORK/run/backup" -mindepth 1 -maxdepth 1 -type d | wc -l)" 4 "apply: a backup directory per node, none shared"
+	is "$(pgc_sql w2 "SELECT count(*) FROM pg_catalog.pg_prepared_xacts")" 0 "apply: the hostile-GID transaction was rolled back"
+	if [ "$FIXTURE_TIER" = standin ]; then
+		is "$(find "$PGC_ROOT" -name pwned 2>/dev/null | wc -l)" 0 "backup_copy_column_quoting: no program ran on any server"
+		like "$(cat "$WORK"/run/backup/*/restore.sql)" "\"x\) TO PROGRAM 'touch pwned'--\", \"a;b,c\"" \
+			"backup_copy_column_quoting: the backup names the odd catalog columns quoted"
+	fi
+	is "$(pgc_sql newc "SELECT md5(string_agg(nodename, '|' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node WHERE groupid > 0")" \
+		"$(pgc_sql w2 "SELECT md5(string_agg(nodename, '|' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node WHERE groupid > 0")" \
+		"apply: the new coordinator holds the workers' names byte for byte"
+	is "$(pgc_sql w2 "SELECT md5(string_agg(nodename, '|' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node WHERE groupid > 0")" \
+		"$names_before" "apply: the workers' names are what they were"
+}
+scenario "apply" sc_apply
 
 # --- verify, and the hostile table through the new coordinator -------------------
-run verify $(at newc) "${MAPS[@]}" --move-shard
-expect_code 0 "verify: the new coordinator works, shard move included"
-inert "$OUT" "verify: its output is inert"
-pgc_psql newc -v s="$HOSTILE_SCHEMA" -v t="$HOSTILE_TABLE" >/dev/null <<'SQL'
+sc_verify() {
+	hostile_applied || return
+	run verify $(at newc) "${MAPS[@]}" --move-shard
+	expect_code 0 "verify: the new coordinator works, shard move included"
+	inert "$OUT" "verify: its output is inert"
+	pgc_psql newc -v s="$HOSTILE_SCHEMA" -v t="$HOSTILE_TABLE" >/dev/null <<'SQL'
 \set ON_ERROR_STOP on
 INSERT INTO :"s".:"t" (tenant, note) VALUES (3, 'after');
 SQL
-ok $? "the hostile table takes an insert through the new coordinator"
-is "$(pgc_psql newc -v s="$HOSTILE_SCHEMA" -v t="$HOSTILE_TABLE" -v c="$HOSTILE_COLUMN" <<'SQL'
+	ok $? "the hostile table takes an insert through the new coordinator"
+	is "$(pgc_psql newc -v s="$HOSTILE_SCHEMA" -v t="$HOSTILE_TABLE" -v c="$HOSTILE_COLUMN" <<'SQL'
 SELECT count(*) - count(DISTINCT :"c") FROM :"s".:"t";
 SQL
 )" 0 "its serial column handed out no id twice"
+}
+scenario "verify" sc_verify
 
 # --- the wizard -------------------------------------------------------------------
-SCREENS=$(mktemp -d)
-printf '%s\n' "key ENTER" "wait 30" "dump discover" "key ENTER" "dump compare" "key TAB" "dump catalogs" \
-	"key CTRL-C" "text yes" "key ENTER" >"$SCREENS/keys"
-LINES=24 COLUMNS=80 TERM=xterm CITUS_RESCUE_KEYS="$SCREENS/keys" CITUS_RESCUE_SCREENS="$SCREENS" \
-	${CITUS_RESCUE_WRAPPER:-} "$RESCUE" wizard $(at w2) >/dev/null 2>&1
-for s in discover compare catalogs; do
-	ok $([ -s "$SCREENS/$s.txt" ] && echo 0 || echo 1) "wizard: the $s screen was drawn"
-	inert "$(cat "$SCREENS/$s.txt" 2>/dev/null)" "wizard: the $s screen is inert"
-done
-rm -rf "$SCREENS"
+sc_wizard() {
+	local s
+	hostile_applied || return
+	SCREENS=$(mktemp -d)
+	printf '%s\n' "key ENTER" "wait 30" "dump discover" "key ENTER" "dump compare" "key TAB" "dump catalogs" \
+		"key CTRL-C" "text yes" "key ENTER" >"$SCREENS/keys"
+	LINES=24 COLUMNS=80 TERM=xterm CITUS_RESCUE_KEYS="$SCREENS/keys" CITUS_RESCUE_SCREENS="$SCREENS" \
+		${CITUS_RESCUE_WRAPPER:-} "$RESCUE" wizard $(at w2) >/dev/null 2>&1
+	for s in discover compare catalogs; do
+		ok $([ -s "$SCREENS/$s.txt" ] && echo 0 || echo 1) "wizard: the $s screen was drawn"
+		inert "$(cat "$SCREENS/$s.txt" 2>/dev/null)" "wizard: the $s screen is inert"
+	done
+	rm -rf "$SCREENS"
+}
+scenario "wizard" sc_wizard
 
 # --- restore.sh puts every node's catalogs back, hostile names and all ---------
-OUT=$("$WORK/run/restore.sh" 2>&1)
-CODE=$?
-expect_code 0 "restore.sh: runs every node's restore.sql"
-same=0
-for n in w1 w2 w3 newc; do
-	[ "$(catalogs_digest "$n")" = "${DIGEST_BEFORE[$n]}" ] || { same=1; echo "# $n differs after restore.sh"; }
-done
-ok $same "restore.sh: every node's catalogs and local group are as they were before the recovery"
+sc_restore_sh() {
+	local n same
+	hostile_applied || return
+	OUT=$("$WORK/run/restore.sh" 2>&1)
+	CODE=$?
+	expect_code 0 "restore.sh: runs every node's restore.sql"
+	same=0
+	for n in w1 w2 w3 newc; do
+		[ "$(catalogs_digest "$n")" = "${DIGEST_BEFORE[$n]}" ] || { same=1; echo "# $n differs after restore.sh"; }
+	done
+	ok $same "restore.sh: every node's catalogs and local group are as they were before the recovery"
+}
+scenario "restore.sh" sc_restore_sh
 
 pgc_cleanup
 done_testing

@@ -11,18 +11,28 @@ addr() {
 	echo "127.0.0.1:$(pgc_port "$1")"
 }
 
+# fresh_cluster FIXTURE-OPTIONS...: the previous scenario's servers gone, a
+# new cluster with its coordinator
+fresh_cluster() {
+	pgc_cleanup
+	pgc_init || setup_failed "could not make a directory for the servers" || return
+	fixture_create "$@" || setup_failed "could not build the $FIXTURE_TIER fixture" || return
+}
+
+# An empty node with Citus to take the coordinator's place, and a work directory
+new_node() {
+	fixture_new_node newc || setup_failed "could not start a new node" || return
+	WORK=$PGC_ROOT/work
+	mkdir -p "$WORK"
+}
+
 # A fresh cluster whose coordinator is gone, and (for the new-node method)
 # an empty node with Citus to take its place.
 setup() {
-	pgc_cleanup
-	PGC_NODES=""
-	pgc_init
-	fixture_create "$@" || { echo "Bail out! could not build the $FIXTURE_TIER fixture"; exit 1; }
+	fresh_cluster "$@" || return
 	CHECKSUM_BEFORE=$(checksum w2)
 	pgc_destroy coord
-	fixture_new_node newc || { echo "Bail out! could not start a new node"; exit 1; }
-	WORK=$PGC_ROOT/work
-	mkdir -p "$WORK"
+	new_node
 }
 
 # Rows and their checksum, read through a worker (or the coordinator)
@@ -81,245 +91,279 @@ wait_journal() {
 	return 1
 }
 
-pgc_init
-
 # --- the four ways out ---------------------------------------------------------
-SCENARIO="new node, CIM include"
-setup
-recover_in_steps newc --new-coordinator "$(addr newc)"
-like "$(cat "$WORK/plan.sql")" "citus_add_node" "$SCENARIO: the plan adds the new node from the donor"
-after_checks newc
+sc_new_node_cim_include() {
+	setup || return
+	recover_in_steps newc --new-coordinator "$(addr newc)"
+	like "$(cat "$WORK/plan.sql")" "citus_add_node" "$SCENARIO: the plan adds the new node from the donor"
+	after_checks newc
+}
+scenario "new node, CIM include" sc_new_node_cim_include
 
-SCENARIO="new node, CIM exclude"
-setup --cim exclude
-recover_in_steps newc --new-coordinator "$(addr newc)"
-is "$(pgc_sql newc "SELECT count(*) FROM pg_dist_node WHERE groupid = 0")" 0 "$SCENARIO: the coordinator stays out of pg_dist_node"
-after_checks newc
+sc_new_node_cim_exclude() {
+	setup --cim exclude || return
+	recover_in_steps newc --new-coordinator "$(addr newc)"
+	is "$(pgc_sql newc "SELECT count(*) FROM pg_dist_node WHERE groupid = 0")" 0 "$SCENARIO: the coordinator stays out of pg_dist_node"
+	after_checks newc
+}
+scenario "new node, CIM exclude" sc_new_node_cim_exclude
 
-SCENARIO="promote, CIM include"
-setup
-recover_in_steps w2 --promote "$(addr w2)"
-is "$(pgc_sql w2 "SELECT shouldhaveshards FROM pg_dist_node WHERE groupid = 0")" t "$SCENARIO: the promoted worker keeps its shards"
-after_checks w2
+sc_promote_cim_include() {
+	setup || return
+	recover_in_steps w2 --promote "$(addr w2)"
+	is "$(pgc_sql w2 "SELECT shouldhaveshards FROM pg_dist_node WHERE groupid = 0")" t "$SCENARIO: the promoted worker keeps its shards"
+	after_checks w2
+}
+scenario "promote, CIM include" sc_promote_cim_include
 
-SCENARIO="promote, CIM exclude"
-setup --cim exclude
-recover_in_steps w2 --promote "$(addr w2)"
-after_checks w2
+sc_promote_cim_exclude() {
+	setup --cim exclude || return
+	recover_in_steps w2 --promote "$(addr w2)"
+	after_checks w2
+}
+scenario "promote, CIM exclude" sc_promote_cim_exclude
 
-SCENARIO="donor outside group 1"
-setup --remove-worker
-recover_in_steps newc --new-coordinator "$(addr newc)" --donor "$(addr w3)"
-like "$(cat "$WORK/plan.sql")" "-- donor: $(addr w3)" "$SCENARIO: the chosen donor is used"
-after_checks newc
+sc_donor_outside_group_1() {
+	setup --remove-worker || return
+	recover_in_steps newc --new-coordinator "$(addr newc)" --donor "$(addr w3)"
+	like "$(cat "$WORK/plan.sql")" "-- donor: $(addr w3)" "$SCENARIO: the chosen donor is used"
+	after_checks newc
+}
+scenario "donor outside group 1" sc_donor_outside_group_1
 
 # --- one command ---------------------------------------------------------------
-SCENARIO="recover"
-setup
-run recover $(at w1) --new-coordinator "$(addr newc)" --workdir "$WORK/run" --yes
-expect_code 0 "$SCENARIO: discover, plan, apply and verify in one run"
-like "$OUT" "SELECT pg_catalog.citus_add_node" "$SCENARIO: the plan is printed"
-like "$OUT" "The coordinator works" "$SCENARIO: and verified"
+sc_recover() {
+	setup || return
+	run recover $(at w1) --new-coordinator "$(addr newc)" --workdir "$WORK/run" --yes
+	expect_code 0 "$SCENARIO: discover, plan, apply and verify in one run"
+	like "$OUT" "SELECT pg_catalog.citus_add_node" "$SCENARIO: the plan is printed"
+	like "$OUT" "The coordinator works" "$SCENARIO: and verified"
+}
+scenario "recover" sc_recover
 
 # --- refusals ------------------------------------------------------------------
-SCENARIO="stale plan"
-setup
-run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
-pgc_sql w3 "UPDATE pg_dist_placement SET shardstate = shardstate WHERE false" >/dev/null
-moved=$(pgc_sql w3 "SELECT shardid FROM pg_dist_placement WHERE groupid = 1 ORDER BY shardid LIMIT 1")
-pgc_sql w3 "UPDATE pg_dist_placement SET groupid = 2 WHERE shardid = $moved" >/dev/null
-run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
-expect_code 10 "$SCENARIO: a plan the cluster no longer matches is refused, nothing changed"
-like "$OUT" "stale" "$SCENARIO: and says why"
-sed -i 's/^-- tool-version: .*/-- tool-version: 0.0.1/' "$WORK/plan.sql"
-run apply "$WORK/plan.sql" --workdir "$WORK/run2" --yes
-expect_code 10 "$SCENARIO: a plan from another version is refused"
-like "$OUT" "made by citus-rescue 0.0.1" "$SCENARIO: and says so"
+sc_stale_plan() {
+	setup || return
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	pgc_sql w3 "UPDATE pg_dist_placement SET shardstate = shardstate WHERE false" >/dev/null
+	moved=$(pgc_sql w3 "SELECT shardid FROM pg_dist_placement WHERE groupid = 1 ORDER BY shardid LIMIT 1")
+	pgc_sql w3 "UPDATE pg_dist_placement SET groupid = 2 WHERE shardid = $moved" >/dev/null
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	expect_code 10 "$SCENARIO: a plan the cluster no longer matches is refused, nothing changed"
+	like "$OUT" "stale" "$SCENARIO: and says why"
+	sed -i 's/^-- tool-version: .*/-- tool-version: 0.0.1/' "$WORK/plan.sql"
+	run apply "$WORK/plan.sql" --workdir "$WORK/run2" --yes
+	expect_code 10 "$SCENARIO: a plan from another version is refused"
+	like "$OUT" "made by citus-rescue 0.0.1" "$SCENARIO: and says so"
+}
+scenario "stale plan" sc_stale_plan
 
-SCENARIO="old coordinator alive"
-pgc_cleanup; PGC_NODES=""; pgc_init
-fixture_create || exit 1
-fixture_new_node newc || exit 1
-WORK=$PGC_ROOT/work; mkdir -p "$WORK"
-run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
-expect_code 10 "$SCENARIO: plan refuses while the old coordinator answers"
-like "$OUT" "FAIL  old-coordinator-gone" "$SCENARIO: the failed check is named"
+sc_old_coordinator_alive() {
+	fresh_cluster || return
+	new_node || return
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	expect_code 10 "$SCENARIO: plan refuses while the old coordinator answers"
+	like "$OUT" "FAIL  old-coordinator-gone" "$SCENARIO: the failed check is named"
+}
+scenario "old coordinator alive" sc_old_coordinator_alive
 
-SCENARIO="typed confirmation"
-setup
-run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
-if command -v tmux >/dev/null; then
-	tmux_start 120 30 "$RESCUE apply '$WORK/plan.sql' --workdir '$WORK/run-no'"
-	tmux_wait_for "Type yes to go on"
-	ok $? "$SCENARIO: apply asks on the terminal"
-	tmux_cmd send-keys -t t y Enter
-	is "$(tmux_wait_exit)" 10 "$SCENARIO: anything but yes stops it, nothing changed"
-	tmux_stop
-	tmux_start 120 30 "$RESCUE apply '$WORK/plan.sql' --workdir '$WORK/run'"
-	tmux_wait_for "Type yes to go on" 60
-	ok $? "$SCENARIO: asked again"
-	tmux_cmd send-keys -t t yes Enter
-	is "$(tmux_wait_exit 180)" 0 "$SCENARIO: a typed yes runs the plan"
-	tmux_stop
-fi
-run apply "$WORK/plan.sql" --workdir "$WORK/run-none" </dev/null
-expect_code 10 "$SCENARIO: without a terminal and without --yes, nothing is done"
+sc_typed_confirmation() {
+	setup || return
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	if command -v tmux >/dev/null; then
+		tmux_start 120 30 "$RESCUE apply '$WORK/plan.sql' --workdir '$WORK/run-no'"
+		tmux_wait_for "Type yes to go on"
+		ok $? "$SCENARIO: apply asks on the terminal"
+		tmux_cmd send-keys -t t y Enter
+		is "$(tmux_wait_exit)" 10 "$SCENARIO: anything but yes stops it, nothing changed"
+		tmux_stop
+		tmux_start 120 30 "$RESCUE apply '$WORK/plan.sql' --workdir '$WORK/run'"
+		tmux_wait_for "Type yes to go on" 60
+		ok $? "$SCENARIO: asked again"
+		tmux_cmd send-keys -t t yes Enter
+		is "$(tmux_wait_exit 180)" 0 "$SCENARIO: a typed yes runs the plan"
+		tmux_stop
+	fi
+	run apply "$WORK/plan.sql" --workdir "$WORK/run-none" </dev/null
+	expect_code 10 "$SCENARIO: without a terminal and without --yes, nothing is done"
+}
+scenario "typed confirmation" sc_typed_confirmation
 
-SCENARIO="unreachable worker"
-setup
-pgc_stop w3
-run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
-expect_code 10 "$SCENARIO: refused by default"
-like "$OUT" "FAIL  nodes-reachable" "$SCENARIO: the check says why"
-run plan $(at w2) --new-coordinator "$(addr newc)" --allow-unreachable -o "$WORK/plan.sql"
-expect_code 10 "$SCENARIO: a new node cannot be added without every metadata worker"
-run plan $(at w2) --promote "$(addr w2)" --allow-unreachable -o "$WORK/plan.sql"
-expect_code 0 "$SCENARIO: promoting a worker goes on without it when allowed"
-like "$OUT" "note: .*citus_activate_node" "$SCENARIO: with what to run when it returns"
-run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
-if [ "$FIXTURE_TIER" = real ]; then
-	expect_code 11 "$SCENARIO: applied up to the serial repair, which needs every shard"
-else
-	expect_code 0 "$SCENARIO: applied without it (the stand-in reads no shards)"
-fi
-pgc_restart w3
-pgc_sql w2 "SELECT citus_activate_node('127.0.0.1', $(pgc_port w3))" >/dev/null
-ok $? "$SCENARIO: activated when it returns"
-run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
-expect_code 0 "$SCENARIO: the same apply command then finishes"
-run verify $(at w2)
-expect_code 0 "$SCENARIO: then verify passes"
+sc_unreachable_worker() {
+	setup || return
+	pgc_stop w3
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	expect_code 10 "$SCENARIO: refused by default"
+	like "$OUT" "FAIL  nodes-reachable" "$SCENARIO: the check says why"
+	run plan $(at w2) --new-coordinator "$(addr newc)" --allow-unreachable -o "$WORK/plan.sql"
+	expect_code 10 "$SCENARIO: a new node cannot be added without every metadata worker"
+	run plan $(at w2) --promote "$(addr w2)" --allow-unreachable -o "$WORK/plan.sql"
+	expect_code 0 "$SCENARIO: promoting a worker goes on without it when allowed"
+	like "$OUT" "note: .*citus_activate_node" "$SCENARIO: with what to run when it returns"
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	if [ "$FIXTURE_TIER" = real ]; then
+		expect_code 11 "$SCENARIO: applied up to the serial repair, which needs every shard"
+	else
+		expect_code 0 "$SCENARIO: applied without it (the stand-in reads no shards)"
+	fi
+	pgc_restart w3
+	pgc_sql w2 "SELECT citus_activate_node('127.0.0.1', $(pgc_port w3))" >/dev/null
+	ok $? "$SCENARIO: activated when it returns"
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	expect_code 0 "$SCENARIO: the same apply command then finishes"
+	run verify $(at w2)
+	expect_code 0 "$SCENARIO: then verify passes"
+}
+scenario "unreachable worker" sc_unreachable_worker
 
-SCENARIO="lost shards"
-setup --local-table
-run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
-expect_code 0 "$SCENARIO: a shard that lived only on the coordinator does not block the plan"
-like "$OUT" "warn  lost-shards: 1 shards had no placement outside the old coordinator: app.audit" \
-	"$SCENARIO: but is listed as lost, before anything changes"
-is "$(rescue discover $(at w2) --json | jq -r '[.nodes[] | select(.first) | .lost_shards[].table] | join(",")')" \
-	app.audit "$SCENARIO: discover --json lists it too"
-is "$(rescue discover $(at w2) --json | jq -r '[.nodes[] | select(.first) | .serial_columns[] | select(.bigint | not) | .table + "." + .column] | join(",")')" \
-	app.orders.id "$SCENARIO: and the int serial columns the recovery repairs"
+sc_lost_shards() {
+	setup --local-table || return
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	expect_code 0 "$SCENARIO: a shard that lived only on the coordinator does not block the plan"
+	like "$OUT" "warn  lost-shards: 1 shards had no placement outside the old coordinator: app.audit" \
+		"$SCENARIO: but is listed as lost, before anything changes"
+	is "$(rescue discover $(at w2) --json | jq -r '[.nodes[] | select(.first) | .lost_shards[].table] | join(",")')" \
+		app.audit "$SCENARIO: discover --json lists it too"
+	is "$(rescue discover $(at w2) --json | jq -r '[.nodes[] | select(.first) | .serial_columns[] | select(.bigint | not) | .table + "." + .column] | join(",")')" \
+		app.orders.id "$SCENARIO: and the int serial columns the recovery repairs"
+}
+scenario "lost shards" sc_lost_shards
 
-SCENARIO="new node with tables"
-setup
-pgc_sql newc "CREATE SCHEMA app; CREATE TABLE app.accounts (x int)" >/dev/null
-run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
-expect_code 10 "$SCENARIO: pre-flight refuses a new node that already has tables"
-like "$OUT" "FAIL  new-node-empty" "$SCENARIO: and names the check"
+sc_new_node_with_tables() {
+	setup || return
+	pgc_sql newc "CREATE SCHEMA app; CREATE TABLE app.accounts (x int)" >/dev/null
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	expect_code 10 "$SCENARIO: pre-flight refuses a new node that already has tables"
+	like "$OUT" "FAIL  new-node-empty" "$SCENARIO: and names the check"
+}
+scenario "new node with tables" sc_new_node_with_tables
 
-SCENARIO="failing step"
-setup
-run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
-expect_code 0 "$SCENARIO: plan"
-before=$(rescue discover $(at w2) --json | jq -r '[.nodes[] | select(.reachable) | .catalogs | tostring] | join("/")')
-# readers pass, writers wait: the donor's step runs into its lock_timeout
-hold_lock w2 pg_catalog.pg_dist_local_group 15 EXCLUSIVE
-run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
-wait
-expect_code 10 "$SCENARIO: a step that fails stops the run; nothing was changed"
-like "$OUT" "rolled back" "$SCENARIO: the failed step was rolled back"
-like "$OUT" "55P03: canceling statement due to lock timeout" "$SCENARIO: the server's error is shown whole"
-after=$(rescue discover $(at w2) --json | jq -r '[.nodes[] | select(.reachable) | .catalogs | tostring] | join("/")')
-is "$after" "$before" "$SCENARIO: every worker's metadata is as it was"
-run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
-expect_code 0 "$SCENARIO: once the cause is gone, the same command finishes"
+sc_failing_step() {
+	setup || return
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	expect_code 0 "$SCENARIO: plan"
+	before=$(rescue discover $(at w2) --json | jq -r '[.nodes[] | select(.reachable) | .catalogs | tostring] | join("/")')
+	# readers pass, writers wait: the donor's step runs into its lock_timeout
+	hold_lock w2 pg_catalog.pg_dist_local_group 15 EXCLUSIVE
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	wait
+	expect_code 10 "$SCENARIO: a step that fails stops the run; nothing was changed"
+	like "$OUT" "rolled back" "$SCENARIO: the failed step was rolled back"
+	like "$OUT" "55P03: canceling statement due to lock timeout" "$SCENARIO: the server's error is shown whole"
+	after=$(rescue discover $(at w2) --json | jq -r '[.nodes[] | select(.reachable) | .catalogs | tostring] | join("/")')
+	is "$after" "$before" "$SCENARIO: every worker's metadata is as it was"
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	expect_code 0 "$SCENARIO: once the cause is gone, the same command finishes"
+}
+scenario "failing step" sc_failing_step
 
-SCENARIO="orphaned prepared transactions"
-setup
-pgc_sql w1 "CREATE TABLE IF NOT EXISTS public.orphan_probe (x int)" >/dev/null
-pgc_psql w1 -c "BEGIN" -c "INSERT INTO public.orphan_probe VALUES (1)" -c "PREPARE TRANSACTION 'citus_0_4242_7_1'" >/dev/null
-is "$(rescue discover $(at w2) --json | jq -r '[.nodes[].prepared_transactions[] | select(.orphaned) | .gid] | join(",")')" \
-	citus_0_4242_7_1 "$SCENARIO: discover --json lists them"
-run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
-expect_code 10 "$SCENARIO: undecided, they block the plan"
-like "$OUT" "citus_0_4242_7_1" "$SCENARIO: and are listed"
-run plan $(at w2) --new-coordinator "$(addr newc)" --prepared citus_0_4242_7_1=commit -o "$WORK/plan.sql"
-expect_code 0 "$SCENARIO: decided, the plan goes on"
-run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
-expect_code 0 "$SCENARIO: apply"
-is "$(pgc_sql w1 "SELECT count(*) FROM pg_prepared_xacts WHERE gid = 'citus_0_4242_7_1'")/$(pgc_sql w1 "SELECT count(*) FROM public.orphan_probe")" "0/1" \
-	"$SCENARIO: committed as decided, before the new coordinator could roll it back"
+sc_orphaned_prepared_transactions() {
+	setup || return
+	pgc_sql w1 "CREATE TABLE IF NOT EXISTS public.orphan_probe (x int)" >/dev/null
+	pgc_psql w1 -c "BEGIN" -c "INSERT INTO public.orphan_probe VALUES (1)" -c "PREPARE TRANSACTION 'citus_0_4242_7_1'" >/dev/null
+	is "$(rescue discover $(at w2) --json | jq -r '[.nodes[].prepared_transactions[] | select(.orphaned) | .gid] | join(",")')" \
+		citus_0_4242_7_1 "$SCENARIO: discover --json lists them"
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	expect_code 10 "$SCENARIO: undecided, they block the plan"
+	like "$OUT" "citus_0_4242_7_1" "$SCENARIO: and are listed"
+	run plan $(at w2) --new-coordinator "$(addr newc)" --prepared citus_0_4242_7_1=commit -o "$WORK/plan.sql"
+	expect_code 0 "$SCENARIO: decided, the plan goes on"
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	expect_code 0 "$SCENARIO: apply"
+	is "$(pgc_sql w1 "SELECT count(*) FROM pg_prepared_xacts WHERE gid = 'citus_0_4242_7_1'")/$(pgc_sql w1 "SELECT count(*) FROM public.orphan_probe")" "0/1" \
+		"$SCENARIO: committed as decided, before the new coordinator could roll it back"
+}
+scenario "orphaned prepared transactions" sc_orphaned_prepared_transactions
 
 # --- killed and resumed --------------------------------------------------------
-SCENARIO="killed between steps"
-setup
-run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
-CITUS_RESCUE_TEST_PAUSE=done:1 ${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
-pid=$!
-wait_journal "	1	.*	done	"
-ok $? "$SCENARIO: step 1 done"
-kill -9 $pid; wait $pid 2>/dev/null
-ok $(grep -q "	2	" "$WORK/run/journal.log" && echo 1 || echo 0) "$SCENARIO: killed before step 2 began"
-run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
-expect_code 0 "$SCENARIO: the rerun resumes and finishes"
-like "$OUT" "\[1/[0-9]+\].*already done" "$SCENARIO: the step done before the kill is not run again"
-run verify $(at newc)
-expect_code 0 "$SCENARIO: verify passes"
+sc_killed_between_steps() {
+	setup || return
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	CITUS_RESCUE_TEST_PAUSE=done:1 ${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
+	pid=$!
+	wait_journal "	1	.*	done	"
+	ok $? "$SCENARIO: step 1 done"
+	kill -9 $pid; wait $pid 2>/dev/null
+	ok $(grep -q "	2	" "$WORK/run/journal.log" && echo 1 || echo 0) "$SCENARIO: killed before step 2 began"
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	expect_code 0 "$SCENARIO: the rerun resumes and finishes"
+	like "$OUT" "\[1/[0-9]+\].*already done" "$SCENARIO: the step done before the kill is not run again"
+	run verify $(at newc)
+	expect_code 0 "$SCENARIO: verify passes"
+}
+scenario "killed between steps" sc_killed_between_steps
 
-SCENARIO="killed inside a step"
-setup
-run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
-hold_lock w2 pg_catalog.pg_dist_local_group 5 EXCLUSIVE
-${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
-pid=$!
-wait_journal "	1	.*	statement	BEGIN"
-ok $? "$SCENARIO: step 1 begun"
-sleep 1
-kill -9 $pid; wait $pid 2>/dev/null
-# the connection dies with the tool, as when its machine goes down
-pgc_sql w2 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'citus-rescue'" >/dev/null
-wait
-is "$(pgc_sql w2 "SELECT groupid FROM pg_dist_local_group")/$(pgc_sql w2 "SELECT count(*) FROM pg_dist_node")" "2/4" \
-	"$SCENARIO: nothing of the step was applied"
-run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
-expect_code 0 "$SCENARIO: the rerun resumes and finishes"
-run verify $(at newc)
-expect_code 0 "$SCENARIO: verify passes"
+sc_killed_inside_a_step() {
+	setup || return
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	hold_lock w2 pg_catalog.pg_dist_local_group 5 EXCLUSIVE
+	${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
+	pid=$!
+	wait_journal "	1	.*	statement	BEGIN"
+	ok $? "$SCENARIO: step 1 begun"
+	sleep 1
+	kill -9 $pid; wait $pid 2>/dev/null
+	# the connection dies with the tool, as when its machine goes down
+	pgc_sql w2 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'citus-rescue'" >/dev/null
+	wait
+	is "$(pgc_sql w2 "SELECT groupid FROM pg_dist_local_group")/$(pgc_sql w2 "SELECT count(*) FROM pg_dist_node")" "2/4" \
+		"$SCENARIO: nothing of the step was applied"
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	expect_code 0 "$SCENARIO: the rerun resumes and finishes"
+	run verify $(at newc)
+	expect_code 0 "$SCENARIO: verify passes"
+}
+scenario "killed inside a step" sc_killed_inside_a_step
 
-SCENARIO="killed inside an all-nodes step"
-setup
-run plan $(at w2) --promote "$(addr w2)" -o "$WORK/plan.sql"
-CITUS_RESCUE_TEST_PAUSE=prepared:2 ${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
-pid=$!
-wait_journal "	2	.*	prepared	"
-ok $? "$SCENARIO: two nodes prepared their part"
-kill -9 $pid; wait $pid 2>/dev/null
-is "$(pgc_sql w1 "SELECT count(*) FROM pg_prepared_xacts WHERE gid LIKE 'rescue\_%'")" 1 \
-	"$SCENARIO: the kill left a prepared transaction"
-is "$(pgc_sql w1 "SELECT count(*) FROM pg_dist_node WHERE groupid = 0 AND nodeport = $(pgc_port w2)")" 0 \
-	"$SCENARIO: and no node sees the change yet"
-run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
-expect_code 0 "$SCENARIO: the rerun settles it and finishes"
-like "$OUT" "settling rescue_.* roll back" "$SCENARIO: undecided, it was rolled back first"
-is "$(pgc_sql w1 "SELECT count(*) FROM pg_prepared_xacts")$(pgc_sql w2 "SELECT count(*) FROM pg_prepared_xacts")" "00" \
-	"$SCENARIO: nothing is left prepared"
-run verify $(at w2)
-expect_code 0 "$SCENARIO: verify passes"
+sc_killed_inside_an_all_nodes_step() {
+	setup || return
+	run plan $(at w2) --promote "$(addr w2)" -o "$WORK/plan.sql"
+	CITUS_RESCUE_TEST_PAUSE=prepared:2 ${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
+	pid=$!
+	wait_journal "	2	.*	prepared	"
+	ok $? "$SCENARIO: two nodes prepared their part"
+	kill -9 $pid; wait $pid 2>/dev/null
+	is "$(pgc_sql w1 "SELECT count(*) FROM pg_prepared_xacts WHERE gid LIKE 'rescue\_%'")" 1 \
+		"$SCENARIO: the kill left a prepared transaction"
+	is "$(pgc_sql w1 "SELECT count(*) FROM pg_dist_node WHERE groupid = 0 AND nodeport = $(pgc_port w2)")" 0 \
+		"$SCENARIO: and no node sees the change yet"
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	expect_code 0 "$SCENARIO: the rerun settles it and finishes"
+	like "$OUT" "settling rescue_.* roll back" "$SCENARIO: undecided, it was rolled back first"
+	is "$(pgc_sql w1 "SELECT count(*) FROM pg_prepared_xacts")$(pgc_sql w2 "SELECT count(*) FROM pg_prepared_xacts")" "00" \
+		"$SCENARIO: nothing is left prepared"
+	run verify $(at w2)
+	expect_code 0 "$SCENARIO: verify passes"
+}
+scenario "killed inside an all-nodes step" sc_killed_inside_an_all_nodes_step
 
-SCENARIO="killed after the decision to commit"
-setup
-run plan $(at w2) --promote "$(addr w2)" -o "$WORK/plan.sql"
-CITUS_RESCUE_TEST_PAUSE=decision:1 ${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
-pid=$!
-wait_journal "	decision	group 1: commit"
-ok $? "$SCENARIO: every node prepared and the decision journaled"
-kill -9 $pid; wait $pid 2>/dev/null
-run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
-expect_code 0 "$SCENARIO: the rerun finishes"
-like "$OUT" "settling rescue_.*: commit" "$SCENARIO: the prepared parts were committed, as decided"
-run verify $(at w2)
-expect_code 0 "$SCENARIO: verify passes"
+sc_killed_after_the_decision_to_commit() {
+	setup || return
+	run plan $(at w2) --promote "$(addr w2)" -o "$WORK/plan.sql"
+	CITUS_RESCUE_TEST_PAUSE=decision:1 ${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >/dev/null 2>&1 &
+	pid=$!
+	wait_journal "	decision	group 1: commit"
+	ok $? "$SCENARIO: every node prepared and the decision journaled"
+	kill -9 $pid; wait $pid 2>/dev/null
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	expect_code 0 "$SCENARIO: the rerun finishes"
+	like "$OUT" "settling rescue_.*: commit" "$SCENARIO: the prepared parts were committed, as decided"
+	run verify $(at w2)
+	expect_code 0 "$SCENARIO: verify passes"
+}
+scenario "killed after the decision to commit" sc_killed_after_the_decision_to_commit
 
 # --- the plan file in psql -----------------------------------------------------
-SCENARIO="plan run by psql"
-setup
-run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
-OUT=$(psql -X -q -h 127.0.0.1 -p "$(pgc_port w2)" -U postgres -d postgres -f "$WORK/plan.sql" 2>&1)
-CODE=$?
-expect_code 0 "$SCENARIO: psql runs it without error"
-run verify $(at newc) --move-shard
-expect_code 0 "$SCENARIO: the cluster it makes passes verify"
-is "$(checksum w2)" "$CHECKSUM_BEFORE" "$SCENARIO: rows and checksums unchanged"
+sc_plan_run_by_psql() {
+	setup || return
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	OUT=$(psql -X -q -h 127.0.0.1 -p "$(pgc_port w2)" -U postgres -d postgres -f "$WORK/plan.sql" 2>&1)
+	CODE=$?
+	expect_code 0 "$SCENARIO: psql runs it without error"
+	run verify $(at newc) --move-shard
+	expect_code 0 "$SCENARIO: the cluster it makes passes verify"
+	is "$(checksum w2)" "$CHECKSUM_BEFORE" "$SCENARIO: rows and checksums unchanged"
+}
+scenario "plan run by psql" sc_plan_run_by_psql
+
 pgc_cleanup
-PGC_NODES=""

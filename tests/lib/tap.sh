@@ -57,7 +57,67 @@ skip_all() {
 	exit 0
 }
 
+# --- scenarios -------------------------------------------------------------
+#
+# A scenario is a function run by `scenario NAME FUNCTION [ARGS...]`.
+# SCENARIO_FILTER, an extended regular expression matched without regard
+# to case, picks the scenarios whose names it matches; the others print a
+# comment and nothing else.  A scenario whose setup fails calls
+# setup_failed and returns:
+#
+#	fixture_create || setup_failed "could not build the fixture" || return
+#
+# it is then reported as "not ok N - NAME: setup", its servers are
+# cleaned up, and the next scenario runs.
+
+SCENARIO=
+SCENARIO_SETUP_ERROR=
+
+if [ -n "${SCENARIO_FILTER:-}" ]; then
+	printf '' | grep -Eiq -- "$SCENARIO_FILTER" 2>/dev/null
+	if [ $? -gt 1 ]; then
+		echo "Bail out! SCENARIO_FILTER is not an extended regular expression: $SCENARIO_FILTER"
+		exit 1
+	fi
+fi
+
+# scenario_selected NAME: whether SCENARIO_FILTER (when set) matches NAME
+scenario_selected() {
+	[ -z "${SCENARIO_FILTER:-}" ] && return 0
+	printf '%s\n' "$1" | grep -Eiq -- "$SCENARIO_FILTER"
+}
+
+# setup_failed MESSAGE: the scenario under way cannot be set up; returns 1
+setup_failed() {
+	SCENARIO_SETUP_ERROR=${1:-setup failed}
+	return 1
+}
+
+scenario() {
+	local scenario_name=$1; shift
+	if ! scenario_selected "$scenario_name"; then
+		echo "# skipped by SCENARIO_FILTER: $scenario_name"
+		return 0
+	fi
+	SCENARIO=$scenario_name
+	SCENARIO_SETUP_ERROR=
+	"$@"
+	if [ -n "$SCENARIO_SETUP_ERROR" ]; then
+		ok 1 "$scenario_name: setup"
+		diag "$SCENARIO_SETUP_ERROR"
+		# its servers go, and the next scenario builds its own
+		declare -F pgc_cleanup >/dev/null && pgc_cleanup
+	fi
+	SCENARIO=
+	SCENARIO_SETUP_ERROR=
+	return 0
+}
+
 done_testing() {
+	if [ "$TAP_N" -eq 0 ] && [ -n "${SCENARIO_FILTER:-}" ]; then
+		echo "1..0 # SKIP no scenario here matches SCENARIO_FILTER=$SCENARIO_FILTER"
+		return 0
+	fi
 	echo "1..$TAP_N"
 	[ "$TAP_FAILED" -eq 0 ]
 }

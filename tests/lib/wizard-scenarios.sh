@@ -41,8 +41,30 @@ at_port() {
 	pgc_port "$1"
 }
 
+# fresh_cluster: the previous scenario's servers gone, a new cluster
+# whose coordinator is gone
+fresh_cluster() {
+	pgc_cleanup
+	pgc_init || setup_failed "could not make a directory for the servers" || return
+	fixture_create || setup_failed "could not build the $FIXTURE_TIER fixture" || return
+	pgc_destroy coord
+}
+
+new_node() {
+	fixture_new_node newc || setup_failed "could not start a new node" || return
+}
+
+# shared_cluster: the cluster the scenarios up to "wizard, new node" share,
+# its coordinator gone and an empty node to take its place
+shared_cluster() {
+	[ "$PGC_KIND" = shared ] && return 0
+	fresh_cluster || return
+	new_node || return
+	PGC_KIND=shared
+}
+
 # --- screens that need no cluster -------------------------------------------
-if [ "$FIXTURE_TIER" = standin ]; then
+sc_connect_and_help_screens() {
 	LINES=24 COLUMNS=80 headless 'dump connect
 key F1
 dump help
@@ -57,7 +79,9 @@ key ENTER' -h db.example -p 6432 -U alice -d app
 	screen_has "$SCREENS/help.txt" "F2 .*new node or promote" "help is generated from the key table"
 	screen_has "$SCREENS/quit-question.txt" "Quit citus-rescue\\? Type yes" "Ctrl-C asks before quitting"
 	rm -rf "$SCREENS"
+}
 
+sc_too_small_then_resized() {
 	LINES=20 COLUMNS=60 headless 'dump small
 resize 100x30
 dump resized
@@ -71,27 +95,32 @@ key ENTER' -h db.example
 	screen_has "$SCREENS/resized.txt" "Host +db.example" "and keeps what was typed"
 	golden_screen connect-80x24-after-resize "$SCREENS/back-to-80x24.txt"
 	rm -rf "$SCREENS"
+}
+
+if [ "$FIXTURE_TIER" = standin ]; then
+	scenario "connect and help screens" sc_connect_and_help_screens
+	scenario "too small, then resized" sc_too_small_then_resized
 fi
 
-pgc_init
-fixture_create || { echo "Bail out! could not build the $FIXTURE_TIER fixture"; exit 1; }
-pgc_destroy coord
-fixture_new_node newc || exit 1
-
 # --- a connection error, shown in place --------------------------------------
-LINES=24 COLUMNS=80 headless "key ENTER
+sc_connection_error() {
+	LINES=24 COLUMNS=80 headless "key ENTER
 wait 20
 dump error" -h 127.0.0.1 -p "$(pgc_free_port)" -U postgres --timeout 2
-screen_has "$SCREENS/error.txt" "step 1/8: Connect" "a failed connection returns to the form"
-screen_has "$SCREENS/error.txt" "Connection refused" "with the error in place"
-rm -rf "$SCREENS"
+	screen_has "$SCREENS/error.txt" "step 1/8: Connect" "a failed connection returns to the form"
+	screen_has "$SCREENS/error.txt" "Connection refused" "with the error in place"
+	rm -rf "$SCREENS"
+}
+scenario "connection error" sc_connection_error
 
 # --- hostile node names -------------------------------------------------------
-w3port=$(at_port w3)
-for n in w1 w2 w3; do
-	pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = E'w3\"''\\\\</B><C>\\nx' WHERE nodeport = $w3port" >/dev/null
-done
-LINES=24 COLUMNS=120 headless "key ENTER
+sc_hostile_node_names() {
+	shared_cluster || return
+	w3port=$(at_port w3)
+	for n in w1 w2 w3; do
+		pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = E'w3\"''\\\\</B><C>\\nx' WHERE nodeport = $w3port" >/dev/null
+	done
+	LINES=24 COLUMNS=120 headless "key ENTER
 wait 30
 dump discover
 key ENTER
@@ -101,19 +130,23 @@ dump catalogs
 key CTRL-C
 text yes
 key ENTER" -h 127.0.0.1 -p "$(at_port w1)" -U postgres --timeout 3
-screen_has "$SCREENS/discover.txt" "w3\"'\\\\\\\\</B><C>\\\\nx:$w3port" "a hostile node name is shown as it is, its backslash and newline escaped"
-is "$(grep -c '^x' "$SCREENS/discover.txt")" 0 "no newline from a node name breaks the screen"
-screen_has "$SCREENS/compare.txt" "pg_dist_node as each node sees it" "compare shows each node's pg_dist_node"
-screen_has "$SCREENS/catalogs.txt" "pg_dist_placement: agrees" "and the catalogs' agreement"
-rm -rf "$SCREENS"
-for n in w1 w2 w3; do
-	pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = '127.0.0.1' WHERE nodeport = $w3port" >/dev/null
-done
+	screen_has "$SCREENS/discover.txt" "w3\"'\\\\\\\\</B><C>\\\\nx:$w3port" "a hostile node name is shown as it is, its backslash and newline escaped"
+	is "$(grep -c '^x' "$SCREENS/discover.txt")" 0 "no newline from a node name breaks the screen"
+	screen_has "$SCREENS/compare.txt" "pg_dist_node as each node sees it" "compare shows each node's pg_dist_node"
+	screen_has "$SCREENS/catalogs.txt" "pg_dist_placement: agrees" "and the catalogs' agreement"
+	rm -rf "$SCREENS"
+	for n in w1 w2 w3; do
+		pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = '127.0.0.1' WHERE nodeport = $w3port" >/dev/null
+	done
+}
+scenario "hostile node names" sc_hostile_node_names
 
 # --- disagreements, highlighted ------------------------------------------------
-moved=$(pgc_sql w2 "SELECT shardid FROM pg_catalog.pg_dist_placement WHERE groupid = 1 ORDER BY shardid LIMIT 1")
-pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET groupid = 3 WHERE shardid = $moved" >/dev/null
-LINES=40 COLUMNS=120 headless "key ENTER
+sc_disagreements_highlighted() {
+	shared_cluster || return
+	moved=$(pgc_sql w2 "SELECT shardid FROM pg_catalog.pg_dist_placement WHERE groupid = 1 ORDER BY shardid LIMIT 1")
+	pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET groupid = 3 WHERE shardid = $moved" >/dev/null
+	LINES=40 COLUMNS=120 headless "key ENTER
 wait 30
 key ENTER
 dump nodes
@@ -124,29 +157,35 @@ dump placements
 key CTRL-C
 text yes
 key ENTER" -h 127.0.0.1 -p "$(at_port w1)" -U postgres
-screen_has "$SCREENS/nodes.txt" "nodeid +\| 127.0.0.1:$(at_port w1) +\| 127.0.0.1:$(at_port w2)" "compare: pg_dist_node side by side, a column per node"
-screen_has "$SCREENS/catalogs.txt" "^!pg_dist_placement: DISAGREES" "compare: the disagreeing catalog is marked"
-screen_has "$SCREENS/catalogs.txt" "^! +\\+ shardid=$moved groupid=3" "compare: with the differing row"
-screen_has "$SCREENS/placements.txt" "^!app\\.(accounts|orders) +$moved " "compare: the placement view marks the shard the nodes disagree on"
-screen_has "$SCREENS/placements.txt" "TABLE +SHARD +GROUP +NODE" "compare: the placement view lists tables, shards and groups"
-rm -rf "$SCREENS"
-pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET groupid = 1 WHERE shardid = $moved" >/dev/null
+	screen_has "$SCREENS/nodes.txt" "nodeid +\| 127.0.0.1:$(at_port w1) +\| 127.0.0.1:$(at_port w2)" "compare: pg_dist_node side by side, a column per node"
+	screen_has "$SCREENS/catalogs.txt" "^!pg_dist_placement: DISAGREES" "compare: the disagreeing catalog is marked"
+	screen_has "$SCREENS/catalogs.txt" "^! +\\+ shardid=$moved groupid=3" "compare: with the differing row"
+	screen_has "$SCREENS/placements.txt" "^!app\\.(accounts|orders) +$moved " "compare: the placement view marks the shard the nodes disagree on"
+	screen_has "$SCREENS/placements.txt" "TABLE +SHARD +GROUP +NODE" "compare: the placement view lists tables, shards and groups"
+	rm -rf "$SCREENS"
+	pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET groupid = 1 WHERE shardid = $moved" >/dev/null
+}
+scenario "disagreements, highlighted" sc_disagreements_highlighted
 
 # --- a hung node counts down ---------------------------------------------------
-pgc_freeze w3
-tmux_start 100 30 "$RESCUE wizard -h 127.0.0.1 -p $(at_port w1) -U postgres --timeout 6"
-tmux_wait_for "Host +127.0.0.1"
-tmux_cmd send-keys -t t Enter
-tmux_wait_for "gives up in [0-9]+ s" 10
-ok $? "a hung node shows a countdown to its deadline"
-first=$(tmux_screen | grep -Eo "gives up in [0-9]+ s" | head -1)
-sleep 2
-second=$(tmux_screen | grep -Eo "gives up in [0-9]+ s" | head -1)
-ok $([ -n "$first" ] && [ "$first" != "$second" ] && echo 0 || echo 1) "the screen keeps moving while it waits ($first, then $second)"
-tmux_wait_for "timeout|did not answer" 15
-ok $? "and it gives up at the deadline"
-tmux_stop
-pgc_thaw w3
+sc_hung_node_counts_down() {
+	shared_cluster || return
+	pgc_freeze w3
+	tmux_start 100 30 "$RESCUE wizard -h 127.0.0.1 -p $(at_port w1) -U postgres --timeout 6"
+	tmux_wait_for "Host +127.0.0.1"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "gives up in [0-9]+ s" 10
+	ok $? "a hung node shows a countdown to its deadline"
+	first=$(tmux_screen | grep -Eo "gives up in [0-9]+ s" | head -1)
+	sleep 2
+	second=$(tmux_screen | grep -Eo "gives up in [0-9]+ s" | head -1)
+	ok $([ -n "$first" ] && [ "$first" != "$second" ] && echo 0 || echo 1) "the screen keeps moving while it waits ($first, then $second)"
+	tmux_wait_for "timeout|did not answer" 15
+	ok $? "and it gives up at the deadline"
+	tmux_stop
+	pgc_thaw w3
+}
+scenario "hung node counts down" sc_hung_node_counts_down
 
 # --- whole recoveries through the keyboard -----------------------------------------
 # walk REST-OF-KEYS: from the first screen to the verify screen
@@ -180,96 +219,101 @@ walk() {
 	tmux_cmd send-keys -t t yes Enter
 }
 
-SCENARIO="wizard, new node"
-tmux_start 110 32 "cd $PGC_ROOT && $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres"
-tmux_wait_for "Host +127.0.0.1"
-walk new "127.0.0.1:$(at_port newc)"
-tmux_wait_for "Every step done" 60
-ok $? "$SCENARIO: execute runs every step"
-tmux_cmd send-keys -t t Enter
-tmux_wait_for "The new coordinator works" 120
-ok $? "$SCENARIO: verify on the screen passes"
-like "$(tmux_screen)" "Work directory: /.*/citus-rescue-[0-9]{8}-[0-9]{6}-" "$SCENARIO: and says where the work directory is, as an absolute path"
-tmux_cmd send-keys -t t q
-tmux_wait_for "Type yes"
-tmux_cmd send-keys -t t yes Enter
-is "$(tmux_wait_exit)" 0 "$SCENARIO: the wizard exits 0"
-tmux_stop
-OUT=$("$RESCUE" verify -h 127.0.0.1 -p "$(at_port newc)" -U postgres 2>&1)
-is "$?" 0 "$SCENARIO: citus-rescue verify agrees"
+sc_wizard_new_node() {
+	shared_cluster || return
+	# recovered, the cluster is no longer what the scenarios above want
+	PGC_KIND=recovered
+	tmux_start 110 32 "cd $PGC_ROOT && $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres"
+	tmux_wait_for "Host +127.0.0.1"
+	walk new "127.0.0.1:$(at_port newc)"
+	tmux_wait_for "Every step done" 60
+	ok $? "$SCENARIO: execute runs every step"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "The new coordinator works" 120
+	ok $? "$SCENARIO: verify on the screen passes"
+	like "$(tmux_screen)" "Work directory: /.*/citus-rescue-[0-9]{8}-[0-9]{6}-" "$SCENARIO: and says where the work directory is, as an absolute path"
+	tmux_cmd send-keys -t t q
+	tmux_wait_for "Type yes"
+	tmux_cmd send-keys -t t yes Enter
+	is "$(tmux_wait_exit)" 0 "$SCENARIO: the wizard exits 0"
+	tmux_stop
+	OUT=$("$RESCUE" verify -h 127.0.0.1 -p "$(at_port newc)" -U postgres 2>&1)
+	is "$?" 0 "$SCENARIO: citus-rescue verify agrees"
+}
+scenario "wizard, new node" sc_wizard_new_node
 
-pgc_cleanup; PGC_NODES=""; pgc_init
-fixture_create || exit 1
-pgc_destroy coord
-SCENARIO="wizard, promote"
-tmux_start 110 32 "cd $PGC_ROOT && NO_COLOR=1 $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres"
-tmux_wait_for "Host +127.0.0.1"
-colours=$(tmux_cmd capture-pane -p -e -t t | grep -c $'\e\\[3[0-7]m')
-is "$colours" 0 "$SCENARIO: NO_COLOR: no colour on the screen"
-walk promote
-tmux_wait_for "Every step done" 60
-ok $? "$SCENARIO: execute runs every step"
-tmux_cmd send-keys -t t Enter
-tmux_wait_for "The new coordinator works" 120
-ok $? "$SCENARIO: verify on the screen passes"
-tmux_stop
-promoted=$(pgc_sql w1 "SELECT nodeport FROM pg_dist_node WHERE groupid = 0")
-OUT=$("$RESCUE" verify -h 127.0.0.1 -p "$promoted" -U postgres 2>&1)
-is "$?" 0 "$SCENARIO: citus-rescue verify agrees"
+sc_wizard_promote() {
+	fresh_cluster || return
+	tmux_start 110 32 "cd $PGC_ROOT && NO_COLOR=1 $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres"
+	tmux_wait_for "Host +127.0.0.1"
+	colours=$(tmux_cmd capture-pane -p -e -t t | grep -c $'\e\\[3[0-7]m')
+	is "$colours" 0 "$SCENARIO: NO_COLOR: no colour on the screen"
+	walk promote
+	tmux_wait_for "Every step done" 60
+	ok $? "$SCENARIO: execute runs every step"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "The new coordinator works" 120
+	ok $? "$SCENARIO: verify on the screen passes"
+	tmux_stop
+	promoted=$(pgc_sql w1 "SELECT nodeport FROM pg_dist_node WHERE groupid = 0")
+	OUT=$("$RESCUE" verify -h 127.0.0.1 -p "$promoted" -U postgres 2>&1)
+	is "$?" 0 "$SCENARIO: citus-rescue verify agrees"
+}
+scenario "wizard, promote" sc_wizard_promote
 
 # --- Ctrl-C during execute ---------------------------------------------------------
-pgc_cleanup; PGC_NODES=""; pgc_init
-fixture_create || exit 1
-pgc_destroy coord
-fixture_new_node newc || exit 1
-SCENARIO="wizard, Ctrl-C"
-tmux_start 110 32 "cd $PGC_ROOT && CITUS_RESCUE_TEST_PAUSE=done:1:4000 $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres"
-tmux_wait_for "Host +127.0.0.1"
-walk new "127.0.0.1:$(at_port newc)"
-tmux_wait_for "\\[1/[0-9]+\\].*done" 30
-tmux_cmd send-keys -t t C-c
-tmux_wait_for "Stop after the step under way\\? Type yes"
-ok $? "$SCENARIO: Ctrl-C asks before cancelling"
-tmux_cmd send-keys -t t yes Enter
-tmux_wait_for "Stopped after a partial change" 30
-ok $? "$SCENARIO: it stops between steps, with a resumable work directory"
-is "$(pgc_sql newc "SELECT count(*) FROM pg_prepared_xacts")" 0 "$SCENARIO: nothing half-applied is left"
-tmux_cmd send-keys -t t r
-tmux_wait_for "Every step done" 60
-ok $? "$SCENARIO: r resumes and finishes"
-tmux_stop
+sc_wizard_ctrl_c() {
+	fresh_cluster || return
+	new_node || return
+	tmux_start 110 32 "cd $PGC_ROOT && CITUS_RESCUE_TEST_PAUSE=done:1:4000 $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres"
+	tmux_wait_for "Host +127.0.0.1"
+	walk new "127.0.0.1:$(at_port newc)"
+	tmux_wait_for "\\[1/[0-9]+\\].*done" 30
+	tmux_cmd send-keys -t t C-c
+	tmux_wait_for "Stop after the step under way\\? Type yes"
+	ok $? "$SCENARIO: Ctrl-C asks before cancelling"
+	tmux_cmd send-keys -t t yes Enter
+	tmux_wait_for "Stopped after a partial change" 30
+	ok $? "$SCENARIO: it stops between steps, with a resumable work directory"
+	is "$(pgc_sql newc "SELECT count(*) FROM pg_prepared_xacts")" 0 "$SCENARIO: nothing half-applied is left"
+	tmux_cmd send-keys -t t r
+	tmux_wait_for "Every step done" 60
+	ok $? "$SCENARIO: r resumes and finishes"
+	tmux_stop
+}
+scenario "wizard, Ctrl-C" sc_wizard_ctrl_c
 
 # --- the terminal lost during execute ----------------------------------------------
-pgc_cleanup; PGC_NODES=""; pgc_init
-fixture_create || exit 1
-pgc_destroy coord
-fixture_new_node newc || exit 1
-SCENARIO="wizard, lost terminal"
-tmux_start 110 32 "cd $PGC_ROOT && CITUS_RESCUE_TEST_PAUSE=done:1:30000 $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres"
-tmux_wait_for "Host +127.0.0.1"
-walk new "127.0.0.1:$(at_port newc)"
-tmux_wait_for "\\[1/[0-9]+\\].*done" 30
-ok $? "$SCENARIO: the first step is done"
-tmux_cmd kill-server
-TMUX_SOCKET=
-# the hang-up stops the run after the step under way, then the wizard goes
-i=0
-while pgrep -f "wizard -h 127.0.0.1 -p $(at_port w2)" >/dev/null && [ $i -lt 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-ok $(pgrep -f "wizard -h 127.0.0.1 -p $(at_port w2)" >/dev/null && echo 1 || echo 0) "$SCENARIO: the wizard ends on the hang-up"
-workdir=$(ls -d "$PGC_ROOT"/citus-rescue-* 2>/dev/null | head -1)
-like "$(cut -f5,6 "$workdir/journal.log")" "stopped on SIGHUP before step 2" "$SCENARIO: after the step under way, journaled"
-is "$(pgc_sql w1 "SELECT count(*) FROM pg_prepared_xacts")$(pgc_sql newc "SELECT count(*) FROM pg_prepared_xacts")" 00 \
-	"$SCENARIO: nothing left prepared"
-ok $([ -s "$workdir/journal.log" ] && [ -s "$workdir/plan.sql" ] && echo 0 || echo 1) "$SCENARIO: the work directory holds the plan and the journal"
-OUT=$("$RESCUE" apply "$workdir/plan.sql" --workdir "$workdir" --yes 2>&1)
-CODE=$?
-expect_code 0 "$SCENARIO: citus-rescue apply resumes from it and finishes"
-like "$OUT" "\\[1/[0-9]+\\].*already done" "$SCENARIO: without running the first step again"
-OUT=$("$RESCUE" verify -h 127.0.0.1 -p "$(at_port newc)" -U postgres 2>&1)
-CODE=$?
-expect_code 0 "$SCENARIO: verify passes"
+sc_wizard_lost_terminal() {
+	fresh_cluster || return
+	new_node || return
+	tmux_start 110 32 "cd $PGC_ROOT && CITUS_RESCUE_TEST_PAUSE=done:1:30000 $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres"
+	tmux_wait_for "Host +127.0.0.1"
+	walk new "127.0.0.1:$(at_port newc)"
+	tmux_wait_for "\\[1/[0-9]+\\].*done" 30
+	ok $? "$SCENARIO: the first step is done"
+	tmux_cmd kill-server
+	TMUX_SOCKET=
+	# the hang-up stops the run after the step under way, then the wizard goes
+	i=0
+	while pgrep -f "wizard -h 127.0.0.1 -p $(at_port w2)" >/dev/null && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	ok $(pgrep -f "wizard -h 127.0.0.1 -p $(at_port w2)" >/dev/null && echo 1 || echo 0) "$SCENARIO: the wizard ends on the hang-up"
+	workdir=$(ls -d "$PGC_ROOT"/citus-rescue-* 2>/dev/null | head -1)
+	like "$(cut -f5,6 "$workdir/journal.log")" "stopped on SIGHUP before step 2" "$SCENARIO: after the step under way, journaled"
+	is "$(pgc_sql w1 "SELECT count(*) FROM pg_prepared_xacts")$(pgc_sql newc "SELECT count(*) FROM pg_prepared_xacts")" 00 \
+		"$SCENARIO: nothing left prepared"
+	ok $([ -s "$workdir/journal.log" ] && [ -s "$workdir/plan.sql" ] && echo 0 || echo 1) "$SCENARIO: the work directory holds the plan and the journal"
+	OUT=$("$RESCUE" apply "$workdir/plan.sql" --workdir "$workdir" --yes 2>&1)
+	CODE=$?
+	expect_code 0 "$SCENARIO: citus-rescue apply resumes from it and finishes"
+	like "$OUT" "\\[1/[0-9]+\\].*already done" "$SCENARIO: without running the first step again"
+	OUT=$("$RESCUE" verify -h 127.0.0.1 -p "$(at_port newc)" -U postgres 2>&1)
+	CODE=$?
+	expect_code 0 "$SCENARIO: verify passes"
+}
+scenario "wizard, lost terminal" sc_wizard_lost_terminal
+
 pgc_cleanup
-PGC_NODES=""
