@@ -9,6 +9,20 @@ at_port() {
 	pgc_port "$1"
 }
 
+# The cluster every scenario here shares: its coordinator gone, a new node
+# ready; built by the first scenario that runs.
+shared_cluster() {
+	[ "$PGC_KIND" = shared ] && return 0
+	pgc_cleanup
+	PGC_NODES=""
+	pgc_init || setup_failed "could not make a directory for the servers" || return
+	fixture_create || setup_failed "could not build the $FIXTURE_TIER fixture" || return
+	pgc_destroy coord
+	fixture_new_node newc || setup_failed "could not start a new node" || return
+	PGC_KIND=shared
+}
+
+# wizard_at NODE [ENV...]: the wizard in tmux, connecting to NODE with $WIZARD_ARGS
 wizard_at() {
 	local node=$1; shift
 	tmux_start 100 30 "cd $PGC_ROOT && $* $RESCUE wizard -h 127.0.0.1 -p $(at_port "$node") -U postgres $WIZARD_ARGS"
@@ -32,118 +46,146 @@ to_preflight() {
 	tmux_wait_for "step 5/8: Pre-flight"
 }
 
-pgc_init
-fixture_create || { echo "Bail out! could not build the $FIXTURE_TIER fixture"; exit 1; }
-pgc_destroy coord
-fixture_new_node newc || { echo "Bail out! could not start a new node"; exit 1; }
+# the first worker wants a password (scram), the others trust
+password_on_w1() {
+	local hba=$PGC_ROOT/w1/data/pg_hba.conf
+	if [ "$1" = on ]; then
+		pgc_sql w1 "SET citus.enable_alter_role_propagation = off; ALTER ROLE postgres PASSWORD 'sekret'" >/dev/null
+		as_pg sed -i 's/^host\(.*\)trust$/host\1scram-sha-256/' "$hba"
+	else
+		as_pg sed -i 's/^host\(.*\)scram-sha-256$/host\1trust/' "$hba"
+	fi
+	pgc_reload w1
+	sleep 0.3
+}
 
-# --- --timeout with a fraction, -w and -W ---------------------------------------
-w1dir=$PGC_ROOT/w1/data
-pgc_sql w1 "SET citus.enable_alter_role_propagation = off; ALTER ROLE postgres PASSWORD 'sekret'" >/dev/null
-as_pg sed -i 's/^host\(.*\)trust$/host\1scram-sha-256/' "$w1dir/pg_hba.conf"
-pgc_reload w1
-sleep 0.3
+# the Password field is the form's last; Tab moves to it
+to_password_field() {
+	for i in 1 2 3 4 5; do tmux_cmd send-keys -t t Tab; done
+}
 
-SCENARIO="wizard -w"
-WIZARD_ARGS="-w --timeout 2.5"
-wizard_at w1 env -u PGPASSWORD PGPASSFILE=/nonexistent
-screen=$(tmux_screen)
-like "$screen" "Timeout s 2\\.5_" "$SCENARIO: a fractional --timeout fills the form as given"
-like "$screen" "-w: no password is asked for" "$SCENARIO: the form says no password is asked for"
-unlike "$screen" "Password  _" "$SCENARIO: and has no password field"
-tmux_cmd send-keys -t t Enter
-tmux_wait_for "no password supplied" 15
-ok $? "$SCENARIO: a server that wants a password fails in place, not with a prompt"
-like "$(tmux_screen)" "step 1/8: Connect" "$SCENARIO: back on the form"
-quit_wizard
+sc_no_password() {
+	shared_cluster || return
+	password_on_w1 on
+	WIZARD_ARGS="-w --timeout 2.5"
+	wizard_at w1 env -u PGPASSWORD PGPASSFILE=/nonexistent
+	screen=$(tmux_screen)
+	like "$screen" "Timeout s 2\\.5_" "$SCENARIO: a fractional --timeout fills the form as given"
+	like "$screen" "-w: no password is asked for" "$SCENARIO: the form says no password is asked for"
+	unlike "$screen" "Password  _" "$SCENARIO: and has no password field"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "no password supplied" 15
+	ok $? "$SCENARIO: a server that wants a password fails in place, not with a prompt"
+	like "$(tmux_screen)" "step 1/8: Connect" "$SCENARIO: back on the form"
+	quit_wizard
+	password_on_w1 off
+}
+scenario "wizard -w" sc_no_password
 
-SCENARIO="wizard -W"
-WIZARD_ARGS="-W --timeout 5"
-wizard_at w1 env -u PGPASSWORD PGPASSFILE=/nonexistent
-like "$(tmux_screen)" "-W: type the password before connecting" "$SCENARIO: the form asks for the password"
-tmux_cmd send-keys -t t Enter
-tmux_wait_for "-W was given: type the password" 5
-ok $? "$SCENARIO: it will not connect without one"
-for i in 1 2 3 4 5; do tmux_cmd send-keys -t t Tab; done
-tmux_cmd send-keys -t t sekret Enter
-tmux_wait_for "step 2/8: Discover" 10 && tmux_wait_for "Enter: compare" 20
-ok $? "$SCENARIO: the typed password reaches every node"
-unlike "$(tmux_screen)" "sekret" "$SCENARIO: and is never shown"
-quit_wizard
+sc_password_first() {
+	shared_cluster || return
+	password_on_w1 on
+	WIZARD_ARGS="-W --timeout 5"
+	wizard_at w1 env -u PGPASSWORD PGPASSFILE=/nonexistent
+	like "$(tmux_screen)" "-W: type the password before connecting" "$SCENARIO: the form asks for the password"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "-W was given: type the password" 5
+	ok $? "$SCENARIO: it will not connect without one"
+	to_password_field
+	tmux_cmd send-keys -t t sekret Enter
+	tmux_wait_for "step 2/8: Discover" 10 && tmux_wait_for "Enter: compare" 20
+	ok $? "$SCENARIO: the typed password reaches every node"
+	unlike "$(tmux_screen)" "sekret" "$SCENARIO: and is never shown"
+	quit_wizard
+	password_on_w1 off
+}
+scenario "wizard -W" sc_password_first
 
-SCENARIO="wizard, a password the server asks for"
-WIZARD_ARGS="--timeout 5"
-wizard_at w1 env -u PGPASSWORD PGPASSFILE=/nonexistent
-tmux_cmd send-keys -t t Enter
-tmux_wait_for "no password supplied" 15
-ok $? "$SCENARIO: without one, the form says why"
-for i in 1 2 3 4 5; do tmux_cmd send-keys -t t Tab; done
-tmux_cmd send-keys -t t sekret Enter
-tmux_wait_for "Enter: compare" 20
-ok $? "$SCENARIO: typed into the form, it is used"
-quit_wizard
+sc_password_when_asked() {
+	shared_cluster || return
+	password_on_w1 on
+	WIZARD_ARGS="--timeout 5"
+	wizard_at w1 env -u PGPASSWORD PGPASSFILE=/nonexistent
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "no password supplied" 15
+	ok $? "$SCENARIO: without one, the form says why"
+	to_password_field
+	tmux_cmd send-keys -t t sekret Enter
+	tmux_wait_for "Enter: compare" 20
+	ok $? "$SCENARIO: typed into the form, it is used"
+	quit_wizard
+	password_on_w1 off
+}
+scenario "wizard, a password the server asks for" sc_password_when_asked
 
-as_pg sed -i 's/^host\(.*\)scram-sha-256$/host\1trust/' "$w1dir/pg_hba.conf"
-pgc_reload w1
-sleep 0.3
+# pg_dist_node names w3 by a name no resolver knows
+rename_w3() {
+	local name=$1 w3port
+	w3port=$(at_port w3)
+	for n in w1 w2 w3; do
+		pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = '$name' WHERE nodeport = $w3port" >/dev/null
+	done
+}
 
-# --- --map ---------------------------------------------------------------------------
-SCENARIO="wizard --map"
-w3port=$(at_port w3)
-for n in w1 w2 w3; do
-	pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = 'w3.invalid' WHERE nodeport = $w3port" >/dev/null
-done
-WIZARD_ARGS="--timeout 3"
-wizard_at w2
-tmux_cmd send-keys -t t Enter
-tmux_wait_for "Some nodes did not answer" 20
-ok $? "$SCENARIO: without it, the node pg_dist_node names w3.invalid is not reached"
-quit_wizard
-WIZARD_ARGS="--timeout 3 --map w3.invalid:$w3port=127.0.0.1:$w3port"
-wizard_at w2
-tmux_cmd send-keys -t t Enter
-tmux_wait_for "Every node answered and agrees" 20
-ok $? "$SCENARIO: with it, every node is reached at its mapped address"
-to_preflight
-tmux_wait_for "Enter: review the plan" 30
-ok $? "$SCENARIO: pre-flight passes through the map"
-tmux_cmd send-keys -t t Enter
-tmux_wait_for "step 6/8: Review"
-tmux_cmd send-keys -t t s
-tmux_wait_for "Save the plan to" 5
-tmux_cmd send-keys -t t Enter
-tmux_wait_for "Plan saved to" 5
-like "$(cat "$PGC_ROOT/citus-rescue-plan.sql" 2>/dev/null)" "^-- map: w3\\.invalid:$w3port=127\\.0\\.0\\.1:$w3port" \
-	"$SCENARIO: the plan records the map, as the command line's does"
-quit_wizard
-for n in w1 w2 w3; do
-	pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = '127.0.0.1' WHERE nodeport = $w3port" >/dev/null
-done
+sc_map() {
+	local w3port
+	shared_cluster || return
+	w3port=$(at_port w3)
+	rename_w3 w3.invalid
+	WIZARD_ARGS="--timeout 3"
+	wizard_at w2
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "Some nodes did not answer" 20
+	ok $? "$SCENARIO: without it, the node pg_dist_node names w3.invalid is not reached"
+	quit_wizard
+	WIZARD_ARGS="--timeout 3 --map w3.invalid:$w3port=127.0.0.1:$w3port"
+	wizard_at w2
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "Every node answered and agrees" 20
+	ok $? "$SCENARIO: with it, every node is reached at its mapped address"
+	to_preflight
+	tmux_wait_for "Enter: review the plan" 30
+	ok $? "$SCENARIO: pre-flight passes through the map"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "step 6/8: Review"
+	tmux_cmd send-keys -t t s
+	tmux_wait_for "Save the plan to" 5
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "Plan saved to" 5
+	like "$(cat "$PGC_ROOT/citus-rescue-plan.sql" 2>/dev/null)" "^-- map: w3\\.invalid:$w3port=127\\.0\\.0\\.1:$w3port" \
+		"$SCENARIO: the plan records the map, as the command line's does"
+	quit_wizard
+	rm -f "$PGC_ROOT/citus-rescue-plan.sql"
+	rename_w3 127.0.0.1
+}
+scenario "wizard --map" sc_map
 
-# --- override ---------------------------------------------------------------------------
-SCENARIO="wizard override"
-pgc_sql newc "CREATE TABLE stray (i int)" >/dev/null
-WIZARD_ARGS="--timeout 5"
-wizard_at w2
-tmux_cmd send-keys -t t Enter
-tmux_wait_for "Enter: compare" 20
-to_preflight
-tmux_wait_for "A check failed" 30
-ok $? "$SCENARIO: a new node with a table fails pre-flight"
-tmux_cmd send-keys -t t Enter
-tmux_wait_for "Blocked by a failed check" 5
-ok $? "$SCENARIO: Enter is blocked"
-tmux_cmd send-keys -t t o
-tmux_wait_for "Type override" 5
-tmux_cmd send-keys -t t override Enter
-tmux_wait_for "Failed checks OVERRIDDEN" 30
-ok $? "$SCENARIO: the typed override is taken, and the screen says so"
-like "$(tmux_screen)" "FAIL new-node-empty" "$SCENARIO: the failed check stays on the screen"
-tmux_cmd send-keys -t t Enter
-tmux_wait_for "step 6/8: Review" 5
-ok $? "$SCENARIO: Enter now goes on to the review"
-quit_wizard
-pgc_sql newc "DROP TABLE stray" >/dev/null
+sc_override() {
+	shared_cluster || return
+	pgc_sql newc "CREATE TABLE stray (i int)" >/dev/null
+	WIZARD_ARGS="--timeout 5"
+	wizard_at w2
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "Enter: compare" 20
+	to_preflight
+	tmux_wait_for "A check failed" 30
+	ok $? "$SCENARIO: a new node with a table fails pre-flight"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "Blocked by a failed check" 5
+	ok $? "$SCENARIO: Enter is blocked"
+	tmux_cmd send-keys -t t o
+	tmux_wait_for "Type override" 5
+	tmux_cmd send-keys -t t override Enter
+	tmux_wait_for "Failed checks OVERRIDDEN" 30
+	ok $? "$SCENARIO: the typed override is taken, and the screen says so"
+	like "$(tmux_screen)" "FAIL new-node-empty" "$SCENARIO: the failed check stays on the screen"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "step 6/8: Review" 5
+	ok $? "$SCENARIO: Enter now goes on to the review"
+	quit_wizard
+	pgc_sql newc "DROP TABLE stray" >/dev/null
+}
+scenario "wizard override" sc_override
 
 pgc_cleanup
 PGC_NODES=""
