@@ -24,13 +24,11 @@ typedef enum EventKind
 	EVENT_NODE,					/* discovery: a node answered, or did not */
 	EVENT_CHECK,				/* a check of pre-flight, a gate or verify */
 	EVENT_STEP,					/* a step of the plan changed state */
-	EVENT_COUNTDOWN,			/* waiting, with seconds left */
 	EVENT_NOTE					/* anything else the operator should read */
 } EventKind;
 
 typedef enum StepState
 {
-	STEP_STARTED,
 	STEP_DONE,
 	STEP_ALREADY_DONE,
 	STEP_PREPARED,
@@ -66,8 +64,6 @@ typedef struct Event
 	StepState	state;
 	int64_t		duration_ms;
 	const PgError *error;		/* STEP_FAILED: the server's error */
-	/* EVENT_COUNTDOWN */
-	int			seconds_left;
 	/* EVENT_NOTE */
 	NoteLevel	level;
 } Event;

@@ -105,16 +105,12 @@ wiz_event_mark(const Event *event)
 		case EVENT_STEP:
 			switch (event->state)
 			{
-				case STEP_STARTED:
-					return MARK_PLAIN;
 				case STEP_FAILED:
 				case STEP_ROLLED_BACK:
 					return MARK_BAD;
 				default:
 					return MARK_GOOD;
 			}
-		case EVENT_COUNTDOWN:
-			return MARK_WARNING;
 		case EVENT_NOTE:
 			return event->level == NOTE_GOOD ? MARK_GOOD :
 				event->level == NOTE_WARNING ? MARK_WARNING :

@@ -118,8 +118,10 @@ test_wizard_marks(void)
 	event.state = STEP_FAILED;
 	event.text = "[1/3] w1:5432: done";
 	is_int(wiz_event_mark(&event), MARK_BAD, "a failed step is bad, even when its text says done");
-	event.state = STEP_STARTED;
-	is_int(wiz_event_mark(&event), MARK_PLAIN, "a step under way is plain");
+	event.state = STEP_ROLLED_BACK;
+	is_int(wiz_event_mark(&event), MARK_BAD, "a step rolled back is bad");
+	event.state = STEP_ALREADY_DONE;
+	is_int(wiz_event_mark(&event), MARK_GOOD, "a step found done is good");
 
 	event = (Event)
 	{
