@@ -22,7 +22,7 @@ typedef enum CheckStatus
 typedef enum EventKind
 {
 	EVENT_NODE,					/* discovery: a node answered, or did not */
-	EVENT_CHECK,				/* a check of pre-flight, a gate or verify */
+	EVENT_CHECK,				/* a check of verify, as it finishes */
 	EVENT_STEP,					/* a step of the plan changed state */
 	EVENT_NOTE					/* anything else the operator should read */
 } EventKind;
@@ -57,7 +57,6 @@ typedef struct Event
 	int			number;			/* verify's check number, from 1; 0 otherwise */
 	CheckStatus status;
 	const char *message;
-	const char *fix;
 	/* EVENT_STEP */
 	int			step;
 	int			nsteps;
