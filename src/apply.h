@@ -29,7 +29,7 @@ typedef struct ApplyOptions
 	bool		yes;			/* no typed confirmation */
 	ConnOptions *conn;			/* password and timeout; addresses come from the plan */
 	DiscoverHooks *hooks;
-	const EventSink *sink;		/* progress: gates, steps, notes */
+	const EventSink *sink;		/* progress: steps and notes */
 	const EventSink *errors;	/* the refusal that stops a run */
 	/* asks for a typed "yes"; NULL reads the terminal */
 	bool		(*confirm) (const char *question, void *arg);
