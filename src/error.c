@@ -103,29 +103,6 @@ pgerror_format(const PgError *error)
 	return strbuf_steal(&buf);
 }
 
-/* Each line of a field on its own line; libpq indents its second lines with a tab. */
-static void
-render_field(StrBuf *out, const char *prefix, const char *text)
-{
-	char	   *copy = xstrdup(text);
-	bool		first = true;
-
-	for (char *line = copy; line; first = false)
-	{
-		char	   *nl = strchr(line, '\n');
-
-		if (nl)
-			*nl = '\0';
-		while (*line == '\t')
-			line++;
-		strbuf_append(out, first ? prefix : "  ");
-		append_terminal_safe(out, line);
-		strbuf_append_char(out, '\n');
-		line = nl ? nl + 1 : NULL;
-	}
-	free(copy);
-}
-
 void
 pgerror_render(StrBuf *out, const PgError *error)
 {
@@ -135,13 +112,13 @@ pgerror_render(StrBuf *out, const PgError *error)
 	strbuf_append(&head, "citus-rescue: ERROR:  ");
 	if (error->sqlstate[0])
 		strbuf_printf(&head, "%s: ", error->sqlstate);
-	render_field(out, head.data, error->message ? error->message : "unknown error");
+	append_message_lines(out, head.data, "  ", error->message ? error->message : "unknown error");
 	if (error->detail)
-		render_field(out, "DETAIL:  ", error->detail);
+		append_message_lines(out, "DETAIL:  ", "  ", error->detail);
 	if (error->hint)
-		render_field(out, "HINT:  ", error->hint);
+		append_message_lines(out, "HINT:  ", "  ", error->hint);
 	if (error->node)
-		render_field(out, "CONTEXT:  on node ", error->node);
+		append_message_lines(out, "CONTEXT:  on node ", "  ", error->node);
 	strbuf_free(&head);
 }
 

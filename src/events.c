@@ -34,34 +34,11 @@ event_note(const EventSink *sink, NoteLevel level, const char *fmt,...)
 	free(text);
 }
 
-void
-event_error(const EventSink *sink, const char *indent, const PgError *error)
+/* Lines already made terminal-safe, each ended by a newline, an error note each */
+static void
+emit_error_lines(const EventSink *sink, char *lines)
 {
-	char	   *why = pgerror_format(error);
-
-	for (char *line = why; line;)
-	{
-		char	   *nl = strchr(line, '\n');
-
-		if (nl)
-			*nl = '\0';
-		/* libpq indents its second lines with a tab */
-		while (*line == '\t')
-			line++;
-		event_note(sink, NOTE_ERROR, "%s%s", indent, line);
-		line = nl ? nl + 1 : NULL;
-	}
-	free(why);
-}
-
-void
-event_refusal(const EventSink *sink, const PgError *error)
-{
-	StrBuf		lines;
-
-	strbuf_init(&lines);
-	pgerror_render(&lines, error);
-	for (char *line = lines.data; line && *line;)
+	for (char *line = lines; line && *line;)
 	{
 		char	   *nl = strchr(line, '\n');
 		Event		event = {.kind = EVENT_NOTE, .level = NOTE_ERROR};
@@ -72,6 +49,29 @@ event_refusal(const EventSink *sink, const PgError *error)
 		event_emit(sink, &event);
 		line = nl ? nl + 1 : NULL;
 	}
+}
+
+void
+event_error(const EventSink *sink, const char *indent, const PgError *error)
+{
+	char	   *why = pgerror_format(error);
+	StrBuf		lines;
+
+	strbuf_init(&lines);
+	append_message_lines(&lines, indent, indent, why);
+	emit_error_lines(sink, lines.data);
+	strbuf_free(&lines);
+	free(why);
+}
+
+void
+event_refusal(const EventSink *sink, const PgError *error)
+{
+	StrBuf		lines;
+
+	strbuf_init(&lines);
+	pgerror_render(&lines, error);
+	emit_error_lines(sink, lines.data);
 	strbuf_free(&lines);
 }
 

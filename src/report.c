@@ -23,25 +23,12 @@ void
 print_message_lines(FILE *out, const char *first_prefix, const char *indent,
 					const char *text)
 {
-	char	   *copy = xstrdup(text);
+	StrBuf		lines;
 
-	for (char *line = copy; line;)
-	{
-		char	   *nl = strchr(line, '\n');
-		bool		is_first = line == copy;
-		char	   *shown;
-
-		if (nl)
-			*nl = '\0';
-		/* libpq indents its second lines with a tab */
-		while (*line == '\t')
-			line++;
-		shown = terminal_safe_dup(line);
-		fprintf(out, "%s%s\n", is_first ? first_prefix : indent, shown);
-		free(shown);
-		line = nl ? nl + 1 : NULL;
-	}
-	free(copy);
+	strbuf_init(&lines);
+	append_message_lines(&lines, first_prefix, indent, text);
+	fputs(lines.data, out);
+	strbuf_free(&lines);
 }
 
 void

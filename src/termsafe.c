@@ -217,3 +217,27 @@ terminal_unescape(const char *text, size_t len)
 	}
 	return strbuf_steal(&out);
 }
+
+void
+append_message_lines(StrBuf *out, const char *first_prefix, const char *indent,
+					 const char *text)
+{
+	char	   *copy = xstrdup(text);
+
+	for (char *line = copy; line;)
+	{
+		char	   *nl = strchr(line, '\n');
+		bool		is_first = line == copy;
+
+		if (nl)
+			*nl = '\0';
+		/* libpq indents its second lines with a tab */
+		while (*line == '\t')
+			line++;
+		strbuf_append(out, is_first ? first_prefix : indent);
+		append_terminal_safe(out, line);
+		strbuf_append_char(out, '\n');
+		line = nl ? nl + 1 : NULL;
+	}
+	free(copy);
+}

@@ -37,6 +37,15 @@ void		append_escaped_text(StrBuf *out, const char *text, EscapeStyle style);
 /* The same as a new string (NULL gives ""). */
 char	   *terminal_safe_dup(const char *text);
 
+/*
+ * A possibly multi-line message (libpq's and the server's DETAIL and HINT
+ * lines), a line each: first_prefix before the first, indent before the
+ * others, libpq's leading tabs dropped, every line terminal-safe and ended
+ * with a newline.
+ */
+void		append_message_lines(StrBuf *out, const char *first_prefix, const char *indent,
+								 const char *text);
+
 /* The same into a fixed buffer, cut at a character boundary; returns out. */
 char	   *terminal_safe_copy(const char *text, char *out, size_t outlen);
 
