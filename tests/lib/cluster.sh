@@ -182,6 +182,22 @@ pgc_reload() {
 	as_pg "$PGC_BIN/pg_ctl" -D "$PGC_ROOT/$1/data" reload >/dev/null
 }
 
+# pgc_password NODE on|off: NODE alone asks for the password sekret (scram
+# over TCP), or trusts again; fails when the password could not be set
+pgc_password() {
+	local node=$1 hba=$PGC_ROOT/$1/data/pg_hba.conf status=0
+	if [ "$2" = on ]; then
+		# Citus would propagate the change to every node, the dead coordinator too
+		pgc_sql "$node" "SET citus.enable_alter_role_propagation = off; ALTER ROLE postgres PASSWORD 'sekret'" >/dev/null || status=1
+		as_pg sed -i 's/^host\(.*\)trust$/host\1scram-sha-256/' "$hba"
+	else
+		as_pg sed -i 's/^host\(.*\)scram-sha-256$/host\1trust/' "$hba"
+	fi
+	pgc_reload "$node"
+	sleep 0.3
+	return $status
+}
+
 # The coordinator is lost for good: no clean shutdown, no data directory.
 pgc_destroy() {
 	as_pg "$PGC_BIN/pg_ctl" -D "$PGC_ROOT/$1/data" -m immediate -w stop >/dev/null 2>&1

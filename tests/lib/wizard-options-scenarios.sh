@@ -46,19 +46,6 @@ to_preflight() {
 	tmux_wait_for "step 5/8: Pre-flight"
 }
 
-# the first worker wants a password (scram), the others trust
-password_on_w1() {
-	local hba=$PGC_ROOT/w1/data/pg_hba.conf
-	if [ "$1" = on ]; then
-		pgc_sql w1 "SET citus.enable_alter_role_propagation = off; ALTER ROLE postgres PASSWORD 'sekret'" >/dev/null
-		as_pg sed -i 's/^host\(.*\)trust$/host\1scram-sha-256/' "$hba"
-	else
-		as_pg sed -i 's/^host\(.*\)scram-sha-256$/host\1trust/' "$hba"
-	fi
-	pgc_reload w1
-	sleep 0.3
-}
-
 # the Password field is the form's last; Tab moves to it
 to_password_field() {
 	for i in 1 2 3 4 5; do tmux_cmd send-keys -t t Tab; done
@@ -66,7 +53,7 @@ to_password_field() {
 
 sc_no_password() {
 	shared_cluster || return
-	password_on_w1 on
+	pgc_password w1 on
 	WIZARD_ARGS="-w --timeout 2.5"
 	wizard_at w1 env -u PGPASSWORD PGPASSFILE=/nonexistent
 	screen=$(tmux_screen)
@@ -78,13 +65,13 @@ sc_no_password() {
 	ok $? "$SCENARIO: a server that wants a password fails in place, not with a prompt"
 	like "$(tmux_screen)" "step 1/8: Connect" "$SCENARIO: back on the form"
 	quit_wizard
-	password_on_w1 off
+	pgc_password w1 off
 }
 scenario "wizard -w" sc_no_password
 
 sc_password_first() {
 	shared_cluster || return
-	password_on_w1 on
+	pgc_password w1 on
 	WIZARD_ARGS="-W --timeout 5"
 	wizard_at w1 env -u PGPASSWORD PGPASSFILE=/nonexistent
 	like "$(tmux_screen)" "-W: type the password before connecting" "$SCENARIO: the form asks for the password"
@@ -97,13 +84,13 @@ sc_password_first() {
 	ok $? "$SCENARIO: the typed password reaches every node"
 	unlike "$(tmux_screen)" "sekret" "$SCENARIO: and is never shown"
 	quit_wizard
-	password_on_w1 off
+	pgc_password w1 off
 }
 scenario "wizard -W" sc_password_first
 
 sc_password_when_asked() {
 	shared_cluster || return
-	password_on_w1 on
+	pgc_password w1 on
 	WIZARD_ARGS="--timeout 5"
 	wizard_at w1 env -u PGPASSWORD PGPASSFILE=/nonexistent
 	tmux_cmd send-keys -t t Enter
@@ -114,7 +101,7 @@ sc_password_when_asked() {
 	tmux_wait_for "Enter: compare" 20
 	ok $? "$SCENARIO: typed into the form, it is used"
 	quit_wizard
-	password_on_w1 off
+	pgc_password w1 off
 }
 scenario "wizard, a password the server asks for" sc_password_when_asked
 
