@@ -755,15 +755,16 @@ reach_others(ClusterSnapshot *snap, SessionPool *pool, ConnOptions *opts,
 		const char *host;
 		int			port;
 
+		if (!node->is_first)
+		{
+			connopts_map_address(opts, node->meta.nodename, node->meta.nodeport, &host, &port);
+			pgnode_init(&pool->sessions[i], host, port);
+			node_params[i] = xmalloc(sizeof(ConnParams));
+			connopts_node_params(opts, used, host, port, node_params[i]);
+			pgs[i] = &pool->sessions[i];
+		}
+		/* named before they connect: on_nodes shows them waiting */
 		take_identity(node, &pool->sessions[i]);
-		if (node->is_first)
-			continue;
-		connopts_map_address(opts, node->meta.nodename, node->meta.nodeport, &host, &port);
-		pgnode_init(&pool->sessions[i], host, port);
-		take_identity(node, &pool->sessions[i]);
-		node_params[i] = xmalloc(sizeof(ConnParams));
-		connopts_node_params(opts, used, host, port, node_params[i]);
-		pgs[i] = &pool->sessions[i];
 	}
 	if (hooks && hooks->on_nodes)
 		hooks->on_nodes(snap, hooks->arg);

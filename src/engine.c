@@ -117,11 +117,11 @@ engine_plan(ConnOptions *opts, const PlanChoices *choices, const DiscoverHooks *
 }
 
 bool
-engine_plan_runnable(const Plan *plan, const PlanChoices *choices)
+engine_plan_runnable(const Plan *plan, bool override_failures)
 {
 	if (plan->nsteps == 0)
 		return false;
-	return !plan_has_failures(plan) || choices->override_failures;
+	return !plan_has_failures(plan) || override_failures;
 }
 
 int

@@ -27,7 +27,7 @@ int			engine_plan(ConnOptions *opts, const PlanChoices *choices,
 						Plan *plan, PgError *error);
 
 /* Whether a plan may be applied: it has steps, and its failures were overridden. */
-bool		engine_plan_runnable(const Plan *plan, const PlanChoices *choices);
+bool		engine_plan_runnable(const Plan *plan, bool override_failures);
 
 /* Verifies the coordinator the plan made (at its mapped address). */
 int			engine_verify_plan(const Plan *plan, ConnOptions *opts, const DiscoverHooks *hooks,

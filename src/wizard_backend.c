@@ -53,7 +53,6 @@ struct WizBackend
 	WizChoices	choices;
 	Plan		plan;
 	bool		have_plan;
-	bool		runnable;		/* steps, and no failure the operator did not override */
 	char	   *workdir;
 
 	WizLines	placements;		/* the first node's, marked where nodes differ */
@@ -705,7 +704,6 @@ run_plan(void *arg)
 		plan_add_check(&b->plan, code == EXIT_CODE_BAD_USAGE ? "target" : "first-node", CHECK_FAIL,
 					   error.message, error.hint ? error.hint : "Go back and check the connection.");
 	}
-	b->runnable = engine_plan_runnable(&b->plan, &choices);
 	b->have_plan = true;
 	pgerror_clear(&error);
 	plan_choices_free(&choices);
@@ -745,7 +743,7 @@ wiz_plan_checks(WizBackend *b)
 bool
 wiz_plan_blocked(WizBackend *b)
 {
-	return !b->have_plan || !b->runnable;
+	return !b->have_plan || !engine_plan_runnable(&b->plan, b->choices.override_failures);
 }
 
 bool
