@@ -262,9 +262,24 @@ static const char *const catalog_serials_sql =
 " WHERE seq IS NOT NULL"
 " ORDER BY rel, col";
 
+/*
+ * With each lost shard: its hash range, whether it belongs to a citus
+ * local table (which only a coordinator may hold), and why an empty copy
+ * made from the table's DDL would not be the shard Citus made, if it
+ * would not.
+ */
 static const char *const catalog_lost_shards_sql =
-"SELECT s.logicalrelid::pg_catalog.regclass::text, s.shardid"
+"SELECT s.logicalrelid::pg_catalog.regclass::text, s.shardid, s.shardminvalue, s.shardmaxvalue,"
+"       d.partmethod = 'n' AND d.repmodel <> 't' AND d.colocationid = 0,"
+"       CASE WHEN c.relkind = 'p' OR c.relispartition THEN 'a partitioned table or a partition'"
+"            WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_constraint f WHERE f.contype = 'f'"
+"                          AND (f.conrelid = c.oid OR f.confrelid = c.oid)) THEN 'foreign keys'"
+"            WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid"
+"                          AND a.attnum > 0 AND a.attidentity <> '') THEN 'an identity column'"
+"            WHEN d.partmethod NOT IN ('h', 'n') THEN 'append or range distribution' END"
 "  FROM pg_catalog.pg_dist_shard s"
+"  JOIN pg_catalog.pg_dist_partition d ON d.logicalrelid = s.logicalrelid"
+"  JOIN pg_catalog.pg_class c ON c.oid = s.logicalrelid"
 " WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement p"
 "                    WHERE p.shardid = s.shardid AND p.groupid <> 0)"
 " ORDER BY s.shardid";

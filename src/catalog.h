@@ -69,7 +69,7 @@ enum
 	STATS_RESULT_NODE_VIEW,		/* row text */
 	STATS_RESULT_PREPARED,		/* gid, owner, database, prepared */
 	STATS_RESULT_SERIALS,		/* table, column, sequence, type, default */
-	STATS_RESULT_LOST_SHARDS,	/* table, shardid: no placement outside group 0 */
+	STATS_RESULT_LOST_SHARDS,	/* table, shardid, min, max, local, why not: no placement outside group 0 */
 	STATS_RESULT_COUNT
 };
 

@@ -291,6 +291,30 @@ run_on_nodes(SessionPool *pool, const char *const *sql, const ConnOptions *opts,
 	free(pgs);
 }
 
+static char *
+value_or_null(const PGresult *r, int row, int column)
+{
+	return PQgetisnull(r, row, column) ? NULL : xstrdup(PQgetvalue(r, row, column));
+}
+
+static void
+read_lost_shards(NodeReport *node, const PGresult *lost)
+{
+	node->nlost_shards = PQntuples(lost);
+	node->lost_shards = xcalloc((size_t) node->nlost_shards + 1, sizeof(LostShard));
+	for (int i = 0; i < node->nlost_shards; i++)
+	{
+		LostShard  *l = &node->lost_shards[i];
+
+		l->table = xstrdup(PQgetvalue(lost, i, 0));
+		l->shardid = strtoll(PQgetvalue(lost, i, 1), NULL, 10);
+		l->minvalue = value_or_null(lost, i, 2);
+		l->maxvalue = value_or_null(lost, i, 3);
+		l->citus_local = strcmp(PQgetvalue(lost, i, 4), "t") == 0;
+		l->unrecreatable = value_or_null(lost, i, 5);
+	}
+}
+
 static void
 read_stats(NodeReport *node, const PgNode *pg)
 {
@@ -298,7 +322,7 @@ read_stats(NodeReport *node, const PgNode *pg)
 	const PGresult *view = batch_result(pg, STATS_RESULT_NODE_VIEW, 1);
 	const PGresult *prepared = batch_result(pg, STATS_RESULT_PREPARED, 4);
 	const PGresult *serials = batch_result(pg, STATS_RESULT_SERIALS, 5);
-	const PGresult *lost = batch_result(pg, STATS_RESULT_LOST_SHARDS, 2);
+	const PGresult *lost = batch_result(pg, STATS_RESULT_LOST_SHARDS, 6);
 
 	if (pg->state != PGNODE_READY || pg->error.message ||
 		r == NULL || PQntuples(r) != 1 || view == NULL || prepared == NULL ||
@@ -355,13 +379,7 @@ read_stats(NodeReport *node, const PgNode *pg)
 		c->default_expr = xstrdup(PQgetvalue(serials, i, 4));
 	}
 
-	node->nlost_shards = PQntuples(lost);
-	node->lost_shards = xcalloc((size_t) node->nlost_shards + 1, sizeof(LostShard));
-	for (int i = 0; i < node->nlost_shards; i++)
-	{
-		node->lost_shards[i].table = xstrdup(PQgetvalue(lost, i, 0));
-		node->lost_shards[i].shardid = strtoll(PQgetvalue(lost, i, 1), NULL, 10);
-	}
+	read_lost_shards(node, lost);
 }
 
 static bool

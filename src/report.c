@@ -531,6 +531,10 @@ json_node_lists(JsonWriter *w, const NodeReport *node)
 		json_begin_object(w, NULL);
 		json_string(w, "table", node->lost_shards[l].table);
 		json_int(w, "shardid", node->lost_shards[l].shardid);
+		json_string(w, "min", node->lost_shards[l].minvalue);
+		json_string(w, "max", node->lost_shards[l].maxvalue);
+		json_bool(w, "citus_local", node->lost_shards[l].citus_local);
+		json_string(w, "cannot_recreate", node->lost_shards[l].unrecreatable);
 		json_end_object(w);
 	}
 	json_end_array(w);

@@ -48,7 +48,12 @@ node_report_free(NodeReport *node)
 	}
 	free(node->serials);
 	for (int i = 0; i < node->nlost_shards; i++)
+	{
 		free(node->lost_shards[i].table);
+		free(node->lost_shards[i].minvalue);
+		free(node->lost_shards[i].maxvalue);
+		free(node->lost_shards[i].unrecreatable);
+	}
 	free(node->lost_shards);
 }
 

@@ -86,6 +86,10 @@ typedef struct LostShard
 {
 	char	   *table;
 	int64_t		shardid;
+	char	   *minvalue;		/* the hash range; NULL for a table without one */
+	char	   *maxvalue;
+	bool		citus_local;	/* a citus local table's: only a coordinator holds it */
+	char	   *unrecreatable;	/* why an empty copy would not match, or NULL */
 } LostShard;
 
 typedef struct NodeReport
