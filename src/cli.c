@@ -142,6 +142,9 @@ cli_plan_option(int opt, const char *arg, PlanChoices *choices)
 		case OPT_CREATE_EXTENSION:
 			choices->create_extension = true;
 			return 1;
+		case OPT_ACCEPT_LOST_SHARDS:
+			choices->accept_lost_shards = true;
+			return 1;
 		case OPT_PREPARED:
 			{
 				const char *eq = strrchr(arg, '=');

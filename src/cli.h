@@ -29,6 +29,7 @@ enum
 	OPT_YES,
 	OPT_MOVE_SHARD,
 	OPT_OUTPUT,
+	OPT_ACCEPT_LOST_SHARDS,
 };
 
 #define PLAN_LONG_OPTIONS \
@@ -39,6 +40,7 @@ enum
 	{"allow-unreachable", no_argument, NULL, OPT_ALLOW_UNREACHABLE}, \
 	{"create-extension", no_argument, NULL, OPT_CREATE_EXTENSION}, \
 	{"prepared", required_argument, NULL, OPT_PREPARED}, \
+	{"accept-lost-shards", no_argument, NULL, OPT_ACCEPT_LOST_SHARDS}, \
 	{"old-coordinator", required_argument, NULL, OPT_OLD_COORDINATOR}
 
 #define PLAN_OPTIONS_HELP \
@@ -56,6 +58,8 @@ enum
 "      --prepared=GID=commit|rollback\n" \
 "                           decide a transaction the dead coordinator left\n" \
 "                           prepared on a worker (GID all: every one)\n" \
+"      --accept-lost-shards recreate empty the shards that only the old\n" \
+"                           coordinator held (their rows are lost)\n" \
 "      --old-coordinator=HOST:PORT\n" \
 "                           also check that this address no longer answers\n"
 

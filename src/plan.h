@@ -51,6 +51,7 @@ typedef struct PlanChoices
 	PreparedChoice *prepared;
 	int			nprepared;
 	bool		override_failures;	/* steps even when checks fail (never a live coordinator) */
+	bool		accept_lost_shards;	/* recreate empty the shards only the old coordinator had */
 } PlanChoices;
 
 typedef struct PreflightCheck
@@ -97,6 +98,7 @@ typedef struct Plan
 	char	   *first;			/* HOST:PORT discovery started from */
 	char	   *dbname;
 	char	   *user;
+	int			accepted_lost_shards;	/* how many the plan recreates empty, 0 for none */
 	char	  **maps;			/* --map values */
 	int			nmaps;
 	PlanNode   *nodes;

@@ -131,6 +131,8 @@ render_header(StrBuf *out, const Plan *plan)
 	header(out, "first", plan->first);
 	header(out, "dbname", plan->dbname);
 	header(out, "user", plan->user);
+	if (plan->accepted_lost_shards > 0)
+		strbuf_printf(out, "-- accept-lost-shards: %d\n", plan->accepted_lost_shards);
 	for (int i = 0; i < plan->nmaps; i++)
 		header(out, "map", plan->maps[i]);
 	strbuf_append(out, "--\n-- Metadata fingerprints when the plan was made (apply refuses a changed cluster):\n");
@@ -437,6 +439,14 @@ take_cim(ParseState *ps, const HeaderKey *key, const char *value)
 }
 
 static bool
+take_accepted_lost(ParseState *ps, const HeaderKey *key, const char *value)
+{
+	(void) key;
+	ps->plan->accepted_lost_shards = atoi(value);
+	return true;
+}
+
+static bool
 take_map(ParseState *ps, const HeaderKey *key, const char *value)
 {
 	Plan	   *plan = ps->plan;
@@ -570,6 +580,7 @@ static const HeaderKey header_keys[] = {
 	{"first", HDR_ANYWHERE, true, PLAN_FIELD(first), NULL},
 	{"dbname", HDR_ANYWHERE, true, PLAN_FIELD(dbname), NULL},
 	{"user", HDR_ANYWHERE, true, PLAN_FIELD(user), NULL},
+	{"accept-lost-shards", HDR_ANYWHERE, false, NO_FIELD, take_accepted_lost},
 	{"map", HDR_ANYWHERE, false, NO_FIELD, take_map},
 	{"node", HDR_BEFORE_STEPS, false, NO_FIELD, take_node},
 	{"check", HDR_BEFORE_STEPS, false, NO_FIELD, take_preflight_check},

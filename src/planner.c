@@ -3,6 +3,7 @@
 #include "planner.h"
 #include "catalog.h"
 #include "connopts.h"
+#include "lostshards.h"
 #include "report.h"
 #include "strbuf.h"
 
@@ -578,15 +579,19 @@ check_orphaned_prepared(const ClusterSnapshot *snap, const PlanChoices *choices,
 	strbuf_free(&list);
 }
 
-/* The first node's list stands for all: every worker holds the same metadata */
+/*
+ * The first node's list stands for all: every worker holds the same
+ * metadata.  Lost rows are refused unless the operator accepted them, and
+ * then only for shards an empty copy can stand in for.
+ */
 static void
 check_lost_shards(const ClusterSnapshot *snap, const PlanChoices *choices,
 				  const PreflightContext *pc, Plan *plan)
 {
 	const NodeReport *first = &snap->nodes[snap->first];
 	StrBuf		list;
+	StrBuf		bad;
 
-	(void) choices;
 	(void) pc;
 	if (first->nlost_shards <= 0)
 	{
@@ -594,14 +599,31 @@ check_lost_shards(const ClusterSnapshot *snap, const PlanChoices *choices,
 		return;
 	}
 	strbuf_init(&list);
-	for (int l = 0; l < first->nlost_shards && l < 20; l++)
-		strbuf_printf(&list, "%s%s (shard %" PRId64 ")", l ? ", " : "",
-					  first->lost_shards[l].table, first->lost_shards[l].shardid);
-	if (first->nlost_shards > 20)
-		strbuf_printf(&list, " and %d more", first->nlost_shards - 20);
-	check(plan, "lost-shards", CHECK_WARN,
-		  "Their rows are gone with the old coordinator: restore them from a backup, or drop those tables after the recovery.",
-		  "%d shards had no placement outside the old coordinator: %s", first->nlost_shards, list.data);
+	strbuf_init(&bad);
+	lost_append_description(&list, first);
+	lost_append_unrecreatable(&bad, first);
+	if (!choices->accept_lost_shards)
+		check(plan, "lost-shards", CHECK_FAIL,
+			  "Their rows are gone with the old coordinator. Restore the old coordinator's data if a copy exists; or plan with --accept-lost-shards to recreate them empty, so that every table works again without those rows.",
+			  "%d shards had no placement outside the old coordinator: %s", first->nlost_shards, list.data);
+	else if (bad.len)
+		check(plan, "lost-shards", CHECK_FAIL,
+			  "Recreate these tables by hand after the recovery (drop them first, with the operator's consent), or restore the old coordinator's data.",
+			  "%d shards had no placement outside the old coordinator, and an empty copy cannot stand in for those of %s: %s",
+			  first->nlost_shards, bad.data, list.data);
+	else if (plan->cim == CIM_EXCLUDE && lost_count(first, LOST_LOCAL) > 0)
+		check(plan, "lost-shards", CHECK_FAIL, "Plan with CIM include: a citus local table lives on a coordinator in the metadata.",
+			  "%d shards had no placement outside the old coordinator, among them citus local tables', which CIM exclude has no node for: %s",
+			  first->nlost_shards, list.data);
+	else
+	{
+		/* the steps recreate them only when this check lets them */
+		plan->accepted_lost_shards = first->nlost_shards;
+		check(plan, "lost-shards", CHECK_WARN, NULL,
+			  "%d shards had no placement outside the old coordinator; accepted: the plan recreates them empty, and their rows are lost: %s",
+			  first->nlost_shards, list.data);
+	}
+	strbuf_free(&bad);
 	strbuf_free(&list);
 }
 
@@ -874,6 +896,75 @@ add_create_extension_step(Plan *plan, const char *thost, int tport)
 	step->undo = xstrdup("DROP EXTENSION citus; on the new node.");
 }
 
+/* With lost shards accepted, their placements move to group instead of going */
+static void
+append_lost_placements_move(StrBuf *sql, const ClusterSnapshot *snap, const Plan *plan, int group)
+{
+	if (plan->accepted_lost_shards <= 0)
+		return;
+	strbuf_printf(sql, "-- the shards lost with the old coordinator move to group %d, to be recreated empty there\n"
+				  "UPDATE pg_catalog.pg_dist_placement SET groupid = %d WHERE groupid = 0 AND shardid IN (",
+				  group, group);
+	lost_append_ids(sql, &snap->nodes[snap->first], LOST_ALL);
+	strbuf_append(sql, ");\n");
+}
+
+/* The old coordinator's placements go, but those of accepted lost shards */
+static void
+append_old_placements_go(StrBuf *sql, const ClusterSnapshot *snap, const Plan *plan)
+{
+	strbuf_append(sql, "DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0");
+	if (plan->accepted_lost_shards > 0)
+	{
+		strbuf_append(sql, "\n   -- the lost shards stay in group 0, which the promoted worker becomes\n"
+					  "   AND shardid NOT IN (");
+		lost_append_ids(sql, &snap->nodes[snap->first], LOST_ALL);
+		strbuf_append(sql, ")");
+	}
+	strbuf_append(sql, ";\n");
+}
+
+/* The lost shards which, and the node that recreates them, names */
+static void
+add_recreate_lost_step(const ClusterSnapshot *snap, Plan *plan, const char *host, int port,
+					   LostSelect which)
+{
+	const NodeReport *first = &snap->nodes[snap->first];
+	PlanStep   *step;
+	StrBuf		sql;
+
+	if (plan->accepted_lost_shards <= 0 || lost_count(first, which) == 0)
+		return;
+	strbuf_init(&sql);
+	append_timeouts(&sql);
+	lost_append_create_sql(&sql, first, which);
+	step = plan_add_step(plan, host, port,
+						 which == LOST_LOCAL ?
+						 "On the new coordinator: recreate, empty, the shards of citus local tables that were lost with the old coordinator." :
+						 "Recreate, empty, the shards that were lost with the old coordinator, on the node their placements now name.");
+	step->sql = strbuf_steal(&sql);
+	step->check_sql = lost_check_sql(first, which);
+	step->undo = xstrdup("Harmless to keep: the tables are empty; dropping them makes their shards unusable again.");
+}
+
+/* One note per lost shard: which table, shard and range lost its rows, and where it is now */
+static void
+add_lost_notes(const ClusterSnapshot *snap, Plan *plan, const char *distributed_on, const char *local_on)
+{
+	const NodeReport *first = &snap->nodes[snap->first];
+
+	for (int i = 0; i < first->nlost_shards && plan->accepted_lost_shards > 0; i++)
+	{
+		StrBuf		shard;
+
+		strbuf_init(&shard);
+		lost_append_shard(&shard, &first->lost_shards[i]);
+		plan_add_note(plan, "Rows lost with the old coordinator: %s; recreated empty on %s.", shard.data,
+					  first->lost_shards[i].citus_local ? local_on : distributed_on);
+		strbuf_free(&shard);
+	}
+}
+
 /*
  * The donor poses as coordinator just long enough to add the new node:
  * citus_add_node() runs only on a node whose local group is 0, and it is
@@ -891,10 +982,13 @@ add_donor_adds_node_step(const ClusterSnapshot *snap, Plan *plan, const NodeRepo
 	strbuf_init(&sql);
 	append_timeouts(&sql);
 	if (plan->cim == CIM_INCLUDE)
+	{
 		strbuf_append(&sql,
-					  "-- the old coordinator's rows go; the others lose them in the metadata sync\n"
-					  "DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;\n"
+					  "-- the old coordinator's rows go; the others lose them in the metadata sync\n");
+		append_lost_placements_move(&sql, snap, plan, gd);
+		strbuf_append(&sql, "DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;\n"
 					  "DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;\n");
+	}
 	strbuf_printf(&sql,
 				  "-- act as the coordinator inside this transaction only\n"
 				  "UPDATE pg_catalog.pg_dist_local_group SET groupid = 0;\n"
@@ -981,6 +1075,21 @@ append_leave_metadata(StrBuf *sql, const char *match)
 				  "DELETE FROM pg_catalog.pg_dist_node WHERE %s;\n", match, match);
 }
 
+/* A citus local table's shard, parked on the donor, belongs on the coordinator */
+static void
+append_local_placements_home(StrBuf *sql, const ClusterSnapshot *snap, const Plan *plan, int donor_group)
+{
+	const NodeReport *first = &snap->nodes[snap->first];
+
+	if (plan->accepted_lost_shards <= 0 || lost_count(first, LOST_LOCAL) == 0)
+		return;
+	strbuf_printf(sql, "-- lost shards of citus local tables live on the coordinator\n"
+				  "UPDATE pg_catalog.pg_dist_placement SET groupid = 0 WHERE groupid = %d AND shardid IN (",
+				  donor_group);
+	lost_append_ids(sql, first, LOST_LOCAL);
+	strbuf_append(sql, ");\n");
+}
+
 /*
  * The new node was added as a worker in a group of its own; it becomes
  * group 0 and gives back the group 0 the donor held while copying.
@@ -1015,6 +1124,7 @@ add_new_node_takes_group_zero_step(const ClusterSnapshot *snap, Plan *plan,
 					  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
 					  "UPDATE pg_catalog.pg_dist_node SET groupid = 0, shouldhaveshards = false WHERE %s;\n",
 					  match, match);
+		append_local_placements_home(&sql, snap, plan, gd);
 	}
 	else
 		append_leave_metadata(&sql, match);
@@ -1072,6 +1182,9 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 	add_donor_forgets_step(plan, d);
 	add_new_node_takes_group_zero_step(snap, plan, thost, tport, d, t, match.data);
 	add_sync_step(plan, thost, tport);
+	add_recreate_lost_step(snap, plan, d->host, d->port, LOST_DISTRIBUTED);
+	add_recreate_lost_step(snap, plan, thost, tport, LOST_LOCAL);
+	add_lost_notes(snap, plan, d->label, plan->target);
 	if (plan->cim == CIM_INCLUDE)
 		add_reference_tables_step(plan, thost, tport);
 	add_serial_repair(plan, thost, tport, d);
@@ -1098,10 +1211,11 @@ plan_promote(const ClusterSnapshot *snap, Plan *plan, int target)
 		strbuf_init(&sql);
 		append_timeouts(&sql);
 		if (plan->cim == CIM_INCLUDE)
-			strbuf_append(&sql,
-						  "-- the old coordinator's rows go\n"
-						  "DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;\n"
-						  "DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;\n");
+		{
+			strbuf_append(&sql, "-- the old coordinator's rows go\n");
+			append_old_placements_go(&sql, snap, plan);
+			strbuf_append(&sql, "DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;\n");
+		}
 		strbuf_printf(&sql,
 					  "-- the promoted worker becomes group 0 and keeps its shards\n"
 					  "UPDATE pg_catalog.pg_dist_placement SET groupid = 0 WHERE groupid = %d;\n"
@@ -1133,6 +1247,8 @@ plan_promote(const ClusterSnapshot *snap, Plan *plan, int target)
 	/* a metadata push would fail on, or lose track of, a worker that is away */
 	if (!any_survivor_unreachable(snap))
 		add_sync_step(plan, p->host, p->port);
+	add_recreate_lost_step(snap, plan, p->host, p->port, LOST_ALL);
+	add_lost_notes(snap, plan, p->label, p->label);
 	add_serial_repair(plan, p->host, p->port, p);
 	strbuf_free(&match);
 }

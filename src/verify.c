@@ -3,6 +3,7 @@
 #include "verify.h"
 #include "catalog.h"
 #include "exitcodes.h"
+#include "lostshards.h"
 #include "pgnode.h"
 #include "report.h"
 #include "strbuf.h"
@@ -477,6 +478,57 @@ smoke_tests(Verifier *v, bool move_shard)
 	drop_scratch(v, &scratch);
 }
 
+/*
+ * Shards a recovery recreated empty carry a comment saying so, on the node
+ * that holds them: every node is asked for its own, and the coordinator
+ * names their tables and ranges.  A comment is found by its text alone, so
+ * that a shard table hidden from pg_class is found too.
+ */
+static const char *const lost_rows_sql =
+"SELECT s.logicalrelid::pg_catalog.regclass::text, s.shardid, s.shardminvalue, s.shardmaxvalue,"
+"       n.nodename || ':' || n.nodeport, p.partmethod = 'n' AND p.repmodel <> 't' AND p.colocationid = 0"
+"  FROM pg_catalog.run_command_on_all_nodes($cmd$"
+"SELECT pg_catalog.string_agg(pg_catalog.substring(d.objoid::pg_catalog.regclass::text, '_([0-9]+)\"?$'), ',')"
+"  FROM pg_catalog.pg_description d"
+" WHERE d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0"
+"   AND d.description = '" LOST_SHARD_COMMENT "'$cmd$) AS w"
+"  JOIN pg_catalog.pg_dist_node n ON n.nodeid = w.nodeid"
+" CROSS JOIN LATERAL pg_catalog.unnest(pg_catalog.string_to_array(w.result, ',')) AS id"
+"  JOIN pg_catalog.pg_dist_shard s ON s.shardid = id::bigint"
+"  JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = s.logicalrelid"
+" WHERE w.success"
+" ORDER BY s.shardid";
+
+static void
+report_lost_rows(Verifier *v)
+{
+	char	   *error;
+	PGresult   *r = query(v, lost_rows_sql, &error);
+
+	if (r == NULL)
+	{
+		event_note(v->sink, NOTE_WARNING, "Could not tell which shards lost their rows: %s", error);
+		free(error);
+		return;
+	}
+	for (int i = 0; i < PQntuples(r); i++)
+	{
+		LostShard	shard = {0};
+		StrBuf		text;
+
+		shard.table = PQgetvalue(r, i, 0);
+		shard.shardid = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+		shard.minvalue = PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2);
+		shard.maxvalue = PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3);
+		shard.citus_local = strcmp(PQgetvalue(r, i, 5), "t") == 0;
+		strbuf_init(&text);
+		lost_append_shard(&text, &shard);
+		event_note(v->sink, NOTE_WARNING, "  rows lost with the old coordinator: %s; recreated empty on %s",
+				   text.data, PQgetvalue(r, i, 4));
+		strbuf_free(&text);
+	}
+}
+
 int
 verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
 			   const EventSink *sink, const EventSink *errors, VerifyResult *result)
@@ -519,6 +571,7 @@ verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
 	check_node_health(&v);
 	check_sequences(&v);
 	smoke_tests(&v, move_shard);
+	report_lost_rows(&v);
 
 	result->exit_code = EXIT_CODE_OK;
 	for (int i = 0; i < VERIFY_COUNT; i++)

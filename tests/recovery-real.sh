@@ -24,5 +24,86 @@ sc_new_node_without_the_extension() {
 }
 scenario "new node without the extension" sc_new_node_without_the_extension
 
+# --- shards that lived only on the coordinator ------------------------------------
+# The ids of the shards with no placement outside the coordinator, and the
+# rows of the others, read while the coordinator still answers.
+lost_shard_ids() {
+	pgc_sql coord "SELECT string_agg(shardid::text, ' ' ORDER BY shardid) FROM pg_dist_shard s
+	               WHERE NOT EXISTS (SELECT 1 FROM pg_dist_placement p WHERE p.shardid = s.shardid AND p.groupid <> 0)"
+}
+
+surviving_rows() {
+	local lost=${LOST// /,}
+	pgc_sql "$1" "SELECT (SELECT count(*) || ':' || md5(string_agg(a::text, ',' ORDER BY tenant_id, id)) FROM app.accounts a
+	                       WHERE get_shard_id_for_distribution_column('app.accounts', tenant_id) NOT IN ($lost))
+	               || '/' || (SELECT count(*) || ':' || md5(string_agg(o::text, ',' ORDER BY tenant_id, id)) FROM app.orders o
+	                       WHERE get_shard_id_for_distribution_column('app.orders', tenant_id) NOT IN ($lost))"
+}
+
+# A tenant whose rows lived in a lost shard of app.accounts
+lost_tenant() {
+	pgc_sql coord "SELECT t FROM generate_series(0, 49) t
+	               WHERE get_shard_id_for_distribution_column('app.accounts', t) IN (${LOST// /,}) LIMIT 1"
+}
+
+coordinator_shards_setup() {
+	fresh_cluster --coordinator-shards --local-table || return
+	pgc_sql coord "INSERT INTO app.audit SELECT g, 'before' FROM generate_series(1, 10) g" >/dev/null
+	LOST=$(lost_shard_ids)
+	TENANT=$(lost_tenant)
+	[ -n "$LOST" ] && [ -n "$TENANT" ] || setup_failed "the coordinator holds no shard" || return
+	SURVIVING=$(surviving_rows coord)
+	pgc_destroy coord
+	new_node
+}
+
+# Every table answers through the coordinator: the lost ranges empty, the other rows intact
+lost_shards_after_checks() {
+	local coordinator=$1 id
+	run verify $(at "$coordinator") --move-shard
+	expect_code 0 "$SCENARIO: verify passes, shard move included"
+	for id in $LOST; do
+		like "$OUT" "rows lost with the old coordinator: [a-z.]+, shard $id " "$SCENARIO: verify names lost shard $id"
+	done
+	is "$(surviving_rows "$coordinator")/$(checksum "$coordinator" | cut -d/ -f1-2)" "$SURVIVING/$SURVIVING" \
+		"$SCENARIO: every row of the surviving shards is there, and nothing else"
+	is "$(pgc_sql "$coordinator" "SELECT count(*) FROM app.audit")" 0 "$SCENARIO: the citus local table is there, empty"
+	pgc_sql "$coordinator" "INSERT INTO app.audit VALUES (1, 'after'); INSERT INTO app.accounts (tenant_id, name) VALUES ($TENANT, 'after');
+	                        INSERT INTO app.orders (tenant_id, account_id, amount) VALUES ($TENANT, 1, 1)" >/dev/null
+	ok $? "$SCENARIO: inserts into a lost range, a serial column and the citus local table work"
+	pgc_sql "$coordinator" "ALTER TABLE app.accounts ADD COLUMN note text; ALTER TABLE app.audit ADD COLUMN note2 text" >/dev/null
+	ok $? "$SCENARIO: DDL on the distributed and the citus local table works"
+}
+
+sc_coordinator_shards_new_node() {
+	coordinator_shards_setup || return
+	run recover $(at w1) --new-coordinator "$(addr newc)" --workdir "$WORK/refused" --yes
+	expect_code 10 "$SCENARIO: refused by default, nothing changed"
+	like "$OUT" "FAIL  lost-shards: $(echo $LOST | wc -w) shards had no placement outside the old coordinator" \
+		"$SCENARIO: the check fails and counts them"
+	like "$OUT" "app.accounts: shard [0-9]+ \(hash range -?[0-9]+ to -?[0-9]+\)" "$SCENARIO: with their hash ranges"
+	like "$OUT" "app.audit: shard [0-9]+ \(citus local table: every row\)" "$SCENARIO: and the citus local table"
+	is "$(pgc_sql w1 "SELECT groupid FROM pg_dist_local_group")" 1 "$SCENARIO: the donor is untouched"
+	run plan $(at w1) --new-coordinator "$(addr newc)" --accept-lost-shards -o "$WORK/plan.sql"
+	expect_code 0 "$SCENARIO: accepted, the plan goes on"
+	like "$(cat "$WORK/plan.sql")" "-- accept-lost-shards: $(echo $LOST | wc -w)" "$SCENARIO: the plan file records the acceptance"
+	like "$OUT" "note: Rows lost with the old coordinator: app.orders, shard [0-9]+ \(hash range" "$SCENARIO: a note names each lost range"
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	expect_code 0 "$SCENARIO: apply runs every step, the serial repair included"
+	lost_shards_after_checks newc
+	is "$(pgc_sql newc "SELECT count(*) FROM pg_dist_placement WHERE groupid = 0 AND shardid IN (${LOST// /,})")" 1 \
+		"$SCENARIO: the citus local table's shard is on the new coordinator, the others on a worker"
+}
+scenario "coordinator shards, new node" sc_coordinator_shards_new_node
+
+sc_coordinator_shards_promote() {
+	coordinator_shards_setup || return
+	run recover $(at w2) --promote "$(addr w2)" --accept-lost-shards --workdir "$WORK/run" --yes
+	expect_code 0 "$SCENARIO: recover with --accept-lost-shards"
+	like "$OUT" "Rows lost with the old coordinator: app.accounts, shard" "$SCENARIO: the output names the lost ranges"
+	lost_shards_after_checks w2
+}
+scenario "coordinator shards, promote" sc_coordinator_shards_promote
+
 pgc_cleanup
 done_testing

@@ -5,7 +5,8 @@
 # catalogs (tests/standin/citus-standin.sql); FIXTURE_TIER=real builds it
 # with the citus extension.
 #
-#   fixture_create [--cim exclude] [--remove-worker] [--layout 12.1]
+#   fixture_create [--cim exclude] [--remove-worker] [--layout 12.1] [--local-table]
+#                  [--coordinator-shards]   (real Citus: the coordinator holds shards too)
 #
 # Nodes are named coord, w1, w2, w3; w1 is in group 1 unless removed.
 
@@ -135,13 +136,16 @@ fixture_create_standin() {
 }
 
 fixture_create_real() {
-	local cim=$1 remove=$2 name
+	local cim=$1 remove=$2 coordinator_shards=$3 name
 	for name in coord w1 w2 w3; do
 		pgc_start "$name" citus || return 1
 		pgc_sql "$name" "CREATE EXTENSION citus" >/dev/null || return 1
 	done
 	if [ "$cim" = include ]; then
 		pgc_sql coord "SELECT citus_set_coordinator_host('127.0.0.1', $(pgc_port coord))" >/dev/null || return 1
+		if [ "$coordinator_shards" = yes ]; then
+			pgc_sql coord "SELECT citus_set_node_property('127.0.0.1', $(pgc_port coord), 'shouldhaveshards', true)" >/dev/null || return 1
+		fi
 	fi
 	for name in w1 w2 w3; do
 		pgc_sql coord "SELECT citus_add_node('127.0.0.1', $(pgc_port "$name"))" >/dev/null || return 1
@@ -184,18 +188,19 @@ SQL
 }
 
 fixture_create() {
-	local cim=include remove=no layout=13.2 local_table=no
+	local cim=include remove=no layout=13.2 local_table=no coordinator_shards=no
 	while [ $# -gt 0 ]; do
 		case $1 in
 			--cim) cim=$2; shift 2 ;;
 			--remove-worker) remove=yes; shift ;;
 			--layout) layout=$2; shift 2 ;;
 			--local-table) local_table=yes; shift ;;
+			--coordinator-shards) coordinator_shards=yes; shift ;;
 			*) echo "fixture_create: unknown option $1" >&2; return 1 ;;
 		esac
 	done
 	if [ "$FIXTURE_TIER" = real ]; then
-		fixture_create_real "$cim" "$remove" || return 1
+		fixture_create_real "$cim" "$remove" "$coordinator_shards" || return 1
 	else
 		fixture_create_standin "$cim" "$remove" "$layout" || return 1
 	fi
