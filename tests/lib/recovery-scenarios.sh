@@ -219,13 +219,23 @@ scenario "unreachable worker" sc_unreachable_worker
 sc_lost_shards() {
 	setup --local-table || return
 	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
-	expect_code 0 "$SCENARIO: a shard that lived only on the coordinator does not block the plan"
-	like "$OUT" "warn  lost-shards: 1 shards had no placement outside the old coordinator: app.audit" \
-		"$SCENARIO: but is listed as lost, before anything changes"
-	is "$(rescue discover $(at w2) --json | jq -r '[.nodes[] | select(.first) | .lost_shards[].table] | join(",")')" \
-		app.audit "$SCENARIO: discover --json lists it too"
+	expect_code 10 "$SCENARIO: a shard that lived only on the coordinator blocks the plan"
+	like "$OUT" "FAIL  lost-shards: 1 shards had no placement outside the old coordinator: app.audit: shard [0-9]+ \(citus local table: every row\)" \
+		"$SCENARIO: and is listed as lost, before anything changes"
+	like "$OUT" "fix: .*--accept-lost-shards" "$SCENARIO: the fix names the option"
+	is "$(rescue discover $(at w2) --json | jq -r '[.nodes[] | select(.first) | .lost_shards[] | .table + "/" + (.citus_local | tostring)] | join(",")')" \
+		app.audit/true "$SCENARIO: discover --json lists it too"
 	is "$(rescue discover $(at w2) --json | jq -r '[.nodes[] | select(.first) | .serial_columns[] | select(.bigint | not) | .table + "." + .column] | join(",")')" \
 		app.orders.id "$SCENARIO: and the int serial columns the recovery repairs"
+	run plan $(at w2) --new-coordinator "$(addr newc)" --accept-lost-shards -o "$WORK/plan.sql"
+	expect_code 0 "$SCENARIO: accepted, the plan goes on"
+	like "$OUT" "warn  lost-shards: .*accepted" "$SCENARIO: the check says it was accepted"
+	like "$OUT" "note: Rows lost with the old coordinator: app.audit, shard [0-9]+ \(citus local table: every row\); recreated empty on $(addr newc)" \
+		"$SCENARIO: a note says what lost its rows and where it is recreated"
+	like "$(grep -B1 'purpose: On the new coordinator: recreate' "$WORK/plan.sql")" "on: $(addr newc)" \
+		"$SCENARIO: a step on the new coordinator recreates it"
+	run plan $(at w2) --new-coordinator "$(addr newc)" --accept-lost-shards --cim exclude -o "$WORK/plan.sql"
+	expect_code 10 "$SCENARIO: CIM exclude has no node for a citus local table"
 }
 scenario "lost shards" sc_lost_shards
 
