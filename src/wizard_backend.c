@@ -674,6 +674,7 @@ plan_choices_from(const WizChoices *wiz, PlanChoices *choices)
 	choices->cim = wiz->cim;
 	choices->donor = wiz->method == METHOD_NEW_NODE ? nonempty(wiz->donor) : NULL;
 	choices->override_failures = wiz->override_failures;
+	choices->accept_lost_shards = wiz->accept_lost_shards;
 	if (wiz->orphans != PREPARED_UNDECIDED)
 	{
 		choices->prepared = xcalloc(1, sizeof(PreparedChoice));
@@ -756,6 +757,14 @@ int
 wiz_plan_steps(WizBackend *b)
 {
 	return b->have_plan ? b->plan.nsteps : 0;
+}
+
+int
+wiz_plan_lost_shards(WizBackend *b)
+{
+	if (!b->have_plan || !b->have_snapshot || b->snap.nodes == NULL)
+		return 0;
+	return b->snap.nodes[b->snap.first].nlost_shards;
 }
 
 WizLines

@@ -44,6 +44,7 @@ typedef struct WizChoices
 	char		donor[300];		/* empty: the planner chooses */
 	PreparedDecision orphans;	/* the dead coordinator's prepared transactions */
 	bool		override_failures;	/* confirmed by the operator, typed */
+	bool		accept_lost_shards; /* confirmed by typing how many there are */
 } WizChoices;
 
 typedef enum WizMark
@@ -126,6 +127,9 @@ bool		wiz_plan_blocked(WizBackend *backend);
 /* Whether a check failed (overridden or not). */
 bool		wiz_plan_failed(WizBackend *backend);
 int			wiz_plan_steps(WizBackend *backend);
+
+/* How many shards only the old coordinator held, as the last plan found */
+int			wiz_plan_lost_shards(WizBackend *backend);
 
 /* Step i (from 0): its node, purpose and SQL, for the viewer. */
 WizLines	wiz_plan_step(WizBackend *backend, int i);

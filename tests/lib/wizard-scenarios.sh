@@ -46,7 +46,7 @@ at_port() {
 fresh_cluster() {
 	pgc_cleanup
 	pgc_init || setup_failed "could not make a directory for the servers" || return
-	fixture_create || setup_failed "could not build the $FIXTURE_TIER fixture" || return
+	fixture_create "$@" || setup_failed "could not build the $FIXTURE_TIER fixture" || return
 	pgc_destroy coord
 }
 
@@ -241,6 +241,56 @@ sc_wizard_new_node() {
 	is "$?" 0 "$SCENARIO: citus-rescue verify agrees"
 }
 scenario "wizard, new node" sc_wizard_new_node
+
+# The count typed is the count pre-flight found, so a wrong one must not do
+sc_wizard_lost_shards() {
+	fresh_cluster --local-table || return
+	new_node || return
+	tmux_start 110 32 "cd $PGC_ROOT && $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres"
+	tmux_wait_for "Host +127.0.0.1"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "Enter: compare" 20
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "step 3/8: Compare"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "step 4/8: Choose"
+	tmux_cmd send-keys -t t "127.0.0.1:$(at_port newc)" Enter
+	tmux_wait_for "press l to recreate them empty" 30
+	ok $? "$SCENARIO: pre-flight is blocked by the lost shard"
+	tmux_cmd send-keys -t t l
+	tmux_wait_for "Recreate 1 lost shards EMPTY .* Type 1:"
+	ok $? "$SCENARIO: l asks to type the count"
+	tmux_cmd send-keys -t t 2 Enter
+	tmux_wait_for "Not accepted"
+	ok $? "$SCENARIO: another number is not an acceptance"
+	tmux_cmd send-keys -t t l
+	tmux_wait_for "Type 1:"
+	tmux_cmd send-keys -t t 1 Enter
+	tmux_wait_for "Enter: review the plan" 30
+	ok $? "$SCENARIO: the typed count lets the plan go on"
+	like "$(tmux_screen)" "warn +lost-shards: .*accepted" "$SCENARIO: the check shows the acceptance"
+	if [ "$FIXTURE_TIER" = real ]; then
+		tmux_cmd send-keys -t t Enter
+		tmux_wait_for "step 6/8: Review"
+		for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+			tmux_screen | grep -q "Last batch" && break
+			tmux_cmd send-keys -t t Enter
+			sleep 0.2
+		done
+		tmux_cmd send-keys -t t Enter
+		tmux_wait_for "Type yes"
+		tmux_cmd send-keys -t t yes Enter
+		tmux_wait_for "Every step done" 90
+		ok $? "$SCENARIO: execute runs every step"
+		tmux_cmd send-keys -t t Enter
+		tmux_wait_for "The new coordinator works" 120
+		ok $? "$SCENARIO: verify on the screen passes"
+		is "$(pgc_sql newc "INSERT INTO app.audit VALUES (1, 'x'); SELECT count(*) FROM app.audit")" 1 \
+			"$SCENARIO: the citus local table works again, empty"
+	fi
+	tmux_stop
+}
+scenario "wizard, lost shards" sc_wizard_lost_shards
 
 sc_wizard_promote() {
 	fresh_cluster || return
