@@ -284,6 +284,25 @@ static const char *const catalog_lost_shards_sql =
 "                    WHERE p.shardid = s.shardid AND p.groupid <> 0)"
 " ORDER BY s.shardid";
 
+/*
+ * Append- and range-distributed tables' metadata never reaches the
+ * workers, nor do their shell tables: their shards are tables named
+ * TABLE_SHARDID that no pg_dist_shard row names and whose TABLE does not
+ * exist.  (Leftovers of a shard move name a shard the metadata knows; those
+ * of a split, a table that exists.)
+ */
+static const char *const catalog_unknown_shards_sql =
+"SELECT c.oid::pg_catalog.regclass::text"
+"  FROM pg_catalog.pg_class c"
+" WHERE c.relkind IN ('r', 'p', 'f')"
+"   AND c.relname ~ '_[0-9]{6,18}$'"
+"   AND c.relnamespace NOT IN ('pg_catalog'::pg_catalog.regnamespace, 'information_schema'::pg_catalog.regnamespace)"
+"   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_shard s"
+"                    WHERE s.shardid::text = pg_catalog.substring(c.relname, '_([0-9]+)$'))"
+"   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class t WHERE t.relnamespace = c.relnamespace"
+"                    AND t.relname = pg_catalog.regexp_replace(c.relname, '_[0-9]+$', ''))"
+" ORDER BY 1";
+
 char *
 catalog_stats_sql(const StrList *common_columns)
 {
@@ -318,8 +337,8 @@ catalog_stats_sql(const StrList *common_columns)
 	strbuf_append(&sql, "SELECT r FROM (SELECT ");
 	catalog_row_expression(&sql, CATALOG_NODE, &common_columns[CATALOG_NODE]);
 	strbuf_append(&sql, " AS r FROM pg_catalog.pg_dist_node) AS rows ORDER BY r COLLATE \"C\";\n");
-	strbuf_printf(&sql, "%s;\n%s;\n%s", catalog_prepared_sql, catalog_serials_sql,
-				  catalog_lost_shards_sql);
+	strbuf_printf(&sql, "%s;\n%s;\n%s;\n%s", catalog_prepared_sql, catalog_serials_sql,
+				  catalog_lost_shards_sql, catalog_unknown_shards_sql);
 	return strbuf_steal(&sql);
 }
 

@@ -70,6 +70,7 @@ enum
 	STATS_RESULT_PREPARED,		/* gid, owner, database, prepared */
 	STATS_RESULT_SERIALS,		/* table, column, sequence, type, default */
 	STATS_RESULT_LOST_SHARDS,	/* table, shardid, min, max, local, why not: no placement outside group 0 */
+	STATS_RESULT_UNKNOWN_SHARDS,	/* shard tables of tables this node has no metadata of */
 	STATS_RESULT_COUNT
 };
 

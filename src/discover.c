@@ -323,10 +323,11 @@ read_stats(NodeReport *node, const PgNode *pg)
 	const PGresult *prepared = batch_result(pg, STATS_RESULT_PREPARED, 4);
 	const PGresult *serials = batch_result(pg, STATS_RESULT_SERIALS, 5);
 	const PGresult *lost = batch_result(pg, STATS_RESULT_LOST_SHARDS, 6);
+	const PGresult *unknown = batch_result(pg, STATS_RESULT_UNKNOWN_SHARDS, 1);
 
 	if (pg->state != PGNODE_READY || pg->error.message ||
 		r == NULL || PQntuples(r) != 1 || view == NULL || prepared == NULL ||
-		serials == NULL || lost == NULL)
+		serials == NULL || lost == NULL || unknown == NULL)
 	{
 		node->is_citus = false;
 		if (pg->error.message)
@@ -380,6 +381,8 @@ read_stats(NodeReport *node, const PgNode *pg)
 	}
 
 	read_lost_shards(node, lost);
+	for (int i = 0; i < PQntuples(unknown); i++)
+		strlist_add(&node->unknown_shards, PQgetvalue(unknown, i, 0));
 }
 
 static bool

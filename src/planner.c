@@ -627,6 +627,37 @@ check_lost_shards(const ClusterSnapshot *snap, const PlanChoices *choices,
 	strbuf_free(&list);
 }
 
+/* Append and range tables' metadata lived on the coordinator alone; their shards did not */
+static void
+check_lost_metadata(const ClusterSnapshot *snap, const PlanChoices *choices,
+					const PreflightContext *pc, Plan *plan)
+{
+	StrBuf		list;
+
+	(void) choices;
+	(void) pc;
+	strbuf_init(&list);
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+
+		if (!is_survivor(snap, i) || !node->reachable || node->unknown_shards.count == 0)
+			continue;
+		strbuf_printf(&list, "%s%s:", list.len ? "; " : "", node->label);
+		for (int t = 0; t < node->unknown_shards.count; t++)
+			strbuf_printf(&list, "%s %s", t ? "," : "", node->unknown_shards.items[t]);
+	}
+	if (list.len == 0)
+		check(plan, "lost-metadata", CHECK_PASS, NULL,
+			  "no worker holds shard tables of a table it has no metadata of");
+	else
+		check(plan, "lost-metadata", CHECK_WARN,
+			  "Their rows are still there: after the recovery, create those tables again through the new coordinator and copy these rows into them.",
+			  "shard tables of tables whose metadata only the old coordinator had (append or range distribution): %s",
+			  list.data);
+	strbuf_free(&list);
+}
+
 /*
  * The order is the order of the plan file's check lines, which reviewers
  * and the golden files know: append new checks, do not reorder.
@@ -664,6 +695,8 @@ static const PreflightTest preflight_tests[] = {
 	"every transaction the dead coordinator prepared has a decision"},
 	{"lost-shards", check_lost_shards,
 	"every shard has a placement on a surviving worker"},
+	{"lost-metadata", check_lost_metadata,
+	"no worker holds shard tables whose table's metadata died with the coordinator"},
 };
 
 static void

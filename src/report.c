@@ -538,6 +538,7 @@ json_node_lists(JsonWriter *w, const NodeReport *node)
 		json_end_object(w);
 	}
 	json_end_array(w);
+	json_rows(w, "unknown_shard_tables", node->unknown_shards.items, node->unknown_shards.count);
 }
 
 static void

@@ -29,6 +29,7 @@ node_report_free(NodeReport *node)
 	}
 	free(node->sequences);
 	strlist_free(&node->node_view);
+	strlist_free(&node->unknown_shards);
 	free(node->problem);
 	for (int i = 0; i < node->nprepared; i++)
 	{

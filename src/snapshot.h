@@ -127,6 +127,7 @@ typedef struct NodeReport
 	int			nserials;
 	LostShard  *lost_shards;
 	int			nlost_shards;
+	StrList		unknown_shards;	/* shard tables whose table's metadata died with the coordinator */
 } NodeReport;
 
 typedef struct RowDiff

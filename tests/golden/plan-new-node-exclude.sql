@@ -45,6 +45,7 @@
 -- check: pass new-node-empty: new-coord:5432 has no user tables
 -- check: pass orphaned-prepared: no prepared transaction of the dead coordinator waits on a worker
 -- check: pass lost-shards: every shard has a placement on a surviving worker
+-- check: pass lost-metadata: no worker holds shard tables of a table it has no metadata of
 --
 \set ON_ERROR_STOP on
 

@@ -39,6 +39,7 @@
 -- check: pass promote-target: w\\2:5432 (group 2) becomes the coordinator and keeps its shards
 -- check: pass orphaned-prepared: no prepared transaction of the dead coordinator waits on a worker
 -- check: pass lost-shards: every shard has a placement on a surviving worker
+-- check: pass lost-metadata: no worker holds shard tables of a table it has no metadata of
 --
 \set ON_ERROR_STOP on
 

@@ -74,6 +74,33 @@ add_serial(NodeReport *n, const char *table, const char *column, const char *seq
 	c->default_expr = xstrdup(bigint ? "nextval('x'::regclass)" : "worker_nextval('x'::regclass)");
 }
 
+/* Shards only the old coordinator held, added to the next snapshots built */
+static bool with_lost_shards;
+
+static void
+add_lost(NodeReport *n, const char *table, int64_t shardid, const char *min, const char *max,
+		 bool local, const char *why)
+{
+	LostShard  *l;
+
+	n->lost_shards = xrealloc(n->lost_shards, sizeof(LostShard) * (size_t) (n->nlost_shards + 1));
+	l = &n->lost_shards[n->nlost_shards++];
+	l->table = xstrdup(table);
+	l->shardid = shardid;
+	l->minvalue = min ? xstrdup(min) : NULL;
+	l->maxvalue = max ? xstrdup(max) : NULL;
+	l->citus_local = local;
+	l->unrecreatable = why ? xstrdup(why) : NULL;
+}
+
+static void
+add_lost_shards(NodeReport *n)
+{
+	add_lost(n, "\"My Schema\".\"odd\"\"t\"", 102009, "-1610612736", "-1073741825", false, NULL);
+	add_lost(n, "\"My Schema\".\"odd\"\"t\"", 102013, "536870912", "1073741823", false, NULL);
+	add_lost(n, "app.audit", 102020, NULL, NULL, true, NULL);
+}
+
 /* One coordinator (gone) and three workers; hostile names on purpose */
 static void
 build_snapshot(ClusterSnapshot *snap, bool cim_include, bool with_target)
@@ -115,6 +142,8 @@ build_snapshot(ClusterSnapshot *snap, bool cim_include, bool with_target)
 	add_serial(&snap->nodes[snap->first], "app.accounts", "id", "app.accounts_id_seq", true);
 	/* a second table drawing its ids from the same sequence */
 	add_serial(&snap->nodes[snap->first], "app.refunds", "id", "app.orders_id_seq", false);
+	if (with_lost_shards)
+		add_lost_shards(&snap->nodes[snap->first]);
 }
 
 static char *
@@ -281,6 +310,66 @@ short_bodies(const char *text)
 	}
 }
 
+static bool
+has_check(const Plan *plan, const char *name, CheckStatus status)
+{
+	for (int i = 0; i < plan->nchecks; i++)
+		if (strcmp(plan->checks[i].name, name) == 0)
+			return plan->checks[i].status == status;
+	return false;
+}
+
+/* Refused without the operator's word; with it, every lost shard comes back empty */
+static void
+lost_shard_plans(void)
+{
+	PlanChoices accept = {0};
+	Plan		plan;
+	char	   *text;
+
+	with_lost_shards = true;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(has_check(&plan, "lost-shards", CHECK_FAIL) && plan.nsteps == 0,
+	   "lost shards fail pre-flight and the plan has no steps");
+	ok(strstr(text, "app.audit: shard 102020 (citus local table: every row)") != NULL &&
+	   strstr(text, "shard 102009 (hash range -1610612736 to -1073741825), shard 102013 (hash range 536870912 to 1073741823)") != NULL,
+	   "the check names each table, shard and hash range");
+	free(text);
+	plan_free(&plan);
+
+	accept.accept_lost_shards = true;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, &accept, &plan);
+	golden("plan-lost-shards-new-node.sql", text);
+	ok(has_check(&plan, "lost-shards", CHECK_WARN) && plan.accepted_lost_shards == 3,
+	   "accepted, the check warns and the plan records 3 shards");
+	ok(strstr(text, "SET groupid = 1 WHERE groupid = 0 AND shardid IN (102009, 102013, 102020)") != NULL,
+	   "the donor keeps the lost placements instead of deleting them");
+	ok(strstr(text, "SET groupid = 0 WHERE groupid = 1 AND shardid IN (102020)") != NULL,
+	   "the citus local table's placement goes to the new coordinator");
+	ok(strstr(text, "-- note: Rows lost with the old coordinator: app.audit, shard 102020 (citus local table: every row); recreated empty on new-coord:5432") != NULL,
+	   "a note names each lost shard and where it is recreated");
+	round_trip(text);
+	free(text);
+	plan_free(&plan);
+
+	text = render("w\\2:5432", METHOD_PROMOTE, true, &accept, &plan);
+	{
+		int			recreate = -1;
+
+		for (int i = 0; i < plan.nsteps; i++)
+			if (strncmp(plan.steps[i].purpose, "Recreate", 8) == 0)
+				recreate = i;
+		ok(strstr(text, "AND shardid NOT IN (102009, 102013, 102020)") != NULL &&
+		   recreate >= 0 && strcmp(plan.steps[recreate].host, "w\\2") == 0 &&
+		   strstr(plan.steps[recreate].sql, "IN (102009, 102013, 102020)") != NULL,
+		   "promote: the lost placements stay in group 0 and the promoted worker recreates them");
+	}
+	free(text);
+	plan_free(&plan);
+
+	with_lost_shards = false;
+}
+
 int
 main(void)
 {
@@ -298,6 +387,8 @@ main(void)
 	short_bodies(text);
 	free(text);
 	plan_free(&plan);
+
+	lost_shard_plans();
 
 	text = render("new-coord:5432", METHOD_NEW_NODE, false, NULL, &plan);
 	golden("plan-new-node-exclude.sql", text);
