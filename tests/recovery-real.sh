@@ -107,5 +107,25 @@ sc_coordinator_shards_promote() {
 }
 scenario "coordinator shards, promote" sc_coordinator_shards_promote
 
+# Workers never get append- or range-distributed tables' metadata, only their shards
+sc_append_table_shards() {
+	fresh_cluster || return
+	pgc_psql coord >/dev/null <<'SQL' || setup_failed "could not make an append-distributed table" || return
+CREATE TABLE app.events (id bigint, note text);
+SELECT create_distributed_table('app.events', 'id', 'append');
+SELECT master_create_empty_shard('app.events') FROM generate_series(1, 3);
+SQL
+	shards=$(pgc_sql coord "SELECT string_agg(shard_name(logicalrelid, shardid), ' ' ORDER BY shardid) FROM pg_dist_shard WHERE logicalrelid = 'app.events'::regclass")
+	pgc_destroy coord
+	new_node || return
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	expect_code 0 "$SCENARIO: they do not block the plan"
+	for shard in $shards; do
+		like "$OUT" "warn  lost-metadata: .*$shard" "$SCENARIO: $shard is named as a shard whose table's metadata is lost"
+	done
+	unlike "$OUT" "lost-metadata: .*app\.(accounts|orders|currencies)_" "$SCENARIO: shards the metadata knows are not"
+}
+scenario "append table shards" sc_append_table_shards
+
 pgc_cleanup
 done_testing
