@@ -7,6 +7,7 @@
 #include "engine.h"
 #include "exitcodes.h"
 #include "journal.h"
+#include "lostshards.h"
 #include "plan.h"
 #include "planfile.h"
 #include "planner.h"
@@ -249,6 +250,18 @@ apply_extra(int opt, const char *arg, void *state)
 }
 
 /* apply_plan with the terminal's prompts and signal handling */
+/* Once the steps are done, what the operator accepted to lose, again */
+static void
+print_lost_rows(FILE *out, const Plan *plan)
+{
+	if (plan->accepted_lost_shards <= 0)
+		return;
+	fprintf(out, "%d shards were recreated empty; their rows are lost:\n", plan->accepted_lost_shards);
+	for (int i = 0; i < plan->nnotes; i++)
+		if (strncmp(plan->notes[i], LOST_ROWS_NOTE, strlen(LOST_ROWS_NOTE)) == 0)
+			print_safe(out, "  ", plan->notes[i]);
+}
+
 static int
 run_apply(const Plan *plan, const char *text, ConnOptions *opts, ApplyArgs *args)
 {
@@ -267,6 +280,8 @@ run_apply(const Plan *plan, const char *text, ConnOptions *opts, ApplyArgs *args
 	apply_catch_signals(false);
 	code = apply_plan(plan, text, &aopts);
 	apply_release_signals();
+	if (code == EXIT_CODE_OK)
+		print_lost_rows(stdout, plan);
 	if (aopts.workdir_used)
 	{
 		free(args->workdir);

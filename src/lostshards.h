@@ -14,6 +14,9 @@
 /* The comment a recreated shard table carries, which verify looks for */
 #define LOST_SHARD_COMMENT "citus-rescue: recreated empty; its rows were lost with the old coordinator"
 
+/* How the plan's note on each lost shard begins, so that apply can repeat them */
+#define LOST_ROWS_NOTE "Rows lost with the old coordinator: "
+
 /* Which lost shards a list or statement is about */
 typedef enum LostSelect
 {

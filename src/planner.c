@@ -992,7 +992,7 @@ add_lost_notes(const ClusterSnapshot *snap, Plan *plan, const char *distributed_
 
 		strbuf_init(&shard);
 		lost_append_shard(&shard, &first->lost_shards[i]);
-		plan_add_note(plan, "Rows lost with the old coordinator: %s; recreated empty on %s.", shard.data,
+		plan_add_note(plan, LOST_ROWS_NOTE "%s; recreated empty on %s.", shard.data,
 					  first->lost_shards[i].citus_local ? local_on : distributed_on);
 		strbuf_free(&shard);
 	}

@@ -92,6 +92,8 @@ sc_coordinator_shards_new_node() {
 	like "$OUT" "note: Rows lost with the old coordinator: app.orders, shard [0-9]+ \(hash range" "$SCENARIO: a note names each lost range"
 	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
 	expect_code 0 "$SCENARIO: apply runs every step, the serial repair included"
+	like "$OUT" "^$(echo $LOST | wc -w) shards were recreated empty; their rows are lost:" "$SCENARIO: apply's output counts the shards that lost their rows"
+	like "$OUT" "^  Rows lost with the old coordinator: app.audit, shard" "$SCENARIO: and names each"
 	lost_shards_after_checks newc
 	is "$(pgc_sql newc "SELECT count(*) FROM pg_dist_placement WHERE groupid = 0 AND shardid IN (${LOST// /,})")" 1 \
 		"$SCENARIO: the citus local table's shard is on the new coordinator, the others on a worker"
