@@ -2,6 +2,7 @@
 
 #include "snapshot.h"
 #include "compare.h"
+#include "leftovers.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@ node_report_free(NodeReport *node)
 	for (int i = 0; i < node->nlost_shards; i++)
 		free(node->lost_shards[i].table);
 	free(node->lost_shards);
+	leftovers_free(node->leftovers, node->nleftovers);
 }
 
 void

@@ -123,6 +123,8 @@ typedef struct NodeReport
 	int			nserials;
 	LostShard  *lost_shards;
 	int			nlost_shards;
+	struct Leftover *leftovers;	/* of interrupted moves and splits (leftovers.h) */
+	int			nleftovers;
 } NodeReport;
 
 typedef struct RowDiff
