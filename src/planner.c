@@ -1331,6 +1331,10 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 		donor = choose_donor(snap, choices);
 	}
 	plan_set_roles(plan, snap, choices, target, donor);
+	if (choices->method == METHOD_PROMOTE && target >= 0)
+		plan->coordinator_at = format_host_port(snap->nodes[target].host, snap->nodes[target].port);
+	else if (choices->method == METHOD_NEW_NODE && ctx->target_connect_host)
+		plan->coordinator_at = format_host_port(ctx->target_connect_host, ctx->target_connect_port);
 	plan_set_nodes(plan, snap);
 	preflight(snap, choices, plan, target, donor);
 	add_unreachable_notes(snap, plan);
