@@ -116,10 +116,22 @@ apply_coordinator_options(const Plan *plan, const ConnOptions *given, ConnOption
 {
 	const PlanStep *last = plan->nsteps > 0 ? &plan->steps[plan->nsteps - 1] : NULL;
 	char		err[256];
+	char	   *host = NULL;
+	int			port = 0;
 
 	connopts_init(out);
-	out->host = last ? xstrdup(last->host) : NULL;
-	out->port = last ? xasprintf("%d", last->port) : NULL;
+	/* a plan that does not say where its coordinator is ends on it */
+	if (plan->coordinator_at &&
+		parse_host_port(plan->coordinator_at, &host, &port, err, sizeof(err)))
+	{
+		out->host = host;
+		out->port = xasprintf("%d", port);
+	}
+	else
+	{
+		out->host = last ? xstrdup(last->host) : NULL;
+		out->port = last ? xasprintf("%d", last->port) : NULL;
+	}
 	out->user = xstrdup_or_null(plan->user);
 	out->dbname = xstrdup_or_null(plan->dbname);
 	if (given)

@@ -71,8 +71,8 @@ bool		apply_peek_workdir(const char *dir, bool *resumable, char **plan_text,
 int			apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *options);
 
 /*
- * Connection options that reach the coordinator the plan makes (where its
- * last step runs), with the plan's user and database and the password,
+ * Connection options that reach the coordinator the plan makes (its
+ * coordinator-at header, or where its last step runs), with the plan's user and database and the password,
  * timeout and maps of `given`.
  */
 void		apply_coordinator_options(const Plan *plan, const ConnOptions *given, ConnOptions *out);

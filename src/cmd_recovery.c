@@ -387,7 +387,7 @@ verify_usage(FILE *out)
 			"\n"
 			CONNECTION_OPTIONS_HELP
 			"\n"
-			"Exit status: 0 every check passed; 21 to 29: the first failed check\n"
+			"Exit status: 0 every check passed; 21 to 30: the first failed check\n"
 			"(20 + its number as printed); 3 the coordinator could not be reached;\n"
 			"2 bad usage.\n");
 }
@@ -443,7 +443,7 @@ recover_usage(FILE *out)
 			"\n"
 			CONNECTION_OPTIONS_HELP
 			"\n"
-			"Exit status: as apply (0, 10, 11), then as verify (21 to 29).\n");
+			"Exit status: as apply (0, 10, 11), then as verify (21 to 30).\n");
 }
 
 /* Whether HOST:PORT the operator gave names the plan's address (maps applied). */

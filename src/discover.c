@@ -5,6 +5,7 @@
 #include "catalog.h"
 #include "compare.h"
 #include "exitcodes.h"
+#include "leftovers_read.h"
 #include "strbuf.h"
 
 #include <stdio.h>
@@ -863,6 +864,7 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 	free(sql);
 
 	compare_all(snap, pool, opts, hooks);
+	discover_leftovers(snap, pool, opts->timeout_ms);
 	for (int i = 0; i < snap->nnodes; i++)
 		take_outcome(&snap->nodes[i], &pool->sessions[i]);
 	classify(snap);

@@ -57,6 +57,7 @@ plan_free(Plan *plan)
 	free(plan->target);
 	free(plan->donor);
 	free(plan->old_coordinator);
+	free(plan->coordinator_at);
 	free(plan->first);
 	free(plan->dbname);
 	free(plan->user);

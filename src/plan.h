@@ -95,6 +95,7 @@ typedef struct Plan
 	char	   *target;			/* label */
 	char	   *donor;			/* label, new-node method only */
 	char	   *old_coordinator;	/* HOST:PORT where it was reached, or NULL */
+	char	   *coordinator_at;	/* HOST:PORT where the console reaches the new one */
 	char	   *first;			/* HOST:PORT discovery started from */
 	char	   *dbname;
 	char	   *user;

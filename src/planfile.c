@@ -128,6 +128,7 @@ render_header(StrBuf *out, const Plan *plan)
 	header(out, "target", plan->target);
 	header(out, "donor", plan->donor);
 	header(out, "old-coordinator", plan->old_coordinator);
+	header(out, "coordinator-at", plan->coordinator_at);
 	header(out, "first", plan->first);
 	header(out, "dbname", plan->dbname);
 	header(out, "user", plan->user);
@@ -577,6 +578,7 @@ static const HeaderKey header_keys[] = {
 	{"target", HDR_ANYWHERE, true, PLAN_FIELD(target), NULL},
 	{"donor", HDR_ANYWHERE, true, PLAN_FIELD(donor), NULL},
 	{"old-coordinator", HDR_ANYWHERE, true, PLAN_FIELD(old_coordinator), NULL},
+	{"coordinator-at", HDR_ANYWHERE, true, PLAN_FIELD(coordinator_at), NULL},
 	{"first", HDR_ANYWHERE, true, PLAN_FIELD(first), NULL},
 	{"dbname", HDR_ANYWHERE, true, PLAN_FIELD(dbname), NULL},
 	{"user", HDR_ANYWHERE, true, PLAN_FIELD(user), NULL},

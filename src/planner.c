@@ -4,6 +4,7 @@
 #include "catalog.h"
 #include "connopts.h"
 #include "lostshards.h"
+#include "leftovers.h"
 #include "report.h"
 #include "strbuf.h"
 
@@ -658,6 +659,41 @@ check_lost_metadata(const ClusterSnapshot *snap, const PlanChoices *choices,
 	strbuf_free(&list);
 }
 
+static bool
+survivor_reached(const ClusterSnapshot *snap, int i)
+{
+	return is_survivor(snap, i) && snap->nodes[i].reachable;
+}
+
+/*
+ * Leftovers of the dead coordinator's unfinished moves and splits never
+ * stop a recovery; the plan removes them.  Nothing to say when there are
+ * none.
+ */
+static void
+check_leftovers(const ClusterSnapshot *snap, const PlanChoices *choices,
+				const PreflightContext *pc, Plan *plan)
+{
+	StrBuf		list;
+	int			count;
+
+	(void) choices;
+	(void) pc;
+	strbuf_init(&list);
+	count = leftovers_describe(snap, survivor_reached, &list);
+	if (count > 0)
+	{
+		char	   *size = format_size(leftovers_retained_wal(snap));
+
+		check(plan, "leftovers", CHECK_WARN,
+			  "The plan drops them in its last steps, once the new coordinator works.",
+			  "%d leftovers of interrupted shard moves or splits, whose slots retain %s of WAL: %s",
+			  count, size, list.data);
+		free(size);
+	}
+	strbuf_free(&list);
+}
+
 /*
  * The order is the order of the plan file's check lines, which reviewers
  * and the golden files know: append new checks, do not reorder.
@@ -697,6 +733,8 @@ static const PreflightTest preflight_tests[] = {
 	"every shard has a placement on a surviving worker"},
 	{"lost-metadata", check_lost_metadata,
 	"no worker holds shard tables whose table's metadata died with the coordinator"},
+	{"leftovers", check_leftovers,
+	"what interrupted shard moves and splits left on the workers is listed, to be dropped"},
 };
 
 static void
@@ -1286,6 +1324,20 @@ plan_promote(const ClusterSnapshot *snap, Plan *plan, int target)
 	strbuf_free(&match);
 }
 
+/* Last, once the new coordinator works: nothing before depends on them */
+static void
+add_leftover_steps(const ClusterSnapshot *snap, Plan *plan)
+{
+	const NodeReport **nodes = xcalloc((size_t) snap->nnodes + 1, sizeof(NodeReport *));
+	int			count = 0;
+
+	for (int i = 0; i < snap->nnodes; i++)
+		if (survivor_reached(snap, i))
+			nodes[count++] = &snap->nodes[i];
+	leftovers_plan_steps(plan, nodes, count);
+	free(nodes);
+}
+
 static int
 choose_donor(const ClusterSnapshot *snap, const PlanChoices *choices)
 {
@@ -1428,6 +1480,10 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 		donor = choose_donor(snap, choices);
 	}
 	plan_set_roles(plan, snap, choices, target, donor);
+	if (choices->method == METHOD_PROMOTE && target >= 0)
+		plan->coordinator_at = format_host_port(snap->nodes[target].host, snap->nodes[target].port);
+	else if (choices->method == METHOD_NEW_NODE && ctx->target_connect_host)
+		plan->coordinator_at = format_host_port(ctx->target_connect_host, ctx->target_connect_port);
 	plan_set_nodes(plan, snap);
 	preflight(snap, choices, plan, target, donor);
 	add_unreachable_notes(snap, plan);
@@ -1440,6 +1496,7 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 			plan_promote(snap, plan, target);
 		else
 			plan_new_node(snap, choices, ctx, plan, donor, target_name, target_port);
+		add_leftover_steps(snap, plan);
 	}
 	free(target_name);
 	return true;

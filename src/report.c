@@ -4,6 +4,7 @@
 #include "catalog.h"
 #include "exitcodes.h"
 #include "json.h"
+#include "leftovers.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -446,6 +447,7 @@ report_text(FILE *out, const ClusterSnapshot *snap, int max_rows)
 	print_synced(out, snap);
 	print_catalogs(out, snap, max_rows);
 	print_ids(out, snap);
+	leftovers_print(out, snap);
 	fprintf(out, "\nResult: %s (exit status %d).\n", verdict(snap->exit_code), snap->exit_code);
 }
 
@@ -586,6 +588,7 @@ json_node(JsonWriter *w, const ClusterSnapshot *snap, int i)
 		json_null(w, "local_group");
 	json_node_catalogs(w, node);
 	json_node_lists(w, node);
+	leftovers_json(w, node);
 	json_end_object(w);
 	free(lib);
 }

@@ -2,6 +2,7 @@
 
 #include "snapshot.h"
 #include "compare.h"
+#include "leftovers.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,7 @@ node_report_free(NodeReport *node)
 		free(node->lost_shards[i].unrecreatable);
 	}
 	free(node->lost_shards);
+	leftovers_free(node->leftovers, node->nleftovers);
 }
 
 void

@@ -128,6 +128,8 @@ typedef struct NodeReport
 	LostShard  *lost_shards;
 	int			nlost_shards;
 	StrList		unknown_shards;	/* shard tables whose table's metadata died with the coordinator */
+	struct Leftover *leftovers;	/* of interrupted moves and splits (leftovers.h) */
+	int			nleftovers;
 } NodeReport;
 
 typedef struct RowDiff

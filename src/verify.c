@@ -4,6 +4,7 @@
 #include "catalog.h"
 #include "exitcodes.h"
 #include "lostshards.h"
+#include "leftovers.h"
 #include "pgnode.h"
 #include "report.h"
 #include "strbuf.h"
@@ -23,6 +24,7 @@ static const char *const check_names[VERIFY_COUNT] = {
 	"DDL: alter, distributed table in a new colocation group, reference table, schema-sharded table",
 	"insert through the coordinator into serial columns",
 	"shard move",
+	"no leftovers of interrupted shard moves or splits",
 };
 
 typedef struct Verifier
@@ -464,6 +466,32 @@ drop_scratch(Verifier *v, const Scratch *scratch)
 	}
 }
 
+/*
+ * Discovery read them on every node it reached; a slot left there fills
+ * its node's disk with WAL, and a name left there may be the name the
+ * next move wants.
+ */
+static void
+check_no_leftovers(Verifier *v)
+{
+	StrBuf		list;
+	int			count;
+
+	strbuf_init(&list);
+	count = leftovers_describe(v->snap, NULL, &list);
+	if (count == 0)
+		record(v, VERIFY_NO_LEFTOVERS, true, "no replication slot, publication, subscription, role or orphaned shard table on any node");
+	else
+	{
+		char	   *size = format_size(leftovers_retained_wal(v->snap));
+
+		record(v, VERIFY_NO_LEFTOVERS, false, "%d left, whose slots retain %s of WAL: %s; plan again to drop them",
+			   count, size, list.data);
+		free(size);
+	}
+	strbuf_free(&list);
+}
+
 static void
 smoke_tests(Verifier *v, bool move_shard)
 {
@@ -572,6 +600,7 @@ verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
 	check_sequences(&v);
 	smoke_tests(&v, move_shard);
 	report_lost_rows(&v);
+	check_no_leftovers(&v);
 
 	result->exit_code = EXIT_CODE_OK;
 	for (int i = 0; i < VERIFY_COUNT; i++)

@@ -21,6 +21,7 @@
 -- target: new-coord:5432
 -- donor: w'1:5432
 -- old-coordinator: coord:5432
+-- coordinator-at: new-coord:5432
 -- first: w'1:5432
 -- dbname: app
 -- user: postgres

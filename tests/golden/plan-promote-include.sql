@@ -20,6 +20,7 @@
 -- cim: include
 -- target: w\\2:5432
 -- old-coordinator: coord:5432
+-- coordinator-at: w\\2:5432
 -- first: w'1:5432
 -- dbname: app
 -- user: postgres

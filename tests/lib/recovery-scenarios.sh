@@ -363,6 +363,205 @@ sc_killed_after_the_decision_to_commit() {
 }
 scenario "killed after the decision to commit" sc_killed_after_the_decision_to_commit
 
+# --- leftovers of interrupted moves ---------------------------------------------
+# app.bulk: two shards of about 80 MB each, so that copying one takes a
+# while; with a node given, both shards are created on it alone.
+bulk_table() {
+	local only=${1:-} name
+	if [ -n "$only" ]; then
+		for name in w1 w2 w3; do
+			[ "$name" = "$only" ] && continue
+			pgc_sql coord "SELECT citus_set_node_property('127.0.0.1', $(pgc_port "$name"), 'shouldhaveshards', false)" >/dev/null || return 1
+		done
+	fi
+	pgc_psql coord >/dev/null <<'SQL' || return 1
+CREATE TABLE app.bulk (k int, v text);
+SELECT create_distributed_table('app.bulk', 'k', shard_count := 2, colocate_with := 'none');
+INSERT INTO app.bulk SELECT t % 1000, repeat('x', 200) FROM generate_series(1, 700000) t;
+SQL
+	[ -z "$only" ] && return 0
+	for name in w1 w2 w3; do
+		pgc_sql coord "SELECT citus_set_node_property('127.0.0.1', $(pgc_port "$name"), 'shouldhaveshards', true)" >/dev/null || return 1
+	done
+}
+
+bulk_checksum() {
+	pgc_sql "$1" "SELECT count(*) || ':' || sum(k) || ':' || sum(length(v)) FROM app.bulk"
+}
+
+# wait_for_slot NODE: true once a replication slot of a move or split exists there
+wait_for_slot() {
+	local i=0
+	while [ $i -lt 300 ]; do
+		[ "$(pgc_sql "$1" "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'citus\_shard\_%'" 2>/dev/null)" -gt 0 ] 2>/dev/null && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# The coordinator dies while SQL (a move or a rebalance) runs on it, once
+# the source has a slot: in the middle of the copy.
+cut_off() {
+	local source=$1 sql=$2
+	pgc_sql coord "$sql" >/dev/null 2>&1 &
+	wait_for_slot "$source" || { wait; return 1; }
+	sleep 0.3
+	pgc_destroy coord
+	wait
+	return 0
+}
+
+# A slot holds back the WAL of everything written after it: about 10 MB
+churn() {
+	pgc_sql "$1" "CREATE TABLE public.churn AS SELECT g, repeat('w', 500) AS pad FROM generate_series(1, 20000) g" >/dev/null
+}
+
+# What a move from w1 to w2 leaves when the coordinator dies in it, made
+# by hand: the stand-in has no Citus to make them.  A table that merely
+# looks like a shard (accounts_2023, an id no shard has) must survive.
+plant_leftovers() {
+	local shard
+	shard=$(pgc_sql w1 "SELECT s.shardid FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid)
+	                    WHERE s.logicalrelid = 'app.accounts'::regclass AND p.groupid = 1 ORDER BY 1 LIMIT 1") || return 1
+	pgc_psql w1 >/dev/null <<SQL || return 1
+SELECT pg_create_logical_replication_slot('citus_shard_move_slot_2_10_7', 'pgoutput');
+CREATE PUBLICATION citus_shard_move_publication_2_10_7;
+SQL
+	churn w1
+	pgc_psql w2 >/dev/null <<SQL || return 1
+SET client_min_messages = error;
+CREATE ROLE citus_shard_move_subscription_role_10_7 SUPERUSER;
+CREATE SUBSCRIPTION citus_shard_move_subscription_10_7
+       CONNECTION 'host=127.0.0.1 port=$(pgc_port w1) user=postgres dbname=postgres'
+       PUBLICATION citus_shard_move_publication_2_10_7
+       WITH (connect = false, slot_name = 'citus_shard_move_slot_2_10_7', enabled = false, create_slot = false);
+ALTER SUBSCRIPTION citus_shard_move_subscription_10_7 OWNER TO citus_shard_move_subscription_role_10_7;
+ALTER ROLE citus_shard_move_subscription_role_10_7 NOSUPERUSER;
+CREATE TABLE app.accounts_$shard (LIKE app.accounts);
+INSERT INTO app.accounts_$shard (tenant_id, id, name) VALUES (1, 1, 'half-copied');
+CREATE TABLE app.accounts_$((shard + 500)) (LIKE app.accounts);
+CREATE TABLE app.accounts_2023 (LIKE app.accounts);
+SQL
+}
+
+# Citus's own objects of moves and splits, and shard tables of app.bulk or
+# app.accounts that no placement on the node refers to: "slots/publications/
+# subscriptions/roles/shard tables" as one line per node
+leftovers_on() {
+	pgc_sql "$1" "SET citus.override_table_visibility = off;
+	              SELECT (SELECT count(*) FROM pg_replication_slots) || '/' || (SELECT count(*) FROM pg_publication)
+	                     || '/' || (SELECT count(*) FROM pg_subscription)
+	                     || '/' || (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'citus\_shard\_%')
+	                     || '/' || (SELECT count(*) FROM pg_class c WHERE c.relname ~ '^(bulk|accounts)_[0-9]{5,}$'
+	                                  AND NOT EXISTS (SELECT 1 FROM pg_dist_placement p
+	                                                   WHERE p.shardid = substring(c.relname FROM '[0-9]+$')::bigint
+	                                                     AND p.groupid = (SELECT groupid FROM pg_dist_local_group)))"
+}
+
+all_leftovers() {
+	local name out=""
+	for name in $(fixture_survivors); do
+		out="$out $name:$(leftovers_on "$name")"
+	done
+	echo "${out# }"
+}
+
+# After the recovery: nothing left anywhere, rows as they were, and verify
+# (its leftovers check included) passes
+after_leftovers() {
+	local coordinator=$1 bulk=$2
+	is "$(all_leftovers)" "w1:0/0/0/0/0 w2:0/0/0/0/0 w3:0/0/0/0/0" "$SCENARIO: nothing is left on any node"
+	is "$(checksum w2)" "$CHECKSUM_BEFORE" "$SCENARIO: rows and checksums unchanged"
+	[ -z "$bulk" ] || is "$(bulk_checksum "$coordinator")" "$bulk" "$SCENARIO: every row of the moved table is there"
+	is "$(rescue discover $(at w2) --json | jq '[.nodes[] | select(.reachable) | .leftovers | length] | join(",")')" '"0,0,0,0"' \
+		"$SCENARIO: discover then lists no leftovers on any node"
+	unlike "$(rescue discover $(at w2) 2>&1)" "Leftovers|retain" "$SCENARIO: and warns of no retained WAL"
+}
+
+# discover and the plan see them; recovery drops them in a safe order
+expect_leftovers_planned() {
+	local json
+	json=$(rescue discover $(at w2) --json)
+	is "$(printf '%s' "$json" | jq -r '[.nodes[].leftovers[] | .kind] | unique | join(",")')" \
+		"publication,role,shard_table,slot,subscription" "$SCENARIO: discover --json lists every kind of leftover"
+	ok $(printf '%s' "$json" | jq -e '[.nodes[].leftovers[] | select(.kind == "slot") | .retained_wal_bytes] | min >= 5000000' >/dev/null && echo 0 || echo 1) \
+		"$SCENARIO: with the WAL each slot retains"
+	diag "WAL retained: $(printf '%s' "$json" | jq -r '[.nodes[].leftovers[] | select(.kind == "slot") | .retained_wal_bytes] | join(" ")') bytes"
+	run discover $(at w2)
+	like "$OUT" "WARNING: replication slots of interrupted shard moves retain [0-9]+ (bytes|kB|MB|GB)" \
+		"$SCENARIO: discover's summary warns of the retained WAL, with its size"
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	expect_code 0 "$SCENARIO: leftovers do not block the plan"
+	like "$OUT" "warn  leftovers: [0-9]+ leftovers of interrupted shard moves or splits" "$SCENARIO: pre-flight warns of them"
+	# the order in which the plan drops them: subscriptions before their slots, roles last
+	is "$(grep -Eo '^(ALTER SUBSCRIPTION [^ ]+ SET|DROP SUBSCRIPTION|DROP PUBLICATION|DROP ROLE)|pg_drop_replication_slot\(slot_name\)|^  DROP TABLE' "$WORK/plan.sql" |
+		sed -E 's/^ALTER.*/detach/; s/^DROP SUBSCRIPTION/subscription/; s/^pg_drop.*/slot/; s/^DROP PUBLICATION/publication/; s/^  DROP TABLE/table/; s/^DROP ROLE/role/' |
+		uniq | tr '\n' ' ')" \
+		"detach subscription slot publication table role " "$SCENARIO: subscriptions detached and dropped, then slots, publications, tables and roles"
+}
+
+sc_move_cut_off() {
+	local bulk=
+	fresh_cluster || return
+	if [ "$FIXTURE_TIER" = real ]; then
+		bulk_table || setup_failed "could not fill app.bulk" || return
+		bulk=$(bulk_checksum coord)
+		CHECKSUM_BEFORE=$(checksum w2)
+		read -r shard source < <(pgc_sql coord "SELECT s.shardid, n.nodeport FROM pg_dist_shard s
+		    JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid)
+		   WHERE s.logicalrelid = 'app.bulk'::regclass ORDER BY 1 LIMIT 1" | tr '|' ' ')
+		for name in w1 w2 w3; do [ "$(pgc_port "$name")" = "$source" ] && src=$name; done
+		for name in w1 w2 w3; do [ "$name" != "$src" ] && dst=$name && break; done
+		cut_off "$src" "SELECT citus_move_shard_placement($shard, '127.0.0.1', $source, '127.0.0.1', $(pgc_port "$dst"), shard_transfer_mode := 'force_logical')" ||
+			setup_failed "the move made no replication slot" || return
+		churn "$src"
+	else
+		CHECKSUM_BEFORE=$(checksum w2)
+		pgc_destroy coord
+		plant_leftovers || setup_failed "could not plant the leftovers" || return
+	fi
+	new_node || return
+	unlike "$(all_leftovers)" "^w1:0/0/0/0/0 w2:0/0/0/0/0 w3:0/0/0/0/0$" "$SCENARIO: the cut-off left something behind"
+	expect_leftovers_planned
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	expect_code 0 "$SCENARIO: apply runs every step"
+	run verify $(at newc) --move-shard
+	expect_code 0 "$SCENARIO: verify passes, shard move included"
+	after_leftovers newc "$bulk"
+	[ "$FIXTURE_TIER" = real ] || is "$(pgc_sql w2 "SELECT count(*) FROM app.accounts_2023")" 0 \
+		"$SCENARIO: a table that only looks like a shard is kept"
+	pgc_sql w3 "SELECT pg_create_logical_replication_slot('citus_shard_move_slot_9_10_99', 'pgoutput')" >/dev/null
+	run verify $(at newc)
+	expect_code 30 "$SCENARIO: verify fails while a leftover remains"
+	like "$OUT" "FAIL  10. no leftovers of interrupted shard moves or splits: 1 left.*citus_shard_move_slot_9_10_99" \
+		"$SCENARIO: and names it"
+}
+scenario "move cut off mid-copy" sc_move_cut_off
+
+# The rebalancer's moves run from the coordinator's background tasks.
+sc_rebalance_cut_off() {
+	local bulk
+	fresh_cluster || return
+	bulk_table w3 || setup_failed "could not fill app.bulk" || return
+	bulk=$(bulk_checksum coord)
+	CHECKSUM_BEFORE=$(checksum w2)
+	cut_off w3 "SELECT citus_rebalance_start(shard_transfer_mode := 'force_logical')" ||
+		setup_failed "the rebalance made no replication slot" || return
+	new_node || return
+	unlike "$(all_leftovers)" "^w1:0/0/0/0/0 w2:0/0/0/0/0 w3:0/0/0/0/0$" "$SCENARIO: the cut-off left something behind"
+	run recover $(at w1) --new-coordinator "$(addr newc)" --workdir "$WORK/run" --yes
+	expect_code 0 "$SCENARIO: recover cleans up and verifies"
+	like "$OUT" "warn  leftovers:" "$SCENARIO: after warning of the leftovers"
+	after_leftovers newc "$bulk"
+	pgc_psql newc -c "SET client_min_messages = warning" -c "SELECT citus_rebalance_start(shard_transfer_mode := 'force_logical')" -c "SELECT citus_rebalance_wait()" >/dev/null
+	ok $? "$SCENARIO: the rebalance can be run again to its end"
+	is "$(bulk_checksum newc)" "$bulk" "$SCENARIO: with every row"
+}
+if [ "$FIXTURE_TIER" = real ]; then
+	scenario "rebalance cut off" sc_rebalance_cut_off
+fi
+
 # --- the plan file in psql -----------------------------------------------------
 sc_plan_run_by_psql() {
 	setup || return

@@ -12,6 +12,7 @@
 #include "tap.h"
 
 #include "connopts.h"
+#include "leftovers.h"
 #include "plan.h"
 #include "planfile.h"
 #include "planner.h"
@@ -101,6 +102,43 @@ add_lost_shards(NodeReport *n)
 	add_lost(n, "app.audit", 102020, NULL, NULL, true, NULL);
 }
 
+/* Whether build_snapshot leaves an interrupted move's leftovers on two workers */
+static bool with_leftovers;
+
+static void
+add_leftover(NodeReport *n, LeftoverKind kind, const char *schema, const char *name, int64_t shardid)
+{
+	Leftover   *l;
+
+	n->leftovers = xrealloc(n->leftovers, sizeof(Leftover) * (size_t) (n->nleftovers + 1));
+	l = &n->leftovers[n->nleftovers++];
+	memset(l, 0, sizeof(*l));
+	l->kind = kind;
+	l->schema = schema ? xstrdup(schema) : NULL;
+	l->name = xstrdup(name);
+	l->shardid = shardid;
+	l->retained_wal = kind == LEFTOVER_SLOT ? 123456789 : -1;
+	if (kind == LEFTOVER_SUBSCRIPTION)
+	{
+		l->slot = xstrdup("citus_shard_move_slot_2_10_7");
+		l->publisher = xstrdup("w'1:5432");
+	}
+}
+
+/* The source (first node) keeps a slot and a publication, the target the rest; hostile names */
+static void
+add_move_leftovers(ClusterSnapshot *snap)
+{
+	NodeReport *source = &snap->nodes[snap->first];
+	NodeReport *target = &snap->nodes[snap->first + 1];
+
+	add_leftover(source, LEFTOVER_SLOT, NULL, "citus_shard_move_slot_2_10_7", -1);
+	add_leftover(source, LEFTOVER_PUBLICATION, NULL, "citus_shard_move_publication_2_10_7'; DROP", -1);
+	add_leftover(target, LEFTOVER_SUBSCRIPTION, NULL, "citus_shard_move_subscription_10_7", -1);
+	add_leftover(target, LEFTOVER_SHARD_TABLE, "My Schema", "odd\"t$body$_102009", 102009);
+	add_leftover(target, LEFTOVER_ROLE, NULL, "citus_shard_move_subscription_role_10_7", -1);
+}
+
 /* One coordinator (gone) and three workers; hostile names on purpose */
 static void
 build_snapshot(ClusterSnapshot *snap, bool cim_include, bool with_target)
@@ -144,6 +182,8 @@ build_snapshot(ClusterSnapshot *snap, bool cim_include, bool with_target)
 	add_serial(&snap->nodes[snap->first], "app.refunds", "id", "app.orders_id_seq", false);
 	if (with_lost_shards)
 		add_lost_shards(&snap->nodes[snap->first]);
+	if (with_leftovers)
+		add_move_leftovers(snap);
 }
 
 static char *
@@ -414,6 +454,43 @@ main(void)
 	round_trip(text);
 	free(text);
 	plan_free(&plan);
+
+	with_leftovers = true;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	golden("plan-leftovers.sql", text);
+	{
+		int			sub = -1, slot = -1, table = -1, role = -1, last_core = -1;
+
+		for (int i = 0; i < plan.nsteps; i++)
+		{
+			const char *sql = plan.steps[i].sql;
+
+			if (strstr(sql, "DROP SUBSCRIPTION"))
+				sub = i;
+			else if (strstr(sql, "pg_drop_replication_slot"))
+				slot = i;
+			else if (strstr(sql, "DROP TABLE IF EXISTS \"My Schema\".\"odd\"\"t$body$_102009\""))
+				table = i;
+			else if (strstr(sql, "DROP ROLE"))
+				role = i;
+			else if (strstr(sql, "start_metadata_sync_to_all_nodes") || strstr(sql, "nextval"))
+				last_core = i;
+		}
+		ok(last_core >= 0 && sub > last_core && slot > sub && table > slot && role > table,
+		   "leftovers go after the recovery: subscription, slot, shard table, role");
+		ok(table >= 0 && strstr(plan.steps[table].sql, "WHERE shardid = 102009") != NULL,
+		   "a shard table is dropped only if no placement on its node refers to it then");
+		ok(strstr(text, "DROP PUBLICATION IF EXISTS \"citus_shard_move_publication_2_10_7'; DROP\"") != NULL,
+		   "a leftover's name is quoted");
+		ok(plan.coordinator_at && strcmp(plan.coordinator_at, "new-coord:5432") == 0,
+		   "the plan says where its coordinator is, though its last step runs on a worker");
+		ok(strstr(text, "-- check: warn leftovers: 5 leftovers of interrupted shard moves or splits, whose slots retain 118 MB of WAL") != NULL &&
+		   !plan_has_failures(&plan), "pre-flight warns of them, with the WAL retained, without failing");
+	}
+	round_trip(text);
+	free(text);
+	plan_free(&plan);
+	with_leftovers = false;
 
 	{
 		PlanChoices bad = {0};

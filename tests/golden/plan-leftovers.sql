@@ -1,0 +1,305 @@
+-- citus-rescue recovery plan
+--
+-- Review it, then run it with: citus-rescue apply FILE
+-- (which re-checks the cluster, backs up the metadata, journals every
+-- statement and can resume). In an emergency psql can run it too:
+--   psql -X -U USER -d DBNAME -f FILE
+--
+-- Each step runs on the node its \connect line names, which is the node
+-- its "-- on:" line shows; apply refuses a file where they differ. Both
+-- apply and psql run every statement that is not a comment. The lines
+-- "-- check:" are apply's own queries, which psql skips: apply runs a
+-- step's check before the step (true: already done, skipped) and after it
+-- (false: the step failed). apply refuses a file with any line it would
+-- not write itself outside the steps' SQL.
+--
+-- format: 1
+-- tool-version: 0.0.0-test
+-- created: 2026-01-01T00:00:00.000Z
+-- method: new-node
+-- cim: include
+-- target: new-coord:5432
+-- donor: w'1:5432
+-- old-coordinator: coord:5432
+-- coordinator-at: new-coord:5432
+-- first: w'1:5432
+-- dbname: app
+-- user: postgres
+--
+-- Metadata fingerprints when the plan was made (apply refuses a changed cluster):
+-- node: w'1:5432 group=1 lg=1;pg_dist_node=d41d8cd98f00b204e9800998ecf8427e;pg_dist_placement=d41d8cd98f00b204e9800998ecf8427e;pg_dist_shard=d41d8cd98f00b204e9800998ecf8427e;pg_dist_partition=d41d8cd98f00b204e9800998ecf8427e;pg_dist_colocation=d41d8cd98f00b204e9800998ecf8427e
+-- node: w\\2:5432 group=2 lg=2;pg_dist_node=d41d8cd98f00b204e9800998ecf8427e;pg_dist_placement=d41d8cd98f00b204e9800998ecf8427e;pg_dist_shard=d41d8cd98f00b204e9800998ecf8427e;pg_dist_partition=d41d8cd98f00b204e9800998ecf8427e;pg_dist_colocation=d41d8cd98f00b204e9800998ecf8427e
+-- node: w"3$body$:5432 group=3 lg=3;pg_dist_node=d41d8cd98f00b204e9800998ecf8427e;pg_dist_placement=d41d8cd98f00b204e9800998ecf8427e;pg_dist_shard=d41d8cd98f00b204e9800998ecf8427e;pg_dist_partition=d41d8cd98f00b204e9800998ecf8427e;pg_dist_colocation=d41d8cd98f00b204e9800998ecf8427e
+-- node: new-coord:5432 group=-1 lg=0;pg_dist_node=d41d8cd98f00b204e9800998ecf8427e;pg_dist_placement=d41d8cd98f00b204e9800998ecf8427e;pg_dist_shard=d41d8cd98f00b204e9800998ecf8427e;pg_dist_partition=d41d8cd98f00b204e9800998ecf8427e;pg_dist_colocation=d41d8cd98f00b204e9800998ecf8427e
+--
+-- Pre-flight checks:
+-- check: pass cim: CIM include: the old coordinator had a pg_dist_node row; the new one takes its place as group 0
+-- check: pass old-coordinator-gone: the old coordinator at coord:5432 does not answer
+-- check: pass nodes-reachable: every worker answered
+-- check: pass same-versions: PostgreSQL 15 and Citus 13.2.2 (extension 13.2-1) on every node
+-- check: pass metadata-agrees: every reachable worker holds the same metadata
+-- check: pass workers-synced: every worker with metadata is metadata-synced
+-- check: pass donor: w'1:5432 (group 1) lends its metadata to the new node
+-- check: pass new-node-reachable: new-coord:5432 answers
+-- check: pass new-node-unlisted: new-coord:5432 is not in pg_dist_node
+-- check: pass new-node-citus: new-coord:5432 has citus 13.2-1
+-- check: pass new-node-empty: new-coord:5432 has no user tables
+-- check: pass orphaned-prepared: no prepared transaction of the dead coordinator waits on a worker
+-- check: pass lost-shards: every shard has a placement on a surviving worker
+-- check: pass lost-metadata: no worker holds shard tables of a table it has no metadata of
+-- check: warn leftovers: 5 leftovers of interrupted shard moves or splits, whose slots retain 118 MB of WAL: on w'1:5432: replication slot citus_shard_move_slot_2_10_7 (inactive, retains 118 MB of WAL), publication citus_shard_move_publication_2_10_7'; DROP; on w\\2:5432: subscription citus_shard_move_subscription_10_7 (disabled, slot citus_shard_move_slot_2_10_7 on w'1:5432), shard table My Schema.odd"t$body$_102009 (shard 102009, no placement on this node), role citus_shard_move_subscription_role_10_7
+--   fix: The plan drops them in its last steps, once the new coordinator works.
+--
+\set ON_ERROR_STOP on
+
+-- ============================================================================
+-- step: 1 of 12
+-- on: w'1:5432
+-- purpose: On the donor, in one transaction: pose as coordinator, add the new node (which copies the metadata to it), and become a worker again.
+-- transaction: local
+-- check: SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord' AND nodeport = 5432) AND (SELECT groupid FROM pg_catalog.pg_dist_local_group) = 1
+-- undo: On the donor: DELETE FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord' AND nodeport = 5432; then restore its catalogs from the backup if the old coordinator's rows are wanted back.
+\connect -reuse-previous=on 'host=''w\\''1'' port=5432'
+BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '10s';
+-- the old coordinator's rows go; the others lose them in the metadata sync
+DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;
+DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;
+-- act as the coordinator inside this transaction only
+UPDATE pg_catalog.pg_dist_local_group SET groupid = 0;
+UPDATE pg_catalog.pg_dist_node SET groupid = 0 WHERE groupid = 1;
+UPDATE pg_catalog.pg_dist_placement SET groupid = 0 WHERE groupid = 1;
+-- ids handed out to the new node must not collide with any survivor's
+SELECT pg_catalog.setval('pg_catalog.pg_dist_groupid_seq', GREATEST(3, (SELECT last_value FROM pg_catalog.pg_dist_groupid_seq)));
+SELECT pg_catalog.setval('pg_catalog.pg_dist_node_nodeid_seq', GREATEST(4, (SELECT last_value FROM pg_catalog.pg_dist_node_nodeid_seq)));
+SELECT pg_catalog.setval('pg_catalog.pg_dist_placement_placementid_seq', GREATEST(20, (SELECT last_value FROM pg_catalog.pg_dist_placement_placementid_seq)));
+SELECT pg_catalog.setval('pg_catalog.pg_dist_shardid_seq', GREATEST(102024, (SELECT last_value FROM pg_catalog.pg_dist_shardid_seq)));
+SELECT pg_catalog.setval('pg_catalog.pg_dist_colocationid_seq', GREATEST(2, (SELECT last_value FROM pg_catalog.pg_dist_colocationid_seq)));
+SELECT pg_catalog.citus_add_node('new-coord', 5432);
+-- back to being an ordinary worker
+UPDATE pg_catalog.pg_dist_node SET groupid = 1 WHERE groupid = 0;
+UPDATE pg_catalog.pg_dist_placement SET groupid = 1 WHERE groupid = 0;
+UPDATE pg_catalog.pg_dist_local_group SET groupid = 1;
+COMMIT;
+-- end of step 1
+
+-- ============================================================================
+-- step: 2 of 12
+-- on: w'1:5432
+-- purpose: On the donor: forget the two-phase commit records of the transaction it coordinated while posing as coordinator.
+-- transaction: local
+-- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_transaction)
+-- undo: Nothing to undo: only records of committed transactions go.
+\connect -reuse-previous=on 'host=''w\\''1'' port=5432'
+BEGIN;
+SELECT pg_catalog.recover_prepared_transactions();
+COMMIT;
+-- end of step 2
+
+-- ============================================================================
+-- step: 3 of 12
+-- on: new-coord:5432
+-- purpose: On the new node, in one transaction: give the donor its group back, take group 0, and set every id sequence ahead.
+-- transaction: local
+-- check: SELECT (SELECT groupid FROM pg_catalog.pg_dist_local_group) = 0
+-- undo: DROP EXTENSION citus CASCADE; on the new node, or restore its catalogs from the backup.
+\connect -reuse-previous=on 'host=''new-coord'' port=5432'
+BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '10s';
+-- this node's bigserial sequences took the range of the group it was added as:
+-- no node added later may get that group
+SELECT pg_catalog.setval('pg_catalog.pg_dist_groupid_seq', GREATEST(
+       (SELECT groupid FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord' AND nodeport = 5432),
+       (SELECT last_value FROM pg_catalog.pg_dist_groupid_seq)));
+-- the donor was group 0 while it copied the metadata here
+UPDATE pg_catalog.pg_dist_node SET groupid = 1 WHERE groupid = 0;
+UPDATE pg_catalog.pg_dist_placement SET groupid = 1 WHERE groupid = 0;
+-- the coordinator stays in the metadata, as group 0, without shards
+UPDATE pg_catalog.pg_dist_placement SET groupid = 0
+ WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord' AND nodeport = 5432);
+UPDATE pg_catalog.pg_dist_node SET groupid = 0, shouldhaveshards = false WHERE nodename = 'new-coord' AND nodeport = 5432;
+UPDATE pg_catalog.pg_dist_local_group SET groupid = 0;
+-- every id sequence past the highest id any survivor holds
+SELECT pg_catalog.setval('pg_catalog.pg_dist_shardid_seq', GREATEST(102024, (SELECT pg_catalog.max(shardid) FROM pg_catalog.pg_dist_shard), (SELECT last_value FROM pg_catalog.pg_dist_shardid_seq)));
+SELECT pg_catalog.setval('pg_catalog.pg_dist_colocationid_seq', GREATEST(2, (SELECT pg_catalog.max(colocationid) FROM pg_catalog.pg_dist_colocation), (SELECT last_value FROM pg_catalog.pg_dist_colocationid_seq)));
+COMMIT;
+-- end of step 3
+
+-- ============================================================================
+-- step: 4 of 12
+-- on: new-coord:5432
+-- purpose: Push the new coordinator's metadata to every worker through Citus's own metadata sync.
+-- transaction: local
+-- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.run_command_on_workers($cmd$SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || pg_catalog.quote_literal(nodename) || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node$cmd$) AS w WHERE NOT w.success OR w.result IS DISTINCT FROM (SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || pg_catalog.quote_literal(nodename) || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node))
+-- undo: Restore each worker's catalogs from the backup (restore.sh in the work directory).
+\connect -reuse-previous=on 'host=''new-coord'' port=5432'
+BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '10s';
+SELECT pg_catalog.start_metadata_sync_to_all_nodes();
+COMMIT;
+-- end of step 4
+
+-- ============================================================================
+-- step: 5 of 12
+-- on: new-coord:5432
+-- purpose: Give the coordinator, which is in the metadata, a placement of every reference table, as the old one had.
+-- transaction: local
+-- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_shard s JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = s.logicalrelid WHERE p.partmethod = 'n' AND p.repmodel = 't' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement pl WHERE pl.shardid = s.shardid AND pl.groupid = 0))
+-- undo: Harmless to keep: the coordinator holds one more copy of each reference table.
+\connect -reuse-previous=on 'host=''new-coord'' port=5432'
+BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '10s';
+SELECT pg_catalog.replicate_reference_tables('block_writes');
+COMMIT;
+-- end of step 5
+
+-- ============================================================================
+-- step: 6 of 12
+-- on: new-coord:5432
+-- purpose: Give the int and smallint serial columns of distributed tables nextval() defaults and sequences past every id in use.
+-- transaction: local
+-- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = d.adrelid WHERE pg_catalog.pg_get_expr(d.adbin, d.adrelid) LIKE '%worker_nextval(%')
+-- undo: Harmless to keep; to undo, set each column default back to worker_nextval().
+\connect -reuse-previous=on 'host=''new-coord'' port=5432'
+BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '10s';
+-- the workers keep the worker_nextval() defaults Citus gave them; Citus's
+-- propagation of this ALTER to them would leave odd column names unquoted
+SET LOCAL citus.enable_ddl_propagation = off;
+ALTER TABLE "app"."orders" ALTER COLUMN "id" SET DEFAULT pg_catalog.nextval('app.orders_id_seq'::pg_catalog.regclass);
+SELECT pg_catalog.setval('app.orders_id_seq'::pg_catalog.regclass, GREATEST((SELECT pg_catalog.max("id") FROM "app"."orders"), (SELECT pg_catalog.max("id") FROM "app"."refunds"), 1));
+ALTER TABLE "My Schema"."odd""t" ALTER COLUMN "i d" SET DEFAULT pg_catalog.nextval('"My Schema".s'::pg_catalog.regclass);
+SELECT pg_catalog.setval('"My Schema".s'::pg_catalog.regclass, GREATEST((SELECT pg_catalog.max("i d") FROM "My Schema"."odd""t"), 1));
+ALTER TABLE "app"."refunds" ALTER COLUMN "id" SET DEFAULT pg_catalog.nextval('app.orders_id_seq'::pg_catalog.regclass);
+COMMIT;
+-- end of step 6
+
+-- ============================================================================
+-- step: 7 of 12
+-- on: new-coord:5432
+-- purpose: Move the bigserial sequences of the new coordinator past any id already used in their range.
+-- transaction: local
+-- check: SELECT false
+-- undo: Nothing to undo: the sequences only moved forward.
+\connect -reuse-previous=on 'host=''new-coord'' port=5432'
+BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '10s';
+DO $body$
+DECLARE
+  lo bigint;
+  hi bigint;
+  used bigint;
+BEGIN
+  SELECT seqmin, seqmax INTO lo, hi FROM pg_catalog.pg_sequence WHERE seqrelid = 'app.accounts_id_seq'::pg_catalog.regclass;
+  IF hi < 9223372036854775807 THEN
+    EXECUTE 'SELECT pg_catalog.max("id") FROM "app"."accounts" WHERE "id" BETWEEN $1 AND $2' INTO used USING lo, hi;
+    IF used > (SELECT last_value FROM "app"."accounts_id_seq") THEN
+      PERFORM pg_catalog.setval('app.accounts_id_seq'::pg_catalog.regclass, used);
+    END IF;
+  END IF;
+END
+$body$;
+COMMIT;
+-- end of step 7
+
+-- ============================================================================
+-- step: 8 of 12
+-- on: w\\2:5432
+-- purpose: Drop subscription citus_shard_move_subscription_10_7, left by an interrupted shard move or split; its slot goes in a later step, wherever it lives.
+-- transaction: local
+-- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = 'citus_shard_move_subscription_10_7' AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()))
+-- undo: None needed: the copy it fed was never finished, and Citus makes a new one for the next move.
+\connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
+BEGIN;
+SET LOCAL citus.enable_ddl_propagation = off;
+ALTER SUBSCRIPTION "citus_shard_move_subscription_10_7" DISABLE;
+ALTER SUBSCRIPTION "citus_shard_move_subscription_10_7" SET (slot_name = NONE);
+DROP SUBSCRIPTION "citus_shard_move_subscription_10_7";
+COMMIT;
+-- end of step 8
+
+-- ============================================================================
+-- step: 9 of 12
+-- on: w'1:5432
+-- purpose: Drop replication slot citus_shard_move_slot_2_10_7, left by an interrupted shard move or split: it retains WAL until the disk is full.
+-- transaction: local
+-- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = 'citus_shard_move_slot_2_10_7')
+-- undo: None: a slot cannot be made again at its old position; a new move makes its own.
+\connect -reuse-previous=on 'host=''w\\''1'' port=5432'
+BEGIN;
+DO $body$
+BEGIN
+  PERFORM pg_catalog.pg_terminate_backend(active_pid)
+     FROM pg_catalog.pg_replication_slots WHERE slot_name = 'citus_shard_move_slot_2_10_7' AND active_pid IS NOT NULL;
+  FOR i IN 1..100 LOOP
+    EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots
+                           WHERE slot_name = 'citus_shard_move_slot_2_10_7' AND active);
+    PERFORM pg_catalog.pg_sleep(0.1);
+  END LOOP;
+  PERFORM pg_catalog.pg_drop_replication_slot(slot_name)
+     FROM pg_catalog.pg_replication_slots WHERE slot_name = 'citus_shard_move_slot_2_10_7';
+END
+$body$;
+COMMIT;
+-- end of step 9
+
+-- ============================================================================
+-- step: 10 of 12
+-- on: w'1:5432
+-- purpose: Drop publication citus_shard_move_publication_2_10_7'; DROP, left by an interrupted shard move or split.
+-- transaction: local
+-- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'citus_shard_move_publication_2_10_7''; DROP')
+-- undo: None needed: a new move publishes what it copies.
+\connect -reuse-previous=on 'host=''w\\''1'' port=5432'
+BEGIN;
+SET LOCAL citus.enable_ddl_propagation = off;
+DROP PUBLICATION IF EXISTS "citus_shard_move_publication_2_10_7'; DROP";
+COMMIT;
+-- end of step 10
+
+-- ============================================================================
+-- step: 11 of 12
+-- on: w\\2:5432
+-- purpose: Drop shard table My Schema.odd"t$body$_102009, that no placement puts on this node: a partial copy or a split child an interrupted shard move or split left behind.
+-- transaction: local
+-- check: SELECT pg_catalog.to_regclass('"My Schema"."odd""t$body$_102009"') IS NULL
+-- undo: None: it held an unfinished copy whose rows its source still has.
+\connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
+BEGIN;
+SET LOCAL citus.enable_manual_changes_to_shards = on;
+SET LOCAL citus.enable_ddl_propagation = off;
+DO $body1$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement WHERE shardid = 102009
+                AND groupid = (SELECT groupid FROM pg_catalog.pg_dist_local_group))
+     OR EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition
+                 WHERE logicalrelid::pg_catalog.oid = pg_catalog.to_regclass('"My Schema"."odd""t$body$_102009"')::pg_catalog.oid) THEN
+    RAISE EXCEPTION 'not dropped: a placement on this node refers to %', '"My Schema"."odd""t$body$_102009"';
+  END IF;
+  DROP TABLE IF EXISTS "My Schema"."odd""t$body$_102009";
+END
+$body1$;
+COMMIT;
+-- end of step 11
+
+-- ============================================================================
+-- step: 12 of 12
+-- on: w\\2:5432
+-- purpose: Drop role citus_shard_move_subscription_role_10_7, that owned the subscription of an interrupted shard move or split, now gone.
+-- transaction: local
+-- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'citus_shard_move_subscription_role_10_7')
+-- undo: None needed: Citus makes a new role for each move.
+\connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
+BEGIN;
+SET LOCAL citus.enable_ddl_propagation = off;
+DROP ROLE IF EXISTS "citus_shard_move_subscription_role_10_7";
+COMMIT;
+-- end of step 12
+
+-- end of plan
