@@ -5,6 +5,7 @@
 #include "catalog.h"
 #include "compare.h"
 #include "exitcodes.h"
+#include "ledger_read.h"
 #include "strbuf.h"
 
 #include <stdio.h>
@@ -845,6 +846,8 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 	for (int i = 0; i < snap->nnodes; i++)
 		take_outcome(&snap->nodes[i], &pool->sessions[i]);
 	classify(snap);
+	ledger_read(snap, pool, opts->timeout_ms);
+	reach_check_run(snap, pool, opts->timeout_ms);
 	snap->elapsed_ms = monotonic_ms() - start;
 out:
 	pgnode_free(&first_pg);

@@ -50,6 +50,8 @@ node_report_free(NodeReport *node)
 	for (int i = 0; i < node->nlost_shards; i++)
 		free(node->lost_shards[i].table);
 	free(node->lost_shards);
+	ledger_facts_free(&node->ledger);
+	reach_check_free(&node->reach);
 }
 
 void
