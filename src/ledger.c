@@ -186,7 +186,7 @@ item_strategies(const ClusterSnapshot *snap, LedgerEntry *e)
 	{
 		const StrList *names = &snap->nodes[i].ledger.strategies;
 
-		if (!witness(snap, i))
+		if (!witness(snap, i) || !snap->nodes[i].ledger.has_strategies)
 			continue;
 		n++;
 		for (int s = 0; s < names->count; s++)
@@ -195,7 +195,7 @@ item_strategies(const ClusterSnapshot *snap, LedgerEntry *e)
 	}
 	strbuf_init(&shown);
 	if (n == 0)
-		strbuf_append(&shown, "no worker could be read");
+		strbuf_append(&shown, "no worker has the catalog, or none could be read");
 	else if (custom.count == 0)
 		strbuf_printf(&shown, "only the default strategies on %d worker%s", n, n == 1 ? "" : "s");
 	else

@@ -56,12 +56,13 @@ static const char *const count_queries[][2] = {
 		"SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid::text || ',' || pg_catalog.quote_literal(poolinfo),"
 	" ';' ORDER BY nodeid)) AS c FROM pg_catalog.pg_dist_poolinfo"},
 	{"cron.job", "SELECT pg_catalog.count(*) AS c FROM cron.job"},
+	{"pg_catalog.pg_dist_rebalance_strategy", "SELECT pg_catalog.count(*) AS c FROM pg_catalog.pg_dist_rebalance_strategy"},
 };
 
 enum
 {
 	LEDGER_CLEANUP, LEDGER_JOBS, LEDGER_TASKS, LEDGER_AUTHINFO, LEDGER_AUTHINFO_DIGEST,
-	LEDGER_POOLINFO, LEDGER_POOLINFO_DIGEST, LEDGER_CRON_JOBS, LEDGER_CRON_VERSION,
+	LEDGER_POOLINFO, LEDGER_POOLINFO_DIGEST, LEDGER_CRON_JOBS, LEDGER_STRATEGIES, LEDGER_CRON_VERSION,
 	LEDGER_SUMMARY_COLUMNS
 };
 
@@ -131,6 +132,7 @@ read_facts(LedgerFacts *f, const PgNode *pg)
 	f->poolinfo_digest = text_or_null(r, LEDGER_POOLINFO_DIGEST);
 	f->cron_jobs = count_or_missing(r, LEDGER_CRON_JOBS);
 	f->cron_version = text_or_null(r, LEDGER_CRON_VERSION);
+	f->has_strategies = !PQgetisnull(r, 0, LEDGER_STRATEGIES);
 	f->read = read_list(pg, 1, &f->strategies) && read_list(pg, 2, &f->authinfo_keys) &&
 		read_list(pg, 3, &f->poolinfo_keys) && read_list(pg, 4, &f->settings);
 	if (!f->read)

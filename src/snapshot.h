@@ -98,7 +98,8 @@ typedef struct LedgerFacts
 	int64_t		cleanup;		/* pg_dist_cleanup rows; -1: no such catalog */
 	int64_t		jobs;			/* pg_dist_background_job rows */
 	int64_t		tasks;			/* pg_dist_background_task rows */
-	StrList		strategies;		/* pg_dist_rebalance_strategy names */
+	bool		has_strategies;	/* pg_dist_rebalance_strategy exists */
+	StrList		strategies;		/* its names */
 	int64_t		authinfo;		/* pg_dist_authinfo rows */
 	StrList		authinfo_keys;	/* "nodeid rolename" per row */
 	char	   *authinfo_digest;	/* md5 of every row, so nodes can be compared */

@@ -58,6 +58,7 @@ add_node(ClusterSnapshot *snap, int nodeid, int group, const char *name, int por
 	{
 		n->ledger.read = true;
 		n->ledger.cron_jobs = -1;
+		n->ledger.has_strategies = true;
 		strlist_add(&n->ledger.strategies, "by_disk_size");
 		strlist_add(&n->ledger.strategies, "by_shard_count");
 		strlist_add(&n->ledger.settings, "citus.shard_count = 8");
