@@ -6,6 +6,7 @@
 #include "compare.h"
 #include "exitcodes.h"
 #include "ledger_read.h"
+#include "roles_read.h"
 #include "strbuf.h"
 
 #include <stdio.h>
@@ -847,6 +848,7 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 		take_outcome(&snap->nodes[i], &pool->sessions[i]);
 	classify(snap);
 	ledger_read(snap, pool, opts->timeout_ms);
+	roles_read(snap, pool, opts->timeout_ms);
 	reach_check_run(snap, pool, opts->timeout_ms);
 	snap->elapsed_ms = monotonic_ms() - start;
 out:

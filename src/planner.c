@@ -6,6 +6,7 @@
 #include "ledger.h"
 #include "plan_connections.h"
 #include "report.h"
+#include "roles.h"
 #include "strbuf.h"
 
 #include <inttypes.h>
@@ -648,6 +649,20 @@ check_new_node_reaches_workers(const ClusterSnapshot *snap, const PlanChoices *c
 }
 
 /*
+ * The node that runs the metadata sync spreads its roles to every worker:
+ * for a new node, the donor's, which citus_add_node() gave it.
+ */
+static void
+check_roles_match(const ClusterSnapshot *snap, const PlanChoices *choices,
+				  const PreflightContext *pc, Plan *plan)
+{
+	if (choices->method == METHOD_NEW_NODE)
+		roles_check(snap, pc->donor, pc->target, plan);
+	else
+		roles_check(snap, pc->target, -1, plan);
+}
+
+/*
  * The order is the order of the plan file's check lines, which reviewers
  * and the golden files know: append new checks, do not reorder.
  */
@@ -686,6 +701,8 @@ static const PreflightTest preflight_tests[] = {
 	"every shard has a placement on a surviving worker"},
 	{"new-node-reaches-workers", check_new_node_reaches_workers,
 	"the new node connects to every worker, as Citus will"},
+	{"roles-match", check_roles_match,
+	"the roles Citus's metadata sync overwrites are the same on every worker"},
 };
 
 static void

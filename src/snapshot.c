@@ -52,6 +52,7 @@ node_report_free(NodeReport *node)
 	free(node->lost_shards);
 	ledger_facts_free(&node->ledger);
 	reach_check_free(&node->reach);
+	role_facts_free(&node->roles);
 }
 
 void

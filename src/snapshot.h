@@ -129,6 +129,26 @@ typedef struct ReachCheck
 	int			nresults;
 } ReachCheck;
 
+/*
+ * A node's roles as Citus's metadata sync would write them on other nodes:
+ * a digest of the password and the attributes ALTER ROLE sets, never the
+ * password or its hash.
+ */
+typedef struct RoleDigest
+{
+	char	   *name;
+	char	   *digest;			/* md5 of rolpassword and the role's flags */
+	bool		distributed;	/* in pg_dist_object, so the sync pushes it */
+} RoleDigest;
+
+typedef struct RoleFacts
+{
+	bool		read;			/* false: not read (unreachable, no right to pg_authid) */
+	bool		no_pg_authid;	/* read refused: pg_authid needs a superuser */
+	RoleDigest *roles;
+	int			nroles;
+} RoleFacts;
+
 typedef struct NodeReport
 {
 	MetaNode	meta;
@@ -166,6 +186,7 @@ typedef struct NodeReport
 	int			nlost_shards;
 	LedgerFacts ledger;
 	ReachCheck	reach;			/* the target's only */
+	RoleFacts	roles;
 } NodeReport;
 
 typedef struct RowDiff
@@ -224,5 +245,7 @@ const char *maxid_name(MaxIdKind kind);
 void		snapshot_free(ClusterSnapshot *snapshot);
 void		ledger_facts_free(LedgerFacts *facts);
 void		reach_check_free(ReachCheck *reach);
+void		role_facts_free(RoleFacts *facts);
+const RoleDigest *role_facts_find(const RoleFacts *facts, const char *name);
 
 #endif

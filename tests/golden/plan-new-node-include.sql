@@ -46,6 +46,7 @@
 -- check: pass orphaned-prepared: no prepared transaction of the dead coordinator waits on a worker
 -- check: pass lost-shards: every shard has a placement on a surviving worker
 -- check: pass new-node-reaches-workers: new-coord:5432 reaches every worker (3) with citus_check_connection_to_node()
+-- check: pass roles-match: the roles the metadata sync spreads from w'1:5432 are the same on every worker
 --
 -- What died with the old coordinator (item: fate; what the workers show; what to do):
 -- ledger: cleanup-records (pg_dist_cleanup): unknown; workers show: 0 rows on each of 3 workers; the coordinator's records of what to drop after interrupted shard moves and splits are gone; the leftovers themselves (replication slots, publications, subscriptions, partial shard copies) are still on the workers and must be found there

@@ -62,6 +62,12 @@ add_node(ClusterSnapshot *snap, int nodeid, int group, const char *name, int por
 		strlist_add(&n->ledger.strategies, "by_disk_size");
 		strlist_add(&n->ledger.strategies, "by_shard_count");
 		strlist_add(&n->ledger.settings, "citus.shard_count = 8");
+		n->roles.read = true;
+		n->roles.roles = xcalloc(3, sizeof(RoleDigest));
+		n->roles.roles[0] = (RoleDigest) {xstrdup("app\n<B>"), xstrdup("00000000000000000000000000000001"), true};
+		n->roles.roles[1] = (RoleDigest) {xstrdup("local_only"), xstrdup("00000000000000000000000000000002"), false};
+		n->roles.roles[2] = (RoleDigest) {xstrdup("postgres"), xstrdup("00000000000000000000000000000003"), true};
+		n->roles.nroles = 3;
 	}
 	n->sequences = xcalloc(2, sizeof(SequenceValue));
 	n->sequences[0].name = xstrdup("pg_dist_shardid_seq");
@@ -377,6 +383,80 @@ connection_plans(void)
 	snapshot_tweak = NULL;
 }
 
+static void
+set_digest(NodeReport *n, const char *role, const char *digest)
+{
+	for (int r = 0; r < n->roles.nroles; r++)
+		if (strcmp(n->roles.roles[r].name, role) == 0)
+		{
+			free(n->roles.roles[r].digest);
+			n->roles.roles[r].digest = xstrdup(digest);
+		}
+}
+
+/* The third worker's postgres password differs; so does a role Citus does not sync */
+static void
+worker_role_differs(ClusterSnapshot *snap)
+{
+	set_digest(&snap->nodes[snap->first + 2], "postgres", "ffffffffffffffffffffffffffffffff");
+	set_digest(&snap->nodes[snap->first + 2], "app\n<B>", "ffffffffffffffffffffffffffffffff");
+	set_digest(&snap->nodes[snap->first + 1], "local_only", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
+}
+
+static void
+donor_roles_unreadable(ClusterSnapshot *snap)
+{
+	role_facts_free(&snap->nodes[snap->first].roles);
+	snap->nodes[snap->first].roles.no_pg_authid = true;
+}
+
+static void
+new_node_role_differs(ClusterSnapshot *snap)
+{
+	set_digest(&snap->nodes[snap->target], "postgres", "ffffffffffffffffffffffffffffffff");
+}
+
+static void
+role_plans(void)
+{
+	Plan		plan;
+	char	   *text;
+
+	snapshot_tweak = worker_role_differs;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(plan.nsteps == 0 && strstr(text, "check: FAIL roles-match: the metadata sync gives every worker w'1:5432's"
+								  " password and attributes of these roles, which differ on: app\\n<B> (w\"3$body$:5432);"
+								  " postgres (w\"3$body$:5432)\n") != NULL,
+	   "new node: a worker whose synced roles differ from the donor's fails pre-flight, naming them, a newline made inert");
+	ok(strstr(text, "local_only") == NULL && strstr(text, "ffffffff") == NULL,
+	   "a role Citus does not sync is left out, and no digest is shown");
+	round_trip(text);
+	free(text);
+	plan_free(&plan);
+
+	text = render("w\\2:5432", METHOD_PROMOTE, true, NULL, &plan);
+	ok(plan.nsteps == 0 && strstr(text, "check: FAIL roles-match: the metadata sync gives every worker w\\\\2:5432's") != NULL &&
+	   strstr(text, "; postgres (w\"3$body$:5432)\n") != NULL,
+	   "promote: the promoted worker's roles are the ones spread, and the worker that differs is named");
+	free(text);
+	plan_free(&plan);
+
+	snapshot_tweak = donor_roles_unreadable;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(plan.nsteps > 0 && strstr(text, "check: warn roles-match: not checked: w'1:5432's roles could not be read (pg_authid needs a superuser)") != NULL,
+	   "roles the donor does not let us read: a warning, not a pass");
+	free(text);
+	plan_free(&plan);
+
+	snapshot_tweak = new_node_role_differs;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(plan.nsteps > 0 && strstr(text, "check: warn roles-match: the new node's roles take w'1:5432's password and attributes when it is added: postgres (new-coord:5432)") != NULL,
+	   "a role that differs on the new node alone is a warning: the donor overwrites it there");
+	free(text);
+	plan_free(&plan);
+	snapshot_tweak = NULL;
+}
+
 int
 main(void)
 {
@@ -430,5 +510,6 @@ main(void)
 		plan_free(&plan);
 	}
 	connection_plans();
+	role_plans();
 	return tap_done();
 }
