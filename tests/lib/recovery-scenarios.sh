@@ -369,13 +369,15 @@ scenario "plan run by psql" sc_plan_run_by_psql
 pgc_cleanup
 
 # --- the new node's connections to the workers ---------------------------------
-# Citus gives every node the same role password; w3 alone asks for it.
+# Citus gives every node the same role password, hash and all (a hash that
+# differs would fail roles-match); w3 alone asks for it.
 passwords_everywhere() {
-	local name
-	for name in w1 w2 w3 newc; do
-		pgc_sql "$name" "SET citus.enable_alter_role_propagation = off; ALTER ROLE postgres PASSWORD 'sekret'" >/dev/null || return 1
+	local name hash
+	pgc_password w3 on || return 1
+	hash=$(PGPASSWORD=sekret pgc_sql w3 "SELECT rolpassword FROM pg_authid WHERE rolname = 'postgres'") || return 1
+	for name in w1 w2 newc; do
+		pgc_sql "$name" "SET citus.enable_alter_role_propagation = off; ALTER ROLE postgres PASSWORD '$hash'" >/dev/null || return 1
 	done
-	pgc_password w3 on
 }
 
 metadata_of() {
@@ -429,3 +431,30 @@ sc_authinfo_copied_to_the_new_node() {
 	unlike "$(cat "$WORK/plan.sql" "$WORK/run/journal.log")$OUT" "sekret" "$SCENARIO: no password in the plan, the journal or the output"
 }
 scenario "authinfo copied to the new node" sc_authinfo_copied_to_the_new_node
+
+# Citus's metadata sync gives every worker the donor's roles (its
+# citus_add_node() gives them to the new node first): a worker whose
+# postgres password differs would lose it.  The stand-in's sync pushes no
+# roles and the planner tests cover the check, so this runs on real Citus.
+password_digest() {
+	pgc_sql "$1" "SELECT md5(coalesce(rolpassword, '')) FROM pg_authid WHERE rolname = 'postgres'"
+}
+
+sc_roles_differ() {
+	[ "$FIXTURE_TIER" = real ] || { echo "# the stand-in's metadata sync pushes no roles: $SCENARIO runs on real Citus"; return 0; }
+	setup || return
+	pgc_sql w3 "SET citus.enable_alter_role_propagation = off; ALTER ROLE postgres PASSWORD 'sekret'" >/dev/null ||
+		setup_failed "could not set the password" || return
+	local before
+	before=$(metadata_of w2)/$(metadata_of newc)/$(password_digest w1)/$(password_digest w3)
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	expect_code 10 "$SCENARIO: plan refuses"
+	like "$OUT" "FAIL  roles-match: the metadata sync gives every worker $(addr w2)'s password and attributes of these roles, which differ on: postgres \\($(addr w3)\\)" \
+		"$SCENARIO: naming the role and the worker"
+	run recover $(at w2) --new-coordinator "$(addr newc)" --workdir "$WORK/run" --yes
+	expect_code 10 "$SCENARIO: recover refuses too"
+	is "$(metadata_of w2)/$(metadata_of newc)/$(password_digest w1)/$(password_digest w3)" "$before" \
+		"$SCENARIO: nothing changed: metadata, and the passwords on the workers"
+	unlike "$OUT$(cat "$WORK/plan.sql")" "SCRAM-SHA-256|sekret" "$SCENARIO: no password or hash in the output or the plan"
+}
+scenario "roles differ" sc_roles_differ
