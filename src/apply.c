@@ -1160,6 +1160,46 @@ phase_cluster_as_expected(Run *run)
 	return code;
 }
 
+/*
+ * The new node reaches every worker, asked again now: a pg_hba.conf or
+ * password problem stops the run here rather than in its middle.  A node
+ * that has no extension yet is proved by the plan's own first steps.
+ */
+static int
+phase_new_node_reaches_workers(Run *run)
+{
+	const ReachCheck *reach;
+	StrBuf		failed;
+	int			code = EXIT_CODE_OK;
+
+	if (run->resuming || run->plan->method != METHOD_NEW_NODE || run->snap.target < 0 ||
+		run->snap.nodes[run->snap.target].citus_extension_version == NULL)
+		return EXIT_CODE_OK;
+	reach = &run->snap.nodes[run->snap.target].reach;
+	if (!reach->ran)
+		return refuse(run, "Make sure the new node answers and has the citus extension, then run the same command again.",
+					  "the new node's connections to the workers could not be checked: %s",
+					  reach->why_not ? reach->why_not : "unknown");
+	strbuf_init(&failed);
+	for (int r = 0; r < reach->nresults; r++)
+		if (!reach->results[r].reached)
+			strbuf_printf(&failed, "\n%s: %s", reach->results[r].worker, reach->results[r].error);
+	if (failed.len)
+		code = refuse(run, "Let the new node's server reach them (pg_hba.conf on the workers, a password in ~/.pgpass of the user its server runs as, or pg_dist_authinfo on the new node), then run the same command again.",
+					  "the new node cannot reach every worker, so nothing was changed:%s", failed.data);
+	else
+	{
+		char	   *evidence = xasprintf("citus_check_connection_to_node() from the new node reached %d worker%s%s",
+										 reach->nresults, reach->nresults == 1 ? "" : "s",
+										 reach->with_authinfo ? " with the workers' pg_dist_authinfo rows" : "");
+
+		gate_passed(run, "new-node-reaches-workers", evidence);
+		free(evidence);
+	}
+	strbuf_free(&failed);
+	return code;
+}
+
 /* A typed yes, unless --yes was given */
 static int
 phase_confirmed(Run *run)
@@ -1257,6 +1297,7 @@ pass_gates(Run *run, const char *plan_text)
 	if ((code = phase_read_cluster(run)) != EXIT_CODE_OK ||
 		(code = phase_old_coordinator_gone(run, false)) != EXIT_CODE_OK ||
 		(code = phase_cluster_as_expected(run)) != EXIT_CODE_OK ||
+		(code = phase_new_node_reaches_workers(run)) != EXIT_CODE_OK ||
 		(code = phase_confirmed(run)) != EXIT_CODE_OK ||
 		(code = phase_backed_up(run)) != EXIT_CODE_OK ||
 		(code = phase_old_coordinator_gone(run, true)) != EXIT_CODE_OK)

@@ -6,6 +6,8 @@
 #include "compare.h"
 #include "exitcodes.h"
 #include "leftovers_read.h"
+#include "ledger_read.h"
+#include "roles_read.h"
 #include "strbuf.h"
 
 #include <stdio.h>
@@ -868,6 +870,9 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 	for (int i = 0; i < snap->nnodes; i++)
 		take_outcome(&snap->nodes[i], &pool->sessions[i]);
 	classify(snap);
+	ledger_read(snap, pool, opts->timeout_ms);
+	roles_read(snap, pool, opts->timeout_ms);
+	reach_check_run(snap, pool, opts->timeout_ms);
 	snap->elapsed_ms = monotonic_ms() - start;
 out:
 	pgnode_free(&first_pg);

@@ -93,6 +93,9 @@ plan_free(Plan *plan)
 	for (int i = 0; i < plan->nnotes; i++)
 		free(plan->notes[i]);
 	free(plan->notes);
+	for (int i = 0; i < plan->nledger; i++)
+		free(plan->ledger[i]);
+	free(plan->ledger);
 	memset(plan, 0, sizeof(*plan));
 }
 
@@ -133,6 +136,13 @@ plan_add_note(Plan *plan, const char *fmt,...)
 	va_start(ap, fmt);
 	plan->notes[plan->nnotes++] = xvasprintf(fmt, ap);
 	va_end(ap);
+}
+
+void
+plan_add_ledger_line(Plan *plan, const char *line)
+{
+	plan->ledger = xrealloc(plan->ledger, sizeof(char *) * (size_t) (plan->nledger + 1));
+	plan->ledger[plan->nledger++] = xstrdup(line);
 }
 
 void

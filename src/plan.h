@@ -110,6 +110,8 @@ typedef struct Plan
 	int			nsteps;
 	char	  **notes;			/* what to do later, what was lost */
 	int			nnotes;
+	char	  **ledger;			/* what died with the coordinator, a line per item */
+	int			nledger;
 } Plan;
 
 const char *method_name(PlanMethod method);
@@ -121,6 +123,7 @@ void		plan_free(Plan *plan);
 void		plan_choices_free(PlanChoices *choices);
 PlanStep   *plan_add_step(Plan *plan, const char *host, int port, const char *purpose);
 void		plan_add_note(Plan *plan, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+void		plan_add_ledger_line(Plan *plan, const char *line);
 void		plan_add_check(Plan *plan, const char *name, CheckStatus status,
 						   const char *why, const char *fix);
 bool		plan_has_failures(const Plan *plan);

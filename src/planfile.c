@@ -163,6 +163,10 @@ render_header(StrBuf *out, const Plan *plan)
 		strbuf_append(out, "--\n-- Notes:\n");
 	for (int i = 0; i < plan->nnotes; i++)
 		header(out, "note", plan->notes[i]);
+	if (plan->nledger)
+		strbuf_append(out, "--\n-- What died with the old coordinator (item: fate; what the workers show; what to do):\n");
+	for (int i = 0; i < plan->nledger; i++)
+		header(out, "ledger", plan->ledger[i]);
 	strbuf_append(out, "--\n\\set ON_ERROR_STOP on\n\n");
 }
 
@@ -510,6 +514,17 @@ take_note(ParseState *ps, const HeaderKey *key, const char *value)
 	return true;
 }
 
+static bool
+take_ledger(ParseState *ps, const HeaderKey *key, const char *value)
+{
+	char	   *line = unescape(value);
+
+	(void) key;
+	plan_add_ledger_line(ps->plan, line);
+	free(line);
+	return true;
+}
+
 /* The step is added even when refused, so that the plan frees as usual */
 static bool
 take_step(ParseState *ps, const HeaderKey *key, const char *value)
@@ -588,6 +603,7 @@ static const HeaderKey header_keys[] = {
 	{"check", HDR_BEFORE_STEPS, false, NO_FIELD, take_preflight_check},
 	{"  fix", HDR_BEFORE_STEPS, true, NO_FIELD, take_fix},
 	{"note", HDR_BEFORE_STEPS, false, NO_FIELD, take_note},
+	{"ledger", HDR_BEFORE_STEPS, false, NO_FIELD, take_ledger},
 	{"step", HDR_ANYWHERE, false, NO_FIELD, take_step},
 	{"on", HDR_IN_STEP, true, STEP_FIELD(label), take_step_address},
 	{"purpose", HDR_IN_STEP, true, STEP_FIELD(purpose), NULL},

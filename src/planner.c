@@ -5,7 +5,10 @@
 #include "connopts.h"
 #include "lostshards.h"
 #include "leftovers.h"
+#include "ledger.h"
+#include "plan_connections.h"
 #include "report.h"
+#include "roles.h"
 #include "strbuf.h"
 
 #include <inttypes.h>
@@ -695,6 +698,60 @@ check_leftovers(const ClusterSnapshot *snap, const PlanChoices *choices,
 }
 
 /*
+ * The new node must reach every worker by the names pg_dist_node gives
+ * them, or the run would stop in its middle, at the first step that has
+ * the new node connect to the workers.
+ */
+static void
+check_new_node_reaches_workers(const ClusterSnapshot *snap, const PlanChoices *choices,
+							   const PreflightContext *pc, Plan *plan)
+{
+	const NodeReport *t = answering_new_node(snap, choices, pc);
+	StrBuf		failed;
+	int			nfailed = 0;
+
+	if (t == NULL)
+		return;
+	if (!t->reach.ran)
+	{
+		check(plan, "new-node-reaches-workers", CHECK_WARN,
+			  choices->create_extension ? NULL : "Create the citus extension on it and plan again, so that it can be checked.",
+			  "not checked: %s%s", t->reach.why_not ? t->reach.why_not : "discovery did not run it",
+			  choices->create_extension && t->citus_extension_version == NULL ?
+			  "; the plan proves it on the new node before the cluster changes" : "");
+		return;
+	}
+	strbuf_init(&failed);
+	for (int r = 0; r < t->reach.nresults; r++)
+		if (!t->reach.results[r].reached)
+			strbuf_printf(&failed, "%s%s: %s", nfailed++ ? "; " : "", t->reach.results[r].worker,
+						  t->reach.results[r].error);
+	if (nfailed)
+		check(plan, "new-node-reaches-workers", CHECK_FAIL,
+			  "Let the new node's server reach them: pg_hba.conf on the workers, a password for it (~/.pgpass of the user its server runs as, or pg_dist_authinfo on the new node); then plan again.",
+			  "%s cannot reach %d worker%s: %s", t->label, nfailed, nfailed == 1 ? "" : "s", failed.data);
+	else
+		check(plan, "new-node-reaches-workers", CHECK_PASS, NULL,
+			  "%s reaches every worker (%d) with citus_check_connection_to_node()%s", t->label,
+			  t->reach.nresults, t->reach.with_authinfo ? ", given the workers' pg_dist_authinfo rows the plan copies" : "");
+	strbuf_free(&failed);
+}
+
+/*
+ * The node that runs the metadata sync spreads its roles to every worker:
+ * for a new node, the donor's, which citus_add_node() gave it.
+ */
+static void
+check_roles_match(const ClusterSnapshot *snap, const PlanChoices *choices,
+				  const PreflightContext *pc, Plan *plan)
+{
+	if (choices->method == METHOD_NEW_NODE)
+		roles_check(snap, pc->donor, pc->target, plan);
+	else
+		roles_check(snap, pc->target, -1, plan);
+}
+
+/*
  * The order is the order of the plan file's check lines, which reviewers
  * and the golden files know: append new checks, do not reorder.
  */
@@ -735,6 +792,10 @@ static const PreflightTest preflight_tests[] = {
 	"no worker holds shard tables whose table's metadata died with the coordinator"},
 	{"leftovers", check_leftovers,
 	"what interrupted shard moves and splits left on the workers is listed, to be dropped"},
+	{"new-node-reaches-workers", check_new_node_reaches_workers,
+	"the new node connects to every worker, as Citus will"},
+	{"roles-match", check_roles_match,
+	"the roles Citus's metadata sync overwrites are the same on every worker"},
 };
 
 static void
@@ -1245,12 +1306,22 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 	StrBuf		match;
 	const NodeReport *t = snap->target >= 0 ? &snap->nodes[snap->target] : NULL;
 
+	/* without the extension discovery could not check the new node's connections */
+	bool		unchecked = choices->create_extension && t && t->citus_extension_version == NULL;
+
 	strbuf_init(&match);
 	append_node_match(&match, target_name, target_port);
-	if (choices->create_extension && t && t->citus_extension_version == NULL)
+	if (unchecked)
 		add_create_extension_step(plan, thost, tport);
+	/* the proof needs the connection rows the donor copies, when there are any */
+	if (unchecked && !ledger_authinfo_copyable(snap))
+		plan_add_reach_proof(snap, plan, thost, tport);
 	add_donor_adds_node_step(snap, plan, d, target_name, target_port, match.data);
 	add_donor_forgets_step(plan, d);
+	if (plan_copies_connections(snap))
+		plan_add_connection_copy(snap, plan, d, target_name, target_port);
+	if (unchecked && ledger_authinfo_copyable(snap))
+		plan_add_reach_proof(snap, plan, thost, tport);
 	add_new_node_takes_group_zero_step(snap, plan, thost, tport, d, t, match.data);
 	add_sync_step(plan, thost, tport);
 	add_recreate_lost_step(snap, plan, d->host, d->port, LOST_DISTRIBUTED);
@@ -1487,6 +1558,7 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 	plan_set_nodes(plan, snap);
 	preflight(snap, choices, plan, target, donor);
 	add_unreachable_notes(snap, plan);
+	plan_add_ledger(snap, plan);
 	if (steps_allowed(snap, choices, plan, target, donor))
 	{
 		if (plan_has_failures(plan))

@@ -5,6 +5,7 @@
 #include "exitcodes.h"
 #include "json.h"
 #include "leftovers.h"
+#include "ledger.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -415,6 +416,64 @@ print_synced(FILE *out, const ClusterSnapshot *snap)
 	fprintf(out, "%s\n", any ? "" : " none");
 }
 
+/* What died with the coordinator, entry by entry */
+static void
+print_ledger(FILE *out, const ClusterSnapshot *snap)
+{
+	Ledger		ledger;
+
+	ledger_build(snap, &ledger);
+	fprintf(out, "\nWhat died with the old coordinator (from %d worker%s):\n",
+			ledger.workers, ledger.workers == 1 ? "" : "s");
+	for (int i = 0; i < ledger.count; i++)
+	{
+		const LedgerEntry *e = &ledger.entries[i];
+		char	   *shown = terminal_safe_dup(e->workers_show);
+
+		fprintf(out, "  %-21s %-35s %s\n", e->item, e->what, ledger_fate_name(e->fate));
+		fprintf(out, "      workers show: %s\n      %s\n", shown, e->advice);
+		free(shown);
+	}
+	ledger_free(&ledger);
+}
+
+/* The new node's own connection check of every worker */
+static void
+print_reach(FILE *out, const ClusterSnapshot *snap)
+{
+	const ReachCheck *reach;
+
+	if (snap->target < 0)
+		return;
+	reach = &snap->nodes[snap->target].reach;
+	fprintf(out, "\nThe new node's connections to the workers (citus_check_connection_to_node):\n");
+	if (!reach->ran)
+	{
+		char	   *why = terminal_safe_dup(reach->why_not ? reach->why_not : "not run");
+
+		fprintf(out, "  not checked: %s\n", why);
+		free(why);
+		return;
+	}
+	for (int r = 0; r < reach->nresults; r++)
+	{
+		char	   *worker = terminal_safe_dup(reach->results[r].worker);
+
+		if (reach->results[r].reached)
+			fprintf(out, "  %s reached\n", worker);
+		else
+		{
+			char	   *prefix = xasprintf("  %s NOT REACHED: ", worker);
+
+			print_message_lines(out, prefix, "      ", reach->results[r].error);
+			free(prefix);
+		}
+		free(worker);
+	}
+	if (reach->with_authinfo)
+		fprintf(out, "  (with the workers' pg_dist_authinfo rows in place, as a plan copies them)\n");
+}
+
 static const char *
 verdict(int exit_code)
 {
@@ -448,6 +507,8 @@ report_text(FILE *out, const ClusterSnapshot *snap, int max_rows)
 	print_catalogs(out, snap, max_rows);
 	print_ids(out, snap);
 	leftovers_print(out, snap);
+	print_reach(out, snap);
+	print_ledger(out, snap);
 	fprintf(out, "\nResult: %s (exit status %d).\n", verdict(snap->exit_code), snap->exit_code);
 }
 
@@ -622,6 +683,61 @@ json_rows(JsonWriter *w, const char *key, char *const *rows, int count)
 	json_end_array(w);
 }
 
+static void
+json_ledger(JsonWriter *w, const ClusterSnapshot *snap)
+{
+	Ledger		ledger;
+
+	ledger_build(snap, &ledger);
+	json_begin_array(w, "ledger");
+	for (int i = 0; i < ledger.count; i++)
+	{
+		const LedgerEntry *e = &ledger.entries[i];
+
+		json_begin_object(w, NULL);
+		json_string(w, "item", e->item);
+		json_string(w, "what", e->what);
+		json_string(w, "fate", ledger_fate_name(e->fate));
+		if (e->count >= 0)
+			json_int(w, "workers_count", e->count);
+		else
+			json_null(w, "workers_count");
+		json_string(w, "workers_show", e->workers_show);
+		json_string(w, "advice", e->advice);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	ledger_free(&ledger);
+}
+
+static void
+json_reach(JsonWriter *w, const ClusterSnapshot *snap)
+{
+	const ReachCheck *reach;
+
+	if (snap->target < 0)
+	{
+		json_null(w, "new_node_reaches_workers");
+		return;
+	}
+	reach = &snap->nodes[snap->target].reach;
+	json_begin_object(w, "new_node_reaches_workers");
+	json_bool(w, "ran", reach->ran);
+	json_string(w, "why_not", reach->why_not);
+	json_bool(w, "with_authinfo", reach->with_authinfo);
+	json_begin_array(w, "workers");
+	for (int r = 0; r < reach->nresults; r++)
+	{
+		json_begin_object(w, NULL);
+		json_string(w, "worker", reach->results[r].worker);
+		json_bool(w, "reached", reach->results[r].reached);
+		json_string(w, "error", reach->results[r].error);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_end_object(w);
+}
+
 void
 report_json(StrBuf *out, const ClusterSnapshot *snap)
 {
@@ -696,5 +812,10 @@ report_json(StrBuf *out, const ClusterSnapshot *snap)
 	for (int m = 0; m < MAXID_COUNT && !snap->fatal.message; m++)
 		json_int(&w, maxid_name((MaxIdKind) m), snap->max_id[m]);
 	json_end_object(&w);
+	if (!snap->fatal.message)
+	{
+		json_reach(&w, snap);
+		json_ledger(&w, snap);
+	}
 	json_end_object(&w);
 }

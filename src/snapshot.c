@@ -58,6 +58,9 @@ node_report_free(NodeReport *node)
 	}
 	free(node->lost_shards);
 	leftovers_free(node->leftovers, node->nleftovers);
+	ledger_facts_free(&node->ledger);
+	reach_check_free(&node->reach);
+	role_facts_free(&node->roles);
 }
 
 void

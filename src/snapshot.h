@@ -92,6 +92,67 @@ typedef struct LostShard
 	char	   *unrecreatable;	/* why an empty copy would not match, or NULL */
 } LostShard;
 
+/*
+ * What a node holds of the catalogs and settings a coordinator alone
+ * kept; it never holds an authinfo text, only which rows exist.
+ */
+typedef struct LedgerFacts
+{
+	bool		read;			/* false: not read (unreachable, not Citus, failed) */
+	int64_t		cleanup;		/* pg_dist_cleanup rows; -1: no such catalog */
+	int64_t		jobs;			/* pg_dist_background_job rows */
+	int64_t		tasks;			/* pg_dist_background_task rows */
+	bool		has_strategies;	/* pg_dist_rebalance_strategy exists */
+	StrList		strategies;		/* its names */
+	int64_t		authinfo;		/* pg_dist_authinfo rows */
+	StrList		authinfo_keys;	/* "nodeid rolename" per row */
+	char	   *authinfo_digest;	/* md5 of every row, so nodes can be compared */
+	int64_t		poolinfo;		/* pg_dist_poolinfo rows */
+	StrList		poolinfo_keys;	/* nodeid per row */
+	char	   *poolinfo_digest;
+	char	   *cron_version;	/* NULL: no pg_cron extension */
+	int64_t		cron_jobs;		/* cron.job rows; -1: unknown */
+	StrList		settings;		/* "citus.x = value" set on this node */
+} LedgerFacts;
+
+/* Whether a node reaches one worker, as Citus's own connection check says */
+typedef struct ReachResult
+{
+	char	   *worker;			/* nodename:nodeport, as pg_dist_node names it */
+	bool		reached;
+	char	   *error;			/* why not, in Citus's words; NULL when reached */
+} ReachResult;
+
+/* The new node's connection check of every worker, run during discovery */
+typedef struct ReachCheck
+{
+	bool		ran;
+	char	   *why_not;		/* why it could not run, when it did not */
+	bool		with_authinfo;	/* with the workers' pg_dist_authinfo rows in place */
+	ReachResult *results;
+	int			nresults;
+} ReachCheck;
+
+/*
+ * A node's roles as Citus's metadata sync would write them on other nodes:
+ * a digest of the password and the attributes ALTER ROLE sets, never the
+ * password or its hash.
+ */
+typedef struct RoleDigest
+{
+	char	   *name;
+	char	   *digest;			/* md5 of rolpassword and the role's flags */
+	bool		distributed;	/* in pg_dist_object, so the sync pushes it */
+} RoleDigest;
+
+typedef struct RoleFacts
+{
+	bool		read;			/* false: not read (unreachable, no right to pg_authid) */
+	bool		no_pg_authid;	/* read refused: pg_authid needs a superuser */
+	RoleDigest *roles;
+	int			nroles;
+} RoleFacts;
+
 typedef struct NodeReport
 {
 	MetaNode	meta;
@@ -130,6 +191,9 @@ typedef struct NodeReport
 	StrList		unknown_shards;	/* shard tables whose table's metadata died with the coordinator */
 	struct Leftover *leftovers;	/* of interrupted moves and splits (leftovers.h) */
 	int			nleftovers;
+	LedgerFacts ledger;
+	ReachCheck	reach;			/* the target's only */
+	RoleFacts	roles;
 } NodeReport;
 
 typedef struct RowDiff
@@ -186,5 +250,9 @@ typedef struct ClusterSnapshot
 const char *catalog_name(CatalogId catalog);
 const char *maxid_name(MaxIdKind kind);
 void		snapshot_free(ClusterSnapshot *snapshot);
+void		ledger_facts_free(LedgerFacts *facts);
+void		reach_check_free(ReachCheck *reach);
+void		role_facts_free(RoleFacts *facts);
+const RoleDigest *role_facts_find(const RoleFacts *facts, const char *name);
 
 #endif

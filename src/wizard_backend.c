@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "wizard_backend.h"
+#include "ledger.h"
 #include "catalog.h"
 #include "clock.h"
 #include "apply.h"
@@ -466,6 +467,27 @@ status_mark(NodeStatus status)
 	}
 }
 
+/* What died with the coordinator, a line per item, marked by its fate */
+static void
+add_ledger_lines(WizLines *out, const ClusterSnapshot *snap)
+{
+	Ledger		ledger;
+
+	ledger_build(snap, &ledger);
+	lines_add(out, MARK_PLAIN, "%s", "");
+	lines_add(out, MARK_PLAIN, "What died with the old coordinator (from %d worker%s):",
+			  ledger.workers, ledger.workers == 1 ? "" : "s");
+	for (int i = 0; i < ledger.count; i++)
+	{
+		const LedgerEntry *e = &ledger.entries[i];
+
+		lines_add(out, e->fate == LEDGER_REBUILT ? MARK_GOOD : MARK_WARNING, "  %-20s %-20s %s",
+				  e->item, ledger_fate_name(e->fate), e->workers_show);
+	}
+	lines_add(out, MARK_PLAIN, "%s", "  (what to do for each: the plan's header, or citus-rescue discover)");
+	ledger_free(&ledger);
+}
+
 WizLines
 wiz_discover_summary(WizBackend *b)
 {
@@ -507,6 +529,7 @@ wiz_discover_summary(WizBackend *b)
 	for (int i = 0; i < snap->nnodes; i++)
 		if (!snap->nodes[i].reachable && snap->nodes[i].error.message && i != snap->old_coordinator)
 			lines_add(&out, MARK_BAD, "%s: %s", snap->nodes[i].label, snap->nodes[i].error.message);
+	add_ledger_lines(&out, snap);
 	return out;
 }
 

@@ -49,6 +49,18 @@
 -- check: pass lost-metadata: no worker holds shard tables of a table it has no metadata of
 -- check: warn leftovers: 5 leftovers of interrupted shard moves or splits, whose slots retain 118 MB of WAL: on w'1:5432: replication slot citus_shard_move_slot_2_10_7 (inactive, retains 118 MB of WAL), publication citus_shard_move_publication_2_10_7'; DROP; on w\\2:5432: subscription citus_shard_move_subscription_10_7 (disabled, slot citus_shard_move_slot_2_10_7 on w'1:5432), shard table My Schema.odd"t$body$_102009 (shard 102009, no placement on this node), role citus_shard_move_subscription_role_10_7
 --   fix: The plan drops them in its last steps, once the new coordinator works.
+-- check: pass new-node-reaches-workers: new-coord:5432 reaches every worker (3) with citus_check_connection_to_node()
+-- check: pass roles-match: the roles the metadata sync spreads from w'1:5432 are the same on every worker
+--
+-- What died with the old coordinator (item: fate; what the workers show; what to do):
+-- ledger: cleanup-records (pg_dist_cleanup): unknown; workers show: 0 rows on each of 3 workers; the coordinator's records of what to drop after interrupted shard moves and splits are gone; the leftovers themselves (replication slots, publications, subscriptions, partial shard copies) are still on the workers and must be found there
+-- ledger: rebalance-jobs (pg_dist_background_job and _task): unknown; workers show: jobs: 0 rows on each of 3 workers; tasks: 0 rows on each of 3 workers; a rebalance the coordinator was running or had scheduled stopped with it; run citus_rebalance_start() on the new coordinator if it is still wanted
+-- ledger: rebalance-strategies (pg_dist_rebalance_strategy): restore from backup; workers show: only the default strategies on 3 workers; Citus never copies custom strategies to workers or new nodes; the new coordinator's extension has the defaults: re-create custom ones with citus_add_rebalance_strategy() from a backup or a runbook
+-- ledger: authinfo (pg_dist_authinfo): unknown; workers show: 0 rows on each of 3 workers, the same on every worker; the workers hold none; whether the coordinator had its own is unknown: the new coordinator connects with its own settings (~/.pgpass, pg_hba.conf), which the new-node-reaches-workers check proves before any change
+-- ledger: poolinfo (pg_dist_poolinfo): unknown; workers show: 0 rows on each of 3 workers, the same on every worker; the workers hold none; whether the coordinator routed through a pooler is unknown
+-- ledger: local-tables (the coordinator's plain tables): restore from backup; workers show: nothing: the workers never see the coordinator's own plain tables; restore any plain (not distributed, not reference) tables the old coordinator held from its backup
+-- ledger: citus-settings (citus.* settings): unknown; workers show: w'1:5432 sets citus.shard_count = 8; the old coordinator's postgresql.conf is gone: set again what it had, at least citus.shard_count, citus.shard_replication_factor, citus.max_adaptive_executor_pool_size, citus.max_shared_pool_size, citus.max_client_connections, citus.node_conninfo, citus.local_hostname, citus.enable_repartition_joins, citus.rebalancer_by_disk_size_base_cost
+-- ledger: cron-jobs (pg_cron jobs): restore from backup; workers show: no pg_cron extension on any worker; jobs scheduled on the coordinator ran there and died with it: install pg_cron on the new coordinator and restore cron.job from a backup
 --
 \set ON_ERROR_STOP on
 

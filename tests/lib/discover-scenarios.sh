@@ -302,3 +302,27 @@ sc_worker_removed_before_the_disaster() {
 scenario "worker removed before the disaster" sc_worker_removed_before_the_disaster
 
 pgc_cleanup
+
+# --- what died with the coordinator ------------------------------------------
+sc_ledger() {
+	main_cluster gone || return
+	run_json $(from w1)
+	jq_is '[.ledger[].item] | join(",")' \
+		"cleanup-records,rebalance-jobs,rebalance-strategies,authinfo,poolinfo,local-tables,citus-settings,cron-jobs" \
+		"$SCENARIO: discover --json has a ledger entry per item"
+	jq_is '[.ledger[] | select(.item == "local-tables" or .item == "cron-jobs") | .fate] | join(",")' \
+		"restore from backup,restore from backup" "$SCENARIO: plain tables and cron jobs are restored from backups"
+	jq_is '.ledger[] | select(.item == "authinfo") | .fate' unknown "$SCENARIO: no authinfo on the workers: unknown"
+	if [ "$FIXTURE_TIER" = real ]; then
+		jq_is '.ledger[] | select(.item == "cleanup-records") | .workers_show' "0 rows on each of 3 workers" \
+			"$SCENARIO: the workers' pg_dist_cleanup is empty"
+		jq_is '.ledger[] | select(.item == "rebalance-strategies") | .workers_show' \
+			"only the default strategies on 3 workers" "$SCENARIO: the workers hold the default strategies only"
+		jq_is '.ledger[] | select(.item == "citus-settings") | .workers_show | contains("citus.shard_count = 8")' true \
+			"$SCENARIO: the workers' citus.* settings are shown"
+	fi
+	run_discover $(from w1)
+	like "$OUT" "What died with the old coordinator \\(from 3 workers\\)" "$SCENARIO: and the text report too"
+	like "$OUT" "local-tables +the coordinator's plain tables +restore from backup" "$SCENARIO: an item per line, with its fate"
+}
+scenario "ledger" sc_ledger

@@ -576,3 +576,94 @@ sc_plan_run_by_psql() {
 scenario "plan run by psql" sc_plan_run_by_psql
 
 pgc_cleanup
+
+# --- the new node's connections to the workers ---------------------------------
+# Citus gives every node the same role password, hash and all (a hash that
+# differs would fail roles-match); w3 alone asks for it.
+passwords_everywhere() {
+	local name hash
+	pgc_password w3 on || return 1
+	hash=$(PGPASSWORD=sekret pgc_sql w3 "SELECT rolpassword FROM pg_authid WHERE rolname = 'postgres'") || return 1
+	for name in w1 w2 newc; do
+		pgc_sql "$name" "SET citus.enable_alter_role_propagation = off; ALTER ROLE postgres PASSWORD '$hash'" >/dev/null || return 1
+	done
+}
+
+metadata_of() {
+	pgc_sql "$1" "SELECT (SELECT groupid FROM pg_dist_local_group) || '/' || (SELECT count(*) FROM pg_dist_node)"
+}
+
+sc_new_node_cannot_reach_a_worker() {
+	setup || return
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	expect_code 0 "$SCENARIO: a plan made while every worker lets the new node in"
+	like "$OUT" "pass  new-node-reaches-workers: $(addr newc) reaches every worker \\(3\\)" "$SCENARIO: which pre-flight proves"
+	passwords_everywhere || setup_failed "could not set the passwords" || return
+	local before_w2 before_newc
+	before_w2=$(PGPASSWORD=sekret metadata_of w2)
+	before_newc=$(metadata_of newc)
+	export PGPASSWORD=sekret
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan2.sql"
+	expect_code 10 "$SCENARIO: once w3 wants a password the new node lacks, plan refuses"
+	like "$OUT" "FAIL  new-node-reaches-workers: $(addr newc) cannot reach 1 worker: $(addr w3): connection to the remote node" \
+		"$SCENARIO: naming the worker and Citus's error"
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	expect_code 10 "$SCENARIO: apply of the earlier plan is refused at the gate"
+	like "$OUT" "the new node cannot reach every worker, so nothing was changed" "$SCENARIO: saying why"
+	is "$(metadata_of w2)/$(metadata_of newc)" "$before_w2/$before_newc" "$SCENARIO: nothing changed on the donor or the new node"
+	unset PGPASSWORD
+	unlike "$OUT$(cat "$WORK/plan2.sql")" "sekret" "$SCENARIO: no password in the output or the plan"
+}
+scenario "new node cannot reach a worker" sc_new_node_cannot_reach_a_worker
+
+# Citus never syncs pg_dist_authinfo: the workers' own rows (the same on
+# each) reach the new coordinator through the donor.  The stand-in has no
+# pg_dist_authinfo, so this runs on real Citus only.
+sc_authinfo_copied_to_the_new_node() {
+	[ "$FIXTURE_TIER" = real ] || { echo "# the stand-in has no pg_dist_authinfo: $SCENARIO runs on real Citus"; return 0; }
+	setup || return
+	passwords_everywhere || setup_failed "could not set the passwords" || return
+	export PGPASSWORD=sekret
+	local name
+	for name in w1 w2 w3; do
+		pgc_sql "$name" "INSERT INTO pg_dist_authinfo SELECT nodeid, 'postgres', 'password=sekret' FROM pg_dist_node WHERE nodeport = $(pgc_port w3)" >/dev/null ||
+			{ unset PGPASSWORD; setup_failed "could not add the authinfo rows"; return; }
+	done
+	run discover $(at w2) --json
+	is "$(printf '%s' "$OUT" | jq -r '.ledger[] | select(.item == "authinfo") | .fate')" "rebuilt from workers" \
+		"$SCENARIO: the ledger says the authinfo is rebuilt from the workers"
+	recover_in_steps newc --new-coordinator "$(addr newc)"
+	like "$(cat "$WORK/plan.sql")" "-- ledger: authinfo \\(pg_dist_authinfo\\): rebuilt from workers" "$SCENARIO: and so does the plan header"
+	like "$(cat "$WORK/plan.sql")" "given the workers' pg_dist_authinfo rows the plan copies" "$SCENARIO: pre-flight proved the connections with them"
+	is "$(pgc_sql newc "SELECT count(*) FROM pg_dist_authinfo WHERE rolename = 'postgres'")" 1 "$SCENARIO: the new coordinator has the row"
+	unset PGPASSWORD
+	unlike "$(cat "$WORK/plan.sql" "$WORK/run/journal.log")$OUT" "sekret" "$SCENARIO: no password in the plan, the journal or the output"
+}
+scenario "authinfo copied to the new node" sc_authinfo_copied_to_the_new_node
+
+# Citus's metadata sync gives every worker the donor's roles (its
+# citus_add_node() gives them to the new node first): a worker whose
+# postgres password differs would lose it.  The stand-in's sync pushes no
+# roles and the planner tests cover the check, so this runs on real Citus.
+password_digest() {
+	pgc_sql "$1" "SELECT md5(coalesce(rolpassword, '')) FROM pg_authid WHERE rolname = 'postgres'"
+}
+
+sc_roles_differ() {
+	[ "$FIXTURE_TIER" = real ] || { echo "# the stand-in's metadata sync pushes no roles: $SCENARIO runs on real Citus"; return 0; }
+	setup || return
+	pgc_sql w3 "SET citus.enable_alter_role_propagation = off; ALTER ROLE postgres PASSWORD 'sekret'" >/dev/null ||
+		setup_failed "could not set the password" || return
+	local before
+	before=$(metadata_of w2)/$(metadata_of newc)/$(password_digest w1)/$(password_digest w3)
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	expect_code 10 "$SCENARIO: plan refuses"
+	like "$OUT" "FAIL  roles-match: the metadata sync gives every worker $(addr w2)'s password and attributes of these roles, which differ on: postgres \\($(addr w3)\\)" \
+		"$SCENARIO: naming the role and the worker"
+	run recover $(at w2) --new-coordinator "$(addr newc)" --workdir "$WORK/run" --yes
+	expect_code 10 "$SCENARIO: recover refuses too"
+	is "$(metadata_of w2)/$(metadata_of newc)/$(password_digest w1)/$(password_digest w3)" "$before" \
+		"$SCENARIO: nothing changed: metadata, and the passwords on the workers"
+	unlike "$OUT$(cat "$WORK/plan.sql")" "SCRAM-SHA-256|sekret" "$SCENARIO: no password or hash in the output or the plan"
+}
+scenario "roles differ" sc_roles_differ

@@ -141,6 +141,23 @@ key ENTER" -h 127.0.0.1 -p "$(at_port w1)" -U postgres --timeout 3
 }
 scenario "hostile node names" sc_hostile_node_names
 
+# --- what died with the coordinator, on the discover screen ------------------------
+sc_discover_shows_the_ledger() {
+	shared_cluster || return
+	LINES=50 COLUMNS=120 headless "key ENTER
+wait 30
+dump discover
+key CTRL-C
+text yes
+key ENTER" -h 127.0.0.1 -p "$(at_port w1)" -U postgres --timeout 3
+	screen_has "$SCREENS/discover.txt" "What died with the old coordinator \\(from 3 workers\\):" "$SCENARIO: the ledger follows the nodes"
+	screen_has "$SCREENS/discover.txt" "local-tables         restore from backup" "$SCENARIO: an item per line, with its fate"
+	screen_has "$SCREENS/discover.txt" "cron-jobs            restore from backup  no pg_cron extension on any worker" \
+		"$SCENARIO: and what the workers show"
+	rm -rf "$SCREENS"
+}
+scenario "discover shows the ledger" sc_discover_shows_the_ledger
+
 # --- disagreements, highlighted ------------------------------------------------
 sc_disagreements_highlighted() {
 	shared_cluster || return

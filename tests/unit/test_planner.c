@@ -55,6 +55,21 @@ add_node(ClusterSnapshot *snap, int nodeid, int group, const char *name, int por
 		strlist_add(&n->catalogs[c].columns, "x");
 		n->catalogs[c].digest = reachable ? xstrdup("d41d8cd98f00b204e9800998ecf8427e") : NULL;
 	}
+	if (reachable)
+	{
+		n->ledger.read = true;
+		n->ledger.cron_jobs = -1;
+		n->ledger.has_strategies = true;
+		strlist_add(&n->ledger.strategies, "by_disk_size");
+		strlist_add(&n->ledger.strategies, "by_shard_count");
+		strlist_add(&n->ledger.settings, "citus.shard_count = 8");
+		n->roles.read = true;
+		n->roles.roles = xcalloc(3, sizeof(RoleDigest));
+		n->roles.roles[0] = (RoleDigest) {xstrdup("app\n<B>"), xstrdup("00000000000000000000000000000001"), true};
+		n->roles.roles[1] = (RoleDigest) {xstrdup("local_only"), xstrdup("00000000000000000000000000000002"), false};
+		n->roles.roles[2] = (RoleDigest) {xstrdup("postgres"), xstrdup("00000000000000000000000000000003"), true};
+		n->roles.nroles = 3;
+	}
 	n->sequences = xcalloc(2, sizeof(SequenceValue));
 	n->sequences[0].name = xstrdup("pg_dist_shardid_seq");
 	n->sequences[1].name = xstrdup("pg_dist_colocationid_seq");
@@ -163,6 +178,16 @@ build_snapshot(ClusterSnapshot *snap, bool cim_include, bool with_target)
 		snap->nodes[snap->target].is_target = true;
 		snap->nodes[snap->target].in_metadata = false;
 		snap->nodes[snap->target].local_group = 0;
+		/* the new node reached every worker */
+		snap->nodes[snap->target].reach.ran = true;
+		snap->nodes[snap->target].reach.results = xcalloc(3, sizeof(ReachResult));
+		for (int w = 0; w < 3; w++)
+		{
+			snap->nodes[snap->target].reach.results[w].worker =
+				xstrdup(snap->nodes[snap->first + w].label);
+			snap->nodes[snap->target].reach.results[w].reached = true;
+		}
+		snap->nodes[snap->target].reach.nresults = 3;
 	}
 	snap->cim = cim_include ? CIM_INCLUDE : CIM_EXCLUDE;
 	snap->max_id[MAXID_NODEID] = 4;
@@ -186,6 +211,9 @@ build_snapshot(ClusterSnapshot *snap, bool cim_include, bool with_target)
 		add_move_leftovers(snap);
 }
 
+/* What a test changes in the snapshot before the plan is built, if anything */
+static void (*snapshot_tweak) (ClusterSnapshot *snap);
+
 static char *
 render(const char *target, PlanMethod method, bool cim_include, PlanChoices *extra, Plan *plan)
 {
@@ -196,6 +224,8 @@ render(const char *target, PlanMethod method, bool cim_include, PlanChoices *ext
 	StrBuf		out;
 
 	build_snapshot(&snap, cim_include, method == METHOD_NEW_NODE);
+	if (snapshot_tweak)
+		snapshot_tweak(&snap);
 	if (extra)
 		choices = *extra;
 	choices.method = method;
@@ -410,6 +440,152 @@ lost_shard_plans(void)
 	with_lost_shards = false;
 }
 
+/* Every worker holds the same authinfo row, as its operator set it */
+static void
+workers_hold_authinfo(ClusterSnapshot *snap)
+{
+	for (int i = 0; i < snap->nnodes; i++)
+		if (snap->nodes[i].reachable && !snap->nodes[i].is_target && i != snap->old_coordinator)
+		{
+			snap->nodes[i].ledger.authinfo = 1;
+			snap->nodes[i].ledger.authinfo_digest = xstrdup("0123456789abcdef0123456789abcdef");
+			strlist_add(&snap->nodes[i].ledger.authinfo_keys, "node 3 user postgres");
+		}
+}
+
+/* The new node cannot reach the second worker */
+static void
+new_node_misses_a_worker(ClusterSnapshot *snap)
+{
+	ReachResult *r = &snap->nodes[snap->target].reach.results[1];
+
+	r->reached = false;
+	r->error = xstrdup("connection to the remote node postgres@w\\2:5432 failed: fe_sendauth: no password supplied");
+}
+
+/* The new node has no extension yet and the plan creates it */
+static void
+new_node_without_citus(ClusterSnapshot *snap)
+{
+	NodeReport *t = &snap->nodes[snap->target];
+
+	free(t->citus_extension_version);
+	t->citus_extension_version = NULL;
+	reach_check_free(&t->reach);
+	t->reach.why_not = xstrdup("the new node has no citus extension yet");
+}
+
+static void
+connection_plans(void)
+{
+	Plan		plan;
+	char	   *text;
+	PlanChoices create = {0};
+
+	snapshot_tweak = workers_hold_authinfo;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(plan.nsteps > 2 && strstr(plan.steps[2].sql, "master_run_on_worker(ARRAY['new-coord']::text[], ARRAY[5432]") != NULL,
+	   "authinfo the workers agree on is copied by the donor, right after it adds the new node");
+	ok(strstr(text, "ledger: authinfo (pg_dist_authinfo): rebuilt from workers") != NULL,
+	   "the plan header says the authinfo is rebuilt from the workers");
+	round_trip(text);
+	free(text);
+	plan_free(&plan);
+
+	snapshot_tweak = new_node_misses_a_worker;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(plan.nsteps == 0 && strstr(text, "check: FAIL new-node-reaches-workers: new-coord:5432 cannot reach 1 worker: w\\\\2:5432:") != NULL,
+	   "a worker the new node cannot reach fails pre-flight, named with its error");
+	free(text);
+	plan_free(&plan);
+
+	snapshot_tweak = new_node_without_citus;
+	create.create_extension = true;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, &create, &plan);
+	ok(plan.nsteps > 2 && strstr(plan.steps[1].sql, "citus_check_connection_to_node(E'w\\\\2', 5432)") != NULL &&
+	   strstr(plan.steps[2].sql, "citus_add_node(") != NULL,
+	   "without the extension, the plan proves the connections right after creating it, before the donor adds the node");
+	ok(strstr(text, "check: warn new-node-reaches-workers: not checked") != NULL, "and pre-flight warns it could not check");
+	round_trip(text);
+	free(text);
+	plan_free(&plan);
+	snapshot_tweak = NULL;
+}
+
+static void
+set_digest(NodeReport *n, const char *role, const char *digest)
+{
+	for (int r = 0; r < n->roles.nroles; r++)
+		if (strcmp(n->roles.roles[r].name, role) == 0)
+		{
+			free(n->roles.roles[r].digest);
+			n->roles.roles[r].digest = xstrdup(digest);
+		}
+}
+
+/* The third worker's postgres password differs; so does a role Citus does not sync */
+static void
+worker_role_differs(ClusterSnapshot *snap)
+{
+	set_digest(&snap->nodes[snap->first + 2], "postgres", "ffffffffffffffffffffffffffffffff");
+	set_digest(&snap->nodes[snap->first + 2], "app\n<B>", "ffffffffffffffffffffffffffffffff");
+	set_digest(&snap->nodes[snap->first + 1], "local_only", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
+}
+
+static void
+donor_roles_unreadable(ClusterSnapshot *snap)
+{
+	role_facts_free(&snap->nodes[snap->first].roles);
+	snap->nodes[snap->first].roles.no_pg_authid = true;
+}
+
+static void
+new_node_role_differs(ClusterSnapshot *snap)
+{
+	set_digest(&snap->nodes[snap->target], "postgres", "ffffffffffffffffffffffffffffffff");
+}
+
+static void
+role_plans(void)
+{
+	Plan		plan;
+	char	   *text;
+
+	snapshot_tweak = worker_role_differs;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(plan.nsteps == 0 && strstr(text, "check: FAIL roles-match: the metadata sync gives every worker w'1:5432's"
+								  " password and attributes of these roles, which differ on: app\\n<B> (w\"3$body$:5432);"
+								  " postgres (w\"3$body$:5432)\n") != NULL,
+	   "new node: a worker whose synced roles differ from the donor's fails pre-flight, naming them, a newline made inert");
+	ok(strstr(text, "local_only") == NULL && strstr(text, "ffffffff") == NULL,
+	   "a role Citus does not sync is left out, and no digest is shown");
+	round_trip(text);
+	free(text);
+	plan_free(&plan);
+
+	text = render("w\\2:5432", METHOD_PROMOTE, true, NULL, &plan);
+	ok(plan.nsteps == 0 && strstr(text, "check: FAIL roles-match: the metadata sync gives every worker w\\\\2:5432's") != NULL &&
+	   strstr(text, "; postgres (w\"3$body$:5432)\n") != NULL,
+	   "promote: the promoted worker's roles are the ones spread, and the worker that differs is named");
+	free(text);
+	plan_free(&plan);
+
+	snapshot_tweak = donor_roles_unreadable;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(plan.nsteps > 0 && strstr(text, "check: warn roles-match: not checked: w'1:5432's roles could not be read (pg_authid needs a superuser)") != NULL,
+	   "roles the donor does not let us read: a warning, not a pass");
+	free(text);
+	plan_free(&plan);
+
+	snapshot_tweak = new_node_role_differs;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(plan.nsteps > 0 && strstr(text, "check: warn roles-match: the new node's roles take w'1:5432's password and attributes when it is added: postgres (new-coord:5432)") != NULL,
+	   "a role that differs on the new node alone is a warning: the donor overwrites it there");
+	free(text);
+	plan_free(&plan);
+	snapshot_tweak = NULL;
+}
+
 int
 main(void)
 {
@@ -501,5 +677,7 @@ main(void)
 		free(text);
 		plan_free(&plan);
 	}
+	connection_plans();
+	role_plans();
 	return tap_done();
 }

@@ -1,0 +1,187 @@
+#include "config.h"
+
+#include "ledger.h"
+#include "ledger_read.h"
+#include "pgnode.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * citus_check_connection_to_node() says only true or false; why it could
+ * not connect arrives as a WARNING, which is kept here.
+ */
+static void
+keep_warning(void *arg, const PGresult *res)
+{
+	StrBuf	   *why = arg;
+	const char *message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	if (message && why->len == 0)
+		strbuf_append(why, message);
+}
+
+static bool
+worker_to_check(const ClusterSnapshot *snap, int i)
+{
+	const NodeReport *node = &snap->nodes[i];
+
+	return node->in_metadata && !node->is_target && i != snap->old_coordinator &&
+		node->meta.groupid != 0 && node->meta.isactive && node->meta.noderole &&
+		strcmp(node->meta.noderole, "primary") == 0;
+}
+
+static bool
+step(PgNode *pg, const char *sql, int nparams, const char *const *params, int timeout_ms,
+	 ReachCheck *reach)
+{
+	if (pgnode_query(pg, sql, nparams, params, timeout_ms))
+		return true;
+	if (reach->why_not == NULL)
+		reach->why_not = pg->error.message ? pgerror_format(&pg->error) : xstrdup("the connection was lost");
+	return false;
+}
+
+/*
+ * The workers' authinfo rows, in a temporary table on the new node: they
+ * pass from the first node to the new one as parameters and nowhere else.
+ */
+static bool
+stage_authinfo(PgNode *target, PgNode *first, int timeout_ms, ReachCheck *reach)
+{
+	const PGresult *r;
+	bool		ok;
+
+	if (!step(target, "CREATE TEMPORARY TABLE rescue_authinfo (nodeid int, rolename text, authinfo text)",
+			  0, NULL, timeout_ms, reach))
+		return false;
+	if (!pgnode_query(first, "SELECT nodeid::text, rolename::text, authinfo FROM pg_catalog.pg_dist_authinfo",
+					  0, NULL, timeout_ms))
+	{
+		reach->why_not = xstrdup("the workers' pg_dist_authinfo could not be read again");
+		return false;
+	}
+	r = first->result;
+	ok = true;
+	for (int i = 0; i < PQntuples(r) && ok; i++)
+	{
+		const char *row[3] = {PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2)};
+
+		ok = step(target, "INSERT INTO pg_temp.rescue_authinfo VALUES ($1::int, $2, $3)",
+				  3, row, timeout_ms, reach);
+	}
+	pgnode_clear_results(first);
+	reach->with_authinfo = ok;
+	return ok;
+}
+
+/*
+ * The new node knows no worker yet, so Citus looks its authinfo up under
+ * node 0: each worker's own rows (or the workers' node-0 rows) go there,
+ * inside a savepoint.
+ */
+static const char *const place_authinfo_sql =
+"INSERT INTO pg_catalog.pg_dist_authinfo (nodeid, rolename, authinfo)"
+" SELECT DISTINCT ON (rolename) 0, rolename, authinfo FROM pg_temp.rescue_authinfo"
+" WHERE nodeid IN ($1::int, 0) ORDER BY rolename, nodeid DESC";
+
+static bool
+check_one(PgNode *target, const NodeReport *worker, int timeout_ms, ReachCheck *reach)
+{
+	ReachResult *res = &reach->results[reach->nresults];
+	char		port[16];
+	char		nodeid[16];
+	const char *params[2] = {worker->meta.nodename, port};
+	const char *id[1] = {nodeid};
+	StrBuf		why;
+	PQnoticeReceiver previous;
+	bool		ok;
+
+	snprintf(port, sizeof(port), "%d", worker->meta.nodeport);
+	snprintf(nodeid, sizeof(nodeid), "%d", worker->meta.nodeid);
+	if (!step(target, "SAVEPOINT rescue_reach", 0, NULL, timeout_ms, reach) ||
+		(reach->with_authinfo && !step(target, place_authinfo_sql, 1, id, timeout_ms, reach)))
+		return false;
+	strbuf_init(&why);
+	previous = PQsetNoticeReceiver(target->conn, keep_warning, &why);
+	ok = step(target, "SELECT pg_catalog.citus_check_connection_to_node($1, $2::int)",
+			  2, params, timeout_ms, reach);
+	if (target->conn)
+		PQsetNoticeReceiver(target->conn, previous, NULL);
+	if (ok)
+	{
+		res->worker = xasprintf("%s:%d", worker->meta.nodename, worker->meta.nodeport);
+		res->reached = strcmp(PQgetvalue(target->result, 0, 0), "t") == 0;
+		if (!res->reached)
+			res->error = xstrdup(why.len ? why.data : "the connection check returned false");
+		reach->nresults++;
+	}
+	strbuf_free(&why);
+	return ok && step(target, "ROLLBACK TO SAVEPOINT rescue_reach", 0, NULL, timeout_ms, reach);
+}
+
+/* Every worker in turn, in one transaction that is rolled back */
+static void
+check_workers(ClusterSnapshot *snap, SessionPool *pool, PgNode *target, int timeout_ms)
+{
+	ReachCheck *reach = &snap->nodes[snap->target].reach;
+	char		node_timeout[32];
+	const char *param[1] = {node_timeout};
+
+	/* a worker that hangs must not outlast the query that asks for it */
+	snprintf(node_timeout, sizeof(node_timeout), "%d", timeout_ms > 2000 ? timeout_ms / 2 : 1000);
+	reach->results = xcalloc((size_t) snap->nnodes + 1, sizeof(ReachResult));
+	if (!step(target, "BEGIN", 0, NULL, timeout_ms, reach) ||
+		!step(target, "SELECT pg_catalog.set_config('citus.node_connection_timeout', $1, true)",
+			  1, param, timeout_ms, reach))
+		return;
+	if (ledger_authinfo_copyable(snap) &&
+		!stage_authinfo(target, &pool->sessions[snap->first], timeout_ms, reach))
+		return;
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		if (!worker_to_check(snap, i))
+			continue;
+		if (!snap->nodes[i].reachable && snap->nodes[i].timed_out)
+			continue;			/* the console waited for it already; nodes-reachable tells */
+		if (!check_one(target, &snap->nodes[i], timeout_ms, reach))
+			return;
+	}
+	reach->ran = true;
+}
+
+void
+reach_check_run(ClusterSnapshot *snap, SessionPool *pool, int timeout_ms)
+{
+	NodeReport *t;
+	PgNode	   *target;
+
+	if (snap->target < 0 || snap->target >= pool->count || snap->first < 0)
+		return;
+	t = &snap->nodes[snap->target];
+	target = &pool->sessions[snap->target];
+	if (!t->reachable || target->state != PGNODE_READY)
+	{
+		t->reach.why_not = xstrdup("the new node does not answer");
+		return;
+	}
+	if (t->citus_extension_version == NULL)
+	{
+		t->reach.why_not = xstrdup("the new node has no citus extension yet, so Citus's connection check cannot run there");
+		return;
+	}
+	check_workers(snap, pool, target, timeout_ms);
+	if (!t->reach.ran)
+	{
+		char	   *why = t->reach.why_not;
+
+		/* half a check proves nothing: only why it stopped is kept */
+		t->reach.why_not = NULL;
+		reach_check_free(&t->reach);
+		t->reach.why_not = why ? why : xstrdup("the connection check did not finish");
+	}
+	if (target->state == PGNODE_READY && pgnode_in_transaction(target))
+		pgnode_query(target, "ROLLBACK", 0, NULL, timeout_ms);
+	pgnode_clear_results(target);
+}
