@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "hostport.h"
+
 typedef enum PasswordMode
 {
 	PASSWORD_IF_ASKED,			/* default: prompt only when a server asks */
@@ -55,12 +57,6 @@ void		connopts_free(ConnOptions *opts);
 /* A deep copy: dst owns its own strings and maps. */
 void		connopts_copy(ConnOptions *dst, const ConnOptions *src);
 
-/*
- * Parses "HOST:PORT" (IPv6 as "[::1]:5432").  Returns false and fills errbuf
- * on a malformed address.
- */
-bool		parse_host_port(const char *text, char **host, int *port,
-							char *errbuf, size_t errlen);
 
 /* Parses NAME:PORT=HOST:PORT and appends it to opts->maps. */
 /*
@@ -73,11 +69,6 @@ bool		parse_timeout(const char *text, int *timeout_ms);
 /* Milliseconds as parse_timeout reads them back: "10", "0.5", "2.25". */
 void		format_timeout(int timeout_ms, char *buf, size_t len);
 
-/*
- * "host:port", or "[host]:port" when the host holds a colon or starts with
- * a bracket, so that parse_host_port always reads back the same host.
- */
-char	   *format_host_port(const char *host, int port);
 
 bool		connopts_add_map(ConnOptions *opts, const char *text,
 							 char *errbuf, size_t errlen);

@@ -1,7 +1,7 @@
 #include "config.h"
 
 #include "plan.h"
-#include "connopts.h"
+#include "hostport.h"
 #include "strbuf.h"
 
 #include <stdarg.h>

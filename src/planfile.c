@@ -1,7 +1,7 @@
 #include "config.h"
 
 #include "planfile.h"
-#include "connopts.h"
+#include "hostport.h"
 #include "termsafe.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
 
 #include "planner.h"
 #include "catalog.h"
-#include "connopts.h"
+#include "hostport.h"
 #include "lostshards.h"
 #include "leftovers.h"
 #include "ledger.h"
