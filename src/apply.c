@@ -9,6 +9,7 @@
 #include "pgnode.h"
 #include "planfile.h"
 #include "report.h"
+#include "roles.h"
 #include "strbuf.h"
 #include "workdir.h"
 
@@ -1200,6 +1201,46 @@ phase_new_node_reaches_workers(Run *run)
 	return code;
 }
 
+static bool
+plan_overrode(const Plan *plan, const char *check_name)
+{
+	for (int i = 0; i < plan->nchecks; i++)
+		if (strcmp(plan->checks[i].name, check_name) == 0)
+			return plan->checks[i].status == CHECK_FAIL;
+	return false;
+}
+
+/*
+ * The roles the metadata sync spreads, compared again now: a password
+ * changed since the plan was made must not be overwritten on every
+ * worker.  A failure the operator overrode in the plan stays overridden.
+ */
+static int
+phase_roles_match(Run *run)
+{
+	const Plan *plan = run->plan;
+	const char *source_label = plan->method == METHOD_NEW_NODE ? plan->donor : plan->target;
+	int			source = -1;
+	Plan		now;
+	int			code = EXIT_CODE_OK;
+
+	if (run->resuming || source_label == NULL || plan_overrode(plan, "roles-match"))
+		return EXIT_CODE_OK;
+	for (int i = 0; i < run->snap.nnodes && source < 0; i++)
+		if (run->snap.nodes[i].label && strcmp(run->snap.nodes[i].label, source_label) == 0)
+			source = i;
+	if (source < 0)
+		return EXIT_CODE_OK;
+	plan_init(&now);
+	roles_check(&run->snap, source, plan->method == METHOD_NEW_NODE ? run->snap.target : -1, &now);
+	if (plan_has_failures(&now))
+		code = refuse(run, now.checks[0].fix, "%s", now.checks[0].why);
+	else if (now.nchecks > 0)
+		gate_passed(run, "roles-match", now.checks[0].why);
+	plan_free(&now);
+	return code;
+}
+
 /* A typed yes, unless --yes was given */
 static int
 phase_confirmed(Run *run)
@@ -1298,6 +1339,7 @@ pass_gates(Run *run, const char *plan_text)
 		(code = phase_old_coordinator_gone(run, false)) != EXIT_CODE_OK ||
 		(code = phase_cluster_as_expected(run)) != EXIT_CODE_OK ||
 		(code = phase_new_node_reaches_workers(run)) != EXIT_CODE_OK ||
+		(code = phase_roles_match(run)) != EXIT_CODE_OK ||
 		(code = phase_confirmed(run)) != EXIT_CODE_OK ||
 		(code = phase_backed_up(run)) != EXIT_CODE_OK ||
 		(code = phase_old_coordinator_gone(run, true)) != EXIT_CODE_OK)

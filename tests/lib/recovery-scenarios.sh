@@ -652,6 +652,8 @@ password_digest() {
 sc_roles_differ() {
 	[ "$FIXTURE_TIER" = real ] || { echo "# the stand-in's metadata sync pushes no roles: $SCENARIO runs on real Citus"; return 0; }
 	setup || return
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/earlier.sql"
+	expect_code 0 "$SCENARIO: a plan made while the roles agree"
 	pgc_sql w3 "SET citus.enable_alter_role_propagation = off; ALTER ROLE postgres PASSWORD 'sekret'" >/dev/null ||
 		setup_failed "could not set the password" || return
 	local before
@@ -660,6 +662,9 @@ sc_roles_differ() {
 	expect_code 10 "$SCENARIO: plan refuses"
 	like "$OUT" "FAIL  roles-match: the metadata sync gives every worker $(addr w2)'s password and attributes of these roles, which differ on: postgres \\($(addr w3)\\)" \
 		"$SCENARIO: naming the role and the worker"
+	run apply "$WORK/earlier.sql" --workdir "$WORK/run-earlier" --yes
+	expect_code 10 "$SCENARIO: the plan made earlier is refused when applied"
+	like "$OUT" "differ on: postgres \\($(addr w3)\\)" "$SCENARIO: because the role now differs, not because the plan is stale"
 	run recover $(at w2) --new-coordinator "$(addr newc)" --workdir "$WORK/run" --yes
 	expect_code 10 "$SCENARIO: recover refuses too"
 	is "$(metadata_of w2)/$(metadata_of newc)/$(password_digest w1)/$(password_digest w3)" "$before" \
