@@ -5,6 +5,7 @@
 #include "termsafe.h"
 #include "strbuf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -268,14 +269,24 @@ typedef enum FaultAction
 	FAULT_FAIL_FSYNC
 } FaultAction;
 
+/* The spec names the record by its number, or by its event (its first record of that event) */
+static bool
+fault_names_record(const char *spec, size_t len, int record, const char *event)
+{
+	if (len > 0 && isdigit((unsigned char) spec[0]))
+		return atoi(spec) == record;
+	return strlen(event) == len && strncmp(spec, event, len) == 0;
+}
+
 static FaultAction
-fault_at(int record, int *signo)
+fault_at(int record, const char *event, int *signo)
 {
 	const char *spec = getenv(JOURNAL_FAULT_ENV);
 	char	   *colon;
 	const char *action;
 
-	if (spec == NULL || atoi(spec) != record || (colon = strchr(spec, ':')) == NULL)
+	if (spec == NULL || (colon = strchr(spec, ':')) == NULL ||
+		!fault_names_record(spec, (size_t) (colon - spec), record, event))
 		return FAULT_NONE;
 	action = colon + 1;
 	if (strcmp(action, "kill") == 0)
@@ -329,7 +340,7 @@ journal_write(Journal *journal, int step, const char *node,
 	journal_format_record(&line, now, step, node, event, detail);
 
 	journal->written++;
-	fault = fault_at(journal->written, &signo);
+	fault = fault_at(journal->written, event, &signo);
 	/* the journal is what a rerun trusts: each record reaches the disk before anything goes on */
 	if (!write_line(journal, &line, fault))
 	{

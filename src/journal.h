@@ -86,7 +86,9 @@ uint32_t	crc32_of(const char *data, size_t len);
 
 /*
  * Fault injection for the tests: CITUS_RESCUE_TEST_FAULT=N:ACTION acts at
- * the N-th record this process writes.  ACTION is kill (SIGKILL once the
+ * the N-th record this process writes, EVENT:ACTION at its first record of
+ * that event (stepping, gate, ...), which stays right when records are
+ * added before it.  ACTION is kill (SIGKILL once the
  * record is on disk), INT, TERM, HUP or PIPE (that signal, likewise), fail
  * (half the record is written, then the write fails as on a full disk) or
  * fsync (the record is written, then its fsync fails).

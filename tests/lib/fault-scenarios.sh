@@ -381,8 +381,8 @@ wd_failing_fsync() {
 	workdir_cluster || return
 	plan=$WD_PLAN
 	workdir=$WORK/fsync
-	# the 8th record of a fresh run makes it resumable
-	OUT=$(CITUS_RESCUE_TEST_FAULT=8:fsync rescue apply "$plan" --workdir "$workdir" --yes 2>&1)
+	# the stepping record makes a fresh run resumable
+	OUT=$(CITUS_RESCUE_TEST_FAULT=stepping:fsync rescue apply "$plan" --workdir "$workdir" --yes 2>&1)
 	CODE=$?
 	is "$(grep -v '	refused	\|	stopped	' "$workdir/journal.log" | tail -1 | cut -f5)" stepping "$SCENARIO: at the record that makes the run resumable"
 	expect_code 10 "$SCENARIO: it cannot be synced: stopped before any statement"
