@@ -388,11 +388,15 @@ read_stats(NodeReport *node, const PgNode *pg)
 		strlist_add(&node->unknown_shards, PQgetvalue(unknown, i, 0));
 }
 
+/*
+ * Whose catalogs are compared: not the old coordinator's standby (what the
+ * dead coordinator knew, not what the survivors hold).
+ */
 static bool
 takes_part(const NodeReport *node)
 {
 	return node->reachable && node->is_citus && !node->is_target &&
-		node->catalogs[0].digest != NULL;
+		node->catalogs[0].digest != NULL && !node_is_coordinator_standby(node);
 }
 
 static char **
@@ -550,13 +554,17 @@ classify(ClusterSnapshot *snap)
 
 	snap->old_coordinator = -1;
 	snap->cim = CIM_EXCLUDE;
-	for (int i = 0; i < snap->nnodes; i++)
-		if (snap->nodes[i].in_metadata && snap->nodes[i].meta.groupid == 0)
-		{
-			snap->cim = CIM_INCLUDE;
-			if (snap->old_coordinator < 0)
-				snap->old_coordinator = i;
-		}
+	/* the old coordinator is group 0's primary; other rows there are its standbys */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < snap->nnodes; i++)
+			if (snap->nodes[i].in_metadata && snap->nodes[i].meta.groupid == 0)
+			{
+				snap->cim = CIM_INCLUDE;
+				if (snap->old_coordinator < 0 &&
+					(pass == 1 || (snap->nodes[i].meta.noderole &&
+								   strcmp(snap->nodes[i].meta.noderole, "primary") == 0)))
+					snap->old_coordinator = i;
+			}
 	if (snap->old_coordinator < 0)
 		for (int i = 0; i < snap->nnodes; i++)
 			if (!snap->nodes[i].in_metadata && !snap->nodes[i].is_first &&
@@ -570,7 +578,7 @@ classify(ClusterSnapshot *snap)
 		bool		coordinator_row = (node->in_metadata && node->meta.groupid == 0) ||
 			(!node->in_metadata && !node->is_first && !node->is_target);
 
-		if (node->is_target)
+		if (node->is_target || node_is_coordinator_standby(node))
 			continue;
 		if (coordinator_row && node->reachable)
 			strbuf_printf(&alive, "%sthe old coordinator at %s answers",
@@ -596,7 +604,8 @@ classify(ClusterSnapshot *snap)
 
 		if (i == snap->old_coordinator || node->is_target)
 			continue;
-		if (!node->reachable && node->meta.isactive)
+		/* the old coordinator's standbys may be gone with it */
+		if (!node->reachable && node->meta.isactive && !node_is_group_zero_row(node))
 			snap->unreachable++;
 		for (int m = 0; m < MAXID_COUNT; m++)
 			if (takes_part(node) && node->max_id[m] > snap->max_id[m])

@@ -752,6 +752,45 @@ check_roles_match(const ClusterSnapshot *snap, const PlanChoices *choices,
 }
 
 /*
+ * Other rows of group 0 are standbys of the old coordinator.  One that
+ * answers is in recovery (else old-coordinator-gone fails): promoting it
+ * would be a better way out than this plan, and after this plan a second
+ * coordinator.  Adds nothing when group 0 had no other row.
+ */
+static void
+check_coordinator_standby(const ClusterSnapshot *snap, const PlanChoices *choices,
+						  const PreflightContext *pc, Plan *plan)
+{
+	StrBuf		alive;
+	StrBuf		gone;
+
+	(void) choices;
+	(void) pc;
+	strbuf_init(&alive);
+	strbuf_init(&gone);
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+
+		if (node_is_coordinator_standby(node))
+			strbuf_printf(&alive, "%s%s", alive.len ? ", " : "", node->label);
+		else if (node_is_group_zero_row(node) && i != snap->old_coordinator)
+			strbuf_printf(&gone, "%s%s", gone.len ? ", " : "", node->label);
+	}
+	if (alive.len)
+		check(plan, "coordinator-standby", CHECK_WARN,
+			  "If the standby is current, promote it instead and do not run this plan: it keeps what only the coordinator had (pg_dist_transaction, pg_dist_cleanup, background jobs, pg_dist_authinfo, pg_dist_poolinfo). If you go on, retire the standby for good: promoted afterwards, it would be a second coordinator.",
+			  "standby of the old coordinator, in recovery: %s; the plan removes the group-0 rows%s%s",
+			  alive.data, gone.len ? ", and those of standbys that do not answer: " : "", gone.data);
+	else if (gone.len)
+		check(plan, "coordinator-standby", CHECK_PASS, NULL,
+			  "the old coordinator's standby %s does not answer either; the plan removes its group-0 row",
+			  gone.data);
+	strbuf_free(&alive);
+	strbuf_free(&gone);
+}
+
+/*
  * The order is the order of the plan file's check lines, which reviewers
  * and the golden files know: append new checks, do not reorder.
  */
@@ -796,6 +835,8 @@ static const PreflightTest preflight_tests[] = {
 	"the new node connects to every worker, as Citus will"},
 	{"roles-match", check_roles_match,
 	"the roles Citus's metadata sync overwrites are the same on every worker"},
+	{"coordinator-standby", check_coordinator_standby,
+	"no standby of the old coordinator could become a second coordinator unnoticed"},
 };
 
 static void
