@@ -390,13 +390,18 @@ read_stats(NodeReport *node, const PgNode *pg)
 
 /*
  * Whose catalogs are compared: not the old coordinator's standby (what the
- * dead coordinator knew, not what the survivors hold).
+ * dead coordinator knew, not what the survivors hold), nor a worker that
+ * pg_dist_node says keeps no metadata.
  */
 static bool
 takes_part(const NodeReport *node)
 {
+	bool		keeps_metadata = node->is_first || !node->in_metadata ||
+		node->meta.groupid == 0 || node->meta.hasmetadata;
+
 	return node->reachable && node->is_citus && !node->is_target &&
-		node->catalogs[0].digest != NULL && !node_is_coordinator_standby(node);
+		node->catalogs[0].digest != NULL && keeps_metadata &&
+		!node_is_coordinator_standby(node);
 }
 
 static char **

@@ -271,6 +271,23 @@ standby_gone(ClusterSnapshot *snap)
 	add_coordinator_standby(snap, false);
 }
 
+/* The first node and w"3 never finished their metadata sync */
+static void
+two_unsynced(ClusterSnapshot *snap)
+{
+	snap->nodes[snap->first].meta.metadatasynced = false;
+	snap->nodes[snap->first + 2].meta.metadatasynced = false;
+}
+
+static void
+none_synced(ClusterSnapshot *snap)
+{
+	for (int i = 0; i < snap->nnodes; i++)
+		snap->nodes[i].meta.metadatasynced = false;
+	/* w"3 keeps no metadata at all */
+	snap->nodes[snap->first + 2].meta.hasmetadata = false;
+}
+
 static void
 group_zero_standbys(void)
 {
@@ -302,6 +319,31 @@ group_zero_standbys(void)
 	ok(strstr(text, "coordinator-standby") == NULL, "without a standby there is no standby check");
 	free(text);
 	plan_free(&plan);
+}
+
+static void
+partly_synced(void)
+{
+	Plan		plan;
+	char	   *text;
+
+	snapshot_tweak = two_unsynced;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(strstr(text, "-- check: FAIL workers-synced: not metadata-synced: w'1:5432, w\"3$body$:5432") != NULL,
+	   "unsynced workers fail pre-flight, listed");
+	ok(strstr(text, "-- check: pass donor: w\\\\2:5432 (group 2)") != NULL,
+	   "the donor is the synced worker, not the first node");
+	free(text);
+	plan_free(&plan);
+
+	snapshot_tweak = none_synced;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(strstr(text, "-- check: FAIL donor: no worker can donate metadata: w'1:5432 (metadata not synced), w\\\\2:5432 (metadata not synced), w\"3$body$:5432 (no metadata)") != NULL,
+	   "with no synced worker, the donor check fails with every worker and why");
+	ok(plan.nsteps == 0, "and the plan has no steps");
+	free(text);
+	plan_free(&plan);
+	snapshot_tweak = NULL;
 }
 
 static void
@@ -740,5 +782,6 @@ main(void)
 	connection_plans();
 	role_plans();
 	group_zero_standbys();
+	partly_synced();
 	return tap_done();
 }
