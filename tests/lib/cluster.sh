@@ -280,7 +280,7 @@ pgc_standby() {
 	dir=$PGC_ROOT/$name
 	as_pg mkdir -p "$dir"
 	as_pg "$PGC_BIN/pg_basebackup" -h 127.0.0.1 -p "$(pgc_port "$primary")" -U postgres \
-		-D "$dir/data" -R -X stream >/dev/null 2>&1 || return 1
+		-D "$dir/data" -R -X stream -c fast >/dev/null 2>&1 || return 1
 	echo "unix_socket_directories = '$dir'" | as_pg tee -a "$dir/data/postgresql.conf" >/dev/null
 	PGC_NODES="$PGC_NODES $name"
 	port=$(pgc_free_port) || return 1
