@@ -126,5 +126,27 @@ SQL
 }
 scenario "append table shards" sc_append_table_shards
 
+# Secondaries: the old coordinator's goes with it, a worker's stays
+sc_secondaries() {
+	fresh_cluster || return
+	fixture_coordinator_standby cstandby || setup_failed "could not register a standby of the coordinator" || return
+	fixture_worker_standby w3s w3 || setup_failed "could not register a standby of w3" || return
+	CHECKSUM_BEFORE=$(checksum w2)
+	pgc_destroy coord
+	new_node || return
+	recover_in_steps newc --new-coordinator "$(addr newc)"
+	like "$(cat "$WORK/plan.sql")" "-- check: warn coordinator-standby: standby of the old coordinator, in recovery: $(addr cstandby)" \
+		"$SCENARIO: the plan warns about the old coordinator's standby"
+	is "$(pgc_sql newc "SELECT count(*) FROM pg_dist_node WHERE nodeport = $(pgc_port cstandby)")" 0 \
+		"$SCENARIO: its row is gone from the new coordinator"
+	is "$(pgc_sql w1 "SELECT count(*) FROM pg_dist_node WHERE nodeport = $(pgc_port cstandby)")" 0 \
+		"$SCENARIO: and from the workers"
+	is "$(pgc_sql newc "SELECT groupid = (SELECT groupid FROM pg_dist_node WHERE nodeport = $(pgc_port w3)) AND noderole = 'secondary' FROM pg_dist_node WHERE nodeport = $(pgc_port w3s)")" t \
+		"$SCENARIO: w3's secondary stays, in w3's group"
+	is "$(pgc_sql cstandby "SELECT pg_is_in_recovery()")" t "$SCENARIO: the standby itself was left alone"
+	after_checks newc
+}
+scenario "secondaries" sc_secondaries
+
 pgc_cleanup
 done_testing
