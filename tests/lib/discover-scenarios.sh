@@ -345,6 +345,7 @@ sc_coordinator_standby() {
 	like "$OUT" "127\\.0\\.0\\.1:$(pgc_port cstandby) is a standby of the old coordinator and answers" "it is reported, by address"
 	like "$OUT" "promoting it is the better way out" "with the better way out"
 	like "$OUT" "retire that standby for good" "and what going on demands"
+	like "$OUT" "What died with the old coordinator \\(from 3 workers\\)" "the ledger does not count it among the workers"
 	run_json $(from w1)
 	jq_is "[.nodes[] | select(.coordinator_standby) | .nodeport] | join(\",\")" "$(pgc_port cstandby)" "JSON marks it"
 	jq_is '[.catalogs[] | .compared] | unique | join(",")' 3 "its catalogs are not compared with the survivors'"
