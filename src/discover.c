@@ -552,17 +552,16 @@ compare_all(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *opts,
 	snap->compare_ms = monotonic_ms() - start;
 }
 
+/* CIM, and which node is the old coordinator: group 0's primary, else --old-coordinator's */
 static void
-classify(ClusterSnapshot *snap)
+find_old_coordinator(ClusterSnapshot *snap)
 {
-	StrBuf		alive;
-
 	snap->old_coordinator = -1;
 	snap->cim = CIM_EXCLUDE;
-	/* the old coordinator is group 0's primary; other rows there are its standbys */
+	/* other rows of group 0 are the old coordinator's standbys */
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; i < snap->nnodes; i++)
-			if (snap->nodes[i].in_metadata && snap->nodes[i].meta.groupid == 0)
+			if (node_is_group_zero_row(&snap->nodes[i]))
 			{
 				snap->cim = CIM_INCLUDE;
 				if (snap->old_coordinator < 0 &&
@@ -575,6 +574,14 @@ classify(ClusterSnapshot *snap)
 			if (!snap->nodes[i].in_metadata && !snap->nodes[i].is_first &&
 				!snap->nodes[i].is_target)
 				snap->old_coordinator = i;
+}
+
+static void
+classify(ClusterSnapshot *snap)
+{
+	StrBuf		alive;
+
+	find_old_coordinator(snap);
 
 	strbuf_init(&alive);
 	for (int i = 0; i < snap->nnodes; i++)
