@@ -686,7 +686,7 @@ old_coordinator_gone(Run *run, bool ask_local_groups, StrBuf *evidence, StrBuf *
 			if (run->pool.sessions[i].state == PGNODE_READY && run->snap.nodes[i].is_citus)
 			{
 				pgs[i] = &run->pool.sessions[i];
-				sql[i] = "SELECT groupid FROM pg_catalog.pg_dist_local_group";
+				sql[i] = "SELECT groupid, pg_catalog.pg_is_in_recovery() FROM pg_catalog.pg_dist_local_group";
 			}
 		pgnodes_query(pgs, sql, run->snap.nnodes, 0, NULL, run->opts->conn->timeout_ms, NULL, NULL);
 		for (int i = 0; i < run->snap.nnodes; i++)
@@ -697,9 +697,12 @@ old_coordinator_gone(Run *run, bool ask_local_groups, StrBuf *evidence, StrBuf *
 			if (sql[i] == NULL)
 				continue;
 			if (pg->state == PGNODE_READY && pg->result &&
-				PQresultStatus(pg->result) == PGRES_TUPLES_OK && PQntuples(pg->result) == 1)
+				PQresultStatus(pg->result) == PGRES_TUPLES_OK && PQntuples(pg->result) == 1 &&
+				PQnfields(pg->result) == 2)
 			{
 				node->local_group = atoi(PQgetvalue(pg->result, 0, 0));
+				/* a standby of the old coordinator promoted since discovery acts as one */
+				node->in_recovery = strcmp(PQgetvalue(pg->result, 0, 1), "t") == 0;
 				asked++;
 			}
 		}
@@ -710,7 +713,8 @@ old_coordinator_gone(Run *run, bool ask_local_groups, StrBuf *evidence, StrBuf *
 	{
 		const NodeReport *node = &run->snap.nodes[i];
 
-		if (!node->reachable || is_plan_target(run, node))
+		/* in recovery it coordinates nothing; pre-flight told the operator to retire it */
+		if (!node->reachable || is_plan_target(run, node) || node_is_coordinator_standby(node))
 			continue;
 		if (node->local_group == 0)
 			strbuf_printf(problem, "%s%s has local group 0: it acts as a coordinator",

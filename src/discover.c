@@ -388,11 +388,20 @@ read_stats(NodeReport *node, const PgNode *pg)
 		strlist_add(&node->unknown_shards, PQgetvalue(unknown, i, 0));
 }
 
+/*
+ * Whose catalogs are compared: not the old coordinator's standby (what the
+ * dead coordinator knew, not what the survivors hold), nor a worker that
+ * pg_dist_node says keeps no metadata.
+ */
 static bool
 takes_part(const NodeReport *node)
 {
+	bool		keeps_metadata = node->is_first || !node->in_metadata ||
+		node->meta.groupid == 0 || node->meta.hasmetadata;
+
 	return node->reachable && node->is_citus && !node->is_target &&
-		node->catalogs[0].digest != NULL;
+		node->catalogs[0].digest != NULL && keeps_metadata &&
+		!node_is_coordinator_standby(node);
 }
 
 static char **
@@ -543,25 +552,36 @@ compare_all(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *opts,
 	snap->compare_ms = monotonic_ms() - start;
 }
 
+/* CIM, and which node is the old coordinator: group 0's primary, else --old-coordinator's */
 static void
-classify(ClusterSnapshot *snap)
+find_old_coordinator(ClusterSnapshot *snap)
 {
-	StrBuf		alive;
-
 	snap->old_coordinator = -1;
 	snap->cim = CIM_EXCLUDE;
-	for (int i = 0; i < snap->nnodes; i++)
-		if (snap->nodes[i].in_metadata && snap->nodes[i].meta.groupid == 0)
-		{
-			snap->cim = CIM_INCLUDE;
-			if (snap->old_coordinator < 0)
-				snap->old_coordinator = i;
-		}
+	/* other rows of group 0 are the old coordinator's standbys */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < snap->nnodes; i++)
+			if (node_is_group_zero_row(&snap->nodes[i]))
+			{
+				snap->cim = CIM_INCLUDE;
+				if (snap->old_coordinator < 0 &&
+					(pass == 1 || (snap->nodes[i].meta.noderole &&
+								   strcmp(snap->nodes[i].meta.noderole, "primary") == 0)))
+					snap->old_coordinator = i;
+			}
 	if (snap->old_coordinator < 0)
 		for (int i = 0; i < snap->nnodes; i++)
 			if (!snap->nodes[i].in_metadata && !snap->nodes[i].is_first &&
 				!snap->nodes[i].is_target)
 				snap->old_coordinator = i;
+}
+
+static void
+classify(ClusterSnapshot *snap)
+{
+	StrBuf		alive;
+
+	find_old_coordinator(snap);
 
 	strbuf_init(&alive);
 	for (int i = 0; i < snap->nnodes; i++)
@@ -570,7 +590,7 @@ classify(ClusterSnapshot *snap)
 		bool		coordinator_row = (node->in_metadata && node->meta.groupid == 0) ||
 			(!node->in_metadata && !node->is_first && !node->is_target);
 
-		if (node->is_target)
+		if (node->is_target || node_is_coordinator_standby(node))
 			continue;
 		if (coordinator_row && node->reachable)
 			strbuf_printf(&alive, "%sthe old coordinator at %s answers",
@@ -596,7 +616,8 @@ classify(ClusterSnapshot *snap)
 
 		if (i == snap->old_coordinator || node->is_target)
 			continue;
-		if (!node->reachable && node->meta.isactive)
+		/* the old coordinator's standbys may be gone with it */
+		if (!node->reachable && node->meta.isactive && !node_is_group_zero_row(node))
 			snap->unreachable++;
 		for (int m = 0; m < MAXID_COUNT; m++)
 			if (takes_part(node) && node->max_id[m] > snap->max_id[m])

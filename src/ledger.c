@@ -52,14 +52,19 @@ ledger_fate_name(LedgerFate fate)
 	return "restore from backup";
 }
 
-/* A surviving worker whose ledger facts were read */
+/*
+ * A surviving worker whose ledger facts were read; not a standby of the old
+ * coordinator, which holds what the coordinator had rather than what
+ * survived it.
+ */
 static bool
 witness(const ClusterSnapshot *snap, int i)
 {
 	const NodeReport *node = &snap->nodes[i];
 
 	return node->reachable && node->is_citus && !node->is_target &&
-		i != snap->old_coordinator && node->ledger.read;
+		i != snap->old_coordinator && node->ledger.read &&
+		!node_is_coordinator_standby(node);
 }
 
 typedef int64_t (*FactCount) (const LedgerFacts *facts);

@@ -345,27 +345,84 @@ check_metadata_agrees(const ClusterSnapshot *snap, const PlanChoices *choices,
 	strbuf_free(&list);
 }
 
-/* metadata pushes fail while any metadata node is not synced */
+/*
+ * Metadata pushes fail while any metadata node is not synced.  A worker
+ * without metadata holds none to compare; the sync step gives it some.
+ */
 static void
 check_workers_synced(const ClusterSnapshot *snap, const PlanChoices *choices,
 					 const PreflightContext *pc, Plan *plan)
 {
 	StrBuf		list;
+	StrBuf		bare;
 
 	(void) choices;
 	(void) pc;
 	strbuf_init(&list);
+	strbuf_init(&bare);
 	for (int i = 0; i < snap->nnodes; i++)
-		if (is_survivor(snap, i) && snap->nodes[i].meta.hasmetadata &&
-			!snap->nodes[i].meta.metadatasynced)
+		if (is_survivor(snap, i) && !snap->nodes[i].meta.hasmetadata)
+			strbuf_printf(&bare, "%s%s", bare.len ? ", " : "", snap->nodes[i].label);
+		else if (is_survivor(snap, i) && !snap->nodes[i].meta.metadatasynced)
 			strbuf_printf(&list, "%s%s", list.len ? ", " : "", snap->nodes[i].label);
-	if (list.len == 0)
-		check(plan, "workers-synced", CHECK_PASS, NULL, "every worker with metadata is metadata-synced");
-	else
+	if (list.len)
 		check(plan, "workers-synced", CHECK_FAIL,
 			  "A worker whose metadata sync never finished cannot be trusted; remove it from the plan or repair it first.",
 			  "not metadata-synced: %s", list.data);
+	else if (bare.len)
+		check(plan, "workers-synced", CHECK_WARN, NULL,
+			  "without metadata (hasmetadata false), so not compared and never a donor: %s; the metadata sync gives them the new coordinator's",
+			  bare.data);
+	else
+		check(plan, "workers-synced", CHECK_PASS, NULL, "every worker with metadata is metadata-synced");
 	strbuf_free(&list);
+	strbuf_free(&bare);
+}
+
+/* Whether node i differs from the majority in any catalog */
+static bool
+node_differs(const ClusterSnapshot *snap, int i)
+{
+	for (int c = 0; c < CATALOG_COUNT; c++)
+		for (int d = 0; d < snap->comparisons[c].ndiffs; d++)
+			if (snap->comparisons[c].diffs[d].node == i)
+				return true;
+	return false;
+}
+
+/* Why node i cannot donate metadata, or NULL when it can */
+static const char *
+donor_refusal(const ClusterSnapshot *snap, int i)
+{
+	const NodeReport *node = &snap->nodes[i];
+
+	if (!is_survivor(snap, i))
+		return "not a primary worker";
+	if (!node->reachable)
+		return "no answer";
+	if (!usable(node))
+		return node->in_recovery ? "a standby" : "not a Citus node";
+	if (!node->meta.hasmetadata)
+		return "no metadata";
+	if (!node->meta.metadatasynced)
+		return "metadata not synced";
+	if (node_differs(snap, i))
+		return "metadata differs from the majority";
+	return NULL;
+}
+
+/* "w1:5432 (metadata not synced), ..." for every primary worker */
+static void
+append_donor_refusals(StrBuf *list, const ClusterSnapshot *snap)
+{
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const char *why;
+
+		if (!is_survivor(snap, i) || (why = donor_refusal(snap, i)) == NULL)
+			continue;
+		strbuf_printf(list, "%s%s (%s)", list->len ? ", " : "", snap->nodes[i].label, why);
+	}
 }
 
 /* Only the new-node method chooses a donor, and it cannot go on without one */
@@ -373,23 +430,33 @@ static void
 check_donor(const ClusterSnapshot *snap, const PlanChoices *choices,
 			const PreflightContext *pc, Plan *plan)
 {
+	StrBuf		list;
+
+	strbuf_init(&list);
 	if (pc->donor >= 0)
 	{
 		const NodeReport *d = &snap->nodes[pc->donor];
+		const char *why = donor_refusal(snap, pc->donor);
 
-		if (!is_survivor(snap, pc->donor) || !usable(d) || !d->meta.hasmetadata || !d->meta.metadatasynced)
+		if (why)
 			check(plan, "donor", CHECK_FAIL, "Choose another donor with --donor HOST:PORT.",
-				  "%s cannot donate metadata: it must be a reachable, metadata-synced primary worker",
-				  d->label);
+				  "%s cannot donate metadata (%s): it must be a reachable, metadata-synced primary worker that agrees with the others",
+				  d->label, why);
 		else
 			check(plan, "donor", CHECK_PASS, NULL,
 				  "%s (group %d) lends its metadata to the new node", d->label, d->meta.groupid);
 	}
+	else if (choices->method == METHOD_NEW_NODE && choices->donor)
+		check(plan, "donor", CHECK_FAIL, "Name a worker that pg_dist_node lists.",
+			  "the --donor node is not in pg_dist_node");
 	else if (choices->method == METHOD_NEW_NODE)
+	{
+		append_donor_refusals(&list, snap);
 		check(plan, "donor", CHECK_FAIL,
-			  choices->donor ? "Name a worker that pg_dist_node lists." : "Bring a metadata-synced worker back.",
-			  "%s", choices->donor ? "the --donor node is not in pg_dist_node" :
-			  "no reachable metadata-synced worker can donate metadata");
+			  "Bring back, or repair, a worker whose metadata is synced and agrees with the others.",
+			  "no worker can donate metadata: %s", list.len ? list.data : "pg_dist_node lists no primary worker");
+	}
+	strbuf_free(&list);
 }
 
 static void
@@ -752,6 +819,45 @@ check_roles_match(const ClusterSnapshot *snap, const PlanChoices *choices,
 }
 
 /*
+ * Other rows of group 0 are standbys of the old coordinator.  One that
+ * answers is in recovery (else old-coordinator-gone fails): promoting it
+ * would be a better way out than this plan, and after this plan a second
+ * coordinator.  Adds nothing when group 0 had no other row.
+ */
+static void
+check_coordinator_standby(const ClusterSnapshot *snap, const PlanChoices *choices,
+						  const PreflightContext *pc, Plan *plan)
+{
+	StrBuf		alive;
+	StrBuf		gone;
+
+	(void) choices;
+	(void) pc;
+	strbuf_init(&alive);
+	strbuf_init(&gone);
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+
+		if (node_is_coordinator_standby(node))
+			strbuf_printf(&alive, "%s%s", alive.len ? ", " : "", node->label);
+		else if (node_is_group_zero_row(node) && i != snap->old_coordinator)
+			strbuf_printf(&gone, "%s%s", gone.len ? ", " : "", node->label);
+	}
+	if (alive.len)
+		check(plan, "coordinator-standby", CHECK_WARN,
+			  "If the standby is current, promote it instead and do not run this plan: it keeps what only the coordinator had (pg_dist_transaction, pg_dist_cleanup, background jobs, pg_dist_authinfo, pg_dist_poolinfo). If you go on, retire the standby for good: promoted afterwards, it would be a second coordinator.",
+			  "standby of the old coordinator, in recovery: %s; the plan removes the group-0 rows%s%s",
+			  alive.data, gone.len ? ", and those of standbys that do not answer: " : "", gone.data);
+	else if (gone.len)
+		check(plan, "coordinator-standby", CHECK_PASS, NULL,
+			  "the old coordinator's standby %s does not answer either; the plan removes its group-0 row",
+			  gone.data);
+	strbuf_free(&alive);
+	strbuf_free(&gone);
+}
+
+/*
  * The order is the order of the plan file's check lines, which reviewers
  * and the golden files know: append new checks, do not reorder.
  */
@@ -796,6 +902,8 @@ static const PreflightTest preflight_tests[] = {
 	"the new node connects to every worker, as Citus will"},
 	{"roles-match", check_roles_match,
 	"the roles Citus's metadata sync overwrites are the same on every worker"},
+	{"coordinator-standby", check_coordinator_standby,
+	"no standby of the old coordinator could become a second coordinator unnoticed"},
 };
 
 static void
@@ -1418,19 +1526,9 @@ choose_donor(const ClusterSnapshot *snap, const PlanChoices *choices)
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; i < snap->nnodes; i++)
 		{
-			const NodeReport *node = &snap->nodes[i];
-			bool		differs = false;
-
 			if (pass == 0 && i != snap->first)
 				continue;
-			if (!is_survivor(snap, i) || !usable(node) ||
-				!node->meta.hasmetadata || !node->meta.metadatasynced)
-				continue;
-			for (int c = 0; c < CATALOG_COUNT; c++)
-				for (int d = 0; d < snap->comparisons[c].ndiffs; d++)
-					if (snap->comparisons[c].diffs[d].node == i)
-						differs = true;
-			if (!differs)
+			if (donor_refusal(snap, i) == NULL)
 				return i;
 		}
 	return -1;

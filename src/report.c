@@ -76,8 +76,12 @@ node_status_of(const ClusterSnapshot *snap, int index)
 {
 	const NodeReport *node = &snap->nodes[index];
 
+	if (node_is_coordinator_standby(node))
+		return NODE_STANDBY;
 	if (index == snap->old_coordinator)
 		return node->reachable ? NODE_OLD_COORDINATOR_ANSWERS : NODE_OLD_COORDINATOR_GONE;
+	if (node_is_group_zero_row(node) && !node->reachable)
+		return NODE_OLD_COORDINATOR_GONE;
 	if (!node->reachable)
 		return node->timed_out ? NODE_TIMEOUT : NODE_UNREACHABLE;
 	if (node->in_recovery)
@@ -211,7 +215,11 @@ print_node_problems(FILE *out, const ClusterSnapshot *snap)
 
 		if (i == snap->old_coordinator && !node->reachable)
 			continue;			/* gone, as it must be */
-		if (!node->reachable && node->error.message)
+		if (node_is_coordinator_standby(node))
+			text = xstrdup("a standby of the old coordinator (in recovery): see below");
+		else if (node_is_group_zero_row(node) && !node->reachable)
+			text = xstrdup("a standby of the old coordinator, gone with it: a plan removes its row");
+		else if (!node->reachable && node->error.message)
 			text = pgerror_format(&node->error);
 		else if (node->problem)
 			text = xstrdup(node->problem);
@@ -228,6 +236,28 @@ print_node_problems(FILE *out, const ClusterSnapshot *snap)
 		print_message_lines(out, prefix, "      ", text);
 		free(prefix);
 		free(text);
+	}
+}
+
+/* The text pre-flight's coordinator-standby check gives as well */
+static void
+print_coordinator_standbys(FILE *out, const ClusterSnapshot *snap)
+{
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		char	   *name;
+
+		if (!node_is_coordinator_standby(&snap->nodes[i]))
+			continue;
+		name = terminal_safe_dup(snap->nodes[i].label);
+		fprintf(out, "\n"
+				"!!! %s is a standby of the old coordinator and answers.\n"
+				"!!! If it is current, promoting it is the better way out: it keeps what\n"
+				"!!! only the coordinator had (pg_dist_transaction, pg_dist_cleanup, background\n"
+				"!!! jobs, pg_dist_authinfo, pg_dist_poolinfo) and needs no citus-rescue.\n"
+				"!!! If you recover with citus-rescue instead, retire that standby for good:\n"
+				"!!! promoted afterwards, it would be a second coordinator.\n", name);
+		free(name);
 	}
 }
 
@@ -261,6 +291,7 @@ print_coordinator(FILE *out, const ClusterSnapshot *snap)
 	else
 		fprintf(out, "; its address is unknown, so it was not probed"
 				" (give --old-coordinator HOST:PORT to check it).\n");
+	print_coordinator_standbys(out, snap);
 }
 
 /* "shardid=102008 groupid=1" from row text and its columns, terminal-safe */
@@ -628,6 +659,7 @@ json_node(JsonWriter *w, const ClusterSnapshot *snap, int i)
 	json_bool(w, "shouldhaveshards", node->meta.shouldhaveshards);
 	json_bool(w, "first", node->is_first);
 	json_bool(w, "old_coordinator", i == snap->old_coordinator);
+	json_bool(w, "coordinator_standby", node_is_coordinator_standby(node));
 	json_string(w, "status", node_status(snap, i));
 	json_bool(w, "reachable", node->reachable);
 	json_bool(w, "timed_out", node->timed_out);

@@ -7,6 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool
+node_is_group_zero_row(const NodeReport *node)
+{
+	return node->in_metadata && !node->is_target && node->meta.groupid == 0;
+}
+
+bool
+node_is_coordinator_standby(const NodeReport *node)
+{
+	return node->reachable && node->in_recovery && !node->is_first && !node->is_target &&
+		(node_is_group_zero_row(node) || node->local_group == 0);
+}
+
 static void
 node_report_free(NodeReport *node)
 {

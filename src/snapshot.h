@@ -247,6 +247,16 @@ typedef struct ClusterSnapshot
 	int64_t		compare_ms;
 } ClusterSnapshot;
 
+/* A row of group 0 in pg_dist_node: the old coordinator's, or its standby's */
+bool		node_is_group_zero_row(const NodeReport *node);
+
+/*
+ * A standby of the old coordinator that answers: group 0 by its row or its
+ * local group, in recovery.  It does not act as a coordinator, but
+ * promoted it would.
+ */
+bool		node_is_coordinator_standby(const NodeReport *node);
+
 const char *catalog_name(CatalogId catalog);
 const char *maxid_name(MaxIdKind kind);
 void		snapshot_free(ClusterSnapshot *snapshot);

@@ -354,8 +354,17 @@ check_ddl(Verifier *v, const Scratch *scratch)
 	else if (schema_sharding)
 		record(v, VERIFY_DDL, true, "altered a distributed table, created one in a new colocation group, a reference table and a schema-sharded table");
 	else
-		record(v, VERIFY_DDL, true, "altered a distributed table, created one in a new colocation group and a reference table (this Citus has no schema-based sharding)");
+		record(v, VERIFY_DDL, true, "altered a distributed table, created one in a new colocation group and a reference table");
 	free(error);
+	if (!schema_sharding)
+	{
+		char	   *version = citus_short_version(v->coordinator->citus_library_version);
+
+		event_note(v->sink, NOTE_INFO,
+				   "  skip  schema-sharded table: Citus %s has no schema-based sharding (it arrived in 12.0)",
+				   version ? version : "on the coordinator");
+		free(version);
+	}
 
 	for (int i = 0; i < n; i++)
 		free(sql[i]);

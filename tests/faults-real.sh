@@ -2,10 +2,7 @@
 # Faults at every journal record, signals, refused gates and unsafe work
 # directories, on real Citus, when it is installed
 . "$top_srcdir/tests/lib/cluster.sh"
-if ! pgc_have_citus; then
-	echo "1..0 # SKIP the citus extension is not installed for this PostgreSQL; the real-Citus tier did not run"
-	exit 0
-fi
+pgc_real_tier
 FIXTURE_TIER=real
 . "$top_srcdir/tests/lib/fault-scenarios.sh"
 fault_suite

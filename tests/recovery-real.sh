@@ -1,10 +1,7 @@
 #!/bin/bash
 # plan, apply, verify and recover on real Citus, when it is installed
 . "$top_srcdir/tests/lib/cluster.sh"
-if ! pgc_have_citus; then
-	echo "1..0 # SKIP the citus extension is not installed for this PostgreSQL; the real-Citus tier did not run"
-	exit 0
-fi
+pgc_real_tier
 FIXTURE_TIER=real
 . "$top_srcdir/tests/lib/recovery-scenarios.sh"
 
@@ -128,6 +125,28 @@ SQL
 	unlike "$OUT" "lost-metadata: .*app\.(accounts|orders|currencies)_" "$SCENARIO: shards the metadata knows are not"
 }
 scenario "append table shards" sc_append_table_shards
+
+# Secondaries: the old coordinator's goes with it, a worker's stays
+sc_secondaries() {
+	fresh_cluster || return
+	fixture_coordinator_standby cstandby || setup_failed "could not register a standby of the coordinator" || return
+	fixture_worker_standby w3s w3 || setup_failed "could not register a standby of w3" || return
+	CHECKSUM_BEFORE=$(checksum w2)
+	pgc_destroy coord
+	new_node || return
+	recover_in_steps newc --new-coordinator "$(addr newc)"
+	like "$(cat "$WORK/plan.sql")" "-- check: warn coordinator-standby: standby of the old coordinator, in recovery: $(addr cstandby)" \
+		"$SCENARIO: the plan warns about the old coordinator's standby"
+	is "$(pgc_sql newc "SELECT count(*) FROM pg_dist_node WHERE nodeport = $(pgc_port cstandby)")" 0 \
+		"$SCENARIO: its row is gone from the new coordinator"
+	is "$(pgc_sql w1 "SELECT count(*) FROM pg_dist_node WHERE nodeport = $(pgc_port cstandby)")" 0 \
+		"$SCENARIO: and from the workers"
+	is "$(pgc_sql newc "SELECT groupid = (SELECT groupid FROM pg_dist_node WHERE nodeport = $(pgc_port w3)) AND noderole = 'secondary' FROM pg_dist_node WHERE nodeport = $(pgc_port w3s)")" t \
+		"$SCENARIO: w3's secondary stays, in w3's group"
+	is "$(pgc_sql cstandby "SELECT pg_is_in_recovery()")" t "$SCENARIO: the standby itself was left alone"
+	after_checks newc
+}
+scenario "secondaries" sc_secondaries
 
 pgc_cleanup
 done_testing

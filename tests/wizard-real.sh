@@ -1,10 +1,7 @@
 #!/bin/bash
 # the wizard on real Citus, when it is installed
 . "$top_srcdir/tests/lib/cluster.sh"
-if ! pgc_have_citus; then
-	echo "1..0 # SKIP the citus extension is not installed for this PostgreSQL; the real-Citus tier did not run"
-	exit 0
-fi
+pgc_real_tier
 if ! command -v tmux >/dev/null; then
 	echo "1..0 # SKIP tmux is not installed"
 	exit 0

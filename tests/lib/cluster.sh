@@ -70,6 +70,67 @@ pgc_have_citus() {
 	[ -f "$("$PGC_BIN/pg_config" --sharedir 2>/dev/null || pg_config --sharedir)/extension/citus.control" ]
 }
 
+# pgc_citus_label PG_CONFIG: "citus 12.1", from the control file of the
+# citus extension installed for that PostgreSQL; empty when there is none
+pgc_citus_label() {
+	local control version
+	control=$("$1" --sharedir 2>/dev/null)/extension/citus.control
+	[ -f "$control" ] || return 1
+	version=$(sed -n "s/^default_version *= *'\([0-9]*\.[0-9]*\).*/\1/p" "$control")
+	echo "citus ${version:-?}"
+}
+
+# pgc_real_tier: called by each real-Citus test file right after this
+# file.  Without CITUS_RESCUE_PG_CONFIGS it checks that this PostgreSQL
+# (CITUS_RESCUE_PGBIN, or the system's) has Citus, and skips the file
+# otherwise.  With it (pg_config paths, space-separated) it runs the file
+# again once per listed PostgreSQL, each run's test names prefixed with its
+# Citus version, numbers them as one TAP stream, and exits.
+pgc_real_tier() {
+	local script=${BASH_SOURCE[${#BASH_SOURCE[@]}-1]} config label line n total=0 failed=0 ran=0
+	if [ -n "${PGC_REAL_LABEL:-}" ] || [ -z "${CITUS_RESCUE_PG_CONFIGS:-}" ]; then
+		pgc_have_citus && return 0
+		echo "1..0 # SKIP the citus extension is not installed for $("$PGC_BIN/postgres" --version 2>/dev/null || echo "the PostgreSQL in $PGC_BIN"); the real-Citus tier did not run"
+		exit 0
+	fi
+	for config in $CITUS_RESCUE_PG_CONFIGS; do
+		total=$((total + 1))
+		if ! "$config" --bindir >/dev/null 2>&1; then
+			echo "not ok $total - $config: does not run"
+			failed=$((failed + 1))
+			continue
+		fi
+		if ! label=$(pgc_citus_label "$config"); then
+			echo "ok $total - $config # SKIP no citus extension for $("$config" --version)"
+			continue
+		fi
+		total=$((total - 1))
+		ran=$((ran + 1))
+		while IFS= read -r line; do
+			case $line in
+				"ok "[0-9]* | "not ok "[0-9]*)
+					total=$((total + 1))
+					n=${line#ok }
+					n=${n#not ok }
+					n=${n%%[!0-9]*}
+					case $line in "not ok"*) failed=$((failed + 1)) ;; esac
+					line=${line/ $n/ $total} ;;
+				"1..0 # SKIP"*) echo "# $label: skipped:${line#1..0 # SKIP}"; continue ;;
+				1..[0-9]*) continue ;;
+				"Bail out!"*) echo "Bail out! $label:${line#Bail out!}"; exit 1 ;;
+			esac
+			printf '%s\n' "$line"
+		done < <(PGC_REAL_LABEL="$label: " CITUS_RESCUE_PGBIN=$("$config" --bindir) bash "$script")
+	done
+	if [ "$total" -eq 0 ]; then
+		echo "1..0 # SKIP no test ran on the $ran PostgreSQL install(s) with Citus in CITUS_RESCUE_PG_CONFIGS"
+		exit 0
+	fi
+	echo "1..$total"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
 pgc_port_free() {
 	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
@@ -219,7 +280,7 @@ pgc_standby() {
 	dir=$PGC_ROOT/$name
 	as_pg mkdir -p "$dir"
 	as_pg "$PGC_BIN/pg_basebackup" -h 127.0.0.1 -p "$(pgc_port "$primary")" -U postgres \
-		-D "$dir/data" -R -X stream >/dev/null 2>&1 || return 1
+		-D "$dir/data" -R -X stream -c fast >/dev/null 2>&1 || return 1
 	echo "unix_socket_directories = '$dir'" | as_pg tee -a "$dir/data/postgresql.conf" >/dev/null
 	PGC_NODES="$PGC_NODES $name"
 	port=$(pgc_free_port) || return 1

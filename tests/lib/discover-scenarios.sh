@@ -273,6 +273,95 @@ sc_passwords() {
 }
 scenario "passwords" sc_passwords
 
+# --- partly synced metadata --------------------------------------------------
+# plan_checks FIRST: the pre-flight lines of a plan made from FIRST, with a
+# new node that does not answer (only the checks matter here)
+plan_checks() {
+	OUT=$(rescue plan -U postgres --timeout 5 $(from "$1") --new-coordinator 127.0.0.1:1 -o /dev/null 2>&1)
+	CODE=$?
+}
+
+# set_synced NODE-ROW hasmetadata metadatasynced ON...: what the nodes ON
+# believe of NODE-ROW
+set_synced() {
+	local row=$1 has=$2 synced=$3 node; shift 3
+	for node in "$@"; do
+		pgc_sql "$node" "UPDATE pg_catalog.pg_dist_node SET hasmetadata = $has, metadatasynced = $synced
+		                  WHERE nodeport = $(pgc_port "$row")" >/dev/null || return 1
+	done
+}
+
+sc_partly_synced_metadata() {
+	main_cluster gone || return
+	set_synced w3 true false w1 w2 w3 || setup_failed "could not mark w3 unsynced" || return
+	plan_checks w3
+	like "$OUT" "FAIL  workers-synced: not metadata-synced: 127\\.0\\.0\\.1:$(pgc_port w3)\$" \
+		"a worker whose metadata sync never finished fails pre-flight, named"
+	like "$OUT" "pass  donor: 127\\.0\\.0\\.1:$(pgc_port w1) \\(group 1\\)" \
+		"the donor is a synced worker, not the unsynced node the plan started from"
+	set_synced w1 true false w1 w2 w3 && set_synced w2 true false w1 w2 w3 ||
+		setup_failed "could not mark every worker unsynced" || return
+	plan_checks w1
+	like "$OUT" "FAIL  donor: no worker can donate metadata: 127\\.0\\.0\\.1:$(pgc_port w1) \\(metadata not synced\\), 127\\.0\\.0\\.1:$(pgc_port w2) \\(metadata not synced\\), 127\\.0\\.0\\.1:$(pgc_port w3) \\(metadata not synced\\)" \
+		"with no synced worker the donor check fails, listing each worker and why"
+	set_synced w1 true true w1 w2 w3 && set_synced w2 true true w1 w2 w3 && set_synced w3 true true w1 w2 w3 ||
+		setup_failed "could not mark the workers synced again" || return
+	# w3 keeps metadata that w1 and w2 believe it has not: its view is not compared
+	set_synced w3 false false w1 w2 && pgc_sql w3 "UPDATE pg_catalog.pg_dist_node SET shouldhaveshards = false WHERE nodeport = $(pgc_port w3)" >/dev/null ||
+		setup_failed "could not take w3's metadata away" || return
+	plan_checks w1
+	like "$OUT" "pass  metadata-agrees" "a worker without metadata is not compared"
+	like "$OUT" "warn  workers-synced: without metadata \\(hasmetadata false\\), so not compared and never a donor: 127\\.0\\.0\\.1:$(pgc_port w3);" \
+		"and pre-flight says so"
+	run_discover $(from w1)
+	expect_code 0 "discover: a worker without metadata does not make the metadata disagree"
+	set_synced w3 true true w1 w2 w3 && pgc_sql w3 "UPDATE pg_catalog.pg_dist_node SET shouldhaveshards = true WHERE nodeport = $(pgc_port w3)" >/dev/null
+	run_discover $(from w1)
+	expect_code 0 "all synced again"
+}
+scenario "partly synced metadata" sc_partly_synced_metadata
+
+# --- a standby of the old coordinator, registered in group 0 ------------------
+sc_coordinator_standby() {
+	local node
+	if [ "$FIXTURE_TIER" = real ]; then
+		fresh_cluster coordinator-standby || return
+		fixture_coordinator_standby cstandby || setup_failed "could not register a standby of the coordinator" || return
+		pgc_destroy coord
+	else
+		# a cluster of its own would cost the stand-in tier seconds: a standby
+		# of w2 that group 0 lists looks to discovery as the coordinator's would
+		main_cluster gone || return
+		pgc_standby cstandby w2 || setup_failed "could not make a standby" || return
+		for node in w1 w2 w3; do
+			pgc_sql "$node" "INSERT INTO pg_catalog.pg_dist_node (nodeid, groupid, nodename, nodeport, noderole, hasmetadata, isactive, metadatasynced, shouldhaveshards)
+			                  VALUES (9, 0, '127.0.0.1', $(pgc_port cstandby), 'secondary', false, true, false, false)" >/dev/null ||
+				setup_failed "could not register the standby" || return
+		done
+		PGC_KIND=changed
+	fi
+	run_discover $(from w1)
+	expect_code 0 "a standby of the old coordinator in recovery is no live coordinator (exit 0)"
+	like "$OUT" "127\\.0\\.0\\.1:$(pgc_port cstandby) is a standby of the old coordinator and answers" "it is reported, by address"
+	like "$OUT" "promoting it is the better way out" "with the better way out"
+	like "$OUT" "retire that standby for good" "and what going on demands"
+	like "$OUT" "What died with the old coordinator \\(from 3 workers\\)" "the ledger does not count it among the workers"
+	run_json $(from w1)
+	jq_is "[.nodes[] | select(.coordinator_standby) | .nodeport] | join(\",\")" "$(pgc_port cstandby)" "JSON marks it"
+	jq_is '[.catalogs[] | .compared] | unique | join(",")' 3 "its catalogs are not compared with the survivors'"
+	plan_checks w1
+	like "$OUT" "warn  coordinator-standby: standby of the old coordinator, in recovery: 127\\.0\\.0\\.1:$(pgc_port cstandby)" \
+		"pre-flight warns about it"
+	like "$OUT" "pass  old-coordinator-gone" "and does not take it for the old coordinator"
+	pgc_stop cstandby
+	run_discover $(from w1)
+	expect_code 0 "a standby gone with the old coordinator is not an unreachable worker"
+	plan_checks w1
+	like "$OUT" "pass  coordinator-standby: the old coordinator's standby 127\\.0\\.0\\.1:$(pgc_port cstandby) does not answer either" \
+		"pre-flight says its row goes"
+}
+scenario "standby of the old coordinator" sc_coordinator_standby
+
 # --- coordinator outside the metadata ----------------------------------------
 sc_coordinator_outside_the_metadata() {
 	fresh_cluster cim-exclude --cim exclude || return

@@ -207,6 +207,37 @@ fixture_create() {
 	[ "$local_table" = no ] || fixture_local_table
 }
 
+# fixture_coordinator_standby NAME: a streaming standby of coord that pg_dist_node
+# lists as group 0's secondary, on every node
+fixture_coordinator_standby() {
+	local name=$1 port tries=0
+	pgc_standby "$name" coord || return 1
+	port=$(pgc_port "$name")
+	if [ "$FIXTURE_TIER" = real ]; then
+		pgc_sql coord "SELECT citus_add_secondary_node('127.0.0.1', $port, '127.0.0.1', $(pgc_port coord))" >/dev/null || return 1
+	else
+		local node
+		for node in coord w1 w2 w3; do
+			pgc_sql "$node" "INSERT INTO pg_catalog.pg_dist_node (nodeid, groupid, nodename, nodeport, noderole, hasmetadata, isactive, metadatasynced, shouldhaveshards)
+			                  VALUES (9, 0, '127.0.0.1', $port, 'secondary', false, true, false, false)" >/dev/null || return 1
+		done
+	fi
+	# the standby must have its own row before the coordinator goes
+	until [ "$(pgc_sql "$name" "SELECT count(*) FROM pg_catalog.pg_dist_node WHERE nodeport = $port")" = 1 ]; do
+		tries=$((tries + 1))
+		[ $tries -lt 100 ] || return 1
+		sleep 0.1
+	done
+}
+
+# fixture_worker_standby NAME WORKER: a streaming standby of WORKER, which
+# pg_dist_node lists as its secondary (real Citus only)
+fixture_worker_standby() {
+	local name=$1 worker=$2
+	pgc_standby "$name" "$worker" || return 1
+	pgc_sql coord "SELECT citus_add_secondary_node('127.0.0.1', $(pgc_port "$name"), '127.0.0.1', $(pgc_port "$worker"))" >/dev/null
+}
+
 # The metadata workers that survive the coordinator, in the order of
 # their groups.
 fixture_survivors() {

@@ -92,9 +92,22 @@ wait_journal() {
 }
 
 # --- the four ways out ---------------------------------------------------------
+# Schema-based sharding arrived in Citus 12.0: verify tries it from there on,
+# and before says that it skipped it, naming the version
+expect_schema_sharding_line() {
+	local version
+	version=$(pgc_sql "$1" "SELECT extversion FROM pg_extension WHERE extname = 'citus'")
+	if [ "${version%%.*}" -ge 12 ] 2>/dev/null; then
+		like "$OUT" "pass  7\. DDL.*a schema-sharded table" "$SCENARIO: verify made a schema-sharded table (Citus $version)"
+	else
+		like "$OUT" "skip  schema-sharded table: Citus ${version%-*}" "$SCENARIO: verify says it skipped the schema-sharded table on Citus $version"
+	fi
+}
+
 sc_new_node_cim_include() {
 	setup || return
 	recover_in_steps newc --new-coordinator "$(addr newc)"
+	expect_schema_sharding_line newc
 	like "$(cat "$WORK/plan.sql")" "citus_add_node" "$SCENARIO: the plan adds the new node from the donor"
 	after_checks newc
 }

@@ -6,10 +6,11 @@ ok() {
 	# ok CONDITION_EXIT_STATUS DESCRIPTION
 	local status=$1; shift
 	TAP_N=$((TAP_N + 1))
+	# PGC_REAL_LABEL: which Citus a run of the real tier is on (cluster.sh)
 	if [ "$status" -eq 0 ]; then
-		echo "ok $TAP_N - $*"
+		echo "ok $TAP_N - ${PGC_REAL_LABEL:-}$*"
 	else
-		echo "not ok $TAP_N - $*"
+		echo "not ok $TAP_N - ${PGC_REAL_LABEL:-}$*"
 		TAP_FAILED=$((TAP_FAILED + 1))
 	fi
 }
@@ -84,7 +85,7 @@ fi
 # scenario_selected NAME: whether SCENARIO_FILTER (when set) matches NAME
 scenario_selected() {
 	[ -z "${SCENARIO_FILTER:-}" ] && return 0
-	printf '%s\n' "$1" | grep -Eiq -- "$SCENARIO_FILTER"
+	printf '%s\n%s\n' "$1" "${PGC_REAL_LABEL:-}$1" | grep -Eiq -- "$SCENARIO_FILTER"
 }
 
 # setup_failed MESSAGE: the scenario under way cannot be set up; returns 1
@@ -96,7 +97,7 @@ setup_failed() {
 scenario() {
 	local scenario_name=$1; shift
 	if ! scenario_selected "$scenario_name"; then
-		echo "# skipped by SCENARIO_FILTER: $scenario_name"
+		echo "# skipped by SCENARIO_FILTER: ${PGC_REAL_LABEL:-}$scenario_name"
 		return 0
 	fi
 	SCENARIO=$scenario_name

@@ -244,6 +244,108 @@ render(const char *target, PlanMethod method, bool cim_include, PlanChoices *ext
 	return strbuf_steal(&out);
 }
 
+
+/* A registered standby of the old coordinator, in group 0 */
+static NodeReport *
+add_coordinator_standby(ClusterSnapshot *snap, bool answers)
+{
+	NodeReport *n;
+
+	add_node(snap, 9, 0, "coord-standby", 5432, answers);
+	n = &snap->nodes[snap->nnodes - 1];
+	free(n->meta.noderole);
+	n->meta.noderole = xstrdup("secondary");
+	n->in_recovery = answers;
+	return n;
+}
+
+static void
+standby_answers(ClusterSnapshot *snap)
+{
+	add_coordinator_standby(snap, true);
+}
+
+static void
+standby_gone(ClusterSnapshot *snap)
+{
+	add_coordinator_standby(snap, false);
+}
+
+/* The first node and w"3 never finished their metadata sync */
+static void
+two_unsynced(ClusterSnapshot *snap)
+{
+	snap->nodes[snap->first].meta.metadatasynced = false;
+	snap->nodes[snap->first + 2].meta.metadatasynced = false;
+}
+
+static void
+none_synced(ClusterSnapshot *snap)
+{
+	for (int i = 0; i < snap->nnodes; i++)
+		snap->nodes[i].meta.metadatasynced = false;
+	/* w"3 keeps no metadata at all */
+	snap->nodes[snap->first + 2].meta.hasmetadata = false;
+}
+
+static void
+group_zero_standbys(void)
+{
+	Plan		plan;
+	char	   *text;
+
+	snapshot_tweak = standby_answers;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(strstr(text, "-- check: warn coordinator-standby: standby of the old coordinator, in recovery: coord-standby:5432") != NULL,
+	   "an answering standby of the old coordinator is a warning, by name");
+	ok(strstr(text, "-- check: pass old-coordinator-gone") != NULL && !plan_has_failures(&plan) && plan.nsteps > 0,
+	   "a standby in recovery is not a live coordinator: the plan has its steps");
+	ok(strstr(text, "DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;") != NULL,
+	   "the plan removes every row of group 0");
+	free(text);
+	plan_free(&plan);
+
+	snapshot_tweak = standby_gone;
+	text = render("w\\2:5432", METHOD_PROMOTE, true, NULL, &plan);
+	ok(strstr(text, "-- check: pass coordinator-standby: the old coordinator's standby coord-standby:5432 does not answer either") != NULL,
+	   "a standby that does not answer is gone with the old coordinator");
+	ok(strstr(text, "DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;") != NULL,
+	   "promote: the plan removes every row of group 0");
+	free(text);
+	plan_free(&plan);
+
+	snapshot_tweak = NULL;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(strstr(text, "coordinator-standby") == NULL, "without a standby there is no standby check");
+	free(text);
+	plan_free(&plan);
+}
+
+static void
+partly_synced(void)
+{
+	Plan		plan;
+	char	   *text;
+
+	snapshot_tweak = two_unsynced;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(strstr(text, "-- check: FAIL workers-synced: not metadata-synced: w'1:5432, w\"3$body$:5432") != NULL,
+	   "unsynced workers fail pre-flight, listed");
+	ok(strstr(text, "-- check: pass donor: w\\\\2:5432 (group 2)") != NULL,
+	   "the donor is the synced worker, not the first node");
+	free(text);
+	plan_free(&plan);
+
+	snapshot_tweak = none_synced;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(strstr(text, "-- check: FAIL donor: no worker can donate metadata: w'1:5432 (metadata not synced), w\\\\2:5432 (metadata not synced), w\"3$body$:5432 (no metadata)") != NULL,
+	   "with no synced worker, the donor check fails with every worker and why");
+	ok(plan.nsteps == 0, "and the plan has no steps");
+	free(text);
+	plan_free(&plan);
+	snapshot_tweak = NULL;
+}
+
 static void
 golden(const char *name, const char *text)
 {
@@ -679,5 +781,7 @@ main(void)
 	}
 	connection_plans();
 	role_plans();
+	group_zero_standbys();
+	partly_synced();
 	return tap_done();
 }
