@@ -383,8 +383,17 @@ add_shard_table_step(Plan *plan, const NodeReport *node, const Leftover *l)
 	sql_append_ident(&rel, l->schema);
 	strbuf_append_char(&rel, '.');
 	sql_append_ident(&rel, l->name);
+	/*
+	 * to_regclass() does not read the U&"..." identifiers sql_append_ident
+	 * writes for a name with a control character: it would find no table,
+	 * and the step would count as done before it ran.
+	 */
 	strbuf_init(&rel_text);
-	sql_append_literal(&rel_text, rel.data);
+	strbuf_append(&rel_text, "pg_catalog.format('%I.%I', ");
+	sql_append_literal(&rel_text, l->schema);
+	strbuf_append(&rel_text, ", ");
+	sql_append_literal(&rel_text, l->name);
+	strbuf_append_char(&rel_text, ')');
 	strbuf_init(&body);
 	strbuf_printf(&body, "\nBEGIN\n"
 				  "  IF EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement WHERE shardid = %" PRId64 "\n"
