@@ -2,7 +2,9 @@
 # alike: kill -9 at every journal record, a journal write failing at every
 # record, SIGTERM/SIGHUP/SIGPIPE at every step boundary and inside the
 # all-nodes step, refused gates rerun, a torn journal, and a work directory
-# that is not safe.  Sourced after FIXTURE_TIER is set.
+# that is not safe; on real Citus, kill -9 and failing writes at every
+# record of a recovery of the hard shapes too.  Sourced after FIXTURE_TIER
+# is set.
 #
 # A faulted run is followed by the same command again, which must finish
 # the recovery: recover's own verify passes, the rows are unchanged and no
@@ -660,7 +662,7 @@ full_disk() {
 }
 
 # CITUS_RESCUE_FAULTS narrows the run to some parts (kill fail fsync signals
-# second gates workdir prompts disk), for working on one of them;
+# second gates workdir prompts disk hard), for working on one of them;
 # SCENARIO_FILTER picks scenarios by name within them
 fault_part() {
 	[ -z "${CITUS_RESCUE_FAULTS:-}" ] && return 0
