@@ -33,6 +33,11 @@ static const char *const kind_keys[LEFTOVER_KIND_COUNT] = {
  * whose metadata never arrived, an id past every known shard in a table
  * with the distributed table's columns: a table of the user's that merely
  * looks like a shard (events_2023) is left alone.
+ *
+ * When the name and "_<shard id>" do not fit in 63 bytes, Citus cuts the
+ * name (keeping at least 31 bytes of it, so 7 characters) and puts the
+ * hash_any() of the whole name, which hashtext() computes, before the id:
+ * "<cut name>_<8 hex digits>_<shard id>" (AppendShardIdToName).
  */
 const char *const leftovers_sql =
 "SELECT pg_catalog.set_config('citus.override_table_visibility', 'off', true);\n"
@@ -62,10 +67,19 @@ const char *const leftovers_sql =
 "    FROM pg_catalog.pg_dist_partition d\n"
 "    JOIN pg_catalog.pg_class t ON t.oid = d.logicalrelid\n"
 "    JOIN pg_catalog.pg_class c ON c.relnamespace = t.relnamespace AND c.relkind IN ('r', 'p')\n"
-"         AND pg_catalog.left(c.relname::text, pg_catalog.length(t.relname::text) + 1) = t.relname::text || '_'\n"
+"         AND pg_catalog.starts_with(c.relname::text, pg_catalog.left(t.relname::text, 7))\n"
 "    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
-"    CROSS JOIN LATERAL (SELECT pg_catalog.substr(c.relname::text, pg_catalog.length(t.relname::text) + 2) AS tail) y\n"
-"    CROSS JOIN LATERAL (SELECT CASE WHEN y.tail ~ '^[0-9]{1,18}$' THEN y.tail::bigint END AS shardid) x\n"
+"    CROSS JOIN LATERAL (SELECT pg_catalog.substring(c.relname::text, '_([0-9]{1,18})$') AS tail) y\n"
+"    CROSS JOIN LATERAL (SELECT pg_catalog.left(c.relname::text,\n"
+"                               pg_catalog.length(c.relname::text) - pg_catalog.length(y.tail) - 1) AS head) h\n"
+"    CROSS JOIN LATERAL (SELECT CASE WHEN h.head = t.relname::text\n"
+"                                  OR (pg_catalog.octet_length(t.relname::text) + pg_catalog.length(y.tail) >= 63\n"
+"                                      AND pg_catalog.length(h.head) > 9\n"
+"                                      AND pg_catalog.right(h.head, 9) = '_' || pg_catalog.lpad(pg_catalog.to_hex(\n"
+"                                          pg_catalog.hashtext(t.relname::text COLLATE \"C\")), 8, '0')\n"
+"                                      AND pg_catalog.starts_with(t.relname::text,\n"
+"                                          pg_catalog.left(h.head, pg_catalog.length(h.head) - 9)))\n"
+"                             THEN y.tail::bigint END AS shardid) x\n"
 "   WHERE x.shardid IS NOT NULL\n"
 "     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition o WHERE o.logicalrelid = c.oid)\n"
 "     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement pl WHERE pl.shardid = x.shardid\n"
@@ -383,8 +397,17 @@ add_shard_table_step(Plan *plan, const NodeReport *node, const Leftover *l)
 	sql_append_ident(&rel, l->schema);
 	strbuf_append_char(&rel, '.');
 	sql_append_ident(&rel, l->name);
+	/*
+	 * to_regclass() does not read the U&"..." identifiers sql_append_ident
+	 * writes for a name with a control character: it would find no table,
+	 * and the step would count as done before it ran.
+	 */
 	strbuf_init(&rel_text);
-	sql_append_literal(&rel_text, rel.data);
+	strbuf_append(&rel_text, "pg_catalog.format('%I.%I', ");
+	sql_append_literal(&rel_text, l->schema);
+	strbuf_append(&rel_text, ", ");
+	sql_append_literal(&rel_text, l->name);
+	strbuf_append_char(&rel_text, ')');
 	strbuf_init(&body);
 	strbuf_printf(&body, "\nBEGIN\n"
 				  "  IF EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement WHERE shardid = %" PRId64 "\n"

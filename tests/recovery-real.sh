@@ -22,27 +22,6 @@ sc_new_node_without_the_extension() {
 scenario "new node without the extension" sc_new_node_without_the_extension
 
 # --- shards that lived only on the coordinator ------------------------------------
-# The ids of the shards with no placement outside the coordinator, and the
-# rows of the others, read while the coordinator still answers.
-lost_shard_ids() {
-	pgc_sql coord "SELECT string_agg(shardid::text, ' ' ORDER BY shardid) FROM pg_dist_shard s
-	               WHERE NOT EXISTS (SELECT 1 FROM pg_dist_placement p WHERE p.shardid = s.shardid AND p.groupid <> 0)"
-}
-
-surviving_rows() {
-	local lost=${LOST// /,}
-	pgc_sql "$1" "SELECT (SELECT count(*) || ':' || md5(string_agg(a::text, ',' ORDER BY tenant_id, id)) FROM app.accounts a
-	                       WHERE get_shard_id_for_distribution_column('app.accounts', tenant_id) NOT IN ($lost))
-	               || '/' || (SELECT count(*) || ':' || md5(string_agg(o::text, ',' ORDER BY tenant_id, id)) FROM app.orders o
-	                       WHERE get_shard_id_for_distribution_column('app.orders', tenant_id) NOT IN ($lost))"
-}
-
-# A tenant whose rows lived in a lost shard of app.accounts
-lost_tenant() {
-	pgc_sql coord "SELECT t FROM generate_series(0, 49) t
-	               WHERE get_shard_id_for_distribution_column('app.accounts', t) IN (${LOST// /,}) LIMIT 1"
-}
-
 coordinator_shards_setup() {
 	fresh_cluster --coordinator-shards --local-table || return
 	pgc_sql coord "INSERT INTO app.audit SELECT g, 'before' FROM generate_series(1, 10) g" >/dev/null

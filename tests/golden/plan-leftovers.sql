@@ -280,7 +280,7 @@ COMMIT;
 -- on: w\\2:5432
 -- purpose: Drop shard table My Schema.odd"t$body$_102009, that no placement puts on this node: a partial copy or a split child an interrupted shard move or split left behind.
 -- transaction: local
--- check: SELECT pg_catalog.to_regclass('"My Schema"."odd""t$body$_102009"') IS NULL
+-- check: SELECT pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'My Schema', 'odd"t$body$_102009')) IS NULL
 -- undo: None: it held an unfinished copy whose rows its source still has.
 \connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
 BEGIN;
@@ -291,8 +291,8 @@ BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement WHERE shardid = 102009
                 AND groupid = (SELECT groupid FROM pg_catalog.pg_dist_local_group))
      OR EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition
-                 WHERE logicalrelid::pg_catalog.oid = pg_catalog.to_regclass('"My Schema"."odd""t$body$_102009"')::pg_catalog.oid) THEN
-    RAISE EXCEPTION 'not dropped: a placement on this node refers to %', '"My Schema"."odd""t$body$_102009"';
+                 WHERE logicalrelid::pg_catalog.oid = pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'My Schema', 'odd"t$body$_102009'))::pg_catalog.oid) THEN
+    RAISE EXCEPTION 'not dropped: a placement on this node refers to %', pg_catalog.format('%I.%I', 'My Schema', 'odd"t$body$_102009');
   END IF;
   DROP TABLE IF EXISTS "My Schema"."odd""t$body$_102009";
 END

@@ -2,7 +2,9 @@
 # alike: kill -9 at every journal record, a journal write failing at every
 # record, SIGTERM/SIGHUP/SIGPIPE at every step boundary and inside the
 # all-nodes step, refused gates rerun, a torn journal, and a work directory
-# that is not safe.  Sourced after FIXTURE_TIER is set.
+# that is not safe; on real Citus, kill -9 and failing writes at every
+# record of a recovery of the hard shapes too.  Sourced after FIXTURE_TIER
+# is set.
 #
 # A faulted run is followed by the same command again, which must finish
 # the recovery: recover's own verify passes, the rows are unchanged and no
@@ -10,6 +12,7 @@
 # from a copy of its servers' data, for the next fault.
 
 . "$top_srcdir/tests/lib/rescue.sh"
+. "$top_srcdir/tests/lib/hard-shapes.sh"
 
 at() {
 	echo -h 127.0.0.1 -p "$(pgc_port "$1")" -U postgres
@@ -79,11 +82,17 @@ restore_cluster() {
 	pgc_restore || setup_failed "could not restore the cluster" || return
 }
 
+# The shape of cluster the faults hit: plain (the fixture) or hard (see
+# hard_setup)
+FAULT_SHAPE=plain
+
 recover_args() {
+	local accept=
+	[ "$FAULT_SHAPE" = hard ] && accept=--accept-lost-shards
 	if [ "$METHOD" = promote ]; then
-		echo recover $(at w2) --promote "$(addr w2)" --yes
+		echo recover $(at w2) --promote "$(addr w2)" --yes $accept
 	else
-		echo recover $(at w2) --new-coordinator "$(addr newc)" --yes
+		echo recover $(at w2) --new-coordinator "$(addr newc)" --yes $accept
 	fi
 }
 
@@ -105,19 +114,33 @@ rerun_finishes() {
 		expect_code 0 "$what: the same command finishes"
 		return
 	fi
+	if [ "$FAULT_SHAPE" = hard ]; then
+		is "$(hard_state "$(coordinator_node)")" "$HARD_WANTED" \
+			"$what: the same command finishes; surviving rows intact, lost shards usable, no leftover, nothing prepared"
+		return
+	fi
 	is "$(checksum "$(coordinator_node)")/$(prepared_left)" "$CHECKSUM_BEFORE/0" \
 		"$what: the same command finishes; rows unchanged, nothing left prepared"
 }
 
 # --- kill -9 and a failing journal write at every record ---------------------------
 
-# fault_every_record METHOD ACTION: for each record a whole recovery writes
+# fault_every_record ACTION [SHAPE]: for each record a whole recovery by
+# METHOD writes, of the plain cluster or the hard one
 fault_every_record() {
-	local action=$1 clean events n k event workdir code_seen
-	fault_cluster "faults-$METHOD" || return
+	local action=$1 clean events n k event workdir code_seen start=$SECONDS
+	FAULT_SHAPE=${2:-plain}
+	if [ "$FAULT_SHAPE" = hard ]; then
+		# both methods start from the same saved cluster
+		[ "$PGC_KIND" = hard-faults ] || { hard_setup || return; PGC_KIND=hard-faults; }
+	else
+		fault_cluster "faults-$METHOD" || return
+	fi
 	clean=$WORK/clean-$METHOD-$action
 	run $(recover_args) --workdir "$clean"
 	expect_code 0 "$METHOD: a whole recovery without faults"
+	[ "$FAULT_SHAPE" = hard ] && is "$(hard_state "$(coordinator_node)")" "$HARD_WANTED" \
+		"$METHOD: without faults, surviving rows intact, lost shards usable, no leftover, nothing prepared"
 	events=$(journal_events "$clean/journal.log")
 	n=$(printf '%s\n' "$events" | wc -l)
 	diag "$METHOD: $n journal records in a whole recovery; $action at each"
@@ -141,6 +164,59 @@ fault_every_record() {
 		rerun_finishes "$METHOD, $action at record $k ($event)" "$workdir"
 		restore_cluster || return
 	done
+	diag "$METHOD, $FAULT_SHAPE cluster, $action at each of $n records: $((SECONDS - start)) s"
+	FAULT_SHAPE=plain
+}
+
+# --- the harder shapes (real Citus) -------------------------------------------------
+# Shards that lived only on the coordinator (hash ranges of app.accounts and
+# app.orders, and the citus local table app.audit), a move of app.bulk cut
+# off mid-copy, and pg_dist_authinfo rows on every worker: the faults then
+# hit the steps that recreate lost shards, drop leftovers and copy the
+# connection rows too.  app.bulk is smaller than the recovery scenarios'
+# (the cluster is copied back after every fault), just big enough for the
+# move to be caught in its copy.
+hard_setup() {
+	local name
+	pgc_cleanup
+	pgc_init || setup_failed "could not make a directory for the servers" || return
+	fixture_create --coordinator-shards --local-table || setup_failed "could not build the real fixture" || return
+	pgc_sql coord "INSERT INTO app.audit SELECT g, 'before' FROM generate_series(1, 10) g" >/dev/null
+	LOST=$(lost_shard_ids)
+	TENANT=$(lost_tenant)
+	[ -n "$LOST" ] && [ -n "$TENANT" ] || setup_failed "the coordinator holds no shard" || return
+	# app.bulk's shards on the workers alone: the move starts from one
+	pgc_sql coord "SELECT citus_set_node_property('127.0.0.1', $(pgc_port coord), 'shouldhaveshards', false)" >/dev/null &&
+		BULK_ROWS=250000 bulk_table || setup_failed "could not fill app.bulk" || return
+	HARD_ROWS=$(hard_rows coord)
+	for name in w1 w2 w3; do
+		pgc_sql "$name" "INSERT INTO pg_dist_authinfo SELECT nodeid, 'postgres', 'password=unused' FROM pg_dist_node WHERE nodeport = $(pgc_port w3)" >/dev/null ||
+			setup_failed "could not add the authinfo rows" || return
+	done
+	move_cut_off app.bulk || setup_failed "the move made no replication slot" || return
+	[ "$(all_leftovers)" != "w1:0/0/0/0/0 w2:0/0/0/0/0 w3:0/0/0/0/0" ] ||
+		setup_failed "the move ended before the coordinator died: nothing left behind" || return
+	HARD_WANTED="$HARD_ROWS/lost shards usable/w1:0/0/0/0/0 w2:0/0/0/0/0 w3:0/0/0/0/0/authinfo 1/prepared 0"
+	fixture_new_node newc || setup_failed "could not start a new node" || return
+	WORK=$PGC_ROOT/work
+	mkdir -p "$WORK"
+	pgc_save || setup_failed "could not save the cluster" || return
+}
+
+# The rows of the shards that survived, of the reference table and of app.bulk
+hard_rows() {
+	echo "$(surviving_rows "$1")/$(pgc_sql "$1" "SELECT count(*) FROM app.currencies")/$(bulk_checksum "$1")"
+}
+
+# What a finished recovery of the hard cluster must show, as one line
+hard_state() {
+	local node=$1 rows usable=no
+	rows=$(hard_rows "$node" 2>&1)
+	# the lost ranges and the citus local table answer again, empty, and take rows
+	[ "$(pgc_sql "$node" "SELECT count(*) FROM app.audit" 2>&1)" = 0 ] &&
+		pgc_sql "$node" "INSERT INTO app.audit VALUES (1, 'after'); INSERT INTO app.accounts (tenant_id, name) VALUES ($TENANT, 'after')" >/dev/null 2>&1 &&
+		usable="lost shards usable"
+	echo "$rows/$usable/$(all_leftovers)/authinfo $(pgc_sql "$node" "SELECT count(*) FROM pg_dist_authinfo")/prepared $(prepared_left)"
 }
 
 # --- signals ------------------------------------------------------------------------
@@ -586,7 +662,7 @@ full_disk() {
 }
 
 # CITUS_RESCUE_FAULTS narrows the run to some parts (kill fail fsync signals
-# second gates workdir prompts disk), for working on one of them;
+# second gates workdir prompts disk hard), for working on one of them;
 # SCENARIO_FILTER picks scenarios by name within them
 fault_part() {
 	[ -z "${CITUS_RESCUE_FAULTS:-}" ] && return 0
@@ -609,6 +685,13 @@ fault_suite() {
 	fault_part workdir && journal_and_workdir
 	fault_part prompts && prompts
 	fault_part disk && scenario "full tmpfs" full_disk
+	# real Citus alone makes these shapes; they take too long for every push
+	if [ "$FIXTURE_TIER" = real ]; then
+		for METHOD in new-node promote; do
+			fault_part hard && scenario "$METHOD, hard shapes, kill -9 at every record" fault_every_record kill hard
+			fault_part hard && scenario "$METHOD, hard shapes, journal write failing at every record" fault_every_record fail hard
+		done
+	fi
 	diag "fault suite on the $FIXTURE_TIER tier: $((SECONDS - start)) s"
 	pgc_cleanup
 }

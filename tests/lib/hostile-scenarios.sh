@@ -10,6 +10,7 @@
 # list of hosts, so Citus itself cannot reach such a node.
 
 . "$top_srcdir/tests/lib/rescue.sh"
+. "$top_srcdir/tests/lib/hard-shapes.sh"
 
 # The servers resolve names no resolver knows to 127.0.0.1, as a hosts
 # file would (tests/lib/loopback-names.c); the tool reaches them by --map.
@@ -316,6 +317,104 @@ sc_restore_sh() {
 	ok $same "restore.sh: every node's catalogs and local group are as they were before the recovery"
 }
 scenario "restore.sh" sc_restore_sh
+
+# --- the harder shapes: a lost shard and an orphan shard table, hostile names ---
+# real Citus alone makes them.  The hostile table's name is 63 bytes, so
+# Citus names its shards with a hash of it (AppendShardIdToName): the
+# half-copied shard a move cut off leaves is named so too.
+HOSTILE_LOCAL=$'l\'"$body$; \\\n\e[31m\xe2\x80\xaex'
+
+# TABLE ROWS: relations of the hostile schema named as shards that no
+# placement on the node refers to, then the move's slots, publications,
+# subscriptions and roles, as "tables/slots/publications/subscriptions/roles"
+hostile_leftovers_on() {
+	pgc_psql "$1" -v s="$HOSTILE_SCHEMA" <<'SQL'
+SET citus.override_table_visibility = off;
+SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = :'s' AND c.relkind = 'r' AND c.relname ~ '_[0-9]+$'
+           AND NOT EXISTS (SELECT 1 FROM pg_dist_placement p
+                            WHERE p.shardid = substring(c.relname FROM '_([0-9]+)$')::bigint
+                              AND p.groupid = (SELECT groupid FROM pg_dist_local_group)))
+       || '/' || (SELECT count(*) FROM pg_replication_slots) || '/' || (SELECT count(*) FROM pg_publication)
+       || '/' || (SELECT count(*) FROM pg_subscription)
+       || '/' || (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'citus\_shard\_%');
+SQL
+}
+
+hostile_all_leftovers() {
+	local name out=""
+	for name in w1 w2 w3; do
+		out="$out $name:$(hostile_leftovers_on "$name")"
+	done
+	echo "${out# }"
+}
+
+# psql on NODE with the hostile names as :s, :t and :l
+hostile_psql() {
+	local node=$1; shift
+	pgc_psql "$node" -v s="$HOSTILE_SCHEMA" -v t="$HOSTILE_TABLE" -v l="$HOSTILE_LOCAL" "$@"
+}
+
+# The coordinator holds one of the hostile table's two shards and the
+# hostile citus local table; it dies moving the other shard.
+hostile_hard_setup() {
+	local shard
+	pgc_cleanup
+	pgc_init || setup_failed "could not make a directory for the servers" || return
+	fixture_create --coordinator-shards || setup_failed "could not build the real fixture" || return
+	# the hostile table's two shards go to the coordinator and w1
+	hostile_psql coord -v p2="$(pgc_port w2)" -v p3="$(pgc_port w3)" >/dev/null <<'SQL' || setup_failed "could not create the hostile tables" || return
+\set ON_ERROR_STOP on
+SELECT citus_set_node_property('127.0.0.1', :p2, 'shouldhaveshards', false);
+SELECT citus_set_node_property('127.0.0.1', :p3, 'shouldhaveshards', false);
+CREATE SCHEMA :"s";
+CREATE TABLE :"s".:"t" (k int, v text);
+SELECT pg_catalog.create_distributed_table(format('%I.%I', :'s', :'t'), 'k', shard_count := 2, colocate_with := 'none');
+SELECT citus_set_node_property('127.0.0.1', :p2, 'shouldhaveshards', true);
+SELECT citus_set_node_property('127.0.0.1', :p3, 'shouldhaveshards', true);
+INSERT INTO :"s".:"t" SELECT g % 1000, repeat('x', 200) FROM generate_series(1, 500000) g;
+CREATE TABLE :"s".:"l" (id int PRIMARY KEY, note text);
+SELECT pg_catalog.citus_add_local_table_to_metadata(format('%I.%I', :'s', :'l'));
+INSERT INTO :"s".:"l" VALUES (1, 'lost');
+SQL
+	shard=$(hostile_psql coord <<<"SELECT s.shardid FROM pg_dist_shard s JOIN pg_dist_placement p USING (shardid)
+	                               WHERE s.logicalrelid = format('%I.%I', :'s', :'t')::regclass AND p.groupid > 0")
+	HARD_LOST=$(hostile_psql coord <<<"SELECT count(*) FROM pg_dist_shard s
+	              WHERE s.logicalrelid IN (format('%I.%I', :'s', :'t')::regclass, format('%I.%I', :'s', :'l')::regclass)
+	                AND NOT EXISTS (SELECT 1 FROM pg_dist_placement p WHERE p.shardid = s.shardid AND p.groupid > 0)")
+	[ "$HARD_LOST" = 2 ] && [ -n "$shard" ] || setup_failed "the coordinator holds $HARD_LOST hostile shards, not 2" || return
+	HARD_ROWS=$(hostile_psql coord <<<"SELECT count(*) FROM :\"s\".:\"t\"
+	              WHERE get_shard_id_for_distribution_column(format('%I.%I', :'s', :'t'), k) = $shard")
+	move_cut_off "$shard" || setup_failed "the move made no replication slot" || return
+	[ "$(hostile_all_leftovers)" != "w1:0/0/0/0/0 w2:0/0/0/0/0 w3:0/0/0/0/0" ] ||
+		setup_failed "the move ended before the coordinator died: nothing left behind" || return
+	fixture_new_node newc || setup_failed "could not start a new node" || return
+	WORK=$PGC_ROOT/work
+	mkdir -p "$WORK"
+}
+
+sc_hostile_hard_shapes() {
+	hostile_hard_setup || return
+	like "$(rescue discover $(at w2) --json 2>/dev/null | jq -r '[.nodes[].leftovers[] | .kind] | unique | join(",")')" \
+		"shard_table" "hard shapes: discover finds the hash-named half copy"
+	run recover $(at w2) --new-coordinator "127.0.0.1:$(pgc_port newc)" --accept-lost-shards --workdir "$WORK/hard" --yes
+	expect_code 0 "hard shapes: recover recreates the lost shards and drops the leftovers"
+	inert "$OUT" "hard shapes: recover's output is inert"
+	inert "$(cat "$WORK/hard/plan.sql")" "hard shapes: the plan file is inert"
+	inert "$(cat "$WORK/hard/journal.log")" "hard shapes: the journal is inert"
+	run verify $(at newc) --move-shard
+	expect_code 0 "hard shapes: verify passes, shard move included"
+	inert "$OUT" "hard shapes: verify's output is inert"
+	is "$(hostile_all_leftovers)" "w1:0/0/0/0/0 w2:0/0/0/0/0 w3:0/0/0/0/0" "hard shapes: no leftover on any node"
+	is "$(hostile_psql newc <<<"SELECT count(*) FROM :\"s\".:\"t\"")/$(hostile_psql newc <<<"SELECT count(*) FROM :\"s\".:\"l\"")" \
+		"$HARD_ROWS/0" "hard shapes: the surviving shard's rows are there; the lost citus local table is there, empty"
+	hostile_psql newc >/dev/null <<<"INSERT INTO :\"s\".:\"t\" SELECT g, 'after' FROM generate_series(1, 100) g;
+	                                  INSERT INTO :\"s\".:\"l\" VALUES (2, 'after')"
+	ok $? "hard shapes: the recreated shards take rows"
+}
+if [ "$FIXTURE_TIER" = real ]; then
+	scenario "hard shapes" sc_hostile_hard_shapes
+fi
 
 pgc_cleanup
 done_testing

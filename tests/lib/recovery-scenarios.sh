@@ -2,6 +2,7 @@
 # on real Citus alike.  Sourced after FIXTURE_TIER is set.
 
 . "$top_srcdir/tests/lib/rescue.sh"
+. "$top_srcdir/tests/lib/hard-shapes.sh"
 
 at() {
 	echo -h 127.0.0.1 -p "$(pgc_port "$1")" -U postgres
@@ -377,59 +378,6 @@ sc_killed_after_the_decision_to_commit() {
 scenario "killed after the decision to commit" sc_killed_after_the_decision_to_commit
 
 # --- leftovers of interrupted moves ---------------------------------------------
-# app.bulk: two shards of about 80 MB each, so that copying one takes a
-# while; with a node given, both shards are created on it alone.
-bulk_table() {
-	local only=${1:-} name
-	if [ -n "$only" ]; then
-		for name in w1 w2 w3; do
-			[ "$name" = "$only" ] && continue
-			pgc_sql coord "SELECT citus_set_node_property('127.0.0.1', $(pgc_port "$name"), 'shouldhaveshards', false)" >/dev/null || return 1
-		done
-	fi
-	pgc_psql coord >/dev/null <<'SQL' || return 1
-CREATE TABLE app.bulk (k int, v text);
-SELECT create_distributed_table('app.bulk', 'k', shard_count := 2, colocate_with := 'none');
-INSERT INTO app.bulk SELECT t % 1000, repeat('x', 200) FROM generate_series(1, 700000) t;
-SQL
-	[ -z "$only" ] && return 0
-	for name in w1 w2 w3; do
-		pgc_sql coord "SELECT citus_set_node_property('127.0.0.1', $(pgc_port "$name"), 'shouldhaveshards', true)" >/dev/null || return 1
-	done
-}
-
-bulk_checksum() {
-	pgc_sql "$1" "SELECT count(*) || ':' || sum(k) || ':' || sum(length(v)) FROM app.bulk"
-}
-
-# wait_for_slot NODE: true once a replication slot of a move or split exists there
-wait_for_slot() {
-	local i=0
-	while [ $i -lt 300 ]; do
-		[ "$(pgc_sql "$1" "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'citus\_shard\_%'" 2>/dev/null)" -gt 0 ] 2>/dev/null && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# The coordinator dies while SQL (a move or a rebalance) runs on it, once
-# the source has a slot: in the middle of the copy.
-cut_off() {
-	local source=$1 sql=$2
-	pgc_sql coord "$sql" >/dev/null 2>&1 &
-	wait_for_slot "$source" || { wait; return 1; }
-	sleep 0.3
-	pgc_destroy coord
-	wait
-	return 0
-}
-
-# A slot holds back the WAL of everything written after it: about 10 MB
-churn() {
-	pgc_sql "$1" "CREATE TABLE public.churn AS SELECT g, repeat('w', 500) AS pad FROM generate_series(1, 20000) g" >/dev/null
-}
-
 # What a move from w1 to w2 leaves when the coordinator dies in it, made
 # by hand: the stand-in has no Citus to make them.  A table that merely
 # looks like a shard (accounts_2023, an id no shard has) must survive.
@@ -456,28 +404,6 @@ INSERT INTO app.accounts_$shard (tenant_id, id, name) VALUES (1, 1, 'half-copied
 CREATE TABLE app.accounts_$((shard + 500)) (LIKE app.accounts);
 CREATE TABLE app.accounts_2023 (LIKE app.accounts);
 SQL
-}
-
-# Citus's own objects of moves and splits, and shard tables of app.bulk or
-# app.accounts that no placement on the node refers to: "slots/publications/
-# subscriptions/roles/shard tables" as one line per node
-leftovers_on() {
-	pgc_sql "$1" "SET citus.override_table_visibility = off;
-	              SELECT (SELECT count(*) FROM pg_replication_slots) || '/' || (SELECT count(*) FROM pg_publication)
-	                     || '/' || (SELECT count(*) FROM pg_subscription)
-	                     || '/' || (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'citus\_shard\_%')
-	                     || '/' || (SELECT count(*) FROM pg_class c WHERE c.relname ~ '^(bulk|accounts)_[0-9]{5,}$'
-	                                  AND NOT EXISTS (SELECT 1 FROM pg_dist_placement p
-	                                                   WHERE p.shardid = substring(c.relname FROM '[0-9]+$')::bigint
-	                                                     AND p.groupid = (SELECT groupid FROM pg_dist_local_group)))"
-}
-
-all_leftovers() {
-	local name out=""
-	for name in $(fixture_survivors); do
-		out="$out $name:$(leftovers_on "$name")"
-	done
-	echo "${out# }"
 }
 
 # After the recovery: nothing left anywhere, rows as they were, and verify
@@ -521,14 +447,8 @@ sc_move_cut_off() {
 		bulk_table || setup_failed "could not fill app.bulk" || return
 		bulk=$(bulk_checksum coord)
 		CHECKSUM_BEFORE=$(checksum w2)
-		read -r shard source < <(pgc_sql coord "SELECT s.shardid, n.nodeport FROM pg_dist_shard s
-		    JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid)
-		   WHERE s.logicalrelid = 'app.bulk'::regclass ORDER BY 1 LIMIT 1" | tr '|' ' ')
-		for name in w1 w2 w3; do [ "$(pgc_port "$name")" = "$source" ] && src=$name; done
-		for name in w1 w2 w3; do [ "$name" != "$src" ] && dst=$name && break; done
-		cut_off "$src" "SELECT citus_move_shard_placement($shard, '127.0.0.1', $source, '127.0.0.1', $(pgc_port "$dst"), shard_transfer_mode := 'force_logical')" ||
-			setup_failed "the move made no replication slot" || return
-		churn "$src"
+		move_cut_off app.bulk || setup_failed "the move made no replication slot" || return
+		churn "$MOVE_SOURCE"
 	else
 		CHECKSUM_BEFORE=$(checksum w2)
 		pgc_destroy coord
