@@ -30,13 +30,6 @@ plan_copies_connections(const ClusterSnapshot *snap)
 	return ledger_authinfo_copyable(snap) || ledger_poolinfo_copyable(snap);
 }
 
-static void
-append_timeouts(StrBuf *sql)
-{
-	strbuf_append(sql, "SET LOCAL statement_timeout = '" STEP_STATEMENT_TIMEOUT "';\n"
-				  "SET LOCAL lock_timeout = '" STEP_LOCK_TIMEOUT "';\n");
-}
-
 /* ARRAY['name'], ARRAY[port] for master_run_on_worker() */
 static void
 append_node_arrays(StrBuf *sql, const char *name, int port)
@@ -75,7 +68,7 @@ plan_add_connection_copy(const ClusterSnapshot *snap, Plan *plan, const NodeRepo
 				  "    RAISE EXCEPTION 'the new node did not take the connection rows: %', outcome.result;\n"
 				  "  END IF;\nEND\n");
 	strbuf_init(&sql);
-	append_timeouts(&sql);
+	plan_append_timeouts(&sql);
 	strbuf_append(&sql, "DO ");
 	sql_append_dollar_quoted(&sql, body.data);
 	strbuf_append(&sql, ";\n");
@@ -95,17 +88,6 @@ plan_add_connection_copy(const ClusterSnapshot *snap, Plan *plan, const NodeRepo
 	(void) snap;
 }
 
-/* Every active primary worker, by the name pg_dist_node gives it */
-static bool
-worker_to_reach(const ClusterSnapshot *snap, int i)
-{
-	const NodeReport *node = &snap->nodes[i];
-
-	return node->in_metadata && !node->is_target && i != snap->old_coordinator &&
-		node->meta.groupid != 0 && node->meta.isactive && node->meta.noderole &&
-		strcmp(node->meta.noderole, "primary") == 0;
-}
-
 void
 plan_add_reach_proof(const ClusterSnapshot *snap, Plan *plan, const char *host, int port)
 {
@@ -122,7 +104,7 @@ plan_add_reach_proof(const ClusterSnapshot *snap, Plan *plan, const char *host, 
 	{
 		StrBuf		call;
 
-		if (!worker_to_reach(snap, i))
+		if (!snapshot_reaches_worker(snap, i))
 			continue;
 		strbuf_init(&call);
 		strbuf_append(&call, "pg_catalog.citus_check_connection_to_node(");
@@ -139,7 +121,7 @@ plan_add_reach_proof(const ClusterSnapshot *snap, Plan *plan, const char *host, 
 	}
 	strbuf_append(&body, "END\n");
 	strbuf_init(&sql);
-	append_timeouts(&sql);
+	plan_append_timeouts(&sql);
 	strbuf_append(&sql, "DO ");
 	sql_append_dollar_quoted(&sql, body.data);
 	strbuf_append(&sql, ";\n");

@@ -128,8 +128,8 @@ append_sequence_resets(StrBuf *sql, const ClusterSnapshot *snap, const NodeRepor
 	}
 }
 
-static void
-append_timeouts(StrBuf *sql)
+void
+plan_append_timeouts(StrBuf *sql)
 {
 	strbuf_append(sql, "SET LOCAL statement_timeout = '" STEP_STATEMENT_TIMEOUT "';\n"
 				  "SET LOCAL lock_timeout = '" STEP_LOCK_TIMEOUT "';\n");
@@ -1069,7 +1069,7 @@ add_serial_repair(Plan *plan, const char *host, int port, const NodeReport *sour
 
 		if (sql->len == 0)
 		{
-			append_timeouts(sql);
+			plan_append_timeouts(sql);
 			if (!col->is_bigint)
 				strbuf_append(sql, "-- the workers keep the worker_nextval() defaults Citus gave them; Citus's\n"
 							  "-- propagation of this ALTER to them would leave odd column names unquoted\n"
@@ -1119,7 +1119,7 @@ add_sync_step(Plan *plan, const char *host, int port)
 	StrBuf		sql;
 
 	strbuf_init(&sql);
-	append_timeouts(&sql);
+	plan_append_timeouts(&sql);
 	strbuf_append(&sql, "SELECT pg_catalog.start_metadata_sync_to_all_nodes();\n");
 	step->sql = strbuf_steal(&sql);
 	step->check_sql = xstrdup(workers_match_sql);
@@ -1176,7 +1176,7 @@ add_recreate_lost_step(const ClusterSnapshot *snap, Plan *plan, const char *host
 	if (plan->accepted_lost_shards <= 0 || lost_count(first, which) == 0)
 		return;
 	strbuf_init(&sql);
-	append_timeouts(&sql);
+	plan_append_timeouts(&sql);
 	lost_append_create_sql(&sql, first, which);
 	step = plan_add_step(plan, host, port,
 						 which == LOST_LOCAL ?
@@ -1220,7 +1220,7 @@ add_donor_adds_node_step(const ClusterSnapshot *snap, Plan *plan, const NodeRepo
 	StrBuf		sql;
 
 	strbuf_init(&sql);
-	append_timeouts(&sql);
+	plan_append_timeouts(&sql);
 	if (plan->cim == CIM_INCLUDE)
 	{
 		strbuf_append(&sql,
@@ -1345,7 +1345,7 @@ add_new_node_takes_group_zero_step(const ClusterSnapshot *snap, Plan *plan,
 	StrBuf		sql;
 
 	strbuf_init(&sql);
-	append_timeouts(&sql);
+	plan_append_timeouts(&sql);
 	strbuf_printf(&sql,
 				  "-- this node's bigserial sequences took the range of the group it was added as:\n"
 				  "-- no node added later may get that group\n"
@@ -1387,7 +1387,7 @@ add_reference_tables_step(Plan *plan, const char *thost, int tport)
 	StrBuf		sql;
 
 	strbuf_init(&sql);
-	append_timeouts(&sql);
+	plan_append_timeouts(&sql);
 	strbuf_append(&sql, "SELECT pg_catalog.replicate_reference_tables('block_writes');\n");
 	step->sql = strbuf_steal(&sql);
 	step->check_sql = xstrdup(
@@ -1459,7 +1459,7 @@ plan_promote(const ClusterSnapshot *snap, Plan *plan, int target)
 		if (!is_survivor(snap, i) || !node->reachable)
 			continue;
 		strbuf_init(&sql);
-		append_timeouts(&sql);
+		plan_append_timeouts(&sql);
 		if (plan->cim == CIM_INCLUDE)
 		{
 			strbuf_append(&sql, "-- the old coordinator's rows go\n");

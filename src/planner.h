@@ -36,4 +36,7 @@ bool		plan_build(const ClusterSnapshot *snapshot, const PlanChoices *choices,
 #define STEP_STATEMENT_TIMEOUT "5min"
 #define STEP_LOCK_TIMEOUT "10s"
 
+/* SET LOCAL of those timeouts, the first lines of a step's batch */
+void		plan_append_timeouts(StrBuf *sql);
+
 #endif

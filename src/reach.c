@@ -23,16 +23,6 @@ keep_warning(void *arg, const PGresult *res)
 }
 
 static bool
-worker_to_check(const ClusterSnapshot *snap, int i)
-{
-	const NodeReport *node = &snap->nodes[i];
-
-	return node->in_metadata && !node->is_target && i != snap->old_coordinator &&
-		node->meta.groupid != 0 && node->meta.isactive && node->meta.noderole &&
-		strcmp(node->meta.noderole, "primary") == 0;
-}
-
-static bool
 step(PgNode *pg, const char *sql, int nparams, const char *const *params, int timeout_ms,
 	 ReachCheck *reach)
 {
@@ -141,7 +131,7 @@ check_workers(ClusterSnapshot *snap, SessionPool *pool, PgNode *target, int time
 		return;
 	for (int i = 0; i < snap->nnodes; i++)
 	{
-		if (!worker_to_check(snap, i))
+		if (!snapshot_reaches_worker(snap, i))
 			continue;
 		if (!snap->nodes[i].reachable && snap->nodes[i].timed_out)
 			continue;			/* the console waited for it already; nodes-reachable tells */

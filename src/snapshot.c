@@ -98,3 +98,13 @@ snapshot_free(ClusterSnapshot *snapshot)
 	free(snapshot->user);
 	memset(snapshot, 0, sizeof(*snapshot));
 }
+
+bool
+snapshot_reaches_worker(const ClusterSnapshot *snap, int i)
+{
+	const NodeReport *node = &snap->nodes[i];
+
+	return node->in_metadata && !node->is_target && i != snap->old_coordinator &&
+		node->meta.groupid != 0 && node->meta.isactive && node->meta.noderole &&
+		strcmp(node->meta.noderole, "primary") == 0;
+}

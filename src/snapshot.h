@@ -260,6 +260,12 @@ bool		node_is_coordinator_standby(const NodeReport *node);
 const char *catalog_name(CatalogId catalog);
 const char *maxid_name(MaxIdKind kind);
 void		snapshot_free(ClusterSnapshot *snapshot);
+
+/*
+ * Whether node i is an active primary worker the new coordinator must
+ * reach, by the name pg_dist_node gives it.
+ */
+bool		snapshot_reaches_worker(const ClusterSnapshot *snapshot, int i);
 void		ledger_facts_free(LedgerFacts *facts);
 void		reach_check_free(ReachCheck *reach);
 void		role_facts_free(RoleFacts *facts);
