@@ -1,8 +1,9 @@
 /*
  * Preloaded into the test servers (and only there) by the hostile-name
  * tests: a node name no resolver could know, one holding quotes, escapes
- * or newlines, resolves to 127.0.0.1, as a hosts file entry would make it.
- * Ordinary names resolve as always.  Traffic never leaves loopback.
+ * or newlines, resolves to 127.0.0.1, as a hosts file entry would make it;
+ * so does a name under .invalid, which no resolver may ever answer (RFC
+ * 6761).  Ordinary names resolve as always.  Traffic never leaves loopback.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -19,6 +20,14 @@ is_hostname(const char *node)
 		== strlen(node);
 }
 
+static int
+is_reserved_invalid(const char *node)
+{
+	size_t		len = strlen(node);
+
+	return len >= 8 && strcmp(node + len - 8, ".invalid") == 0;
+}
+
 int
 getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
 			struct addrinfo **res)
@@ -27,7 +36,7 @@ getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
 
 	if (real == NULL)
 		real = (getaddrinfo_fn) dlsym(RTLD_NEXT, "getaddrinfo");
-	if (node != NULL && node[0] != '\0' && !is_hostname(node))
+	if (node != NULL && node[0] != '\0' && (!is_hostname(node) || is_reserved_invalid(node)))
 		node = "127.0.0.1";
 	return real(node, service, hints, res);
 }

@@ -5,6 +5,11 @@
 
 . "$top_srcdir/tests/lib/rescue.sh"
 
+# The servers resolve names no resolver knows to 127.0.0.1, as a hosts
+# file would (tests/lib/loopback-names.c): the new node must reach the
+# worker pg_dist_node names w3.invalid, which only the console needs --map for.
+PGC_LOOPBACK_NAMES=1
+
 at_port() {
 	pgc_port "$1"
 }
