@@ -256,6 +256,9 @@ pgc_password() {
 	fi
 	pgc_reload "$node"
 	sleep 0.3
+	# as before: a role that differs from node to node is what roles-match refuses
+	[ "$2" = on ] || pgc_sql "$node" "SET citus.enable_alter_role_propagation = off; ALTER ROLE postgres PASSWORD NULL" >/dev/null ||
+		status=1
 	return $status
 }
 
