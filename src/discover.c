@@ -20,22 +20,6 @@ text_is_true(const char *value)
 	return value != NULL && strcmp(value, "t") == 0;
 }
 
-static char *
-result_text(const PGresult *result, int row, int column)
-{
-	if (PQgetisnull(result, row, column))
-		return NULL;
-	return xstrdup(PQgetvalue(result, row, column));
-}
-
-static int64_t
-result_int(const PGresult *result, int row, int column, int64_t if_null)
-{
-	if (PQgetisnull(result, row, column))
-		return if_null;
-	return strtoll(PQgetvalue(result, row, column), NULL, 10);
-}
-
 static void
 node_problem(NodeReport *node, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 
@@ -74,10 +58,10 @@ read_probe(NodeReport *node, PgNode *pg)
 		r == NULL || PQntuples(r) != 1 || columns == NULL || sequences == NULL)
 		return;
 	node->probed = true;
-	node->server_version_num = (int) result_int(r, 0, PROBE_VERSION_NUM, 0);
-	node->server_version = result_text(r, 0, PROBE_VERSION);
+	node->server_version_num = (int) pgresult_int(r, 0, PROBE_VERSION_NUM, 0);
+	node->server_version = pgresult_text(r, 0, PROBE_VERSION);
 	node->in_recovery = text_is_true(PQgetvalue(r, 0, PROBE_IN_RECOVERY));
-	node->citus_extension_version = result_text(r, 0, PROBE_EXTENSION_VERSION);
+	node->citus_extension_version = pgresult_text(r, 0, PROBE_EXTENSION_VERSION);
 	for (int i = 0; i < PQntuples(columns); i++)
 		for (int c = 0; c < CATALOG_COUNT; c++)
 			if (strcmp(PQgetvalue(columns, i, 0), catalog_name((CatalogId) c)) == 0)
@@ -89,8 +73,8 @@ read_probe(NodeReport *node, PgNode *pg)
 	node->sequences = xcalloc((size_t) node->nsequences + 1, sizeof(SequenceValue));
 	for (int i = 0; i < node->nsequences; i++)
 	{
-		node->sequences[i].name = result_text(sequences, i, 0);
-		node->sequences[i].last_value = result_text(sequences, i, 1);
+		node->sequences[i].name = pgresult_text(sequences, i, 0);
+		node->sequences[i].last_value = pgresult_text(sequences, i, 1);
 	}
 
 	node->is_citus = node->citus_extension_version != NULL && catalogs_present &&
@@ -114,11 +98,11 @@ read_meta_row(const PGresult *r, int i, NodeReport *node)
 {
 	MetaNode   *row = &node->meta;
 
-	row->nodeid = (int) result_int(r, i, 1, 0);
-	row->groupid = (int) result_int(r, i, 2, 0);
-	row->nodename = result_text(r, i, 3);
-	row->nodeport = (int) result_int(r, i, 4, 0);
-	row->noderole = result_text(r, i, 5);
+	row->nodeid = (int) pgresult_int(r, i, 1, 0);
+	row->groupid = (int) pgresult_int(r, i, 2, 0);
+	row->nodename = pgresult_text(r, i, 3);
+	row->nodeport = (int) pgresult_int(r, i, 4, 0);
+	row->noderole = pgresult_text(r, i, 5);
 	row->hasmetadata = text_is_true(PQgetvalue(r, i, 6));
 	row->metadatasynced = text_is_true(PQgetvalue(r, i, 7));
 	row->isactive = PQgetisnull(r, i, 8) || text_is_true(PQgetvalue(r, i, 8));
@@ -152,7 +136,7 @@ read_node_list(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNo
 	r = first_pg->result;
 	rows = PQntuples(r);
 	if (rows > 0)
-		local_group = (int) result_int(r, 0, 0, -1);
+		local_group = (int) pgresult_int(r, 0, 0, -1);
 
 	/* room for the first node, --old-coordinator and the target */
 	snap->nodes = xcalloc((size_t) rows + 3, sizeof(NodeReport));
@@ -294,12 +278,6 @@ run_on_nodes(SessionPool *pool, const char *const *sql, const ConnOptions *opts,
 	free(pgs);
 }
 
-static char *
-value_or_null(const PGresult *r, int row, int column)
-{
-	return PQgetisnull(r, row, column) ? NULL : xstrdup(PQgetvalue(r, row, column));
-}
-
 static void
 read_lost_shards(NodeReport *node, const PGresult *lost)
 {
@@ -311,10 +289,10 @@ read_lost_shards(NodeReport *node, const PGresult *lost)
 
 		l->table = xstrdup(PQgetvalue(lost, i, 0));
 		l->shardid = strtoll(PQgetvalue(lost, i, 1), NULL, 10);
-		l->minvalue = value_or_null(lost, i, 2);
-		l->maxvalue = value_or_null(lost, i, 3);
+		l->minvalue = pgresult_text(lost, i, 2);
+		l->maxvalue = pgresult_text(lost, i, 3);
 		l->citus_local = strcmp(PQgetvalue(lost, i, 4), "t") == 0;
-		l->unrecreatable = value_or_null(lost, i, 5);
+		l->unrecreatable = pgresult_text(lost, i, 5);
 	}
 }
 
@@ -342,18 +320,18 @@ read_stats(NodeReport *node, const PgNode *pg)
 		}
 		return;
 	}
-	node->citus_library_version = result_text(r, 0, STATS_CITUS_VERSION);
-	node->local_group = (int) result_int(r, 0, STATS_LOCAL_GROUP, -1);
+	node->citus_library_version = pgresult_text(r, 0, STATS_CITUS_VERSION);
+	node->local_group = (int) pgresult_int(r, 0, STATS_LOCAL_GROUP, -1);
 	for (int c = 0; c < CATALOG_COUNT; c++)
 	{
-		node->catalogs[c].rows = result_int(r, 0, STATS_FIRST_CATALOG + 2 * c, 0);
-		node->catalogs[c].digest = result_text(r, 0, STATS_FIRST_CATALOG + 2 * c + 1);
+		node->catalogs[c].rows = pgresult_int(r, 0, STATS_FIRST_CATALOG + 2 * c, 0);
+		node->catalogs[c].digest = pgresult_text(r, 0, STATS_FIRST_CATALOG + 2 * c + 1);
 	}
 	for (int m = 0; m < MAXID_COUNT; m++)
-		node->max_id[m] = result_int(r, 0, STATS_FIRST_MAXID + m, -1);
-	node->max_prepared_transactions = (int) result_int(r, 0, STATS_MAX_PREPARED, 0);
-	node->user_relations = result_int(r, 0, STATS_USER_RELATIONS, 0);
-	node->database = result_text(r, 0, STATS_DATABASE);
+		node->max_id[m] = pgresult_int(r, 0, STATS_FIRST_MAXID + m, -1);
+	node->max_prepared_transactions = (int) pgresult_int(r, 0, STATS_MAX_PREPARED, 0);
+	node->user_relations = pgresult_int(r, 0, STATS_USER_RELATIONS, 0);
+	node->database = pgresult_text(r, 0, STATS_DATABASE);
 
 	for (int i = 0; i < PQntuples(view); i++)
 		strlist_add(&node->node_view, PQgetvalue(view, i, 0));

@@ -89,18 +89,6 @@ ledger_sql(void)
 	return strbuf_steal(&sql);
 }
 
-static int64_t
-count_or_missing(const PGresult *r, int column)
-{
-	return PQgetisnull(r, 0, column) ? -1 : strtoll(PQgetvalue(r, 0, column), NULL, 10);
-}
-
-static char *
-text_or_null(const PGresult *r, int column)
-{
-	return PQgetisnull(r, 0, column) ? NULL : xstrdup(PQgetvalue(r, 0, column));
-}
-
 static bool
 read_list(const PgNode *pg, int index, StrList *list)
 {
@@ -122,16 +110,16 @@ read_facts(LedgerFacts *f, const PgNode *pg)
 		PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 ||
 		PQnfields(r) != LEDGER_SUMMARY_COLUMNS)
 		return;
-	f->cleanup = count_or_missing(r, LEDGER_CLEANUP);
-	f->jobs = count_or_missing(r, LEDGER_JOBS);
-	f->tasks = count_or_missing(r, LEDGER_TASKS);
+	f->cleanup = pgresult_int(r, 0, LEDGER_CLEANUP, -1);
+	f->jobs = pgresult_int(r, 0, LEDGER_JOBS, -1);
+	f->tasks = pgresult_int(r, 0, LEDGER_TASKS, -1);
 	/* no rows: no digest, and a count of 0 */
-	f->authinfo = count_or_missing(r, LEDGER_AUTHINFO);
-	f->authinfo_digest = text_or_null(r, LEDGER_AUTHINFO_DIGEST);
-	f->poolinfo = count_or_missing(r, LEDGER_POOLINFO);
-	f->poolinfo_digest = text_or_null(r, LEDGER_POOLINFO_DIGEST);
-	f->cron_jobs = count_or_missing(r, LEDGER_CRON_JOBS);
-	f->cron_version = text_or_null(r, LEDGER_CRON_VERSION);
+	f->authinfo = pgresult_int(r, 0, LEDGER_AUTHINFO, -1);
+	f->authinfo_digest = pgresult_text(r, 0, LEDGER_AUTHINFO_DIGEST);
+	f->poolinfo = pgresult_int(r, 0, LEDGER_POOLINFO, -1);
+	f->poolinfo_digest = pgresult_text(r, 0, LEDGER_POOLINFO_DIGEST);
+	f->cron_jobs = pgresult_int(r, 0, LEDGER_CRON_JOBS, -1);
+	f->cron_version = pgresult_text(r, 0, LEDGER_CRON_VERSION);
 	f->has_strategies = !PQgetisnull(r, 0, LEDGER_STRATEGIES);
 	f->read = read_list(pg, 1, &f->strategies) && read_list(pg, 2, &f->authinfo_keys) &&
 		read_list(pg, 3, &f->poolinfo_keys) && read_list(pg, 4, &f->settings);

@@ -8,26 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *
-text_or_null(const PGresult *r, int row, int column)
-{
-	return PQgetisnull(r, row, column) ? NULL : xstrdup(PQgetvalue(r, row, column));
-}
-
 static void
 read_row(const PGresult *r, int row, Leftover *l)
 {
 	l->kind = (LeftoverKind) leftover_kind_from_text(PQgetvalue(r, row, LEFTOVER_COLUMN_KIND));
-	l->schema = text_or_null(r, row, LEFTOVER_COLUMN_SCHEMA);
-	l->name = text_or_null(r, row, LEFTOVER_COLUMN_NAME);
-	l->shardid = PQgetisnull(r, row, LEFTOVER_COLUMN_SHARDID) ? -1 :
-		strtoll(PQgetvalue(r, row, LEFTOVER_COLUMN_SHARDID), NULL, 10);
+	l->schema = pgresult_text(r, row, LEFTOVER_COLUMN_SCHEMA);
+	l->name = pgresult_text(r, row, LEFTOVER_COLUMN_NAME);
+	l->shardid = pgresult_int(r, row, LEFTOVER_COLUMN_SHARDID, -1);
 	/* an invalidated slot has no restart_lsn */
-	l->retained_wal = PQgetisnull(r, row, LEFTOVER_COLUMN_RETAINED_WAL) ? -1 :
-		strtoll(PQgetvalue(r, row, LEFTOVER_COLUMN_RETAINED_WAL), NULL, 10);
+	l->retained_wal = pgresult_int(r, row, LEFTOVER_COLUMN_RETAINED_WAL, -1);
 	l->active = strcmp(PQgetvalue(r, row, LEFTOVER_COLUMN_ACTIVE), "t") == 0;
-	l->slot = text_or_null(r, row, LEFTOVER_COLUMN_SLOT);
-	l->publisher = text_or_null(r, row, LEFTOVER_COLUMN_PUBLISHER);
+	l->slot = pgresult_text(r, row, LEFTOVER_COLUMN_SLOT);
+	l->publisher = pgresult_text(r, row, LEFTOVER_COLUMN_PUBLISHER);
 }
 
 /* The rows of one node; false when they did not arrive in the expected shape. */

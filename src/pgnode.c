@@ -580,3 +580,19 @@ pgnode_where(const PgNode *node, PgNodeWhere *where)
 	where->user = PQuser(node->conn);
 	return true;
 }
+
+char *
+pgresult_text(const PGresult *result, int row, int column)
+{
+	if (PQgetisnull(result, row, column))
+		return NULL;
+	return xstrdup(PQgetvalue(result, row, column));
+}
+
+int64_t
+pgresult_int(const PGresult *result, int row, int column, int64_t if_null)
+{
+	if (PQgetisnull(result, row, column))
+		return if_null;
+	return strtoll(PQgetvalue(result, row, column), NULL, 10);
+}

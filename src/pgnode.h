@@ -69,6 +69,12 @@ void		pgnode_clear_results(PgNode *node);
  * batch did not get that far.
  */
 const PGresult *pgnode_result(const PgNode *node, int index);
+
+/* A field as a new string, NULL for SQL NULL */
+char	   *pgresult_text(const PGresult *result, int row, int column);
+
+/* A field as an integer, if_null for SQL NULL */
+int64_t		pgresult_int(const PGresult *result, int row, int column, int64_t if_null);
 void		pgnode_free(PgNode *node);
 
 /*
