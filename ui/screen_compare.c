@@ -3,7 +3,7 @@
 
 #include "wizard.h"
 
-static const WizCommand hints[] = {CMD_NEXT, CMD_BACK, CMD_FIELD, CMD_SCROLL, CMD_QUIT, CMD_NONE};
+static const WizCommand hints[] = {CMD_NEXT, CMD_BACK, CMD_FIELD, CMD_SCROLL, CMD_WRAP, CMD_QUIT, CMD_NONE};
 
 static void
 fill(Wizard *w)
@@ -40,6 +40,7 @@ key(Wizard *w, int key, WizCommand command)
 			fill(w);
 			return MOVE_STAY;
 		case CMD_SCROLL:
+		case CMD_WRAP:
 			list_scroll(w, key);
 			return MOVE_STAY;
 		default:

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const WizCommand hints[] = {CMD_NEXT, CMD_BACK, CMD_RERUN, CMD_SCROLL, CMD_QUIT, CMD_NONE};
+static const WizCommand hints[] = {CMD_NEXT, CMD_BACK, CMD_RERUN, CMD_SCROLL, CMD_WRAP, CMD_QUIT, CMD_NONE};
 
 /* A field the backend refuses goes back to the form, in place. */
 static void
@@ -88,6 +88,7 @@ key(Wizard *w, int key, WizCommand command)
 			}
 			return MOVE_STAY;
 		case CMD_SCROLL:
+		case CMD_WRAP:
 			list_scroll(w, key);
 			return MOVE_STAY;
 		default:

@@ -4,13 +4,14 @@
 #include "exitcodes.h"
 #include "wizard.h"
 
-static const WizCommand hints[] = {CMD_NEXT, CMD_CANCEL, CMD_RERUN, CMD_SCROLL, CMD_NONE};
+static const WizCommand hints[] = {CMD_NEXT, CMD_CANCEL, CMD_RERUN, CMD_SCROLL, CMD_WRAP, CMD_NONE};
 
 static void
 enter(Wizard *w)
 {
 	if (!w->started)
 	{
+		w->list.wrap = true;
 		wiz_apply_start(w->backend, wiz_workdir(w->backend));
 		w->started = true;
 		set_message(w, MARK_PLAIN, "Running. Ctrl-C stops after the step under way; nothing is left half-applied.");
@@ -75,6 +76,7 @@ key(Wizard *w, int key, WizCommand command)
 		case CMD_BACK:
 			return done && wiz_job_exit_code(w->backend) == EXIT_CODE_ABORTED ? MOVE_BACK : MOVE_STAY;
 		case CMD_SCROLL:
+		case CMD_WRAP:
 			list_scroll(w, key);
 			return MOVE_STAY;
 		default:

@@ -3,7 +3,7 @@
 
 #include "wizard.h"
 
-static const WizCommand hints[] = {CMD_NEXT, CMD_BACK, CMD_RERUN, CMD_DECIDE, CMD_ACCEPT_LOST, CMD_OVERRIDE, CMD_SCROLL, CMD_NONE};
+static const WizCommand hints[] = {CMD_NEXT, CMD_BACK, CMD_RERUN, CMD_DECIDE, CMD_ACCEPT_LOST, CMD_OVERRIDE, CMD_SCROLL, CMD_WRAP, CMD_NONE};
 
 static void
 run_checks(Wizard *w)
@@ -18,6 +18,7 @@ enter(Wizard *w)
 {
 	if (!w->started)
 	{
+		w->list.wrap = true;
 		run_checks(w);
 		w->started = true;
 	}
@@ -26,7 +27,7 @@ enter(Wizard *w)
 static void
 tick(Wizard *w)
 {
-	if (wiz_job(w->backend) != WIZ_JOB_PLAN || !wiz_job_done(w->backend) || w->list.lines.count > 0)
+	if (wiz_job(w->backend) != WIZ_JOB_PLAN || !wiz_job_done(w->backend) || w->list.count > 0)
 		return;
 	list_set(w, wiz_plan_checks(w->backend));
 	if (wiz_plan_blocked(w->backend) && wiz_plan_lost_shards(w->backend) > 0 && !w->choices.accept_lost_shards)
@@ -118,6 +119,7 @@ key(Wizard *w, int key, WizCommand command)
 				ask_accept_lost(w);
 			return MOVE_STAY;
 		case CMD_SCROLL:
+		case CMD_WRAP:
 			list_scroll(w, key);
 			return MOVE_STAY;
 		default:

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-static const WizCommand hints[] = {CMD_NEXT, CMD_BACK, CMD_STEP, CMD_SAVE, CMD_SCROLL, CMD_NONE};
+static const WizCommand hints[] = {CMD_NEXT, CMD_BACK, CMD_STEP, CMD_SAVE, CMD_SCROLL, CMD_WRAP, CMD_NONE};
 
 static void
 show(Wizard *w)
@@ -24,6 +24,7 @@ static void
 enter(Wizard *w)
 {
 	w->step = 0;
+	w->list.wrap = true;
 	show(w);
 }
 
@@ -68,9 +69,9 @@ key(Wizard *w, int key, WizCommand command)
 		case CMD_BACK:
 			return MOVE_BACK;
 		case CMD_STEP:
-			if ((key == 'n' || key == KEY_RIGHT) && w->step + 1 < n)
+			if (key == 'n' && w->step + 1 < n)
 				w->step++;
-			else if ((key == 'p' || key == KEY_LEFT) && w->step > 0)
+			else if (key == 'p' && w->step > 0)
 				w->step--;
 			show(w);
 			return MOVE_STAY;
@@ -78,6 +79,7 @@ key(Wizard *w, int key, WizCommand command)
 			ask_confirm(w, "Save the plan to (empty: citus-rescue-plan.sql):", "", save_answer);
 			return MOVE_STAY;
 		case CMD_SCROLL:
+		case CMD_WRAP:
 			list_scroll(w, key);
 			return MOVE_STAY;
 		default:

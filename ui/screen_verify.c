@@ -4,13 +4,14 @@
 #include "exitcodes.h"
 #include "wizard.h"
 
-static const WizCommand hints[] = {CMD_QUIT, CMD_SCROLL, CMD_NONE};
+static const WizCommand hints[] = {CMD_QUIT, CMD_SCROLL, CMD_WRAP, CMD_NONE};
 
 static void
 enter(Wizard *w)
 {
 	if (!w->started)
 	{
+		w->list.wrap = true;
 		wiz_verify_start(w->backend);
 		w->started = true;
 		set_message(w, MARK_PLAIN, "Verifying...");
@@ -35,7 +36,7 @@ tick(Wizard *w)
 static WizMove
 key(Wizard *w, int key, WizCommand command)
 {
-	if (command == CMD_SCROLL)
+	if (command == CMD_SCROLL || command == CMD_WRAP)
 		list_scroll(w, key);
 	return MOVE_STAY;
 }

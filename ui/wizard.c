@@ -23,7 +23,10 @@ enum
 	PAIR_GOOD = 1,
 	PAIR_WARN,
 	PAIR_BAD,
-	PAIR_TITLE
+	PAIR_TITLE,
+	PAIR_KEYWORD,
+	PAIR_LITERAL,
+	PAIR_COMMENT
 };
 
 int
@@ -71,6 +74,52 @@ draw_text(Wizard *w, int row, int col, WizMark mark, const char *text)
 	attrset(A_NORMAL);
 }
 
+/* Breaks at the last space that fits, or mid-word when there is none */
+static int
+wrap_at(const char *text, int width)
+{
+	int			len = (int) strlen(text);
+	int			cut = width;
+
+	if (len <= width)
+		return len;
+	while (cut > width / 2 && text[cut] != ' ')
+		cut--;
+	return text[cut] == ' ' ? cut : width;
+}
+
+static int
+draw_wrapped_rows(Wizard *w, int row, int col, WizMark mark, const char *text, int max_rows)
+{
+	char		safe[1024];
+	const char *p = safe;
+	int			width = COLS - col - 1;
+	int			rows = 0;
+
+	if (width < 10)
+		return 0;
+	terminal_safe(text, safe, sizeof(safe));
+	while (*p && rows < max_rows)
+	{
+		int			n = wrap_at(p, width);
+
+		attrset(mark_attr(w, mark));
+		mvaddnstr(row + rows, col, p, n);
+		attrset(A_NORMAL);
+		p += n;
+		while (*p == ' ')
+			p++;
+		rows++;
+	}
+	return rows;
+}
+
+int
+draw_wrapped(Wizard *w, int row, int col, WizMark mark, const char *text)
+{
+	return draw_wrapped_rows(w, row, col, mark, text, LINES);
+}
+
 void
 set_message(Wizard *w, WizMark mark, const char *fmt,...)
 {
@@ -85,62 +134,53 @@ set_message(Wizard *w, WizMark mark, const char *fmt,...)
 void
 list_clear(Wizard *w)
 {
-	wiz_lines_free(&w->list.lines);
-	w->list.top = 0;
+	textview_clear(&w->list);
 }
 
 void
 list_set(Wizard *w, WizLines lines)
 {
-	int			top = w->list.top;
-
-	wiz_lines_free(&w->list.lines);
-	w->list.lines = lines;
-	w->list.top = top < lines.count ? top : 0;
+	textview_set_lines(&w->list, &lines);
 }
 
 void
 list_append(Wizard *w, WizLines lines)
 {
-	bool		at_end = w->list.top + body_rows() >= w->list.lines.count;
+	textview_append_lines(&w->list, &lines);
+}
 
-	for (int i = 0; i < lines.count; i++)
+chtype
+wiz_style_attr(TextStyle style, WizMark mark, void *wizard)
+{
+	const Wizard *w = wizard;
+
+	/* without colour, bold, underline and reverse still tell them apart */
+	switch (style)
 	{
-		w->list.lines.lines = realloc(w->list.lines.lines,
-									  sizeof(WizLine) * (size_t) (w->list.lines.count + 1));
-		w->list.lines.lines[w->list.lines.count++] = lines.lines[i];
+		case STYLE_KEYWORD:
+			return w->color ? COLOR_PAIR(PAIR_KEYWORD) | A_BOLD : A_BOLD;
+		case STYLE_LITERAL:
+			return w->color ? COLOR_PAIR(PAIR_LITERAL) : A_UNDERLINE;
+		case STYLE_COMMENT:
+			return w->color ? COLOR_PAIR(PAIR_COMMENT) : A_DIM;
+		case STYLE_DIFFERS:
+			return w->color ? COLOR_PAIR(PAIR_BAD) | A_BOLD | A_UNDERLINE : A_REVERSE;
+		case STYLE_PLAIN:
+			break;
 	}
-	free(lines.lines);
-	/* a log follows its end unless the operator scrolled up */
-	if (at_end && w->list.lines.count > body_rows())
-		w->list.top = w->list.lines.count - body_rows();
+	return mark_attr(w, mark);
+}
+
+void
+view_draw(Wizard *w, TextView *view, int row, int col, int height, int width)
+{
+	textview_draw(view, row, col, height, width, wiz_style_attr, w);
 }
 
 void
 list_draw(Wizard *w, int top_row)
 {
-	int			rows = body_top() + body_rows() - top_row;
-
-	for (int r = 0; r < rows; r++)
-	{
-		int			i = w->list.top + r;
-
-		if (i >= w->list.lines.count)
-			break;
-		/* a sign as well as an attribute: monochrome terminals and dumps show it too */
-		if (w->list.lines.lines[i].mark == MARK_BAD)
-			draw_text(w, top_row + r, 0, MARK_BAD, "!");
-		draw_text(w, top_row + r, 1, w->list.lines.lines[i].mark, w->list.lines.lines[i].text);
-	}
-	if (w->list.lines.count > rows)
-	{
-		char		where[48];
-
-		snprintf(where, sizeof(where), " %d-%d of %d ", w->list.top + 1,
-				 w->list.top + rows < w->list.lines.count ? w->list.top + rows : w->list.lines.count,
-				 w->list.lines.count);
-		draw_text(w, body_top() + body_rows(), COLS - (int) strlen(where) - 1, MARK_PLAIN, where);
-	}
+	view_draw(w, &w->list, top_row, 0, body_top() + body_rows() - top_row, COLS);
 }
 
 void
@@ -158,34 +198,7 @@ screen_draw_list(Wizard *w)
 void
 list_scroll(Wizard *w, int key)
 {
-	int			page = body_rows() - 1;
-	int			last = w->list.lines.count - body_rows();
-
-	switch (key)
-	{
-		case KEY_UP:
-			w->list.top--;
-			break;
-		case KEY_DOWN:
-			w->list.top++;
-			break;
-		case KEY_PPAGE:
-			w->list.top -= page;
-			break;
-		case KEY_NPAGE:
-			w->list.top += page;
-			break;
-		case KEY_HOME:
-			w->list.top = 0;
-			break;
-		case KEY_END:
-			w->list.top = last;
-			break;
-	}
-	if (w->list.top > last)
-		w->list.top = last;
-	if (w->list.top < 0)
-		w->list.top = 0;
+	textview_key(&w->list, key);
 }
 
 void
@@ -320,21 +333,29 @@ fields_draw(Wizard *w)
 
 /* ---- the frame ---- */
 
+/* The help is a view of its own: it wraps, and scrolls on a small screen */
 static void
-draw_help(Wizard *w)
+open_help(Wizard *w)
 {
-	int			row = body_top();
-
-	draw_text(w, row++, 2, MARK_WARNING, "Keys (Esc or F1 closes this help):");
-	row++;
+	textview_clear(&w->help_view);
+	w->help_view.wrap = true;
+	textview_add(&w->help_view, MARK_WARNING, "Keys (Esc or F1 closes this help):", NULL, 0);
+	textview_add(&w->help_view, MARK_PLAIN, "", NULL, 0);
 	for (int c = 0; c < CMD_NONE; c++)
 	{
 		char		line[200];
 
-		snprintf(line, sizeof(line), "%-20s %s", wiz_command_key((WizCommand) c),
+		snprintf(line, sizeof(line), "  %-20s %s", wiz_command_key((WizCommand) c),
 				 wiz_command_help((WizCommand) c));
-		draw_text(w, row++, 4, MARK_PLAIN, line);
+		textview_add(&w->help_view, MARK_PLAIN, line, NULL, 0);
 	}
+	w->help = true;
+}
+
+static void
+draw_help(Wizard *w)
+{
+	view_draw(w, &w->help_view, body_top(), 1, body_rows(), COLS - 1);
 }
 
 static void
@@ -361,10 +382,11 @@ draw_frame(Wizard *w)
 
 		snprintf(line, sizeof(line), "%s %s_", w->confirm.question, w->confirm.typed);
 		mvhline(LINES - 3, 0, ' ', COLS);
-		draw_text(w, LINES - 3, 1, MARK_WARNING, line);
+		mvhline(LINES - 2, 0, ' ', COLS);
+		draw_wrapped_rows(w, LINES - 3, 1, MARK_WARNING, line, 2);
 	}
 	else if (w->message[0])
-		draw_text(w, LINES - 3, 1, w->message_mark, w->message);
+		draw_wrapped_rows(w, LINES - 3, 1, w->message_mark, w->message, 2);
 	attrset(A_REVERSE);
 	mvhline(LINES - 1, 0, ' ', COLS);
 	for (const WizCommand *h = s->hints; *h != CMD_NONE && col < COLS - 10; h++)
@@ -395,6 +417,8 @@ go(Wizard *w, int screen)
 	w->screen = screen;
 	w->started = false;
 	list_clear(w);
+	/* tables scroll sideways; screens of prose and SQL turn wrapping on */
+	w->list.wrap = false;
 	screens[w->screen]->enter(w);
 }
 
@@ -438,11 +462,13 @@ handle_key(Wizard *w, int key)
 	{
 		if (command == CMD_HELP || command == CMD_BACK || command == CMD_NEXT)
 			w->help = false;
+		else if (command == CMD_SCROLL)
+			textview_key(&w->help_view, key);
 		return;
 	}
 	if (key == KEY_F(1) || (key == '?' && w->nfields == 0))
 	{
-		w->help = true;
+		open_help(w);
 		return;
 	}
 	move = screens[w->screen]->key(w, key, command);
@@ -674,6 +700,9 @@ setup_curses(Wizard *w)
 		init_pair(PAIR_WARN, COLOR_YELLOW, -1);
 		init_pair(PAIR_BAD, COLOR_RED, -1);
 		init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
+		init_pair(PAIR_KEYWORD, COLOR_CYAN, -1);
+		init_pair(PAIR_LITERAL, COLOR_MAGENTA, -1);
+		init_pair(PAIR_COMMENT, COLOR_YELLOW, -1);
 	}
 	w->cdk = initCDKScreen(stdscr);
 	/* CDK turns cbreak back on; Ctrl-C must reach the wizard as a key, not a signal */
@@ -738,6 +767,7 @@ wizard_run(const ConnOptions *options)
 
 	screens[w.screen]->leave(&w);
 	list_clear(&w);
+	textview_clear(&w.help_view);
 	destroyCDKScreen(w.cdk);
 	endwin();
 	close_terminal(&w, &t);

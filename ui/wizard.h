@@ -12,19 +12,13 @@
 #include <cdk/cdk.h>
 
 #include "keys.h"
+#include "textview.h"
 #include "wizard_backend.h"
 
 #define WIZ_MIN_COLS 80
 #define WIZ_MIN_ROWS 24
 #define WIZ_SCREENS 8
 #define WIZ_MAX_FIELDS 8
-
-/* Lines shown in the body, scrolled; only what fits is drawn */
-typedef struct ListView
-{
-	WizLines	lines;
-	int			top;
-} ListView;
 
 typedef struct Wizard Wizard;
 
@@ -66,7 +60,7 @@ struct Wizard
 	bool		color;
 	char		message[600];
 	WizMark		message_mark;
-	ListView	list;
+	TextView	list;			/* the body of most screens */
 	CDKENTRY   *fields[WIZ_MAX_FIELDS];
 	int			nfields;
 	int			focus;
@@ -75,6 +69,7 @@ struct Wizard
 	bool		started;		/* this screen's work was started */
 	bool		results_shown;	/* and its finished results are on the screen */
 	bool		help;
+	TextView	help_view;
 	bool		too_small;
 	Confirm		confirm;
 	bool		quit;
@@ -107,6 +102,11 @@ void		list_clear(Wizard *w);
 void		list_draw(Wizard *w, int top_row);
 void		list_scroll(Wizard *w, int key);
 void		draw_text(Wizard *w, int row, int col, WizMark mark, const char *text);
+/* Text wrapped at spaces to the screen's width; returns the rows it took. */
+int			draw_wrapped(Wizard *w, int row, int col, WizMark mark, const char *text);
+/* The attribute of a mark and style, in colour or without */
+chtype		wiz_style_attr(TextStyle style, WizMark mark, void *wizard);
+void		view_draw(Wizard *w, TextView *view, int row, int col, int height, int width);
 void		set_message(Wizard *w, WizMark mark, const char *fmt,...) __attribute__((format(printf, 3, 4)));
 void		ask_confirm(Wizard *w, const char *question, const char *expect,
 						void (*then) (Wizard *w, bool confirmed));

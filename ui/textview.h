@@ -1,0 +1,90 @@
+/*
+ * A view over lines of text that never hides a byte: a line wider than
+ * the view either wraps, with a continuation mark in the gutter, or
+ * scrolls sideways, with a mark at each edge where more is there.
+ *
+ * CDK's viewer and scrolling window scroll both ways, but they draw a
+ * whole line in one attribute unless markup is interpreted, and with
+ * markup on, every '<' of the SQL being approved would need escaping and
+ * could be misread.  Neither wraps with a mark nor numbers lines.  So the
+ * view draws itself, and only the rows on screen: a list of 100,000
+ * placements costs no more to redraw than one of ten.
+ */
+#ifndef CITUS_RESCUE_UI_TEXTVIEW_H
+#define CITUS_RESCUE_UI_TEXTVIEW_H
+
+#include <stdbool.h>
+
+#include <curses.h>
+
+#include "wizard_backend.h"
+
+/* How a character of a line is drawn, over its line's mark */
+typedef enum TextStyle
+{
+	STYLE_PLAIN,
+	STYLE_KEYWORD,
+	STYLE_LITERAL,
+	STYLE_COMMENT,
+	STYLE_DIFFERS				/* a cell that differs from the others */
+} TextStyle;
+
+typedef struct TextLine
+{
+	char	   *text;			/* terminal-safe */
+	int			len;			/* its length: one column a byte */
+	unsigned char *styles;		/* a TextStyle per byte of text, or NULL */
+	WizMark		mark;
+	int			number;			/* shown in the gutter when the view numbers lines; 0: none */
+} TextLine;
+
+typedef struct TextView
+{
+	TextLine   *lines;
+	int			count;
+	int			capacity;
+	bool		wrap;			/* wrap long lines; otherwise they scroll sideways */
+	bool		numbered;		/* a gutter of line numbers */
+	int			top;			/* first line shown */
+	int			top_row;		/* wrapping: first row of that line shown */
+	int			left;			/* sideways: first column shown */
+	int			widest;			/* the longest line's length */
+	/* where it was last drawn, for the keys that page */
+	int			height;
+	int			width;
+} TextView;
+
+/* The attribute of a style, as the wizard's colours (or their absence) draw it */
+typedef chtype (*StyleAttr) (TextStyle style, WizMark mark, void *arg);
+
+void		textview_clear(TextView *view);
+
+/* Adds a line; text is made terminal-safe, styles (may be NULL) follow its bytes. */
+void		textview_add(TextView *view, WizMark mark, const char *text,
+						 const unsigned char *styles, int number);
+
+/*
+ * Replaces or extends the lines with the backend's (taken, then freed);
+ * appending follows the end, as a log does, unless the operator scrolled up.
+ */
+void		textview_set_lines(TextView *view, WizLines *lines);
+void		textview_append_lines(TextView *view, WizLines *lines);
+
+/*
+ * Draws rows [row, row + height) and columns [col, col + width) of stdscr;
+ * the bottom-right corner of the last row gets the position when not every
+ * line fits.
+ */
+void		textview_draw(TextView *view, int row, int col, int height, int width,
+						  StyleAttr attr, void *arg);
+
+/* Scrolling keys (arrows, pages, Home, End, w for wrap); false for the others. */
+bool		textview_key(TextView *view, int key);
+
+/* Whether there is more to the left or right, for the key hints */
+bool		textview_sideways(const TextView *view);
+
+/* The width of line i in columns, for tests and the benchmarks */
+int			textview_line_width(const TextView *view, int i);
+
+#endif
