@@ -6,6 +6,8 @@
 
 /* Milliseconds on a monotonic clock. */
 int64_t		monotonic_ms(void);
+/* The same in microseconds, for timing a redraw */
+int64_t		monotonic_us(void);
 
 /* Now, UTC, ISO 8601 with milliseconds (malloc'd). */
 char	   *timestamp_now(void);

@@ -1,7 +1,7 @@
 #!/bin/bash
-# Faults at every journal record, signals, refused gates and unsafe work
-# directories, on the stand-in catalogs (always runs)
+# Faults at every journal record of a new-node recovery, signals, refused
+# gates and unsafe work directories, on the stand-in catalogs (always runs)
 FIXTURE_TIER=standin
 . "$top_srcdir/tests/lib/fault-scenarios.sh"
-fault_suite
+fault_suite new-node
 done_testing

@@ -1,10 +1,12 @@
 #include "config.h"
 
+#include "clock.h"
 #include "exitcodes.h"
 #include "wizard.h"
 #include "markup.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -505,15 +507,8 @@ key_by_name(const char *name)
 }
 
 static void
-dump_screen(const char *dir, const char *name)
+dump_text(FILE *f)
 {
-	char		path[4096];
-	FILE	   *f;
-
-	snprintf(path, sizeof(path), "%s/%s.txt", dir, name);
-	f = fopen(path, "w");
-	if (f == NULL)
-		return;
 	for (int r = 0; r < LINES; r++)
 	{
 		char		line[1024];
@@ -526,6 +521,86 @@ dump_screen(const char *dir, const char *name)
 			line[--n] = '\0';
 		fprintf(f, "%s\n", line);
 	}
+}
+
+/* An attribute as words: "pair 2 bold", or "normal" */
+static void
+attr_words(chtype attr, char *out, size_t outlen)
+{
+	static const struct
+	{
+		chtype		bit;
+		const char *name;
+	}			names[] = {
+		{A_BOLD, "bold"}, {A_UNDERLINE, "underline"}, {A_REVERSE, "reverse"}, {A_DIM, "dim"},
+		{A_STANDOUT, "standout"}, {A_BLINK, "blink"},
+	};
+	size_t		len = 0;
+
+	out[0] = '\0';
+	if (PAIR_NUMBER(attr) != 0)
+		len += (size_t) snprintf(out + len, outlen - len, "pair %d ", (int) PAIR_NUMBER(attr));
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && len < outlen; i++)
+		if (attr & names[i].bit)
+			len += (size_t) snprintf(out + len, outlen - len, "%s ", names[i].name);
+	if (len == 0)
+		snprintf(out, outlen, "normal");
+	else
+		out[len - 1] = '\0';
+}
+
+/*
+ * Each row's runs of one attribute other than normal: "row 3: 0-5 bold;
+ * 6-20 pair 2": what colour, bold and reverse do to a screen, as text a
+ * golden file can hold.
+ */
+static void
+dump_attributes(FILE *f)
+{
+	for (int r = 0; r < LINES; r++)
+	{
+		bool		any = false;
+		int			c = 0;
+
+		while (c < COLS)
+		{
+			chtype		attr = mvwinch(curscr, r, c) & (A_ATTRIBUTES & ~A_ALTCHARSET);
+			int			end = c + 1;
+			char		words[96];
+
+			while (end < COLS && (mvwinch(curscr, r, end) & (A_ATTRIBUTES & ~A_ALTCHARSET)) == attr)
+				end++;
+			if (attr != A_NORMAL)
+			{
+				attr_words(attr, words, sizeof(words));
+				fprintf(f, "%s%d-%d %s", any ? "; " : "", c, end - 1, words);
+				if (!any)
+					any = true;
+			}
+			c = end;
+		}
+		if (any)
+			fprintf(f, "  (row %d)\n", r);
+	}
+}
+
+static void
+dump_screen(const char *dir, const char *name)
+{
+	char		path[4096];
+	FILE	   *f;
+
+	snprintf(path, sizeof(path), "%s/%s.txt", dir, name);
+	f = fopen(path, "w");
+	if (f == NULL)
+		return;
+	dump_text(f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/%s.attr", dir, name);
+	f = fopen(path, "w");
+	if (f == NULL)
+		return;
+	dump_attributes(f);
 	fclose(f);
 }
 
@@ -575,56 +650,100 @@ wait_job(Wizard *w, int seconds)
 	tick(w);
 }
 
+/*
+ * With CITUS_RESCUE_KEY_TIMES set, each key of the script is timed from
+ * the key to the finished redraw and written as "LABEL<tab>microseconds",
+ * LABEL being the last "label" line of the script: the benchmarks' figures.
+ */
+typedef struct KeyTimes
+{
+	FILE	   *out;
+	char		label[64];
+} KeyTimes;
+
+static void
+timed_key(Wizard *w, KeyTimes *times, int key)
+{
+	int64_t		start = monotonic_us();
+
+	handle_key(w, key);
+	tick(w);
+	refresh_all(w);
+	if (times->out)
+		fprintf(times->out, "%s\t%" PRId64 "\n", times->label, monotonic_us() - start);
+}
+
+static void
+script_sleep(Wizard *w, int ms)
+{
+	for (; ms > 0; ms -= 50)
+	{
+		tick(w);
+		napms(50);
+	}
+}
+
+static void
+script_resize(Wizard *w, const char *size)
+{
+	int			cols = 0;
+	int			rows = 0;
+
+	if (sscanf(size, "%dx%d", &cols, &rows) == 2)
+	{
+		resizeterm(rows, cols);
+		handle_key(w, KEY_RESIZE);
+	}
+}
+
+static void
+run_script_line(Wizard *w, KeyTimes *times, char *line, const char *dump_dir)
+{
+	char	   *arg = strchr(line, ' ');
+
+	if (arg)
+		*arg++ = '\0';
+	if (strcmp(line, "text") == 0 && arg)
+		for (char *p = arg; *p; p++)
+			timed_key(w, times, (unsigned char) *p);
+	else if (strcmp(line, "key") == 0 && arg)
+		timed_key(w, times, key_by_name(arg));
+	else if (strcmp(line, "wait") == 0)
+		wait_job(w, arg ? atoi(arg) : 120);
+	else if (strcmp(line, "sleep") == 0 && arg)
+		script_sleep(w, atoi(arg));
+	else if (strcmp(line, "resize") == 0 && arg)
+		script_resize(w, arg);
+	else if (strcmp(line, "label") == 0 && arg)
+		snprintf(times->label, sizeof(times->label), "%s", arg);
+	else if (strcmp(line, "dump") == 0 && arg && dump_dir)
+	{
+		tick(w);
+		refresh_all(w);
+		dump_screen(dump_dir, arg);
+	}
+}
+
 static void
 run_script(Wizard *w, FILE *script, const char *dump_dir)
 {
 	char		line[1024];
+	KeyTimes	times = {NULL, "keys"};
+	const char *times_path = getenv("CITUS_RESCUE_KEY_TIMES");
 
+	if (times_path)
+		times.out = fopen(times_path, "w");
 	while (!w->quit && fgets(line, sizeof(line), script))
 	{
-		char	   *arg;
-
 		line[strcspn(line, "\n")] = '\0';
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
-		arg = strchr(line, ' ');
-		if (arg)
-			*arg++ = '\0';
-		if (strcmp(line, "text") == 0 && arg)
-			for (char *p = arg; *p; p++)
-				handle_key(w, (unsigned char) *p);
-		else if (strcmp(line, "key") == 0 && arg)
-			handle_key(w, key_by_name(arg));
-		else if (strcmp(line, "wait") == 0)
-			wait_job(w, arg ? atoi(arg) : 120);
-		else if (strcmp(line, "sleep") == 0 && arg)
-		{
-			for (int ms = atoi(arg); ms > 0; ms -= 50)
-			{
-				tick(w);
-				napms(50);
-			}
-		}
-		else if (strcmp(line, "resize") == 0 && arg)
-		{
-			int			cols = 0;
-			int			rows = 0;
-
-			if (sscanf(arg, "%dx%d", &cols, &rows) == 2)
-			{
-				resizeterm(rows, cols);
-				handle_key(w, KEY_RESIZE);
-			}
-		}
-		else if (strcmp(line, "dump") == 0 && arg && dump_dir)
-		{
-			tick(w);
-			refresh_all(w);
-			dump_screen(dump_dir, arg);
-		}
+		run_script_line(w, &times, line, dump_dir);
 		tick(w);
 		refresh_all(w);
 	}
+	if (times.out)
+		fclose(times.out);
 }
 
 /* The terminal the wizard draws on: a real one, or a headless one read from a key script. */

@@ -7,34 +7,7 @@ top_builddir=${top_builddir:-$top_srcdir}
 RESCUE=${CITUS_RESCUE:-$top_builddir/citus-rescue}
 RUNS=${RUNS:-9}
 . "$top_srcdir/tests/lib/cluster.sh"
-
-median() {
-	sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-
-# bench_nodes N PLACEMENTS: N stand-in nodes with identical metadata
-bench_cluster() {
-	local n=$1 placements=$2 i
-	for i in $(seq 1 "$n"); do
-		pgc_start "n$i" || exit 1
-		pgc_psql "n$i" -v layout=13.2 -f "$top_srcdir/tests/standin/citus-standin.sql" >/dev/null
-	done
-	for i in $(seq 1 "$n"); do
-		{
-			echo "BEGIN;"
-			for j in $(seq 1 "$n"); do
-				echo "INSERT INTO pg_catalog.pg_dist_node (nodeid, groupid, nodename, nodeport, hasmetadata, metadatasynced) VALUES ($j, $j, '127.0.0.1', $(pgc_port "n$j"), true, true);"
-			done
-			echo "INSERT INTO pg_catalog.pg_dist_local_group VALUES ($i);"
-			echo "CREATE TABLE public.t (k int);"
-			echo "INSERT INTO pg_catalog.pg_dist_colocation VALUES (1, $placements, 1, 'int4'::regtype, 0);"
-			echo "INSERT INTO pg_catalog.pg_dist_partition VALUES ('public.t', 'h', '{VAR :varattno 1}', 1, 's', false);"
-			echo "INSERT INTO pg_catalog.pg_dist_shard SELECT 'public.t', 102008 + g, 't', g::text, g::text FROM generate_series(1, $placements) g;"
-			echo "INSERT INTO pg_catalog.pg_dist_placement SELECT g, 102008 + g, 1, 0, 1 + g % $n FROM generate_series(1, $placements) g;"
-			echo "COMMIT;"
-		} | pgc_psql "n$i" >/dev/null
-	done
-}
+. "$top_srcdir/tests/bench/lib.sh"
 
 # prints "elapsed_ms compare_ms" medians over RUNS runs
 bench_discover() {

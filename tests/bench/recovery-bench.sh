@@ -9,11 +9,8 @@ RESCUE=${CITUS_RESCUE:-$top_builddir/citus-rescue}
 RUNS=${RUNS:-5}
 . "$top_srcdir/tests/lib/cluster.sh"
 . "$top_srcdir/tests/lib/fixture.sh"
+. "$top_srcdir/tests/bench/lib.sh"
 if pgc_have_citus; then FIXTURE_TIER=real; else FIXTURE_TIER=standin; fi
-
-median() {
-	sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
 
 now_ms() {
 	echo $(($(date +%s%N) / 1000000))

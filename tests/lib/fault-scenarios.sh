@@ -670,28 +670,33 @@ fault_part() {
 	return 1
 }
 
+# fault_suite METHOD: every fault for one method's recoveries, and half of
+# the scenarios both share (new-node: refused gates and the work
+# directory; promote: prompts and a full disk), so that a file per method
+# runs in parallel with the other
 fault_suite() {
 	local start=$SECONDS
-	for METHOD in new-node promote; do
-		fault_part kill && scenario "$METHOD, kill -9 at every record" fault_every_record kill
-		fault_part fail && scenario "$METHOD, journal write failing at every record" fault_every_record fail
-		# a failing fsync takes the same path as a failing write: at every record only on request
-		[ -n "${CITUS_RESCUE_FAULTS:-}" ] && fault_part fsync &&
-			scenario "$METHOD, journal fsync failing at every record" fault_every_record fsync
-		fault_part signals && scenario "$METHOD, signals at every step boundary" signal_every_boundary
-		fault_part second && scenario "$METHOD, two SIGTERMs" second_signals
-	done
-	fault_part gates && gates_refused
-	fault_part workdir && journal_and_workdir
-	fault_part prompts && prompts
-	fault_part disk && scenario "full tmpfs" full_disk
+	METHOD=$1
+	fault_part kill && scenario "$METHOD, kill -9 at every record" fault_every_record kill
+	fault_part fail && scenario "$METHOD, journal write failing at every record" fault_every_record fail
+	# a failing fsync takes the same path as a failing write: at every record only on request
+	[ -n "${CITUS_RESCUE_FAULTS:-}" ] && fault_part fsync &&
+		scenario "$METHOD, journal fsync failing at every record" fault_every_record fsync
+	fault_part signals && scenario "$METHOD, signals at every step boundary" signal_every_boundary
+	fault_part second && scenario "$METHOD, two SIGTERMs" second_signals
+	if [ "$1" = new-node ]; then
+		fault_part gates && gates_refused
+		fault_part workdir && journal_and_workdir
+	else
+		fault_part prompts && prompts
+		fault_part disk && scenario "full tmpfs" full_disk
+	fi
 	# real Citus alone makes these shapes; they take too long for every push
 	if [ "$FIXTURE_TIER" = real ]; then
-		for METHOD in new-node promote; do
-			fault_part hard && scenario "$METHOD, hard shapes, kill -9 at every record" fault_every_record kill hard
-			fault_part hard && scenario "$METHOD, hard shapes, journal write failing at every record" fault_every_record fail hard
-		done
+		METHOD=$1
+		fault_part hard && scenario "$METHOD, hard shapes, kill -9 at every record" fault_every_record kill hard
+		fault_part hard && scenario "$METHOD, hard shapes, journal write failing at every record" fault_every_record fail hard
 	fi
-	diag "fault suite on the $FIXTURE_TIER tier: $((SECONDS - start)) s"
+	diag "fault suite for $1 on the $FIXTURE_TIER tier: $((SECONDS - start)) s"
 	pgc_cleanup
 }
