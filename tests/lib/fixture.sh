@@ -100,15 +100,21 @@ SELECT setval('pg_catalog.pg_dist_colocationid_seq', (SELECT max(colocationid) F
 SQL
 }
 
+# The stand-in's workers: w1, w2 and w3 unless FIXTURE_WORKERS names more
+# (w1 ... wN, in the order of their groups)
+fixture_workers() {
+	echo "${FIXTURE_WORKERS:-w1 w2 w3}"
+}
+
 fixture_create_standin() {
 	local cim=$1 remove=$2 layout=$3 name group workers=()
-	for name in coord w1 w2 w3; do
+	for name in coord $(fixture_workers); do
 		pgc_start "$name" || return 1
 		fixture_standin_catalogs "$name" "$layout" || return 1
 		fixture_tables_sql | pgc_psql "$name" >/dev/null || return 1
 	done
 	group=1
-	for name in w1 w2 w3; do
+	for name in $(fixture_workers); do
 		if [ "$remove" = yes ] && [ "$name" = w1 ]; then
 			group=$((group + 1))
 			continue
@@ -116,16 +122,18 @@ fixture_create_standin() {
 		workers+=("$name=$group")
 		group=$((group + 1))
 	done
-	for name in coord w1 w2 w3; do
+	for name in coord $(fixture_workers); do
 		if [ "$remove" = yes ] && [ "$name" = w1 ]; then
 			continue
 		fi
 		fixture_standin_metadata_sql "$cim" "${workers[@]}" | pgc_psql "$name" >/dev/null || return 1
 	done
 	pgc_sql coord "INSERT INTO pg_catalog.pg_dist_local_group VALUES (0)" >/dev/null
-	pgc_sql w1 "INSERT INTO pg_catalog.pg_dist_local_group VALUES (1)" >/dev/null
-	pgc_sql w2 "INSERT INTO pg_catalog.pg_dist_local_group VALUES (2)" >/dev/null
-	pgc_sql w3 "INSERT INTO pg_catalog.pg_dist_local_group VALUES (3)" >/dev/null
+	group=1
+	for name in $(fixture_workers); do
+		pgc_sql "$name" "INSERT INTO pg_catalog.pg_dist_local_group VALUES ($group)" >/dev/null
+		group=$((group + 1))
+	done
 	fixture_standin_coordinator_sequences_sql | pgc_psql coord >/dev/null
 	# the removed worker keeps nothing: Citus clears its metadata
 	if [ "$remove" = yes ]; then
@@ -242,7 +250,7 @@ fixture_worker_standby() {
 # their groups.
 fixture_survivors() {
 	local name
-	for name in w1 w2 w3; do
+	for name in $(fixture_workers); do
 		[ -d "$PGC_ROOT/$name/data" ] && [ -n "$(pgc_pid "$name")" ] && echo "$name"
 	done
 }
