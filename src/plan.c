@@ -127,6 +127,16 @@ plan_add_step(Plan *plan, const char *host, int port, const char *purpose)
 	return step;
 }
 
+bool
+plan_step_ends_group(const Plan *plan, int i)
+{
+	const PlanStep *s = &plan->steps[i];
+
+	return s->txn == STEP_TXN_ATOMIC &&
+		(i + 1 == plan->nsteps || plan->steps[i + 1].txn != STEP_TXN_ATOMIC ||
+		 plan->steps[i + 1].atomic_group != s->atomic_group);
+}
+
 void
 plan_add_note(Plan *plan, const char *fmt,...)
 {

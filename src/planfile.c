@@ -97,7 +97,6 @@ render_group_commit(StrBuf *out, const Plan *plan, int group)
 		strbuf_printf(out, "COMMIT PREPARED '%s';\n", gid);
 		free(gid);
 	}
-	strbuf_append_char(out, '\n');
 }
 
 /* Everything before the first step: how to read the file, the header, checks and notes */
@@ -170,10 +169,33 @@ render_header(StrBuf *out, const Plan *plan)
 	strbuf_append(out, "--\n\\set ON_ERROR_STOP on\n\n");
 }
 
-/*
- * Step i, wrapped for psql in the transaction control apply adds itself,
- * and after the last step of an atomic group, the group's commit.
- */
+void
+planfile_render_batch(StrBuf *out, const Plan *plan, int i)
+{
+	const PlanStep *s = &plan->steps[i];
+
+	append_connect(out, s->host, s->port);
+	if (s->txn != STEP_TXN_NONE)
+		strbuf_append(out, "BEGIN;\n");
+	strbuf_append(out, s->sql);
+	if (s->txn == STEP_TXN_LOCAL)
+		strbuf_append(out, "COMMIT;\n");
+	else if (s->txn == STEP_TXN_ATOMIC)
+	{
+		char	   *gid = gid_for(s->atomic_group, s->number);
+
+		strbuf_printf(out, "PREPARE TRANSACTION '%s';\n", gid);
+		free(gid);
+	}
+	strbuf_printf(out, "-- end of step %d\n", s->number);
+	if (plan_step_ends_group(plan, i))
+	{
+		strbuf_append_char(out, '\n');
+		render_group_commit(out, plan, s->atomic_group);
+	}
+}
+
+/* Step i: what it is and does in header lines, then its batch */
 static void
 render_step(StrBuf *out, const Plan *plan, int i)
 {
@@ -191,24 +213,8 @@ render_step(StrBuf *out, const Plan *plan, int i)
 	header(out, "transaction", txn);
 	header(out, "check", s->check_sql);
 	header(out, "undo", s->undo);
-	append_connect(out, s->host, s->port);
-	if (s->txn != STEP_TXN_NONE)
-		strbuf_append(out, "BEGIN;\n");
-	strbuf_append(out, s->sql);
-	if (s->txn == STEP_TXN_LOCAL)
-		strbuf_append(out, "COMMIT;\n");
-	else if (s->txn == STEP_TXN_ATOMIC)
-	{
-		char	   *gid = gid_for(s->atomic_group, s->number);
-
-		strbuf_printf(out, "PREPARE TRANSACTION '%s';\n", gid);
-		free(gid);
-	}
-	strbuf_printf(out, "-- end of step %d\n\n", s->number);
-	if (s->txn == STEP_TXN_ATOMIC &&
-		(i + 1 == plan->nsteps || plan->steps[i + 1].txn != STEP_TXN_ATOMIC ||
-		 plan->steps[i + 1].atomic_group != s->atomic_group))
-		render_group_commit(out, plan, s->atomic_group);
+	planfile_render_batch(out, plan, i);
+	strbuf_append_char(out, '\n');
 }
 
 void
