@@ -85,8 +85,10 @@ plan_free(Plan *plan)
 		free(s->host);
 		free(s->label);
 		free(s->purpose);
+		free(s->changes);
 		free(s->sql);
 		free(s->check_sql);
+		free(s->confirms);
 		free(s->undo);
 	}
 	free(plan->steps);

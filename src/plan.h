@@ -78,8 +78,10 @@ typedef struct PlanStep
 	int			port;
 	char	   *label;
 	char	   *purpose;
+	char	   *changes;		/* in words: which catalogs, objects and rows, on which nodes */
 	char	   *sql;
 	char	   *check_sql;		/* one boolean: true when the step is done */
+	char	   *confirms;		/* in words: what check_sql takes for done */
 	char	   *undo;
 	StepTxn		txn;
 	int			atomic_group;	/* steps sharing a group commit together */

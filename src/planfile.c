@@ -206,11 +206,13 @@ render_step(StrBuf *out, const Plan *plan, int i)
 	strbuf_printf(out, "-- step: %d of %d\n", s->number, plan->nsteps);
 	header(out, "on", s->label);
 	header(out, "purpose", s->purpose);
+	header(out, "changes", s->changes);
 	if (s->txn == STEP_TXN_ATOMIC)
 		snprintf(txn, sizeof(txn), "atomic %d", s->atomic_group);
 	else
 		snprintf(txn, sizeof(txn), "%s", txn_name(s->txn));
 	header(out, "transaction", txn);
+	header(out, "confirms", s->confirms);
 	header(out, "check", s->check_sql);
 	header(out, "undo", s->undo);
 	planfile_render_batch(out, plan, i);
@@ -613,7 +615,9 @@ static const HeaderKey header_keys[] = {
 	{"step", HDR_ANYWHERE, false, NO_FIELD, take_step},
 	{"on", HDR_IN_STEP, true, STEP_FIELD(label), take_step_address},
 	{"purpose", HDR_IN_STEP, true, STEP_FIELD(purpose), NULL},
+	{"changes", HDR_IN_STEP, true, STEP_FIELD(changes), NULL},
 	{"transaction", HDR_IN_STEP, false, NO_FIELD, take_transaction},
+	{"confirms", HDR_IN_STEP, true, STEP_FIELD(confirms), NULL},
 	{"check", HDR_IN_STEP, true, STEP_FIELD(check_sql), NULL},
 	{"undo", HDR_IN_STEP, true, STEP_FIELD(undo), NULL},
 };
