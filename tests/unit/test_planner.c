@@ -844,6 +844,52 @@ role_plans(void)
 	snapshot_tweak = NULL;
 }
 
+/* What interrupted moves left behind goes last, each leftover a step of its own */
+static void
+leftover_plans(void)
+{
+	Plan		plan;
+	char	   *text;
+
+	with_leftovers = true;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	golden("plan-leftovers.sql", text);
+	explained(&plan, text, "plan-leftovers.sql");
+	{
+		int			sub = -1, slot = -1, table = -1, role = -1, last_core = -1;
+
+		for (int i = 0; i < plan.nsteps; i++)
+		{
+			const char *sql = plan.steps[i].sql;
+
+			if (strstr(sql, "DROP SUBSCRIPTION"))
+				sub = i;
+			else if (strstr(sql, "pg_drop_replication_slot"))
+				slot = i;
+			else if (strstr(sql, "DROP TABLE IF EXISTS \"My Schema\".\"odd\"\"t$body$_102009\""))
+				table = i;
+			else if (strstr(sql, "DROP ROLE"))
+				role = i;
+			else if (strstr(sql, "start_metadata_sync_to_all_nodes") || strstr(sql, "nextval"))
+				last_core = i;
+		}
+		ok(last_core >= 0 && sub > last_core && slot > sub && table > slot && role > table,
+		   "leftovers go after the recovery: subscription, slot, shard table, role");
+		ok(table >= 0 && strstr(plan.steps[table].sql, "WHERE shardid = 102009") != NULL,
+		   "a shard table is dropped only if no placement on its node refers to it then");
+		ok(strstr(text, "DROP PUBLICATION IF EXISTS \"citus_shard_move_publication_2_10_7'; DROP\"") != NULL,
+		   "a leftover's name is quoted");
+		ok(plan.coordinator_at && strcmp(plan.coordinator_at, "new-coord:5432") == 0,
+		   "the plan says where its coordinator is, though its last step runs on a worker");
+		ok(strstr(text, "-- check: warn leftovers: 5 leftovers of interrupted shard moves or splits, whose slots retain 118 MB of WAL") != NULL &&
+		   !plan_has_failures(&plan), "pre-flight warns of them, with the WAL retained, without failing");
+	}
+	round_trip(text);
+	free(text);
+	plan_free(&plan);
+	with_leftovers = false;
+}
+
 int
 main(void)
 {
@@ -901,43 +947,7 @@ main(void)
 	free(text);
 	plan_free(&plan);
 
-	with_leftovers = true;
-	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
-	golden("plan-leftovers.sql", text);
-	explained(&plan, text, "plan-leftovers.sql");
-	{
-		int			sub = -1, slot = -1, table = -1, role = -1, last_core = -1;
-
-		for (int i = 0; i < plan.nsteps; i++)
-		{
-			const char *sql = plan.steps[i].sql;
-
-			if (strstr(sql, "DROP SUBSCRIPTION"))
-				sub = i;
-			else if (strstr(sql, "pg_drop_replication_slot"))
-				slot = i;
-			else if (strstr(sql, "DROP TABLE IF EXISTS \"My Schema\".\"odd\"\"t$body$_102009\""))
-				table = i;
-			else if (strstr(sql, "DROP ROLE"))
-				role = i;
-			else if (strstr(sql, "start_metadata_sync_to_all_nodes") || strstr(sql, "nextval"))
-				last_core = i;
-		}
-		ok(last_core >= 0 && sub > last_core && slot > sub && table > slot && role > table,
-		   "leftovers go after the recovery: subscription, slot, shard table, role");
-		ok(table >= 0 && strstr(plan.steps[table].sql, "WHERE shardid = 102009") != NULL,
-		   "a shard table is dropped only if no placement on its node refers to it then");
-		ok(strstr(text, "DROP PUBLICATION IF EXISTS \"citus_shard_move_publication_2_10_7'; DROP\"") != NULL,
-		   "a leftover's name is quoted");
-		ok(plan.coordinator_at && strcmp(plan.coordinator_at, "new-coord:5432") == 0,
-		   "the plan says where its coordinator is, though its last step runs on a worker");
-		ok(strstr(text, "-- check: warn leftovers: 5 leftovers of interrupted shard moves or splits, whose slots retain 118 MB of WAL") != NULL &&
-		   !plan_has_failures(&plan), "pre-flight warns of them, with the WAL retained, without failing");
-	}
-	round_trip(text);
-	free(text);
-	plan_free(&plan);
-	with_leftovers = false;
+	leftover_plans();
 
 	{
 		PlanChoices bad = {0};
