@@ -290,6 +290,19 @@ absent_sql(const char *from, const char *column, const char *name, const char *m
 	return strbuf_steal(&sql);
 }
 
+/* before, the name quoted as the batch has it, after: what a step changes, for the review */
+static char *
+leftover_words(const char *before, const char *name, const char *after)
+{
+	StrBuf		words;
+
+	strbuf_init(&words);
+	strbuf_append(&words, before);
+	sql_append_ident(&words, name);
+	strbuf_append(&words, after);
+	return strbuf_steal(&words);
+}
+
 /* "Drop replication slot NAME, <why>." */
 static PlanStep *
 leftover_step(Plan *plan, const NodeReport *node, const Leftover *l, const char *why)
@@ -322,6 +335,9 @@ add_subscription_step(Plan *plan, const NodeReport *node, const Leftover *l)
 	step->check_sql = absent_sql("pg_catalog.pg_subscription", "subname", l->name,
 								 " AND subdbid = (SELECT oid FROM pg_catalog.pg_database"
 								 " WHERE datname = pg_catalog.current_database())");
+	step->changes = xasprintf("On this node only: the subscription %s is disabled, detached from its replication slot"
+							  " and dropped from pg_subscription; the slot goes in its own step.", ident.data);
+	step->confirms = xstrdup("done when this node's pg_subscription no longer lists it in this database");
 	step->undo = xstrdup("None needed: the copy it fed was never finished, and Citus makes a new one for the next move.");
 	strbuf_free(&ident);
 }
@@ -359,6 +375,9 @@ add_slot_step(Plan *plan, const NodeReport *node, const Leftover *l)
 	strbuf_append(&sql, ";\n");
 	step->sql = strbuf_steal(&sql);
 	step->check_sql = absent_sql("pg_catalog.pg_replication_slots", "slot_name", l->name, "");
+	step->changes = xasprintf("On this node only: a walsender still using the replication slot %s is ended, and the"
+							  " slot is dropped from pg_replication_slots, so the WAL it held back can be recycled.", name.data);
+	step->confirms = xstrdup("done when this node's pg_replication_slots no longer lists it");
 	step->undo = xstrdup("None: a slot cannot be made again at its old position; a new move makes its own.");
 	strbuf_free(&body);
 	strbuf_free(&name);
@@ -375,7 +394,10 @@ add_publication_step(Plan *plan, const NodeReport *node, const Leftover *l)
 	sql_append_ident(&sql, l->name);
 	strbuf_append(&sql, ";\n");
 	step->sql = strbuf_steal(&sql);
+	step->changes = leftover_words("On this node only: the publication ", l->name,
+								   " is dropped from pg_publication; no table changes.");
 	step->check_sql = absent_sql("pg_catalog.pg_publication", "pubname", l->name, "");
+	step->confirms = xstrdup("done when this node's pg_publication no longer lists it");
 	step->undo = xstrdup("None needed: a new move publishes what it copies.");
 }
 
@@ -427,6 +449,10 @@ add_shard_table_step(Plan *plan, const NodeReport *node, const Leftover *l)
 	strbuf_init(&sql);
 	strbuf_printf(&sql, "SELECT pg_catalog.to_regclass(%s) IS NULL", rel_text.data);
 	step->check_sql = strbuf_steal(&sql);
+	step->changes = xasprintf("On this node only: the table %s is dropped, unless by then a placement on this node"
+							  " names shard %" PRId64 " or the table is distributed, in which case the batch fails and"
+							  " changes nothing.", rel.data, l->shardid);
+	step->confirms = xstrdup("done when this node has no table of that name");
 	step->undo = xstrdup("None: it held an unfinished copy whose rows its source still has.");
 	strbuf_free(&body);
 	strbuf_free(&rel_text);
@@ -446,6 +472,9 @@ add_role_step(Plan *plan, const NodeReport *node, const Leftover *l)
 	strbuf_append(&sql, ";\n");
 	step->sql = strbuf_steal(&sql);
 	step->check_sql = absent_sql("pg_catalog.pg_roles", "rolname", l->name, "");
+	step->changes = leftover_words("On this node only: the role ", l->name,
+								   " is dropped from pg_roles (not propagated to other nodes).");
+	step->confirms = xstrdup("done when this node's pg_roles no longer lists it");
 	step->undo = xstrdup("None needed: Citus makes a new role for each move.");
 }
 

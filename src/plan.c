@@ -85,8 +85,10 @@ plan_free(Plan *plan)
 		free(s->host);
 		free(s->label);
 		free(s->purpose);
+		free(s->changes);
 		free(s->sql);
 		free(s->check_sql);
+		free(s->confirms);
 		free(s->undo);
 	}
 	free(plan->steps);
@@ -125,6 +127,16 @@ plan_add_step(Plan *plan, const char *host, int port, const char *purpose)
 	step->purpose = xstrdup(purpose);
 	step->txn = STEP_TXN_LOCAL;
 	return step;
+}
+
+bool
+plan_step_ends_group(const Plan *plan, int i)
+{
+	const PlanStep *s = &plan->steps[i];
+
+	return s->txn == STEP_TXN_ATOMIC &&
+		(i + 1 == plan->nsteps || plan->steps[i + 1].txn != STEP_TXN_ATOMIC ||
+		 plan->steps[i + 1].atomic_group != s->atomic_group);
 }
 
 void

@@ -78,8 +78,10 @@ typedef struct PlanStep
 	int			port;
 	char	   *label;
 	char	   *purpose;
+	char	   *changes;		/* in words: which catalogs, objects and rows, on which nodes */
 	char	   *sql;
 	char	   *check_sql;		/* one boolean: true when the step is done */
+	char	   *confirms;		/* in words: what check_sql takes for done */
 	char	   *undo;
 	StepTxn		txn;
 	int			atomic_group;	/* steps sharing a group commit together */
@@ -122,6 +124,8 @@ void		plan_init(Plan *plan);
 void		plan_free(Plan *plan);
 void		plan_choices_free(PlanChoices *choices);
 PlanStep   *plan_add_step(Plan *plan, const char *host, int port, const char *purpose);
+/* Whether step i is the last of its atomic group, after which the group commits */
+bool		plan_step_ends_group(const Plan *plan, int i);
 void		plan_add_note(Plan *plan, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 void		plan_add_ledger_line(Plan *plan, const char *line);
 void		plan_add_check(Plan *plan, const char *name, CheckStatus status,

@@ -83,6 +83,10 @@ plan_add_connection_copy(const ClusterSnapshot *snap, Plan *plan, const NodeRepo
 	strbuf_append(&sql, ", ARRAY['SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_authinfo)"
 				  " + (SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_poolinfo)'], false)), false)");
 	step->check_sql = strbuf_steal(&sql);
+	step->changes = xstrdup("On the new node, sent by the donor (master_run_on_worker()): the donor's pg_dist_authinfo"
+							" and pg_dist_poolinfo rows are inserted into the new node's, a row already there kept. The"
+							" donor does not change, and the authinfo text never passes through this console.");
+	step->confirms = xstrdup("done when the new node holds as many pg_dist_authinfo and pg_dist_poolinfo rows as the donor");
 	step->undo = xstrdup("On the new node: DELETE FROM pg_catalog.pg_dist_authinfo; DELETE FROM pg_catalog.pg_dist_poolinfo;");
 	strbuf_free(&body);
 	(void) snap;
@@ -129,6 +133,9 @@ plan_add_reach_proof(const ClusterSnapshot *snap, Plan *plan, const char *host, 
 						 "On the new node: prove with Citus's own connection check that it reaches every worker, before the cluster is changed.");
 	step->sql = strbuf_steal(&sql);
 	step->check_sql = strbuf_steal(&all);
+	step->changes = xstrdup("Nothing: Citus connects from the new node to every worker"
+							" (citus_check_connection_to_node()), and the batch fails naming the first it cannot reach.");
+	step->confirms = xstrdup("done when the new node reaches every worker: a rerun asks again and goes on if they all answer");
 	step->undo = xstrdup("Nothing to undo: it only connects.");
 	strbuf_free(&body);
 }

@@ -97,7 +97,6 @@ render_group_commit(StrBuf *out, const Plan *plan, int group)
 		strbuf_printf(out, "COMMIT PREPARED '%s';\n", gid);
 		free(gid);
 	}
-	strbuf_append_char(out, '\n');
 }
 
 /* Everything before the first step: how to read the file, the header, checks and notes */
@@ -170,27 +169,11 @@ render_header(StrBuf *out, const Plan *plan)
 	strbuf_append(out, "--\n\\set ON_ERROR_STOP on\n\n");
 }
 
-/*
- * Step i, wrapped for psql in the transaction control apply adds itself,
- * and after the last step of an atomic group, the group's commit.
- */
-static void
-render_step(StrBuf *out, const Plan *plan, int i)
+void
+planfile_render_batch(StrBuf *out, const Plan *plan, int i)
 {
 	const PlanStep *s = &plan->steps[i];
-	char		txn[32];
 
-	strbuf_append(out, "-- ============================================================================\n");
-	strbuf_printf(out, "-- step: %d of %d\n", s->number, plan->nsteps);
-	header(out, "on", s->label);
-	header(out, "purpose", s->purpose);
-	if (s->txn == STEP_TXN_ATOMIC)
-		snprintf(txn, sizeof(txn), "atomic %d", s->atomic_group);
-	else
-		snprintf(txn, sizeof(txn), "%s", txn_name(s->txn));
-	header(out, "transaction", txn);
-	header(out, "check", s->check_sql);
-	header(out, "undo", s->undo);
 	append_connect(out, s->host, s->port);
 	if (s->txn != STEP_TXN_NONE)
 		strbuf_append(out, "BEGIN;\n");
@@ -204,11 +187,36 @@ render_step(StrBuf *out, const Plan *plan, int i)
 		strbuf_printf(out, "PREPARE TRANSACTION '%s';\n", gid);
 		free(gid);
 	}
-	strbuf_printf(out, "-- end of step %d\n\n", s->number);
-	if (s->txn == STEP_TXN_ATOMIC &&
-		(i + 1 == plan->nsteps || plan->steps[i + 1].txn != STEP_TXN_ATOMIC ||
-		 plan->steps[i + 1].atomic_group != s->atomic_group))
+	strbuf_printf(out, "-- end of step %d\n", s->number);
+	if (plan_step_ends_group(plan, i))
+	{
+		strbuf_append_char(out, '\n');
 		render_group_commit(out, plan, s->atomic_group);
+	}
+}
+
+/* Step i: what it is and does in header lines, then its batch */
+static void
+render_step(StrBuf *out, const Plan *plan, int i)
+{
+	const PlanStep *s = &plan->steps[i];
+	char		txn[32];
+
+	strbuf_append(out, "-- ============================================================================\n");
+	strbuf_printf(out, "-- step: %d of %d\n", s->number, plan->nsteps);
+	header(out, "on", s->label);
+	header(out, "purpose", s->purpose);
+	header(out, "changes", s->changes);
+	if (s->txn == STEP_TXN_ATOMIC)
+		snprintf(txn, sizeof(txn), "atomic %d", s->atomic_group);
+	else
+		snprintf(txn, sizeof(txn), "%s", txn_name(s->txn));
+	header(out, "transaction", txn);
+	header(out, "confirms", s->confirms);
+	header(out, "check", s->check_sql);
+	header(out, "undo", s->undo);
+	planfile_render_batch(out, plan, i);
+	strbuf_append_char(out, '\n');
 }
 
 void
@@ -607,7 +615,9 @@ static const HeaderKey header_keys[] = {
 	{"step", HDR_ANYWHERE, false, NO_FIELD, take_step},
 	{"on", HDR_IN_STEP, true, STEP_FIELD(label), take_step_address},
 	{"purpose", HDR_IN_STEP, true, STEP_FIELD(purpose), NULL},
+	{"changes", HDR_IN_STEP, true, STEP_FIELD(changes), NULL},
 	{"transaction", HDR_IN_STEP, false, NO_FIELD, take_transaction},
+	{"confirms", HDR_IN_STEP, true, STEP_FIELD(confirms), NULL},
 	{"check", HDR_IN_STEP, true, STEP_FIELD(check_sql), NULL},
 	{"undo", HDR_IN_STEP, true, STEP_FIELD(undo), NULL},
 };

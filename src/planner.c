@@ -948,6 +948,10 @@ add_prepared_steps(const ClusterSnapshot *snap, const PlanChoices *choices, Plan
 			sql_append_literal(&sql, node->prepared[x].gid);
 			strbuf_append(&sql, ")");
 			step->check_sql = strbuf_steal(&sql);
+			step->changes = xstrdup(d == PREPARED_COMMIT ?
+									"On this worker only: the transaction the dead coordinator prepared here, named in the batch, commits: the rows it wrote become visible and the locks it holds go. No catalog row changes." :
+									"On this worker only: the transaction the dead coordinator prepared here, named in the batch, is rolled back: what it wrote is discarded and the locks it holds go. No catalog row changes.");
+			step->confirms = xstrdup("done when this worker's pg_prepared_xacts no longer lists that transaction");
 			step->undo = xstrdup("None: a decided prepared transaction cannot be undone.");
 		}
 	}
@@ -1059,6 +1063,7 @@ add_serial_repair(Plan *plan, const char *host, int port, const NodeReport *sour
 	StrBuf		ints;
 	StrBuf		bigints;
 	PlanStep   *step;
+	int			nints = 0;
 
 	strbuf_init(&ints);
 	strbuf_init(&bigints);
@@ -1066,6 +1071,8 @@ add_serial_repair(Plan *plan, const char *host, int port, const NodeReport *sour
 	{
 		const SerialColumn *col = &source->serials[c];
 		StrBuf	   *sql = col->is_bigint ? &bigints : &ints;
+
+		nints += !col->is_bigint;
 
 		if (sql->len == 0)
 		{
@@ -1088,6 +1095,11 @@ add_serial_repair(Plan *plan, const char *host, int port, const NodeReport *sour
 		step->check_sql = xstrdup("SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attrdef d"
 								  " JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = d.adrelid"
 								  " WHERE pg_catalog.pg_get_expr(d.adbin, d.adrelid) LIKE '%worker_nextval(%')");
+		step->changes = xasprintf("On the new coordinator only (the workers keep their defaults): in pg_attrdef, %d int"
+								  " or smallint serial column%s of distributed tables get%s a nextval() default in place of"
+								  " worker_nextval(), and each one's sequence is set past the largest id in every table it serves.",
+								  nints, nints == 1 ? "" : "s", nints == 1 ? "s" : "");
+		step->confirms = xstrdup("done when no column of a distributed table on the new coordinator defaults to worker_nextval() any more");
 		step->undo = xstrdup("Harmless to keep; to undo, set each column default back to worker_nextval().");
 	}
 	if (bigints.len)
@@ -1097,6 +1109,13 @@ add_serial_repair(Plan *plan, const char *host, int port, const NodeReport *sour
 		step->sql = strbuf_steal(&bigints);
 		/* setval to a larger value only: running it again changes nothing */
 		step->check_sql = xstrdup("SELECT false");
+		step->changes = xasprintf("On the new coordinator: the sequences of %d bigserial column%s, where Citus narrowed"
+								  " them to a group's range, move forward with setval() past the largest id the column"
+								  " already holds in that range; a sequence already ahead stays. No table or catalog row"
+								  " changes.", source->nserials - nints, source->nserials - nints == 1 ? "" : "s");
+		step->confirms = xstrdup("never counted as done: nothing can tell afterwards whether this batch ran (a sequence"
+								 " it moved forward looks like one that was ahead already), so apply runs it on every"
+								 " run, a rerun too; that is safe, as it only ever moves a sequence forward.");
 		step->undo = xstrdup("Nothing to undo: the sequences only moved forward.");
 	}
 	strbuf_free(&ints);
@@ -1123,6 +1142,11 @@ add_sync_step(Plan *plan, const char *host, int port)
 	strbuf_append(&sql, "SELECT pg_catalog.start_metadata_sync_to_all_nodes();\n");
 	step->sql = strbuf_steal(&sql);
 	step->check_sql = xstrdup(workers_match_sql);
+	step->changes = xstrdup("On every worker: Citus's metadata sync, started here, replaces the worker's Citus catalogs"
+							" (pg_dist_node, pg_dist_placement, pg_dist_shard, pg_dist_partition, pg_dist_colocation and"
+							" the rest) with this coordinator's. The coordinator's own catalogs do not change.");
+	step->confirms = xstrdup("done when every worker answers and its pg_dist_node holds the same rows (id, group, name, port)"
+							 " as the new coordinator's");
 	step->undo = xstrdup("Restore each worker's catalogs from the backup (restore.sh in the work directory).");
 }
 
@@ -1133,6 +1157,9 @@ add_create_extension_step(Plan *plan, const char *thost, int tport)
 
 	step->sql = xstrdup("CREATE EXTENSION citus;\n");
 	step->check_sql = xstrdup("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus')");
+	step->changes = xstrdup("On the new node: the citus extension is created in this database, with its catalogs (empty),"
+							" functions and id sequences. No other node changes.");
+	step->confirms = xstrdup("done when the new node's pg_extension lists citus");
 	step->undo = xstrdup("DROP EXTENSION citus; on the new node.");
 }
 
@@ -1184,6 +1211,16 @@ add_recreate_lost_step(const ClusterSnapshot *snap, Plan *plan, const char *host
 						 "Recreate, empty, the shards that were lost with the old coordinator, on the node their placements now name.");
 	step->sql = strbuf_steal(&sql);
 	step->check_sql = lost_check_sql(first, which);
+	strbuf_init(&sql);
+	lost_append_ids(&sql, first, which);
+	step->changes = xasprintf("On this node only: %s lost with the old coordinator (%s) %s created again, empty,"
+							  " with its table's columns, no nextval() defaults and a comment saying so; a shard table"
+							  " already there is left alone. No catalog row changes: the placements already name this"
+							  " node.", lost_count(first, which) == 1 ? "the shard table of the shard" :
+							  "each shard table of the shards", sql.data, "is");
+	strbuf_free(&sql);
+	step->confirms = xstrdup(lost_count(first, which) == 1 ? "done when that shard table exists on this node" :
+							 "done when all of those shard tables exist on this node");
 	step->undo = xstrdup("Harmless to keep: the tables are empty; dropping them makes their shards unusable again.");
 }
 
@@ -1203,6 +1240,26 @@ add_lost_notes(const ClusterSnapshot *snap, Plan *plan, const char *distributed_
 					  first->lost_shards[i].citus_local ? local_on : distributed_on);
 		strbuf_free(&shard);
 	}
+}
+
+/* What the donor's step does, in words, for the review */
+static void
+explain_donor_adds_node(PlanStep *step, const Plan *plan, int gd)
+{
+	StrBuf		words;
+
+	strbuf_init(&words);
+	strbuf_append(&words, "On the donor, in one transaction: ");
+	if (plan->cim == CIM_INCLUDE)
+		strbuf_printf(&words, "the old coordinator's rows (group 0) go from pg_dist_node and pg_dist_placement%s; ",
+					  plan->accepted_lost_shards > 0 ?
+					  ", but for the lost shards' placements, which move to the donor's group" : "");
+	strbuf_printf(&words, "the donor takes group 0 in pg_dist_local_group, pg_dist_node and pg_dist_placement;"
+				  " Citus's id sequences move past every id a survivor holds; citus_add_node() adds the new node's row"
+				  " to pg_dist_node, and its metadata sync copies the donor's catalogs to the new node; then the"
+				  " donor's rows and local group go back to group %d. The other workers do not change yet.", gd);
+	step->changes = strbuf_steal(&words);
+	step->confirms = xasprintf("done when the new node is in the donor's pg_dist_node and the donor's local group is %d again", gd);
 }
 
 /*
@@ -1267,6 +1324,7 @@ add_donor_adds_node_step(const ClusterSnapshot *snap, Plan *plan, const NodeRepo
 	strbuf_append(&sql, match);
 	strbuf_append(&sql, "; then restore its catalogs from the backup if the old coordinator's rows are wanted back.");
 	step->undo = strbuf_steal(&sql);
+	explain_donor_adds_node(step, plan, gd);
 }
 
 /* the donor coordinated the add: clear its records of that distributed transaction */
@@ -1278,6 +1336,9 @@ add_donor_forgets_step(Plan *plan, const NodeReport *d)
 
 	step->sql = xstrdup("SELECT pg_catalog.recover_prepared_transactions();\n");
 	step->check_sql = xstrdup("SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_transaction)");
+	step->changes = xstrdup("On the donor only: pg_dist_transaction loses its records of the two-phase commit it"
+							" coordinated while adding the new node; that commit is complete, so nothing else changes.");
+	step->confirms = xstrdup("done when the donor's pg_dist_transaction is empty");
 	step->undo = xstrdup("Nothing to undo: only records of committed transactions go.");
 }
 
@@ -1330,6 +1391,30 @@ append_local_placements_home(StrBuf *sql, const ClusterSnapshot *snap, const Pla
 	strbuf_append(sql, ");\n");
 }
 
+/* What the new node's step does, in words, for the review */
+static void
+explain_new_node_takes_group_zero(PlanStep *step, const ClusterSnapshot *snap, const Plan *plan, int gd)
+{
+	StrBuf		words;
+
+	strbuf_init(&words);
+	strbuf_printf(&words, "On the new node, in one transaction: pg_dist_groupid_seq moves past the group it was"
+				  " added as; the donor's rows in pg_dist_node and pg_dist_placement go back from group 0 to group %d; ",
+				  gd);
+	if (plan->cim == CIM_INCLUDE)
+		strbuf_printf(&words, "the new node's own row becomes group 0, without shards, and its placements move to"
+					  " group 0%s; ", plan->accepted_lost_shards > 0 &&
+					  lost_count(&snap->nodes[snap->first], LOST_LOCAL) > 0 ?
+					  ", as do the lost citus local tables' placements" : "");
+	else
+		strbuf_append(&words, "the new node's own row and placements go from pg_dist_node and pg_dist_placement,"
+					  " and the shard tables it got as a worker are dropped; ");
+	strbuf_append(&words, "pg_dist_local_group becomes 0, and Citus's id sequences move past the highest id any"
+				  " survivor holds. The workers see none of it until the metadata sync.");
+	step->changes = strbuf_steal(&words);
+	step->confirms = xstrdup("done when the new node's local group (pg_dist_local_group) is 0");
+}
+
 /*
  * The new node was added as a worker in a group of its own; it becomes
  * group 0 and gives back the group 0 the donor held while copying.
@@ -1377,6 +1462,7 @@ add_new_node_takes_group_zero_step(const ClusterSnapshot *snap, Plan *plan,
 	step->sql = strbuf_steal(&sql);
 	step->check_sql = xstrdup("SELECT (SELECT groupid FROM pg_catalog.pg_dist_local_group) = 0");
 	step->undo = xstrdup("DROP EXTENSION citus CASCADE; on the new node, or restore its catalogs from the backup.");
+	explain_new_node_takes_group_zero(step, snap, plan, gd);
 }
 
 static void
@@ -1396,6 +1482,10 @@ add_reference_tables_step(Plan *plan, const char *thost, int tport)
 							  " WHERE p.partmethod = 'n' AND p.repmodel = 't'"
 							  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement pl"
 							  " WHERE pl.shardid = s.shardid AND pl.groupid = 0))");
+	step->changes = xstrdup("On the new coordinator: every reference table is copied here, and pg_dist_placement gains a"
+							" group 0 placement of each, on every node (Citus's replicate_reference_tables(); writes to"
+							" reference tables wait while it copies).");
+	step->confirms = xstrdup("done when every reference table's shard has a placement in group 0");
 	step->undo = xstrdup("Harmless to keep: the coordinator holds one more copy of each reference table.");
 }
 
@@ -1439,6 +1529,29 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 		add_reference_tables_step(plan, thost, tport);
 	add_serial_repair(plan, thost, tport, d);
 	strbuf_free(&match);
+}
+
+/* What a promote step does on one worker, in words, for the review */
+static void
+explain_promote_step(PlanStep *step, const Plan *plan, int gp, bool promoted)
+{
+	StrBuf		words;
+
+	strbuf_init(&words);
+	strbuf_append(&words, promoted ? "On the worker being promoted: " : "On this worker: ");
+	if (plan->cim == CIM_INCLUDE)
+		strbuf_printf(&words, "the old coordinator's rows (group 0) go from pg_dist_node and pg_dist_placement%s; ",
+					  plan->accepted_lost_shards > 0 ?
+					  ", but for the lost shards' placements, which the promoted worker takes over" : "");
+	strbuf_printf(&words, "the promoted worker's row in pg_dist_node and its placements in pg_dist_placement move"
+				  " from group %d to group 0", gp);
+	if (promoted)
+		strbuf_append(&words, "; its pg_dist_local_group becomes 0, and Citus's id sequences move past the highest"
+					  " id any survivor holds");
+	strbuf_append(&words, ".");
+	step->changes = strbuf_steal(&words);
+	step->confirms = xasprintf("done when this node's pg_dist_node has the promoted worker in group 0 and no group %d%s",
+							   gp, promoted ? ", and its local group is 0" : "");
 }
 
 static void
@@ -1493,6 +1606,7 @@ plan_promote(const ClusterSnapshot *snap, Plan *plan, int target)
 		strbuf_init(&sql);
 		strbuf_printf(&sql, "Restore this node's catalogs from the backup (restore.sh in the work directory).");
 		step->undo = strbuf_steal(&sql);
+		explain_promote_step(step, plan, gp, i == target);
 	}
 	/* a metadata push would fail on, or lose track of, a worker that is away */
 	if (!any_survivor_unreachable(snap))

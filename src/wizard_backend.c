@@ -790,35 +790,102 @@ wiz_plan_lost_shards(WizBackend *b)
 	return b->snap.nodes[b->snap.first].nlost_shards;
 }
 
+/* The node a step runs on, by its part in the recovery */
+static const char *
+step_node_role(const Plan *plan, const PlanStep *s)
+{
+	bool		target = (plan->coordinator_at && strcmp(s->label, plan->coordinator_at) == 0) ||
+		(plan->target && strcmp(s->label, plan->target) == 0);
+
+	if (target)
+		return plan->method == METHOD_PROMOTE ? "the worker being promoted" : "the new node";
+	if (plan->donor && strcmp(s->label, plan->donor) == 0)
+		return "the donor";
+	return "a surviving worker";
+}
+
+/* "steps 1, 2 and 3": the steps of an atomic group */
+static void
+append_group_steps(StrBuf *out, const Plan *plan, int group)
+{
+	int			count = 0;
+	int			total = 0;
+
+	for (int i = 0; i < plan->nsteps; i++)
+		total += plan->steps[i].txn == STEP_TXN_ATOMIC && plan->steps[i].atomic_group == group;
+	strbuf_append(out, total == 1 ? "step" : "steps");
+	for (int i = 0; i < plan->nsteps; i++)
+	{
+		if (plan->steps[i].txn != STEP_TXN_ATOMIC || plan->steps[i].atomic_group != group)
+			continue;
+		count++;
+		strbuf_printf(out, "%s%d", count == 1 ? " " : count == total ? " and " : ", ", plan->steps[i].number);
+	}
+}
+
+/* How step i commits, in words */
+static char *
+step_txn_words(const Plan *plan, int i)
+{
+	const PlanStep *s = &plan->steps[i];
+	StrBuf		words;
+
+	if (s->txn == STEP_TXN_LOCAL)
+		return xstrdup("one transaction on this node: every statement of the batch commits, or none does.");
+	if (s->txn == STEP_TXN_NONE)
+		return xstrdup("none: COMMIT PREPARED and ROLLBACK PREPARED run outside a transaction block, and settle"
+					   " on their own a transaction that is already prepared.");
+	strbuf_init(&words);
+	strbuf_printf(&words, "all or nothing, as atomic group %d (", s->atomic_group);
+	append_group_steps(&words, plan, s->atomic_group);
+	strbuf_append(&words, "): each node prepares its part (PREPARE TRANSACTION), and the parts commit"
+				  " (COMMIT PREPARED) only once every one is prepared; a failure before that rolls every part back.");
+	if (plan_step_ends_group(plan, i))
+		strbuf_append(&words, " This batch ends the group: its last lines commit every part.");
+	return strbuf_steal(&words);
+}
+
 WizLines
 wiz_plan_step(WizBackend *b, int i)
 {
 	WizLines	out = {0};
 	const PlanStep *s;
-	char	   *sql;
+	char	   *txn;
 
 	if (!b->have_plan || i < 0 || i >= b->plan.nsteps)
 		return out;
 	s = &b->plan.steps[i];
-	lines_add(&out, MARK_PLAIN, "Step %d of %d, on %s (%s)", s->number, b->plan.nsteps, s->label,
-			  s->txn == STEP_TXN_ATOMIC ? "all-or-nothing with the other nodes of its group" :
-			  s->txn == STEP_TXN_NONE ? "outside a transaction" : "one transaction");
+	txn = step_txn_words(&b->plan, i);
+	lines_add(&out, MARK_PLAIN, "Batch %d of %d runs on %s, %s.", s->number, b->plan.nsteps, s->label,
+			  step_node_role(&b->plan, s));
 	lines_add(&out, MARK_GOOD, "Purpose: %s", s->purpose);
-	lines_add(&out, MARK_PLAIN, "Done when: %s", s->check_sql);
+	/* a plan file from an older version has no words: say so rather than show nothing */
+	lines_add(&out, MARK_PLAIN, "What it changes: %s", s->changes ? s->changes : "not said (a plan from an older version).");
+	lines_add(&out, MARK_PLAIN, "Transaction: %s", txn);
+	lines_add(&out, MARK_PLAIN, "How apply confirms it: %s", s->confirms ? s->confirms : "not said (a plan from an older version).");
 	lines_add(&out, MARK_PLAIN, "Undo: %s", s->undo);
-	lines_add(&out, MARK_PLAIN, "%s", "");
-	sql = xstrdup(s->sql);
-	for (char *line = sql; line && *line;)
-	{
-		char	   *nl = strchr(line, '\n');
-
-		if (nl)
-			*nl = '\0';
-		lines_add(&out, strncmp(line, "--", 2) == 0 ? MARK_WARNING : MARK_PLAIN, "%s", line);
-		line = nl ? nl + 1 : NULL;
-	}
-	free(sql);
+	free(txn);
 	return out;
+}
+
+char *
+wiz_plan_step_check(WizBackend *b, int i)
+{
+	if (!b->have_plan || i < 0 || i >= b->plan.nsteps)
+		return NULL;
+	return xstrdup(b->plan.steps[i].check_sql);
+}
+
+char *
+wiz_plan_step_batch(WizBackend *b, int i)
+{
+	StrBuf		batch;
+
+	if (!b->have_plan || i < 0 || i >= b->plan.nsteps)
+		return NULL;
+	strbuf_init(&batch);
+	planfile_render_batch(&batch, &b->plan, i);
+	return strbuf_steal(&batch);
 }
 
 bool

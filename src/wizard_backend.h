@@ -131,8 +131,15 @@ int			wiz_plan_steps(WizBackend *backend);
 /* How many shards only the old coordinator held, as the last plan found */
 int			wiz_plan_lost_shards(WizBackend *backend);
 
-/* Step i (from 0): its node, purpose and SQL, for the viewer. */
+/*
+ * Step i (from 0) for the review: what it does in words (its node,
+ * purpose, changes, transaction, when it counts as done, undo); apply's
+ * check query; and its batch exactly as the plan file has it.  NULL for a
+ * step that does not exist.
+ */
 WizLines	wiz_plan_step(WizBackend *backend, int i);
+char	   *wiz_plan_step_check(WizBackend *backend, int i);
+char	   *wiz_plan_step_batch(WizBackend *backend, int i);
 bool		wiz_plan_save(WizBackend *backend, const char *path, char *errbuf, int errlen);
 
 /* ---- apply and verify ---- */

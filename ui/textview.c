@@ -133,11 +133,17 @@ textview_line_width(const TextView *view, int i)
 }
 
 /*
- * Where the row of a wrapped line that starts at start ends.  Numbered
- * views (SQL) break at the width exactly, so that every row but the last
- * is full and the text reads back byte for byte; prose breaks after the
- * last space that fits.
+ * Numbered lines (SQL) break at the width exactly, so that every row but
+ * the last is full and the text reads back byte for byte; prose, the
+ * unnumbered lines of a numbered view too, breaks after a space.
  */
+static bool
+hard_wrapped(const TextView *view, const TextLine *line)
+{
+	return view->numbered && line->number > 0;
+}
+
+/* Where the row of a wrapped line that starts at start ends */
 static int
 row_end(const TextView *view, const TextLine *line, int start, int width)
 {
@@ -145,7 +151,7 @@ row_end(const TextView *view, const TextLine *line, int start, int width)
 
 	if (line->len - start <= width)
 		return line->len;
-	if (view->numbered)
+	if (hard_wrapped(view, line))
 		return cut;
 	while (cut > start + width / 2 && line->text[cut - 1] != ' ')
 		cut--;
@@ -161,7 +167,7 @@ line_rows(const TextView *view, int i, int width)
 
 	if (line->len <= width)
 		return 1;
-	if (view->numbered)
+	if (hard_wrapped(view, line))
 		return (line->len + width - 1) / width;
 	for (int start = row_end(view, line, 0, width); start < line->len; rows++)
 		start = row_end(view, line, start, width);

@@ -496,7 +496,8 @@ key_by_name(const char *name)
 		{"ENTER", '\n'}, {"TAB", '\t'}, {"BTAB", KEY_BTAB}, {"ESC", 27},
 		{"UP", KEY_UP}, {"DOWN", KEY_DOWN}, {"LEFT", KEY_LEFT}, {"RIGHT", KEY_RIGHT},
 		{"PGUP", KEY_PPAGE}, {"PGDN", KEY_NPAGE}, {"HOME", KEY_HOME}, {"END", KEY_END},
-		{"BACKSPACE", KEY_BACKSPACE}, {"F1", KEY_F(1)}, {"CTRL-C", 3}, {"SPACE", ' '},
+		{"BACKSPACE", KEY_BACKSPACE}, {"F1", KEY_F(1)}, {"F2", KEY_F(2)}, {"F3", KEY_F(3)},
+		{"CTRL-C", 3}, {"SPACE", ' '},
 		{"RESIZE", KEY_RESIZE},
 	};
 

@@ -15,8 +15,8 @@ set -- -max_total_time="$seconds" -timeout=25 -print_final_stats=1 \
 if [ -d "$top_srcdir/tests/fuzz/seeds/$name" ]; then
 	set -- "$@" "$top_srcdir/tests/fuzz/seeds/$name"
 fi
-# the golden plans are the plan seeds, read where they are
-if [ "$name" = planfile ]; then
+# the golden plans are the plan seeds, read where they are, and SQL for the lexer
+if [ "$name" = planfile ] || [ "$name" = sqlstyle ]; then
 	golden=$(printf '%s,' "$top_srcdir"/tests/golden/plan-*.sql)
 	set -- -seed_inputs="${golden%,}" "$@"
 fi

@@ -68,7 +68,9 @@
 -- step: 1 of 12
 -- on: w'1:5432
 -- purpose: On the donor, in one transaction: pose as coordinator, add the new node (which copies the metadata to it), and become a worker again.
+-- changes: On the donor, in one transaction: the old coordinator's rows (group 0) go from pg_dist_node and pg_dist_placement; the donor takes group 0 in pg_dist_local_group, pg_dist_node and pg_dist_placement; Citus's id sequences move past every id a survivor holds; citus_add_node() adds the new node's row to pg_dist_node, and its metadata sync copies the donor's catalogs to the new node; then the donor's rows and local group go back to group 1. The other workers do not change yet.
 -- transaction: local
+-- confirms: done when the new node is in the donor's pg_dist_node and the donor's local group is 1 again
 -- check: SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord' AND nodeport = 5432) AND (SELECT groupid FROM pg_catalog.pg_dist_local_group) = 1
 -- undo: On the donor: DELETE FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord' AND nodeport = 5432; then restore its catalogs from the backup if the old coordinator's rows are wanted back.
 \connect -reuse-previous=on 'host=''w\\''1'' port=5432'
@@ -100,7 +102,9 @@ COMMIT;
 -- step: 2 of 12
 -- on: w'1:5432
 -- purpose: On the donor: forget the two-phase commit records of the transaction it coordinated while posing as coordinator.
+-- changes: On the donor only: pg_dist_transaction loses its records of the two-phase commit it coordinated while adding the new node; that commit is complete, so nothing else changes.
 -- transaction: local
+-- confirms: done when the donor's pg_dist_transaction is empty
 -- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_transaction)
 -- undo: Nothing to undo: only records of committed transactions go.
 \connect -reuse-previous=on 'host=''w\\''1'' port=5432'
@@ -113,7 +117,9 @@ COMMIT;
 -- step: 3 of 12
 -- on: new-coord:5432
 -- purpose: On the new node, in one transaction: give the donor its group back, take group 0, and set every id sequence ahead.
+-- changes: On the new node, in one transaction: pg_dist_groupid_seq moves past the group it was added as; the donor's rows in pg_dist_node and pg_dist_placement go back from group 0 to group 1; the new node's own row becomes group 0, without shards, and its placements move to group 0; pg_dist_local_group becomes 0, and Citus's id sequences move past the highest id any survivor holds. The workers see none of it until the metadata sync.
 -- transaction: local
+-- confirms: done when the new node's local group (pg_dist_local_group) is 0
 -- check: SELECT (SELECT groupid FROM pg_catalog.pg_dist_local_group) = 0
 -- undo: DROP EXTENSION citus CASCADE; on the new node, or restore its catalogs from the backup.
 \connect -reuse-previous=on 'host=''new-coord'' port=5432'
@@ -143,7 +149,9 @@ COMMIT;
 -- step: 4 of 12
 -- on: new-coord:5432
 -- purpose: Push the new coordinator's metadata to every worker through Citus's own metadata sync.
+-- changes: On every worker: Citus's metadata sync, started here, replaces the worker's Citus catalogs (pg_dist_node, pg_dist_placement, pg_dist_shard, pg_dist_partition, pg_dist_colocation and the rest) with this coordinator's. The coordinator's own catalogs do not change.
 -- transaction: local
+-- confirms: done when every worker answers and its pg_dist_node holds the same rows (id, group, name, port) as the new coordinator's
 -- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.run_command_on_workers($cmd$SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || pg_catalog.quote_literal(nodename) || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node$cmd$) AS w WHERE NOT w.success OR w.result IS DISTINCT FROM (SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || pg_catalog.quote_literal(nodename) || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node))
 -- undo: Restore each worker's catalogs from the backup (restore.sh in the work directory).
 \connect -reuse-previous=on 'host=''new-coord'' port=5432'
@@ -158,7 +166,9 @@ COMMIT;
 -- step: 5 of 12
 -- on: new-coord:5432
 -- purpose: Give the coordinator, which is in the metadata, a placement of every reference table, as the old one had.
+-- changes: On the new coordinator: every reference table is copied here, and pg_dist_placement gains a group 0 placement of each, on every node (Citus's replicate_reference_tables(); writes to reference tables wait while it copies).
 -- transaction: local
+-- confirms: done when every reference table's shard has a placement in group 0
 -- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_shard s JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = s.logicalrelid WHERE p.partmethod = 'n' AND p.repmodel = 't' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement pl WHERE pl.shardid = s.shardid AND pl.groupid = 0))
 -- undo: Harmless to keep: the coordinator holds one more copy of each reference table.
 \connect -reuse-previous=on 'host=''new-coord'' port=5432'
@@ -173,7 +183,9 @@ COMMIT;
 -- step: 6 of 12
 -- on: new-coord:5432
 -- purpose: Give the int and smallint serial columns of distributed tables nextval() defaults and sequences past every id in use.
+-- changes: On the new coordinator only (the workers keep their defaults): in pg_attrdef, 3 int or smallint serial columns of distributed tables get a nextval() default in place of worker_nextval(), and each one's sequence is set past the largest id in every table it serves.
 -- transaction: local
+-- confirms: done when no column of a distributed table on the new coordinator defaults to worker_nextval() any more
 -- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = d.adrelid WHERE pg_catalog.pg_get_expr(d.adbin, d.adrelid) LIKE '%worker_nextval(%')
 -- undo: Harmless to keep; to undo, set each column default back to worker_nextval().
 \connect -reuse-previous=on 'host=''new-coord'' port=5432'
@@ -195,7 +207,9 @@ COMMIT;
 -- step: 7 of 12
 -- on: new-coord:5432
 -- purpose: Move the bigserial sequences of the new coordinator past any id already used in their range.
+-- changes: On the new coordinator: the sequences of 1 bigserial column, where Citus narrowed them to a group's range, move forward with setval() past the largest id the column already holds in that range; a sequence already ahead stays. No table or catalog row changes.
 -- transaction: local
+-- confirms: never counted as done: nothing can tell afterwards whether this batch ran (a sequence it moved forward looks like one that was ahead already), so apply runs it on every run, a rerun too; that is safe, as it only ever moves a sequence forward.
 -- check: SELECT false
 -- undo: Nothing to undo: the sequences only moved forward.
 \connect -reuse-previous=on 'host=''new-coord'' port=5432'
@@ -224,7 +238,9 @@ COMMIT;
 -- step: 8 of 12
 -- on: w\\2:5432
 -- purpose: Drop subscription citus_shard_move_subscription_10_7, left by an interrupted shard move or split; its slot goes in a later step, wherever it lives.
+-- changes: On this node only: the subscription "citus_shard_move_subscription_10_7" is disabled, detached from its replication slot and dropped from pg_subscription; the slot goes in its own step.
 -- transaction: local
+-- confirms: done when this node's pg_subscription no longer lists it in this database
 -- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = 'citus_shard_move_subscription_10_7' AND subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()))
 -- undo: None needed: the copy it fed was never finished, and Citus makes a new one for the next move.
 \connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
@@ -240,7 +256,9 @@ COMMIT;
 -- step: 9 of 12
 -- on: w'1:5432
 -- purpose: Drop replication slot citus_shard_move_slot_2_10_7, left by an interrupted shard move or split: it retains WAL until the disk is full.
+-- changes: On this node only: a walsender still using the replication slot 'citus_shard_move_slot_2_10_7' is ended, and the slot is dropped from pg_replication_slots, so the WAL it held back can be recycled.
 -- transaction: local
+-- confirms: done when this node's pg_replication_slots no longer lists it
 -- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = 'citus_shard_move_slot_2_10_7')
 -- undo: None: a slot cannot be made again at its old position; a new move makes its own.
 \connect -reuse-previous=on 'host=''w\\''1'' port=5432'
@@ -265,7 +283,9 @@ COMMIT;
 -- step: 10 of 12
 -- on: w'1:5432
 -- purpose: Drop publication citus_shard_move_publication_2_10_7'; DROP, left by an interrupted shard move or split.
+-- changes: On this node only: the publication "citus_shard_move_publication_2_10_7'; DROP" is dropped from pg_publication; no table changes.
 -- transaction: local
+-- confirms: done when this node's pg_publication no longer lists it
 -- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = 'citus_shard_move_publication_2_10_7''; DROP')
 -- undo: None needed: a new move publishes what it copies.
 \connect -reuse-previous=on 'host=''w\\''1'' port=5432'
@@ -279,7 +299,9 @@ COMMIT;
 -- step: 11 of 12
 -- on: w\\2:5432
 -- purpose: Drop shard table My Schema.odd"t$body$_102009, that no placement puts on this node: a partial copy or a split child an interrupted shard move or split left behind.
+-- changes: On this node only: the table "My Schema"."odd""t$body$_102009" is dropped, unless by then a placement on this node names shard 102009 or the table is distributed, in which case the batch fails and changes nothing.
 -- transaction: local
+-- confirms: done when this node has no table of that name
 -- check: SELECT pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'My Schema', 'odd"t$body$_102009')) IS NULL
 -- undo: None: it held an unfinished copy whose rows its source still has.
 \connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
@@ -304,7 +326,9 @@ COMMIT;
 -- step: 12 of 12
 -- on: w\\2:5432
 -- purpose: Drop role citus_shard_move_subscription_role_10_7, that owned the subscription of an interrupted shard move or split, now gone.
+-- changes: On this node only: the role "citus_shard_move_subscription_role_10_7" is dropped from pg_roles (not propagated to other nodes).
 -- transaction: local
+-- confirms: done when this node's pg_roles no longer lists it
 -- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'citus_shard_move_subscription_role_10_7')
 -- undo: None needed: Citus makes a new role for each move.
 \connect -reuse-previous=on 'host=''w\\\\2'' port=5432'

@@ -59,7 +59,9 @@
 -- step: 1 of 4
 -- on: w'1:5432
 -- purpose: Rename the promoted worker's group to 0 in this worker's metadata.
+-- changes: On this worker: the old coordinator's rows (group 0) go from pg_dist_node and pg_dist_placement; the promoted worker's row in pg_dist_node and its placements in pg_dist_placement move from group 2 to group 0.
 -- transaction: atomic 1
+-- confirms: done when this node's pg_dist_node has the promoted worker in group 0 and no group 2
 -- check: SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND nodename = E'w\\\\2' AND nodeport = 5432) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 2)
 -- undo: Restore this node's catalogs from the backup (restore.sh in the work directory).
 \connect -reuse-previous=on 'host=''w\\''1'' port=5432'
@@ -79,7 +81,9 @@ PREPARE TRANSACTION 'rescue_plan_1_1';
 -- step: 2 of 4
 -- on: w\\2:5432
 -- purpose: On the worker being promoted: rename its group to 0 and take the coordinator's local group and sequences.
+-- changes: On the worker being promoted: the old coordinator's rows (group 0) go from pg_dist_node and pg_dist_placement; the promoted worker's row in pg_dist_node and its placements in pg_dist_placement move from group 2 to group 0; its pg_dist_local_group becomes 0, and Citus's id sequences move past the highest id any survivor holds.
 -- transaction: atomic 1
+-- confirms: done when this node's pg_dist_node has the promoted worker in group 0 and no group 2, and its local group is 0
 -- check: SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND nodename = E'w\\\\2' AND nodeport = 5432) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 2) AND (SELECT groupid FROM pg_catalog.pg_dist_local_group) = 0
 -- undo: Restore this node's catalogs from the backup (restore.sh in the work directory).
 \connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
@@ -103,7 +107,9 @@ PREPARE TRANSACTION 'rescue_plan_1_2';
 -- step: 3 of 4
 -- on: w"3$body$:5432
 -- purpose: Rename the promoted worker's group to 0 in this worker's metadata.
+-- changes: On this worker: the old coordinator's rows (group 0) go from pg_dist_node and pg_dist_placement; the promoted worker's row in pg_dist_node and its placements in pg_dist_placement move from group 2 to group 0.
 -- transaction: atomic 1
+-- confirms: done when this node's pg_dist_node has the promoted worker in group 0 and no group 2
 -- check: SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND nodename = E'w\\\\2' AND nodeport = 5432) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 2)
 -- undo: Restore this node's catalogs from the backup (restore.sh in the work directory).
 \connect -reuse-previous=on 'host=''w"3$body$'' port=5432'
@@ -131,7 +137,9 @@ COMMIT PREPARED 'rescue_plan_1_3';
 -- step: 4 of 4
 -- on: w\\2:5432
 -- purpose: Push the new coordinator's metadata to every worker through Citus's own metadata sync.
+-- changes: On every worker: Citus's metadata sync, started here, replaces the worker's Citus catalogs (pg_dist_node, pg_dist_placement, pg_dist_shard, pg_dist_partition, pg_dist_colocation and the rest) with this coordinator's. The coordinator's own catalogs do not change.
 -- transaction: local
+-- confirms: done when every worker answers and its pg_dist_node holds the same rows (id, group, name, port) as the new coordinator's
 -- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.run_command_on_workers($cmd$SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || pg_catalog.quote_literal(nodename) || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node$cmd$) AS w WHERE NOT w.success OR w.result IS DISTINCT FROM (SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || pg_catalog.quote_literal(nodename) || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node))
 -- undo: Restore each worker's catalogs from the backup (restore.sh in the work directory).
 \connect -reuse-previous=on 'host=''w\\\\2'' port=5432'

@@ -3,6 +3,12 @@
 # Sourced after FIXTURE_TIER is set.
 
 . "$top_srcdir/tests/lib/rescue.sh"
+. "$top_srcdir/tests/lib/review-readback.sh"
+
+# The servers resolve names no resolver knows to 127.0.0.1, as a hosts
+# file would (tests/lib/loopback-names.c): the new node reaches a worker
+# the review scenarios give a hostile name.
+PGC_LOOPBACK_NAMES=1
 
 # headless KEYS-TEXT [ARGS...]: runs the wizard on a key script; screens in $SCREENS
 headless() {
@@ -203,6 +209,200 @@ sc_hung_node_counts_down() {
 	pgc_thaw w3
 }
 scenario "hung node counts down" sc_hung_node_counts_down
+
+# --- the review explains each batch and shows every byte of it ------------------------
+# w3's name in pg_dist_node while the review scenarios run: markup, quotes,
+# a backslash and a newline, reached by --map
+REVIEW_W3_NAME=$'w3"\'\\</B><C>\nx'
+REVIEW_MAX_BATCHES=12
+REVIEW_MAX_PAGES=12
+
+rename_w3() {
+	local n
+	for n in w1 w2 w3; do
+		pgc_psql "$n" -v name="$1" -v port="$(at_port w3)" >/dev/null <<'SQL'
+UPDATE pg_catalog.pg_dist_node SET nodename = :'name' WHERE nodeport = :port;
+SQL
+	done
+}
+
+review_map() {
+	printf '%s:%s=127.0.0.1:%s' "$REVIEW_W3_NAME" "$(at_port w3)" "$(at_port w3)"
+}
+
+# review_script CHOOSE-LINES: keys from the first screen to the review, the
+# plan saved as review.sql, then each batch paged down to its end, a
+# screen dumped after each key
+review_script() {
+	local b p
+	printf '%s\n' "key ENTER" "wait 30" "key ENTER" "key ENTER" "$1" "key ENTER" "wait 30" "key ENTER" \
+		"dump review-first" "key s" "text review.sql" "key ENTER"
+	for b in $(seq 1 $REVIEW_MAX_BATCHES); do
+		echo "dump batch-$b-0"
+		for p in $(seq 1 $REVIEW_MAX_PAGES); do
+			printf '%s\n' "key PGDN" "dump batch-$b-$p"
+		done
+		echo "key n"
+	done
+	printf '%s\n' "key CTRL-C" "text yes" "key ENTER"
+}
+
+# review_headless CHOOSE-LINES: the wizard at 80x24 on that script, in $SCREENS
+review_headless() {
+	SCREENS=$(mktemp -d)
+	review_script "$1" >"$SCREENS/keys"
+	(cd "$SCREENS" && LINES=24 COLUMNS=80 TERM=xterm CITUS_RESCUE_KEYS="$SCREENS/keys" CITUS_RESCUE_SCREENS="$SCREENS" \
+		${CITUS_RESCUE_WRAPPER:-} "$RESCUE" wizard -h 127.0.0.1 -p "$(at_port w1)" -U postgres --timeout 5 \
+		--map "$(review_map)" >/dev/null 2>&1)
+	HEADLESS_CODE=$?
+}
+
+# batches_read_back DIR COUNT SCREEN-PREFIX: each batch read off its screens
+# is the plan file's, byte for byte
+batches_read_back() {
+	local dir=$1 count=$2 prefix=$3 b p pages same=0
+	[ "${count:-0}" -gt 0 ] || same=1
+	for b in $(seq 1 "${count:-0}"); do
+		pages=()
+		for p in $(seq 0 $REVIEW_MAX_PAGES); do
+			[ -f "$dir/$prefix-$b-$p.txt" ] && pages+=("$dir/$prefix-$b-$p.txt")
+		done
+		screen_sql 24 80 "${pages[@]}" >"$dir/screen-$b.sql"
+		plan_batch "$dir/review.sql" "$b" >"$dir/plan-$b.sql"
+		if ! [ -s "$dir/plan-$b.sql" ] || ! cmp -s "$dir/screen-$b.sql" "$dir/plan-$b.sql"; then
+			same=1
+			diag "batch $b read off the screen differs from the plan file's:"
+			diag "$(diff "$dir/plan-$b.sql" "$dir/screen-$b.sql" | head -20)"
+		fi
+	done
+	ok $same "$SCENARIO: every byte of each of the $count batches reads back off the 80x24 screen as the saved plan has it"
+}
+
+# review_checks: what every review must show, read from the headless dumps
+review_checks() {
+	local count
+	count=$(grep -Eo 'Batch 1 of [0-9]+' "$SCREENS/review-first.txt" | head -1 | grep -Eo '[0-9]+$')
+	ok $([ -n "$count" ] && [ "$count" -le $REVIEW_MAX_BATCHES ] && echo 0 || echo 1) \
+		"$SCENARIO: the review shows batch 1 of ${count:-?}"
+	screen_has "$SCREENS/review-first.txt" "Batch 1 of $count runs on 127\.0\.0\.1:[0-9]+, " "$SCENARIO: the words name the node first"
+	screen_has "$SCREENS/review-first.txt" "What it changes: On " "$SCENARIO: then what the batch changes, in words"
+	screen_has "$SCREENS/review-first.txt" "^ +Transaction: " "$SCENARIO: the transaction, in words"
+	is "$(grep -l 'Done when: SELECT' "$SCREENS"/*.txt | wc -l)" 0 "$SCENARIO: no screen shows a check query as what done means"
+	is "$(grep -c 'How apply confirms it: done when\|How apply confirms it: never counted' "$SCREENS"/batch-*-0.txt | grep -vc ':0$')" \
+		"$(ls "$SCREENS"/batch-*-0.txt | wc -l)" "$SCENARIO: every batch says how apply confirms it, in words"
+	screen_has "$SCREENS/batch-2-0.txt" "Batch 2 of $count" "$SCENARIO: the message line says which batch of how many"
+	ok $([ -s "$SCREENS/review.sql" ] && echo 0 || echo 1) "$SCENARIO: s saved the plan"
+	batches_read_back "$SCREENS" "$count" batch
+	REVIEW_COUNT=$count
+}
+
+sc_review_new_node() {
+	shared_cluster || return
+	rename_w3 "$REVIEW_W3_NAME"
+	review_headless "text 127.0.0.1:$(at_port newc)"
+	is "$HEADLESS_CODE" 0 "$SCENARIO: the wizard quits when asked"
+	review_checks
+	screen_has "$SCREENS/review-first.txt" "runs on 127\.0\.0\.1:[0-9]+, the donor\." "$SCENARIO: the first batch runs on the donor, so named"
+	like "$(cat "$SCREENS"/batch-*.txt)" "How apply confirms it: never counted as done" \
+		"$SCENARIO: the batch its check cannot tell about says so"
+	like "$(cat "$SCREENS"/batch-*.txt)" "The batch, every byte as the plan file has it \([0-9]+ lines" \
+		"$SCENARIO: the batch is labelled as the plan file's"
+	rm -rf "$SCREENS"
+	rename_w3 127.0.0.1
+}
+scenario "review explains, new node" sc_review_new_node
+
+sc_review_promote() {
+	shared_cluster || return
+	rename_w3 "$REVIEW_W3_NAME"
+	review_headless "key F2
+$(for i in $(seq 1 30); do echo "key BACKSPACE"; done)
+text 127.0.0.1:$(at_port w3)"
+	review_checks
+	like "$(cat "$SCREENS"/batch-*.txt)" "Transaction: all or nothing, as atomic group 1 \(steps 1, 2 and 3\)" \
+		"$SCENARIO: the rename's transaction is told as an atomic group, with its steps"
+	like "$(cat "$SCREENS"/batch-3-*.txt)" "COMMIT PREPARED 'rescue_plan_1_1';" \
+		"$SCENARIO: the group's last batch shows its COMMIT PREPARED lines"
+	like "$(cat "$SCREENS"/batch-1-*.txt)" "E'w3\"''\\\\\\\\</B><C>\\\\nx'" \
+		"$SCENARIO: the hostile name in apply's check query is shown escaped, markup and all"
+	rm -rf "$SCREENS"
+	rename_w3 127.0.0.1
+}
+scenario "review explains, promote" sc_review_promote
+
+# The same read-back in a real terminal at 80x24, through tmux
+# tmux_settled: the screen, once two looks 0.1 s apart agree
+tmux_settled() {
+	local before now i=0
+	before=$(tmux_screen)
+	while [ $i -lt 50 ]; do
+		sleep 0.1
+		now=$(tmux_screen)
+		[ "$now" = "$before" ] && break
+		before=$now
+		i=$((i + 1))
+	done
+	printf '%s\n' "$now"
+}
+
+# tmux_page_down FILE: PgDn; the screen after it in FILE; false when it did not move
+tmux_page_down() {
+	local before=$1 after=$2 i=0
+	tmux_cmd send-keys -t t PgDn
+	while [ $i -lt 20 ]; do
+		sleep 0.1
+		tmux_screen | cmp -s - "$before" || break
+		i=$((i + 1))
+	done
+	tmux_settled >"$after"
+	! cmp -s "$before" "$after"
+}
+
+sc_review_read_back_in_tmux() {
+	local script count b p
+	shared_cluster || return
+	rename_w3 "$REVIEW_W3_NAME"
+	SCREENS=$(mktemp -d)
+	script=$SCREENS/wizard.sh
+	printf '#!/bin/bash\ncd %q && exec %q wizard -h 127.0.0.1 -p %q -U postgres --timeout 5 --map %q\n' \
+		"$SCREENS" "$RESCUE" "$(at_port w1)" "$(review_map)" >"$script"
+	chmod +x "$script"
+	tmux_start 80 24 "$script"
+	tmux_wait_for "Host +127.0.0.1"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "Enter: compare" 30
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "step 3/8: Compare"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "step 4/8: Choose"
+	tmux_cmd send-keys -t t "127.0.0.1:$(at_port newc)" Enter
+	tmux_wait_for "Enter: review the plan" 60
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "step 6/8: Review"
+	ok $? "$SCENARIO: the review opens at 80x24"
+	count=$(tmux_screen | grep -Eo 'Batch 1 of [0-9]+' | head -1 | grep -Eo '[0-9]+$')
+	tmux_cmd send-keys -t t s
+	tmux_wait_for "Save the plan to"
+	tmux_cmd send-keys -t t review.sql Enter
+	tmux_wait_for "Plan saved to review.sql"
+	for b in $(seq 1 "${count:-0}"); do
+		[ "$b" -gt 1 ] && tmux_wait_for "Batch $b of $count|Last batch \($b of $count\)" 5
+		tmux_settled >"$SCREENS/tmux-$b-0.txt"
+		for p in $(seq 1 $REVIEW_MAX_PAGES); do
+			tmux_page_down "$SCREENS/tmux-$b-$((p - 1)).txt" "$SCREENS/tmux-$b-$p.txt" || break
+		done
+		tmux_cmd send-keys -t t n
+	done
+	tmux_cmd send-keys -t t C-c
+	tmux_wait_for "Type yes" 5 && tmux_cmd send-keys -t t yes Enter
+	is "$(tmux_wait_exit 10)" 0 "$SCENARIO: the wizard quits when asked"
+	tmux_stop
+	ok $([ -n "$count" ] && [ -s "$SCREENS/review.sql" ] && echo 0 || echo 1) "$SCENARIO: ${count:-no} batches, the plan saved"
+	batches_read_back "$SCREENS" "${count:-0}" tmux
+	rm -rf "$SCREENS"
+	rename_w3 127.0.0.1
+}
+scenario "review read back in a terminal" sc_review_read_back_in_tmux
 
 # --- whole recoveries through the keyboard -----------------------------------------
 # walk REST-OF-KEYS: from the first screen to the verify screen

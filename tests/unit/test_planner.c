@@ -482,6 +482,159 @@ short_bodies(const char *text)
 	}
 }
 
+/*
+ * The review explains every step in words: what it changes and what its
+ * check takes for done, never the check's SQL itself; and each step's
+ * batch is the file's own text, from its \connect line on.
+ */
+static void
+explained(const Plan *plan, const char *text, const char *name)
+{
+	int			unexplained = 0;
+	int			sql_in_words = 0;
+	int			batches_elsewhere = 0;
+
+	for (int i = 0; i < plan->nsteps; i++)
+	{
+		const PlanStep *s = &plan->steps[i];
+		StrBuf		batch;
+
+		if (s->changes == NULL || s->changes[0] == '\0' || s->confirms == NULL || s->confirms[0] == '\0')
+			unexplained++;
+		else if (strstr(s->confirms, "SELECT") != NULL || strstr(s->changes, "SELECT") != NULL)
+			sql_in_words++;
+		strbuf_init(&batch);
+		planfile_render_batch(&batch, plan, i);
+		if (strncmp(batch.data, "\\connect ", 9) != 0 || strstr(text, batch.data) == NULL ||
+			strstr(batch.data, s->sql) == NULL)
+			batches_elsewhere++;
+		strbuf_free(&batch);
+	}
+	ok(plan->nsteps > 0 && unexplained == 0, "%s: every one of %d steps says in words what it changes and when it is done",
+	   name, plan->nsteps);
+	ok(sql_in_words == 0, "%s: no step's words hold a SELECT", name);
+	ok(batches_elsewhere == 0, "%s: each step's batch is the file's text, from its \\connect line on", name);
+}
+
+/* The batch of a step that ends an atomic group runs through the group's commits */
+static void
+group_batches(const Plan *plan)
+{
+	int			last = -1;
+	StrBuf		batch;
+
+	for (int i = 0; i < plan->nsteps; i++)
+		if (plan->steps[i].txn == STEP_TXN_ATOMIC)
+			last = i;
+	if (last < 0)
+	{
+		ok(0, "the plan has an atomic group");
+		return;
+	}
+	strbuf_init(&batch);
+	planfile_render_batch(&batch, plan, last);
+	ok(strstr(batch.data, "PREPARE TRANSACTION 'rescue_plan_1_") != NULL &&
+	   strstr(batch.data, "-- every node of atomic group 1 is prepared: commit them all\n") != NULL &&
+	   strstr(batch.data, "COMMIT PREPARED 'rescue_plan_1_1';\n") != NULL &&
+	   batch.data[batch.len - 1] == '\n' && batch.data[batch.len - 2] != '\n',
+	   "the last step of an atomic group has the group's COMMIT PREPARED lines in its batch");
+	strbuf_reset(&batch);
+	planfile_render_batch(&batch, plan, 0);
+	ok(strstr(batch.data, "COMMIT PREPARED") == NULL, "an earlier step of the group has not");
+	strbuf_free(&batch);
+}
+
+/* text without its lines that start with prefix */
+static char *
+without_lines(const char *text, const char *prefix)
+{
+	StrBuf		out;
+
+	strbuf_init(&out);
+	for (const char *line = text; *line;)
+	{
+		const char *nl = strchr(line, '\n');
+		size_t		len = nl ? (size_t) (nl - line + 1) : strlen(line);
+
+		if (strncmp(line, prefix, strlen(prefix)) != 0)
+			strbuf_append_len(&out, line, len);
+		line += len;
+	}
+	return strbuf_steal(&out);
+}
+
+/*
+ * A plan file from before steps were explained in words has no changes
+ * or confirms lines: it is still the file apply would write for what it
+ * holds, so it is accepted, and the words come back only as given.
+ */
+static void
+older_files(const char *text)
+{
+	char	   *no_changes = without_lines(text, "-- changes: ");
+	char	   *older = without_lines(no_changes, "-- confirms: ");
+	Plan		parsed;
+	char		err[256] = "";
+	StrBuf		again;
+	bool		parsed_ok = planfile_parse(older, &parsed, err, sizeof(err));
+
+	ok(parsed_ok && parsed.nsteps > 0 && parsed.steps[0].changes == NULL && parsed.steps[0].confirms == NULL,
+	   "a plan file without changes and confirms lines, as older versions wrote, parses (%s)", err);
+	strbuf_init(&again);
+	if (parsed_ok)
+		planfile_render(&again, &parsed);
+	ok(parsed_ok && strcmp(again.data, older) == 0, "and renders back to itself, without words");
+	strbuf_free(&again);
+	plan_free(&parsed);
+	ok(planfile_parse(text, &parsed, err, sizeof(err)) && parsed.steps[0].changes != NULL &&
+	   strcmp(parsed.steps[0].confirms, "done when the new node is in the donor's pg_dist_node and the donor's local group is 1 again") == 0,
+	   "the words of a file that has them come back byte for byte");
+	plan_free(&parsed);
+	refused_edit(text, "-- confirms: ", "-- confirms: a\n-- confirms: ",
+				 "a second \"confirms\" line", "plan_repeated_confirms: a confirms line given twice");
+	refused_edit(text, "-- changes: ", "-- changes: a\n-- changes: ",
+				 "a second \"changes\" line", "plan_repeated_changes: a changes line given twice");
+	free(older);
+	free(no_changes);
+}
+
+/* An orphaned prepared transaction on the second worker, for the operator to decide */
+static void
+orphan_prepared(ClusterSnapshot *snap)
+{
+	NodeReport *n = &snap->nodes[snap->first + 1];
+
+	n->prepared = xcalloc(1, sizeof(PreparedXact));
+	n->prepared[0].gid = xstrdup("citus_0_1_2_3");
+	n->prepared[0].owner = xstrdup("postgres");
+	n->prepared[0].database = xstrdup("app");
+	n->prepared[0].prepared = xstrdup("2026-01-01 00:00:00+00");
+	n->nprepared = 1;
+}
+
+/* A decided prepared transaction is a step of its own, explained too */
+static void
+prepared_plans(void)
+{
+	PlanChoices decide = {0};
+	PreparedChoice rollback = {(char *) "all", PREPARED_ROLLBACK};
+	Plan		plan;
+	char	   *text;
+
+	snapshot_tweak = orphan_prepared;
+	decide.prepared = &rollback;
+	decide.nprepared = 1;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, &decide, &plan);
+	ok(plan.nsteps > 0 && plan.steps[0].txn == STEP_TXN_NONE &&
+	   strstr(plan.steps[0].changes, "is rolled back") != NULL,
+	   "a decided prepared transaction is the first step, and its words say it is rolled back");
+	explained(&plan, text, "prepared");
+	round_trip(text);
+	free(text);
+	plan_free(&plan);
+	snapshot_tweak = NULL;
+}
+
 static bool
 has_check(const Plan *plan, const char *name, CheckStatus status)
 {
@@ -512,6 +665,7 @@ lost_shard_plans(void)
 	accept.accept_lost_shards = true;
 	text = render("new-coord:5432", METHOD_NEW_NODE, true, &accept, &plan);
 	golden("plan-lost-shards-new-node.sql", text);
+	explained(&plan, text, "plan-lost-shards-new-node.sql");
 	ok(has_check(&plan, "lost-shards", CHECK_WARN) && plan.accepted_lost_shards == 3,
 	   "accepted, the check warns and the plan records 3 shards");
 	ok(strstr(text, "SET groupid = 1 WHERE groupid = 0 AND shardid IN (102009, 102013, 102020)") != NULL,
@@ -588,6 +742,7 @@ connection_plans(void)
 	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
 	ok(plan.nsteps > 2 && strstr(plan.steps[2].sql, "master_run_on_worker(ARRAY['new-coord']::text[], ARRAY[5432]") != NULL,
 	   "authinfo the workers agree on is copied by the donor, right after it adds the new node");
+	explained(&plan, text, "authinfo copied");
 	ok(strstr(text, "ledger: authinfo (pg_dist_authinfo): rebuilt from workers") != NULL,
 	   "the plan header says the authinfo is rebuilt from the workers");
 	round_trip(text);
@@ -608,6 +763,7 @@ connection_plans(void)
 	   strstr(plan.steps[2].sql, "citus_add_node(") != NULL,
 	   "without the extension, the plan proves the connections right after creating it, before the donor adds the node");
 	ok(strstr(text, "check: warn new-node-reaches-workers: not checked") != NULL, "and pre-flight warns it could not check");
+	explained(&plan, text, "extension created");
 	round_trip(text);
 	free(text);
 	plan_free(&plan);
@@ -688,54 +844,17 @@ role_plans(void)
 	snapshot_tweak = NULL;
 }
 
-int
-main(void)
+/* What interrupted moves left behind goes last, each leftover a step of its own */
+static void
+leftover_plans(void)
 {
 	Plan		plan;
 	char	   *text;
 
-	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
-	golden("plan-new-node-include.sql", text);
-	ok(strstr(text, "citus_add_node('new-coord', 5432)") != NULL, "the donor adds the new node");
-	ok(strstr(text, "E'w\\\\2'") == NULL, "node names stay out of the SQL batches");
-	ok(strstr(text, "\"My Schema\".\"odd\"\"t\"") != NULL, "a relation name is quoted part by part");
-	ok(strstr(text, "ALTER COLUMN \"i d\"") != NULL, "a column name is quoted");
-	ok(strstr(text, "$body1$") != NULL || strstr(text, "$body$") != NULL, "DO bodies are dollar-quoted");
-	round_trip(text);
-	short_bodies(text);
-	free(text);
-	plan_free(&plan);
-
-	lost_shard_plans();
-
-	text = render("new-coord:5432", METHOD_NEW_NODE, false, NULL, &plan);
-	golden("plan-new-node-exclude.sql", text);
-	ok(strstr(text, "DELETE FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord'") != NULL,
-	   "CIM exclude: the new node's row is removed");
-	{
-		const char *first = strstr(text, "setval('app.orders_id_seq'");
-
-		ok(first != NULL && strstr(first + 1, "setval('app.orders_id_seq'") == NULL &&
-		   strstr(first, "FROM \"app\".\"orders\"), (SELECT pg_catalog.max(\"id\") FROM \"app\".\"refunds\"), 1)") != NULL,
-		   "shared_serial_sequence: one setval past the ids of both tables drawing from it");
-	}
-	round_trip(text);
-	one_truth(text);
-	free(text);
-	plan_free(&plan);
-
-	text = render("w\\2:5432", METHOD_PROMOTE, true, NULL, &plan);
-	golden("plan-promote-include.sql", text);
-	ok(plan.nsteps >= 3 && plan.steps[0].txn == STEP_TXN_ATOMIC && plan.steps[2].txn == STEP_TXN_ATOMIC,
-	   "promote: the rename is one atomic group over the three workers");
-	ok(strstr(plan.steps[0].check_sql, "nodename = E'w\\\\2'") != NULL, "a backslash in a node name is escaped in E''");
-	round_trip(text);
-	free(text);
-	plan_free(&plan);
-
 	with_leftovers = true;
 	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
 	golden("plan-leftovers.sql", text);
+	explained(&plan, text, "plan-leftovers.sql");
 	{
 		int			sub = -1, slot = -1, table = -1, role = -1, last_core = -1;
 
@@ -769,6 +888,66 @@ main(void)
 	free(text);
 	plan_free(&plan);
 	with_leftovers = false;
+}
+
+int
+main(void)
+{
+	Plan		plan;
+	char	   *text;
+
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	golden("plan-new-node-include.sql", text);
+	explained(&plan, text, "plan-new-node-include.sql");
+	older_files(text);
+	ok(strstr(text, "citus_add_node('new-coord', 5432)") != NULL, "the donor adds the new node");
+	ok(strstr(text, "E'w\\\\2'") == NULL, "node names stay out of the SQL batches");
+	ok(strstr(text, "\"My Schema\".\"odd\"\"t\"") != NULL, "a relation name is quoted part by part");
+	ok(strstr(text, "ALTER COLUMN \"i d\"") != NULL, "a column name is quoted");
+	ok(strstr(text, "$body1$") != NULL || strstr(text, "$body$") != NULL, "DO bodies are dollar-quoted");
+	round_trip(text);
+	short_bodies(text);
+	free(text);
+	plan_free(&plan);
+
+	lost_shard_plans();
+
+	text = render("new-coord:5432", METHOD_NEW_NODE, false, NULL, &plan);
+	golden("plan-new-node-exclude.sql", text);
+	explained(&plan, text, "plan-new-node-exclude.sql");
+	{
+		int			last = plan.nsteps - 1;
+
+		ok(last >= 0 && strcmp(plan.steps[last].check_sql, "SELECT false") == 0 &&
+		   strncmp(plan.steps[last].confirms, "never counted as done", 21) == 0,
+		   "a step whose check cannot tell says so in words");
+	}
+	ok(strstr(text, "DELETE FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord'") != NULL,
+	   "CIM exclude: the new node's row is removed");
+	{
+		const char *first = strstr(text, "setval('app.orders_id_seq'");
+
+		ok(first != NULL && strstr(first + 1, "setval('app.orders_id_seq'") == NULL &&
+		   strstr(first, "FROM \"app\".\"orders\"), (SELECT pg_catalog.max(\"id\") FROM \"app\".\"refunds\"), 1)") != NULL,
+		   "shared_serial_sequence: one setval past the ids of both tables drawing from it");
+	}
+	round_trip(text);
+	one_truth(text);
+	free(text);
+	plan_free(&plan);
+
+	text = render("w\\2:5432", METHOD_PROMOTE, true, NULL, &plan);
+	golden("plan-promote-include.sql", text);
+	explained(&plan, text, "plan-promote-include.sql");
+	group_batches(&plan);
+	ok(plan.nsteps >= 3 && plan.steps[0].txn == STEP_TXN_ATOMIC && plan.steps[2].txn == STEP_TXN_ATOMIC,
+	   "promote: the rename is one atomic group over the three workers");
+	ok(strstr(plan.steps[0].check_sql, "nodename = E'w\\\\2'") != NULL, "a backslash in a node name is escaped in E''");
+	round_trip(text);
+	free(text);
+	plan_free(&plan);
+
+	leftover_plans();
 
 	{
 		PlanChoices bad = {0};
@@ -780,6 +959,7 @@ main(void)
 		plan_free(&plan);
 	}
 	connection_plans();
+	prepared_plans();
 	role_plans();
 	group_zero_standbys();
 	partly_synced();
