@@ -366,22 +366,6 @@ read_stats(NodeReport *node, const PgNode *pg)
 		strlist_add(&node->unknown_shards, PQgetvalue(unknown, i, 0));
 }
 
-/*
- * Whose catalogs are compared: not the old coordinator's standby (what the
- * dead coordinator knew, not what the survivors hold), nor a worker that
- * pg_dist_node says keeps no metadata.
- */
-static bool
-takes_part(const NodeReport *node)
-{
-	bool		keeps_metadata = node->is_first || !node->in_metadata ||
-		node->meta.groupid == 0 || node->meta.hasmetadata;
-
-	return node->reachable && node->is_citus && !node->is_target &&
-		node->catalogs[0].digest != NULL && keeps_metadata &&
-		!node_is_coordinator_standby(node);
-}
-
 static char **
 fetch_rows(const PgNode *pg, int *count, PgError *error)
 {
@@ -431,7 +415,7 @@ compare_catalog(ClusterSnapshot *snap, SessionPool *pool, CatalogId catalog,
 	strlist_copy(&cmp->columns, columns);
 	cmp->agree = true;
 	for (int i = 0; i < snap->nnodes; i++)
-		if (takes_part(&snap->nodes[i]))
+		if (node_compared(&snap->nodes[i]))
 		{
 			digests[i] = snap->nodes[i].catalogs[catalog].digest;
 			cmp->compared++;
@@ -598,7 +582,7 @@ classify(ClusterSnapshot *snap)
 		if (!node->reachable && node->meta.isactive && !node_is_group_zero_row(node))
 			snap->unreachable++;
 		for (int m = 0; m < MAXID_COUNT; m++)
-			if (takes_part(node) && node->max_id[m] > snap->max_id[m])
+			if (node_compared(node) && node->max_id[m] > snap->max_id[m])
 				snap->max_id[m] = node->max_id[m];
 	}
 
