@@ -878,12 +878,12 @@ discover_placements(const ClusterSnapshot *snap, SessionPool *pool, int timeout_
 		return -1;
 	}
 	first = &pool->sessions[snap->first];
+	/* unordered: the wizard groups and sorts them itself */
 	if (!pgnode_query(first,
 					  "SELECT s.logicalrelid::pg_catalog.regclass::text, p.shardid, p.groupid,"
-					  " COALESCE((SELECT n.nodename || ':' || n.nodeport FROM pg_catalog.pg_dist_node n"
-					  "            WHERE n.groupid = p.groupid AND n.noderole = 'primary' LIMIT 1), 'no such group')"
-					  " FROM pg_catalog.pg_dist_placement p JOIN pg_catalog.pg_dist_shard s ON s.shardid = p.shardid"
-					  " ORDER BY 1, 2, 3", 0, NULL, timeout_ms))
+					  " p.placementid, s.shardminvalue, s.shardmaxvalue"
+					  " FROM pg_catalog.pg_dist_placement p JOIN pg_catalog.pg_dist_shard s ON s.shardid = p.shardid",
+					  0, NULL, timeout_ms))
 	{
 		pgerror_copy(error, &first->error);
 		pgerror_set_node(error, first->label);
@@ -895,9 +895,11 @@ discover_placements(const ClusterSnapshot *snap, SessionPool *pool, int timeout_
 	for (int i = 0; i < count; i++)
 	{
 		(*rows)[i].table = xstrdup(PQgetvalue(r, i, 0));
-		(*rows)[i].shardid = strtoll(PQgetvalue(r, i, 1), NULL, 10);
-		(*rows)[i].groupid = atoi(PQgetvalue(r, i, 2));
-		(*rows)[i].node = xstrdup(PQgetvalue(r, i, 3));
+		(*rows)[i].shardid = pgresult_int(r, i, 1, 0);
+		(*rows)[i].groupid = (int) pgresult_int(r, i, 2, -1);
+		(*rows)[i].placementid = pgresult_int(r, i, 3, 0);
+		(*rows)[i].minvalue = pgresult_text(r, i, 4);
+		(*rows)[i].maxvalue = pgresult_text(r, i, 5);
 	}
 	pgnode_clear_results(first);
 	return count;
@@ -909,7 +911,8 @@ placement_rows_free(PlacementRow *rows, int count)
 	for (int i = 0; i < count; i++)
 	{
 		free(rows[i].table);
-		free(rows[i].node);
+		free(rows[i].minvalue);
+		free(rows[i].maxvalue);
 	}
 	free(rows);
 }
