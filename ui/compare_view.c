@@ -378,6 +378,14 @@ compare_choose_view(ComparePanes *p, int step)
 
 /* ---- the agreement matrix --------------------------------------------------------- */
 
+/*
+ * Drawn as lines of a TextView, not with CDK's matrix widget: that one
+ * draws every cell in one attribute (a differing cell could not stand
+ * out but by its letter), moves a cell cursor where this view turns
+ * whole pages of nodes, and keeps a window per cell that a resize would
+ * have to tear down and build again.
+ */
+
 int
 compare_matrix_per_page(int width)
 {
@@ -541,6 +549,9 @@ compare_panes_open(ComparePanes *p, const CompareModel *model, int width, WizLin
 		p->view = model ? compare_first_view(model) : 0;
 	}
 	p->model = model;
+	/* a new model at the old one's address keeps the choices: keep them within it */
+	if (model && p->view >= compare_views(model))
+		p->view = compare_first_view(model);
 	textview_set_lines(&p->rows, &rows);
 	restore_place(&p->rows, &p->rows_place);
 	if (model == NULL || compare_views(model) == 0)
