@@ -366,22 +366,6 @@ read_stats(NodeReport *node, const PgNode *pg)
 		strlist_add(&node->unknown_shards, PQgetvalue(unknown, i, 0));
 }
 
-/*
- * Whose catalogs are compared: not the old coordinator's standby (what the
- * dead coordinator knew, not what the survivors hold), nor a worker that
- * pg_dist_node says keeps no metadata.
- */
-static bool
-takes_part(const NodeReport *node)
-{
-	bool		keeps_metadata = node->is_first || !node->in_metadata ||
-		node->meta.groupid == 0 || node->meta.hasmetadata;
-
-	return node->reachable && node->is_citus && !node->is_target &&
-		node->catalogs[0].digest != NULL && keeps_metadata &&
-		!node_is_coordinator_standby(node);
-}
-
 static char **
 fetch_rows(const PgNode *pg, int *count, PgError *error)
 {
@@ -431,7 +415,7 @@ compare_catalog(ClusterSnapshot *snap, SessionPool *pool, CatalogId catalog,
 	strlist_copy(&cmp->columns, columns);
 	cmp->agree = true;
 	for (int i = 0; i < snap->nnodes; i++)
-		if (takes_part(&snap->nodes[i]))
+		if (node_compared(&snap->nodes[i]))
 		{
 			digests[i] = snap->nodes[i].catalogs[catalog].digest;
 			cmp->compared++;
@@ -598,7 +582,7 @@ classify(ClusterSnapshot *snap)
 		if (!node->reachable && node->meta.isactive && !node_is_group_zero_row(node))
 			snap->unreachable++;
 		for (int m = 0; m < MAXID_COUNT; m++)
-			if (takes_part(node) && node->max_id[m] > snap->max_id[m])
+			if (node_compared(node) && node->max_id[m] > snap->max_id[m])
 				snap->max_id[m] = node->max_id[m];
 	}
 
@@ -894,12 +878,12 @@ discover_placements(const ClusterSnapshot *snap, SessionPool *pool, int timeout_
 		return -1;
 	}
 	first = &pool->sessions[snap->first];
+	/* unordered: the wizard groups and sorts them itself */
 	if (!pgnode_query(first,
 					  "SELECT s.logicalrelid::pg_catalog.regclass::text, p.shardid, p.groupid,"
-					  " COALESCE((SELECT n.nodename || ':' || n.nodeport FROM pg_catalog.pg_dist_node n"
-					  "            WHERE n.groupid = p.groupid AND n.noderole = 'primary' LIMIT 1), 'no such group')"
-					  " FROM pg_catalog.pg_dist_placement p JOIN pg_catalog.pg_dist_shard s ON s.shardid = p.shardid"
-					  " ORDER BY 1, 2, 3", 0, NULL, timeout_ms))
+					  " p.placementid, s.shardminvalue, s.shardmaxvalue"
+					  " FROM pg_catalog.pg_dist_placement p JOIN pg_catalog.pg_dist_shard s ON s.shardid = p.shardid",
+					  0, NULL, timeout_ms))
 	{
 		pgerror_copy(error, &first->error);
 		pgerror_set_node(error, first->label);
@@ -911,9 +895,11 @@ discover_placements(const ClusterSnapshot *snap, SessionPool *pool, int timeout_
 	for (int i = 0; i < count; i++)
 	{
 		(*rows)[i].table = xstrdup(PQgetvalue(r, i, 0));
-		(*rows)[i].shardid = strtoll(PQgetvalue(r, i, 1), NULL, 10);
-		(*rows)[i].groupid = atoi(PQgetvalue(r, i, 2));
-		(*rows)[i].node = xstrdup(PQgetvalue(r, i, 3));
+		(*rows)[i].shardid = pgresult_int(r, i, 1, 0);
+		(*rows)[i].groupid = (int) pgresult_int(r, i, 2, -1);
+		(*rows)[i].placementid = pgresult_int(r, i, 3, 0);
+		(*rows)[i].minvalue = pgresult_text(r, i, 4);
+		(*rows)[i].maxvalue = pgresult_text(r, i, 5);
 	}
 	pgnode_clear_results(first);
 	return count;
@@ -925,7 +911,8 @@ placement_rows_free(PlacementRow *rows, int count)
 	for (int i = 0; i < count; i++)
 	{
 		free(rows[i].table);
-		free(rows[i].node);
+		free(rows[i].minvalue);
+		free(rows[i].maxvalue);
 	}
 	free(rows);
 }

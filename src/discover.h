@@ -39,7 +39,9 @@ typedef struct PlacementRow
 	char	   *table;
 	int64_t		shardid;
 	int			groupid;
-	char	   *node;			/* the primary of its group, or "no such group" */
+	int64_t		placementid;
+	char	   *minvalue;		/* the shard's hash range; NULL without one */
+	char	   *maxvalue;
 } PlacementRow;
 
 /*

@@ -20,6 +20,17 @@ node_is_coordinator_standby(const NodeReport *node)
 		(node_is_group_zero_row(node) || node->local_group == 0);
 }
 
+bool
+node_compared(const NodeReport *node)
+{
+	bool		keeps_metadata = node->is_first || !node->in_metadata ||
+		node->meta.groupid == 0 || node->meta.hasmetadata;
+
+	return node->reachable && node->is_citus && !node->is_target &&
+		node->catalogs[0].digest != NULL && keeps_metadata &&
+		!node_is_coordinator_standby(node);
+}
+
 static void
 node_report_free(NodeReport *node)
 {

@@ -257,6 +257,13 @@ bool		node_is_group_zero_row(const NodeReport *node);
  */
 bool		node_is_coordinator_standby(const NodeReport *node);
 
+/*
+ * Whether a node's catalogs take part in the comparison.  Not the old
+ * coordinator's standby (what the dead coordinator knew, not what the
+ * survivors hold), nor a worker that pg_dist_node says keeps no metadata.
+ */
+bool		node_compared(const NodeReport *node);
+
 const char *catalog_name(CatalogId catalog);
 const char *maxid_name(MaxIdKind kind);
 void		snapshot_free(ClusterSnapshot *snapshot);

@@ -56,7 +56,8 @@ struct WizBackend
 	bool		have_plan;
 	char	   *workdir;
 
-	WizLines	placements;		/* the first node's, marked where nodes differ */
+	CompareModel *compare;		/* what the compare screen shows, from the last discovery */
+	WizLines	catalog_lines;	/* the catalogs' agreement and differing rows, from it too */
 	WizLines	log;			/* events of apply or verify not taken yet */
 	EventSink	sink;
 };
@@ -178,7 +179,8 @@ wiz_backend_free(WizBackend *b)
 	connopts_free(&b->conn);
 	connopts_free(&b->base);
 	clear_pending(b);
-	wiz_lines_free(&b->placements);
+	compare_model_free(b->compare);
+	wiz_lines_free(&b->catalog_lines);
 	wiz_lines_free(&b->log);
 	free(b->workdir);
 	pthread_mutex_destroy(&b->lock);
@@ -274,50 +276,61 @@ on_node_event(const Event *event, void *arg)
 	pthread_mutex_unlock(&b->lock);
 }
 
-/* Shards that some node places differently: their rows are marked */
-static bool
-shard_differs(const ClusterSnapshot *snap, int64_t shardid)
+/* Catalog agreement and the differing rows */
+static WizLines
+compare_catalog_lines(const ClusterSnapshot *snap)
 {
-	const CatalogComparison *cmp = &snap->comparisons[CATALOG_PLACEMENT];
-	char		id[32];
-	size_t		len;
+	WizLines	out = {0};
 
-	snprintf(id, sizeof(id), "%" PRId64, shardid);
-	len = strlen(id);
-	for (int d = 0; d < cmp->ndiffs; d++)
+	for (int c = 0; c < CATALOG_COUNT; c++)
 	{
-		for (int r = 0; r < cmp->diffs[d].nmissing; r++)
-			if (strncmp(cmp->diffs[d].missing[r], id, len) == 0 &&
-				cmp->diffs[d].missing[r][len] == '\t')
-				return true;
-		for (int r = 0; r < cmp->diffs[d].nextra; r++)
-			if (strncmp(cmp->diffs[d].extra[r], id, len) == 0 &&
-				cmp->diffs[d].extra[r][len] == '\t')
-				return true;
+		const CatalogComparison *cmp = &snap->comparisons[c];
+		StrBuf		columns;
+
+		strbuf_init(&columns);
+		for (int k = 0; k < cmp->columns.count; k++)
+			strbuf_printf(&columns, "%s%s", k ? ", " : "", cmp->columns.items[k]);
+		lines_add(&out, cmp->agree ? MARK_GOOD : MARK_BAD, "%s: %s on %d nodes (%s)", catalog_name((CatalogId) c),
+				  cmp->agree ? "agrees" : "DISAGREES", cmp->compared, columns.data);
+		strbuf_free(&columns);
+		for (int d = 0; d < cmp->ndiffs; d++)
+		{
+			const RowDiff *diff = &cmp->diffs[d];
+
+			lines_add(&out, MARK_BAD, "  %s differs from %s:", snap->nodes[diff->node].label,
+					  snap->nodes[diff->reference].label);
+			for (int r = 0; r < diff->nmissing + diff->nextra; r++)
+			{
+				bool		missing = r < diff->nmissing;
+				char	   *row = labelled_row(missing ? diff->missing[r] : diff->extra[r - diff->nmissing],
+											   &cmp->columns);
+
+				lines_add(&out, MARK_BAD, "    %s %s", missing ? "-" : "+", row);
+				free(row);
+			}
+		}
 	}
-	return false;
+	return out;
 }
 
+/*
+ * The compare screen's model and its differing rows, made once, so that
+ * its keys never walk the snapshot (which a plan replaces under way).
+ */
 static void
-read_placements(WizBackend *b, SessionPool *pool)
+build_compare(WizBackend *b, SessionPool *pool)
 {
-	PlacementRow *rows;
+	PlacementRow *rows = NULL;
 	PgError		error = {0};
 	int			count = discover_placements(&b->snap, pool, b->conn.timeout_ms, &rows, &error);
+	char	   *why = error.message ? xasprintf("The placements could not be read: %s", error.message) : NULL;
 
-	wiz_lines_free(&b->placements);
-	if (count < 0)
-	{
-		lines_add(&b->placements, MARK_BAD, "The placements could not be read: %s", error.message);
-		pgerror_clear(&error);
-		return;
-	}
-	lines_add(&b->placements, MARK_PLAIN, "%-32s %10s %6s  %s", "TABLE", "SHARD", "GROUP", "NODE");
-	for (int i = 0; i < count; i++)
-		lines_add(&b->placements, shard_differs(&b->snap, rows[i].shardid) ? MARK_BAD : MARK_PLAIN,
-				  "%-32s %10" PRId64 " %6d  %s", rows[i].table, rows[i].shardid,
-				  rows[i].groupid, rows[i].node);
-	placement_rows_free(rows, count);
+	compare_model_free(b->compare);
+	b->compare = compare_model_build(&b->snap, rows, count < 0 ? 0 : count, why);
+	free(why);
+	pgerror_clear(&error);
+	wiz_lines_free(&b->catalog_lines);
+	b->catalog_lines = compare_catalog_lines(&b->snap);
 }
 
 static void *
@@ -331,19 +344,29 @@ run_discover(void *arg)
 
 	b->have_snapshot = true;
 	if (b->snap.fatal.message == NULL)
-		read_placements(b, &pool);
+		build_compare(b, &pool);
 	session_pool_free(&pool);
 	finish(b, code);
 	return NULL;
 }
 
+const CompareModel *
+wiz_compare_model(WizBackend *b)
+{
+	if (b->job == WIZ_JOB_DISCOVER && !wiz_job_done(b))
+		return NULL;
+	return b->compare;
+}
+
 WizLines
-wiz_compare_placements(WizBackend *b)
+wiz_compare_catalogs(WizBackend *b)
 {
 	WizLines	out = {0};
 
-	for (int i = 0; i < b->placements.count; i++)
-		lines_add(&out, b->placements.lines[i].mark, "%s", b->placements.lines[i].text);
+	if (b->job == WIZ_JOB_DISCOVER && !wiz_job_done(b))
+		return out;
+	for (int i = 0; i < b->catalog_lines.count; i++)
+		lines_add(&out, b->catalog_lines.lines[i].mark, "%s", b->catalog_lines.lines[i].text);
 	return out;
 }
 
@@ -375,6 +398,9 @@ wiz_discover_start(WizBackend *b, const WizConnect *c, char *errbuf, size_t errl
 	if (b->have_snapshot)
 		snapshot_free(&b->snap);
 	b->have_snapshot = false;
+	compare_model_free(b->compare);
+	b->compare = NULL;
+	wiz_lines_free(&b->catalog_lines);
 	connopts_free(&b->conn);
 	connopts_copy(&b->conn, &b->base);
 	replace(&b->conn.host, c->host);
@@ -530,134 +556,6 @@ wiz_discover_summary(WizBackend *b)
 		if (!snap->nodes[i].reachable && snap->nodes[i].error.message && i != snap->old_coordinator)
 			lines_add(&out, MARK_BAD, "%s: %s", snap->nodes[i].label, snap->nodes[i].error.message);
 	add_ledger_lines(&out, snap);
-	return out;
-}
-
-/* One node's view of one pg_dist_node row: "g2 host:port" */
-static char *
-node_cell(const StrList *view, int nodeid)
-{
-	for (int r = 0; r < view->count; r++)
-	{
-		char	   *f[4] = {0};
-		bool		whole = true;
-		char	   *out = NULL;
-
-		for (int k = 0; k < 4 && whole; k++)
-			whole = catalog_row_field(view->items[r], k, &f[k]) && f[k] != NULL;
-		if (whole && atoi(f[0]) == nodeid)
-			out = xasprintf("g%s %s:%s", f[1], f[2], f[3]);
-		for (int k = 0; k < 4; k++)
-			free(f[k]);
-		if (out)
-			return out;
-	}
-	return NULL;
-}
-
-/* Whether a node's catalogs were read (its view of pg_dist_node with them). */
-static bool
-catalogs_read(const NodeReport *node)
-{
-	return node->reachable && node->catalogs[CATALOG_NODE].digest != NULL;
-}
-
-/*
- * pg_dist_node side by side: a row per nodeid, a column per node that was
- * read, each cell that node's idea of the row's group and address.
- */
-WizLines
-wiz_compare_nodes(WizBackend *b)
-{
-	WizLines	out = {0};
-	const ClusterSnapshot *snap = &b->snap;
-	int			ids[256];
-	int			nids = 0;
-	StrBuf		line;
-
-	if (!b->have_snapshot || snap->fatal.message)
-		return out;
-	for (int i = 0; i < snap->nnodes; i++)
-		if (snap->nodes[i].in_metadata && snap->nodes[i].meta.nodeid > 0 && nids < 256)
-			ids[nids++] = snap->nodes[i].meta.nodeid;
-	strbuf_init(&line);
-	strbuf_printf(&line, "%-7s", "nodeid");
-	for (int i = 0; i < snap->nnodes; i++)
-		if (catalogs_read(&snap->nodes[i]))
-			strbuf_printf(&line, " | %-24.24s", snap->nodes[i].label);
-	lines_add(&out, MARK_PLAIN, "pg_dist_node as each node sees it (columns: the node read):");
-	lines_add(&out, MARK_PLAIN, "%s", line.data);
-	for (int k = 0; k < nids; k++)
-	{
-		char	   *first_cell = NULL;
-		bool		differs = false;
-		bool		first_seen = false;
-
-		strbuf_reset(&line);
-		strbuf_printf(&line, "%-7d", ids[k]);
-		for (int i = 0; i < snap->nnodes; i++)
-		{
-			char	   *cell;
-
-			if (!catalogs_read(&snap->nodes[i]))
-				continue;
-			cell = node_cell(&snap->nodes[i].node_view, ids[k]);
-			if (!first_seen)
-			{
-				first_cell = cell ? xstrdup(cell) : NULL;
-				first_seen = true;
-			}
-			else if ((cell == NULL) != (first_cell == NULL) ||
-					 (cell && first_cell && strcmp(cell, first_cell) != 0))
-				differs = true;
-			strbuf_printf(&line, " | %-24.24s", cell ? cell : "(no row)");
-			free(cell);
-		}
-		lines_add(&out, differs ? MARK_BAD : MARK_PLAIN, "%s", line.data);
-		free(first_cell);
-	}
-	lines_add(&out, MARK_PLAIN, "%s", "");
-	lines_add(&out, MARK_PLAIN, "Tab: catalogs and differing rows; Tab again: every placement.");
-	strbuf_free(&line);
-	return out;
-}
-
-WizLines
-wiz_compare_catalogs(WizBackend *b)
-{
-	WizLines	out = {0};
-	const ClusterSnapshot *snap = &b->snap;
-
-	if (!b->have_snapshot || snap->fatal.message)
-		return out;
-	for (int c = 0; c < CATALOG_COUNT; c++)
-	{
-		const CatalogComparison *cmp = &snap->comparisons[c];
-		StrBuf		columns;
-
-		strbuf_init(&columns);
-		for (int k = 0; k < cmp->columns.count; k++)
-			strbuf_printf(&columns, "%s%s", k ? ", " : "", cmp->columns.items[k]);
-		lines_add(&out, cmp->agree ? MARK_GOOD : MARK_BAD, "%s: %s on %d nodes (%s)", catalog_name((CatalogId) c),
-				  cmp->agree ? "agrees" : "DISAGREES", cmp->compared, columns.data);
-		strbuf_free(&columns);
-		for (int d = 0; d < cmp->ndiffs; d++)
-		{
-			const RowDiff *diff = &cmp->diffs[d];
-
-			lines_add(&out, MARK_BAD, "  %s differs from %s:", snap->nodes[diff->node].label,
-					  snap->nodes[diff->reference].label);
-			for (int r = 0; r < diff->nmissing + diff->nextra; r++)
-			{
-				bool		missing = r < diff->nmissing;
-				char	   *row = labelled_row(missing ? diff->missing[r] : diff->extra[r - diff->nmissing],
-											   &cmp->columns);
-
-				lines_add(&out, MARK_BAD, "    %s %s", missing ? "-" : "+", row);
-				free(row);
-			}
-		}
-	}
 	return out;
 }
 

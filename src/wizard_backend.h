@@ -12,6 +12,7 @@
 #include "connopts.h"
 #include "events.h"
 #include "plan.h"
+#include "wizard_compare.h"
 
 typedef struct WizBackend WizBackend;
 
@@ -105,13 +106,15 @@ char	   *wiz_discover_error(WizBackend *backend);
 /* The finished discovery: nodes table, old coordinator, catalogs. */
 WizLines	wiz_discover_summary(WizBackend *backend);
 
-/* pg_dist_node as each node sees it, side by side, differences marked. */
-WizLines	wiz_compare_nodes(WizBackend *backend);
+/*
+ * What the last discovery found, for the compare screen: pg_dist_node as
+ * each node sees it, placements by group, agreement per node and catalog
+ * (wizard_compare.h).  NULL before one finished; the backend keeps it
+ * until the next discovery starts.
+ */
+const CompareModel *wiz_compare_model(WizBackend *backend);
 
-/* Every placement as the first node has it, marked where nodes differ. */
-WizLines	wiz_compare_placements(WizBackend *backend);
-
-/* Catalog agreement and the differing rows. */
+/* Catalog agreement and the differing rows, as the last discovery found them. */
 WizLines	wiz_compare_catalogs(WizBackend *backend);
 
 CimMode		wiz_detected_cim(WizBackend *backend);

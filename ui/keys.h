@@ -11,10 +11,12 @@
 #define WIZ_COMMANDS(X) \
 	X(CMD_NEXT, "Enter", "go on to the next screen, or confirm", '\n', '\r', KEY_ENTER) \
 	X(CMD_BACK, "Esc", "go back one screen", 27) \
-	X(CMD_FIELD, "Tab", "next field, or switch view", '\t', KEY_BTAB) \
+	X(CMD_FIELD, "Tab", "next field, or the other pane", '\t', KEY_BTAB) \
 	X(CMD_SCROLL, "Arrows PgUp/PgDn", "move, scroll; Left/Right: sideways where < or > shows more", \
 	  KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, KEY_LEFT, KEY_RIGHT) \
 	X(CMD_WRAP, "w", "wrap long lines, or scroll them sideways", 'w') \
+	X(CMD_VIEW, "v", "another view: side by side, matrix, differing rows", 'v') \
+	X(CMD_NODE, "[ ]", "the previous or next node's pg_dist_node", '[', ']') \
 	X(CMD_METHOD, "F2", "new node or promote a worker", KEY_F(2)) \
 	X(CMD_CIM, "F3", "coordinator in the metadata: detected, include, exclude", KEY_F(3)) \
 	X(CMD_RERUN, "r", "run again (discovery, checks, or the interrupted plan)", 'r') \

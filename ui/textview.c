@@ -22,15 +22,21 @@ textview_clear(TextView *view)
 	view->lines = NULL;
 	view->count = view->capacity = 0;
 	view->top = view->top_row = view->left = view->widest = 0;
+	view->cursor = 0;
+	view->make_line = NULL;
+	view->make_arg = NULL;
 }
 
-static bool
-needs_escapes(const char *text)
+/* The length of text, or -1 when it holds something to escape: one pass either way */
+static long
+safe_length(const char *text)
 {
-	for (const unsigned char *p = (const unsigned char *) text; *p; p++)
+	const unsigned char *p = (const unsigned char *) text;
+
+	for (; *p; p++)
 		if (*p < 0x20 || *p >= 0x7f)
-			return true;
-	return false;
+			return -1;
+	return (long) (p - (const unsigned char *) text);
 }
 
 /* Bytes in the UTF-8 sequence a lead byte starts (1 for anything else) */
@@ -48,14 +54,17 @@ sequence_length(unsigned char lead)
 static void
 make_safe(TextLine *line, const char *text, const unsigned char *styles)
 {
-	size_t		len = strlen(text);
+	long		safe = safe_length(text);
+	size_t		len = safe >= 0 ? (size_t) safe : strlen(text);
 	StrBuf		out;
 	unsigned char *out_styles = NULL;
 	size_t		styled = 0;
 
-	if (!needs_escapes(text))
+	/* the common case: one pass over the text, one copy */
+	if (safe >= 0)
 	{
-		line->text = xstrdup(text);
+		line->text = xmalloc(len + 1);
+		memcpy(line->text, text, len + 1);
 		line->len = (int) len;
 		line->styles = NULL;
 		if (styles)
@@ -89,6 +98,17 @@ make_safe(TextLine *line, const char *text, const unsigned char *styles)
 	line->styles = out_styles;
 }
 
+static void
+fill_line(TextLine *line, WizMark mark, const char *text, const unsigned char *styles, int number)
+{
+	make_safe(line, text ? text : "", styles);
+	line->mark = mark;
+	line->number = number;
+	line->differs = false;
+	for (int k = 0; line->styles && k < line->len && !line->differs; k++)
+		line->differs = line->styles[k] == STYLE_DIFFERS;
+}
+
 void
 textview_add(TextView *view, WizMark mark, const char *text, const unsigned char *styles, int number)
 {
@@ -100,11 +120,41 @@ textview_add(TextView *view, WizMark mark, const char *text, const unsigned char
 		view->lines = xrealloc(view->lines, sizeof(TextLine) * (size_t) view->capacity);
 	}
 	line = &view->lines[view->count++];
-	make_safe(line, text ? text : "", styles);
-	line->mark = mark;
-	line->number = number;
+	fill_line(line, mark, text, styles, number);
 	if (line->len > view->widest)
 		view->widest = line->len;
+}
+
+void
+textview_set_source(TextView *view, int count, int widest, LineMaker make_line, void *arg)
+{
+	textview_clear(view);
+	/* calloc: pages of lines never shown are never touched */
+	view->lines = xcalloc((size_t) count + 1, sizeof(TextLine));
+	view->count = view->capacity = count;
+	view->widest = widest;
+	view->make_line = make_line;
+	view->make_arg = arg;
+}
+
+/* Line i, made first when it comes from a source and was never shown */
+static const TextLine *
+line_at(const TextView *view, int i)
+{
+	TextLine   *line = &view->lines[i];
+
+	if (line->text == NULL && view->make_line)
+	{
+		StrBuf		text;
+		const unsigned char *styles = NULL;
+		WizMark		mark = MARK_PLAIN;
+
+		strbuf_init(&text);
+		view->make_line(view->make_arg, i, &text, &styles, &mark);
+		fill_line(line, mark, text.data ? text.data : "", styles, 0);
+		strbuf_free(&text);
+	}
+	return line;
 }
 
 static int
@@ -114,7 +164,7 @@ content_width(const TextView *view, int width)
 
 	if (view->numbered)
 	{
-		int			last = view->count > 0 ? view->lines[view->count - 1].number : 0;
+		int			last = view->count > 0 ? line_at(view, view->count - 1)->number : 0;
 
 		gutter = 5;
 		while (last >= 10000)
@@ -129,7 +179,7 @@ content_width(const TextView *view, int width)
 int
 textview_line_width(const TextView *view, int i)
 {
-	return i >= 0 && i < view->count ? view->lines[i].len : 0;
+	return i >= 0 && i < view->count ? line_at(view, i)->len : 0;
 }
 
 /*
@@ -162,7 +212,7 @@ row_end(const TextView *view, const TextLine *line, int start, int width)
 static int
 line_rows(const TextView *view, int i, int width)
 {
-	const TextLine *line = &view->lines[i];
+	const TextLine *line = line_at(view, i);
 	int			rows = 1;
 
 	if (line->len <= width)
@@ -192,6 +242,8 @@ text_rows(const TextView *view, int height, int width)
 	int			rows = 0;
 	int			cw = content_width(view, width);
 
+	if (view->bare)
+		return height;
 	for (int i = 0; i < view->count && rows <= height; i++)
 		rows += view->wrap ? line_rows(view, i, cw) : 1;
 	if (rows > height || (!view->wrap && view->widest > cw))
@@ -200,7 +252,8 @@ text_rows(const TextView *view, int height, int width)
 }
 
 static void
-draw_gutter(const TextView *view, const TextLine *line, bool first_row, int row, int col, int gutter)
+draw_gutter(const TextView *view, const TextLine *line, bool first_row, bool under_cursor,
+			int row, int col, int gutter)
 {
 	char		text[16];
 
@@ -216,22 +269,33 @@ draw_gutter(const TextView *view, const TextLine *line, bool first_row, int row,
 	/* a sign as well as an attribute: monochrome terminals and dumps show it too */
 	if (!first_row)
 		mvaddch(row, col, '+');
-	else if (line->mark == MARK_BAD)
+	else if (under_cursor)
+		mvaddch(row, col, '>' | A_BOLD);
+	else if (line->mark == MARK_BAD || line->differs)
 		mvaddch(row, col, '!' | A_BOLD);
 }
 
+/*
+ * count characters from `from`; the cursor's row is drawn reversed, whatever
+ * its styles, and on to the view's width so that a short line shows it too.
+ */
 static void
-draw_chars(const TextLine *line, int from, int count, int row, int col, StyleAttr attr, void *arg)
+draw_chars(const TextLine *line, int from, int count, int row, int col, int width,
+		   StyleAttr attr, void *arg, bool under_cursor)
 {
 	int			len = line->len;
+	chtype		flip = under_cursor ? A_REVERSE : 0;
+	int			k;
 
 	move(row, col);
-	for (int k = 0; k < count && from + k < len; k++)
+	for (k = 0; k < count && from + k < len; k++)
 	{
 		TextStyle	style = line->styles ? (TextStyle) line->styles[from + k] : STYLE_PLAIN;
 
-		addch((chtype) (unsigned char) line->text[from + k] | attr(style, line->mark, arg));
+		addch(((chtype) (unsigned char) line->text[from + k] | attr(style, line->mark, arg)) ^ flip);
 	}
+	for (; under_cursor && k < width; k++)
+		addch(' ' | A_REVERSE);
 }
 
 /* Marks at the edges where a line goes on out of sight */
@@ -261,35 +325,42 @@ draw_status(const TextView *view, int shown_last, int row, int col, int width)
 	mvaddnstr(row, col + (width > len ? width - len : 0), status, width);
 }
 
+static void follow_cursor(TextView *view);
+
 void
 textview_draw(TextView *view, int row, int col, int height, int width, StyleAttr attr, void *arg)
 {
 	int			cw = content_width(view, width);
 	int			gutter = width - cw;
-	int			rows = text_rows(view, height, width);
+	int			rows;
 	int			r = 0;
 	int			last_shown = view->top;
 
 	view->height = height;
 	view->width = width;
+	/* a resize or new lines may have put the cursor out of sight */
+	if (view->has_cursor)
+		follow_cursor(view);
+	rows = text_rows(view, height, width);
 	for (int i = view->top; i < view->count && r < rows; i++)
 	{
-		const TextLine *line = &view->lines[i];
+		const TextLine *line = line_at(view, i);
 		int			nrows = view->wrap ? line_rows(view, i, cw) : 1;
+		bool		under_cursor = view->has_cursor && i == view->cursor;
 
 		for (int sub = i == view->top && view->wrap ? view->top_row : 0; sub < nrows && r < rows; sub++, r++)
 		{
-			draw_gutter(view, line, sub == 0, row + r, col, gutter);
+			draw_gutter(view, line, sub == 0, under_cursor, row + r, col, gutter);
 			if (view->wrap)
 			{
 				int			start = row_start(view, line, sub, cw);
 
-				draw_chars(line, start, row_end(view, line, start, cw) - start,
-						   row + r, col + gutter, attr, arg);
+				draw_chars(line, start, row_end(view, line, start, cw) - start, row + r, col + gutter,
+						   cw, attr, arg, under_cursor);
 			}
 			else
 			{
-				draw_chars(line, view->left, cw, row + r, col + gutter, attr, arg);
+				draw_chars(line, view->left, cw, row + r, col + gutter, cw, attr, arg, under_cursor);
 				draw_edges(line, view->left, row + r, col + gutter, cw);
 			}
 		}
@@ -331,6 +402,86 @@ scroll_rows(TextView *view, int delta)
 	}
 }
 
+/* Rows from the top of the view to the end of line `last` */
+static int
+rows_through(const TextView *view, int last, int cw, int limit)
+{
+	int			rows = -view->top_row;
+
+	for (int i = view->top; i <= last && rows <= limit; i++)
+		rows += view->wrap ? line_rows(view, i, cw) : 1;
+	return rows;
+}
+
+/* The view moves as little as it can to show the whole of the cursor's line */
+static void
+follow_cursor(TextView *view)
+{
+	int			cw = content_width(view, view->width);
+	int			rows = text_rows(view, view->height, view->width);
+
+	if (view->cursor >= view->count)
+		view->cursor = view->count > 0 ? view->count - 1 : 0;
+	if (view->cursor < view->top || (view->cursor == view->top && view->top_row > 0))
+	{
+		view->top = view->cursor;
+		view->top_row = 0;
+		return;
+	}
+	/* every line takes a row at least: no need to walk from far above */
+	if (view->cursor - view->top >= rows)
+	{
+		view->top = view->cursor - rows + 1;
+		view->top_row = 0;
+	}
+	while (view->top < view->cursor && rows_through(view, view->cursor, cw, rows) > rows)
+		scroll_rows(view, 1);
+}
+
+void
+textview_set_cursor(TextView *view, int i)
+{
+	view->cursor = i < 0 ? 0 : i;
+	if (view->cursor >= view->count)
+		view->cursor = view->count > 0 ? view->count - 1 : 0;
+	if (view->height > 0)
+		follow_cursor(view);
+}
+
+/* Up, Down, pages, Home and End move the cursor of a view that has one */
+static bool
+cursor_key(TextView *view, int key)
+{
+	int			page = text_rows(view, view->height, view->width) - 1;
+
+	if (page < 1)
+		page = 1;
+	switch (key)
+	{
+		case KEY_UP:
+			textview_set_cursor(view, view->cursor - 1);
+			return true;
+		case KEY_DOWN:
+			textview_set_cursor(view, view->cursor + 1);
+			return true;
+		case KEY_PPAGE:
+			textview_set_cursor(view, view->cursor - page);
+			return true;
+		case KEY_NPAGE:
+			textview_set_cursor(view, view->cursor + page);
+			return true;
+		case KEY_HOME:
+			view->left = 0;
+			textview_set_cursor(view, 0);
+			return true;
+		case KEY_END:
+			textview_set_cursor(view, view->count - 1);
+			return true;
+		default:
+			return false;
+	}
+}
+
 /* The top that shows the last lines with the view full */
 static void
 scroll_to_end(TextView *view)
@@ -368,6 +519,8 @@ textview_key(TextView *view, int key)
 
 	if (view->height <= 0)
 		view->height = LINES, view->width = COLS;
+	if (view->has_cursor && cursor_key(view, key))
+		return true;
 	switch (key)
 	{
 		case KEY_UP:

@@ -17,6 +17,7 @@
 
 #include <curses.h>
 
+#include "strbuf.h"
 #include "wizard_backend.h"
 
 /* How a character of a line is drawn, over its line's mark */
@@ -36,7 +37,15 @@ typedef struct TextLine
 	unsigned char *styles;		/* a TextStyle per byte of text, or NULL */
 	WizMark		mark;
 	int			number;			/* shown in the gutter when the view numbers lines; 0: none */
+	bool		differs;		/* holds a STYLE_DIFFERS cell: a sign in the gutter finds it */
 } TextLine;
+
+/*
+ * Makes line i of a view whose lines come from a source: its text into
+ * text, a style per byte of it into *styles (left NULL for a plain line;
+ * read before the next call), and its mark.
+ */
+typedef void (*LineMaker) (void *arg, int i, StrBuf *text, const unsigned char **styles, WizMark *mark);
 
 typedef struct TextView
 {
@@ -49,6 +58,11 @@ typedef struct TextView
 	int			top_row;		/* wrapping: first row of that line shown */
 	int			left;			/* sideways: first column shown */
 	int			widest;			/* the longest line's length */
+	bool		has_cursor;		/* Up and Down move a cursor line, and the view follows it */
+	int			cursor;			/* the line under the cursor */
+	bool		bare;			/* no status row: a table's header, scrolled with its body */
+	LineMaker	make_line;		/* makes lines as they are first shown; NULL: each was added */
+	void	   *make_arg;
 	/* where it was last drawn, for the keys that page */
 	int			height;
 	int			width;
@@ -62,6 +76,13 @@ void		textview_clear(TextView *view);
 /* Adds a line; text is made terminal-safe, styles (may be NULL) follow its bytes. */
 void		textview_add(TextView *view, WizMark mark, const char *text,
 						 const unsigned char *styles, int number);
+
+/*
+ * count lines, none wider than widest, each made by make_line when it is
+ * first shown and kept from then on: a list of 100,000 costs no more to
+ * open, move through or draw than one of ten.
+ */
+void		textview_set_source(TextView *view, int count, int widest, LineMaker make_line, void *arg);
 
 /*
  * Replaces or extends the lines with the backend's (taken, then freed);
@@ -80,6 +101,9 @@ void		textview_draw(TextView *view, int row, int col, int height, int width,
 
 /* Scrolling keys (arrows, pages, Home, End, w for wrap); false for the others. */
 bool		textview_key(TextView *view, int key);
+
+/* Puts the cursor on line i (kept within the lines); the view follows it when drawn */
+void		textview_set_cursor(TextView *view, int i);
 
 /* Whether there is more to the left or right, for the key hints */
 bool		textview_sideways(const TextView *view);

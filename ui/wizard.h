@@ -11,6 +11,7 @@
 
 #include <cdk/cdk.h>
 
+#include "compare_view.h"
 #include "keys.h"
 #include "textview.h"
 #include "wizard_backend.h"
@@ -65,7 +66,7 @@ struct Wizard
 	int			nfields;
 	int			focus;
 	int			step;			/* review: the batch shown */
-	int			view;			/* compare: 0 nodes, 1 catalogs */
+	ComparePanes compare;		/* compare: its views and where the operator is in them */
 	bool		started;		/* this screen's work was started */
 	bool		results_shown;	/* and its finished results are on the screen */
 	bool		help;

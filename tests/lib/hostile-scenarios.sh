@@ -291,11 +291,11 @@ sc_wizard() {
 	local s
 	hostile_applied || return
 	SCREENS=$(mktemp -d)
-	printf '%s\n' "key ENTER" "wait 30" "dump discover" "key ENTER" "dump compare" "key TAB" "dump catalogs" \
-		"key CTRL-C" "text yes" "key ENTER" >"$SCREENS/keys"
+	printf '%s\n' "key ENTER" "wait 30" "dump discover" "key ENTER" "dump compare" "key ]" "dump compare-next" \
+		"key v" "dump matrix" "key v" "dump catalogs" "key CTRL-C" "text yes" "key ENTER" >"$SCREENS/keys"
 	LINES=24 COLUMNS=80 TERM=xterm CITUS_RESCUE_KEYS="$SCREENS/keys" CITUS_RESCUE_SCREENS="$SCREENS" \
 		${CITUS_RESCUE_WRAPPER:-} "$RESCUE" wizard $(at w2) >/dev/null 2>&1
-	for s in discover compare catalogs; do
+	for s in discover compare compare-next matrix catalogs; do
 		ok $([ -s "$SCREENS/$s.txt" ] && echo 0 || echo 1) "wizard: the $s screen was drawn"
 		inert "$(cat "$SCREENS/$s.txt" 2>/dev/null)" "wizard: the $s screen is inert"
 	done

@@ -126,23 +126,33 @@ sc_hostile_node_names() {
 	for n in w1 w2 w3; do
 		pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = E'w3\"''\\\\</B><C>\\nx' WHERE nodeport = $w3port" >/dev/null
 	done
+	# and w2 alone gives it a rack with an escape sequence and markup in it
+	pgc_sql w2 "UPDATE pg_catalog.pg_dist_node SET noderack = E'r\\x1b[31m</B>' WHERE nodeport = $w3port" >/dev/null
 	LINES=24 COLUMNS=120 headless "key ENTER
 wait 30
 dump discover
 key ENTER
 dump compare
-key TAB
+key ]
+dump compare-w2
+key v
+dump matrix
+key v
 dump catalogs
 key CTRL-C
 text yes
 key ENTER" -h 127.0.0.1 -p "$(at_port w1)" -U postgres --timeout 3
 	screen_has "$SCREENS/discover.txt" "w3\"'\\\\\\\\</B><C>\\\\nx:$w3port" "a hostile node name is shown as it is, its backslash and newline escaped"
 	is "$(grep -c '^x' "$SCREENS/discover.txt")" 0 "no newline from a node name breaks the screen"
-	screen_has "$SCREENS/compare.txt" "pg_dist_node as each node sees it" "compare shows each node's pg_dist_node"
+	screen_has "$SCREENS/compare.txt" "pg_dist_node on 127\\.0\\.0\\.1:$(at_port w1) \\(1 of [0-9]+\\)" "compare shows each node's pg_dist_node"
+	screen_has "$SCREENS/compare.txt" "^[ >!][0-9]+ +[0-9]+ +w3\"'\\\\\\\\</B><C>\\\\nx +$w3port " "compare: the hostile name in its cell, escaped"
+	is "$(grep -c '^x' "$SCREENS/compare.txt")" 0 "compare: no newline from a node name breaks a row"
+	screen_has "$SCREENS/compare-w2.txt" "^!.*nx +$w3port +r\\\\x1b\\[31m</B>\\* " "compare: w2's rack, escaped and marked as differing"
+	screen_has "$SCREENS/matrix.txt" "w3\"'\\\\\\\\</B><C>\\\\nx:$w3port" "compare: the matrix's key names the node as it is"
 	screen_has "$SCREENS/catalogs.txt" "pg_dist_placement: agrees" "and the catalogs' agreement"
 	rm -rf "$SCREENS"
 	for n in w1 w2 w3; do
-		pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = '127.0.0.1' WHERE nodeport = $w3port" >/dev/null
+		pgc_sql "$n" "UPDATE pg_catalog.pg_dist_node SET nodename = '127.0.0.1', noderack = 'default' WHERE nodeport = $w3port" >/dev/null
 	done
 }
 scenario "hostile node names" sc_hostile_node_names
@@ -165,30 +175,131 @@ key ENTER" -h 127.0.0.1 -p "$(at_port w1)" -U postgres --timeout 3
 scenario "discover shows the ledger" sc_discover_shows_the_ledger
 
 # --- disagreements, highlighted ------------------------------------------------
-sc_disagreements_highlighted() {
-	shared_cluster || return
+# w2 places a shard in group 3 that w1 and w3 place in group 1, and gives
+# w3 another rack: the compare screen marks both, on w2's side only.
+disagree() {
 	moved=$(pgc_sql w2 "SELECT shardid FROM pg_catalog.pg_dist_placement WHERE groupid = 1 ORDER BY shardid LIMIT 1")
 	pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET groupid = 3 WHERE shardid = $moved" >/dev/null
-	LINES=40 COLUMNS=120 headless "key ENTER
+	pgc_sql w2 "UPDATE pg_catalog.pg_dist_node SET noderack = 'rack9' WHERE nodeport = $(at_port w3)" >/dev/null
+}
+
+agree_again() {
+	pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET groupid = 1 WHERE shardid = $moved" >/dev/null
+	pgc_sql w2 "UPDATE pg_catalog.pg_dist_node SET noderack = 'default' WHERE nodeport = $(at_port w3)" >/dev/null
+}
+
+# every column pg_dist_node has on the first node, in order
+node_columns() {
+	pgc_sql w1 "SELECT pg_catalog.string_agg(attname, ' ' ORDER BY attnum) FROM pg_catalog.pg_attribute
+	             WHERE attrelid = 'pg_catalog.pg_dist_node'::pg_catalog.regclass AND attnum > 0 AND NOT attisdropped"
+}
+
+sc_disagreements_highlighted() {
+	local w1 w2 w3 column missing=
+	shared_cluster || return
+	w1=$(at_port w1) w2=$(at_port w2) w3=$(at_port w3)
+	disagree
+	LINES=43 COLUMNS=132 headless "key ENTER
 wait 30
 key ENTER
-dump nodes
+dump first
+key DOWN
+dump down
+key ]
+dump w2
+key DOWN
+key DOWN
+dump w3-row
 key TAB
-dump catalogs
-key TAB
-dump placements
+key DOWN
+dump focus
+key v
+dump matrix
+key v
+dump rows
+key v
+resize 400x40
+dump wide
+resize 80x24
+dump small
 key CTRL-C
 text yes
-key ENTER" -h 127.0.0.1 -p "$(at_port w1)" -U postgres
-	screen_has "$SCREENS/nodes.txt" "nodeid +\| 127.0.0.1:$(at_port w1) +\| 127.0.0.1:$(at_port w2)" "compare: pg_dist_node side by side, a column per node"
-	screen_has "$SCREENS/catalogs.txt" "^!pg_dist_placement: DISAGREES" "compare: the disagreeing catalog is marked"
-	screen_has "$SCREENS/catalogs.txt" "^! +\\+ shardid=$moved groupid=3" "compare: with the differing row"
-	screen_has "$SCREENS/placements.txt" "^!app\\.(accounts|orders) +$moved " "compare: the placement view marks the shard the nodes disagree on"
-	screen_has "$SCREENS/placements.txt" "TABLE +SHARD +GROUP +NODE" "compare: the placement view lists tables, shards and groups"
+key ENTER" -h 127.0.0.1 -p "$w1" -U postgres
+	screen_has "$SCREENS/first.txt" "^> pg_dist_node on 127\\.0\\.0\\.1:$w1 \\(1 of 3\\)" "compare: pg_dist_node as the first node sees it, the pane named"
+	screen_has "$SCREENS/first.txt" "^ nodeid +groupid +nodename +nodeport +noderack " "compare: its columns by name"
+	screen_has "$SCREENS/down.txt" "group 1: [0-9]+ placements, 1 disputed" "compare: the cursor's row shows its group's placements"
+	unlike "$(cat "$SCREENS/first.txt")" "group 1: " "compare: and moving the cursor changed them"
+	screen_has "$SCREENS/down.txt" "!app\\.(accounts|orders) +$moved\\* +2/3 " "compare: the shard the nodes disagree on is marked, with how many nodes place it there"
+	unlike "$(cat "$SCREENS/first.txt" "$SCREENS/down.txt")" "rack9" "compare: the first node's view has no other rack"
+	screen_has "$SCREENS/w2.txt" "pg_dist_node on 127\\.0\\.0\\.1:$w2 \\(2 of 3\\)" "compare: ] shows the next node's pg_dist_node"
+	screen_has "$SCREENS/w2.txt" "^!.* $w3 +rack9\\* " "compare: the cell that differs from most nodes is marked"
+	screen_has "$SCREENS/w3-row.txt" "^>.* $w3 +rack9\\* " "compare: the cursor moves down the rows"
+	screen_has "$SCREENS/w3-row.txt" "group 3: [0-9]+ placements, 1 disputed" "compare: to w3's group"
+	screen_has "$SCREENS/w3-row.txt" "!app\\.(accounts|orders) +$moved\\* +1/3 +- " "compare: where w2 alone places the shard"
+	screen_has "$SCREENS/focus.txt" "^  pg_dist_node on .*> group 3: " "compare: Tab gives the placements pane the keys"
+	screen_has "$SCREENS/focus.txt" "^>.* $w3 +rack9\\* " "compare: and Down scrolls it, not the cursor"
+	screen_has "$SCREENS/matrix.txt" "^!placement +\\? \\. X \\. *$" "compare: the matrix marks w2's placements as differing"
+	screen_has "$SCREENS/matrix.txt" "^!node +\\? \\. X \\. *$" "compare: and its pg_dist_node"
+	screen_has "$SCREENS/matrix.txt" "\\. agrees +X differs +\\? not read" "compare: with a legend"
+	screen_has "$SCREENS/matrix.txt" "(^| )3 127\\.0\\.0\\.1:$w2( |$)" "compare: and a key to the columns"
+	screen_has "$SCREENS/rows.txt" "^!pg_dist_placement: DISAGREES" "compare: the disagreeing catalog is marked"
+	screen_has "$SCREENS/rows.txt" "^! +\\+ shardid=$moved groupid=3" "compare: with the differing row"
+	for column in $(node_columns); do
+		grep -Eq "^ (.* )?$column( |$)" "$SCREENS/wide.txt" || missing="$missing $column"
+	done
+	is "$missing" "" "compare: every column of pg_dist_node is shown"
+	screen_has "$SCREENS/small.txt" "^ nodeid +groupid +nodename .*>" "compare: at 80x24 the columns scroll sideways, an edge mark says so"
 	rm -rf "$SCREENS"
-	pgc_sql w2 "UPDATE pg_catalog.pg_dist_placement SET groupid = 1 WHERE shardid = $moved" >/dev/null
+	agree_again
 }
 scenario "disagreements, highlighted" sc_disagreements_highlighted
+
+# --- the agreement matrix turns pages ------------------------------------------
+# 29 more pg_dist_node rows, for nodes that do not answer: 33 nodes do
+# not fit 80 columns (31 do), so the matrix shows them a page at a time.
+sc_matrix_pages() {
+	local n=101 port used=" " sql=
+	shared_cluster || return
+	while [ $n -le 129 ]; do
+		port=$(pgc_free_port) || return
+		case "$used" in *" $port "*) continue ;; esac
+		used="$used$port "
+		sql="$sql INSERT INTO pg_catalog.pg_dist_node (nodeid, groupid, nodename, nodeport, hasmetadata,
+		            isactive, metadatasynced, shouldhaveshards) VALUES ($n, $n, '127.0.0.1', $port, true, true, true, true);"
+		n=$((n + 1))
+	done
+	for n in w1 w2 w3; do
+		pgc_sql "$n" "$sql" >/dev/null
+	done
+	n=$(pgc_sql w1 "SELECT count(*) FROM pg_catalog.pg_dist_node")
+	LINES=24 COLUMNS=80 headless "key ENTER
+wait 30
+key ENTER
+key v
+dump first-page
+key RIGHT
+dump second-page
+key LEFT
+dump first-again
+resize 132x43
+dump wide
+key CTRL-C
+text yes
+key ENTER" -h 127.0.0.1 -p "$(at_port w1)" -U postgres --timeout 3
+	screen_has "$SCREENS/first-page.txt" "^ Nodes 1-31 of $n; Right: the next ones" "matrix: $n nodes at 80 columns, 31 to a page"
+	screen_has "$SCREENS/first-page.txt" "^ +1 1 1 1 1" "matrix: the columns are headed by nodeid, standing on end"
+	screen_has "$SCREENS/first-page.txt" "^ catalog \\\\ node  1 2 3 4 1 2 3 4 " "matrix: their last digits over the cells"
+	screen_has "$SCREENS/first-page.txt" "^ placement +\\? \\. \\. \\. \\? \\? " "matrix: a node that does not answer was not read"
+	screen_has "$SCREENS/second-page.txt" "^ Nodes 32-$n of $n; Left: the previous ones" "matrix: Right turns the page"
+	screen_has "$SCREENS/second-page.txt" "(^| )12[0-9] 127\\.0\\.0\\.1:[0-9]+" "matrix: the key names the page's nodes"
+	screen_has "$SCREENS/first-again.txt" "^ Nodes 1-31 of $n" "matrix: Left turns it back"
+	screen_has "$SCREENS/wide.txt" "^ Nodes 1-$n of $n *$" "matrix: at 132 columns they fit one page"
+	rm -rf "$SCREENS"
+	for n in w1 w2 w3; do
+		pgc_sql "$n" "DELETE FROM pg_catalog.pg_dist_node WHERE nodeid BETWEEN 101 AND 129" >/dev/null
+	done
+}
+scenario "matrix pages" sc_matrix_pages
 
 # --- a hung node counts down ---------------------------------------------------
 sc_hung_node_counts_down() {
