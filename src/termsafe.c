@@ -84,7 +84,7 @@ append_escaped_text(StrBuf *out, const char *text, EscapeStyle style)
 			strbuf_append(out, "\\r");
 		else if (cp < 0x20 || cp == 0x7f)
 			strbuf_printf(out, "\\x%02x", cp);
-		else if (codepoint_is_unsafe(cp))
+		else if (codepoint_is_unsafe(cp) || (cp >= 0x80 && style == ESCAPES_ASCII_TERMINAL))
 			strbuf_printf(out, style == ESCAPES_SQL_LITERAL ? "\\u%04X" : "\\u{%04X}", cp);
 		else
 			strbuf_append_len(out, (const char *) p, len);
@@ -99,8 +99,14 @@ append_terminal_safe(StrBuf *out, const char *text)
 	append_escaped_text(out, text, ESCAPES_TERMINAL);
 }
 
-char *
-terminal_safe_copy(const char *text, char *out, size_t outlen)
+void
+append_ascii_safe(StrBuf *out, const char *text)
+{
+	append_escaped_text(out, text, ESCAPES_ASCII_TERMINAL);
+}
+
+static char *
+escaped_copy(const char *text, char *out, size_t outlen, EscapeStyle style)
 {
 	StrBuf		buf;
 	size_t		n;
@@ -108,7 +114,7 @@ terminal_safe_copy(const char *text, char *out, size_t outlen)
 	if (outlen == 0)
 		return out;
 	strbuf_init(&buf);
-	append_terminal_safe(&buf, text ? text : "");
+	append_escaped_text(&buf, text ? text : "", style);
 	n = buf.len < outlen - 1 ? buf.len : outlen - 1;
 	/* never end inside a multibyte character */
 	while (n > 0 && n < buf.len && ((unsigned char) buf.data[n] & 0xc0) == 0x80)
@@ -117,6 +123,18 @@ terminal_safe_copy(const char *text, char *out, size_t outlen)
 	out[n] = '\0';
 	strbuf_free(&buf);
 	return out;
+}
+
+char *
+terminal_safe_copy(const char *text, char *out, size_t outlen)
+{
+	return escaped_copy(text, out, outlen, ESCAPES_TERMINAL);
+}
+
+char *
+ascii_safe_copy(const char *text, char *out, size_t outlen)
+{
+	return escaped_copy(text, out, outlen, ESCAPES_ASCII_TERMINAL);
 }
 
 char *

@@ -29,7 +29,8 @@ void		append_terminal_safe(StrBuf *out, const char *text);
 typedef enum EscapeStyle
 {
 	ESCAPES_TERMINAL,
-	ESCAPES_SQL_LITERAL
+	ESCAPES_SQL_LITERAL,
+	ESCAPES_ASCII_TERMINAL		/* a terminal library that draws bytes, not characters */
 } EscapeStyle;
 
 void		append_escaped_text(StrBuf *out, const char *text, EscapeStyle style);
@@ -48,6 +49,14 @@ void		append_message_lines(StrBuf *out, const char *first_prefix, const char *in
 
 /* The same into a fixed buffer, cut at a character boundary; returns out. */
 char	   *terminal_safe_copy(const char *text, char *out, size_t outlen);
+
+/*
+ * For the wizard, whose curses draws a byte a column: every character
+ * outside ASCII as \u{HHHH} too, so that each column holds one character
+ * and none is drawn as several.  terminal_unescape reads it back.
+ */
+void		append_ascii_safe(StrBuf *out, const char *text);
+char	   *ascii_safe_copy(const char *text, char *out, size_t outlen);
 
 /*
  * The inverse of append_terminal_safe for the first len bytes of text:

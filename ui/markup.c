@@ -6,7 +6,7 @@
 char *
 cdk_safe(const char *text, char *out, size_t outlen)
 {
-	terminal_safe_copy(text, out, outlen);
+	ascii_safe_copy(text, out, outlen);
 	for (char *p = out; *p; p++)
 	{
 		if (*p == '<')
@@ -20,5 +20,5 @@ cdk_safe(const char *text, char *out, size_t outlen)
 char *
 terminal_safe(const char *text, char *out, size_t outlen)
 {
-	return terminal_safe_copy(text, out, outlen);
+	return ascii_safe_copy(text, out, outlen);
 }

@@ -11,12 +11,13 @@
 /*
  * Copies text into out (at most outlen bytes, always NUL-terminated) so
  * that CDK draws it literally: '<' becomes '[', '>' becomes ']' (CDK has no
- * escape for them), and controls are escaped as append_terminal_safe does.
- * Returns out.
+ * escape for them), and controls and every character outside ASCII are
+ * escaped as append_ascii_safe does (CDK, like the curses it is linked
+ * with, draws a byte a column).  Returns out.
  */
 char	   *cdk_safe(const char *text, char *out, size_t outlen);
 
-/* The same for text curses draws directly: only controls are escaped. */
+/* The same for text curses draws directly: '<' and '>' stay. */
 char	   *terminal_safe(const char *text, char *out, size_t outlen);
 
 #endif

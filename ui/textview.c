@@ -84,7 +84,7 @@ make_safe(TextLine *line, const char *text, const unsigned char *styles)
 			n = len - i;
 		memcpy(one, text + i, n);
 		one[n] = '\0';
-		append_terminal_safe(&out, one);
+		append_ascii_safe(&out, one);
 		if (styles)
 		{
 			out_styles = xrealloc(out_styles, out.len + 1);
