@@ -412,6 +412,16 @@ wiz_connect_prefill(const ConnOptions *options, WizConnect *c)
 	c->password_mode = options->password_mode;
 }
 
+void
+wiz_choices_prefill(const PlanChoices *given, WizChoices *choices)
+{
+	memset(choices, 0, sizeof(*choices));
+	choices->method = given->method;
+	choices->cim = given->cim;
+	snprintf(choices->target, sizeof(choices->target), "%s", given->target ? given->target : "");
+	snprintf(choices->donor, sizeof(choices->donor), "%s", given->donor ? given->donor : "");
+}
+
 WizLines
 wiz_discover_progress(WizBackend *b)
 {
@@ -936,4 +946,11 @@ const char *
 wiz_workdir(WizBackend *b)
 {
 	return b->workdir;
+}
+
+void
+wiz_set_workdir(WizBackend *b, const char *workdir)
+{
+	free(b->workdir);
+	b->workdir = workdir ? xstrdup(workdir) : NULL;
 }

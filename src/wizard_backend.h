@@ -91,6 +91,9 @@ int			wiz_job_exit_code(WizBackend *backend);
 /* The connect screen's fields as the command line (and PG* variables) fill them. */
 void		wiz_connect_prefill(const ConnOptions *options, WizConnect *connect);
 
+/* The choose screen's choices as the command line's recovery options fill them. */
+void		wiz_choices_prefill(const PlanChoices *given, WizChoices *choices);
+
 /* ---- discovery ---- */
 /* Starts discovery; false (with errbuf) when a field makes no sense. */
 bool		wiz_discover_start(WizBackend *backend, const WizConnect *connect,
@@ -151,6 +154,8 @@ void		wiz_verify_start(WizBackend *backend);
 /* Lines of apply's or verify's events not read yet. */
 WizLines	wiz_take_log(WizBackend *backend);
 
+/* Where apply writes; NULL until chosen by --workdir or by apply itself. */
 const char *wiz_workdir(WizBackend *backend);
+void		wiz_set_workdir(WizBackend *backend, const char *workdir);
 
 #endif

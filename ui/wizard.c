@@ -710,7 +710,7 @@ run_keyboard(Wizard *w)
 }
 
 int
-wizard_run(const ConnOptions *options)
+wizard_run(const ConnOptions *options, const WizChoices *choices, const char *workdir)
 {
 	Wizard		w;
 	Terminal	t;
@@ -718,8 +718,9 @@ wizard_run(const ConnOptions *options)
 
 	memset(&w, 0, sizeof(w));
 	wiz_connect_prefill(options, &w.connect);
-	w.choices.cim = CIM_UNKNOWN;
+	w.choices = *choices;
 	w.backend = wiz_backend_new(options);
+	wiz_set_workdir(w.backend, workdir);
 	w.headless = script_path != NULL;
 	if (!open_terminal(&w, &t, script_path))
 	{

@@ -93,8 +93,8 @@ extern const WizScreen screen_review;
 extern const WizScreen screen_execute;
 extern const WizScreen screen_verify;
 
-/* Runs the wizard; returns the exit code. */
-int			wizard_run(const ConnOptions *options);
+/* Runs the wizard, its choose screen filled with choices; returns the exit code. */
+int			wizard_run(const ConnOptions *options, const WizChoices *choices, const char *workdir);
 
 /* ---- shared drawing and widgets ---- */
 void		screen_nothing(Wizard *w);	/* for screens with nothing to tear down or poll */

@@ -4,6 +4,7 @@
 # real terminal through tmux.  Sourced after FIXTURE_TIER is set.
 
 . "$top_srcdir/tests/lib/rescue.sh"
+. "$top_srcdir/tests/lib/headless.sh"
 
 # The servers resolve names no resolver knows to 127.0.0.1, as a hosts
 # file would (tests/lib/loopback-names.c): the new node must reach the
@@ -178,6 +179,57 @@ sc_override() {
 	pgc_sql newc "DROP TABLE stray" >/dev/null
 }
 scenario "wizard override" sc_override
+
+# The recovery choices given as options fill the choose screen; they are
+# read as plan reads them.  Headless, up to the choose screen and no further.
+to_choose_keys="key ENTER
+wait 30
+dump discover
+key ENTER
+dump compare
+key ENTER
+dump choose
+key CTRL-C
+text yes
+key ENTER"
+
+sc_choices_as_options() {
+	shared_cluster || return
+	LINES=24 COLUMNS=80 headless "$to_choose_keys" -h 127.0.0.1 -p "$(at_port w2)" -U postgres --timeout 5 \
+		--new-coordinator "127.0.0.1:$(at_port newc)" --cim exclude --donor "127.0.0.1:$(at_port w1)" --workdir rescue-here
+	screen_has "$SCREENS/choose.txt" "Way out \(F2\): a NEW NODE" "$SCENARIO: --new-coordinator chooses a new node"
+	screen_has "$SCREENS/choose.txt" "New coordinator \(HOST:PORT\) +127\.0\.0\.1:$(at_port newc)" "$SCENARIO: and fills its address"
+	screen_has "$SCREENS/choose.txt" "Donor \(empty: choose one\) +127\.0\.0\.1:$(at_port w1)" "$SCENARIO: --donor fills the donor"
+	screen_has "$SCREENS/choose.txt" "CIM EXCLUDE \((same as detected|overrides what was detected)\)" "$SCENARIO: --cim exclude is taken, not the detected value"
+	rm -rf "$SCREENS"
+	LINES=24 COLUMNS=80 headless "$to_choose_keys" -h 127.0.0.1 -p "$(at_port w2)" -U postgres --timeout 5 \
+		--promote "127.0.0.1:$(at_port w1)" --cim include
+	screen_has "$SCREENS/choose.txt" "Way out \(F2\): PROMOTE" "$SCENARIO: --promote chooses to promote"
+	screen_has "$SCREENS/choose.txt" "Worker to promote \(HOST:PORT\) +127\.0\.0\.1:$(at_port w1)" "$SCENARIO: the worker named, not the first one"
+	screen_has "$SCREENS/choose.txt" "CIM INCLUDE" "$SCENARIO: --cim include is taken"
+	rm -rf "$SCREENS"
+}
+scenario "wizard, recovery choices as options" sc_choices_as_options
+
+# rehearse.sh opens the wizard with the new node's address given, so the
+# operator need not copy it; a stand-in for citus-rescue shows what it ran.
+sc_rehearse_gives_the_new_node() {
+	local fake
+	[ -n "$PGC_ROOT" ] || pgc_init || setup_failed "could not make a directory for the servers" || return
+	fake=$PGC_ROOT/fake-rescue
+	printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s"\n' "$PGC_ROOT/rehearse-args" >"$fake"
+	chmod 755 "$fake"
+	tmux_start 100 30 "CITUS_RESCUE=$fake bash $top_srcdir/tests/rehearse.sh"
+	tmux_wait_exit 120 >/dev/null
+	printed=$(tmux_screen | sed -n 's/^A fresh node for the new coordinator: \([^ ]*\).*/\1/p')
+	tmux_stop
+	like "$printed" "^127\.0\.0\.1:[0-9]+$" "$SCENARIO: it prints the new node's address"
+	like "$(tr '\n' ' ' <"$PGC_ROOT/rehearse-args" 2>/dev/null)" "^wizard .* --new-coordinator $printed $" \
+		"$SCENARIO: and gives the wizard that address with --new-coordinator"
+}
+if [ "$FIXTURE_TIER" = standin ]; then
+	scenario "rehearse gives the new node" sc_rehearse_gives_the_new_node
+fi
 
 pgc_cleanup
 PGC_NODES=""
