@@ -47,6 +47,7 @@ struct WizBackend
 	ConnOptions conn;			/* base with the connect screen's fields */
 	ClusterSnapshot snap;
 	bool		have_snapshot;
+	bool		simulation;		/* the last snapshot found the stand-in; read under lock */
 	Pending    *pending;
 	int			npending;
 	int			timeout_ms;
@@ -236,6 +237,29 @@ finish(WizBackend *b, int code)
 
 /* ---- discovery ---------------------------------------------------------- */
 
+/* The screens draw the title while a job rewrites the snapshot: they read this copy */
+static void
+note_simulation(WizBackend *b)
+{
+	int			read;
+	bool		simulation = snapshot_standin_nodes(&b->snap, &read) > 0;
+
+	pthread_mutex_lock(&b->lock);
+	b->simulation = simulation;
+	pthread_mutex_unlock(&b->lock);
+}
+
+bool
+wiz_simulation(WizBackend *b)
+{
+	bool		simulation;
+
+	pthread_mutex_lock(&b->lock);
+	simulation = b->simulation;
+	pthread_mutex_unlock(&b->lock);
+	return simulation;
+}
+
 static void
 on_nodes(const ClusterSnapshot *snap, void *arg)
 {
@@ -331,7 +355,10 @@ run_discover(void *arg)
 
 	b->have_snapshot = true;
 	if (b->snap.fatal.message == NULL)
+	{
 		read_placements(b, &pool);
+		note_simulation(b);
+	}
 	session_pool_free(&pool);
 	finish(b, code);
 	return NULL;
@@ -498,6 +525,21 @@ add_ledger_lines(WizLines *out, const ClusterSnapshot *snap)
 	ledger_free(&ledger);
 }
 
+/* Said first, so that a rehearsal on the stand-in is never taken for one on Citus */
+static void
+add_simulation_lines(WizLines *out, const ClusterSnapshot *snap)
+{
+	char	   *notice = standin_notice(snap);
+
+	if (notice == NULL)
+		return;
+	lines_add(out, MARK_WARNING, "%s", notice);
+	for (const char *const *line = standin_unmodelled; *line; line++)
+		lines_add(out, MARK_PLAIN, "  %s", *line);
+	lines_add(out, MARK_PLAIN, "%s", "");
+	free(notice);
+}
+
 WizLines
 wiz_discover_summary(WizBackend *b)
 {
@@ -506,6 +548,7 @@ wiz_discover_summary(WizBackend *b)
 
 	if (!b->have_snapshot || snap->fatal.message)
 		return out;
+	add_simulation_lines(&out, snap);
 	lines_add(&out, MARK_PLAIN, "%-6s %-5s %-28s %-11s %-9s %-9s %-12s %s", "NODEID", "GROUP", "ADDRESS",
 			  "STATUS", "POSTGRES", "CITUS", "METADATA", "PLACEMENTS");
 	for (int i = 0; i < snap->nnodes; i++)
@@ -732,6 +775,8 @@ run_plan(void *arg)
 	plan_choices_from(&b->choices, &choices);
 	code = engine_plan(&b->conn, &choices, NULL, &b->snap, &b->plan, &error);
 	b->have_snapshot = code != EXIT_CODE_BAD_USAGE;
+	if (b->have_snapshot && b->snap.fatal.message == NULL)
+		note_simulation(b);
 	if (error.message)
 	{
 		/* shown where the checks are: what stopped the plan, and what to do */

@@ -119,6 +119,9 @@ WizLines	wiz_compare_catalogs(WizBackend *backend);
 
 CimMode		wiz_detected_cim(WizBackend *backend);
 
+/* Whether the cluster last discovered runs the tests' stand-in, not Citus. */
+bool		wiz_simulation(WizBackend *backend);
+
 /* Reachable metadata-synced workers, as HOST:PORT, for the choose screen. */
 WizLines	wiz_workers(WizBackend *backend);
 

@@ -345,8 +345,8 @@ draw_frame(Wizard *w)
 	int			col = 1;
 
 	erase();
-	snprintf(title, sizeof(title), " citus-rescue  |  step %d/%d: %s", w->screen + 1,
-			 WIZ_SCREENS, s->title);
+	snprintf(title, sizeof(title), " citus-rescue  %s|  step %d/%d: %s",
+			 wiz_simulation(w->backend) ? "SIMULATION  " : "", w->screen + 1, WIZ_SCREENS, s->title);
 	attrset(w->color ? COLOR_PAIR(PAIR_TITLE) | A_BOLD : A_REVERSE);
 	mvhline(0, 0, ' ', COLS);
 	mvaddnstr(0, 0, title, COLS);

@@ -33,3 +33,16 @@ screen_has() {
 	local file=$1 pattern=$2; shift 2
 	like "$(cat "$file" 2>/dev/null)" "$pattern" "$@"
 }
+
+# titles_tell_the_tier DESCRIPTION SCREEN...: on the stand-in every title
+# bar says SIMULATION; on real Citus none does
+titles_tell_the_tier() {
+	local what=$1 screen titles; shift
+	titles=$(for screen in "$@"; do head -1 "$SCREENS/$screen.txt" 2>/dev/null || echo "(no $screen)"; done)
+	if [ "$FIXTURE_TIER" = standin ]; then
+		is "$(printf '%s\n' "$titles" | grep -vc ' citus-rescue  SIMULATION  |  step ')" 0 \
+			"$what: the title bar of every screen says SIMULATION ($*)"
+	else
+		is "$(printf '%s\n' "$titles" | grep -c 'SIMULATION')" 0 "$what: no title bar says SIMULATION on Citus ($*)"
+	fi
+}

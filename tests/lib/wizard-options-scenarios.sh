@@ -201,6 +201,7 @@ sc_choices_as_options() {
 	screen_has "$SCREENS/choose.txt" "New coordinator \(HOST:PORT\) +127\.0\.0\.1:$(at_port newc)" "$SCENARIO: and fills its address"
 	screen_has "$SCREENS/choose.txt" "Donor \(empty: choose one\) +127\.0\.0\.1:$(at_port w1)" "$SCENARIO: --donor fills the donor"
 	screen_has "$SCREENS/choose.txt" "CIM EXCLUDE \((same as detected|overrides what was detected)\)" "$SCENARIO: --cim exclude is taken, not the detected value"
+	titles_tell_the_tier "$SCENARIO" discover compare choose
 	rm -rf "$SCREENS"
 	LINES=24 COLUMNS=80 headless "$to_choose_keys" -h 127.0.0.1 -p "$(at_port w2)" -U postgres --timeout 5 \
 		--promote "127.0.0.1:$(at_port w1)" --cim include

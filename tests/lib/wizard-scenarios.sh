@@ -122,6 +122,15 @@ key ENTER" -h 127.0.0.1 -p "$(at_port w1)" -U postgres --timeout 3
 	screen_has "$SCREENS/discover.txt" "local-tables         restore from backup" "$SCENARIO: an item per line, with its fate"
 	screen_has "$SCREENS/discover.txt" "cron-jobs            restore from backup  no pg_cron extension on any worker" \
 		"$SCENARIO: and what the workers show"
+	titles_tell_the_tier "$SCENARIO" discover
+	if [ "$FIXTURE_TIER" = standin ]; then
+		screen_has "$SCREENS/discover.txt" "^ SIMULATION: every node that answered runs the citus-rescue stand-in, not Citus\." \
+			"$SCENARIO: the summary says the nodes run the stand-in"
+		screen_has "$SCREENS/discover.txt" "Not modelled: the distributed planner and executor, DDL propagation" \
+			"$SCENARIO: and what it does not model"
+	else
+		unlike "$(cat "$SCREENS/discover.txt")" "stand-in" "$SCENARIO: no word of the stand-in on Citus"
+	fi
 	rm -rf "$SCREENS"
 }
 scenario "discover shows the ledger" sc_discover_shows_the_ledger
