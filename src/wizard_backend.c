@@ -42,6 +42,8 @@ struct WizBackend
 	WizJob		job;
 	bool		done;
 	int			exit_code;
+	int			apply_code;		/* of the last apply that finished; -1: none */
+	int			verify_code;	/* of the last verify that finished; -1: none */
 
 	ConnOptions base;			/* from the command line */
 	ConnOptions conn;			/* base with the connect screen's fields */
@@ -137,6 +139,8 @@ wiz_backend_new(const ConnOptions *options)
 	WizBackend *b = xcalloc(1, sizeof(WizBackend));
 
 	pthread_mutex_init(&b->lock, NULL);
+	b->apply_code = -1;
+	b->verify_code = -1;
 	connopts_copy(&b->base, options);
 	connopts_init(&b->conn);
 	plan_init(&b->plan);
@@ -167,12 +171,18 @@ clear_pending(WizBackend *b)
 }
 
 void
+wiz_backend_stop(WizBackend *b)
+{
+	apply_stop_requested = 1;
+	join(b);
+}
+
+void
 wiz_backend_free(WizBackend *b)
 {
 	if (b == NULL)
 		return;
-	apply_stop_requested = 1;
-	join(b);
+	wiz_backend_stop(b);
 	if (b->have_snapshot)
 		snapshot_free(&b->snap);
 	plan_free(&b->plan);
@@ -232,7 +242,44 @@ finish(WizBackend *b, int code)
 	pthread_mutex_lock(&b->lock);
 	b->exit_code = code;
 	b->done = true;
+	if (b->job == WIZ_JOB_APPLY)
+	{
+		b->apply_code = code;
+		b->verify_code = -1;	/* a verify before this apply proves nothing of it */
+	}
+	else if (b->job == WIZ_JOB_VERIFY)
+		b->verify_code = code;
 	pthread_mutex_unlock(&b->lock);
+}
+
+/* As recover ends: verify's code once it ran; else apply's, where apply stopped */
+int
+wiz_exit_code(WizBackend *b)
+{
+	int			code;
+
+	pthread_mutex_lock(&b->lock);
+	if (b->verify_code >= 0)
+		code = b->verify_code;
+	else if (b->apply_code < 0)
+		code = EXIT_CODE_ABORTED;
+	else if (b->apply_code != EXIT_CODE_OK)
+		code = b->apply_code;
+	else
+		code = EXIT_CODE_PARTIAL;	/* every step done, not verified: run again to verify */
+	pthread_mutex_unlock(&b->lock);
+	return code;
+}
+
+bool
+wiz_recovery_verified(WizBackend *b)
+{
+	bool		verified;
+
+	pthread_mutex_lock(&b->lock);
+	verified = b->done && b->verify_code == EXIT_CODE_OK;
+	pthread_mutex_unlock(&b->lock);
+	return verified;
 }
 
 /* ---- discovery ---------------------------------------------------------- */

@@ -80,6 +80,9 @@ WizBackend *wiz_backend_new(const ConnOptions *options);
  * status, a step's state, a note's level), never by the words of its text.
  */
 WizMark		wiz_event_mark(const Event *event);
+
+/* Ends the job under way: a running apply after its step, anything else when done. */
+void		wiz_backend_stop(WizBackend *backend);
 void		wiz_backend_free(WizBackend *backend);
 void		wiz_lines_free(WizLines *lines);
 
@@ -87,6 +90,16 @@ void		wiz_lines_free(WizLines *lines);
 WizJob		wiz_job(WizBackend *backend);
 bool		wiz_job_done(WizBackend *backend);
 int			wiz_job_exit_code(WizBackend *backend);
+
+/*
+ * The wizard's exit code, as recover's would be: EXIT_CODE_ABORTED before
+ * apply ran, apply's when it stopped, EXIT_CODE_PARTIAL when every step is
+ * done but verify has not run, then verify's.
+ */
+int			wiz_exit_code(WizBackend *backend);
+
+/* Whether verify finished and found the new coordinator working, nothing running. */
+bool		wiz_recovery_verified(WizBackend *backend);
 
 /* The connect screen's fields as the command line (and PG* variables) fill them. */
 void		wiz_connect_prefill(const ConnOptions *options, WizConnect *connect);

@@ -23,7 +23,7 @@
 	X(CMD_ACCEPT_LOST, "l", "recreate the lost shards empty (asks to type how many)", 'l') \
 	X(CMD_CANCEL, "Ctrl-C", "stop after the step under way, or quit", 3) \
 	X(CMD_HELP, "F1 ?", "this help", KEY_F(1), '?') \
-	X(CMD_QUIT, "q", "quit (asks first)", 'q')
+	X(CMD_QUIT, "q", "quit (asks y/n first, except after a verified recovery)", 'q')
 
 typedef enum WizCommand
 {

@@ -25,11 +25,11 @@ tick(Wizard *w)
 	list_append(w, wiz_take_log(w->backend));
 	if (!wiz_job_done(w->backend) || w->confirm.active)
 		return;
-	w->exit_code = wiz_job_exit_code(w->backend);
-	if (w->exit_code == EXIT_CODE_OK)
+	if (wiz_job_exit_code(w->backend) == EXIT_CODE_OK)
 		set_message(w, MARK_GOOD, "The new coordinator works. q quits.");
 	else
-		set_message(w, MARK_BAD, "A check failed (exit status %d): see above. q quits.", w->exit_code);
+		set_message(w, MARK_BAD, "A check failed (exit status %d): see above. q quits.",
+					wiz_job_exit_code(w->backend));
 }
 
 static WizMove

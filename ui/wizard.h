@@ -46,10 +46,14 @@ typedef struct WizScreen
 	void		(*tick) (Wizard *w);	/* poll the backend */
 } WizScreen;
 
-/* A typed confirmation asked at the foot of the screen */
+/*
+ * A confirmation asked at the foot of the screen: typed where it guards a
+ * change, a single key (y) where it does not.
+ */
 typedef struct Confirm
 {
 	bool		active;
+	bool		one_key;
 	char		question[160];
 	char		expect[16];
 	char		typed[32];
@@ -78,7 +82,6 @@ struct Wizard
 	bool		too_small;
 	Confirm		confirm;
 	bool		quit;
-	int			exit_code;
 	bool		headless;
 	WizMove		pending_move;	/* asked for by a tick or a confirmation */
 	char		connect_error[600];	/* shown in place on the connect screen */
@@ -110,6 +113,9 @@ void		draw_text(Wizard *w, int row, int col, WizMark mark, const char *text);
 void		set_message(Wizard *w, WizMark mark, const char *fmt,...) __attribute__((format(printf, 3, 4)));
 void		ask_confirm(Wizard *w, const char *question, const char *expect,
 						void (*then) (Wizard *w, bool confirmed));
+/* Asks for one key: y confirms, any other key does not. */
+void		ask_key_confirm(Wizard *w, const char *question,
+							void (*then) (Wizard *w, bool confirmed));
 
 /* Text fields (CDK entries); a label each, one with focus. */
 void		fields_clear(Wizard *w);

@@ -37,7 +37,7 @@ wizard_at() {
 
 quit_wizard() {
 	tmux_cmd send-keys -t t C-c
-	tmux_wait_for "Type yes" 5 && tmux_cmd send-keys -t t yes Enter
+	tmux_wait_for "Quit citus-rescue\\? y/n" 5 && tmux_cmd send-keys -t t y
 	tmux_wait_exit 10 >/dev/null
 	tmux_stop
 }
@@ -190,8 +190,7 @@ dump compare
 key ENTER
 dump choose
 key CTRL-C
-text yes
-key ENTER"
+text y"
 
 sc_choices_as_options() {
 	shared_cluster || return
@@ -202,6 +201,7 @@ sc_choices_as_options() {
 	screen_has "$SCREENS/choose.txt" "Donor \(empty: choose one\) +127\.0\.0\.1:$(at_port w1)" "$SCENARIO: --donor fills the donor"
 	screen_has "$SCREENS/choose.txt" "CIM EXCLUDE \((same as detected|overrides what was detected)\)" "$SCENARIO: --cim exclude is taken, not the detected value"
 	titles_tell_the_tier "$SCENARIO" discover compare choose
+	is "$HEADLESS_CODE" 10 "$SCENARIO: Ctrl-C and y quit with exit 10: nothing was changed"
 	rm -rf "$SCREENS"
 	LINES=24 COLUMNS=80 headless "$to_choose_keys" -h 127.0.0.1 -p "$(at_port w2)" -U postgres --timeout 5 \
 		--promote "127.0.0.1:$(at_port w1)" --cim include

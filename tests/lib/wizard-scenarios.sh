@@ -39,13 +39,20 @@ dump help
 key ESC
 key CTRL-C
 dump quit-question
-text yes
-key ENTER' -h db.example -p 6432 -U alice -d app
-	is "$HEADLESS_CODE" 0 "headless: the wizard quits when asked, with a typed yes"
+key n
+dump not-quit
+key q
+dump q-in-a-field
+key CTRL-C
+text y' -h db.example -p 6432 -U alice -d app
+	is "$HEADLESS_CODE" 10 "headless: the wizard quits on y, with exit 10: nothing was changed"
 	golden_screen connect "$SCREENS/connect.txt"
 	golden_screen help "$SCREENS/help.txt"
 	screen_has "$SCREENS/help.txt" "F2 .*new node or promote" "help is generated from the key table"
-	screen_has "$SCREENS/quit-question.txt" "Quit citus-rescue\\? Type yes" "Ctrl-C asks before quitting"
+	screen_has "$SCREENS/quit-question.txt" "Quit citus-rescue\\? y/n" "Ctrl-C asks before quitting, for one key"
+	screen_has "$SCREENS/not-quit.txt" "step 1/8: Connect" "n does not quit"
+	unlike "$(cat "$SCREENS/not-quit.txt")" "Quit citus-rescue" "and the question is gone"
+	screen_has "$SCREENS/q-in-a-field.txt" "Host +db\\.exampleq" "q in a field is typed, not a quit"
 	rm -rf "$SCREENS"
 }
 
@@ -56,8 +63,7 @@ dump resized
 resize 80x24
 dump back-to-80x24
 key CTRL-C
-text yes
-key ENTER' -h db.example
+text y' -h db.example
 	golden_screen too-small "$SCREENS/small.txt"
 	screen_has "$SCREENS/resized.txt" "step 1/8: Connect" "after a resize to 100x30 the layout is rebuilt"
 	screen_has "$SCREENS/resized.txt" "Host +db.example" "and keeps what was typed"
@@ -96,8 +102,7 @@ dump compare
 key TAB
 dump catalogs
 key CTRL-C
-text yes
-key ENTER" -h 127.0.0.1 -p "$(at_port w1)" -U postgres --timeout 3
+text y" -h 127.0.0.1 -p "$(at_port w1)" -U postgres --timeout 3
 	screen_has "$SCREENS/discover.txt" "w3\"'\\\\\\\\</B><C>\\\\nx:$w3port" "a hostile node name is shown as it is, its backslash and newline escaped"
 	is "$(grep -c '^x' "$SCREENS/discover.txt")" 0 "no newline from a node name breaks the screen"
 	screen_has "$SCREENS/compare.txt" "pg_dist_node as each node sees it" "compare shows each node's pg_dist_node"
@@ -116,8 +121,7 @@ sc_discover_shows_the_ledger() {
 wait 30
 dump discover
 key CTRL-C
-text yes
-key ENTER" -h 127.0.0.1 -p "$(at_port w1)" -U postgres --timeout 3
+text y" -h 127.0.0.1 -p "$(at_port w1)" -U postgres --timeout 3
 	screen_has "$SCREENS/discover.txt" "What died with the old coordinator \\(from 3 workers\\):" "$SCENARIO: the ledger follows the nodes"
 	screen_has "$SCREENS/discover.txt" "local-tables         restore from backup" "$SCENARIO: an item per line, with its fate"
 	screen_has "$SCREENS/discover.txt" "cron-jobs            restore from backup  no pg_cron extension on any worker" \
@@ -149,8 +153,7 @@ dump catalogs
 key TAB
 dump placements
 key CTRL-C
-text yes
-key ENTER" -h 127.0.0.1 -p "$(at_port w1)" -U postgres
+text y" -h 127.0.0.1 -p "$(at_port w1)" -U postgres
 	screen_has "$SCREENS/nodes.txt" "nodeid +\| 127.0.0.1:$(at_port w1) +\| 127.0.0.1:$(at_port w2)" "compare: pg_dist_node side by side, a column per node"
 	screen_has "$SCREENS/catalogs.txt" "^!pg_dist_placement: DISAGREES" "compare: the disagreeing catalog is marked"
 	screen_has "$SCREENS/catalogs.txt" "^! +\\+ shardid=$moved groupid=3" "compare: with the differing row"
@@ -227,9 +230,7 @@ sc_wizard_new_node() {
 	ok $? "$SCENARIO: verify on the screen passes"
 	like "$(tmux_screen)" "Work directory: /.*/citus-rescue-[0-9]{8}-[0-9]{6}-" "$SCENARIO: and says where the work directory is, as an absolute path"
 	tmux_cmd send-keys -t t q
-	tmux_wait_for "Type yes"
-	tmux_cmd send-keys -t t yes Enter
-	is "$(tmux_wait_exit)" 0 "$SCENARIO: the wizard exits 0"
+	is "$(tmux_wait_exit 10)" 0 "$SCENARIO: after a verified recovery q quits at once, with exit 0"
 	tmux_stop
 	OUT=$("$RESCUE" verify -h 127.0.0.1 -p "$(at_port newc)" -U postgres 2>&1)
 	is "$?" 0 "$SCENARIO: citus-rescue verify agrees"
@@ -313,6 +314,9 @@ sc_wizard_ctrl_c() {
 	tmux_wait_for "Host +127.0.0.1"
 	walk new "127.0.0.1:$(at_port newc)"
 	tmux_wait_for "\\[1/[0-9]+\\].*done" 30
+	tmux_cmd send-keys -t t q
+	tmux_wait_for "The plan is running: Ctrl-C stops it" 3
+	ok $? "$SCENARIO: q does not quit under a running plan, and says how to stop it"
 	tmux_cmd send-keys -t t C-c
 	tmux_wait_for "Stop after the step under way\\? Type yes"
 	ok $? "$SCENARIO: Ctrl-C asks before cancelling"
@@ -320,6 +324,12 @@ sc_wizard_ctrl_c() {
 	tmux_wait_for "Stopped after a partial change" 30
 	ok $? "$SCENARIO: it stops between steps, with a resumable work directory"
 	is "$(pgc_sql newc "SELECT count(*) FROM pg_prepared_xacts")" 0 "$SCENARIO: nothing half-applied is left"
+	tmux_cmd send-keys -t t q
+	tmux_wait_for "Quit citus-rescue\\? y/n" 5
+	ok $? "$SCENARIO: q after the stop asks, for one key"
+	tmux_cmd send-keys -t t n
+	sleep 0.3
+	unlike "$(tmux_screen)" "Quit citus-rescue" "$SCENARIO: n stays"
 	tmux_cmd send-keys -t t r
 	tmux_wait_for "Every step done" 60
 	ok $? "$SCENARIO: r resumes and finishes"
@@ -331,7 +341,9 @@ scenario "wizard, Ctrl-C" sc_wizard_ctrl_c
 sc_wizard_lost_terminal() {
 	fresh_cluster || return
 	new_node || return
-	tmux_start 110 32 "cd $PGC_ROOT && CITUS_RESCUE_TEST_PAUSE=done:1:30000 $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres"
+	# the terminal's shell dies of the hang-up and passes it on to the wizard;
+	# a shell of the wizard's own outlives it to record its exit status
+	tmux_start 110 32 "sh -c 'trap : HUP; cd $PGC_ROOT && CITUS_RESCUE_TEST_PAUSE=done:1:30000 $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres; echo \$? >$PGC_ROOT/tmux-status'"
 	tmux_wait_for "Host +127.0.0.1"
 	walk new "127.0.0.1:$(at_port newc)"
 	tmux_wait_for "\\[1/[0-9]+\\].*done" 30
@@ -345,6 +357,7 @@ sc_wizard_lost_terminal() {
 		i=$((i + 1))
 	done
 	ok $(pgrep -f "wizard -h 127.0.0.1 -p $(at_port w2)" >/dev/null && echo 1 || echo 0) "$SCENARIO: the wizard ends on the hang-up"
+	is "$(tmux_wait_exit 10)" 11 "$SCENARIO: with exit 11: stopped after a partial change"
 	workdir=$(ls -d "$PGC_ROOT"/citus-rescue-* 2>/dev/null | head -1)
 	like "$(cut -f5,6 "$workdir/journal.log")" "stopped on SIGHUP before step 2" "$SCENARIO: after the step under way, journaled"
 	is "$(pgc_sql w1 "SELECT count(*) FROM pg_prepared_xacts")$(pgc_sql newc "SELECT count(*) FROM pg_prepared_xacts")" 00 \
