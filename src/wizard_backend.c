@@ -13,6 +13,7 @@
 #include "planfile.h"
 #include "report.h"
 #include "strbuf.h"
+#include "workdir.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -57,7 +58,8 @@ struct WizBackend
 	WizChoices	choices;
 	Plan		plan;
 	bool		have_plan;
-	char	   *workdir;
+	char	   *workdir;		/* absolute; changed only on the screens' thread */
+	char	   *workdir_used;	/* as apply opened it, taken over once its job is joined */
 
 	WizLines	placements;		/* the first node's, marked where nodes differ */
 	WizLines	log;			/* events of apply or verify not taken yet */
@@ -155,6 +157,12 @@ join(WizBackend *b)
 	if (b->thread_started)
 		pthread_join(b->thread, NULL);
 	b->thread_started = false;
+	if (b->workdir_used)
+	{
+		free(b->workdir);
+		b->workdir = b->workdir_used;
+		b->workdir_used = NULL;
+	}
 }
 
 static void
@@ -192,6 +200,7 @@ wiz_backend_free(WizBackend *b)
 	wiz_lines_free(&b->placements);
 	wiz_lines_free(&b->log);
 	free(b->workdir);
+	free(b->workdir_used);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
 }
@@ -952,11 +961,7 @@ run_apply(void *arg)
 	opts.sink = &b->sink;
 	opts.errors = &b->sink;
 	code = apply_plan(&b->plan, text.data, &opts);
-	if (opts.workdir_used)
-	{
-		free(b->workdir);
-		b->workdir = opts.workdir_used;
-	}
+	b->workdir_used = opts.workdir_used;
 	event_note(&b->sink, code == EXIT_CODE_OK ? NOTE_GOOD : NOTE_ERROR,
 			   "apply finished with exit status %d", code);
 	strbuf_free(&text);
@@ -964,13 +969,33 @@ run_apply(void *arg)
 	return NULL;
 }
 
+/*
+ * The default work directory is made here rather than by apply, so that
+ * the screen can say where it is while the run is under way; if it cannot
+ * be made, apply tries again and says why.
+ */
+static char *
+make_default_workdir(void)
+{
+	Workdir		wd;
+	PgError		error = {0};
+	char	   *path = NULL;
+
+	if (workdir_create_default(&wd, &error))
+		path = xstrdup(wd.path);
+	workdir_close(&wd);
+	pgerror_clear(&error);
+	return path;
+}
+
 void
 wiz_apply_start(WizBackend *b, const char *workdir)
 {
-	char	   *chosen = workdir ? xstrdup(workdir) : NULL;
+	char	   *chosen;
 
 	join(b);
 	/* workdir may be b->workdir itself, when a stopped run is resumed */
+	chosen = workdir ? workdir_absolute(workdir) : make_default_workdir();
 	free(b->workdir);
 	b->workdir = chosen;
 	apply_stop_requested = 0;
@@ -1044,5 +1069,5 @@ void
 wiz_set_workdir(WizBackend *b, const char *workdir)
 {
 	free(b->workdir);
-	b->workdir = workdir ? xstrdup(workdir) : NULL;
+	b->workdir = workdir ? workdir_absolute(workdir) : NULL;
 }

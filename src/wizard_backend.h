@@ -170,7 +170,10 @@ void		wiz_verify_start(WizBackend *backend);
 /* Lines of apply's or verify's events not read yet. */
 WizLines	wiz_take_log(WizBackend *backend);
 
-/* Where apply writes; NULL until chosen by --workdir or by apply itself. */
+/*
+ * Where apply writes, as an absolute path: --workdir's, or the default one
+ * made when apply starts; NULL before.
+ */
 const char *wiz_workdir(WizBackend *backend);
 void		wiz_set_workdir(WizBackend *backend, const char *workdir);
 
