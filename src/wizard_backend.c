@@ -63,6 +63,8 @@ struct WizBackend
 
 	WizLines	placements;		/* the first node's, marked where nodes differ */
 	WizLines	log;			/* events of apply or verify not taken yet */
+	WizProgress progress;		/* of the last apply; under lock */
+	int64_t		run_ended_ms;
 	EventSink	sink;
 };
 
@@ -124,6 +126,37 @@ wiz_event_mark(const Event *event)
 	return MARK_PLAIN;
 }
 
+void
+wiz_progress_follow(WizProgress *p, const Event *event, int64_t now_ms)
+{
+	if (event->kind != EVENT_STEP)
+		return;
+	p->nsteps = event->nsteps;
+	switch (event->state)
+	{
+		case STEP_STARTED:
+			p->under_way = event->step;
+			p->began = true;
+			p->step_started_ms = now_ms;
+			break;
+		case STEP_DONE:
+		case STEP_ALREADY_DONE:
+		case STEP_COMMITTED:
+			if (event->step > p->finished)
+				p->finished = event->step;
+			/* an all-nodes group's commits finish steps behind the one prepared last */
+			if (p->under_way <= event->step)
+			{
+				p->under_way = event->step < p->nsteps ? event->step + 1 : 0;
+				p->began = false;
+				p->step_started_ms = now_ms;
+			}
+			break;
+		default:
+			break;
+	}
+}
+
 /* The wizard's sink: events become marked lines, taken by the screen's tick. */
 static void
 queue_event(const Event *event, void *arg)
@@ -131,7 +164,9 @@ queue_event(const Event *event, void *arg)
 	WizBackend *b = arg;
 
 	pthread_mutex_lock(&b->lock);
-	lines_add(&b->log, wiz_event_mark(event), "%s", event->text ? event->text : "");
+	wiz_progress_follow(&b->progress, event, monotonic_ms());
+	if (event->text)
+		lines_add(&b->log, wiz_event_mark(event), "%s", event->text);
 	pthread_mutex_unlock(&b->lock);
 }
 
@@ -253,6 +288,8 @@ finish(WizBackend *b, int code)
 	b->done = true;
 	if (b->job == WIZ_JOB_APPLY)
 	{
+		b->progress.running = false;
+		b->run_ended_ms = monotonic_ms();
 		b->apply_code = code;
 		b->verify_code = -1;	/* a verify before this apply proves nothing of it */
 	}
@@ -999,7 +1036,31 @@ wiz_apply_start(WizBackend *b, const char *workdir)
 	free(b->workdir);
 	b->workdir = chosen;
 	apply_stop_requested = 0;
+	memset(&b->progress, 0, sizeof(b->progress));
+	b->progress.running = true;
+	b->progress.nsteps = b->have_plan ? b->plan.nsteps : 0;
+	b->progress.run_started_ms = b->progress.step_started_ms = monotonic_ms();
 	start(b, WIZ_JOB_APPLY, run_apply);
+}
+
+WizProgress
+wiz_apply_progress(WizBackend *b)
+{
+	WizProgress p;
+	int64_t		now = monotonic_ms();
+
+	pthread_mutex_lock(&b->lock);
+	p = b->progress;
+	p.run_ms = (p.running ? now : b->run_ended_ms) - p.run_started_ms;
+	pthread_mutex_unlock(&b->lock);
+	p.step_ms = now - p.step_started_ms;
+	/* the plan stays as it is while it runs, and after, until it is made again */
+	if (p.under_way >= 1 && p.under_way <= wiz_plan_steps(b))
+	{
+		p.node = b->plan.steps[p.under_way - 1].label;
+		p.purpose = b->plan.steps[p.under_way - 1].purpose;
+	}
+	return p;
 }
 
 void

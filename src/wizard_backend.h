@@ -157,6 +157,32 @@ bool		wiz_plan_save(WizBackend *backend, const char *path, char *errbuf, int err
 /* ---- apply and verify ---- */
 void		wiz_apply_start(WizBackend *backend, const char *workdir);
 
+/* How far a run of the plan has got, from its step events: what execute draws */
+typedef struct WizProgress
+{
+	bool		running;
+	int			nsteps;
+	int			finished;		/* steps done, found done or committed */
+	int			under_way;		/* the step worked on, from 1; 0 before the first and after the last */
+	bool		began;			/* its statements started, not only its check */
+	int64_t		run_started_ms; /* on the monotonic clock */
+	int64_t		step_started_ms;
+	/* filled by wiz_apply_progress */
+	int64_t		run_ms;			/* how long the run has taken so far, or took */
+	int64_t		step_ms;		/* and the step under way */
+	const char *node;			/* the step under way's, NULL without one */
+	const char *purpose;
+} WizProgress;
+
+/*
+ * Follows a step event: a step that finishes puts the next one under way,
+ * a step that starts (the first, or one of an all-nodes group) is under
+ * way from then on.
+ */
+void		wiz_progress_follow(WizProgress *progress, const Event *event, int64_t now_ms);
+
+WizProgress wiz_apply_progress(WizBackend *backend);
+
 /*
  * SIGINT, SIGTERM, SIGHUP and SIGPIPE as apply takes them (a running
  * apply stops after the step under way); wiz_stop_signalled says one came.

@@ -4,7 +4,136 @@
 #include "exitcodes.h"
 #include "wizard.h"
 
+#include <stdio.h>
+
 static const WizCommand hints[] = {CMD_NEXT, CMD_CANCEL, CMD_RERUN, CMD_SCROLL, CMD_NONE};
+
+/* The work directory, the progress bar and the step under way, then the log */
+enum
+{
+	HEADER_ROWS = 4,
+	BAR_WIDTH = 40
+};
+
+static int
+log_top(void)
+{
+	return body_top() + HEADER_ROWS;
+}
+
+static int
+log_rows(void)
+{
+	return body_rows() - HEADER_ROWS;
+}
+
+/* The log follows its end unless the operator scrolled up, in the rows it has */
+static void
+log_append(Wizard *w, WizLines lines)
+{
+	bool		following = w->list.top + log_rows() >= w->list.lines.count;
+
+	list_append(w, lines);
+	if (following && w->list.lines.count > log_rows())
+		w->list.top = w->list.lines.count - log_rows();
+}
+
+static void
+log_scroll(Wizard *w, int key)
+{
+	int			last = w->list.lines.count - log_rows();
+	int			top = w->list.top;
+
+	switch (key)
+	{
+		case KEY_UP:
+			top--;
+			break;
+		case KEY_DOWN:
+			top++;
+			break;
+		case KEY_PPAGE:
+			top -= log_rows() - 1;
+			break;
+		case KEY_NPAGE:
+			top += log_rows() - 1;
+			break;
+		case KEY_HOME:
+			top = 0;
+			break;
+		case KEY_END:
+			top = last;
+			break;
+	}
+	w->list.top = top > last ? last : top;
+	if (w->list.top < 0)
+		w->list.top = 0;
+}
+
+static double
+seconds(int64_t ms)
+{
+	return (double) ms / 1000.0;
+}
+
+/* "Progress [#########...........] 3/8 steps  12.3 s" */
+static void
+draw_bar(Wizard *w, const WizProgress *p)
+{
+	char		bar[BAR_WIDTH + 1];
+	char		line[160];
+	int			filled = p->nsteps > 0 ? p->finished * BAR_WIDTH / p->nsteps : 0;
+
+	for (int i = 0; i < BAR_WIDTH; i++)
+		bar[i] = i < filled ? '#' : '.';
+	bar[BAR_WIDTH] = '\0';
+	snprintf(line, sizeof(line), "Progress [%s] %d/%d steps  %.1f s", bar, p->finished, p->nsteps,
+			 seconds(p->run_ms));
+	draw_text(w, body_top() + 1, 1, MARK_PLAIN, line);
+}
+
+/* The step under way, its time ticking; once the run is over, where it ended */
+static void
+draw_step(Wizard *w, const WizProgress *p)
+{
+	char		line[600];
+	WizMark		mark = MARK_PLAIN;
+
+	if (p->running && p->under_way > 0)
+		snprintf(line, sizeof(line), "Step %d/%d on %s, %.1f s: %s", p->under_way, p->nsteps,
+				 p->node ? p->node : "?", seconds(p->step_ms), p->purpose ? p->purpose : "");
+	else if (p->running && p->finished == 0)
+		snprintf(line, sizeof(line), "Checking the cluster and the backup before the first step, %.1f s",
+				 seconds(p->run_ms));
+	else if (p->running)
+		snprintf(line, sizeof(line), "Every step done; closing the journal.");
+	else if (p->nsteps > 0 && p->finished == p->nsteps)
+		snprintf(line, sizeof(line), "Every step done, in %.1f s.", seconds(p->run_ms));
+	else
+	{
+		mark = MARK_BAD;
+		if (p->under_way > 0)
+			snprintf(line, sizeof(line), "Stopped %s step %d/%d on %s: %s", p->began ? "in" : "before",
+					 p->under_way, p->nsteps, p->node ? p->node : "?", p->purpose ? p->purpose : "");
+		else
+			snprintf(line, sizeof(line), "Stopped before the first step.");
+	}
+	draw_text(w, body_top() + 2, 1, mark, line);
+}
+
+static void
+draw(Wizard *w)
+{
+	WizProgress p = wiz_apply_progress(w->backend);
+	const char *workdir = wiz_workdir(w->backend);
+	char		line[600];
+
+	snprintf(line, sizeof(line), "Work directory: %s", workdir ? workdir : "(made when the run starts)");
+	draw_text(w, body_top(), 1, MARK_PLAIN, line);
+	draw_bar(w, &p);
+	draw_step(w, &p);
+	list_draw(w, log_top());
+}
 
 static void
 enter(Wizard *w)
@@ -25,7 +154,7 @@ tick(Wizard *w)
 	if (wiz_job(w->backend) != WIZ_JOB_APPLY)
 		return;
 	done = wiz_job_done(w->backend);
-	list_append(w, wiz_take_log(w->backend));
+	log_append(w, wiz_take_log(w->backend));
 	if (!done || w->confirm.active)
 		return;
 	switch (wiz_job_exit_code(w->backend))
@@ -75,11 +204,11 @@ key(Wizard *w, int key, WizCommand command)
 		case CMD_BACK:
 			return done && wiz_job_exit_code(w->backend) == EXIT_CODE_ABORTED ? MOVE_BACK : MOVE_STAY;
 		case CMD_SCROLL:
-			list_scroll(w, key);
+			log_scroll(w, key);
 			return MOVE_STAY;
 		default:
 			return MOVE_STAY;
 	}
 }
 
-const WizScreen screen_execute = {"Execute", hints, enter, screen_nothing, screen_draw_list, key, tick};
+const WizScreen screen_execute = {"Execute", hints, enter, screen_nothing, draw, key, tick};

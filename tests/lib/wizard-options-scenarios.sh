@@ -212,6 +212,61 @@ sc_choices_as_options() {
 }
 scenario "wizard, recovery choices as options" sc_choices_as_options
 
+# A whole recovery from the options, headless, every screen dumped: the
+# work directory given relative is shown absolute, execute shows its
+# progress and the step under way, and a verified recovery quits on q alone.
+# The shared cluster is recovered after it.
+sc_recovery_from_the_options() {
+	local newc
+	shared_cluster || return
+	newc=127.0.0.1:$(at_port newc)
+	pushd "$PGC_ROOT" >/dev/null || return
+	LINES=24 COLUMNS=80 CITUS_RESCUE_TEST_PAUSE=done:1:1500 headless "key ENTER
+wait 30
+dump discover
+key ENTER
+dump compare
+key ENTER
+dump choose
+key ENTER
+wait 60
+dump preflight
+key ENTER
+dump review
+text nnnnnnnnnnnnnnnnnnnnnnnnnnnnnn
+key ENTER
+text yes
+key ENTER
+sleep 1000
+dump execute-under-way
+wait 120
+dump execute
+key ENTER
+wait 120
+dump verify
+key q" -h 127.0.0.1 -p "$(at_port w2)" -U postgres --timeout 5 --new-coordinator "$newc" --workdir rescue-here
+	popd >/dev/null
+	PGC_KIND=recovered
+	titles_tell_the_tier "$SCENARIO" discover compare choose preflight review execute-under-way execute verify
+	screen_has "$SCREENS/execute-under-way.txt" "^ Work directory: $PGC_ROOT/rescue-here\$" \
+		"$SCENARIO: execute names the work directory --workdir gave relative, as an absolute path"
+	screen_has "$SCREENS/execute-under-way.txt" "^ Progress \[#+\.+\] 1/[0-9]+ steps  [0-9]+\.[0-9] s" \
+		"$SCENARIO: a progress bar: the first step done of the plan's, the run's time"
+	screen_has "$SCREENS/execute-under-way.txt" "^ Step 2/[0-9]+ on 127\.0\.0\.1:[0-9]+, [0-9]+\.[0-9] s: [A-Z]" \
+		"$SCENARIO: the step under way: its number, node, time and purpose"
+	screen_has "$SCREENS/execute-under-way.txt" "^ \[1/[0-9]+\] 127\.0\.0\.1:[0-9]+: done \([0-9]+ ms\)" \
+		"$SCENARIO: the log below, each finished step with its time"
+	screen_has "$SCREENS/execute.txt" "^ Progress \[#{40}\] ([0-9]+)/\1 steps" "$SCENARIO: at the end the bar is full"
+	screen_has "$SCREENS/execute.txt" "^ Every step done, in [0-9]+\.[0-9] s\." "$SCENARIO: and says how long the run took"
+	screen_has "$SCREENS/execute.txt" "All [0-9]+ steps done\\. Journal: $PGC_ROOT/r" "$SCENARIO: the log names the absolute path too"
+	screen_has "$SCREENS/verify.txt" "Work directory: $PGC_ROOT/rescue-here " "$SCENARIO: and so does verify"
+	screen_has "$SCREENS/verify.txt" "The new coordinator works" "$SCENARIO: verify passes"
+	is "$HEADLESS_CODE" 0 "$SCENARIO: after a verified recovery q quits at once, with exit 0"
+	ok $([ -s "$PGC_ROOT/rescue-here/journal.log" ] && echo 0 || echo 1) "$SCENARIO: the run wrote where --workdir said"
+	rm -rf "$SCREENS"
+}
+scenario "wizard, a whole recovery from the options" sc_recovery_from_the_options
+
 # rehearse.sh opens the wizard with the new node's address given, so the
 # operator need not copy it; a stand-in for citus-rescue shows what it ran.
 sc_rehearse_gives_the_new_node() {
