@@ -60,6 +60,7 @@ struct WizBackend
 	bool		have_plan;
 	char	   *workdir;		/* absolute; changed only on the screens' thread */
 	char	   *workdir_used;	/* as apply opened it, taken over once its job is joined */
+	bool		move_shard;		/* verify moves a shard of its scratch table too */
 
 	WizLines	placements;		/* the first node's, marked where nodes differ */
 	WizLines	log;			/* events of apply or verify not taken yet */
@@ -1092,7 +1093,7 @@ static void *
 run_verify(void *arg)
 {
 	WizBackend *b = arg;
-	int			code = engine_verify_plan(&b->plan, &b->conn, NULL, false, &b->sink, &b->sink);
+	int			code = engine_verify_plan(&b->plan, &b->conn, NULL, b->move_shard, &b->sink, &b->sink);
 
 	event_note(&b->sink, NOTE_INFO, "Work directory: %s (plan.sql, journal.log, backup/, restore.sh)",
 			   b->workdir ? b->workdir : "-");
@@ -1101,9 +1102,10 @@ run_verify(void *arg)
 }
 
 void
-wiz_verify_start(WizBackend *b)
+wiz_verify_start(WizBackend *b, bool move_shard)
 {
 	join(b);
+	b->move_shard = move_shard;
 	start(b, WIZ_JOB_VERIFY, run_verify);
 }
 

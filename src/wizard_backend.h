@@ -191,7 +191,8 @@ void		wiz_catch_signals(void);
 void		wiz_release_signals(void);
 bool		wiz_stop_signalled(void);
 void		wiz_apply_request_stop(WizBackend *backend);
-void		wiz_verify_start(WizBackend *backend);
+/* Verifies the new coordinator; with move_shard, as verify --move-shard does. */
+void		wiz_verify_start(WizBackend *backend, bool move_shard);
 
 /* Lines of apply's or verify's events not read yet. */
 WizLines	wiz_take_log(WizBackend *backend);

@@ -214,8 +214,8 @@ scenario "wizard, recovery choices as options" sc_choices_as_options
 
 # A whole recovery from the options, headless, every screen dumped: the
 # work directory given relative is shown absolute, execute shows its
-# progress and the step under way, and a verified recovery quits on q alone.
-# The shared cluster is recovered after it.
+# progress and the step under way, verify moves a shard on m and y, and a
+# verified recovery quits on q alone.  The shared cluster is recovered after it.
 sc_recovery_from_the_options() {
 	local newc
 	shared_cluster || return
@@ -244,6 +244,11 @@ dump execute
 key ENTER
 wait 120
 dump verify
+key m
+dump move-question
+text y
+wait 120
+dump moved
 key q" -h 127.0.0.1 -p "$(at_port w2)" -U postgres --timeout 5 --new-coordinator "$newc" --workdir rescue-here
 	popd >/dev/null
 	PGC_KIND=recovered
@@ -261,6 +266,13 @@ key q" -h 127.0.0.1 -p "$(at_port w2)" -U postgres --timeout 5 --new-coordinator
 	screen_has "$SCREENS/execute.txt" "All [0-9]+ steps done\\. Journal: $PGC_ROOT/r" "$SCENARIO: the log names the absolute path too"
 	screen_has "$SCREENS/verify.txt" "Work directory: $PGC_ROOT/rescue-here " "$SCENARIO: and so does verify"
 	screen_has "$SCREENS/verify.txt" "The new coordinator works" "$SCENARIO: verify passes"
+	unlike "$(cat "$SCREENS/verify.txt")" "9\\. shard move" "$SCENARIO: without moving a shard"
+	screen_has "$SCREENS/verify.txt" "  q   m   Up/Down" "$SCENARIO: the hint offers the move"
+	screen_has "$SCREENS/move-question.txt" "Verify again, moving a shard of a scratch table to another node\\? y/n" \
+		"$SCENARIO: m asks first, for one key"
+	screen_has "$SCREENS/moved.txt" "pass +9\\. shard move: moved shard [0-9]+ to " "$SCENARIO: y verifies again, moving a shard"
+	screen_has "$SCREENS/moved.txt" "The new coordinator works" "$SCENARIO: and it passes"
+	titles_tell_the_tier "$SCENARIO" move-question moved
 	is "$HEADLESS_CODE" 0 "$SCENARIO: after a verified recovery q quits at once, with exit 0"
 	ok $([ -s "$PGC_ROOT/rescue-here/journal.log" ] && echo 0 || echo 1) "$SCENARIO: the run wrote where --workdir said"
 	rm -rf "$SCREENS"
