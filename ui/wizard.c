@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include "exitcodes.h"
 #include "wizard.h"
 #include "markup.h"
 
@@ -431,9 +430,9 @@ quit_answer(Wizard *w, bool yes)
 }
 
 /*
- * q (where no field takes it) and Ctrl-C leave, after one key; at once once
- * the recovery is verified, when nothing is left to lose.  A running apply
- * is stopped with Ctrl-C on its own screen, never by quitting under it.
+ * q (where no field takes it) and Ctrl-C leave after one key, or at once
+ * when the recovery is verified and nothing is left to lose.  A running
+ * apply is stopped with Ctrl-C on its own screen, never by quitting under it.
  */
 static void
 ask_to_leave(Wizard *w, WizCommand command)
