@@ -35,12 +35,12 @@ wizard_usage(FILE *out)
 			"\n"
 			"Without a terminal it refuses: use discover, plan, apply, verify or recover.\n"
 			"q and y quit (q alone once the recovery is verified); Ctrl-C asks the same,\n"
-			"except while the plan runs, when it stops the run after the step under way.\n"
+			"except while the plan runs, when it asks to stop after the step under way.\n"
 			"\n"
 			"Exit status, as for recover: 10 quit before anything was changed, 11 quit\n"
-			"after a partial change or before verify ran (run again to resume), then\n"
-			"that of verify: 0 the new coordinator works, 21 to 30 a check failed;\n"
-			"2 bad usage or no terminal.\n");
+			"after a partial change (citus-rescue apply DIR/plan.sql --workdir DIR\n"
+			"resumes it) or before verify ran, then that of verify: 0 the new\n"
+			"coordinator works, 21 to 30 a check failed; 2 bad usage or no terminal.\n");
 }
 
 /* What the command line gives beyond the connection: the screens' first choices */
