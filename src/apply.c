@@ -290,6 +290,18 @@ progress(Run *run, const PlanStep *step, StepState state, int64_t duration_ms,
 	free(what);
 }
 
+/* Where a step's work begins, for a front end that shows the step under way */
+static void
+step_started(Run *run, const PlanStep *step)
+{
+	Event		event = {.kind = EVENT_STEP, .state = STEP_STARTED};
+
+	event.node = step->label;
+	event.step = step->number;
+	event.nsteps = run->plan->nsteps;
+	event_emit(run->sink, &event);
+}
+
 static char *
 run_gid(const Run *run, const PlanStep *step)
 {
@@ -367,6 +379,7 @@ typedef struct AtomicGroup
 	int		   *todo;			/* indexes of the steps not done yet */
 	int			ntodo;
 	int			nprepared;		/* of todo, in order */
+	int64_t    *prepare_ms;		/* how long each of todo took to prepare */
 } AtomicGroup;
 
 /* Asks each step's check; false when a node cannot be asked. */
@@ -413,8 +426,10 @@ group_prepare(Run *run, AtomicGroup *g)
 		const PlanStep *step = &run->plan->steps[g->todo[k]];
 		PgNode	   *pg = session_for(run, step->host, step->port);
 		char	   *gid = run_gid(run, step);
+		int64_t		start = monotonic_ms();
 		StrBuf		prepare;
 
+		step_started(run, step);
 		strbuf_init(&prepare);
 		strbuf_append(&prepare, "PREPARE TRANSACTION ");
 		sql_append_literal(&prepare, gid);
@@ -430,10 +445,12 @@ group_prepare(Run *run, AtomicGroup *g)
 		else
 		{
 			/* prepared whether or not the record could be written: the rerun finds it by its gid */
+			g->prepare_ms[k] = monotonic_ms() - start;
 			g->nprepared++;
 			if (journal_write(&run->journal, step->number, pg->label, "prepared", gid))
 			{
-				progress(run, step, STEP_PREPARED, 0, NULL, "prepared");
+				progress(run, step, STEP_PREPARED, g->prepare_ms[k], NULL, "prepared (%lld ms)",
+						 (long long) g->prepare_ms[k]);
 				test_pause("prepared", step->number);
 			}
 			else
@@ -456,6 +473,7 @@ group_finish(Run *run, AtomicGroup *g, bool commit)
 		const PlanStep *step = &run->plan->steps[g->todo[k]];
 		PgNode	   *pg = session_for(run, step->host, step->port);
 		char	   *gid = run_gid(run, step);
+		int64_t		start = monotonic_ms();
 		StrBuf		finish;
 
 		strbuf_init(&finish);
@@ -463,10 +481,15 @@ group_finish(Run *run, AtomicGroup *g, bool commit)
 		sql_append_literal(&finish, gid);
 		if (run_settling_sql(run, step->number, pg, finish.data))
 		{
+			/* the step's own time: its prepare and its commit, not its wait for the others */
+			int64_t		took = g->prepare_ms[k] + monotonic_ms() - start;
+
 			journal_write(&run->journal, step->number, pg->label,
 						  commit ? "done" : "rolled-back", gid);
-			progress(run, step, commit ? STEP_COMMITTED : STEP_ROLLED_BACK, 0, NULL, "%s",
-					 commit ? "committed" : "rolled back: nothing of this step was applied");
+			if (commit)
+				progress(run, step, STEP_COMMITTED, took, NULL, "committed (%lld ms)", (long long) took);
+			else
+				progress(run, step, STEP_ROLLED_BACK, 0, NULL, "rolled back: nothing of this step was applied");
 		}
 		else
 		{
@@ -505,9 +528,11 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 		g.last++;
 	*last_index = g.last;
 	g.todo = xcalloc((size_t) (g.last - g.first + 1), sizeof(int));
+	g.prepare_ms = xcalloc((size_t) (g.last - g.first + 1), sizeof(int64_t));
 	if (!group_find_todo(run, &g))
 	{
 		free(g.todo);
+		free(g.prepare_ms);
 		return false;
 	}
 	ok = group_prepare(run, &g);
@@ -523,6 +548,7 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 	ok = group_finish(run, &g, commit) && ok;
 	apply_in_commit_phase = 0;
 	free(g.todo);
+	free(g.prepare_ms);
 	return ok && commit && !journal_broken(run);
 }
 
@@ -1393,6 +1419,7 @@ run_steps(Run *run)
 			i = last;
 			continue;
 		}
+		step_started(run, step);
 		pg = session_for(run, step->host, step->port);
 		if (pg == NULL || pg->state != PGNODE_READY)
 			return refuse(run, "Check that it answers, then run the same command again to resume.",

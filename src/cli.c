@@ -171,6 +171,17 @@ cli_plan_option(int opt, const char *arg, PlanChoices *choices)
 }
 
 bool
+cli_plan_choices_consistent(const PlanChoices *choices)
+{
+	if (choices->donor && choices->target && choices->method == METHOD_PROMOTE)
+	{
+		cli_error("--donor applies to --new-coordinator only: a promoted worker needs none");
+		return false;
+	}
+	return true;
+}
+
+bool
 cli_plan_choices_complete(const PlanChoices *choices)
 {
 	if (choices->target == NULL)
@@ -178,12 +189,7 @@ cli_plan_choices_complete(const PlanChoices *choices)
 		cli_error("give --new-coordinator HOST:PORT or --promote HOST:PORT");
 		return false;
 	}
-	if (choices->donor && choices->method == METHOD_PROMOTE)
-	{
-		cli_error("--donor applies to --new-coordinator only: a promoted worker needs none");
-		return false;
-	}
-	return true;
+	return cli_plan_choices_consistent(choices);
 }
 
 /*

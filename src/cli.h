@@ -32,19 +32,22 @@ enum
 	OPT_ACCEPT_LOST_SHARDS,
 };
 
-#define PLAN_LONG_OPTIONS \
+/* The choices the wizard's Choose screen also takes */
+#define RECOVERY_CHOICE_LONG_OPTIONS \
 	{"new-coordinator", required_argument, NULL, OPT_NEW_COORDINATOR}, \
 	{"promote", required_argument, NULL, OPT_PROMOTE}, \
 	{"cim", required_argument, NULL, OPT_CIM}, \
-	{"donor", required_argument, NULL, OPT_DONOR}, \
+	{"donor", required_argument, NULL, OPT_DONOR}
+
+#define PLAN_LONG_OPTIONS \
+	RECOVERY_CHOICE_LONG_OPTIONS, \
 	{"allow-unreachable", no_argument, NULL, OPT_ALLOW_UNREACHABLE}, \
 	{"create-extension", no_argument, NULL, OPT_CREATE_EXTENSION}, \
 	{"prepared", required_argument, NULL, OPT_PREPARED}, \
 	{"accept-lost-shards", no_argument, NULL, OPT_ACCEPT_LOST_SHARDS}, \
 	{"old-coordinator", required_argument, NULL, OPT_OLD_COORDINATOR}
 
-#define PLAN_OPTIONS_HELP \
-"Recovery choices:\n" \
+#define RECOVERY_CHOICE_OPTIONS_HELP \
 "      --new-coordinator=HOST:PORT\n" \
 "                           a new node becomes the coordinator (the default way)\n" \
 "      --promote=HOST:PORT  an existing worker becomes it and keeps its shards\n" \
@@ -52,7 +55,11 @@ enum
 "                           keep the coordinator in pg_dist_node or not\n" \
 "                           (default: as the old one was)\n" \
 "      --donor=HOST:PORT    the worker that lends its metadata to a new node\n" \
-"                           (default: the first node, or another synced worker)\n" \
+"                           (default: the first node, or another synced worker)\n"
+
+#define PLAN_OPTIONS_HELP \
+"Recovery choices:\n" \
+RECOVERY_CHOICE_OPTIONS_HELP \
 "      --allow-unreachable  plan without the workers that do not answer\n" \
 "      --create-extension   create the citus extension on the new node\n" \
 "      --prepared=GID=commit|rollback\n" \
@@ -117,8 +124,11 @@ void		cli_print_version(void);
  */
 int			cli_plan_option(int opt, const char *arg, struct PlanChoices *choices);
 
-/* Checks that a method was chosen; prints why not. */
+/* Checks that a method was chosen and the choices fit it; prints why not. */
 bool		cli_plan_choices_complete(const struct PlanChoices *choices);
+
+/* Checks that the choices given fit together, a method or not; prints why not. */
+bool		cli_plan_choices_consistent(const struct PlanChoices *choices);
 
 int			cmd_discover(int argc, char **argv);
 int			cmd_plan(int argc, char **argv);

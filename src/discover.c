@@ -321,6 +321,7 @@ read_stats(NodeReport *node, const PgNode *pg)
 		return;
 	}
 	node->citus_library_version = pgresult_text(r, 0, STATS_CITUS_VERSION);
+	node->runs_standin = citus_version_is_standin(node->citus_library_version);
 	node->local_group = (int) pgresult_int(r, 0, STATS_LOCAL_GROUP, -1);
 	for (int c = 0; c < CATALOG_COUNT; c++)
 	{

@@ -80,7 +80,9 @@ print_event(const Event *event, void *arg)
 {
 	FILE	   *out = arg;
 
-	fprintf(out, "%s\n", event->text ? event->text : "");
+	if (event->text == NULL)
+		return;
+	fprintf(out, "%s\n", event->text);
 	fflush(out);
 }
 

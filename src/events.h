@@ -34,7 +34,8 @@ typedef enum StepState
 	STEP_PREPARED,
 	STEP_COMMITTED,
 	STEP_ROLLED_BACK,
-	STEP_FAILED
+	STEP_FAILED,
+	STEP_STARTED				/* its work begins; no text, only progress to show */
 } StepState;
 
 typedef enum NoteLevel
@@ -48,7 +49,7 @@ typedef enum NoteLevel
 typedef struct Event
 {
 	EventKind	kind;
-	const char *text;			/* the line as printed, already terminal-safe */
+	const char *text;			/* the line as printed, already terminal-safe; NULL: none */
 	const char *node;			/* label of the node concerned, or NULL */
 	/* EVENT_NODE */
 	bool		answered;

@@ -523,14 +523,55 @@ verdict(int exit_code)
 	}
 }
 
+/* Shortened from the header of tests/standin/citus-standin.sql */
+const char *const standin_unmodelled[] = {
+	"Not modelled: the distributed planner and executor, DDL propagation, the",
+	"2PC recovery daemon, background jobs and cleanup records, citus local,",
+	"append and range tables, foreign keys. It rehearses the procedure only.",
+	NULL
+};
+
+char *
+standin_notice(const ClusterSnapshot *snap)
+{
+	int			read;
+	int			standin = snapshot_standin_nodes(snap, &read);
+	StrBuf		line;
+
+	if (standin == 0)
+		return NULL;
+	strbuf_init(&line);
+	if (standin == read)
+		strbuf_append(&line, "SIMULATION: every node that answered runs");
+	else if (standin == 1)
+	{
+		strbuf_append(&line, "SIMULATION: ");
+		for (int i = 0; i < snap->nnodes; i++)
+			if (snap->nodes[i].runs_standin)
+				append_terminal_safe(&line, snap->nodes[i].label ? snap->nodes[i].label : "?");
+		strbuf_append(&line, " runs");
+	}
+	else
+		strbuf_printf(&line, "SIMULATION: %d of the %d nodes that answered run", standin, read);
+	strbuf_append(&line, " the citus-rescue stand-in, not Citus.");
+	return strbuf_steal(&line);
+}
+
 void
 report_text(FILE *out, const ClusterSnapshot *snap, int max_rows)
 {
+	char	   *simulation;
+
 	if (snap->fatal.message)
 		return;
-	fprintf(out, "Discovered %d node%s from %s in %" PRId64 " ms.\n\n",
+	simulation = standin_notice(snap);
+	fprintf(out, "Discovered %d node%s from %s in %" PRId64 " ms.\n",
 			snap->nnodes, snap->nnodes == 1 ? "" : "s", snap->first_label,
 			snap->elapsed_ms);
+	if (simulation)
+		fprintf(out, "%s\n", simulation);
+	fprintf(out, "\n");
+	free(simulation);
 	print_nodes(out, snap);
 	print_node_problems(out, snap);
 	print_coordinator(out, snap);
@@ -674,6 +715,7 @@ json_node(JsonWriter *w, const ClusterSnapshot *snap, int i)
 	json_bool(w, "is_citus", node->is_citus);
 	json_string(w, "citus_version", lib);
 	json_string(w, "citus_version_full", node->citus_library_version);
+	json_bool(w, "standin", node->runs_standin);
 	json_string(w, "citus_extension_version", node->citus_extension_version);
 	if (node->reachable && node->is_citus && node->local_group >= 0)
 		json_int(w, "local_group", node->local_group);

@@ -31,6 +31,15 @@ char	   *labelled_row(const char *row, const StrList *columns);
 /* "13.2.2" from "Citus 13.2.2 on x86_64-pc-linux-gnu, ..." */
 char	   *citus_short_version(const char *citus_version);
 
+/*
+ * A rehearsal on the tests' stand-in for Citus must not pass for one on
+ * Citus: the line that says which nodes run it (NULL when none does,
+ * malloc'd, terminal-safe), and what the stand-in leaves out, as lines
+ * ending with NULL.
+ */
+char	   *standin_notice(const ClusterSnapshot *snapshot);
+extern const char *const standin_unmodelled[];
+
 /* What the first node's pg_dist_node says of a node's metadata. */
 const char *node_metadata_state(const NodeReport *node);
 

@@ -111,6 +111,29 @@ snapshot_free(ClusterSnapshot *snapshot)
 }
 
 bool
+citus_version_is_standin(const char *citus_version)
+{
+	return citus_version != NULL && strstr(citus_version, STANDIN_VERSION_MARK) != NULL;
+}
+
+int
+snapshot_standin_nodes(const ClusterSnapshot *snap, int *read)
+{
+	int			standin = 0;
+
+	*read = 0;
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		if (snap->nodes[i].citus_library_version == NULL)
+			continue;
+		(*read)++;
+		if (snap->nodes[i].runs_standin)
+			standin++;
+	}
+	return standin;
+}
+
+bool
 snapshot_reaches_worker(const ClusterSnapshot *snap, int i)
 {
 	const NodeReport *node = &snap->nodes[i];

@@ -170,6 +170,7 @@ typedef struct NodeReport
 	bool		in_recovery;
 	char	   *citus_extension_version;	/* NULL: extension not created */
 	char	   *citus_library_version;
+	bool		runs_standin;	/* citus_version() names the tests' stand-in, not Citus */
 	bool		is_citus;		/* extension and every catalog present */
 	int			local_group;
 	CatalogView catalogs[CATALOG_COUNT];
@@ -263,6 +264,15 @@ bool		node_is_coordinator_standby(const NodeReport *node);
  * survivors hold), nor a worker that pg_dist_node says keeps no metadata.
  */
 bool		node_compared(const NodeReport *node);
+
+/* How the tests' stand-in for Citus signs its citus_version() */
+#define STANDIN_VERSION_MARK "citus-rescue stand-in"
+
+/* Whether a citus_version() text is the stand-in's */
+bool		citus_version_is_standin(const char *citus_version);
+
+/* How many nodes run the stand-in, and how many were read to tell */
+int			snapshot_standin_nodes(const ClusterSnapshot *snapshot, int *read);
 
 const char *catalog_name(CatalogId catalog);
 const char *maxid_name(MaxIdKind kind);

@@ -13,6 +13,7 @@
 #include "planfile.h"
 #include "report.h"
 #include "strbuf.h"
+#include "workdir.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -42,11 +43,14 @@ struct WizBackend
 	WizJob		job;
 	bool		done;
 	int			exit_code;
+	int			apply_code;		/* of the last apply that finished; -1: none */
+	int			verify_code;	/* of the last verify that finished; -1: none */
 
 	ConnOptions base;			/* from the command line */
 	ConnOptions conn;			/* base with the connect screen's fields */
 	ClusterSnapshot snap;
 	bool		have_snapshot;
+	bool		simulation;		/* the last snapshot found the stand-in; read under lock */
 	Pending    *pending;
 	int			npending;
 	int			timeout_ms;
@@ -54,11 +58,15 @@ struct WizBackend
 	WizChoices	choices;
 	Plan		plan;
 	bool		have_plan;
-	char	   *workdir;
+	char	   *workdir;		/* absolute; changed only on the screens' thread */
+	char	   *workdir_used;	/* as apply opened it, taken over once its job is joined */
+	bool		move_shard;		/* verify moves a shard of its scratch table too */
 
 	CompareModel *compare;		/* what the compare screen shows, from the last discovery */
 	WizLines	catalog_lines;	/* the catalogs' agreement and differing rows, from it too */
 	WizLines	log;			/* events of apply or verify not taken yet */
+	WizProgress progress;		/* of the last apply; under lock */
+	int64_t		run_ended_ms;
 	EventSink	sink;
 };
 
@@ -120,6 +128,37 @@ wiz_event_mark(const Event *event)
 	return MARK_PLAIN;
 }
 
+void
+wiz_progress_follow(WizProgress *p, const Event *event, int64_t now_ms)
+{
+	if (event->kind != EVENT_STEP)
+		return;
+	p->nsteps = event->nsteps;
+	switch (event->state)
+	{
+		case STEP_STARTED:
+			p->under_way = event->step;
+			p->began = true;
+			p->step_started_ms = now_ms;
+			break;
+		case STEP_DONE:
+		case STEP_ALREADY_DONE:
+		case STEP_COMMITTED:
+			if (event->step > p->finished)
+				p->finished = event->step;
+			/* an all-nodes group's commits finish steps behind the one prepared last */
+			if (p->under_way <= event->step)
+			{
+				p->under_way = event->step < p->nsteps ? event->step + 1 : 0;
+				p->began = false;
+				p->step_started_ms = now_ms;
+			}
+			break;
+		default:
+			break;
+	}
+}
+
 /* The wizard's sink: events become marked lines, taken by the screen's tick. */
 static void
 queue_event(const Event *event, void *arg)
@@ -127,7 +166,9 @@ queue_event(const Event *event, void *arg)
 	WizBackend *b = arg;
 
 	pthread_mutex_lock(&b->lock);
-	lines_add(&b->log, wiz_event_mark(event), "%s", event->text ? event->text : "");
+	wiz_progress_follow(&b->progress, event, monotonic_ms());
+	if (event->text)
+		lines_add(&b->log, wiz_event_mark(event), "%s", event->text);
 	pthread_mutex_unlock(&b->lock);
 }
 
@@ -137,6 +178,8 @@ wiz_backend_new(const ConnOptions *options)
 	WizBackend *b = xcalloc(1, sizeof(WizBackend));
 
 	pthread_mutex_init(&b->lock, NULL);
+	b->apply_code = -1;
+	b->verify_code = -1;
 	connopts_copy(&b->base, options);
 	connopts_init(&b->conn);
 	plan_init(&b->plan);
@@ -151,6 +194,12 @@ join(WizBackend *b)
 	if (b->thread_started)
 		pthread_join(b->thread, NULL);
 	b->thread_started = false;
+	if (b->workdir_used)
+	{
+		free(b->workdir);
+		b->workdir = b->workdir_used;
+		b->workdir_used = NULL;
+	}
 }
 
 static void
@@ -167,12 +216,18 @@ clear_pending(WizBackend *b)
 }
 
 void
+wiz_backend_stop(WizBackend *b)
+{
+	apply_stop_requested = 1;
+	join(b);
+}
+
+void
 wiz_backend_free(WizBackend *b)
 {
 	if (b == NULL)
 		return;
-	apply_stop_requested = 1;
-	join(b);
+	wiz_backend_stop(b);
 	if (b->have_snapshot)
 		snapshot_free(&b->snap);
 	plan_free(&b->plan);
@@ -183,6 +238,7 @@ wiz_backend_free(WizBackend *b)
 	wiz_lines_free(&b->catalog_lines);
 	wiz_lines_free(&b->log);
 	free(b->workdir);
+	free(b->workdir_used);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
 }
@@ -233,10 +289,72 @@ finish(WizBackend *b, int code)
 	pthread_mutex_lock(&b->lock);
 	b->exit_code = code;
 	b->done = true;
+	if (b->job == WIZ_JOB_APPLY)
+	{
+		b->progress.running = false;
+		b->run_ended_ms = monotonic_ms();
+		b->apply_code = code;
+		b->verify_code = -1;	/* a verify before this apply proves nothing of it */
+	}
+	else if (b->job == WIZ_JOB_VERIFY)
+		b->verify_code = code;
 	pthread_mutex_unlock(&b->lock);
 }
 
+/* As recover ends: verify's code once it ran; else apply's, where apply stopped */
+int
+wiz_exit_code(WizBackend *b)
+{
+	int			code;
+
+	pthread_mutex_lock(&b->lock);
+	if (b->verify_code >= 0)
+		code = b->verify_code;
+	else if (b->apply_code < 0)
+		code = EXIT_CODE_ABORTED;
+	else if (b->apply_code != EXIT_CODE_OK)
+		code = b->apply_code;
+	else
+		code = EXIT_CODE_PARTIAL;	/* every step done, not verified: run again to verify */
+	pthread_mutex_unlock(&b->lock);
+	return code;
+}
+
+bool
+wiz_recovery_verified(WizBackend *b)
+{
+	bool		verified;
+
+	pthread_mutex_lock(&b->lock);
+	verified = b->done && b->verify_code == EXIT_CODE_OK;
+	pthread_mutex_unlock(&b->lock);
+	return verified;
+}
+
 /* ---- discovery ---------------------------------------------------------- */
+
+/* The screens draw the title while a job rewrites the snapshot: they read this copy */
+static void
+note_simulation(WizBackend *b)
+{
+	int			read;
+	bool		simulation = snapshot_standin_nodes(&b->snap, &read) > 0;
+
+	pthread_mutex_lock(&b->lock);
+	b->simulation = simulation;
+	pthread_mutex_unlock(&b->lock);
+}
+
+bool
+wiz_simulation(WizBackend *b)
+{
+	bool		simulation;
+
+	pthread_mutex_lock(&b->lock);
+	simulation = b->simulation;
+	pthread_mutex_unlock(&b->lock);
+	return simulation;
+}
 
 static void
 on_nodes(const ClusterSnapshot *snap, void *arg)
@@ -344,7 +462,10 @@ run_discover(void *arg)
 
 	b->have_snapshot = true;
 	if (b->snap.fatal.message == NULL)
+	{
 		build_compare(b, &pool);
+		note_simulation(b);
+	}
 	session_pool_free(&pool);
 	finish(b, code);
 	return NULL;
@@ -438,6 +559,16 @@ wiz_connect_prefill(const ConnOptions *options, WizConnect *c)
 	c->password_mode = options->password_mode;
 }
 
+void
+wiz_choices_prefill(const PlanChoices *given, WizChoices *choices)
+{
+	memset(choices, 0, sizeof(*choices));
+	choices->method = given->method;
+	choices->cim = given->cim;
+	snprintf(choices->target, sizeof(choices->target), "%s", given->target ? given->target : "");
+	snprintf(choices->donor, sizeof(choices->donor), "%s", given->donor ? given->donor : "");
+}
+
 WizLines
 wiz_discover_progress(WizBackend *b)
 {
@@ -514,6 +645,21 @@ add_ledger_lines(WizLines *out, const ClusterSnapshot *snap)
 	ledger_free(&ledger);
 }
 
+/* Said first, so that a rehearsal on the stand-in is never taken for one on Citus */
+static void
+add_simulation_lines(WizLines *out, const ClusterSnapshot *snap)
+{
+	char	   *notice = standin_notice(snap);
+
+	if (notice == NULL)
+		return;
+	lines_add(out, MARK_WARNING, "%s", notice);
+	for (const char *const *line = standin_unmodelled; *line; line++)
+		lines_add(out, MARK_PLAIN, "  %s", *line);
+	lines_add(out, MARK_PLAIN, "%s", "");
+	free(notice);
+}
+
 WizLines
 wiz_discover_summary(WizBackend *b)
 {
@@ -522,6 +668,7 @@ wiz_discover_summary(WizBackend *b)
 
 	if (!b->have_snapshot || snap->fatal.message)
 		return out;
+	add_simulation_lines(&out, snap);
 	lines_add(&out, MARK_PLAIN, "%-6s %-5s %-28s %-11s %-9s %-9s %-12s %s", "NODEID", "GROUP", "ADDRESS",
 			  "STATUS", "POSTGRES", "CITUS", "METADATA", "PLACEMENTS");
 	for (int i = 0; i < snap->nnodes; i++)
@@ -620,6 +767,8 @@ run_plan(void *arg)
 	plan_choices_from(&b->choices, &choices);
 	code = engine_plan(&b->conn, &choices, NULL, &b->snap, &b->plan, &error);
 	b->have_snapshot = code != EXIT_CODE_BAD_USAGE;
+	if (b->have_snapshot && b->snap.fatal.message == NULL)
+		note_simulation(b);
 	if (error.message)
 	{
 		/* shown where the checks are: what stopped the plan, and what to do */
@@ -815,11 +964,7 @@ run_apply(void *arg)
 	opts.sink = &b->sink;
 	opts.errors = &b->sink;
 	code = apply_plan(&b->plan, text.data, &opts);
-	if (opts.workdir_used)
-	{
-		free(b->workdir);
-		b->workdir = opts.workdir_used;
-	}
+	b->workdir_used = opts.workdir_used;
 	event_note(&b->sink, code == EXIT_CODE_OK ? NOTE_GOOD : NOTE_ERROR,
 			   "apply finished with exit status %d", code);
 	strbuf_free(&text);
@@ -827,17 +972,61 @@ run_apply(void *arg)
 	return NULL;
 }
 
+/*
+ * The default work directory is made here rather than by apply, so that
+ * the screen can say where it is while the run is under way; if it cannot
+ * be made, apply tries again and says why.
+ */
+static char *
+make_default_workdir(void)
+{
+	Workdir		wd;
+	PgError		error = {0};
+	char	   *path = NULL;
+
+	if (workdir_create_default(&wd, &error))
+		path = xstrdup(wd.path);
+	workdir_close(&wd);
+	pgerror_clear(&error);
+	return path;
+}
+
 void
 wiz_apply_start(WizBackend *b, const char *workdir)
 {
-	char	   *chosen = workdir ? xstrdup(workdir) : NULL;
+	char	   *chosen;
 
 	join(b);
 	/* workdir may be b->workdir itself, when a stopped run is resumed */
+	chosen = workdir ? workdir_absolute(workdir) : make_default_workdir();
 	free(b->workdir);
 	b->workdir = chosen;
 	apply_stop_requested = 0;
+	memset(&b->progress, 0, sizeof(b->progress));
+	b->progress.running = true;
+	b->progress.nsteps = b->have_plan ? b->plan.nsteps : 0;
+	b->progress.run_started_ms = b->progress.step_started_ms = monotonic_ms();
 	start(b, WIZ_JOB_APPLY, run_apply);
+}
+
+WizProgress
+wiz_apply_progress(WizBackend *b)
+{
+	WizProgress p;
+	int64_t		now = monotonic_ms();
+
+	pthread_mutex_lock(&b->lock);
+	p = b->progress;
+	p.run_ms = (p.running ? now : b->run_ended_ms) - p.run_started_ms;
+	pthread_mutex_unlock(&b->lock);
+	p.step_ms = now - p.step_started_ms;
+	/* the plan stays as it is while it runs, and after, until it is made again */
+	if (p.under_way >= 1 && p.under_way <= wiz_plan_steps(b))
+	{
+		p.node = b->plan.steps[p.under_way - 1].label;
+		p.purpose = b->plan.steps[p.under_way - 1].purpose;
+	}
+	return p;
 }
 
 void
@@ -869,7 +1058,7 @@ static void *
 run_verify(void *arg)
 {
 	WizBackend *b = arg;
-	int			code = engine_verify_plan(&b->plan, &b->conn, NULL, false, &b->sink, &b->sink);
+	int			code = engine_verify_plan(&b->plan, &b->conn, NULL, b->move_shard, &b->sink, &b->sink);
 
 	event_note(&b->sink, NOTE_INFO, "Work directory: %s (plan.sql, journal.log, backup/, restore.sh)",
 			   b->workdir ? b->workdir : "-");
@@ -878,9 +1067,10 @@ run_verify(void *arg)
 }
 
 void
-wiz_verify_start(WizBackend *b)
+wiz_verify_start(WizBackend *b, bool move_shard)
 {
 	join(b);
+	b->move_shard = move_shard;
 	start(b, WIZ_JOB_VERIFY, run_verify);
 }
 
@@ -901,4 +1091,11 @@ const char *
 wiz_workdir(WizBackend *b)
 {
 	return b->workdir;
+}
+
+void
+wiz_set_workdir(WizBackend *b, const char *workdir)
+{
+	free(b->workdir);
+	b->workdir = workdir ? workdir_absolute(workdir) : NULL;
 }

@@ -81,6 +81,9 @@ WizBackend *wiz_backend_new(const ConnOptions *options);
  * status, a step's state, a note's level), never by the words of its text.
  */
 WizMark		wiz_event_mark(const Event *event);
+
+/* Ends the job under way: a running apply after its step, anything else when done. */
+void		wiz_backend_stop(WizBackend *backend);
 void		wiz_backend_free(WizBackend *backend);
 void		wiz_lines_free(WizLines *lines);
 
@@ -89,8 +92,21 @@ WizJob		wiz_job(WizBackend *backend);
 bool		wiz_job_done(WizBackend *backend);
 int			wiz_job_exit_code(WizBackend *backend);
 
+/*
+ * The wizard's exit code, as recover's would be: EXIT_CODE_ABORTED before
+ * apply ran, apply's when it stopped, EXIT_CODE_PARTIAL when every step is
+ * done but verify has not run, then verify's.
+ */
+int			wiz_exit_code(WizBackend *backend);
+
+/* Whether verify finished and found the new coordinator working, nothing running. */
+bool		wiz_recovery_verified(WizBackend *backend);
+
 /* The connect screen's fields as the command line (and PG* variables) fill them. */
 void		wiz_connect_prefill(const ConnOptions *options, WizConnect *connect);
+
+/* The choose screen's choices as the command line's recovery options fill them. */
+void		wiz_choices_prefill(const PlanChoices *given, WizChoices *choices);
 
 /* ---- discovery ---- */
 /* Starts discovery; false (with errbuf) when a field makes no sense. */
@@ -118,6 +134,9 @@ const CompareModel *wiz_compare_model(WizBackend *backend);
 WizLines	wiz_compare_catalogs(WizBackend *backend);
 
 CimMode		wiz_detected_cim(WizBackend *backend);
+
+/* Whether the cluster last discovered runs the tests' stand-in, not Citus. */
+bool		wiz_simulation(WizBackend *backend);
 
 /* Reachable metadata-synced workers, as HOST:PORT, for the choose screen. */
 WizLines	wiz_workers(WizBackend *backend);
@@ -148,6 +167,32 @@ bool		wiz_plan_save(WizBackend *backend, const char *path, char *errbuf, int err
 /* ---- apply and verify ---- */
 void		wiz_apply_start(WizBackend *backend, const char *workdir);
 
+/* How far a run of the plan has got, from its step events: what execute draws */
+typedef struct WizProgress
+{
+	bool		running;
+	int			nsteps;
+	int			finished;		/* steps done, found done or committed */
+	int			under_way;		/* the step worked on, from 1; 0 before the first and after the last */
+	bool		began;			/* its statements started, not only its check */
+	int64_t		run_started_ms; /* on the monotonic clock */
+	int64_t		step_started_ms;
+	/* filled by wiz_apply_progress */
+	int64_t		run_ms;			/* how long the run has taken so far, or took */
+	int64_t		step_ms;		/* and the step under way */
+	const char *node;			/* the step under way's, NULL without one */
+	const char *purpose;
+} WizProgress;
+
+/*
+ * Follows a step event: a step that finishes puts the next one under way,
+ * a step that starts (the first, or one of an all-nodes group) is under
+ * way from then on.
+ */
+void		wiz_progress_follow(WizProgress *progress, const Event *event, int64_t now_ms);
+
+WizProgress wiz_apply_progress(WizBackend *backend);
+
 /*
  * SIGINT, SIGTERM, SIGHUP and SIGPIPE as apply takes them (a running
  * apply stops after the step under way); wiz_stop_signalled says one came.
@@ -156,11 +201,17 @@ void		wiz_catch_signals(void);
 void		wiz_release_signals(void);
 bool		wiz_stop_signalled(void);
 void		wiz_apply_request_stop(WizBackend *backend);
-void		wiz_verify_start(WizBackend *backend);
+/* Verifies the new coordinator; with move_shard, as verify --move-shard does. */
+void		wiz_verify_start(WizBackend *backend, bool move_shard);
 
 /* Lines of apply's or verify's events not read yet. */
 WizLines	wiz_take_log(WizBackend *backend);
 
+/*
+ * Where apply writes, as an absolute path: --workdir's, or the default one
+ * made when apply starts; NULL before.
+ */
 const char *wiz_workdir(WizBackend *backend);
+void		wiz_set_workdir(WizBackend *backend, const char *workdir);
 
 #endif

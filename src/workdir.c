@@ -49,13 +49,17 @@ check_dir_safe(int fd, const char *path, PgError *error)
 	return true;
 }
 
-static char *
-absolute_path(const char *dir)
+char *
+workdir_absolute(const char *dir)
 {
 	char		resolved[PATH_MAX];
 
 	if (realpath(dir, resolved) != NULL)
 		return xstrdup(resolved);
+	/* not made yet: where it will be made */
+	if (dir[0] != '/' && getcwd(resolved, sizeof(resolved)) != NULL)
+		return xasprintf("%s/%s", strcmp(resolved, "/") == 0 ? "" : resolved,
+						 strncmp(dir, "./", 2) == 0 ? dir + 2 : dir);
 	return xstrdup(dir);
 }
 
@@ -81,7 +85,7 @@ open_checked(Workdir *wd, const char *dir, PgError *error)
 		wd->fd = -1;
 		return false;
 	}
-	wd->path = absolute_path(dir);
+	wd->path = workdir_absolute(dir);
 	return true;
 }
 

@@ -31,6 +31,12 @@ bool		workdir_create_default(Workdir *wd, PgError *error);
 void		workdir_close(Workdir *wd);
 
 /*
+ * DIR as the absolute path a person is shown (malloc'd): resolved when it
+ * exists, else joined to the current directory, where it would be made.
+ */
+char	   *workdir_absolute(const char *dir);
+
+/*
  * Opens NAME under the directory fd without following a symbolic link and
  * checks that it is a regular file of ours; -1 with errbuf otherwise
  * (errno ENOENT when it does not exist).

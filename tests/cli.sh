@@ -60,6 +60,23 @@ sc_plan_options() {
 }
 scenario "plan options" sc_plan_options
 
+# The wizard reads its recovery choices as plan does, before it needs a terminal
+sc_wizard_options() {
+	out=$("$RESCUE" wizard --promote a:1 --donor b:2 </dev/null 2>&1); code=$?
+	is "$code" 2 "wizard: a donor with --promote: bad usage"
+	like "$out" "--donor applies to --new-coordinator only" "wizard: and says why, as plan does"
+	out=$("$RESCUE" wizard --cim maybe </dev/null 2>&1); code=$?
+	is "$code" 2 "wizard: bad --cim: bad usage"
+	out=$("$RESCUE" wizard --new-coordinator nowhere </dev/null 2>&1); code=$?
+	is "$code" 2 "wizard: --new-coordinator without a port: bad usage"
+	out=$("$RESCUE" wizard --promote a:1 --new-coordinator b:2 </dev/null 2>&1); code=$?
+	is "$code" 2 "wizard: both methods: bad usage"
+	out=$("$RESCUE" wizard --help); code=$?
+	like "$out" "--new-coordinator=HOST:PORT" "wizard --help documents the recovery choices"
+	like "$out" "--workdir=DIR" "wizard --help documents --workdir"
+}
+scenario "wizard options" sc_wizard_options
+
 sc_apply_no_plan() {
 	out=$("$RESCUE" apply 2>&1); code=$?
 	is "$code" 2 "apply without a file: bad usage"

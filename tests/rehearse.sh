@@ -25,10 +25,12 @@ echo
 echo "Surviving workers: 127.0.0.1:$(pgc_port w1) 127.0.0.1:$(pgc_port w2) 127.0.0.1:$(pgc_port w3)"
 if [ -t 0 ] && [ -t 1 ]; then
 	fixture_new_node newc || { echo "could not start a node for the new coordinator" >&2; exit 1; }
-	echo "A fresh node for the new coordinator: 127.0.0.1:$(pgc_port newc)"
+	new_coordinator=127.0.0.1:$(pgc_port newc)
+	echo "A fresh node for the new coordinator: $new_coordinator (the Choose screen has it already)"
 	echo "Opening the wizard on 127.0.0.1:$(pgc_port w1)..."
 	sleep 2
-	"$RESCUE" wizard -h 127.0.0.1 -p "$(pgc_port w1)" -U postgres -d postgres
+	"$RESCUE" wizard -h 127.0.0.1 -p "$(pgc_port w1)" -U postgres -d postgres \
+		--new-coordinator "$new_coordinator"
 	exit $?
 fi
 echo "No terminal for the wizard; running: citus-rescue discover -h 127.0.0.1 -p $(pgc_port w1) -U postgres"

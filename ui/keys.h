@@ -25,9 +25,10 @@
 	X(CMD_DECIDE, "c/b", "commit or roll back the old coordinator's prepared ones", 'c', 'b') \
 	X(CMD_OVERRIDE, "o", "override failed checks (asks for a typed confirmation)", 'o') \
 	X(CMD_ACCEPT_LOST, "l", "recreate the lost shards empty (asks to type how many)", 'l') \
+	X(CMD_MOVE_SHARD, "m", "verify again with a test shard move (asks y/n)", 'm') \
 	X(CMD_CANCEL, "Ctrl-C", "stop after the step under way, or quit", 3) \
 	X(CMD_HELP, "F1 ?", "this help", KEY_F(1), '?') \
-	X(CMD_QUIT, "q", "quit (asks first)", 'q')
+	X(CMD_QUIT, "q", "quit (asks y/n first, except after a verified recovery)", 'q')
 
 typedef enum WizCommand
 {

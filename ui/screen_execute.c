@@ -4,7 +4,87 @@
 #include "exitcodes.h"
 #include "wizard.h"
 
+#include <stdio.h>
+
 static const WizCommand hints[] = {CMD_NEXT, CMD_CANCEL, CMD_RERUN, CMD_SCROLL, CMD_WRAP, CMD_NONE};
+
+/* The work directory, the progress bar and the step under way, then the log */
+enum
+{
+	HEADER_ROWS = 5,
+	BAR_WIDTH = 40
+};
+
+static int
+log_top(void)
+{
+	return body_top() + HEADER_ROWS;
+}
+
+static double
+seconds(int64_t ms)
+{
+	return (double) ms / 1000.0;
+}
+
+/* "Progress [#########...........] 3/8 steps  12.3 s" */
+static void
+draw_bar(Wizard *w, const WizProgress *p)
+{
+	char		bar[BAR_WIDTH + 1];
+	char		line[160];
+	int			filled = p->nsteps > 0 ? p->finished * BAR_WIDTH / p->nsteps : 0;
+
+	for (int i = 0; i < BAR_WIDTH; i++)
+		bar[i] = i < filled ? '#' : '.';
+	bar[BAR_WIDTH] = '\0';
+	snprintf(line, sizeof(line), "Progress [%s] %d/%d steps  %.1f s", bar, p->finished, p->nsteps,
+			 seconds(p->run_ms));
+	draw_text(w, body_top() + 1, 1, MARK_PLAIN, line);
+}
+
+/* The step under way, its time ticking; once the run is over, where it ended */
+static void
+draw_step(Wizard *w, const WizProgress *p)
+{
+	char		line[600];
+	WizMark		mark = MARK_PLAIN;
+
+	if (p->running && p->under_way > 0)
+		snprintf(line, sizeof(line), "Step %d/%d on %s, %.1f s: %s", p->under_way, p->nsteps,
+				 p->node ? p->node : "?", seconds(p->step_ms), p->purpose ? p->purpose : "");
+	else if (p->running && p->finished == 0)
+		snprintf(line, sizeof(line), "Checking the cluster and the backup before the first step, %.1f s",
+				 seconds(p->run_ms));
+	else if (p->running)
+		snprintf(line, sizeof(line), "Every step done; closing the journal.");
+	else if (p->nsteps > 0 && p->finished == p->nsteps)
+		snprintf(line, sizeof(line), "Every step done, in %.1f s.", seconds(p->run_ms));
+	else
+	{
+		mark = MARK_BAD;
+		if (p->under_way > 0)
+			snprintf(line, sizeof(line), "Stopped %s step %d/%d on %s: %s", p->began ? "in" : "before",
+					 p->under_way, p->nsteps, p->node ? p->node : "?", p->purpose ? p->purpose : "");
+		else
+			snprintf(line, sizeof(line), "Stopped before the first step.");
+	}
+	draw_wrapped(w, body_top() + 2, 1, mark, line, 2);
+}
+
+static void
+draw(Wizard *w)
+{
+	WizProgress p = wiz_apply_progress(w->backend);
+	const char *workdir = wiz_workdir(w->backend);
+	char		line[600];
+
+	snprintf(line, sizeof(line), "Work directory: %s", workdir ? workdir : "(made when the run starts)");
+	draw_text(w, body_top(), 1, MARK_PLAIN, line);
+	draw_bar(w, &p);
+	draw_step(w, &p);
+	list_draw(w, log_top());
+}
 
 static void
 enter(Wizard *w)
@@ -84,4 +164,4 @@ key(Wizard *w, int key, WizCommand command)
 	}
 }
 
-const WizScreen screen_execute = {"Execute", hints, enter, screen_nothing, screen_draw_list, key, tick};
+const WizScreen screen_execute = {"Execute", hints, enter, screen_nothing, draw, key, tick};

@@ -1,7 +1,6 @@
 #include "config.h"
 
 #include "clock.h"
-#include "exitcodes.h"
 #include "wizard.h"
 #include "markup.h"
 
@@ -117,9 +116,9 @@ draw_wrapped_rows(Wizard *w, int row, int col, WizMark mark, const char *text, i
 }
 
 int
-draw_wrapped(Wizard *w, int row, int col, WizMark mark, const char *text)
+draw_wrapped(Wizard *w, int row, int col, WizMark mark, const char *text, int max_rows)
 {
-	return draw_wrapped_rows(w, row, col, mark, text, LINES);
+	return draw_wrapped_rows(w, row, col, mark, text, max_rows);
 }
 
 void
@@ -208,10 +207,18 @@ ask_confirm(Wizard *w, const char *question, const char *expect,
 			void (*then) (Wizard *w, bool confirmed))
 {
 	w->confirm.active = true;
+	w->confirm.one_key = false;
 	snprintf(w->confirm.question, sizeof(w->confirm.question), "%s", question);
 	snprintf(w->confirm.expect, sizeof(w->confirm.expect), "%s", expect);
 	w->confirm.typed[0] = '\0';
 	w->confirm.then = then;
+}
+
+void
+ask_key_confirm(Wizard *w, const char *question, void (*then) (Wizard *w, bool confirmed))
+{
+	ask_confirm(w, question, "", then);
+	w->confirm.one_key = true;
 }
 
 static void
@@ -221,7 +228,12 @@ confirm_key(Wizard *w, int key)
 	bool		done = false;
 	bool		yes = false;
 
-	if (key == '\n' || key == '\r' || key == KEY_ENTER)
+	if (w->confirm.one_key)
+	{
+		done = true;
+		yes = key == 'y' || key == 'Y';
+	}
+	else if (key == '\n' || key == '\r' || key == KEY_ENTER)
 	{
 		done = true;
 		/* an empty expectation asks for free text, read from confirm.typed */
@@ -368,8 +380,8 @@ draw_frame(Wizard *w)
 	int			col = 1;
 
 	erase();
-	snprintf(title, sizeof(title), " citus-rescue  |  step %d/%d: %s", w->screen + 1,
-			 WIZ_SCREENS, s->title);
+	snprintf(title, sizeof(title), " citus-rescue  %s|  step %d/%d: %s",
+			 wiz_simulation(w->backend) ? "SIMULATION  " : "", w->screen + 1, WIZ_SCREENS, s->title);
 	attrset(w->color ? COLOR_PAIR(PAIR_TITLE) | A_BOLD : A_REVERSE);
 	mvhline(0, 0, ' ', COLS);
 	mvaddnstr(0, 0, title, COLS);
@@ -382,7 +394,8 @@ draw_frame(Wizard *w)
 	{
 		char		line[300];
 
-		snprintf(line, sizeof(line), "%s %s_", w->confirm.question, w->confirm.typed);
+		snprintf(line, sizeof(line), "%s %s%s", w->confirm.question, w->confirm.typed,
+				 w->confirm.one_key ? "" : "_");
 		mvhline(LINES - 3, 0, ' ', COLS);
 		mvhline(LINES - 2, 0, ' ', COLS);
 		draw_wrapped_rows(w, LINES - 3, 1, MARK_WARNING, line, 2);
@@ -442,6 +455,24 @@ quit_answer(Wizard *w, bool yes)
 		w->quit = true;
 }
 
+/*
+ * q (where no field takes it) and Ctrl-C leave after one key, or at once
+ * when the recovery is verified and nothing is left to lose.  A running
+ * apply is stopped with Ctrl-C on its own screen, never by quitting under it.
+ */
+static void
+ask_to_leave(Wizard *w, WizCommand command)
+{
+	if (!(command == CMD_QUIT && w->nfields == 0) && command != CMD_CANCEL)
+		return;
+	if (wiz_job(w->backend) == WIZ_JOB_APPLY && !wiz_job_done(w->backend))
+		set_message(w, MARK_WARNING, "The plan is running: Ctrl-C stops it after the step under way; then q quits.");
+	else if (wiz_recovery_verified(w->backend))
+		w->quit = true;
+	else
+		ask_key_confirm(w, "Quit citus-rescue? y/n", quit_answer);
+}
+
 static void
 handle_key(Wizard *w, int key)
 {
@@ -478,9 +509,8 @@ handle_key(Wizard *w, int key)
 		go(w, w->screen + 1);
 	else if (move == MOVE_BACK && w->screen > 0)
 		go(w, w->screen - 1);
-	else if (move == MOVE_STAY && !w->confirm.active &&
-			 ((command == CMD_QUIT && w->nfields == 0) || command == CMD_CANCEL))
-		ask_confirm(w, "Quit citus-rescue? Type yes:", "yes", quit_answer);
+	else if (move == MOVE_STAY && !w->confirm.active)
+		ask_to_leave(w, command);
 }
 
 /* ---- headless: a key script in, screens dumped out ---- */
@@ -841,15 +871,7 @@ run_keyboard(Wizard *w)
 		/* a hang-up or kill: a running apply ends its step first, then the wizard goes */
 		if (wiz_stop_signalled() &&
 			(wiz_job(w->backend) != WIZ_JOB_APPLY || wiz_job_done(w->backend)))
-		{
-			if (wiz_job(w->backend) == WIZ_JOB_APPLY)
-				w->exit_code = wiz_job_exit_code(w->backend);
-			else if (w->exit_code == EXIT_CODE_OK &&
-					 !(wiz_job(w->backend) == WIZ_JOB_VERIFY && wiz_job_done(w->backend) &&
-					   wiz_job_exit_code(w->backend) == EXIT_CODE_OK))
-				w->exit_code = EXIT_CODE_ABORTED;	/* nothing was changed */
 			break;
-		}
 		tick(w);
 		refresh_all(w);
 		key = getch();
@@ -859,16 +881,18 @@ run_keyboard(Wizard *w)
 }
 
 int
-wizard_run(const ConnOptions *options)
+wizard_run(const ConnOptions *options, const WizChoices *choices, const char *workdir)
 {
 	Wizard		w;
 	Terminal	t;
 	const char *script_path = getenv("CITUS_RESCUE_KEYS");
+	int			code;
 
 	memset(&w, 0, sizeof(w));
 	wiz_connect_prefill(options, &w.connect);
-	w.choices.cim = CIM_UNKNOWN;
+	w.choices = *choices;
 	w.backend = wiz_backend_new(options);
+	wiz_set_workdir(w.backend, workdir);
 	w.headless = script_path != NULL;
 	if (!open_terminal(&w, &t, script_path))
 	{
@@ -891,6 +915,9 @@ wizard_run(const ConnOptions *options)
 	destroyCDKScreen(w.cdk);
 	endwin();
 	close_terminal(&w, &t);
+	/* an apply left running ends its step first, and its outcome counts */
+	wiz_backend_stop(w.backend);
+	code = wiz_exit_code(w.backend);
 	wiz_backend_free(w.backend);
-	return w.exit_code;
+	return code;
 }

@@ -41,10 +41,14 @@ typedef struct WizScreen
 	void		(*tick) (Wizard *w);	/* poll the backend */
 } WizScreen;
 
-/* A typed confirmation asked at the foot of the screen */
+/*
+ * A confirmation asked at the foot of the screen: typed where it guards a
+ * change, a single key (y) where it does not.
+ */
 typedef struct Confirm
 {
 	bool		active;
+	bool		one_key;
 	char		question[160];
 	char		expect[16];
 	char		typed[32];
@@ -74,7 +78,6 @@ struct Wizard
 	bool		too_small;
 	Confirm		confirm;
 	bool		quit;
-	int			exit_code;
 	bool		headless;
 	WizMove		pending_move;	/* asked for by a tick or a confirmation */
 	char		connect_error[600];	/* shown in place on the connect screen */
@@ -89,8 +92,8 @@ extern const WizScreen screen_review;
 extern const WizScreen screen_execute;
 extern const WizScreen screen_verify;
 
-/* Runs the wizard; returns the exit code. */
-int			wizard_run(const ConnOptions *options);
+/* Runs the wizard, its choose screen filled with choices; returns the exit code. */
+int			wizard_run(const ConnOptions *options, const WizChoices *choices, const char *workdir);
 
 /* ---- shared drawing and widgets ---- */
 void		screen_nothing(Wizard *w);	/* for screens with nothing to tear down or poll */
@@ -103,14 +106,17 @@ void		list_clear(Wizard *w);
 void		list_draw(Wizard *w, int top_row);
 void		list_scroll(Wizard *w, int key);
 void		draw_text(Wizard *w, int row, int col, WizMark mark, const char *text);
-/* Text wrapped at spaces to the screen's width; returns the rows it took. */
-int			draw_wrapped(Wizard *w, int row, int col, WizMark mark, const char *text);
+/* Text wrapped at spaces to the screen's width, in max_rows at most; returns the rows it took. */
+int			draw_wrapped(Wizard *w, int row, int col, WizMark mark, const char *text, int max_rows);
 /* The attribute of a mark and style, in colour or without */
 chtype		wiz_style_attr(TextStyle style, WizMark mark, void *wizard);
 void		view_draw(Wizard *w, TextView *view, int row, int col, int height, int width);
 void		set_message(Wizard *w, WizMark mark, const char *fmt,...) __attribute__((format(printf, 3, 4)));
 void		ask_confirm(Wizard *w, const char *question, const char *expect,
 						void (*then) (Wizard *w, bool confirmed));
+/* Asks for one key: y confirms, any other key does not. */
+void		ask_key_confirm(Wizard *w, const char *question,
+							void (*then) (Wizard *w, bool confirmed));
 
 /* Text fields (CDK entries); a label each, one with focus. */
 void		fields_clear(Wizard *w);

@@ -67,6 +67,12 @@ sc_coordinator_gone() {
 		like "$OUT" "$c +agree on 3 nodes" "$c agrees on the three workers"
 	done
 	like "$OUT" "Metadata-synced workers: 127.0.0.1:[0-9]+ 127.0.0.1:[0-9]+ 127.0.0.1:[0-9]+" "three metadata-synced workers listed"
+	if [ "$FIXTURE_TIER" = standin ]; then
+		like "$OUT" "SIMULATION: every node that answered runs the citus-rescue stand-in, not Citus\." \
+			"the stand-in says it is not Citus"
+	else
+		unlike "$OUT" "SIMULATION" "real Citus is no simulation"
+	fi
 
 	run_json $(from w2)
 	expect_code 0 "discovery from a worker other than group 1 works too"
@@ -80,6 +86,9 @@ sc_coordinator_gone() {
 	jq_is '.catalogs | map(.agree) | all' true "every catalog agrees"
 	jq_is '[.nodes[] | select(.reachable) | .catalogs.pg_dist_placement.rows] | unique | length' 1 "same placement count everywhere"
 	jq_is '.max_ids.shardid >= 102008' true "highest shard id found"
+	jq_is '[.nodes[] | select(.reachable) | .standin] | unique | tostring' \
+		"$([ "$FIXTURE_TIER" = standin ] && echo '[true]' || echo '[false]')" "each node says whether it runs the stand-in"
+	jq_is '[.nodes[] | select(.reachable | not) | .standin] | all(. == false)' true "a node not read is not called one"
 	jq_is '[.nodes[] | select(.reachable) | .sequences | has("pg_dist_colocationid_seq")] | all' true "sequence values read"
 }
 scenario "coordinator gone" sc_coordinator_gone

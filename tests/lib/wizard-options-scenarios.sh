@@ -4,6 +4,7 @@
 # real terminal through tmux.  Sourced after FIXTURE_TIER is set.
 
 . "$top_srcdir/tests/lib/rescue.sh"
+. "$top_srcdir/tests/lib/headless.sh"
 
 # The servers resolve names no resolver knows to 127.0.0.1, as a hosts
 # file would (tests/lib/loopback-names.c): the new node must reach the
@@ -36,7 +37,7 @@ wizard_at() {
 
 quit_wizard() {
 	tmux_cmd send-keys -t t C-c
-	tmux_wait_for "Type yes" 5 && tmux_cmd send-keys -t t yes Enter
+	tmux_wait_for "Quit citus-rescue\\? y/n" 5 && tmux_cmd send-keys -t t y
 	tmux_wait_exit 10 >/dev/null
 	tmux_stop
 }
@@ -178,6 +179,125 @@ sc_override() {
 	pgc_sql newc "DROP TABLE stray" >/dev/null
 }
 scenario "wizard override" sc_override
+
+# The recovery choices given as options fill the choose screen; they are
+# read as plan reads them.  Headless, up to the choose screen and no further.
+to_choose_keys="key ENTER
+wait 30
+dump discover
+key ENTER
+dump compare
+key ENTER
+dump choose
+key CTRL-C
+text y"
+
+sc_choices_as_options() {
+	shared_cluster || return
+	LINES=24 COLUMNS=80 headless "$to_choose_keys" -h 127.0.0.1 -p "$(at_port w2)" -U postgres --timeout 5 \
+		--new-coordinator "127.0.0.1:$(at_port newc)" --cim exclude --donor "127.0.0.1:$(at_port w1)" --workdir rescue-here
+	screen_has "$SCREENS/choose.txt" "Way out \(F2\): a NEW NODE" "$SCENARIO: --new-coordinator chooses a new node"
+	screen_has "$SCREENS/choose.txt" "New coordinator \(HOST:PORT\) +127\.0\.0\.1:$(at_port newc)" "$SCENARIO: and fills its address"
+	screen_has "$SCREENS/choose.txt" "Donor \(empty: choose one\) +127\.0\.0\.1:$(at_port w1)" "$SCENARIO: --donor fills the donor"
+	screen_has "$SCREENS/choose.txt" "CIM EXCLUDE \((same as detected|overrides what was detected)\)" "$SCENARIO: --cim exclude is taken, not the detected value"
+	titles_tell_the_tier "$SCENARIO" discover compare choose
+	is "$HEADLESS_CODE" 10 "$SCENARIO: Ctrl-C and y quit with exit 10: nothing was changed"
+	rm -rf "$SCREENS"
+	LINES=24 COLUMNS=80 headless "$to_choose_keys" -h 127.0.0.1 -p "$(at_port w2)" -U postgres --timeout 5 \
+		--promote "127.0.0.1:$(at_port w1)" --cim include
+	screen_has "$SCREENS/choose.txt" "Way out \(F2\): PROMOTE" "$SCENARIO: --promote chooses to promote"
+	screen_has "$SCREENS/choose.txt" "Worker to promote \(HOST:PORT\) +127\.0\.0\.1:$(at_port w1)" "$SCENARIO: the worker named, not the first one"
+	screen_has "$SCREENS/choose.txt" "CIM INCLUDE" "$SCENARIO: --cim include is taken"
+	rm -rf "$SCREENS"
+}
+scenario "wizard, recovery choices as options" sc_choices_as_options
+
+# A whole recovery from the options, headless, every screen dumped: the
+# work directory given relative is shown absolute, execute shows its
+# progress and the step under way, verify moves a shard on m and y, and a
+# verified recovery quits on q alone.  The shared cluster is recovered after it.
+sc_recovery_from_the_options() {
+	local newc
+	shared_cluster || return
+	newc=127.0.0.1:$(at_port newc)
+	pushd "$PGC_ROOT" >/dev/null || return
+	LINES=24 COLUMNS=80 CITUS_RESCUE_TEST_PAUSE=done:1:1500 headless "key ENTER
+wait 30
+dump discover
+key ENTER
+dump compare
+key ENTER
+dump choose
+key ENTER
+wait 60
+dump preflight
+key ENTER
+dump review
+text nnnnnnnnnnnnnnnnnnnnnnnnnnnnnn
+key ENTER
+text yes
+key ENTER
+sleep 1000
+dump execute-under-way
+wait 120
+dump execute
+key ENTER
+wait 120
+dump verify
+key m
+dump move-question
+text y
+wait 120
+dump moved
+key q" -h 127.0.0.1 -p "$(at_port w2)" -U postgres --timeout 5 --new-coordinator "$newc" --workdir rescue-here
+	popd >/dev/null
+	PGC_KIND=recovered
+	titles_tell_the_tier "$SCENARIO" discover compare choose preflight review execute-under-way execute verify
+	screen_has "$SCREENS/execute-under-way.txt" "^ Work directory: $PGC_ROOT/rescue-here\$" \
+		"$SCENARIO: execute names the work directory --workdir gave relative, as an absolute path"
+	screen_has "$SCREENS/execute-under-way.txt" "^ Progress \[#+\.+\] 1/[0-9]+ steps  [0-9]+\.[0-9] s" \
+		"$SCENARIO: a progress bar: the first step done of the plan's, the run's time"
+	screen_has "$SCREENS/execute-under-way.txt" "^ Step 2/[0-9]+ on 127\.0\.0\.1:[0-9]+, [0-9]+\.[0-9] s: [A-Z]" \
+		"$SCENARIO: the step under way: its number, node, time and purpose"
+	screen_has "$SCREENS/execute-under-way.txt" "^ \[1/[0-9]+\] 127\.0\.0\.1:[0-9]+: done \([0-9]+ ms\)" \
+		"$SCENARIO: the log below, each finished step with its time"
+	screen_has "$SCREENS/execute.txt" "^ Progress \[#{40}\] ([0-9]+)/\1 steps" "$SCENARIO: at the end the bar is full"
+	screen_has "$SCREENS/execute.txt" "^ Every step done, in [0-9]+\.[0-9] s\." "$SCENARIO: and says how long the run took"
+	screen_has "$SCREENS/execute.txt" "All [0-9]+ steps done\\. Journal: $PGC_ROOT/r" "$SCENARIO: the log names the absolute path too"
+	screen_has "$SCREENS/verify.txt" "Work directory: $PGC_ROOT/rescue-here " "$SCENARIO: and so does verify"
+	screen_has "$SCREENS/verify.txt" "The new coordinator works" "$SCENARIO: verify passes"
+	unlike "$(cat "$SCREENS/verify.txt")" "9\\. shard move" "$SCENARIO: without moving a shard"
+	screen_has "$SCREENS/verify.txt" "  q   m   Up/Down" "$SCENARIO: the hint offers the move"
+	screen_has "$SCREENS/move-question.txt" "Verify again, moving a shard of a scratch table to another node\\? y/n" \
+		"$SCENARIO: m asks first, for one key"
+	screen_has "$SCREENS/moved.txt" "pass +9\\. shard move: moved shard [0-9]+ to " "$SCENARIO: y verifies again, moving a shard"
+	screen_has "$SCREENS/moved.txt" "The new coordinator works" "$SCENARIO: and it passes"
+	titles_tell_the_tier "$SCENARIO" move-question moved
+	is "$HEADLESS_CODE" 0 "$SCENARIO: after a verified recovery q quits at once, with exit 0"
+	ok $([ -s "$PGC_ROOT/rescue-here/journal.log" ] && echo 0 || echo 1) "$SCENARIO: the run wrote where --workdir said"
+	rm -rf "$SCREENS"
+}
+scenario "wizard, a whole recovery from the options" sc_recovery_from_the_options
+
+# rehearse.sh opens the wizard with the new node's address given, so the
+# operator need not copy it; a stand-in for citus-rescue shows what it ran.
+sc_rehearse_gives_the_new_node() {
+	local fake
+	[ -n "$PGC_ROOT" ] || pgc_init || setup_failed "could not make a directory for the servers" || return
+	fake=$PGC_ROOT/fake-rescue
+	printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s"\n' "$PGC_ROOT/rehearse-args" >"$fake"
+	chmod 755 "$fake"
+	tmux_start 100 30 "CITUS_RESCUE=$fake bash $top_srcdir/tests/rehearse.sh"
+	tmux_wait_exit 120 >/dev/null
+	printed=$(tmux_screen | sed -n 's/^A fresh node for the new coordinator: \([^ ]*\).*/\1/p')
+	tmux_stop
+	like "$printed" "^127\.0\.0\.1:[0-9]+$" "$SCENARIO: it prints the new node's address"
+	like "$(tr '\n' ' ' <"$PGC_ROOT/rehearse-args" 2>/dev/null)" "^wizard .* --new-coordinator $printed $" \
+		"$SCENARIO: and gives the wizard that address with --new-coordinator"
+}
+if [ "$FIXTURE_TIER" = standin ]; then
+	scenario "rehearse gives the new node" sc_rehearse_gives_the_new_node
+fi
 
 pgc_cleanup
 PGC_NODES=""

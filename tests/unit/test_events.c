@@ -103,6 +103,16 @@ test_refusal_events(void)
 	is_str(c.text.data, "node a\\nb\n", "a note is one line, its text made safe");
 	event_emit(NULL, NULL);
 	ok(1, "an event with no sink goes nowhere");
+	{
+		FILE	   *f = tmpfile();
+		EventSink	file = event_sink_file(f);
+		Event		started = {.kind = EVENT_STEP, .state = STEP_STARTED, .step = 1, .nsteps = 2};
+
+		event_emit(&file, &started);
+		is_int(f ? ftell(f) : -1, 0, "an event without text prints no line, not even an empty one");
+		if (f)
+			fclose(f);
+	}
 	strbuf_free(&c.text);
 	strbuf_free(&printed);
 	pgerror_clear(&error);
@@ -151,11 +161,54 @@ test_wizard_marks(void)
 	is_int(wiz_event_mark(&event), MARK_GOOD, "one that did is good");
 }
 
+static void
+follow(WizProgress *p, StepState state, int step, int64_t now_ms)
+{
+	Event		event = {.kind = EVENT_STEP, .state = state, .step = step, .nsteps = 5, .text = "x"};
+
+	wiz_progress_follow(p, &event, now_ms);
+}
+
+/* The step under way and the steps finished, from the step events alone */
+static void
+test_wizard_progress(void)
+{
+	WizProgress p = {.running = true};
+	Event		note = {.kind = EVENT_NOTE, .text = "[2/5] done"};
+
+	wiz_progress_follow(&p, &note, 10);
+	is_int(p.under_way, 0, "a note moves nothing, whatever it says");
+	follow(&p, STEP_STARTED, 1, 100);
+	ok(p.under_way == 1 && p.began && p.step_started_ms == 100, "step 1 is under way from when it starts");
+	follow(&p, STEP_DONE, 1, 250);
+	ok(p.finished == 1 && p.under_way == 2 && !p.began && p.step_started_ms == 250,
+	   "once it is done, step 2 is under way (checked, not begun)");
+	/* steps 2 to 4 are all-or-nothing: prepared in turn, then committed */
+	follow(&p, STEP_STARTED, 2, 300);
+	follow(&p, STEP_PREPARED, 2, 320);
+	follow(&p, STEP_STARTED, 3, 320);
+	follow(&p, STEP_PREPARED, 3, 340);
+	follow(&p, STEP_STARTED, 4, 340);
+	follow(&p, STEP_PREPARED, 4, 360);
+	ok(p.finished == 1 && p.under_way == 4, "a prepared step is not finished; the last prepared is under way");
+	follow(&p, STEP_COMMITTED, 2, 370);
+	follow(&p, STEP_COMMITTED, 3, 380);
+	ok(p.finished == 3 && p.under_way == 4 && p.step_started_ms == 340,
+	   "commits behind the step under way leave it under way, since it started");
+	follow(&p, STEP_COMMITTED, 4, 390);
+	is_int(p.under_way, 5, "the group committed, the next step is under way");
+	follow(&p, STEP_FAILED, 5, 400);
+	ok(p.finished == 4 && p.under_way == 5, "a failed step stays the one under way, unfinished");
+	follow(&p, STEP_ALREADY_DONE, 5, 500);
+	ok(p.finished == 5 && p.under_way == 0, "after the last step none is under way");
+}
+
 int
 main(void)
 {
 	test_error_shape();
 	test_refusal_events();
 	test_wizard_marks();
+	test_wizard_progress();
 	return tap_done();
 }

@@ -210,9 +210,47 @@ test_journal(void)
 	free(path);
 }
 
+/* A work directory is shown as an absolute path, whether or not it is made yet */
+static void
+test_workdir_absolute(void)
+{
+	char		root[] = "/tmp/citus-rescue-unit-XXXXXX";
+	char		back[4096];
+	char		here[4096];
+	char	   *want;
+	char	   *shown;
+
+	if (mkdtemp(root) == NULL || getcwd(back, sizeof(back)) == NULL || chdir(root) != 0 ||
+		getcwd(here, sizeof(here)) == NULL || mkdir("made", 0700) != 0)
+	{
+		ok(0, "a scratch directory to work in");
+		return;
+	}
+	want = xasprintf("%s/later", here);
+	shown = workdir_absolute("later");
+	is_str(shown, want, "a relative directory not made yet: under the current one");
+	free(shown);
+	shown = workdir_absolute("./later");
+	is_str(shown, want, "and without its ./");
+	free(shown);
+	free(want);
+	want = xasprintf("%s/made", here);
+	shown = workdir_absolute("made/../made");
+	is_str(shown, want, "one that exists: resolved");
+	free(shown);
+	free(want);
+	shown = workdir_absolute("/nowhere/at/all");
+	is_str(shown, "/nowhere/at/all", "an absolute one: as given");
+	free(shown);
+	if (chdir(back) != 0 || rmdir(want = xasprintf("%s/made", root)) != 0 || rmdir(root) != 0)
+		diag_unused();
+	free(want);
+}
+
 int
 main(void)
 {
 	test_journal();
+	test_workdir_absolute();
 	return tap_done();
 }

@@ -31,8 +31,11 @@ test_text_safety(void)
 	is_str(cdk_safe("abcdef", buf, 4), "abc", "truncated and terminated");
 	is_str(terminal_safe("</B>\x1b[2J\n", buf, sizeof(buf)), "</B>\\x1b[2J\\n",
 		   "curses text keeps markup-like text, loses control characters");
-	is_str(terminal_safe("\xc3\xa9t\xc3\xa9", buf, 5), "\xc3\xa9t",
+	is_str(terminal_safe_copy("\xc3\xa9t\xc3\xa9", buf, 5), "\xc3\xa9t",
 		   "a cut never splits a character");
+	is_str(terminal_safe("\xc3\xa9t\xe2\x80\x94", buf, sizeof(buf)), "\\u{00E9}t\\u{2014}",
+		   "the wizard's text is ASCII: a byte a column, as its curses draws it");
+	is_str(cdk_safe("\xc3\xbc<", buf, sizeof(buf)), "\\u{00FC}[", "and so is CDK's");
 
 	/* node names from the hostile corpus, each printed inert */
 	{
