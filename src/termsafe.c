@@ -75,7 +75,7 @@ append_escaped_text(StrBuf *out, const char *text, EscapeStyle style)
 		else if (cp == '\'' && style == ESCAPES_SQL_LITERAL)
 			strbuf_append(out, "''");
 		else if (cp == '\\')
-			strbuf_append(out, "\\\\");
+			strbuf_append(out, style == ESCAPES_ASCII_TERMINAL ? "\\" : "\\\\");
 		else if (cp == '\n')
 			strbuf_append(out, "\\n");
 		else if (cp == '\t')
@@ -135,6 +135,16 @@ char *
 ascii_safe_copy(const char *text, char *out, size_t outlen)
 {
 	return escaped_copy(text, out, outlen, ESCAPES_ASCII_TERMINAL);
+}
+
+char *
+ascii_safe_dup(const char *text)
+{
+	StrBuf		buf;
+
+	strbuf_init(&buf);
+	append_ascii_safe(&buf, text ? text : "");
+	return strbuf_steal(&buf);
 }
 
 char *

@@ -53,10 +53,13 @@ char	   *terminal_safe_copy(const char *text, char *out, size_t outlen);
 /*
  * For the wizard, whose curses draws a byte a column: every character
  * outside ASCII as \u{HHHH} too, so that each column holds one character
- * and none is drawn as several.  terminal_unescape reads it back.
+ * and none is drawn as several.  A backslash stays as it is, so that SQL
+ * under review reads as the file has it; the wizard draws the escapes in
+ * their own attribute, which tells them from text that looks the same.
  */
 void		append_ascii_safe(StrBuf *out, const char *text);
 char	   *ascii_safe_copy(const char *text, char *out, size_t outlen);
+char	   *ascii_safe_dup(const char *text);
 
 /*
  * The inverse of append_terminal_safe for the first len bytes of text:

@@ -669,8 +669,9 @@ wiz_discover_summary(WizBackend *b)
 	if (!b->have_snapshot || snap->fatal.message)
 		return out;
 	add_simulation_lines(&out, snap);
-	lines_add(&out, MARK_PLAIN, "%-6s %-5s %-28s %-11s %-9s %-9s %-12s %s", "NODEID", "GROUP", "ADDRESS",
-			  "STATUS", "POSTGRES", "CITUS", "METADATA", "PLACEMENTS");
+	/* the address last: the other columns fit 80 columns, a long name scrolls sideways */
+	lines_add(&out, MARK_PLAIN, "%-6s %-5s %-11s %-5s %-7s %-12s %-10s %s", "NODEID", "GROUP",
+			  "STATUS", "PG", "CITUS", "METADATA", "PLACEMENTS", "ADDRESS");
 	for (int i = 0; i < snap->nnodes; i++)
 	{
 		const NodeReport *node = &snap->nodes[i];
@@ -682,12 +683,12 @@ wiz_discover_summary(WizBackend *b)
 
 		if (node->is_citus && node->catalogs[CATALOG_PLACEMENT].digest)
 			snprintf(placements, sizeof(placements), "%" PRId64, node->catalogs[CATALOG_PLACEMENT].rows);
-		lines_add(&out, mark, "%6d %5d %-28s %-11s %-9.*s %-9s %-12s %s%s",
-				  node->meta.nodeid, node->meta.groupid, node->label ? node->label : "?",
+		lines_add(&out, mark, "%6d %5d %-11s %-5.*s %-7s %-12s %-10s %s%s",
+				  node->meta.nodeid, node->meta.groupid,
 				  status, node->server_version ? (int) strcspn(node->server_version, " ") : 1,
 				  node->server_version ? node->server_version : "-",
 				  lib ? lib : "-", node_metadata_state(node), placements,
-				  node->is_first ? "  (first)" : "");
+				  node->label ? node->label : "?", node->is_first ? "  (first)" : "");
 		free(lib);
 	}
 	lines_add(&out, MARK_PLAIN, "%s", "");

@@ -55,7 +55,7 @@ struct CompareModel
 
 	struct PlacementRow *source;
 	int			nsource;
-	char	  **owned;			/* table names and ranges, terminal-safe, shared */
+	char	  **owned;			/* table names and ranges, ASCII-safe (as the wizard draws them), shared */
 	int			nowned;
 	int			owned_capacity;
 	ComparePlacement *placements;	/* by group, table, shard */
@@ -135,7 +135,7 @@ split_view(NodeView *view, const StrList *rows, int ncolumns)
 			view->raw[r * ncolumns + c] = p ? xstrndup(p, tab ? (size_t) (tab - p) : strlen(p)) :
 				xstrdup("\\N");
 			if (p && catalog_row_field(rows->items[r], c, &value) && value != NULL)
-				view->text[r * ncolumns + c] = terminal_safe_dup(value);
+				view->text[r * ncolumns + c] = ascii_safe_dup(value);
 			else
 				view->text[r * ncolumns + c] = xstrdup("\\N");
 			free(value);
@@ -158,7 +158,7 @@ read_views(CompareModel *m, const ClusterSnapshot *snap)
 			continue;
 		view = &m->views[m->nviews];
 		view->node = i;
-		view->label = terminal_safe_dup(node->label ? node->label : "?");
+		view->label = ascii_safe_dup(node->label ? node->label : "?");
 		view->counted = node_compared(node);
 		split_view(view, &node->node_view, m->columns.count);
 		if (i == snap->first)
@@ -500,7 +500,7 @@ own(CompareModel *m, char *text)
 	return text;
 }
 
-/* One terminal-safe copy of each table name, however many placements it has */
+/* One ASCII-safe copy of each table name, however many placements it has */
 static void
 name_tables(CompareModel *m, struct PlacementRow **by_table, const char **names)
 {
@@ -510,7 +510,7 @@ name_tables(CompareModel *m, struct PlacementRow **by_table, const char **names)
 	for (int k = 0; k < m->nsource; k++)
 	{
 		if (k == 0 || strcmp(by_table[k - 1]->table, by_table[k]->table) != 0)
-			name = own(m, terminal_safe_dup(by_table[k]->table));
+			name = own(m, ascii_safe_dup(by_table[k]->table));
 		names[by_table[k] - m->source] = name;
 	}
 }
@@ -523,9 +523,9 @@ range_text(const struct PlacementRow *row)
 	if (row->minvalue == NULL && row->maxvalue == NULL)
 		return NULL;
 	strbuf_init(&range);
-	append_terminal_safe(&range, row->minvalue ? row->minvalue : "");
+	append_ascii_safe(&range, row->minvalue ? row->minvalue : "");
 	strbuf_append(&range, "..");
-	append_terminal_safe(&range, row->maxvalue ? row->maxvalue : "");
+	append_ascii_safe(&range, row->maxvalue ? row->maxvalue : "");
 	return strbuf_steal(&range);
 }
 
@@ -763,7 +763,7 @@ build_matrix(CompareModel *m, const ClusterSnapshot *snap)
 			continue;
 		cell->heading = node->in_metadata && node->meta.nodeid > 0 ?
 			xasprintf("%d", node->meta.nodeid) : xstrdup("?");
-		cell->label = terminal_safe_dup(node->label ? node->label : "?");
+		cell->label = ascii_safe_dup(node->label ? node->label : "?");
 		for (int c = 0; c < CATALOG_COUNT; c++)
 			cell->agreement[c] = agreement_of(snap, i, (CatalogId) c);
 		m->nmatrix++;

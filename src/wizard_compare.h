@@ -7,7 +7,8 @@
  * rows: 100,000 placements cost no more per key than ten.
  *
  * Plain data without libpq or curses.  Text meant for the screen (labels,
- * cells, table names, ranges) is already terminal-safe.
+ * cells, table names, ranges) is already safe for the wizard: ASCII, every
+ * control and every character outside ASCII escaped (append_ascii_safe).
  */
 #ifndef CITUS_RESCUE_WIZARD_COMPARE_H
 #define CITUS_RESCUE_WIZARD_COMPARE_H
@@ -61,7 +62,7 @@ typedef struct ComparePlacements
 	const ComparePlacement *rows;
 	int			count;
 	int			disputed;		/* rows of shards the nodes disagree on */
-	int			widest_table;	/* in bytes, a column each: the text is terminal-safe */
+	int			widest_table;	/* in bytes, a column each: the text is ASCII-safe */
 	int			widest_range;
 	int64_t		largest_shardid;
 	int64_t		largest_placementid;

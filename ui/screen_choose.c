@@ -46,15 +46,15 @@ draw(Wizard *w)
 	snprintf(line, sizeof(line), "Way out (F2): %s", w->choices.method == METHOD_PROMOTE ?
 			 "PROMOTE an existing worker in place" : "a NEW NODE becomes the coordinator");
 	draw_text(w, 2, 2, MARK_WARNING, line);
-	draw_text(w, 3, 4, MARK_PLAIN, w->choices.method == METHOD_PROMOTE ?
-			  "The worker keeps its shards and becomes group 0; every worker renames its group, all or nothing." :
-			  "A fresh node with the citus extension and no tables gets the metadata from a donor worker.");
+	draw_wrapped(w, 3, 4, MARK_PLAIN, w->choices.method == METHOD_PROMOTE ?
+				 "The worker keeps its shards and becomes group 0; every worker renames its group, all or nothing." :
+				 "A fresh node with the citus extension and no tables gets the metadata from a donor worker.", 2);
 	snprintf(line, sizeof(line), "Coordinator in metadata (F3): CIM %s%s", cim == CIM_INCLUDE ? "INCLUDE" : "EXCLUDE",
 			 w->choices.cim == CIM_UNKNOWN ? " (as detected)" : detected == cim ? " (same as detected)" : " (overrides what was detected)");
-	draw_text(w, row++, 2, w->choices.cim != CIM_UNKNOWN && w->choices.cim != detected ? MARK_BAD : MARK_WARNING, line);
-	draw_text(w, row++, 4, MARK_PLAIN, "include: the coordinator has a pg_dist_node row (group 0, no shards), as most");
-	draw_text(w, row++, 4, MARK_PLAIN, "         clusters made with citus_set_coordinator_host have.");
-	draw_text(w, row++, 4, MARK_PLAIN, "exclude: the coordinator is not in pg_dist_node; workers never connect to it.");
+	row += draw_wrapped(w, row, 2, w->choices.cim != CIM_UNKNOWN && w->choices.cim != detected ? MARK_BAD : MARK_WARNING, line, 2);
+	row += draw_wrapped(w, row, 4, MARK_PLAIN, "include: the coordinator has a pg_dist_node row (group 0, no shards), "
+						"as most clusters made with citus_set_coordinator_host have.", 3);
+	row += draw_wrapped(w, row, 4, MARK_PLAIN, "exclude: the coordinator is not in pg_dist_node; workers never connect to it.", 2);
 	row++;
 	draw_text(w, row++, 2, MARK_PLAIN, "Enter runs the pre-flight checks; nothing changes yet.");
 }

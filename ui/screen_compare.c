@@ -97,7 +97,7 @@ draw_side_by_side(Wizard *w)
 	else
 		snprintf(title, sizeof(title), "no group");
 	draw_title(left + 1, right, p->right_focus, title);
-	mvvline(top, left, ACS_VLINE, rows);
+	mvvline(top, left, '|', rows);
 
 	/* the column names scroll sideways with the rows, and stay when they scroll down */
 	p->node_header.left = p->nodes.left;

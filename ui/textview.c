@@ -47,9 +47,10 @@ sequence_length(unsigned char lead)
 }
 
 /*
- * The terminal-safe text of a line, each escape styled as the character it
- * stands for.  Escaping is done a character at a time only when the line
- * holds something to escape.
+ * The text of a line as the wizard draws it: a byte a column, ASCII only.
+ * A control or a character outside ASCII becomes its escape, styled as an
+ * escape so that it stands out from text that reads the same; everything
+ * else keeps its byte and its style.
  */
 static void
 make_safe(TextLine *line, const char *text, const unsigned char *styles)
@@ -57,8 +58,7 @@ make_safe(TextLine *line, const char *text, const unsigned char *styles)
 	long		safe = safe_length(text);
 	size_t		len = safe >= 0 ? (size_t) safe : strlen(text);
 	StrBuf		out;
-	unsigned char *out_styles = NULL;
-	size_t		styled = 0;
+	unsigned char *out_styles;
 
 	/* the common case: one pass over the text, one copy */
 	if (safe >= 0)
@@ -75,9 +75,11 @@ make_safe(TextLine *line, const char *text, const unsigned char *styles)
 		return;
 	}
 	strbuf_init(&out);
+	out_styles = xmalloc(len * 12 + 1);
 	for (size_t i = 0; i < len;)
 	{
 		size_t		n = (size_t) sequence_length((unsigned char) text[i]);
+		size_t		before = out.len;
 		char		one[5];
 
 		if (i + n > len)
@@ -85,12 +87,8 @@ make_safe(TextLine *line, const char *text, const unsigned char *styles)
 		memcpy(one, text + i, n);
 		one[n] = '\0';
 		append_ascii_safe(&out, one);
-		if (styles)
-		{
-			out_styles = xrealloc(out_styles, out.len + 1);
-			memset(out_styles + styled, styles[i], out.len - styled);
-			styled = out.len;
-		}
+		memset(out_styles + before, out.len - before != n ? STYLE_ESCAPE : styles ? styles[i] : STYLE_PLAIN,
+			   out.len - before);
 		i += n;
 	}
 	line->len = (int) out.len;
@@ -321,7 +319,8 @@ draw_status(const TextView *view, int shown_last, int row, int col, int width)
 			 view->wrap ? "" : view->left > 0 ? ", <- Left" : "",
 			 !view->wrap && view->widest - view->left > content_width(view, width) ? ", Right ->" : "");
 	len = (int) strlen(status);
-	mvhline(row, col, ACS_HLINE, width);
+	/* plain dashes: a dump and a terminal without line drawing read them alike */
+	mvhline(row, col, '-', width);
 	mvaddnstr(row, col + (width > len ? width - len : 0), status, width);
 }
 

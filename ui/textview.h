@@ -27,7 +27,8 @@ typedef enum TextStyle
 	STYLE_KEYWORD,
 	STYLE_LITERAL,
 	STYLE_COMMENT,
-	STYLE_DIFFERS				/* a cell that differs from the others */
+	STYLE_DIFFERS,				/* a cell that differs from the others */
+	STYLE_ESCAPE				/* an escape standing for a control or a character outside ASCII */
 } TextStyle;
 
 typedef struct TextLine

@@ -164,6 +164,8 @@ wiz_style_attr(TextStyle style, WizMark mark, void *wizard)
 			return w->color ? COLOR_PAIR(PAIR_LITERAL) : A_UNDERLINE;
 		case STYLE_COMMENT:
 			return w->color ? COLOR_PAIR(PAIR_COMMENT) : A_DIM;
+		case STYLE_ESCAPE:
+			return (w->color ? COLOR_PAIR(PAIR_BAD) : A_NORMAL) | A_REVERSE;
 		case STYLE_DIFFERS:
 			return w->color ? COLOR_PAIR(PAIR_BAD) | A_BOLD | A_UNDERLINE : A_REVERSE;
 		case STYLE_PLAIN:

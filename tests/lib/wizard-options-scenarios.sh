@@ -267,7 +267,7 @@ key q" -h 127.0.0.1 -p "$(at_port w2)" -U postgres --timeout 5 --new-coordinator
 	screen_has "$SCREENS/verify.txt" "Work directory: $PGC_ROOT/rescue-here " "$SCENARIO: and so does verify"
 	screen_has "$SCREENS/verify.txt" "The new coordinator works" "$SCENARIO: verify passes"
 	unlike "$(cat "$SCREENS/verify.txt")" "9\\. shard move" "$SCENARIO: without moving a shard"
-	screen_has "$SCREENS/verify.txt" "  q   m   Up/Down" "$SCENARIO: the hint offers the move"
+	screen_has "$SCREENS/verify.txt" "  q   m   Arrows" "$SCENARIO: the hint offers the move"
 	screen_has "$SCREENS/move-question.txt" "Verify again, moving a shard of a scratch table to another node\\? y/n" \
 		"$SCENARIO: m asks first, for one key"
 	screen_has "$SCREENS/moved.txt" "pass +9\\. shard move: moved shard [0-9]+ to " "$SCENARIO: y verifies again, moving a shard"

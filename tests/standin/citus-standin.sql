@@ -9,7 +9,7 @@
 -- Cluster operations, in plpgsql over dblink (conninfo host/port of the
 -- node, the current database and user, connect_timeout from
 -- citus.node_connection_timeout, 30 s by default): citus_add_node,
--- start_metadata_sync_to_all_nodes, run_command_on_workers,
+-- start_metadata_sync_to_all_nodes, run_command_on_workers, run_command_on_all_nodes,
 -- citus_check_connection_to_node, citus_check_cluster_node_health (each
 -- "from" node is asked over dblink to connect to each "to" node),
 -- create_distributed_table (hash only), create_reference_table,
@@ -793,6 +793,46 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION pg_catalog.run_command_on_workers(text, boolean)
 	IS 'run a command on all active primary workers';
+
+-- run_command_on_all_nodes: the same on every active primary node, the
+-- coordinator and the node that runs it included, a row each by nodeid
+CREATE FUNCTION pg_catalog.run_command_on_all_nodes(command text, parallel boolean DEFAULT true,
+                                                    give_warning_for_connection_errors boolean DEFAULT false,
+                                                    OUT nodeid integer, OUT success boolean, OUT result text)
+RETURNS SETOF record LANGUAGE plpgsql SET search_path = pg_catalog
+AS $$
+DECLARE
+	r record;
+	v_values text[];
+	v_message text;
+BEGIN
+	FOR r IN
+		SELECT dn.nodeid, dn.nodename, dn.nodeport FROM pg_dist_node dn
+		 WHERE dn.isactive AND dn.noderole = 'primary'
+		 ORDER BY dn.nodeid
+	LOOP
+		nodeid := r.nodeid;
+		BEGIN
+			SELECT array_agg(t.v) INTO v_values
+			  FROM dblink(citus_standin_conninfo(r.nodename, r.nodeport), $1) AS t(v text);
+			IF cardinality(v_values) > 1 THEN
+				success := false;
+				result := 'expected a single row in query result';
+			ELSE
+				success := true;
+				result := COALESCE(v_values[1], '');
+			END IF;
+		EXCEPTION
+			WHEN OTHERS THEN
+				GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT;
+				success := false;
+				result := 'ERROR:  ' || v_message;
+		END;
+		RETURN NEXT;
+	END LOOP;
+END $$;
+COMMENT ON FUNCTION pg_catalog.run_command_on_all_nodes(text, boolean, boolean)
+	IS 'run a command on all active primary nodes';
 
 -- citus_check_cluster_node_health: each active primary node ("from") is
 -- asked over dblink to try citus_check_connection_to_node() on every

@@ -36,6 +36,8 @@ test_text_safety(void)
 	is_str(terminal_safe("\xc3\xa9t\xe2\x80\x94", buf, sizeof(buf)), "\\u{00E9}t\\u{2014}",
 		   "the wizard's text is ASCII: a byte a column, as its curses draws it");
 	is_str(cdk_safe("\xc3\xbc<", buf, sizeof(buf)), "\\u{00FC}[", "and so is CDK's");
+	is_str(terminal_safe("E'a\\nb'\t", buf, sizeof(buf)), "E'a\\nb'\\t",
+		   "a backslash stays as SQL has it; the wizard draws escapes apart");
 
 	/* node names from the hostile corpus, each printed inert */
 	{
