@@ -178,5 +178,19 @@ sc_every_screen() {
 	rm -rf "$WALK_WORK"
 }
 scenario "every screen, golden" sc_every_screen
+
+# The README shows the 80x24 walk: each screen it shows is the golden one
+sc_readme_screens() {
+	local name readme shown
+	readme=$(tr '\n' '\r' <"$top_srcdir/README.md")
+	for name in connect discover compare compare-matrix choose preflight review-first review-first-end execute verify; do
+		shown=$(sed -e 's/^./    &/' "$GOLDEN/80x24/$name.txt" | tr '\n' '\r')
+		case $readme in
+			*"$shown"*) ok 0 "README: the $name screen is the golden one" ;;
+			*) ok 1 "README: the $name screen is the golden one" ;;
+		esac
+	done
+}
+scenario "README screens" sc_readme_screens
 pgc_cleanup
 done_testing

@@ -118,10 +118,10 @@ text y" -h 127.0.0.1 -p "$(at_port w1)" -U postgres --timeout 3
 	screen_has "$SCREENS/discover.txt" "w3\"'\\\\</B><C>\\\\nx:$w3port" "a hostile node name is shown as it is, its newline escaped"
 	is "$(grep -c '^x' "$SCREENS/discover.txt")" 0 "no newline from a node name breaks the screen"
 	screen_has "$SCREENS/compare.txt" "pg_dist_node on 127\\.0\\.0\\.1:$(at_port w1) \\(1 of [0-9]+\\)" "compare shows each node's pg_dist_node"
-	screen_has "$SCREENS/compare.txt" "^[ >!][0-9]+ +[0-9]+ +w3\"'\\\\\\\\</B><C>\\\\nx +$w3port " "compare: the hostile name in its cell, escaped"
+	screen_has "$SCREENS/compare.txt" "^[ >!][0-9]+ +[0-9]+ +w3\"'\\\\</B><C>\\\\nx +$w3port " "compare: the hostile name in its cell, its newline escaped"
 	is "$(grep -c '^x' "$SCREENS/compare.txt")" 0 "compare: no newline from a node name breaks a row"
 	screen_has "$SCREENS/compare-w2.txt" "^!.*nx +$w3port +r\\\\x1b\\[31m</B>\\* " "compare: w2's rack, escaped and marked as differing"
-	screen_has "$SCREENS/matrix.txt" "w3\"'\\\\\\\\</B><C>\\\\nx:$w3port" "compare: the matrix's key names the node as it is"
+	screen_has "$SCREENS/matrix.txt" "w3\"'\\\\</B><C>\\\\nx:$w3port" "compare: the matrix's key names the node as it is"
 	screen_has "$SCREENS/catalogs.txt" "pg_dist_placement: agrees" "and the catalogs' agreement"
 	rm -rf "$SCREENS"
 	for n in w1 w2 w3; do
