@@ -137,24 +137,26 @@ ascii_safe_copy(const char *text, char *out, size_t outlen)
 	return escaped_copy(text, out, outlen, ESCAPES_ASCII_TERMINAL);
 }
 
-char *
-ascii_safe_dup(const char *text)
+static char *
+escaped_dup(const char *text, EscapeStyle style)
 {
 	StrBuf		buf;
 
 	strbuf_init(&buf);
-	append_ascii_safe(&buf, text ? text : "");
+	append_escaped_text(&buf, text ? text : "", style);
 	return strbuf_steal(&buf);
+}
+
+char *
+ascii_safe_dup(const char *text)
+{
+	return escaped_dup(text, ESCAPES_ASCII_TERMINAL);
 }
 
 char *
 terminal_safe_dup(const char *text)
 {
-	StrBuf		buf;
-
-	strbuf_init(&buf);
-	append_terminal_safe(&buf, text ? text : "");
-	return strbuf_steal(&buf);
+	return escaped_dup(text, ESCAPES_TERMINAL);
 }
 
 void

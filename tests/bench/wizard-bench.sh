@@ -22,6 +22,7 @@ repeat() {
 }
 
 key_script() {
+	echo "label connect: the first key"
 	echo "key ENTER"
 	echo "wait 600"
 	echo "label discover: scroll a line"
@@ -50,7 +51,7 @@ key_script() {
 }
 
 pgc_init
-echo "citus-rescue wizard key-to-redraw benchmark: $NODES stand-in nodes, $PLACEMENTS placements, 80x24"
+echo "citus-rescue wizard key-to-redraw benchmark: $NODES stand-in nodes, $PLACEMENTS placements"
 bench_cluster "$NODES" "$PLACEMENTS"
 # a few hundred shards placed differently on two nodes: differences to mark
 pgc_sql n3 "UPDATE pg_catalog.pg_dist_placement SET groupid = 1 + (groupid % $NODES) WHERE shardid % 500 = 7" >/dev/null
@@ -59,12 +60,15 @@ pgc_sql n9 "DELETE FROM pg_catalog.pg_dist_placement WHERE shardid % 700 = 3" >/
 work=$PGC_ROOT/bench
 mkdir -p "$work"
 key_script >"$work/keys"
-start=$(date +%s%N)
-TERM=xterm LINES=24 COLUMNS=80 CITUS_RESCUE_KEYS="$work/keys" CITUS_RESCUE_KEY_TIMES="$work/times" \
-	"$RESCUE" wizard -h 127.0.0.1 -p "$(pgc_port n1)" -U postgres >/dev/null 2>&1
-echo "whole script, discovery included: $((($(date +%s%N) - start) / 1000000)) ms"
-printf '%-42s %6s %10s %10s\n' "keys" "count" "median ms" "p99 ms"
-cut -f1 "$work/times" | awk '!seen[$0]++' | while IFS= read -r label; do
-	awk -F'\t' -v l="$label" '$1 == l { print $2 / 1000 }' "$work/times" >"$work/one"
-	printf '%-42s %6d %10.2f %10.2f\n' "$label" "$(wc -l <"$work/one")" "$(median <"$work/one")" "$(percentile 99 <"$work/one")"
+for size in 80x24 132x43; do
+	start=$(date +%s%N)
+	TERM=xterm COLUMNS=${size%x*} LINES=${size#*x} CITUS_RESCUE_KEYS="$work/keys" CITUS_RESCUE_KEY_TIMES="$work/times" \
+		"$RESCUE" wizard -h 127.0.0.1 -p "$(pgc_port n1)" -U postgres >/dev/null 2>&1
+	echo
+	echo "$size: whole script, discovery included: $((($(date +%s%N) - start) / 1000000)) ms"
+	printf '%-48s %6s %10s %10s\n' "keys" "count" "median ms" "p99 ms"
+	cut -f1 "$work/times" | awk '!seen[$0]++' | while IFS= read -r label; do
+		awk -F'\t' -v l="$label" '$1 == l { print $2 / 1000 }' "$work/times" >"$work/one"
+		printf '%-48s %6d %10.2f %10.2f\n' "$label" "$(wc -l <"$work/one")" "$(median <"$work/one")" "$(percentile 99 <"$work/one")"
+	done
 done

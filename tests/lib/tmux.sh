@@ -48,3 +48,15 @@ tmux_stop() {
 	[ -n "$TMUX_SOCKET" ] && tmux_cmd kill-server 2>/dev/null
 	TMUX_SOCKET=
 }
+
+# tmux_to_choose SECONDS: from the connect screen, discovery given SECONDS
+# to finish, through Compare to the Choose screen
+tmux_to_choose() {
+	tmux_wait_for "Host +127.0.0.1"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "Enter: compare" "$1"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "step 3/8: Compare"
+	tmux_cmd send-keys -t t Enter
+	tmux_wait_for "step 4/8: Choose"
+}

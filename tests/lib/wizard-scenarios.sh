@@ -458,13 +458,7 @@ sc_review_read_back_in_tmux() {
 		"$SCREENS" "$RESCUE" "$(at_port w1)" "$(review_map)" >"$script"
 	chmod +x "$script"
 	tmux_start 80 24 "$script"
-	tmux_wait_for "Host +127.0.0.1"
-	tmux_cmd send-keys -t t Enter
-	tmux_wait_for "Enter: compare" 30
-	tmux_cmd send-keys -t t Enter
-	tmux_wait_for "step 3/8: Compare"
-	tmux_cmd send-keys -t t Enter
-	tmux_wait_for "step 4/8: Choose"
+	tmux_to_choose 30
 	tmux_cmd send-keys -t t "127.0.0.1:$(at_port newc)" Enter
 	tmux_wait_for "Enter: review the plan" 60
 	tmux_cmd send-keys -t t Enter
@@ -552,13 +546,7 @@ sc_wizard_lost_shards() {
 	fresh_cluster --local-table || return
 	new_node || return
 	tmux_start 110 32 "cd $PGC_ROOT && $RESCUE wizard -h 127.0.0.1 -p $(at_port w2) -U postgres"
-	tmux_wait_for "Host +127.0.0.1"
-	tmux_cmd send-keys -t t Enter
-	tmux_wait_for "Enter: compare" 20
-	tmux_cmd send-keys -t t Enter
-	tmux_wait_for "step 3/8: Compare"
-	tmux_cmd send-keys -t t Enter
-	tmux_wait_for "step 4/8: Choose"
+	tmux_to_choose 20
 	tmux_cmd send-keys -t t "127.0.0.1:$(at_port newc)" Enter
 	tmux_wait_for "press l to recreate them empty" 30
 	ok $? "$SCENARIO: pre-flight is blocked by the lost shard"

@@ -748,49 +748,49 @@ COMMENT ON FUNCTION pg_catalog.start_metadata_sync_to_all_nodes()
 
 -- run_command_on_workers: one value per active primary worker, in node
 -- order; parallel is ignored (runs one node after the other).
-CREATE FUNCTION pg_catalog.run_command_on_workers(command text, parallel boolean DEFAULT true,
-                                                  OUT nodename text, OUT nodeport integer,
-                                                  OUT success boolean, OUT result text)
-RETURNS SETOF record LANGUAGE plpgsql SET search_path = pg_catalog
+-- citus_standin_run_on: what Citus answers for one node of either
+-- function below: the single value, or why there is none
+CREATE FUNCTION pg_catalog.citus_standin_run_on(p_nodename text, p_nodeport int, p_command text,
+                                                OUT success boolean, OUT result text)
+LANGUAGE plpgsql SET search_path = pg_catalog
 AS $$
 DECLARE
-	r record;
 	v_values text[];
 	v_message text;
 BEGIN
-	FOR r IN
-		SELECT dn.nodename, dn.nodeport FROM pg_dist_node dn
-		 WHERE dn.isactive AND dn.noderole = 'primary' AND dn.groupid <> 0
-		 ORDER BY dn.nodename COLLATE "C", dn.nodeport
-	LOOP
-		nodename := r.nodename;
-		nodeport := r.nodeport;
-		BEGIN
-			SELECT array_agg(t.v) INTO v_values
-			  FROM dblink(citus_standin_conninfo(r.nodename, r.nodeport), $1) AS t(v text);
-			IF cardinality(v_values) > 1 THEN
-				success := false;
-				result := 'expected a single row in query result';
-			ELSE
-				success := true;
-				result := COALESCE(v_values[1], '');
-			END IF;
-		EXCEPTION
-			WHEN sqlclient_unable_to_establish_sqlconnection THEN
-				success := false;
-				result := format('failed to connect to %s:%s', r.nodename, r.nodeport);
-			WHEN OTHERS THEN
-				GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT;
-				success := false;
-				IF v_message = 'remote query result rowtype does not match the specified FROM clause rowtype' THEN
-					result := 'expected a single column in query target';
-				ELSE
-					result := 'ERROR:  ' || v_message;
-				END IF;
-		END;
-		RETURN NEXT;
-	END LOOP;
+	SELECT array_agg(t.v) INTO v_values
+	  FROM dblink(citus_standin_conninfo(p_nodename, p_nodeport), p_command) AS t(v text);
+	IF cardinality(v_values) > 1 THEN
+		success := false;
+		result := 'expected a single row in query result';
+	ELSE
+		success := true;
+		result := COALESCE(v_values[1], '');
+	END IF;
+EXCEPTION
+	WHEN sqlclient_unable_to_establish_sqlconnection THEN
+		success := false;
+		result := format('failed to connect to %s:%s', p_nodename, p_nodeport);
+	WHEN OTHERS THEN
+		GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT;
+		success := false;
+		IF v_message = 'remote query result rowtype does not match the specified FROM clause rowtype' THEN
+			result := 'expected a single column in query target';
+		ELSE
+			result := 'ERROR:  ' || v_message;
+		END IF;
 END $$;
+
+CREATE FUNCTION pg_catalog.run_command_on_workers(command text, parallel boolean DEFAULT true,
+                                                  OUT nodename text, OUT nodeport integer,
+                                                  OUT success boolean, OUT result text)
+RETURNS SETOF record LANGUAGE sql SET search_path = pg_catalog
+AS $$
+	SELECT dn.nodename, dn.nodeport, r.success, r.result
+	  FROM pg_dist_node dn, citus_standin_run_on(dn.nodename, dn.nodeport, command) r
+	 WHERE dn.isactive AND dn.noderole = 'primary' AND dn.groupid <> 0
+	 ORDER BY dn.nodename COLLATE "C", dn.nodeport
+$$;
 COMMENT ON FUNCTION pg_catalog.run_command_on_workers(text, boolean)
 	IS 'run a command on all active primary workers';
 
@@ -799,38 +799,13 @@ COMMENT ON FUNCTION pg_catalog.run_command_on_workers(text, boolean)
 CREATE FUNCTION pg_catalog.run_command_on_all_nodes(command text, parallel boolean DEFAULT true,
                                                     give_warning_for_connection_errors boolean DEFAULT false,
                                                     OUT nodeid integer, OUT success boolean, OUT result text)
-RETURNS SETOF record LANGUAGE plpgsql SET search_path = pg_catalog
+RETURNS SETOF record LANGUAGE sql SET search_path = pg_catalog
 AS $$
-DECLARE
-	r record;
-	v_values text[];
-	v_message text;
-BEGIN
-	FOR r IN
-		SELECT dn.nodeid, dn.nodename, dn.nodeport FROM pg_dist_node dn
-		 WHERE dn.isactive AND dn.noderole = 'primary'
-		 ORDER BY dn.nodeid
-	LOOP
-		nodeid := r.nodeid;
-		BEGIN
-			SELECT array_agg(t.v) INTO v_values
-			  FROM dblink(citus_standin_conninfo(r.nodename, r.nodeport), $1) AS t(v text);
-			IF cardinality(v_values) > 1 THEN
-				success := false;
-				result := 'expected a single row in query result';
-			ELSE
-				success := true;
-				result := COALESCE(v_values[1], '');
-			END IF;
-		EXCEPTION
-			WHEN OTHERS THEN
-				GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT;
-				success := false;
-				result := 'ERROR:  ' || v_message;
-		END;
-		RETURN NEXT;
-	END LOOP;
-END $$;
+	SELECT dn.nodeid, r.success, r.result
+	  FROM pg_dist_node dn, citus_standin_run_on(dn.nodename, dn.nodeport, command) r
+	 WHERE dn.isactive AND dn.noderole = 'primary'
+	 ORDER BY dn.nodeid
+$$;
 COMMENT ON FUNCTION pg_catalog.run_command_on_all_nodes(text, boolean, boolean)
 	IS 'run a command on all active primary nodes';
 
