@@ -181,7 +181,8 @@ index_rows(CompareModel *m)
 	for (int v = 0; v < m->nviews && nodeid_column >= 0; v++)
 		for (int r = 0; r < m->views[v].nrows; r++)
 			m->nodeids[m->nnodeids++] = atoi(m->views[v].raw[r * m->columns.count + nodeid_column]);
-	qsort(m->nodeids, (size_t) m->nnodeids, sizeof(int), compare_ints);
+	if (m->nnodeids > 0)
+		qsort(m->nodeids, (size_t) m->nnodeids, sizeof(int), compare_ints);
 	for (int k = 0; k < m->nnodeids; k++)
 		if (unique == 0 || m->nodeids[unique - 1] != m->nodeids[k])
 			m->nodeids[unique++] = m->nodeids[k];
@@ -434,7 +435,8 @@ find_disputed_pairs(CompareModel *m, const ClusterSnapshot *snap)
 	PairEvent  *events = pair_events(snap, &nevents);
 
 	m->placement_nodes = snap->comparisons[CATALOG_PLACEMENT].compared;
-	qsort(events, (size_t) nevents, sizeof(PairEvent), compare_events);
+	if (nevents > 0)
+		qsort(events, (size_t) nevents, sizeof(PairEvent), compare_events);
 	m->pairs = xcalloc((size_t) nevents + 1, sizeof(DisputedPair));
 	m->disputed = xcalloc((size_t) nevents + 1, sizeof(int64_t));
 	for (int e = 0; e < nevents;)
@@ -506,7 +508,8 @@ name_tables(CompareModel *m, struct PlacementRow **by_table, const char **names)
 {
 	const char *name = NULL;
 
-	qsort(by_table, (size_t) m->nsource, sizeof(*by_table), compare_rows_by_table);
+	if (m->nsource > 0)
+		qsort(by_table, (size_t) m->nsource, sizeof(*by_table), compare_rows_by_table);
 	for (int k = 0; k < m->nsource; k++)
 	{
 		if (k == 0 || strcmp(by_table[k - 1]->table, by_table[k]->table) != 0)
@@ -674,7 +677,8 @@ build_placements(CompareModel *m)
 	for (int k = 0; k < m->nsource; k++)
 		by_table[k] = by_shard[k] = &m->source[k];
 	name_tables(m, by_table, names);
-	qsort(by_shard, (size_t) m->nsource, sizeof(*by_shard), compare_rows_by_shard);
+	if (m->nsource > 0)
+		qsort(by_shard, (size_t) m->nsource, sizeof(*by_shard), compare_rows_by_shard);
 	name_ranges(m, by_shard, ranges);
 
 	m->placements = xcalloc((size_t) (m->nsource + m->npairs) + 1, sizeof(ComparePlacement));
@@ -693,7 +697,8 @@ build_placements(CompareModel *m)
 		row->holders = pair ? pair->holders : m->placement_nodes;
 	}
 	add_others_placements(m, by_shard, names, ranges);
-	qsort(m->placements, (size_t) m->nplacements, sizeof(ComparePlacement), compare_placement_order);
+	if (m->nplacements > 0)
+		qsort(m->placements, (size_t) m->nplacements, sizeof(ComparePlacement), compare_placement_order);
 	index_groups(m);
 	free(by_table);
 	free(by_shard);
@@ -711,7 +716,8 @@ ComparePlacements
 compare_group_placements(const CompareModel *m, int groupid)
 {
 	ComparePlacements none;
-	const int  *at = bsearch(&groupid, m->group_ids, (size_t) m->ngroups, sizeof(int), compare_ints);
+	const int  *at = m->ngroups > 0 ?
+		bsearch(&groupid, m->group_ids, (size_t) m->ngroups, sizeof(int), compare_ints) : NULL;
 
 	if (at)
 		return m->groups[at - m->group_ids];
