@@ -139,6 +139,12 @@ plan_step_ends_group(const Plan *plan, int i)
 		 plan->steps[i + 1].atomic_group != s->atomic_group);
 }
 
+bool
+plan_step_always_runs(const PlanStep *step)
+{
+	return step->check_sql && strcmp(step->check_sql, PLAN_CHECK_NEVER_DONE) == 0;
+}
+
 void
 plan_add_note(Plan *plan, const char *fmt,...)
 {

@@ -126,6 +126,13 @@ void		plan_choices_free(PlanChoices *choices);
 PlanStep   *plan_add_step(Plan *plan, const char *host, int port, const char *purpose);
 /* Whether step i is the last of its atomic group, after which the group commits */
 bool		plan_step_ends_group(const Plan *plan, int i);
+
+/*
+ * A step whose check can never say it is done runs on every run, a rerun
+ * too; the planner makes one only when running it again changes nothing.
+ */
+#define PLAN_CHECK_NEVER_DONE "SELECT false"
+bool		plan_step_always_runs(const PlanStep *step);
 void		plan_add_note(Plan *plan, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 void		plan_add_ledger_line(Plan *plan, const char *line);
 void		plan_add_check(Plan *plan, const char *name, CheckStatus status,

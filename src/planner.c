@@ -1108,7 +1108,7 @@ add_serial_repair(Plan *plan, const char *host, int port, const NodeReport *sour
 							 "Move the bigserial sequences of the new coordinator past any id already used in their range.");
 		step->sql = strbuf_steal(&bigints);
 		/* setval to a larger value only: running it again changes nothing */
-		step->check_sql = xstrdup("SELECT false");
+		step->check_sql = xstrdup(PLAN_CHECK_NEVER_DONE);
 		step->changes = xasprintf("On the new coordinator: the sequences of %d bigserial column%s, where Citus narrowed"
 								  " them to a group's range, move forward with setval() past the largest id the column"
 								  " already holds in that range; a sequence already ahead stays. No table or catalog row"

@@ -156,7 +156,8 @@ int			wiz_plan_lost_shards(WizBackend *backend);
 /*
  * Step i (from 0) for the review: what it does in words (its node,
  * purpose, changes, transaction, when it counts as done, undo); apply's
- * check query; and its batch exactly as the plan file has it.  NULL for a
+ * check query (NULL for a step that runs on every run, whose check never
+ * says done); and its batch exactly as the plan file has it.  NULL for a
  * step that does not exist.
  */
 WizLines	wiz_plan_step(WizBackend *backend, int i);

@@ -378,6 +378,7 @@ review_checks() {
 	screen_has "$SCREENS/review-first.txt" "What it changes: On " "$SCENARIO: then what the batch changes, in words"
 	screen_has "$SCREENS/review-first.txt" "^ +Transaction: " "$SCENARIO: the transaction, in words"
 	is "$(grep -l 'Done when: SELECT' "$SCREENS"/*.txt | wc -l)" 0 "$SCENARIO: no screen shows a check query as what done means"
+	is "$(grep -l 'SELECT false' "$SCREENS"/*.txt | wc -l)" 0 "$SCENARIO: no screen shows a check that never says done"
 	is "$(grep -c 'How apply confirms it: done when\|How apply confirms it: never counted' "$SCREENS"/batch-*-0.txt | grep -vc ':0$')" \
 		"$(ls "$SCREENS"/batch-*-0.txt | wc -l)" "$SCENARIO: every batch says how apply confirms it, in words"
 	screen_has "$SCREENS/batch-2-0.txt" "Batch 2 of $count" "$SCENARIO: the message line says which batch of how many"
