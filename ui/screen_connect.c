@@ -60,8 +60,9 @@ draw(Wizard *w)
 		default:
 			draw_text(w, 18, 2, MARK_PLAIN, "Type a password only if a server wants one; it is never shown or saved.");
 	}
+	/* the server's words in full: the rows down to the message line are free here */
 	if (w->connect_error[0])
-		draw_text(w, 20, 2, MARK_BAD, w->connect_error);
+		draw_wrapped(w, 19, 2, MARK_BAD, w->connect_error, LINES - 3 - 19);
 }
 
 static WizMove

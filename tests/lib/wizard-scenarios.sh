@@ -89,6 +89,7 @@ wait 20
 dump error" -h 127.0.0.1 -p "$(pgc_free_port)" -U postgres --timeout 2
 	screen_has "$SCREENS/error.txt" "step 1/8: Connect" "a failed connection returns to the form"
 	screen_has "$SCREENS/error.txt" "Connection refused" "with the error in place"
+	screen_has "$SCREENS/error.txt" "accepting TCP/IP connections" "the whole of it, wrapped at 80 columns, not cut"
 	rm -rf "$SCREENS"
 }
 scenario "connection error" sc_connection_error
