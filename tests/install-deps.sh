@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs, from Debian bookworm's packages, everything citus-rescue needs
 # to build, run its tests and open the rehearsal cluster (clang and
-# libclang-rt-14-dev, which holds libFuzzer, for the fuzz harnesses).
+# libclang-rt-14-dev, which holds libFuzzer, for the fuzz harnesses; python3,
+# which opens a terminal and closes it without a hang-up).
 set -e
 packages="build-essential autoconf automake pkg-config libpq-dev libncurses-dev
 libcdk5-dev postgresql-15 postgresql-client-15 tmux jq groff-base valgrind
-util-linux procps iproute2 clang libclang-rt-14-dev"
+util-linux procps iproute2 clang libclang-rt-14-dev python3"
 if [ "$(id -u)" = 0 ]; then
 	as_root=
 else

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -861,6 +862,20 @@ setup_curses(Wizard *w)
 	raw();
 }
 
+/*
+ * A terminal that went away without a hang-up signal (the wizard was not
+ * its session's leader) reads as no key, at once and for ever: without
+ * this the loop would spin.  Leaving is then as after SIGHUP: a running
+ * apply ends its step first.
+ */
+static bool
+terminal_gone(void)
+{
+	struct termios settings;
+
+	return tcgetattr(STDIN_FILENO, &settings) != 0 && errno != EINTR;
+}
+
 /* Keys from the terminal until the operator quits or a signal ends the wizard. */
 static void
 run_keyboard(Wizard *w)
@@ -879,6 +894,8 @@ run_keyboard(Wizard *w)
 		key = getch();
 		if (key != ERR)
 			handle_key(w, key);
+		else if (terminal_gone())
+			break;
 	}
 }
 

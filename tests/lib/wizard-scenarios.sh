@@ -673,4 +673,31 @@ sc_wizard_lost_terminal() {
 }
 scenario "wizard, lost terminal" sc_wizard_lost_terminal
 
+# --- a terminal gone without a hang-up ------------------------------------------
+# The wizard is not its terminal's session leader, so closing the terminal
+# sends no SIGHUP: every read fails at once.  It must leave, not spin.
+sc_terminal_gone_without_hangup() {
+	local out
+	command -v python3 >/dev/null || { diag "python3 missing: a terminal without SIGHUP is not tried"; return; }
+	out=$(python3 - "$RESCUE" "$(pgc_free_port)" <<'PY'
+import os, pty, subprocess, sys, time
+master, slave = pty.openpty()
+wizard = subprocess.Popen([sys.argv[1], "wizard", "-h", "127.0.0.1", "-p", sys.argv[2]],
+                          stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+                          env=dict(os.environ, TERM="xterm", LINES="24", COLUMNS="80"))
+os.close(slave)
+time.sleep(1.0)
+os.read(master, 65536)
+os.close(master)
+try:
+    print("exit %d" % wizard.wait(timeout=10))
+except subprocess.TimeoutExpired:
+    print("still running")
+    wizard.kill()
+PY
+)
+	is "$out" "exit 10" "$SCENARIO: it leaves at once, nothing changed (exit 10)"
+}
+scenario "terminal gone without a hang-up" sc_terminal_gone_without_hangup
+
 pgc_cleanup
