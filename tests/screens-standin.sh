@@ -124,6 +124,19 @@ walk_normalise() {
 	sed -E "$script" "$1"
 }
 
+# walk_normalise_attributes TEXT ATTR: the attribute runs of ATTR, those
+# of the rows where TEXT shows a time without their columns (a time's
+# digits change a run's length from one run to the next)
+walk_normalise_attributes() {
+	local rows
+	rows=$(walk_normalise "$1" | grep -nE 'N ms|N\.N s' | cut -d: -f1 | while read -r n; do echo $((n - 1)); done | tr '\n' ' ')
+	awk -v rows=" $rows" '{
+		row = $NF; sub(/\)$/, "", row)
+		if (index(rows, " " row " ")) gsub(/[0-9]+-[0-9]+ /, "")
+		print
+	}' "$2"
+}
+
 # walk_compare SIZE MODE: every dump of the walk against its golden copy
 walk_compare() {
 	local size=$1 mode=$2 file name text_dir attr_dir
@@ -140,7 +153,8 @@ walk_compare() {
 	for file in "$text_dir"/*.txt; do
 		name=$(basename "$file" .txt)
 		if walk_normalise "$WALK_DUMPS/$name.txt" 2>&1 | diff -u "$file" - >"$WALK_DUMPS/diff" 2>&1 &&
-			diff -u "$attr_dir/$name.attr" "$WALK_DUMPS/$name.attr" >>"$WALK_DUMPS/diff" 2>&1; then
+			diff -u <(walk_normalise_attributes "$WALK_DUMPS/$name.txt" "$attr_dir/$name.attr") \
+				<(walk_normalise_attributes "$WALK_DUMPS/$name.txt" "$WALK_DUMPS/$name.attr") >>"$WALK_DUMPS/diff" 2>&1; then
 			ok 0 "$size, $mode: $name matches its golden screen"
 		else
 			ok 1 "$size, $mode: $name matches its golden screen"
