@@ -194,6 +194,12 @@ check_metadata(Verifier *v)
 	strbuf_init(&why);
 	if (snap->unreachable > 0)
 		strbuf_printf(&why, "%d node%s did not answer; ", snap->unreachable, snap->unreachable == 1 ? "" : "s");
+	/* which, and what the connection said: a count alone sends the operator looking */
+	for (int i = 0; i < snap->nnodes; i++)
+		if (!snap->nodes[i].reachable && snap->nodes[i].in_metadata)
+			strbuf_printf(&why, "%s: %s; ", snap->nodes[i].label ? snap->nodes[i].label : "?",
+						  snap->nodes[i].error.message ? snap->nodes[i].error.message :
+						  snap->nodes[i].timed_out ? "no answer before the timeout" : "no answer");
 	for (int c = 0; c < CATALOG_COUNT; c++)
 		if (!snap->comparisons[c].agree)
 			strbuf_printf(&why, "%s differs; ", catalog_name((CatalogId) c));

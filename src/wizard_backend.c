@@ -1039,12 +1039,6 @@ wiz_catch_signals(void)
 	apply_catch_signals(true);
 }
 
-void
-wiz_release_signals(void)
-{
-	apply_release_signals();
-}
-
 bool
 wiz_stop_signalled(void)
 {

@@ -199,7 +199,6 @@ WizProgress wiz_apply_progress(WizBackend *backend);
  * apply stops after the step under way); wiz_stop_signalled says one came.
  */
 void		wiz_catch_signals(void);
-void		wiz_release_signals(void);
 bool		wiz_stop_signalled(void);
 void		wiz_apply_request_stop(WizBackend *backend);
 /* Verifies the new coordinator; with move_shard, as verify --move-shard does. */

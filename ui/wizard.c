@@ -435,8 +435,11 @@ go(Wizard *w, int screen)
 	w->screen = screen;
 	w->started = false;
 	list_clear(w);
-	/* tables scroll sideways; screens of prose and SQL turn wrapping on */
+	/* each screen starts from a plain list: tables scroll sideways; screens of prose and SQL turn wrapping on */
 	w->list.wrap = false;
+	w->list.numbered = false;
+	w->list.has_cursor = false;
+	w->list.bare = false;
 	screens[w->screen]->enter(w);
 }
 
@@ -824,8 +827,13 @@ open_terminal(Wizard *w, Terminal *t, const char *script_path)
 static void
 close_terminal(Wizard *w, Terminal *t)
 {
-	if (!w->headless)
-		wiz_release_signals();
+	/*
+	 * The stop signals keep their handlers (which only take note) until the
+	 * process ends: the hang-up of a closed terminal can arrive after the
+	 * wizard saw its reads fail, and must not kill it before the apply it
+	 * stopped has ended its step and the exit status is known.
+	 */
+	(void) w;
 	if (t->term)
 		delscreen(t->term);
 	if (t->script)
@@ -880,22 +888,32 @@ terminal_gone(void)
 static void
 run_keyboard(Wizard *w)
 {
+	bool		lost = false;
+
 	timeout(100);
 	while (!w->quit)
 	{
 		int			key;
 
-		/* a hang-up or kill: a running apply ends its step first, then the wizard goes */
-		if (wiz_stop_signalled() &&
+		/* a hang-up, a kill or a lost terminal: a running apply ends its step first, then the wizard goes */
+		if ((wiz_stop_signalled() || lost) &&
 			(wiz_job(w->backend) != WIZ_JOB_APPLY || wiz_job_done(w->backend)))
 			break;
+		if (lost)
+		{
+			napms(100);
+			continue;
+		}
 		tick(w);
 		refresh_all(w);
 		key = getch();
 		if (key != ERR)
 			handle_key(w, key);
 		else if (terminal_gone())
-			break;
+		{
+			lost = true;
+			wiz_apply_request_stop(w->backend);
+		}
 	}
 }
 

@@ -152,6 +152,13 @@ sc_recover() {
 	expect_code 0 "$SCENARIO: discover, plan, apply and verify in one run"
 	like "$OUT" "SELECT pg_catalog.citus_add_node" "$SCENARIO: the plan is printed"
 	like "$OUT" "The coordinator works" "$SCENARIO: and verified"
+	# a worker down afterwards: verify names it and what its connection said
+	pgc_stop w3
+	run verify -h 127.0.0.1 -p "$(pgc_port newc)" -U postgres
+	expect_code 23 "$SCENARIO: verify with a worker down fails its third check"
+	like "$OUT" "FAIL  3\\. same metadata on every node: 1 node did not answer; 127\\.0\\.0\\.1:$(pgc_port w3): .*refused" \
+		"$SCENARIO: naming the worker and what its connection said"
+	pgc_restart w3
 }
 scenario "recover" sc_recover
 
