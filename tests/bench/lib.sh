@@ -62,15 +62,27 @@ sys.exit(os.waitstatus_to_exitcode(status) & 255)
 ' "$file" "$@"
 }
 
+# bench_limit NAME: caps the address space of server NAME's processes at
+# BENCH_MEMORY_LIMIT (6G) each, so that a server that runs away fails with
+# "out of memory" instead of waking the kernel's OOM killer on a shared
+# machine
+bench_limit() {
+	as_pg prlimit --pid "$(pgc_pid "$1")" --as="$(numfmt --from=iec "${BENCH_MEMORY_LIMIT:-6G}")"
+}
+
 # bench_real_cluster WORKERS PLACEMENTS: real Citus, a coordinator (coord,
 # in the metadata, without shards) and metadata workers w1 ... wN, a
-# reference table and BENCH_TABLES (8) co-located hash tables bench.t1 ...
-# whose shards make about PLACEMENTS placements, with a few rows each
+# reference table and co-located hash tables bench.t1 ... of BENCH_SHARDS
+# (1000) shards each, as many as make about PLACEMENTS placements, with a
+# few rows each.  Citus's create_distributed_table needs memory that grows
+# with the square of the shards it creates (1000: 0.2 GiB, 2000: 1.2 GiB,
+# 4000: 4.6 GiB on the coordinator): many tables, not many shards each.
 bench_real_cluster() {
-	local workers=$1 placements=$2 tables=${BENCH_TABLES:-8} shards name i
-	shards=$(((placements + tables - 1) / tables))
+	local workers=$1 placements=$2 shards=${BENCH_SHARDS:-1000} tables name i
+	tables=$(((placements + shards - 1) / shards))
 	for name in coord $(seq -f 'w%g' 1 "$workers"); do
 		pgc_start "$name" citus || return 1
+		bench_limit "$name" || return 1
 		pgc_sql "$name" "CREATE EXTENSION citus" >/dev/null || return 1
 	done
 	pgc_sql coord "SELECT citus_set_coordinator_host('127.0.0.1', $(pgc_port coord))" >/dev/null || return 1

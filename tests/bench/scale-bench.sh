@@ -11,8 +11,10 @@
 # share means something there).  Figures, not pass/fail.
 #
 # Sizes: WORKERS (6 12) times PLACEMENTS (16000 100000), or SIZES as
-# WORKERSxPLACEMENTS words, e.g. SIZES="6x16000 12x16000".  BENCH_TABLES
-# (8) co-located tables share the placements.
+# WORKERSxPLACEMENTS words, e.g. SIZES="6x16000 12x16000".  On real Citus
+# the placements are the shards of co-located tables of BENCH_SHARDS (1000)
+# shards each, and each server's processes are capped at
+# BENCH_MEMORY_LIMIT (6G) of address space.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 RESCUE=${CITUS_RESCUE:-$top_builddir/citus-rescue}
@@ -43,7 +45,7 @@ kib_mib() {
 
 # bench_size WORKERS PLACEMENTS
 bench_size() {
-	local workers=$1 placements=$2 start setup count conn out status discover_ms plan_ms
+	local workers=$1 placements=$2 start end setup count conn out status discover_ms plan_ms
 	local work=$PGC_ROOT/work
 	echo
 	echo "== $workers workers, about $placements placements"
@@ -57,6 +59,7 @@ bench_size() {
 	count=$(pgc_sql coord "SELECT count(*) FROM pg_catalog.pg_dist_placement")
 	pgc_destroy coord
 	fixture_new_node newc || { echo "could not start the new node" >&2; return 1; }
+	[ "$FIXTURE_TIER" = standin ] || bench_limit newc || return 1
 	printf '  %-58s %10s\n' "setup: cluster built (ms)" "$setup"
 	printf '  %-58s %10s\n' "placements" "$count"
 

@@ -65,6 +65,7 @@ windows() {
 		END {
 			span["before"] = (start - first) / 1000; span["during"] = (end - start) / 1000; span["after"] = (last - end) / 1000
 			printf "  %-26s %8s %8s %8s   %s\n", "transactions per second", "before", "during", "after", "(longest transaction in each, ms)"
+			printf "  %-26s %8.1f %8.1f %8.1f\n", "(window length, s)", span["before"], span["during"], span["after"]
 			show("w1", "w1 (the donor)")
 			show("w2", "w2")
 			show("both", "both")
@@ -91,6 +92,7 @@ printf '  %-58s %10s\n' "setup: cluster built (ms)" "$(($(now_ms) - start))"
 printf '  %-58s %10s\n' "placements" "$(pgc_sql coord "SELECT count(*) FROM pg_catalog.pg_dist_placement")"
 pgc_destroy coord
 fixture_new_node newc || { echo "could not start the new node" >&2; exit 1; }
+bench_limit newc || exit 1
 
 cat >"$bench/script.sql" <<'SQL'
 \set tenant random(0, 999)
@@ -116,6 +118,8 @@ start=$(now_ms)
 status=$?
 end=$(now_ms)
 [ $status = 0 ] || { echo "  recover failed (exit status $status):"; tail -20 "$bench/recover.out" | sed 's/^/    /'; }
+[ $((end - start)) -lt $(((DURATION - BEFORE) * 1000)) ] ||
+	echo "  pgbench ended before the recovery did: no \"after\" window (raise DURATION)"
 wait "$load_w1"
 status_w1=$?
 wait "$load_w2"
