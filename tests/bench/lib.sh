@@ -129,14 +129,14 @@ bench_journal_ms() {
 # the verification after the last
 bench_recovery_phases() {
 	local work=$1 start=$2 end=$3
-	grep '^-- purpose: ' "$work/plan.sql" | cut -c13- >"$work/purposes"
-	bench_journal_ms "$work/journal.log" | awk -F'\t' -v start="$start" -v end="$end" -v purposes="$work/purposes" '
+	bench_journal_ms "$work/journal.log" | awk -F'\t' -v start="$start" -v end="$end" -v plan="$work/plan.sql" '
 		function phase(from, to, server, what) {
 			printf "%.0f\t%.0f\t%s\t%s\n", from, to, server, what
 		}
 		BEGIN {
-			while ((getline line < purposes) > 0)
-				purpose[++npurposes] = line
+			while ((getline line < plan) > 0)
+				if (index(line, "-- purpose: ") == 1)
+					purpose[++npurposes] = substr(line, 13)
 		}
 		$4 == "new" && !new { new = $1 }
 		$4 == "gated" { gated = $1 }
