@@ -45,7 +45,7 @@ kib_mib() {
 
 # bench_size WORKERS PLACEMENTS
 bench_size() {
-	local workers=$1 placements=$2 start end setup count conn out status discover_ms plan_ms
+	local workers=$1 placements=$2 start end setup count conn out status discover_ms plan_ms load
 	local work=$PGC_ROOT/work
 	echo
 	echo "== $workers workers, about $placements placements"
@@ -74,6 +74,7 @@ bench_size() {
 	plan_ms=$(($(now_ms) - start))
 	[ $status = 0 ] || echo "  plan failed (exit status $status)"
 
+	load=$(cut -d' ' -f1 /proc/loadavg)
 	start=$(now_ms)
 	max_rss "$PGC_ROOT/rss.recover" "$RESCUE" recover "${conn[@]}" \
 		--new-coordinator "127.0.0.1:$(pgc_port newc)" --workdir "$work" --yes >"$PGC_ROOT/recover.out" 2>&1
@@ -86,7 +87,7 @@ bench_size() {
 		"$discover_ms" "$(kib_mib "$(cat "$PGC_ROOT/rss.discover")")"
 	printf '  %-58s %10s %10s\n' "plan" "$plan_ms" "$(kib_mib "$(cat "$PGC_ROOT/rss.plan")")"
 	printf '  %-58s %10s %10s\n' "recover --yes" "$((end - start))" "$(kib_mib "$(cat "$PGC_ROOT/rss.recover")")"
-	echo "  recover, phase by phase (exit status $status)"
+	echo "  recover, phase by phase (exit status $status; load average $load on $(nproc) cores as it started)"
 	[ -f "$work/journal.log" ] && bench_recovery_report "$work" "$start" "$end"
 }
 

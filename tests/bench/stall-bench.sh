@@ -112,6 +112,7 @@ load_w1=$!
 load w2 &
 load_w2=$!
 sleep "$BEFORE"
+load=$(cut -d' ' -f1 /proc/loadavg)
 start=$(now_ms)
 "$RESCUE" recover -h 127.0.0.1 -p "$(pgc_port w1)" -U postgres --donor "127.0.0.1:$(pgc_port w1)" \
 	--new-coordinator "127.0.0.1:$(pgc_port newc)" --workdir "$work" --yes >"$bench/recover.out" 2>&1
@@ -130,7 +131,8 @@ for name in w1 w2; do
 done
 [ "$status_w1$status_w2" = 00 ] || echo "  pgbench exit status: w1 $status_w1, w2 $status_w2"
 transactions w1 w2 >"$bench/transactions"
-echo "  recover took $((end - start)) ms (exit status $status); windows by the transactions' completion times"
+echo "  recover took $((end - start)) ms (exit status $status; load average $load on $(nproc) cores as it started)"
+echo "  windows by the transactions' completion times"
 windows "$start" "$end" <"$bench/transactions"
 
 # the longest time in which neither worker finished a transaction, around
