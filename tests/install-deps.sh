@@ -2,7 +2,8 @@
 # Installs, from Debian bookworm's packages, everything citus-rescue needs
 # to build, run its tests and open the rehearsal cluster (clang and
 # libclang-rt-14-dev, which holds libFuzzer, for the fuzz harnesses; python3,
-# which opens a terminal and closes it without a hang-up).
+# which opens a terminal and closes it without a hang-up, and tells the
+# benchmarks a command's peak memory; postgresql-15 brings pgbench).
 set -e
 packages="build-essential autoconf automake pkg-config libpq-dev libncurses-dev
 libcdk5-dev postgresql-15 postgresql-client-15 tmux jq groff-base valgrind
