@@ -119,13 +119,6 @@ enter(Wizard *w)
 	show(w, rebuilt);
 }
 
-/* The other screens' lists are not numbered */
-static void
-leave(Wizard *w)
-{
-	w->list.numbered = false;
-}
-
 static void
 run_answer(Wizard *w, bool yes)
 {
@@ -185,4 +178,4 @@ key(Wizard *w, int key, WizCommand command)
 	}
 }
 
-const WizScreen screen_review = {"Review", hints, enter, leave, screen_draw_list, key, screen_nothing};
+const WizScreen screen_review = {"Review", hints, enter, screen_nothing, screen_draw_list, key, screen_nothing};

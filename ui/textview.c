@@ -174,12 +174,6 @@ content_width(const TextView *view, int width)
 	return width - gutter > 1 ? width - gutter : 1;
 }
 
-int
-textview_line_width(const TextView *view, int i)
-{
-	return i >= 0 && i < view->count ? line_at(view, i)->len : 0;
-}
-
 /*
  * Numbered lines (SQL) break at the width exactly, so that every row but
  * the last is full and the text reads back byte for byte; prose, the
@@ -560,13 +554,6 @@ textview_key(TextView *view, int key)
 	}
 	clamp(view);
 	return true;
-}
-
-bool
-textview_sideways(const TextView *view)
-{
-	return !view->wrap && (view->left > 0 ||
-						   view->widest > content_width(view, view->width > 0 ? view->width : COLS));
 }
 
 static void

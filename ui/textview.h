@@ -106,10 +106,4 @@ bool		textview_key(TextView *view, int key);
 /* Puts the cursor on line i (kept within the lines); the view follows it when drawn */
 void		textview_set_cursor(TextView *view, int i);
 
-/* Whether there is more to the left or right, for the key hints */
-bool		textview_sideways(const TextView *view);
-
-/* The width of line i in columns, for tests and the benchmarks */
-int			textview_line_width(const TextView *view, int i);
-
 #endif

@@ -90,8 +90,8 @@ wrap_at(const char *text, int width)
 	return text[cut] == ' ' ? cut : width;
 }
 
-static int
-draw_wrapped_rows(Wizard *w, int row, int col, WizMark mark, const char *text, int max_rows)
+int
+draw_wrapped(Wizard *w, int row, int col, WizMark mark, const char *text, int max_rows)
 {
 	char		safe[1024];
 	const char *p = safe;
@@ -114,12 +114,6 @@ draw_wrapped_rows(Wizard *w, int row, int col, WizMark mark, const char *text, i
 		rows++;
 	}
 	return rows;
-}
-
-int
-draw_wrapped(Wizard *w, int row, int col, WizMark mark, const char *text, int max_rows)
-{
-	return draw_wrapped_rows(w, row, col, mark, text, max_rows);
 }
 
 void
@@ -401,10 +395,10 @@ draw_frame(Wizard *w)
 				 w->confirm.one_key ? "" : "_");
 		mvhline(LINES - 3, 0, ' ', COLS);
 		mvhline(LINES - 2, 0, ' ', COLS);
-		draw_wrapped_rows(w, LINES - 3, 1, MARK_WARNING, line, 2);
+		draw_wrapped(w, LINES - 3, 1, MARK_WARNING, line, 2);
 	}
 	else if (w->message[0])
-		draw_wrapped_rows(w, LINES - 3, 1, w->message_mark, w->message, 2);
+		draw_wrapped(w, LINES - 3, 1, w->message_mark, w->message, 2);
 	attrset(A_REVERSE);
 	mvhline(LINES - 1, 0, ' ', COLS);
 	for (const WizCommand *h = s->hints; *h != CMD_NONE && col < COLS - 10; h++)
@@ -825,7 +819,7 @@ open_terminal(Wizard *w, Terminal *t, const char *script_path)
 }
 
 static void
-close_terminal(Wizard *w, Terminal *t)
+close_terminal(Terminal *t)
 {
 	/*
 	 * The stop signals keep their handlers (which only take note) until the
@@ -833,7 +827,6 @@ close_terminal(Wizard *w, Terminal *t)
 	 * wizard saw its reads fail, and must not kill it before the apply it
 	 * stopped has ended its step and the exit status is known.
 	 */
-	(void) w;
 	if (t->term)
 		delscreen(t->term);
 	if (t->script)
@@ -933,7 +926,7 @@ wizard_run(const ConnOptions *options, const WizChoices *choices, const char *wo
 	w.headless = script_path != NULL;
 	if (!open_terminal(&w, &t, script_path))
 	{
-		close_terminal(&w, &t);
+		close_terminal(&t);
 		wiz_backend_free(w.backend);
 		return 1;
 	}
@@ -951,7 +944,7 @@ wizard_run(const ConnOptions *options, const WizChoices *choices, const char *wo
 	textview_clear(&w.help_view);
 	destroyCDKScreen(w.cdk);
 	endwin();
-	close_terminal(&w, &t);
+	close_terminal(&t);
 	/* an apply left running ends its step first, and its outcome counts */
 	wiz_backend_stop(w.backend);
 	code = wiz_exit_code(w.backend);
