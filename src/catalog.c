@@ -333,7 +333,9 @@ catalog_stats_sql(const StrList *common_columns)
 				  "      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
 				  "                       WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
 				  "                         AND e.objid = c.oid AND e.deptype = 'e'))"
-				  ", pg_catalog.current_database();\n");
+				  ", pg_catalog.current_database()"
+				  ", pg_catalog.md5(COALESCE((SELECT pg_catalog.string_agg(placementid || ',' || shardid || ',' || groupid,"
+				  "     ';' ORDER BY shardid, groupid, placementid) FROM pg_catalog.pg_dist_placement), ''));\n");
 	strbuf_append(&sql, "SELECT r FROM (SELECT ");
 	catalog_row_expression(&sql, CATALOG_NODE, &common_columns[CATALOG_NODE]);
 	strbuf_append(&sql, " AS r FROM pg_catalog.pg_dist_node) AS rows ORDER BY r COLLATE \"C\";\n");

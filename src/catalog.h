@@ -83,6 +83,7 @@ enum
 	STATS_MAX_PREPARED = STATS_FIRST_MAXID + MAXID_COUNT,
 	STATS_USER_RELATIONS,		/* relations outside system schemas */
 	STATS_DATABASE,
+	STATS_PLACEMENT_IDS,		/* digest of (placementid, shardid, groupid) */
 	STATS_COLUMN_COUNT
 };
 

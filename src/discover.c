@@ -333,6 +333,7 @@ read_stats(NodeReport *node, const PgNode *pg)
 	node->max_prepared_transactions = (int) pgresult_int(r, 0, STATS_MAX_PREPARED, 0);
 	node->user_relations = pgresult_int(r, 0, STATS_USER_RELATIONS, 0);
 	node->database = pgresult_text(r, 0, STATS_DATABASE);
+	node->placement_ids_digest = pgresult_text(r, 0, STATS_PLACEMENT_IDS);
 
 	for (int i = 0; i < PQntuples(view); i++)
 		strlist_add(&node->node_view, PQgetvalue(view, i, 0));

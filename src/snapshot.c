@@ -65,6 +65,7 @@ node_report_free(NodeReport *node)
 	}
 	free(node->prepared);
 	free(node->database);
+	free(node->placement_ids_digest);
 	for (int i = 0; i < node->nserials; i++)
 	{
 		free(node->serials[i].table);

@@ -185,6 +185,8 @@ typedef struct NodeReport
 	int			nprepared;
 	int64_t		user_relations;
 	char	   *database;
+	/* placement ids too, which the catalogs' digest leaves out: a targeted re-sync keeps each node's */
+	char	   *placement_ids_digest;
 	SerialColumn *serials;
 	int			nserials;
 	LostShard  *lost_shards;
