@@ -324,6 +324,39 @@ rollback_keeping_error(Run *run, const PlanStep *step, PgNode *pg)
 	pgerror_clear(&saved);
 }
 
+/*
+ * Steps wait at most their lock_timeout for a lock, so that a queue behind
+ * them never stalls the application for long.  A lock that stays taken
+ * rolls the step back; it is tried again a few times before the run stops.
+ */
+#define LOCK_ATTEMPTS 5
+
+static bool stop_requested(void);
+
+static bool
+try_again_after_lock(Run *run, const PlanStep *step, PgNode *pg, int attempt)
+{
+	if (strcmp(pg->error.sqlstate, "55P03") != 0 || attempt >= LOCK_ATTEMPTS ||
+		stop_requested() || journal_broken(run))
+		return false;
+	event_note(run->sink, NOTE_WARNING, "      [%d/%d] a lock on %s was not granted in time: rolled back, trying again"
+			   " (attempt %d of %d)", step->number, run->plan->nsteps, pg->label, attempt + 1, LOCK_ATTEMPTS);
+	usleep((useconds_t) attempt * 300000);
+	return true;
+}
+
+/* One try at a step in its own transaction; false (and rolled back) when it failed before COMMIT */
+static bool
+local_step_body(Run *run, const PlanStep *step, PgNode *pg)
+{
+	if (run_sql(run, step->number, pg, "BEGIN") &&
+		run_sql(run, step->number, pg, step->sql) &&
+		!journal_broken(run))
+		return true;
+	rollback_keeping_error(run, step, pg);
+	return false;
+}
+
 static bool
 run_local_step(Run *run, const PlanStep *step, PgNode *pg)
 {
@@ -340,15 +373,15 @@ run_local_step(Run *run, const PlanStep *step, PgNode *pg)
 	}
 	else
 	{
-		if (!run_sql(run, step->number, pg, "BEGIN") ||
-			!run_sql(run, step->number, pg, step->sql) ||
-			journal_broken(run))
-		{
-			rollback_keeping_error(run, step, pg);
-			progress(run, step, STEP_FAILED, 0, &pg->error, "FAILED, rolled back: nothing of this step was applied");
-			print_error(run, pg);
-			return false;
-		}
+		int			attempt = 1;
+
+		while (!local_step_body(run, step, pg))
+			if (!try_again_after_lock(run, step, pg, attempt++))
+			{
+				progress(run, step, STEP_FAILED, 0, &pg->error, "FAILED, rolled back: nothing of this step was applied");
+				print_error(run, pg);
+				return false;
+			}
 		if (!run_sql(run, step->number, pg, "COMMIT"))
 		{
 			if (pg->state == PGNODE_READY && pgnode_in_transaction(pg))
@@ -430,14 +463,22 @@ group_prepare(Run *run, AtomicGroup *g)
 		StrBuf		prepare;
 
 		step_started(run, step);
+		int			attempt = 1;
+		bool		prepared;
+
 		strbuf_init(&prepare);
 		strbuf_append(&prepare, "PREPARE TRANSACTION ");
 		sql_append_literal(&prepare, gid);
-		if (!run_sql(run, step->number, pg, "BEGIN") ||
-			!run_sql(run, step->number, pg, step->sql) ||
-			!run_sql(run, step->number, pg, prepare.data))
+		for (;;)
 		{
-			rollback_keeping_error(run, step, pg);
+			prepared = local_step_body(run, step, pg);
+			if (prepared && !(prepared = run_sql(run, step->number, pg, prepare.data)))
+				rollback_keeping_error(run, step, pg);
+			if (prepared || !try_again_after_lock(run, step, pg, attempt++))
+				break;
+		}
+		if (!prepared)
+		{
 			progress(run, step, STEP_FAILED, 0, &pg->error, "FAILED");
 			print_error(run, pg);
 			ok = false;
@@ -1108,6 +1149,7 @@ stop_requested(void)
 	return apply_stop_requested != 0;
 }
 
+
 /* ---- the gates, each a phase of its own ---------------------------------------- */
 
 /* Reads the cluster the plan names, keeping the sessions for the steps. */
@@ -1241,7 +1283,7 @@ plan_overrode(const Plan *plan, const char *check_name)
 }
 
 /*
- * The roles the metadata sync spreads, compared again now: a password
+ * The roles the plan spreads, compared again now: a password
  * changed since the plan was made must not be overwritten on every
  * worker.  A failure the operator overrode in the plan stays overridden.
  */
@@ -1262,7 +1304,8 @@ phase_roles_match(Run *run)
 	if (source < 0)
 		return EXIT_CODE_OK;
 	plan_init(&now);
-	roles_check(&run->snap, source, plan->method == METHOD_NEW_NODE ? run->snap.target : -1, &now);
+	roles_check(&run->snap, source, plan->method == METHOD_NEW_NODE ? run->snap.target : -1,
+				plan_syncs_metadata(plan), &now);
 	if (plan_has_failures(&now))
 		code = refuse(run, now.checks[0].fix, "%s", now.checks[0].why);
 	else if (now.nchecks > 0)

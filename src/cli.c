@@ -145,6 +145,9 @@ cli_plan_option(int opt, const char *arg, PlanChoices *choices)
 		case OPT_ACCEPT_LOST_SHARDS:
 			choices->accept_lost_shards = true;
 			return 1;
+		case OPT_FULL_RESYNC:
+			choices->full_resync = true;
+			return 1;
 		case OPT_PREPARED:
 			{
 				const char *eq = strrchr(arg, '=');

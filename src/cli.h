@@ -30,6 +30,7 @@ enum
 	OPT_MOVE_SHARD,
 	OPT_OUTPUT,
 	OPT_ACCEPT_LOST_SHARDS,
+	OPT_FULL_RESYNC,
 };
 
 /* The choices the wizard's Choose screen also takes */
@@ -45,6 +46,7 @@ enum
 	{"create-extension", no_argument, NULL, OPT_CREATE_EXTENSION}, \
 	{"prepared", required_argument, NULL, OPT_PREPARED}, \
 	{"accept-lost-shards", no_argument, NULL, OPT_ACCEPT_LOST_SHARDS}, \
+	{"full-resync", no_argument, NULL, OPT_FULL_RESYNC}, \
 	{"old-coordinator", required_argument, NULL, OPT_OLD_COORDINATOR}
 
 #define RECOVERY_CHOICE_OPTIONS_HELP \
@@ -67,6 +69,9 @@ RECOVERY_CHOICE_OPTIONS_HELP \
 "                           prepared on a worker (GID all: every one)\n" \
 "      --accept-lost-shards recreate empty the shards that only the old\n" \
 "                           coordinator held (their rows are lost)\n" \
+"      --full-resync        re-send every worker all the metadata with Citus's\n" \
+"                           own sync (the workers' queries wait while it runs)\n" \
+"                           instead of changing only the rows that differ\n" \
 "      --old-coordinator=HOST:PORT\n" \
 "                           also check that this address no longer answers\n"
 

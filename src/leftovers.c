@@ -312,6 +312,7 @@ leftover_step(Plan *plan, const NodeReport *node, const Leftover *l, const char 
 	PlanStep   *step = plan_add_step(plan, node->host, node->port, purpose);
 
 	free(purpose);
+	step->locks = xstrdup("On this node only: the leftover it drops, which nothing of the application uses.");
 	return step;
 }
 

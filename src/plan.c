@@ -89,6 +89,7 @@ plan_free(Plan *plan)
 		free(s->sql);
 		free(s->check_sql);
 		free(s->confirms);
+		free(s->locks);
 		free(s->undo);
 	}
 	free(plan->steps);
@@ -197,4 +198,13 @@ node_fingerprint(const NodeReport *node)
 		strbuf_printf(&buf, ";%s=%s", catalog_name((CatalogId) c),
 					  node->catalogs[c].digest ? node->catalogs[c].digest : "-");
 	return strbuf_steal(&buf);
+}
+
+bool
+plan_syncs_metadata(const Plan *plan)
+{
+	for (int i = 0; i < plan->nsteps; i++)
+		if (plan->steps[i].sql && strstr(plan->steps[i].sql, "start_metadata_sync_to_all_nodes"))
+			return true;
+	return false;
 }

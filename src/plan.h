@@ -52,6 +52,7 @@ typedef struct PlanChoices
 	int			nprepared;
 	bool		override_failures;	/* steps even when checks fail (never a live coordinator) */
 	bool		accept_lost_shards;	/* recreate empty the shards only the old coordinator had */
+	bool		full_resync;	/* Citus's whole metadata sync even where a targeted change would do */
 } PlanChoices;
 
 typedef struct PreflightCheck
@@ -82,6 +83,7 @@ typedef struct PlanStep
 	char	   *sql;
 	char	   *check_sql;		/* one boolean: true when the step is done */
 	char	   *confirms;		/* in words: what check_sql takes for done */
+	char	   *locks;			/* in words: what it locks, whom that makes wait, for how long at most */
 	char	   *undo;
 	StepTxn		txn;
 	int			atomic_group;	/* steps sharing a group commit together */
@@ -138,6 +140,8 @@ void		plan_add_ledger_line(Plan *plan, const char *line);
 void		plan_add_check(Plan *plan, const char *name, CheckStatus status,
 						   const char *why, const char *fix);
 bool		plan_has_failures(const Plan *plan);
+/* Whether a step runs Citus's full metadata sync, which spreads roles and stalls the workers */
+bool		plan_syncs_metadata(const Plan *plan);
 
 /* "lg=1;pg_dist_node=<md5>;..." from what discovery read on a node. */
 char	   *node_fingerprint(const NodeReport *node);

@@ -88,6 +88,7 @@ plan_add_connection_copy(const ClusterSnapshot *snap, Plan *plan, const NodeRepo
 							" donor does not change, and the authinfo text never passes through this console.");
 	step->confirms = xstrdup("done when the new node holds as many pg_dist_authinfo and pg_dist_poolinfo rows as the donor");
 	step->undo = xstrdup("On the new node: DELETE FROM pg_catalog.pg_dist_authinfo; DELETE FROM pg_catalog.pg_dist_poolinfo;");
+	step->locks = xstrdup("On the new node only, which serves no application yet: the rows it inserts.");
 	strbuf_free(&body);
 	(void) snap;
 }
@@ -137,5 +138,6 @@ plan_add_reach_proof(const ClusterSnapshot *snap, Plan *plan, const char *host, 
 							" (citus_check_connection_to_node()), and the batch fails naming the first it cannot reach.");
 	step->confirms = xstrdup("done when the new node reaches every worker: a rerun asks again and goes on if they all answer");
 	step->undo = xstrdup("Nothing to undo: it only connects.");
+	step->locks = xstrdup("None: it only connects.");
 	strbuf_free(&body);
 }

@@ -213,6 +213,7 @@ render_step(StrBuf *out, const Plan *plan, int i)
 		snprintf(txn, sizeof(txn), "%s", txn_name(s->txn));
 	header(out, "transaction", txn);
 	header(out, "confirms", s->confirms);
+	header(out, "locks", s->locks);
 	header(out, "check", s->check_sql);
 	header(out, "undo", s->undo);
 	planfile_render_batch(out, plan, i);
@@ -618,6 +619,7 @@ static const HeaderKey header_keys[] = {
 	{"changes", HDR_IN_STEP, true, STEP_FIELD(changes), NULL},
 	{"transaction", HDR_IN_STEP, false, NO_FIELD, take_transaction},
 	{"confirms", HDR_IN_STEP, true, STEP_FIELD(confirms), NULL},
+	{"locks", HDR_IN_STEP, true, STEP_FIELD(locks), NULL},
 	{"check", HDR_IN_STEP, true, STEP_FIELD(check_sql), NULL},
 	{"undo", HDR_IN_STEP, true, STEP_FIELD(undo), NULL},
 };

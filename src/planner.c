@@ -35,6 +35,44 @@ any_survivor_unreachable(const ClusterSnapshot *snap)
 	return false;
 }
 
+/*
+ * Citus's full metadata sync re-sends every worker all of the metadata and
+ * makes the workers' own queries wait while it runs.  A targeted change of
+ * the rows that differ gives the same catalogs only when every worker
+ * already holds what the sync would send: the same catalogs and the same
+ * placement ids (pre-flight's digests prove both), and metadata to change.
+ * NULL when the targeted change will do; else why the full sync is needed.
+ */
+static const char *
+full_resync_reason(const ClusterSnapshot *snap, const PlanChoices *choices)
+{
+	const char *ids = NULL;
+
+	if (choices->full_resync)
+		return "--full-resync asks for it";
+	if (any_survivor_unreachable(snap))
+		return "a worker does not answer, and only the sync sets its metadata right when it is back";
+	for (int c = 0; c < CATALOG_COUNT; c++)
+		if (!snap->comparisons[c].agree)
+			return "the workers' catalogs differ, and the sync makes them the new coordinator's";
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+
+		if (!is_survivor(snap, i))
+			continue;
+		if (!node->meta.hasmetadata)
+			return "a worker has no metadata (hasmetadata false), which only the sync gives it";
+		if (node->placement_ids_digest == NULL)
+			return "a worker's placement ids could not be read";
+		if (ids == NULL)
+			ids = node->placement_ids_digest;
+		else if (strcmp(ids, node->placement_ids_digest) != 0)
+			return "the workers' placement ids differ, and the sync makes them the new coordinator's";
+	}
+	return NULL;
+}
+
 static bool
 usable(const NodeReport *node)
 {
@@ -812,10 +850,37 @@ static void
 check_roles_match(const ClusterSnapshot *snap, const PlanChoices *choices,
 				  const PreflightContext *pc, Plan *plan)
 {
+	bool		synced = full_resync_reason(snap, choices) != NULL;
+
 	if (choices->method == METHOD_NEW_NODE)
-		roles_check(snap, pc->donor, pc->target, plan);
+		roles_check(snap, pc->donor, pc->target, synced, plan);
 	else
-		roles_check(snap, pc->target, -1, plan);
+		roles_check(snap, pc->target, -1, synced && !any_survivor_unreachable(snap), plan);
+}
+
+/*
+ * Says which way the workers' metadata is put right: with the few rows that
+ * change, or (and why) with Citus's full sync, which stalls them.
+ */
+static void
+check_resync(const ClusterSnapshot *snap, const PlanChoices *choices,
+			 const PreflightContext *pc, Plan *plan)
+{
+	const char *reason = full_resync_reason(snap, choices);
+
+	(void) pc;
+	/* a promote plan never pushed metadata past a worker that is away */
+	if (choices->method == METHOD_PROMOTE && any_survivor_unreachable(snap))
+		check(plan, "resync", CHECK_WARN, NULL,
+			  "the workers that answer get the change; those that do not keep the old coordinator's rows until they are back and activated");
+	else if (reason == NULL)
+		check(plan, "resync", CHECK_PASS, NULL,
+			  "every worker holds the same catalogs and placement ids: the workers get only the pg_dist_node and"
+			  " pg_dist_placement rows that change, in one all-nodes transaction, instead of Citus's full metadata sync");
+	else
+		check(plan, "resync", CHECK_WARN, NULL,
+			  "Citus's full metadata sync (start_metadata_sync_to_all_nodes) re-sends every worker all of the metadata,"
+			  " because %s; the workers' own reads and writes wait while it runs", reason);
 }
 
 /*
@@ -902,6 +967,8 @@ static const PreflightTest preflight_tests[] = {
 	"the new node connects to every worker, as Citus will"},
 	{"roles-match", check_roles_match,
 	"the roles Citus's metadata sync overwrites are the same on every worker"},
+	{"resync", check_resync,
+	"the workers get the rows that change, or Citus's full metadata sync and why"},
 	{"coordinator-standby", check_coordinator_standby,
 	"no standby of the old coordinator could become a second coordinator unnoticed"},
 };
@@ -952,6 +1019,8 @@ add_prepared_steps(const ClusterSnapshot *snap, const PlanChoices *choices, Plan
 									"On this worker only: the transaction the dead coordinator prepared here, named in the batch, commits: the rows it wrote become visible and the locks it holds go. No catalog row changes." :
 									"On this worker only: the transaction the dead coordinator prepared here, named in the batch, is rolled back: what it wrote is discarded and the locks it holds go. No catalog row changes.");
 			step->confirms = xstrdup("done when this worker's pg_prepared_xacts no longer lists that transaction");
+			step->locks = xstrdup("Takes none: it ends a transaction and releases the locks that transaction held, which"
+								  " may have made the application wait since the coordinator died.");
 			step->undo = xstrdup("None: a decided prepared transaction cannot be undone.");
 		}
 	}
@@ -1100,6 +1169,9 @@ add_serial_repair(Plan *plan, const char *host, int port, const NodeReport *sour
 								  " worker_nextval(), and each one's sequence is set past the largest id in every table it serves.",
 								  nints, nints == 1 ? "" : "s", nints == 1 ? "s" : "");
 		step->confirms = xstrdup("done when no column of a distributed table on the new coordinator defaults to worker_nextval() any more");
+		step->locks = xstrdup("On the new coordinator only, which serves no application yet: its own copies of those"
+							  " tables, until COMMIT. Reading the largest ids reads the shards on the workers, which makes"
+							  " nobody wait. The batch waits at most " STEP_LOCK_TIMEOUT " for each lock it asks for.");
 		step->undo = xstrdup("Harmless to keep; to undo, set each column default back to worker_nextval().");
 	}
 	if (bigints.len)
@@ -1116,6 +1188,7 @@ add_serial_repair(Plan *plan, const char *host, int port, const NodeReport *sour
 		step->confirms = xstrdup("never counted as done: nothing can tell afterwards whether this batch ran (a sequence"
 								 " it moved forward looks like one that was ahead already), so apply runs it on every"
 								 " run, a rerun too; that is safe, as it only ever moves a sequence forward.");
+		step->locks = xstrdup("On the new coordinator only: its sequences, for a moment each; nobody waits.");
 		step->undo = xstrdup("Nothing to undo: the sequences only moved forward.");
 	}
 	strbuf_free(&ints);
@@ -1147,6 +1220,9 @@ add_sync_step(Plan *plan, const char *host, int port)
 							" the rest) with this coordinator's. The coordinator's own catalogs do not change.");
 	step->confirms = xstrdup("done when every worker answers and its pg_dist_node holds the same rows (id, group, name, port)"
 							 " as the new coordinator's");
+	step->locks = xstrdup("On every worker, until the sync commits: Citus drops and recreates the worker's metadata and"
+						  " shell tables, and the application's reads and writes on every worker wait for it (seconds"
+						  " per 10,000 placements). The batch waits at most " STEP_LOCK_TIMEOUT " for each lock it asks for.");
 	step->undo = xstrdup("Restore each worker's catalogs from the backup (restore.sh in the work directory).");
 }
 
@@ -1160,6 +1236,7 @@ add_create_extension_step(Plan *plan, const char *thost, int tport)
 	step->changes = xstrdup("On the new node: the citus extension is created in this database, with its catalogs (empty),"
 							" functions and id sequences. No other node changes.");
 	step->confirms = xstrdup("done when the new node's pg_extension lists citus");
+	step->locks = xstrdup("On the new node only, which serves no application yet.");
 	step->undo = xstrdup("DROP EXTENSION citus; on the new node.");
 }
 
@@ -1221,6 +1298,8 @@ add_recreate_lost_step(const ClusterSnapshot *snap, Plan *plan, const char *host
 	strbuf_free(&sql);
 	step->confirms = xstrdup(lost_count(first, which) == 1 ? "done when that shard table exists on this node" :
 							 "done when all of those shard tables exist on this node");
+	step->locks = xstrdup("On this node: the new shard tables only, until COMMIT; nobody uses them yet. The batch waits"
+						  " at most " STEP_LOCK_TIMEOUT " for each lock it asks for.");
 	step->undo = xstrdup("Harmless to keep: the tables are empty; dropping them makes their shards unusable again.");
 }
 
@@ -1324,6 +1403,12 @@ add_donor_adds_node_step(const ClusterSnapshot *snap, Plan *plan, const NodeRepo
 	strbuf_append(&sql, match);
 	strbuf_append(&sql, "; then restore its catalogs from the backup if the old coordinator's rows are wanted back.");
 	step->undo = strbuf_steal(&sql);
+	step->locks = xstrdup("On the donor, until COMMIT: pg_dist_node exclusively (citus_add_node()) and the pg_dist_node,"
+						  " pg_dist_placement and pg_dist_local_group rows it changes, for as long as Citus copies the"
+						  " metadata to the new node (seconds per 10,000 placements). The application's reads and writes"
+						  " only read these catalogs and do not wait; only another change of the metadata would. On"
+						  " every other worker, the new node's row, in a two-phase commit of milliseconds. The batch"
+						  " waits at most " STEP_LOCK_TIMEOUT " for each lock it asks for.");
 	explain_donor_adds_node(step, plan, gd);
 }
 
@@ -1339,6 +1424,7 @@ add_donor_forgets_step(Plan *plan, const NodeReport *d)
 	step->changes = xstrdup("On the donor only: pg_dist_transaction loses its records of the two-phase commit it"
 							" coordinated while adding the new node; that commit is complete, so nothing else changes.");
 	step->confirms = xstrdup("done when the donor's pg_dist_transaction is empty");
+	step->locks = xstrdup("On the donor: the pg_dist_transaction rows it deletes, for milliseconds; nobody waits.");
 	step->undo = xstrdup("Nothing to undo: only records of committed transactions go.");
 }
 
@@ -1462,7 +1548,117 @@ add_new_node_takes_group_zero_step(const ClusterSnapshot *snap, Plan *plan,
 	step->sql = strbuf_steal(&sql);
 	step->check_sql = xstrdup("SELECT (SELECT groupid FROM pg_catalog.pg_dist_local_group) = 0");
 	step->undo = xstrdup("DROP EXTENSION citus CASCADE; on the new node, or restore its catalogs from the backup.");
+	step->locks = xstrdup("On the new node only, which serves no application yet: the catalog rows it changes"
+						  " (and, without the coordinator in the metadata, the shard tables it drops), until COMMIT.");
 	explain_new_node_takes_group_zero(step, snap, plan, gd);
+}
+
+/* What a worker's part of the targeted change does, in words */
+static void
+explain_targeted_resync(PlanStep *step, const Plan *plan, bool donor)
+{
+	if (plan->cim == CIM_INCLUDE)
+		step->changes = xasprintf("On this worker, as on the new coordinator: %sthe new node's row in pg_dist_node (which"
+								  " the donor's citus_add_node() sent every worker) moves to group 0 without shards, with"
+								  " its placements%s. Nothing else changes: pre-flight proved this worker holds every other"
+								  " row as the new coordinator does.", donor ? "" :
+								  "the old coordinator's rows (group 0) go from pg_dist_node and pg_dist_placement; ",
+								  plan->accepted_lost_shards > 0 ? ", and the lost shards' placements move as on the donor" : "");
+	else
+		step->changes = xstrdup("On this worker, as on the new coordinator: the new node's row in pg_dist_node (which the"
+								" donor's citus_add_node() sent every worker) and its placements go, since the coordinator"
+								" stays out of the metadata. Nothing else changes: pre-flight proved this worker holds"
+								" every other row as the new coordinator does.");
+	step->confirms = xstrdup(plan->cim == CIM_INCLUDE ?
+							 "done when this worker's only group 0 row in pg_dist_node is the new node's" :
+							 "done when this worker's pg_dist_node has no row for the new node and none in group 0");
+	step->locks = xstrdup("On this worker: the pg_dist_node and pg_dist_placement rows it changes, from its first"
+						  " statement until the group's COMMIT PREPARED (milliseconds, plus the other workers' prepare"
+						  " time). The application's reads and writes only read these catalogs and do not wait. The"
+						  " batch waits at most " STEP_LOCK_TIMEOUT " for each lock it asks for.");
+	step->undo = xstrdup("Restore this node's catalogs from the backup (restore.sh in the work directory).");
+}
+
+/* A worker that lacks the new node's row did not get step 1's change: only the full sync fits it */
+static void
+append_new_node_row_guard(StrBuf *sql, const char *match)
+{
+	StrBuf		body;
+
+	strbuf_init(&body);
+	strbuf_printf(&body, "\nBEGIN\n"
+				  "  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE %s) THEN\n"
+				  "    RAISE EXCEPTION 'this worker''s pg_dist_node lacks the new node, which citus_add_node() on the donor sends every worker'\n"
+				  "      USING HINT = 'Plan again with --full-resync.';\n"
+				  "  END IF;\n"
+				  "END\n", match);
+	strbuf_append(sql, "-- the donor's citus_add_node() sent this worker the new node's row\nDO ");
+	sql_append_dollar_quoted(sql, body.data);
+	strbuf_append(sql, ";\n");
+	strbuf_free(&body);
+}
+
+/*
+ * Instead of Citus's full metadata sync: on every worker, in one all-nodes
+ * transaction, the same row changes the donor (step 1) and the new node
+ * made to their own catalogs, which leaves each worker's catalogs exactly
+ * as the sync would.  The donor made the old coordinator's part already.
+ */
+static void
+add_targeted_resync_steps(const ClusterSnapshot *snap, Plan *plan, int donor, const char *match)
+{
+	int			gd = snap->nodes[donor].meta.groupid;
+
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+		PlanStep   *step;
+		StrBuf		sql;
+
+		if (!is_survivor(snap, i) || !node->reachable)
+			continue;
+		strbuf_init(&sql);
+		plan_append_timeouts(&sql);
+		append_new_node_row_guard(&sql, match);
+		if (plan->cim == CIM_INCLUDE)
+		{
+			if (i != donor)
+			{
+				strbuf_append(&sql, "-- the old coordinator's rows go, as they went on the donor\n");
+				append_lost_placements_move(&sql, snap, plan, gd);
+				strbuf_append(&sql, "DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;\n"
+							  "DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;\n");
+			}
+			strbuf_printf(&sql,
+						  "-- the new node is group 0, without shards, as on itself\n"
+						  "UPDATE pg_catalog.pg_dist_placement SET groupid = 0\n"
+						  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
+						  "UPDATE pg_catalog.pg_dist_node SET groupid = 0, shouldhaveshards = false WHERE %s;\n",
+						  match, match);
+			append_local_placements_home(&sql, snap, plan, gd);
+		}
+		else
+			strbuf_printf(&sql,
+						  "-- the coordinator stays out of the metadata, as on itself\n"
+						  "DELETE FROM pg_catalog.pg_dist_placement\n"
+						  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
+						  "DELETE FROM pg_catalog.pg_dist_node WHERE %s;\n", match, match);
+		step = plan_add_step(plan, node->host, node->port, i == donor ?
+							 "On the donor: make the new node's row match the new coordinator's." :
+							 "Make this worker's pg_dist_node and pg_dist_placement match the new coordinator's.");
+		step->sql = strbuf_steal(&sql);
+		step->txn = STEP_TXN_ATOMIC;
+		step->atomic_group = 1;
+		strbuf_init(&sql);
+		if (plan->cim == CIM_INCLUDE)
+			strbuf_printf(&sql, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND %s)"
+						  " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND NOT (%s))",
+						  match, match);
+		else
+			strbuf_printf(&sql, "SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE %s OR groupid = 0)", match);
+		step->check_sql = strbuf_steal(&sql);
+		explain_targeted_resync(step, plan, i == donor);
+	}
 }
 
 static void
@@ -1486,6 +1682,9 @@ add_reference_tables_step(Plan *plan, const char *thost, int tport)
 							" group 0 placement of each, on every node (Citus's replicate_reference_tables(); writes to"
 							" reference tables wait while it copies).");
 	step->confirms = xstrdup("done when every reference table's shard has a placement in group 0");
+	step->locks = xstrdup("Writes to each reference table wait while Citus copies it to the new coordinator"
+						  " ('block_writes'), as long as its size takes; reads, and distributed tables, do not wait. The"
+						  " batch waits at most " STEP_LOCK_TIMEOUT " for each lock it asks for.");
 	step->undo = xstrdup("Harmless to keep: the coordinator holds one more copy of each reference table.");
 }
 
@@ -1521,7 +1720,10 @@ plan_new_node(const ClusterSnapshot *snap, const PlanChoices *choices, const Pla
 	if (unchecked && ledger_authinfo_copyable(snap))
 		plan_add_reach_proof(snap, plan, thost, tport);
 	add_new_node_takes_group_zero_step(snap, plan, thost, tport, d, t, match.data);
-	add_sync_step(plan, thost, tport);
+	if (full_resync_reason(snap, choices))
+		add_sync_step(plan, thost, tport);
+	else
+		add_targeted_resync_steps(snap, plan, donor, match.data);
 	add_recreate_lost_step(snap, plan, d->host, d->port, LOST_DISTRIBUTED);
 	add_recreate_lost_step(snap, plan, thost, tport, LOST_LOCAL);
 	add_lost_notes(snap, plan, d->label, plan->target);
@@ -1555,7 +1757,7 @@ explain_promote_step(PlanStep *step, const Plan *plan, int gp, bool promoted)
 }
 
 static void
-plan_promote(const ClusterSnapshot *snap, Plan *plan, int target)
+plan_promote(const ClusterSnapshot *snap, const PlanChoices *choices, Plan *plan, int target)
 {
 	const NodeReport *p = &snap->nodes[target];
 	int			gp = p->meta.groupid;
@@ -1606,10 +1808,19 @@ plan_promote(const ClusterSnapshot *snap, Plan *plan, int target)
 		strbuf_init(&sql);
 		strbuf_printf(&sql, "Restore this node's catalogs from the backup (restore.sh in the work directory).");
 		step->undo = strbuf_steal(&sql);
+		step->locks = xstrdup("On this node: the pg_dist_node, pg_dist_placement (and, on the promoted worker,"
+							  " pg_dist_local_group) rows it changes, from its first statement until the group's COMMIT"
+							  " PREPARED (milliseconds, plus the other nodes' prepare time). The application's reads and"
+							  " writes only read these catalogs and do not wait. The batch waits at most " STEP_LOCK_TIMEOUT
+							  " for each lock it asks for.");
 		explain_promote_step(step, plan, gp, i == target);
 	}
-	/* a metadata push would fail on, or lose track of, a worker that is away */
-	if (!any_survivor_unreachable(snap))
+	/*
+	 * The renames above leave every node as the sync would, unless the
+	 * workers differed.  A metadata push would fail on, or lose track of, a
+	 * worker that is away.
+	 */
+	if (!any_survivor_unreachable(snap) && full_resync_reason(snap, choices))
 		add_sync_step(plan, p->host, p->port);
 	add_recreate_lost_step(snap, plan, p->host, p->port, LOST_ALL);
 	add_lost_notes(snap, plan, p->label, p->label);
@@ -1777,7 +1988,7 @@ plan_build(const ClusterSnapshot *snap, const PlanChoices *choices,
 			plan_add_note(plan, "The operator overrode the failed checks.");
 		add_prepared_steps(snap, choices, plan);
 		if (choices->method == METHOD_PROMOTE)
-			plan_promote(snap, plan, target);
+			plan_promote(snap, choices, plan, target);
 		else
 			plan_new_node(snap, choices, ctx, plan, donor, target_name, target_port);
 		add_leftover_steps(snap, plan);

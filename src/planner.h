@@ -34,7 +34,7 @@ bool		plan_build(const ClusterSnapshot *snapshot, const PlanChoices *choices,
 
 /* The statement timeouts every step sets for itself. */
 #define STEP_STATEMENT_TIMEOUT "5min"
-#define STEP_LOCK_TIMEOUT "10s"
+#define STEP_LOCK_TIMEOUT "1s"
 
 /* SET LOCAL of those timeouts, the first lines of a step's batch */
 void		plan_append_timeouts(StrBuf *sql);

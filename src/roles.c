@@ -98,7 +98,7 @@ roles_fix(const NodeReport *source, bool new_node)
 }
 
 void
-roles_check(const ClusterSnapshot *snap, int source, int target, Plan *plan)
+roles_check(const ClusterSnapshot *snap, int source, int target, bool workers_synced, Plan *plan)
 {
 	const NodeReport *s;
 	bool	   *compare;
@@ -124,6 +124,12 @@ roles_check(const ClusterSnapshot *snap, int source, int target, Plan *plan)
 	strbuf_init(&differ);
 	pick_workers(snap, source, compare, &unread);
 	fix = roles_fix(s, target >= 0);
+	if (!workers_synced)
+	{
+		/* no sync overwrites the workers' roles: they need not match */
+		memset(compare, 0, (size_t) snap->nnodes * sizeof(bool));
+		strbuf_reset(&unread);
+	}
 	if (roles_that_differ(snap, &s->roles, compare, &differ))
 	{
 		why = xasprintf("the metadata sync gives every worker %s's password and attributes of these roles,"
@@ -138,6 +144,9 @@ roles_check(const ClusterSnapshot *snap, int source, int target, Plan *plan)
 		if (roles_that_differ(snap, &s->roles, compare, &differ))
 			why = xasprintf("the new node's roles take %s's password and attributes when it is added: %s%s%s",
 							s->label, differ.data, unread.len ? "; not checked on " : "", unread.data);
+		else if (!workers_synced)
+			why = xasprintf("no metadata sync overwrites the workers' roles%s", target >= 0 ?
+							"; the new node's roles are the same as the donor's" : "");
 		else
 			why = xasprintf("the roles the metadata sync spreads from %s are the same on every %sworker%s%s",
 							s->label, unread.len ? "checked " : "", unread.len ? "; not checked on " : "", unread.data);

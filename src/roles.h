@@ -17,6 +17,11 @@
  * spreads, target the new node (-1 for promote), whose same-named roles
  * the donor overwrites when it adds it.
  */
-void		roles_check(const ClusterSnapshot *snapshot, int source, int target, Plan *plan);
+/*
+ * workers_synced: Citus's full metadata sync runs and overwrites every
+ * worker's roles with source's; otherwise only the new node (target, -1
+ * for none) takes source's, when it is added.
+ */
+void		roles_check(const ClusterSnapshot *snapshot, int source, int target, bool workers_synced, Plan *plan);
 
 #endif

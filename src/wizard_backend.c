@@ -911,6 +911,7 @@ wiz_plan_step(WizBackend *b, int i)
 	lines_add(&out, MARK_PLAIN, "What it changes: %s", s->changes ? s->changes : "not said (a plan from an older version).");
 	lines_add(&out, MARK_PLAIN, "Transaction: %s", txn);
 	lines_add(&out, MARK_PLAIN, "How apply confirms it: %s", s->confirms ? s->confirms : "not said (a plan from an older version).");
+	lines_add(&out, MARK_PLAIN, "What it locks: %s", s->locks ? s->locks : "not said (a plan from an older version).");
 	lines_add(&out, MARK_PLAIN, "Undo: %s", s->undo);
 	free(txn);
 	return out;

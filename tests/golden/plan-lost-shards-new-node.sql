@@ -49,7 +49,8 @@
 -- check: warn lost-shards: 3 shards had no placement outside the old coordinator; accepted: the plan recreates them empty, and their rows are lost: "My Schema"."odd""t": shard 102009 (hash range -1610612736 to -1073741825), shard 102013 (hash range 536870912 to 1073741823); app.audit: shard 102020 (citus local table: every row)
 -- check: pass lost-metadata: no worker holds shard tables of a table it has no metadata of
 -- check: pass new-node-reaches-workers: new-coord:5432 reaches every worker (3) with citus_check_connection_to_node()
--- check: pass roles-match: the roles the metadata sync spreads from w'1:5432 are the same on every worker
+-- check: pass roles-match: no metadata sync overwrites the workers' roles; the new node's roles are the same as the donor's
+-- check: pass resync: every worker holds the same catalogs and placement ids: the workers get only the pg_dist_node and pg_dist_placement rows that change, in one all-nodes transaction, instead of Citus's full metadata sync
 --
 -- Notes:
 -- note: Rows lost with the old coordinator: "My Schema"."odd""t", shard 102009 (hash range -1610612736 to -1073741825); recreated empty on w'1:5432.
@@ -69,18 +70,19 @@
 \set ON_ERROR_STOP on
 
 -- ============================================================================
--- step: 1 of 9
+-- step: 1 of 11
 -- on: w'1:5432
 -- purpose: On the donor, in one transaction: pose as coordinator, add the new node (which copies the metadata to it), and become a worker again.
 -- changes: On the donor, in one transaction: the old coordinator's rows (group 0) go from pg_dist_node and pg_dist_placement, but for the lost shards' placements, which move to the donor's group; the donor takes group 0 in pg_dist_local_group, pg_dist_node and pg_dist_placement; Citus's id sequences move past every id a survivor holds; citus_add_node() adds the new node's row to pg_dist_node, and its metadata sync copies the donor's catalogs to the new node; then the donor's rows and local group go back to group 1. The other workers do not change yet.
 -- transaction: local
 -- confirms: done when the new node is in the donor's pg_dist_node and the donor's local group is 1 again
+-- locks: On the donor, until COMMIT: pg_dist_node exclusively (citus_add_node()) and the pg_dist_node, pg_dist_placement and pg_dist_local_group rows it changes, for as long as Citus copies the metadata to the new node (seconds per 10,000 placements). The application's reads and writes only read these catalogs and do not wait; only another change of the metadata would. On every other worker, the new node's row, in a two-phase commit of milliseconds. The batch waits at most 1s for each lock it asks for.
 -- check: SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord' AND nodeport = 5432) AND (SELECT groupid FROM pg_catalog.pg_dist_local_group) = 1
 -- undo: On the donor: DELETE FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord' AND nodeport = 5432; then restore its catalogs from the backup if the old coordinator's rows are wanted back.
 \connect -reuse-previous=on 'host=''w\\''1'' port=5432'
 BEGIN;
 SET LOCAL statement_timeout = '5min';
-SET LOCAL lock_timeout = '10s';
+SET LOCAL lock_timeout = '1s';
 -- the old coordinator's rows go; the others lose them in the metadata sync
 -- the shards lost with the old coordinator move to group 1, to be recreated empty there
 UPDATE pg_catalog.pg_dist_placement SET groupid = 1 WHERE groupid = 0 AND shardid IN (102009, 102013, 102020);
@@ -105,12 +107,13 @@ COMMIT;
 -- end of step 1
 
 -- ============================================================================
--- step: 2 of 9
+-- step: 2 of 11
 -- on: w'1:5432
 -- purpose: On the donor: forget the two-phase commit records of the transaction it coordinated while posing as coordinator.
 -- changes: On the donor only: pg_dist_transaction loses its records of the two-phase commit it coordinated while adding the new node; that commit is complete, so nothing else changes.
 -- transaction: local
 -- confirms: done when the donor's pg_dist_transaction is empty
+-- locks: On the donor: the pg_dist_transaction rows it deletes, for milliseconds; nobody waits.
 -- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_transaction)
 -- undo: Nothing to undo: only records of committed transactions go.
 \connect -reuse-previous=on 'host=''w\\''1'' port=5432'
@@ -120,18 +123,19 @@ COMMIT;
 -- end of step 2
 
 -- ============================================================================
--- step: 3 of 9
+-- step: 3 of 11
 -- on: new-coord:5432
 -- purpose: On the new node, in one transaction: give the donor its group back, take group 0, and set every id sequence ahead.
 -- changes: On the new node, in one transaction: pg_dist_groupid_seq moves past the group it was added as; the donor's rows in pg_dist_node and pg_dist_placement go back from group 0 to group 1; the new node's own row becomes group 0, without shards, and its placements move to group 0, as do the lost citus local tables' placements; pg_dist_local_group becomes 0, and Citus's id sequences move past the highest id any survivor holds. The workers see none of it until the metadata sync.
 -- transaction: local
 -- confirms: done when the new node's local group (pg_dist_local_group) is 0
+-- locks: On the new node only, which serves no application yet: the catalog rows it changes (and, without the coordinator in the metadata, the shard tables it drops), until COMMIT.
 -- check: SELECT (SELECT groupid FROM pg_catalog.pg_dist_local_group) = 0
 -- undo: DROP EXTENSION citus CASCADE; on the new node, or restore its catalogs from the backup.
 \connect -reuse-previous=on 'host=''new-coord'' port=5432'
 BEGIN;
 SET LOCAL statement_timeout = '5min';
-SET LOCAL lock_timeout = '10s';
+SET LOCAL lock_timeout = '1s';
 -- this node's bigserial sequences took the range of the group it was added as:
 -- no node added later may get that group
 SELECT pg_catalog.setval('pg_catalog.pg_dist_groupid_seq', GREATEST(
@@ -154,35 +158,133 @@ COMMIT;
 -- end of step 3
 
 -- ============================================================================
--- step: 4 of 9
--- on: new-coord:5432
--- purpose: Push the new coordinator's metadata to every worker through Citus's own metadata sync.
--- changes: On every worker: Citus's metadata sync, started here, replaces the worker's Citus catalogs (pg_dist_node, pg_dist_placement, pg_dist_shard, pg_dist_partition, pg_dist_colocation and the rest) with this coordinator's. The coordinator's own catalogs do not change.
--- transaction: local
--- confirms: done when every worker answers and its pg_dist_node holds the same rows (id, group, name, port) as the new coordinator's
--- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.run_command_on_workers($cmd$SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || pg_catalog.quote_literal(nodename) || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node$cmd$) AS w WHERE NOT w.success OR w.result IS DISTINCT FROM (SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || pg_catalog.quote_literal(nodename) || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node))
--- undo: Restore each worker's catalogs from the backup (restore.sh in the work directory).
-\connect -reuse-previous=on 'host=''new-coord'' port=5432'
+-- step: 4 of 11
+-- on: w'1:5432
+-- purpose: On the donor: make the new node's row match the new coordinator's.
+-- changes: On this worker, as on the new coordinator: the new node's row in pg_dist_node (which the donor's citus_add_node() sent every worker) moves to group 0 without shards, with its placements, and the lost shards' placements move as on the donor. Nothing else changes: pre-flight proved this worker holds every other row as the new coordinator does.
+-- transaction: atomic 1
+-- confirms: done when this worker's only group 0 row in pg_dist_node is the new node's
+-- locks: On this worker: the pg_dist_node and pg_dist_placement rows it changes, from its first statement until the group's COMMIT PREPARED (milliseconds, plus the other workers' prepare time). The application's reads and writes only read these catalogs and do not wait. The batch waits at most 1s for each lock it asks for.
+-- check: SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND nodename = 'new-coord' AND nodeport = 5432) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND NOT (nodename = 'new-coord' AND nodeport = 5432))
+-- undo: Restore this node's catalogs from the backup (restore.sh in the work directory).
+\connect -reuse-previous=on 'host=''w\\''1'' port=5432'
 BEGIN;
 SET LOCAL statement_timeout = '5min';
-SET LOCAL lock_timeout = '10s';
-SELECT pg_catalog.start_metadata_sync_to_all_nodes();
-COMMIT;
+SET LOCAL lock_timeout = '1s';
+-- the donor's citus_add_node() sent this worker the new node's row
+DO $body$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord' AND nodeport = 5432) THEN
+    RAISE EXCEPTION 'this worker''s pg_dist_node lacks the new node, which citus_add_node() on the donor sends every worker'
+      USING HINT = 'Plan again with --full-resync.';
+  END IF;
+END
+$body$;
+-- the new node is group 0, without shards, as on itself
+UPDATE pg_catalog.pg_dist_placement SET groupid = 0
+ WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord' AND nodeport = 5432);
+UPDATE pg_catalog.pg_dist_node SET groupid = 0, shouldhaveshards = false WHERE nodename = 'new-coord' AND nodeport = 5432;
+-- lost shards of citus local tables live on the coordinator
+UPDATE pg_catalog.pg_dist_placement SET groupid = 0 WHERE groupid = 1 AND shardid IN (102020);
+PREPARE TRANSACTION 'rescue_plan_1_4';
 -- end of step 4
 
 -- ============================================================================
--- step: 5 of 9
+-- step: 5 of 11
+-- on: w\\2:5432
+-- purpose: Make this worker's pg_dist_node and pg_dist_placement match the new coordinator's.
+-- changes: On this worker, as on the new coordinator: the old coordinator's rows (group 0) go from pg_dist_node and pg_dist_placement; the new node's row in pg_dist_node (which the donor's citus_add_node() sent every worker) moves to group 0 without shards, with its placements, and the lost shards' placements move as on the donor. Nothing else changes: pre-flight proved this worker holds every other row as the new coordinator does.
+-- transaction: atomic 1
+-- confirms: done when this worker's only group 0 row in pg_dist_node is the new node's
+-- locks: On this worker: the pg_dist_node and pg_dist_placement rows it changes, from its first statement until the group's COMMIT PREPARED (milliseconds, plus the other workers' prepare time). The application's reads and writes only read these catalogs and do not wait. The batch waits at most 1s for each lock it asks for.
+-- check: SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND nodename = 'new-coord' AND nodeport = 5432) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND NOT (nodename = 'new-coord' AND nodeport = 5432))
+-- undo: Restore this node's catalogs from the backup (restore.sh in the work directory).
+\connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
+BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '1s';
+-- the donor's citus_add_node() sent this worker the new node's row
+DO $body$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord' AND nodeport = 5432) THEN
+    RAISE EXCEPTION 'this worker''s pg_dist_node lacks the new node, which citus_add_node() on the donor sends every worker'
+      USING HINT = 'Plan again with --full-resync.';
+  END IF;
+END
+$body$;
+-- the old coordinator's rows go, as they went on the donor
+-- the shards lost with the old coordinator move to group 1, to be recreated empty there
+UPDATE pg_catalog.pg_dist_placement SET groupid = 1 WHERE groupid = 0 AND shardid IN (102009, 102013, 102020);
+DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;
+DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;
+-- the new node is group 0, without shards, as on itself
+UPDATE pg_catalog.pg_dist_placement SET groupid = 0
+ WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord' AND nodeport = 5432);
+UPDATE pg_catalog.pg_dist_node SET groupid = 0, shouldhaveshards = false WHERE nodename = 'new-coord' AND nodeport = 5432;
+-- lost shards of citus local tables live on the coordinator
+UPDATE pg_catalog.pg_dist_placement SET groupid = 0 WHERE groupid = 1 AND shardid IN (102020);
+PREPARE TRANSACTION 'rescue_plan_1_5';
+-- end of step 5
+
+-- ============================================================================
+-- step: 6 of 11
+-- on: w"3$body$:5432
+-- purpose: Make this worker's pg_dist_node and pg_dist_placement match the new coordinator's.
+-- changes: On this worker, as on the new coordinator: the old coordinator's rows (group 0) go from pg_dist_node and pg_dist_placement; the new node's row in pg_dist_node (which the donor's citus_add_node() sent every worker) moves to group 0 without shards, with its placements, and the lost shards' placements move as on the donor. Nothing else changes: pre-flight proved this worker holds every other row as the new coordinator does.
+-- transaction: atomic 1
+-- confirms: done when this worker's only group 0 row in pg_dist_node is the new node's
+-- locks: On this worker: the pg_dist_node and pg_dist_placement rows it changes, from its first statement until the group's COMMIT PREPARED (milliseconds, plus the other workers' prepare time). The application's reads and writes only read these catalogs and do not wait. The batch waits at most 1s for each lock it asks for.
+-- check: SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND nodename = 'new-coord' AND nodeport = 5432) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND NOT (nodename = 'new-coord' AND nodeport = 5432))
+-- undo: Restore this node's catalogs from the backup (restore.sh in the work directory).
+\connect -reuse-previous=on 'host=''w"3$body$'' port=5432'
+BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '1s';
+-- the donor's citus_add_node() sent this worker the new node's row
+DO $body$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord' AND nodeport = 5432) THEN
+    RAISE EXCEPTION 'this worker''s pg_dist_node lacks the new node, which citus_add_node() on the donor sends every worker'
+      USING HINT = 'Plan again with --full-resync.';
+  END IF;
+END
+$body$;
+-- the old coordinator's rows go, as they went on the donor
+-- the shards lost with the old coordinator move to group 1, to be recreated empty there
+UPDATE pg_catalog.pg_dist_placement SET groupid = 1 WHERE groupid = 0 AND shardid IN (102009, 102013, 102020);
+DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;
+DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;
+-- the new node is group 0, without shards, as on itself
+UPDATE pg_catalog.pg_dist_placement SET groupid = 0
+ WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE nodename = 'new-coord' AND nodeport = 5432);
+UPDATE pg_catalog.pg_dist_node SET groupid = 0, shouldhaveshards = false WHERE nodename = 'new-coord' AND nodeport = 5432;
+-- lost shards of citus local tables live on the coordinator
+UPDATE pg_catalog.pg_dist_placement SET groupid = 0 WHERE groupid = 1 AND shardid IN (102020);
+PREPARE TRANSACTION 'rescue_plan_1_6';
+-- end of step 6
+
+-- every node of atomic group 1 is prepared: commit them all
+\connect -reuse-previous=on 'host=''w\\''1'' port=5432'
+COMMIT PREPARED 'rescue_plan_1_4';
+\connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
+COMMIT PREPARED 'rescue_plan_1_5';
+\connect -reuse-previous=on 'host=''w"3$body$'' port=5432'
+COMMIT PREPARED 'rescue_plan_1_6';
+
+-- ============================================================================
+-- step: 7 of 11
 -- on: w'1:5432
 -- purpose: Recreate, empty, the shards that were lost with the old coordinator, on the node their placements now name.
 -- changes: On this node only: each shard table of the shards lost with the old coordinator (102009, 102013) is created again, empty, with its table's columns, no nextval() defaults and a comment saying so; a shard table already there is left alone. No catalog row changes: the placements already name this node.
 -- transaction: local
 -- confirms: done when all of those shard tables exist on this node
+-- locks: On this node: the new shard tables only, until COMMIT; nobody uses them yet. The batch waits at most 1s for each lock it asks for.
 -- check: SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_shard s WHERE s.shardid IN (102009, 102013) AND pg_catalog.to_regclass(pg_catalog.shard_name(s.logicalrelid, s.shardid)) IS NOT NULL) = 2
 -- undo: Harmless to keep: the tables are empty; dropping them makes their shards unusable again.
 \connect -reuse-previous=on 'host=''w\\''1'' port=5432'
 BEGIN;
 SET LOCAL statement_timeout = '5min';
-SET LOCAL lock_timeout = '10s';
+SET LOCAL lock_timeout = '1s';
 -- shard tables are Citus's own: changing them by hand is refused otherwise
 SET LOCAL citus.enable_manual_changes_to_shards = on;
 DO $body$
@@ -217,21 +319,22 @@ BEGIN
 END
 $body$;
 COMMIT;
--- end of step 5
+-- end of step 7
 
 -- ============================================================================
--- step: 6 of 9
+-- step: 8 of 11
 -- on: new-coord:5432
 -- purpose: On the new coordinator: recreate, empty, the shards of citus local tables that were lost with the old coordinator.
 -- changes: On this node only: the shard table of the shard lost with the old coordinator (102020) is created again, empty, with its table's columns, no nextval() defaults and a comment saying so; a shard table already there is left alone. No catalog row changes: the placements already name this node.
 -- transaction: local
 -- confirms: done when that shard table exists on this node
+-- locks: On this node: the new shard tables only, until COMMIT; nobody uses them yet. The batch waits at most 1s for each lock it asks for.
 -- check: SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_shard s WHERE s.shardid IN (102020) AND pg_catalog.to_regclass(pg_catalog.shard_name(s.logicalrelid, s.shardid)) IS NOT NULL) = 1
 -- undo: Harmless to keep: the tables are empty; dropping them makes their shards unusable again.
 \connect -reuse-previous=on 'host=''new-coord'' port=5432'
 BEGIN;
 SET LOCAL statement_timeout = '5min';
-SET LOCAL lock_timeout = '10s';
+SET LOCAL lock_timeout = '1s';
 -- shard tables are Citus's own: changing them by hand is refused otherwise
 SET LOCAL citus.enable_manual_changes_to_shards = on;
 DO $body$
@@ -266,38 +369,40 @@ BEGIN
 END
 $body$;
 COMMIT;
--- end of step 6
+-- end of step 8
 
 -- ============================================================================
--- step: 7 of 9
+-- step: 9 of 11
 -- on: new-coord:5432
 -- purpose: Give the coordinator, which is in the metadata, a placement of every reference table, as the old one had.
 -- changes: On the new coordinator: every reference table is copied here, and pg_dist_placement gains a group 0 placement of each, on every node (Citus's replicate_reference_tables(); writes to reference tables wait while it copies).
 -- transaction: local
 -- confirms: done when every reference table's shard has a placement in group 0
+-- locks: Writes to each reference table wait while Citus copies it to the new coordinator ('block_writes'), as long as its size takes; reads, and distributed tables, do not wait. The batch waits at most 1s for each lock it asks for.
 -- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_shard s JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = s.logicalrelid WHERE p.partmethod = 'n' AND p.repmodel = 't' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement pl WHERE pl.shardid = s.shardid AND pl.groupid = 0))
 -- undo: Harmless to keep: the coordinator holds one more copy of each reference table.
 \connect -reuse-previous=on 'host=''new-coord'' port=5432'
 BEGIN;
 SET LOCAL statement_timeout = '5min';
-SET LOCAL lock_timeout = '10s';
+SET LOCAL lock_timeout = '1s';
 SELECT pg_catalog.replicate_reference_tables('block_writes');
 COMMIT;
--- end of step 7
+-- end of step 9
 
 -- ============================================================================
--- step: 8 of 9
+-- step: 10 of 11
 -- on: new-coord:5432
 -- purpose: Give the int and smallint serial columns of distributed tables nextval() defaults and sequences past every id in use.
 -- changes: On the new coordinator only (the workers keep their defaults): in pg_attrdef, 3 int or smallint serial columns of distributed tables get a nextval() default in place of worker_nextval(), and each one's sequence is set past the largest id in every table it serves.
 -- transaction: local
 -- confirms: done when no column of a distributed table on the new coordinator defaults to worker_nextval() any more
+-- locks: On the new coordinator only, which serves no application yet: its own copies of those tables, until COMMIT. Reading the largest ids reads the shards on the workers, which makes nobody wait. The batch waits at most 1s for each lock it asks for.
 -- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = d.adrelid WHERE pg_catalog.pg_get_expr(d.adbin, d.adrelid) LIKE '%worker_nextval(%')
 -- undo: Harmless to keep; to undo, set each column default back to worker_nextval().
 \connect -reuse-previous=on 'host=''new-coord'' port=5432'
 BEGIN;
 SET LOCAL statement_timeout = '5min';
-SET LOCAL lock_timeout = '10s';
+SET LOCAL lock_timeout = '1s';
 -- the workers keep the worker_nextval() defaults Citus gave them; Citus's
 -- propagation of this ALTER to them would leave odd column names unquoted
 SET LOCAL citus.enable_ddl_propagation = off;
@@ -307,21 +412,22 @@ ALTER TABLE "My Schema"."odd""t" ALTER COLUMN "i d" SET DEFAULT pg_catalog.nextv
 SELECT pg_catalog.setval('"My Schema".s'::pg_catalog.regclass, GREATEST((SELECT pg_catalog.max("i d") FROM "My Schema"."odd""t"), 1));
 ALTER TABLE "app"."refunds" ALTER COLUMN "id" SET DEFAULT pg_catalog.nextval('app.orders_id_seq'::pg_catalog.regclass);
 COMMIT;
--- end of step 8
+-- end of step 10
 
 -- ============================================================================
--- step: 9 of 9
+-- step: 11 of 11
 -- on: new-coord:5432
 -- purpose: Move the bigserial sequences of the new coordinator past any id already used in their range.
 -- changes: On the new coordinator: the sequences of 1 bigserial column, where Citus narrowed them to a group's range, move forward with setval() past the largest id the column already holds in that range; a sequence already ahead stays. No table or catalog row changes.
 -- transaction: local
 -- confirms: never counted as done: nothing can tell afterwards whether this batch ran (a sequence it moved forward looks like one that was ahead already), so apply runs it on every run, a rerun too; that is safe, as it only ever moves a sequence forward.
+-- locks: On the new coordinator only: its sequences, for a moment each; nobody waits.
 -- check: SELECT false
 -- undo: Nothing to undo: the sequences only moved forward.
 \connect -reuse-previous=on 'host=''new-coord'' port=5432'
 BEGIN;
 SET LOCAL statement_timeout = '5min';
-SET LOCAL lock_timeout = '10s';
+SET LOCAL lock_timeout = '1s';
 DO $body$
 DECLARE
   lo bigint;
@@ -338,6 +444,6 @@ BEGIN
 END
 $body$;
 COMMIT;
--- end of step 9
+-- end of step 11
 
 -- end of plan

@@ -41,7 +41,8 @@
 -- check: pass orphaned-prepared: no prepared transaction of the dead coordinator waits on a worker
 -- check: pass lost-shards: every shard has a placement on a surviving worker
 -- check: pass lost-metadata: no worker holds shard tables of a table it has no metadata of
--- check: pass roles-match: the roles the metadata sync spreads from w\\2:5432 are the same on every worker
+-- check: pass roles-match: no metadata sync overwrites the workers' roles
+-- check: pass resync: every worker holds the same catalogs and placement ids: the workers get only the pg_dist_node and pg_dist_placement rows that change, in one all-nodes transaction, instead of Citus's full metadata sync
 --
 -- What died with the old coordinator (item: fate; what the workers show; what to do):
 -- ledger: cleanup-records (pg_dist_cleanup): unknown; workers show: 0 rows on each of 3 workers; the coordinator's records of what to drop after interrupted shard moves and splits are gone; the leftovers themselves (replication slots, publications, subscriptions, partial shard copies) are still on the workers and must be found there
@@ -56,18 +57,19 @@
 \set ON_ERROR_STOP on
 
 -- ============================================================================
--- step: 1 of 4
+-- step: 1 of 3
 -- on: w'1:5432
 -- purpose: Rename the promoted worker's group to 0 in this worker's metadata.
 -- changes: On this worker: the old coordinator's rows (group 0) go from pg_dist_node and pg_dist_placement; the promoted worker's row in pg_dist_node and its placements in pg_dist_placement move from group 2 to group 0.
 -- transaction: atomic 1
 -- confirms: done when this node's pg_dist_node has the promoted worker in group 0 and no group 2
+-- locks: On this node: the pg_dist_node, pg_dist_placement (and, on the promoted worker, pg_dist_local_group) rows it changes, from its first statement until the group's COMMIT PREPARED (milliseconds, plus the other nodes' prepare time). The application's reads and writes only read these catalogs and do not wait. The batch waits at most 1s for each lock it asks for.
 -- check: SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND nodename = E'w\\\\2' AND nodeport = 5432) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 2)
 -- undo: Restore this node's catalogs from the backup (restore.sh in the work directory).
 \connect -reuse-previous=on 'host=''w\\''1'' port=5432'
 BEGIN;
 SET LOCAL statement_timeout = '5min';
-SET LOCAL lock_timeout = '10s';
+SET LOCAL lock_timeout = '1s';
 -- the old coordinator's rows go
 DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;
 DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;
@@ -78,18 +80,19 @@ PREPARE TRANSACTION 'rescue_plan_1_1';
 -- end of step 1
 
 -- ============================================================================
--- step: 2 of 4
+-- step: 2 of 3
 -- on: w\\2:5432
 -- purpose: On the worker being promoted: rename its group to 0 and take the coordinator's local group and sequences.
 -- changes: On the worker being promoted: the old coordinator's rows (group 0) go from pg_dist_node and pg_dist_placement; the promoted worker's row in pg_dist_node and its placements in pg_dist_placement move from group 2 to group 0; its pg_dist_local_group becomes 0, and Citus's id sequences move past the highest id any survivor holds.
 -- transaction: atomic 1
 -- confirms: done when this node's pg_dist_node has the promoted worker in group 0 and no group 2, and its local group is 0
+-- locks: On this node: the pg_dist_node, pg_dist_placement (and, on the promoted worker, pg_dist_local_group) rows it changes, from its first statement until the group's COMMIT PREPARED (milliseconds, plus the other nodes' prepare time). The application's reads and writes only read these catalogs and do not wait. The batch waits at most 1s for each lock it asks for.
 -- check: SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND nodename = E'w\\\\2' AND nodeport = 5432) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 2) AND (SELECT groupid FROM pg_catalog.pg_dist_local_group) = 0
 -- undo: Restore this node's catalogs from the backup (restore.sh in the work directory).
 \connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
 BEGIN;
 SET LOCAL statement_timeout = '5min';
-SET LOCAL lock_timeout = '10s';
+SET LOCAL lock_timeout = '1s';
 -- the old coordinator's rows go
 DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;
 DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;
@@ -104,18 +107,19 @@ PREPARE TRANSACTION 'rescue_plan_1_2';
 -- end of step 2
 
 -- ============================================================================
--- step: 3 of 4
+-- step: 3 of 3
 -- on: w"3$body$:5432
 -- purpose: Rename the promoted worker's group to 0 in this worker's metadata.
 -- changes: On this worker: the old coordinator's rows (group 0) go from pg_dist_node and pg_dist_placement; the promoted worker's row in pg_dist_node and its placements in pg_dist_placement move from group 2 to group 0.
 -- transaction: atomic 1
 -- confirms: done when this node's pg_dist_node has the promoted worker in group 0 and no group 2
+-- locks: On this node: the pg_dist_node, pg_dist_placement (and, on the promoted worker, pg_dist_local_group) rows it changes, from its first statement until the group's COMMIT PREPARED (milliseconds, plus the other nodes' prepare time). The application's reads and writes only read these catalogs and do not wait. The batch waits at most 1s for each lock it asks for.
 -- check: SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 0 AND nodename = E'w\\\\2' AND nodeport = 5432) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node WHERE groupid = 2)
 -- undo: Restore this node's catalogs from the backup (restore.sh in the work directory).
 \connect -reuse-previous=on 'host=''w"3$body$'' port=5432'
 BEGIN;
 SET LOCAL statement_timeout = '5min';
-SET LOCAL lock_timeout = '10s';
+SET LOCAL lock_timeout = '1s';
 -- the old coordinator's rows go
 DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;
 DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;
@@ -132,22 +136,5 @@ COMMIT PREPARED 'rescue_plan_1_1';
 COMMIT PREPARED 'rescue_plan_1_2';
 \connect -reuse-previous=on 'host=''w"3$body$'' port=5432'
 COMMIT PREPARED 'rescue_plan_1_3';
-
--- ============================================================================
--- step: 4 of 4
--- on: w\\2:5432
--- purpose: Push the new coordinator's metadata to every worker through Citus's own metadata sync.
--- changes: On every worker: Citus's metadata sync, started here, replaces the worker's Citus catalogs (pg_dist_node, pg_dist_placement, pg_dist_shard, pg_dist_partition, pg_dist_colocation and the rest) with this coordinator's. The coordinator's own catalogs do not change.
--- transaction: local
--- confirms: done when every worker answers and its pg_dist_node holds the same rows (id, group, name, port) as the new coordinator's
--- check: SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.run_command_on_workers($cmd$SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || pg_catalog.quote_literal(nodename) || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node$cmd$) AS w WHERE NOT w.success OR w.result IS DISTINCT FROM (SELECT pg_catalog.md5(pg_catalog.string_agg(nodeid || ',' || groupid || ',' || pg_catalog.quote_literal(nodename) || ',' || nodeport, ';' ORDER BY nodeid)) FROM pg_catalog.pg_dist_node))
--- undo: Restore each worker's catalogs from the backup (restore.sh in the work directory).
-\connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
-BEGIN;
-SET LOCAL statement_timeout = '5min';
-SET LOCAL lock_timeout = '10s';
-SELECT pg_catalog.start_metadata_sync_to_all_nodes();
-COMMIT;
--- end of step 4
 
 -- end of plan

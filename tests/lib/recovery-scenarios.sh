@@ -137,6 +137,64 @@ sc_promote_cim_exclude() {
 }
 scenario "promote, CIM exclude" sc_promote_cim_exclude
 
+# Every node's catalogs, placement ids, node ids and flags included, as text
+catalogs_of() {
+	pgc_sql "$1" "SELECT md5(string_agg(r, ';' ORDER BY r)) FROM (
+		SELECT 'n' || n::text AS r FROM pg_dist_node n
+		UNION ALL SELECT 'p' || p::text FROM pg_dist_placement p
+		UNION ALL SELECT 's' || s::text FROM pg_dist_shard s
+		UNION ALL SELECT 't' || t::text FROM pg_dist_partition t
+		UNION ALL SELECT 'c' || c::text FROM pg_dist_colocation c
+		UNION ALL SELECT 'l' || l::text FROM pg_dist_local_group l) AS rows"
+}
+
+all_catalogs() {
+	local name
+	for name in newc w1 w2 w3; do
+		[ -n "$(pgc_pid "$name")" ] && printf '%s=%s ' "$name" "$(catalogs_of "$name")"
+	done
+}
+
+# The targeted change leaves every node as Citus's full sync would: run the
+# sync afterwards and nothing changes, on any node.
+sc_targeted_resync_as_full() {
+	setup "$@" || return
+	recover_in_steps newc --new-coordinator "$(addr newc)"
+	like "$(cat "$WORK/plan.sql")" "-- check: pass resync: " "$SCENARIO: the plan changes only the rows that differ"
+	unlike "$(cat "$WORK/plan.sql")" "start_metadata_sync_to_all_nodes" "$SCENARIO: and runs no full sync"
+	local before
+	before=$(all_catalogs)
+	pgc_sql newc "SELECT start_metadata_sync_to_all_nodes()" >/dev/null
+	ok $? "$SCENARIO: Citus's full sync runs afterwards"
+	is "$(all_catalogs)" "$before" "$SCENARIO: and changes nothing on any node: the same catalogs, ids and flags"
+	after_checks newc
+}
+scenario "targeted re-sync gives what the full sync gives, CIM include" sc_targeted_resync_as_full
+scenario "targeted re-sync gives what the full sync gives, CIM exclude" sc_targeted_resync_as_full --cim exclude
+
+sc_full_resync() {
+	setup || return
+	recover_in_steps newc --new-coordinator "$(addr newc)" --full-resync
+	like "$(cat "$WORK/plan.sql")" "start_metadata_sync_to_all_nodes" "$SCENARIO: --full-resync runs Citus's full sync"
+	like "$(cat "$WORK/plan.sql")" "-- check: warn resync: .*because --full-resync asks for it" "$SCENARIO: and pre-flight says so"
+	after_checks newc
+}
+scenario "new node, --full-resync" sc_full_resync
+
+sc_placement_ids_differ() {
+	setup || return
+	local id
+	id=$(pgc_sql w3 "SELECT max(placementid) FROM pg_dist_placement WHERE groupid > 0")
+	pgc_sql w3 "UPDATE pg_dist_placement SET placementid = placementid + 100000 WHERE placementid = $id" >/dev/null ||
+		setup_failed "could not change a placement id" || return
+	recover_in_steps newc --new-coordinator "$(addr newc)"
+	like "$(cat "$WORK/plan.sql")" "-- check: warn resync: .*because the workers' placement ids differ" \
+		"$SCENARIO: workers whose placement ids differ get the full sync"
+	is "$(pgc_sql w3 "SELECT count(*) FROM pg_dist_placement WHERE placementid = $id + 100000")" 0 \
+		"$SCENARIO: which makes them the new coordinator's"
+}
+scenario "placement ids differ between workers" sc_placement_ids_differ
+
 sc_donor_outside_group_1() {
 	setup --remove-worker || return
 	recover_in_steps newc --new-coordinator "$(addr newc)" --donor "$(addr w3)"
@@ -581,9 +639,10 @@ sc_authinfo_copied_to_the_new_node() {
 }
 scenario "authinfo copied to the new node" sc_authinfo_copied_to_the_new_node
 
-# Citus's metadata sync gives every worker the donor's roles (its
-# citus_add_node() gives them to the new node first): a worker whose
-# postgres password differs would lose it.  The stand-in's sync pushes no
+# Citus's full metadata sync (--full-resync) gives every worker the donor's
+# roles (its citus_add_node() gives them to the new node first): a worker
+# whose postgres password differs would lose it.  The targeted change
+# leaves the workers' roles alone.  The stand-in's sync pushes no
 # roles and the planner tests cover the check, so this runs on real Citus.
 password_digest() {
 	pgc_sql "$1" "SELECT md5(coalesce(rolpassword, '')) FROM pg_authid WHERE rolname = 'postgres'"
@@ -592,20 +651,23 @@ password_digest() {
 sc_roles_differ() {
 	[ "$FIXTURE_TIER" = real ] || { echo "# the stand-in's metadata sync pushes no roles: $SCENARIO runs on real Citus"; return 0; }
 	setup || return
-	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/earlier.sql"
+	run plan $(at w2) --new-coordinator "$(addr newc)" --full-resync -o "$WORK/earlier.sql"
 	expect_code 0 "$SCENARIO: a plan made while the roles agree"
 	pgc_sql w3 "SET citus.enable_alter_role_propagation = off; ALTER ROLE postgres PASSWORD 'sekret'" >/dev/null ||
 		setup_failed "could not set the password" || return
 	local before
 	before=$(metadata_of w2)/$(metadata_of newc)/$(password_digest w1)/$(password_digest w3)
-	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
-	expect_code 10 "$SCENARIO: plan refuses"
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/targeted.sql"
+	expect_code 0 "$SCENARIO: without a full sync the plan passes"
+	like "$OUT" "pass  roles-match: no metadata sync overwrites the workers' roles" "$SCENARIO: saying why"
+	run plan $(at w2) --new-coordinator "$(addr newc)" --full-resync -o "$WORK/plan.sql"
+	expect_code 10 "$SCENARIO: with --full-resync, plan refuses"
 	like "$OUT" "FAIL  roles-match: the metadata sync gives every worker $(addr w2)'s password and attributes of these roles, which differ on: postgres \\($(addr w3)\\)" \
 		"$SCENARIO: naming the role and the worker"
 	run apply "$WORK/earlier.sql" --workdir "$WORK/run-earlier" --yes
 	expect_code 10 "$SCENARIO: the plan made earlier is refused when applied"
 	like "$OUT" "differ on: postgres \\($(addr w3)\\)" "$SCENARIO: because the role now differs, not because the plan is stale"
-	run recover $(at w2) --new-coordinator "$(addr newc)" --workdir "$WORK/run" --yes
+	run recover $(at w2) --new-coordinator "$(addr newc)" --full-resync --workdir "$WORK/run" --yes
 	expect_code 10 "$SCENARIO: recover refuses too"
 	is "$(metadata_of w2)/$(metadata_of newc)/$(password_digest w1)/$(password_digest w3)" "$before" \
 		"$SCENARIO: nothing changed: metadata, and the passwords on the workers"

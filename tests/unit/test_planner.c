@@ -49,6 +49,7 @@ add_node(ClusterSnapshot *snap, int nodeid, int group, const char *name, int por
 	n->citus_extension_version = xstrdup("13.2-1");
 	n->local_group = group;
 	n->database = xstrdup("app");
+	n->placement_ids_digest = xstrdup("b1d9e5a4c3f2e1d0a9b8c7d6e5f4a3b2");
 	n->max_prepared_transactions = 100;
 	for (int c = 0; c < CATALOG_COUNT; c++)
 	{
@@ -499,7 +500,8 @@ explained(const Plan *plan, const char *text, const char *name)
 		const PlanStep *s = &plan->steps[i];
 		StrBuf		batch;
 
-		if (s->changes == NULL || s->changes[0] == '\0' || s->confirms == NULL || s->confirms[0] == '\0')
+		if (s->changes == NULL || s->changes[0] == '\0' || s->confirms == NULL || s->confirms[0] == '\0' ||
+			s->locks == NULL || s->locks[0] == '\0')
 			unexplained++;
 		else if (strstr(s->confirms, "SELECT") != NULL || strstr(s->changes, "SELECT") != NULL)
 			sql_in_words++;
@@ -510,7 +512,7 @@ explained(const Plan *plan, const char *text, const char *name)
 			batches_elsewhere++;
 		strbuf_free(&batch);
 	}
-	ok(plan->nsteps > 0 && unexplained == 0, "%s: every one of %d steps says in words what it changes and when it is done",
+	ok(plan->nsteps > 0 && unexplained == 0, "%s: every one of %d steps says in words what it changes, what it locks and when it is done",
 	   name, plan->nsteps);
 	ok(sql_in_words == 0, "%s: no step's words hold a SELECT", name);
 	ok(batches_elsewhere == 0, "%s: each step's batch is the file's text, from its \\connect line on", name);
@@ -808,9 +810,22 @@ role_plans(void)
 {
 	Plan		plan;
 	char	   *text;
+	PlanChoices full_resync = {.full_resync = true};
 
 	snapshot_tweak = worker_role_differs;
 	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(plan.nsteps > 0 && strstr(text, "check: pass roles-match: no metadata sync overwrites the workers' roles;"
+								 " the new node's roles are the same as the donor's\n") != NULL,
+	   "new node, targeted: a worker's roles may differ from the donor's, since no sync overwrites them");
+	free(text);
+	plan_free(&plan);
+	text = render("w\\2:5432", METHOD_PROMOTE, true, NULL, &plan);
+	ok(plan.nsteps > 0 && strstr(text, "check: pass roles-match: no metadata sync overwrites the workers' roles\n") != NULL,
+	   "promote, targeted: no roles are spread, so none need match");
+	free(text);
+	plan_free(&plan);
+
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, &full_resync, &plan);
 	ok(plan.nsteps == 0 && strstr(text, "check: FAIL roles-match: the metadata sync gives every worker w'1:5432's"
 								  " password and attributes of these roles, which differ on: app\\n<B> (w\"3$body$:5432);"
 								  " postgres (w\"3$body$:5432)\n") != NULL,
@@ -821,7 +836,7 @@ role_plans(void)
 	free(text);
 	plan_free(&plan);
 
-	text = render("w\\2:5432", METHOD_PROMOTE, true, NULL, &plan);
+	text = render("w\\2:5432", METHOD_PROMOTE, true, &full_resync, &plan);
 	ok(plan.nsteps == 0 && strstr(text, "check: FAIL roles-match: the metadata sync gives every worker w\\\\2:5432's") != NULL &&
 	   strstr(text, "; postgres (w\"3$body$:5432)\n") != NULL,
 	   "promote: the promoted worker's roles are the ones spread, and the worker that differs is named");
@@ -888,6 +903,77 @@ leftover_plans(void)
 	free(text);
 	plan_free(&plan);
 	with_leftovers = false;
+}
+
+static int
+count_steps_with(const Plan *plan, const char *needle)
+{
+	int			n = 0;
+
+	for (int i = 0; i < plan->nsteps; i++)
+		n += strstr(plan->steps[i].sql, needle) != NULL;
+	return n;
+}
+
+static void
+second_worker_ids_differ(ClusterSnapshot *snap)
+{
+	for (int i = 0, seen = 0; i < snap->nnodes; i++)
+		if (snap->nodes[i].in_metadata && snap->nodes[i].meta.groupid > 0 && ++seen == 2)
+		{
+			free(snap->nodes[i].placement_ids_digest);
+			snap->nodes[i].placement_ids_digest = xstrdup("00000000000000000000000000000000");
+		}
+}
+
+/* The targeted change stands in for Citus's full sync only where it gives the same catalogs */
+static void
+resync_plans(void)
+{
+	Plan		plan;
+	char	   *text;
+	PlanChoices full = {.full_resync = true};
+
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(count_steps_with(&plan, "start_metadata_sync_to_all_nodes") == 0 &&
+	   count_steps_with(&plan, "lacks the new node") == 3 && strstr(text, "-- check: pass resync: ") != NULL,
+	   "new node: workers that agree get a targeted change, one batch per worker, the donor's included");
+	ok(plan.nsteps > 5 && plan.steps[3].txn == STEP_TXN_ATOMIC && plan.steps[5].txn == STEP_TXN_ATOMIC &&
+	   plan.steps[3].atomic_group == plan.steps[5].atomic_group, "and the three batches commit as one");
+	free(text);
+	plan_free(&plan);
+
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, &full, &plan);
+	ok(count_steps_with(&plan, "start_metadata_sync_to_all_nodes") == 1 && count_steps_with(&plan, "lacks the new node") == 0 &&
+	   strstr(text, "-- check: warn resync: Citus's full metadata sync (start_metadata_sync_to_all_nodes) re-sends every"
+			  " worker all of the metadata, because --full-resync asks for it;") != NULL,
+	   "--full-resync: Citus's sync, and pre-flight says why and that the workers wait");
+	round_trip(text);
+	free(text);
+	plan_free(&plan);
+
+	snapshot_tweak = second_worker_ids_differ;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(count_steps_with(&plan, "start_metadata_sync_to_all_nodes") == 1 &&
+	   strstr(text, "because the workers' placement ids differ, and the sync makes them the new coordinator's;") != NULL,
+	   "workers whose placement ids differ get the full sync, which makes them the new coordinator's");
+	free(text);
+	plan_free(&plan);
+	text = render("w\\2:5432", METHOD_PROMOTE, true, NULL, &plan);
+	ok(count_steps_with(&plan, "start_metadata_sync_to_all_nodes") == 1, "promote: the same");
+	free(text);
+	plan_free(&plan);
+	snapshot_tweak = NULL;
+
+	text = render("w\\2:5432", METHOD_PROMOTE, true, NULL, &plan);
+	ok(count_steps_with(&plan, "start_metadata_sync_to_all_nodes") == 0 && strstr(text, "-- check: pass resync: ") != NULL,
+	   "promote: the renames on every node are all the workers need");
+	free(text);
+	plan_free(&plan);
+	text = render("w\\2:5432", METHOD_PROMOTE, true, &full, &plan);
+	ok(count_steps_with(&plan, "start_metadata_sync_to_all_nodes") == 1, "promote with --full-resync: the sync follows the renames");
+	free(text);
+	plan_free(&plan);
 }
 
 int
@@ -961,6 +1047,7 @@ main(void)
 	connection_plans();
 	prepared_plans();
 	role_plans();
+	resync_plans();
 	group_zero_standbys();
 	partly_synced();
 	return tap_done();
