@@ -115,13 +115,17 @@ KEYS
 walk_normalise() {
 	local name port script="s/citus-rescue-walk\\.[A-Za-z0-9]{6}/citus-rescue-walk.RANDOM/g"
 	script="$script; s/[0-9]+ ms/N ms/g; s/[0-9]+\\.[0-9] s/N.N s/g; s/\\b15\\.[0-9]+\\b/15.NN/g"
-	local i=0
+	local i=0 k split=
 	for name in coord w1 w2 w3 w4 w5 newc; do
 		port=$(pgc_port "$name")
 		script="$script; s/(^|[^0-9])$port([^0-9]|\$)/\\1PORT$i\\2/g"
+		# a port that a wrapped row splits: its head ends one row, its tail follows the + mark
+		for k in 1 2 3 4; do
+			split="$split s/(^|[^0-9])${port:0:k}\\n\\+${port:k}(?![0-9])/\$1$(printf 'PORT%d' "$i" | cut -c1-"$k")\\n+$(printf 'PORT%d' "$i" | cut -c$((k + 1))-)/g;"
+		done
 		i=$((i + 1))
 	done
-	sed -E "$script" "$1"
+	sed -E "$script" "$1" | perl -0pe "$split"
 }
 
 # walk_normalise_attributes TEXT ATTR: the attribute runs of ATTR, those
