@@ -59,6 +59,11 @@ enum
 "      --donor=HOST:PORT    the worker that lends its metadata to a new node\n" \
 "                           (default: the first node, or another synced worker)\n"
 
+#define FULL_RESYNC_OPTION_HELP \
+"      --full-resync        re-send every worker all the metadata with Citus's\n" \
+"                           own sync (the workers' queries wait while it runs)\n" \
+"                           instead of changing only the rows that differ\n"
+
 #define PLAN_OPTIONS_HELP \
 "Recovery choices:\n" \
 RECOVERY_CHOICE_OPTIONS_HELP \
@@ -69,9 +74,7 @@ RECOVERY_CHOICE_OPTIONS_HELP \
 "                           prepared on a worker (GID all: every one)\n" \
 "      --accept-lost-shards recreate empty the shards that only the old\n" \
 "                           coordinator held (their rows are lost)\n" \
-"      --full-resync        re-send every worker all the metadata with Citus's\n" \
-"                           own sync (the workers' queries wait while it runs)\n" \
-"                           instead of changing only the rows that differ\n" \
+FULL_RESYNC_OPTION_HELP \
 "      --old-coordinator=HOST:PORT\n" \
 "                           also check that this address no longer answers\n"
 

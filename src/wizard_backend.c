@@ -567,6 +567,7 @@ wiz_choices_prefill(const PlanChoices *given, WizChoices *choices)
 	choices->cim = given->cim;
 	snprintf(choices->target, sizeof(choices->target), "%s", given->target ? given->target : "");
 	snprintf(choices->donor, sizeof(choices->donor), "%s", given->donor ? given->donor : "");
+	choices->full_resync = given->full_resync;
 }
 
 WizLines
@@ -744,6 +745,7 @@ plan_choices_from(const WizChoices *wiz, PlanChoices *choices)
 	choices->donor = wiz->method == METHOD_NEW_NODE ? nonempty(wiz->donor) : NULL;
 	choices->override_failures = wiz->override_failures;
 	choices->accept_lost_shards = wiz->accept_lost_shards;
+	choices->full_resync = wiz->full_resync;
 	if (wiz->orphans != PREPARED_UNDECIDED)
 	{
 		choices->prepared = xcalloc(1, sizeof(PreparedChoice));

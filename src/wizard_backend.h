@@ -46,6 +46,7 @@ typedef struct WizChoices
 	PreparedDecision orphans;	/* the dead coordinator's prepared transactions */
 	bool		override_failures;	/* confirmed by the operator, typed */
 	bool		accept_lost_shards; /* confirmed by typing how many there are */
+	bool		full_resync;	/* --full-resync: Citus's whole metadata sync */
 } WizChoices;
 
 typedef enum WizMark

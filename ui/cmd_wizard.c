@@ -28,6 +28,7 @@ wizard_usage(FILE *out)
 			"\n"
 			"Recovery choices:\n"
 			RECOVERY_CHOICE_OPTIONS_HELP
+			FULL_RESYNC_OPTION_HELP
 			"      --workdir=DIR        where the run writes its plan, journal and backup\n"
 			"                           (default ./citus-rescue-YYYYMMDD-HHMMSS-RANDOM)\n"
 			"\n"
@@ -70,6 +71,7 @@ cmd_wizard(int argc, char **argv)
 	static const struct option long_options[] = {
 		CONNECTION_LONG_OPTIONS,
 		RECOVERY_CHOICE_LONG_OPTIONS,
+		{"full-resync", no_argument, NULL, OPT_FULL_RESYNC},
 		{"workdir", required_argument, NULL, OPT_WORKDIR},
 		{NULL, 0, NULL, 0}
 	};

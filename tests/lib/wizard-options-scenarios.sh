@@ -212,6 +212,27 @@ sc_choices_as_options() {
 }
 scenario "wizard, recovery choices as options" sc_choices_as_options
 
+# --full-resync reaches the plan as plan's option does: pre-flight says
+# the workers get Citus's full sync, and why
+sc_full_resync_option() {
+	shared_cluster || return
+	LINES=43 COLUMNS=132 headless "key ENTER
+wait 30
+key ENTER
+key ENTER
+key ENTER
+wait 60
+key END
+dump preflight
+key CTRL-C
+text y" -h 127.0.0.1 -p "$(at_port w2)" -U postgres --timeout 5 --new-coordinator "127.0.0.1:$(at_port newc)" --full-resync
+	screen_has "$SCREENS/preflight.txt" "resync: Citus's full metadata sync .*re-sends every" "$SCENARIO: pre-flight says the full sync runs"
+	screen_has "$SCREENS/preflight.txt" "^\\+--full-resync asks for it" "$SCENARIO: because the option asked for it"
+	is "$HEADLESS_CODE" 10 "$SCENARIO: nothing was changed"
+	rm -rf "$SCREENS"
+}
+scenario "wizard --full-resync" sc_full_resync_option
+
 # A whole recovery from the options, headless, every screen dumped: the
 # work directory given relative is shown absolute, execute shows its
 # progress and the step under way, verify moves a shard on m and y, and a
