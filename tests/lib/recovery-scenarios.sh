@@ -346,6 +346,24 @@ sc_failing_step() {
 }
 scenario "failing step" sc_failing_step
 
+# A lock held a little longer than a step's lock_timeout: the step gives
+# way, so that nothing queues behind it, and apply tries it again
+sc_lock_held_briefly() {
+	setup || return
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	expect_code 0 "$SCENARIO: plan"
+	hold_lock w2 pg_catalog.pg_dist_local_group 2 EXCLUSIVE
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	wait
+	expect_code 0 "$SCENARIO: apply finishes"
+	like "$OUT" "\\[1/[0-9]+\\] a lock on 127\\.0\\.0\\.1:$(pgc_port w2) was not granted in time: rolled back, trying again \\(attempt 2 of 5\\)" \
+		"$SCENARIO: the first step waited its second for the lock, gave way and was tried again"
+	like "$(cat "$WORK/run/journal.log")" "55P03" "$SCENARIO: the journal keeps the lock timeout"
+	run verify $(at newc)
+	expect_code 0 "$SCENARIO: verify passes"
+}
+scenario "a lock held briefly" sc_lock_held_briefly
+
 sc_orphaned_prepared_transactions() {
 	setup || return
 	pgc_sql w1 "CREATE TABLE IF NOT EXISTS public.orphan_probe (x int)" >/dev/null
