@@ -461,11 +461,10 @@ group_prepare(Run *run, AtomicGroup *g)
 		char	   *gid = run_gid(run, step);
 		int64_t		start = monotonic_ms();
 		StrBuf		prepare;
-
-		step_started(run, step);
 		int			attempt = 1;
 		bool		prepared;
 
+		step_started(run, step);
 		strbuf_init(&prepare);
 		strbuf_append(&prepare, "PREPARE TRANSACTION ");
 		sql_append_literal(&prepare, gid);
@@ -1148,7 +1147,6 @@ stop_requested(void)
 {
 	return apply_stop_requested != 0;
 }
-
 
 /* ---- the gates, each a phase of its own ---------------------------------------- */
 
