@@ -493,13 +493,14 @@ clamp(TextView *view)
 {
 	int			cw = content_width(view, view->width);
 	int			rows = text_rows(view, view->height, view->width);
-	int			below = 0;
+	int			below;
 
 	if (view->top >= view->count)
 		view->top = view->count > 0 ? view->count - 1 : 0;
+	/* the rows of the top line above the view count from the start, or a long line stops the count short */
+	below = -view->top_row;
 	for (int i = view->top; i < view->count && below <= rows; i++)
 		below += view->wrap ? line_rows(view, i, cw) : 1;
-	below -= view->top_row;
 	if (below < rows && (view->top > 0 || view->top_row > 0))
 		scroll_to_end(view);
 }
