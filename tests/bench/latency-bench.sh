@@ -26,10 +26,12 @@
 # the round trips waited for one after another.  "Loopback" figures go
 # straight to the servers (--map), with no namespace or relay at all.
 #
-# The recovery's servers log every statement and connection: each phase
-# shows, beside the round trips measured, those the tool itself waited for
-# (its queries and connections) and the statements the servers sent each
-# other inside the tool's statements.  LATENCY_LOG=FILE keeps the servers'
+# The servers log every statement and connection: beside the round trips
+# measured, discover and each phase of the recovery show those the tool
+# itself waited for one after another (its queries and connections), and
+# the recovery's phases the statements the servers sent each other inside
+# the tool's statements.  Runs with and without the delay take turns, so
+# that the machine's other work weighs on both alike.  LATENCY_LOG=FILE keeps the servers'
 # log of one delayed recovery there, merged in time order.
 #
 # It needs root (network namespaces, veth pairs) and exits with 77 when it
@@ -351,6 +353,21 @@ lat_cluster() {
 			echo "COMMIT;"
 		} | pgc_psql "n$i" >/dev/null || return 1
 	done
+	lat_logging $(seq -f 'n%g' 1 "$n")
+}
+
+# lat_logging NAME...: the servers log each statement and connection, with
+# epoch milliseconds and the backend's pid, from their next sessions on
+lat_logging() {
+	local name
+	for name in "$@"; do
+		pgc_psql "$name" >/dev/null <<'SQL' || return 1
+ALTER SYSTEM SET log_statement = 'all';
+ALTER SYSTEM SET log_connections = on;
+ALTER SYSTEM SET log_line_prefix = '%n|%a|%p|';
+SELECT pg_catalog.pg_reload_conf();
+SQL
+	done
 }
 
 # lat_maps N: --map options that send the tool straight to n1 ... nN
@@ -364,13 +381,16 @@ lat_maps() {
 # ---- measuring -----------------------------------------------------------------
 
 # lat_ms COMMAND...: the wall time of one run in ms; its exit status in
-# $LAT_DIR/status
+# $LAT_DIR/status, its start and end in $LAT_DIR/window
 lat_ms() {
-	local start
+	local start status end
 	start=$(now_ms)
 	"$@" >/dev/null 2>&1
-	echo $? >"$LAT_DIR/status"
-	echo $(($(now_ms) - start))
+	status=$?
+	end=$(now_ms)
+	echo "$status" >"$LAT_DIR/status"
+	echo "$start $end" >"$LAT_DIR/window"
+	echo $((end - start))
 }
 
 # lat_median COMMAND...: one warm-up run, then the median of RUNS
@@ -384,7 +404,7 @@ lat_median() {
 
 # lat_rt DELAYED_MS PLAIN_MS: round trips, from what the delay added
 lat_rt() {
-	awk -v d="$1" -v p="$2" -v rtt=$((2 * DELAY_MS)) 'BEGIN { printf "%.1f", (d - p) / rtt }'
+	awk -v d="$1" -v p="$2" -v rtt=$((2 * DELAY_MS)) 'BEGIN { v = (d - p) / rtt; printf "%.1f", v > -0.05 && v < 0.05 ? 0 : v }'
 }
 
 # The machine's other work moves every figure: each part says how busy it was
@@ -398,28 +418,52 @@ lat_ratio() {
 
 # ---- 1. discover on 1, 4 and 16 nodes -----------------------------------------
 
+# lat_discover_runs N: RUNS rounds, after a warm-up, of discover on
+# loopback, through the relays without delay and with it, in turn so that
+# the machine's other work weighs on the three alike; the wall times in
+# $LAT_DIR/{loop,nodelay,delayed}, the last delayed run's window in
+# $LAT_DIR/window
+lat_discover_runs() {
+	local n=$1 r loop nodelay delayed
+	local via=("$RESCUE" discover -h "$(lat_addr 1)" -p "$(pgc_port n1)" -U postgres -d postgres --json)
+	rm -f "$LAT_DIR/loop" "$LAT_DIR/nodelay" "$LAT_DIR/delayed"
+	for r in $(seq 0 "$RUNS"); do
+		lat_set_delay 0
+		# shellcheck disable=SC2046
+		loop=$(lat_ms "$RESCUE" discover -h 127.0.0.1 -p "$(pgc_port n1)" -U postgres -d postgres --json $(lat_maps "$n"))
+		nodelay=$(lat_ms "${via[@]}")
+		lat_set_delay "$DELAY_MS"
+		delayed=$(lat_ms "${via[@]}")
+		[ "$r" = 0 ] && continue
+		echo "$loop" >>"$LAT_DIR/loop"
+		echo "$nodelay" >>"$LAT_DIR/nodelay"
+		echo "$delayed" >>"$LAT_DIR/delayed"
+	done
+}
+
 bench_sizes() {
-	local n loop nodelay delayed first=() last=()
+	local n loop nodelay delayed waits first=() last=()
 	echo
 	echo "== 1. discover, stand-in nodes of 32 placements, ${DELAY_MS} ms each way to every node ($(lat_load))"
-	printf '  %-10s %12s %12s %12s %12s\n' "nodes" "loopback ms" "no delay ms" "delayed ms" "round trips"
+	echo "  round trips: (delayed - no delay) / $((2 * DELAY_MS)) ms; waited: the round trips the tool waited for"
+	echo "  one after another, from the servers' logs of one delayed run"
+	printf '  %-8s %12s %12s %12s %8s %8s\n' "nodes" "loopback ms" "no delay ms" "delayed ms" "round" "waited"
 	for n in $SIZES; do
 		lat_reset
 		lat_cluster "$n" || { echo "could not build $n nodes" >&2; return 1; }
-		lat_set_delay 0
-		# shellcheck disable=SC2046
-		loop=$(lat_median "$RESCUE" discover -h 127.0.0.1 -p "$(pgc_port n1)" -U postgres -d postgres --json $(lat_maps "$n"))
-		nodelay=$(lat_median "$RESCUE" discover -h "$(lat_addr 1)" -p "$(pgc_port n1)" -U postgres -d postgres --json)
-		lat_set_delay "$DELAY_MS"
-		delayed=$(lat_median "$RESCUE" discover -h "$(lat_addr 1)" -p "$(pgc_port n1)" -U postgres -d postgres --json)
+		lat_discover_runs "$n"
 		[ "$(cat "$LAT_DIR/status")" = 0 ] || echo "  (discover of $n nodes exited with status $(cat "$LAT_DIR/status"))"
-		printf '  %-10s %12s %12s %12s %12s\n' "$n" "$loop" "$nodelay" "$delayed" "$(lat_rt "$delayed" "$nodelay")"
-		[ ${#first[@]} -eq 0 ] && first=("$n" "$loop" "$delayed")
-		last=("$n" "$loop" "$delayed")
+		loop=$(median <"$LAT_DIR/loop") nodelay=$(median <"$LAT_DIR/nodelay") delayed=$(median <"$LAT_DIR/delayed")
+		# shellcheck disable=SC2046
+		read -r _ _ waits _ < <(lat_log_counts $(cat "$LAT_DIR/window"))
+		printf '  %-8s %12s %12s %12s %8s %8s\n' "$n" "$loop" "$nodelay" "$delayed" "$(lat_rt "$delayed" "$nodelay")" "$waits"
+		[ ${#first[@]} -eq 0 ] && first=("$n" "$loop" "$delayed" "$waits")
+		last=("$n" "$loop" "$delayed" "$waits")
 	done
 	if [ ${#first[@]} -gt 0 ] && [ "${first[0]}" != "${last[0]}" ]; then
-		printf '  ratio %s nodes to %s: %s delayed (goal: at most 1.50x), %s on loopback\n' \
-			"${last[0]}" "${first[0]}" "$(lat_ratio "${last[2]}" "${first[2]}")" "$(lat_ratio "${last[1]}" "${first[1]}")"
+		printf '  ratio %s nodes to %s, delayed: %s (goal: at most 1.50x)\n' "${last[0]}" "${first[0]}" "$(lat_ratio "${last[2]}" "${first[2]}")"
+		printf '  ratio of the round trips waited for: %s; on loopback: %s\n' \
+			"$(lat_ratio "${last[3]}" "${first[3]}")" "$(lat_ratio "${last[1]}" "${first[1]}")"
 	fi
 }
 
@@ -472,14 +516,7 @@ lat_recovery_cluster() {
 	fixture_new_node newc || return 1
 	lat_slot "$(lat_slot_of newc)" || return 1
 	lat_relay "$(lat_slot_of newc)" "$(pgc_port newc)" || return 1
-	for name in w1 w2 w3 newc; do
-		pgc_psql "$name" >/dev/null <<'SQL' || return 1
-ALTER SYSTEM SET log_statement = 'all';
-ALTER SYSTEM SET log_connections = on;
-ALTER SYSTEM SET log_line_prefix = '%n|%a|';
-SQL
-	done
-	# pgc_save restarts them: the settings hold from the first run on
+	lat_logging w1 w2 w3 newc || return 1
 	pgc_save
 }
 
@@ -531,10 +568,12 @@ lat_sum_ms() {
 }
 
 # lat_log_merged FROM_MS TO_MS: every server's log entries in that window,
-# in time order, each on one line ("\n" inside), as "epoch|server|application|text"
+# in time order, each on one line ("\n" inside), as
+# "epoch|server|application|pid|text"
 lat_log_merged() {
 	local name
-	for name in w1 w2 w3 newc; do
+	for name in $PGC_NODES; do
+		[ -f "$PGC_ROOT/$name/log" ] || continue
 		awk -v name="$name" -v from="$1" -v to="$2" '
 			function flush() { if (entry != "" && t >= from && t < to) print entry }
 			/^[0-9]+\.[0-9]+\|/ {
@@ -550,23 +589,34 @@ lat_log_merged() {
 
 # lat_log_counts FROM_MS TO_MS: what the servers received in that window
 # of a delayed run, as "queries sessions waits dblink": the tool's queries
-# and sessions opened, the round trips it waited for (queries that arrive
-# together, at several nodes, are one; a wave of connections is three: the
-# TCP handshake, the SSL request, the startup), and the statements of the
-# servers' own connections to each other
+# and sessions, the round trips it waited for one after another, and the
+# statements of the servers' own connections to each other.  What reaches
+# several nodes at once is one wait; a wave of connections is three (the
+# TCP handshake, the SSL request, the startup), timed from their arrival,
+# which is all at once however long each server then takes to answer.
 lat_log_counts() {
-	lat_log_merged "$1" "$2" | awk -F'|' -v gap="$DELAY_MS" '
+	lat_log_merged "$1" "$2" >"$LAT_DIR/merged"
+	awk -F'|' -v gap="$DELAY_MS" '
 		function tool(kind) {
-			if (NR == 1 || t - last > gap) { waits += wave; wave = 0 }
+			# connections made at once may reach busy servers a little apart
+			if (waves == 0 || t - last > (kind == 3 && wave == 3 ? 2 * gap : gap)) {
+				waits += wave
+				wave = 0
+				waves++
+			}
 			if (kind > wave) wave = kind
 			last = t
 		}
+		NR == FNR {
+			if (/connection authorized: .*application_name=citus-rescue/) ours[$2 "|" $4] = 1
+			next
+		}
 		{ t = $1 * 1000 }
-		/connection authorized: .*application_name=citus-rescue/ { sessions++; tool(3); next }
+		/connection received: / { if (($2 "|" $4) in ours) { sessions++; tool(3) } next }
 		/LOG:  (statement|execute [^:]*): / {
 			if ($3 == "citus-rescue") { queries++; tool(1) } else dblink++
 		}
-		END { printf "%d %d %d %d\n", queries, sessions, waits + wave, dblink }'
+		END { printf "%d %d %d %d\n", queries, sessions, waits + wave, dblink }' "$LAT_DIR/merged" "$LAT_DIR/merged"
 }
 
 # lat_summary_row WHAT ROUND_TRIPS WAITED
