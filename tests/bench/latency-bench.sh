@@ -404,7 +404,7 @@ lat_median() {
 
 # lat_rt DELAYED_MS PLAIN_MS: round trips, from what the delay added
 lat_rt() {
-	awk -v d="$1" -v p="$2" -v rtt=$((2 * DELAY_MS)) 'BEGIN { v = (d - p) / rtt; printf "%.1f", v > -0.05 && v < 0.05 ? 0 : v }'
+	awk -v d="$1" -v p="$2" -v rtt=$((2 * DELAY_MS)) 'BEGIN { v = (d - p) / rtt; printf "%.1f", (v > -0.05 && v < 0.05) ? 0 : v }'
 }
 
 # The machine's other work moves every figure: each part says how busy it was
