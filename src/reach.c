@@ -3,6 +3,7 @@
 #include "ledger.h"
 #include "ledger_read.h"
 #include "pgnode.h"
+#include "quote.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,87 @@ check_one(PgNode *target, const NodeReport *worker, int timeout_ms, ReachCheck *
 	return ok && step(target, "ROLLBACK TO SAVEPOINT rescue_reach", 0, NULL, timeout_ms, reach);
 }
 
+/* Whether worker i is one to check: a node that timed out already was waited for once */
+static bool
+to_check(const ClusterSnapshot *snap, int i)
+{
+	return snapshot_reaches_worker(snap, i) && !(!snap->nodes[i].reachable && snap->nodes[i].timed_out);
+}
+
+/* Every warning of a statement, in order */
+static void
+keep_warnings(void *arg, const PGresult *res)
+{
+	const char *message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	if (message)
+		strlist_add((StrList *) arg, message);
+}
+
+/* Citus names the node it could not reach: "... node USER@HOST:PORT failed ..." */
+static char *
+warning_naming(const StrList *warnings, const char *worker)
+{
+	char	   *needle = xasprintf("@%s failed", worker);
+	char	   *found = NULL;
+
+	for (int i = 0; i < warnings->count && found == NULL; i++)
+		if (strstr(warnings->items[i], needle))
+			found = xstrdup(warnings->items[i]);
+	free(needle);
+	return found;
+}
+
+/*
+ * With no authinfo rows to put in place for each worker, every check goes
+ * in one statement: one round trip for all the workers, whose implicit
+ * transaction holds the node timeout.
+ */
+static void
+check_workers_at_once(ClusterSnapshot *snap, PgNode *target, int timeout_ms, const char *node_timeout)
+{
+	ReachCheck *reach = &snap->nodes[snap->target].reach;
+	StrList		warnings = {0};
+	StrBuf		sql;
+	PQnoticeReceiver previous;
+	int			count = 0;
+	bool		ok;
+
+	strbuf_init(&sql);
+	strbuf_append(&sql, "SELECT pg_catalog.set_config('citus.node_connection_timeout', ");
+	sql_append_literal(&sql, node_timeout);
+	strbuf_append(&sql, ", true);\nSELECT w.n, w.p, pg_catalog.citus_check_connection_to_node(w.n, w.p) FROM (VALUES ");
+	for (int i = 0; i < snap->nnodes; i++)
+		if (to_check(snap, i))
+		{
+			strbuf_append(&sql, count ? ", (" : "(");
+			sql_append_literal(&sql, snap->nodes[i].meta.nodename);
+			strbuf_printf(&sql, ", %d, %d)", snap->nodes[i].meta.nodeport, count++);
+		}
+	strbuf_append(&sql, ") AS w(n, p, o) ORDER BY w.o");
+	previous = PQsetNoticeReceiver(target->conn, keep_warnings, &warnings);
+	ok = count == 0 || step(target, sql.data, 0, NULL, timeout_ms, reach);
+	if (target->conn)
+		PQsetNoticeReceiver(target->conn, previous, NULL);
+	if (ok && count > 0 && (PQresultStatus(target->result) != PGRES_TUPLES_OK || PQntuples(target->result) != count))
+	{
+		reach->why_not = xstrdup("the connection check gave an unexpected answer");
+		ok = false;
+	}
+	for (int row = 0; ok && row < count; row++)
+	{
+		ReachResult *res = &reach->results[reach->nresults++];
+
+		res->worker = xasprintf("%s:%s", PQgetvalue(target->result, row, 0), PQgetvalue(target->result, row, 1));
+		res->reached = strcmp(PQgetvalue(target->result, row, 2), "t") == 0;
+		if (!res->reached && (res->error = warning_naming(&warnings, res->worker)) == NULL)
+			res->error = xstrdup(warnings.count == 1 ? warnings.items[0] : "the connection check returned false");
+	}
+	reach->ran = ok;
+	strlist_free(&warnings);
+	strbuf_free(&sql);
+}
+
 /* Every worker in turn, in one transaction that is rolled back */
 static void
 check_workers(ClusterSnapshot *snap, SessionPool *pool, PgNode *target, int timeout_ms)
@@ -122,22 +204,20 @@ check_workers(ClusterSnapshot *snap, SessionPool *pool, PgNode *target, int time
 	/* a worker that hangs must not outlast the query that asks for it */
 	snprintf(node_timeout, sizeof(node_timeout), "%d", timeout_ms > 2000 ? timeout_ms / 2 : 1000);
 	reach->results = xcalloc((size_t) snap->nnodes + 1, sizeof(ReachResult));
+	if (!ledger_authinfo_copyable(snap))
+	{
+		check_workers_at_once(snap, target, timeout_ms, node_timeout);
+		return;
+	}
 	if (!step(target, "BEGIN", 0, NULL, timeout_ms, reach) ||
 		!step(target, "SELECT pg_catalog.set_config('citus.node_connection_timeout', $1, true)",
 			  1, param, timeout_ms, reach))
 		return;
-	if (ledger_authinfo_copyable(snap) &&
-		!stage_authinfo(target, &pool->sessions[snap->first], timeout_ms, reach))
+	if (!stage_authinfo(target, &pool->sessions[snap->first], timeout_ms, reach))
 		return;
 	for (int i = 0; i < snap->nnodes; i++)
-	{
-		if (!snapshot_reaches_worker(snap, i))
-			continue;
-		if (!snap->nodes[i].reachable && snap->nodes[i].timed_out)
-			continue;			/* the console waited for it already; nodes-reachable tells */
-		if (!check_one(target, &snap->nodes[i], timeout_ms, reach))
+		if (to_check(snap, i) && !check_one(target, &snap->nodes[i], timeout_ms, reach))
 			return;
-	}
 	reach->ran = true;
 }
 
