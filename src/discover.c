@@ -486,6 +486,7 @@ compare_all(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *opts,
 	StrList		common[CATALOG_COUNT];
 	const char **sql = xcalloc((size_t) snap->nnodes, sizeof(char *));
 	char	   *stats_sql;
+	char	   *target_sql;
 	int			n;
 	int64_t		start = monotonic_ms();
 
@@ -497,15 +498,18 @@ compare_all(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *opts,
 				lists[n++] = &snap->nodes[i].catalogs[c].columns;
 		catalog_common_columns((CatalogId) c, lists, n, &common[c]);
 	}
-	stats_sql = catalog_stats_sql(common);
+	/* only the new node's user relations are asked for: a check of it alone reads them */
+	stats_sql = catalog_stats_sql(common, false);
+	target_sql = catalog_stats_sql(common, true);
 	for (int i = 0; i < snap->nnodes; i++)
 		if (snap->nodes[i].reachable && snap->nodes[i].is_citus)
-			sql[i] = stats_sql;
+			sql[i] = snap->nodes[i].is_target ? target_sql : stats_sql;
 	run_on_nodes(pool, sql, opts, hooks);
 	for (int i = 0; i < snap->nnodes; i++)
 		if (sql[i])
 			read_stats(&snap->nodes[i], &pool->sessions[i]);
 	free(stats_sql);
+	free(target_sql);
 
 	for (int c = 0; c < CATALOG_COUNT; c++)
 		compare_catalog(snap, pool, (CatalogId) c, &common[c], opts, hooks);
