@@ -1116,10 +1116,15 @@ phase_read_cluster(Run *run)
 {
 	ApplyOptions *opts = run->opts;
 	ConnOptions conn;
+	DiscoverHooks hooks = {0};
 
+	/* the gates need the catalogs' digests, roles and connections, not what the plan reported */
+	if (opts->hooks)
+		hooks = *opts->hooks;
+	hooks.skip = DISCOVER_SKIP_LEFTOVERS | DISCOVER_SKIP_LEDGER;
 	apply_conn_options(run->plan, opts->conn, &conn);
 	event_note(run->sink, NOTE_INFO, "Checking the cluster against the plan...");
-	discover_cluster(&conn, opts->hooks, &run->snap, &run->pool);
+	discover_cluster(&conn, &hooks, &run->snap, &run->pool);
 	if (conn.password && opts->conn->password == NULL)
 		opts->conn->password = xstrdup(conn.password);
 	connopts_free(&conn);

@@ -805,6 +805,7 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 	SessionPool own_pool = {0};
 	ConnParams	used;
 	const char **sql;
+	unsigned int skip = hooks ? hooks->skip : 0;
 	int64_t		start = monotonic_ms();
 
 	memset(snap, 0, sizeof(*snap));
@@ -855,12 +856,15 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 	free(sql);
 
 	compare_all(snap, pool, opts, hooks);
-	discover_leftovers(snap, pool, opts->timeout_ms);
+	if (!(skip & DISCOVER_SKIP_LEFTOVERS))
+		discover_leftovers(snap, pool, opts->timeout_ms);
 	for (int i = 0; i < snap->nnodes; i++)
 		take_outcome(&snap->nodes[i], &pool->sessions[i]);
 	classify(snap);
-	ledger_read(snap, pool, opts->timeout_ms);
-	roles_read(snap, pool, opts->timeout_ms);
+	if (!(skip & DISCOVER_SKIP_LEDGER))
+		ledger_read(snap, pool, opts->timeout_ms);
+	if (!(skip & DISCOVER_SKIP_ROLES))
+		roles_read(snap, pool, opts->timeout_ms);
 	reach_check_run(snap, pool, opts->timeout_ms);
 	snap->elapsed_ms = monotonic_ms() - start;
 out:

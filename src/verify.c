@@ -578,11 +578,16 @@ verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
 {
 	ClusterSnapshot snap;
 	SessionPool pool;
+	DiscoverHooks own_hooks = {0};
 	Verifier	v;
 
 	memset(result, 0, sizeof(*result));
 	event_note(sink, NOTE_INFO, "Verifying the coordinator...");
-	discover_cluster(opts, hooks, &snap, &pool);
+	/* no check here reads the ledger or the roles */
+	if (hooks)
+		own_hooks = *hooks;
+	own_hooks.skip = DISCOVER_SKIP_LEDGER | DISCOVER_SKIP_ROLES;
+	discover_cluster(opts, &own_hooks, &snap, &pool);
 	if (snap.fatal.message)
 	{
 		event_refusal(errors, &snap.fatal);
