@@ -1118,10 +1118,14 @@ phase_read_cluster(Run *run)
 	ConnOptions conn;
 	DiscoverHooks hooks = {0};
 
-	/* the gates need the catalogs' digests, roles and connections, not what the plan reported */
+	/*
+	 * The gates need the catalogs' digests, roles and connections; the
+	 * leftovers, ledger and lost or unknown shards were for the plan's
+	 * report (lost shards follow from the catalogs the digests cover).
+	 */
 	if (opts->hooks)
 		hooks = *opts->hooks;
-	hooks.skip = DISCOVER_SKIP_LEFTOVERS | DISCOVER_SKIP_LEDGER;
+	hooks.skip = DISCOVER_SKIP_LEFTOVERS | DISCOVER_SKIP_LEDGER | DISCOVER_SKIP_SHARDS;
 	apply_conn_options(run->plan, opts->conn, &conn);
 	event_note(run->sink, NOTE_INFO, "Checking the cluster against the plan...");
 	discover_cluster(&conn, &hooks, &run->snap, &run->pool);

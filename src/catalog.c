@@ -360,7 +360,7 @@ static const char *const catalog_unknown_shards_sql =
 " ORDER BY 1";
 
 char *
-catalog_stats_sql(const StrList *common_columns, bool user_relations)
+catalog_stats_sql(const StrList *common_columns, bool user_relations, bool shards)
 {
 	StrBuf		sql;
 
@@ -387,8 +387,12 @@ catalog_stats_sql(const StrList *common_columns, bool user_relations)
 	strbuf_append(&sql, "SELECT r FROM (SELECT ");
 	catalog_row_expression(&sql, CATALOG_NODE, &common_columns[CATALOG_NODE]);
 	strbuf_append(&sql, " AS r FROM pg_catalog.pg_dist_node) AS rows ORDER BY r COLLATE \"C\";\n");
+	/* without the shards: results of the same shape, and no row */
 	strbuf_printf(&sql, "%s;\n%s;\n%s;\n%s;\n%s", catalog_prepared_sql, catalog_serials_sql,
-				  catalog_show_shards_sql, catalog_lost_shards_sql, catalog_unknown_shards_sql);
+				  catalog_show_shards_sql,
+				  shards ? catalog_lost_shards_sql :
+				  "SELECT NULL::text, NULL::bigint, NULL::text, NULL::text, NULL::boolean, NULL::text WHERE false",
+				  shards ? catalog_unknown_shards_sql : "SELECT NULL::text WHERE false");
 	return strbuf_steal(&sql);
 }
 

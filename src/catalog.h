@@ -61,9 +61,9 @@ char	   *catalog_node_list_sql(const StrList *node_columns);
  * when asked for, NULL otherwise).  The others give a row per item:
  * pg_dist_node's rows as row text, prepared transactions, serial columns,
  * a setting that shows shard tables to the two after it, lost shards and
- * unknown shards.
+ * unknown shards (no rows unless shards is true: each reads every shard).
  */
-char	   *catalog_stats_sql(const StrList *common_columns, bool user_relations);
+char	   *catalog_stats_sql(const StrList *common_columns, bool user_relations, bool shards);
 
 enum
 {

@@ -487,6 +487,7 @@ compare_all(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *opts,
 	const char **sql = xcalloc((size_t) snap->nnodes, sizeof(char *));
 	char	   *stats_sql;
 	char	   *target_sql;
+	unsigned int skip = hooks ? hooks->skip : 0;
 	int			n;
 	int64_t		start = monotonic_ms();
 
@@ -499,8 +500,8 @@ compare_all(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *opts,
 		catalog_common_columns((CatalogId) c, lists, n, &common[c]);
 	}
 	/* only the new node's user relations are asked for: a check of it alone reads them */
-	stats_sql = catalog_stats_sql(common, false);
-	target_sql = catalog_stats_sql(common, true);
+	stats_sql = catalog_stats_sql(common, false, !(skip & DISCOVER_SKIP_SHARDS));
+	target_sql = catalog_stats_sql(common, true, !(skip & DISCOVER_SKIP_SHARDS));
 	for (int i = 0; i < snap->nnodes; i++)
 		if (snap->nodes[i].reachable && snap->nodes[i].is_citus)
 			sql[i] = snap->nodes[i].is_target ? target_sql : stats_sql;

@@ -17,6 +17,7 @@
 #define DISCOVER_SKIP_LEFTOVERS	0x1	/* slots, publications, orphaned shard tables */
 #define DISCOVER_SKIP_LEDGER	0x2	/* what died with the coordinator */
 #define DISCOVER_SKIP_ROLES		0x4	/* role digests */
+#define DISCOVER_SKIP_SHARDS	0x8	/* lost shards and unknown shard tables */
 
 typedef struct DiscoverHooks
 {

@@ -583,10 +583,10 @@ verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
 
 	memset(result, 0, sizeof(*result));
 	event_note(sink, NOTE_INFO, "Verifying the coordinator...");
-	/* no check here reads the ledger or the roles */
+	/* no check here reads the ledger, the roles, or lost shards (report_lost_rows asks itself) */
 	if (hooks)
 		own_hooks = *hooks;
-	own_hooks.skip = DISCOVER_SKIP_LEDGER | DISCOVER_SKIP_ROLES;
+	own_hooks.skip = DISCOVER_SKIP_LEDGER | DISCOVER_SKIP_ROLES | DISCOVER_SKIP_SHARDS;
 	discover_cluster(opts, &own_hooks, &snap, &pool);
 	if (snap.fatal.message)
 	{
