@@ -39,9 +39,10 @@ static const char *const kind_keys[LEFTOVER_KIND_COUNT] = {
  * hash_any() of the whole name, which hashtext() computes, before the id:
  * "<cut name>_<8 hex digits>_<shard id>" (AppendShardIdToName).
  *
- * Each relation's name is split once (shaped) and joined to the
- * distributed tables (dist) by equality, on its head or on its hash: the
- * work grows with the node's relations, not with relations times tables.
+ * Each relation's name is split once (shaped), the shards this node
+ * holds are dropped there, and what is left is joined to the distributed
+ * tables (dist) by equality, on its head or on its hash: the work grows
+ * with the node's relations, not with relations times tables.
  */
 const char *const leftovers_sql =
 "SELECT pg_catalog.set_config('citus.override_table_visibility', 'off', true);\n"
@@ -52,8 +53,10 @@ const char *const leftovers_sql =
 "    FROM pg_catalog.pg_class c\n"
 "   CROSS JOIN LATERAL (SELECT pg_catalog.reverse(pg_catalog.split_part(\n"
 "                                  pg_catalog.reverse(c.relname::text), '_', 1)) AS tail) y\n"
-"   WHERE c.relkind IN ('r', 'p') AND c.relname::text ~ '_[0-9]+$'\n"
+"   WHERE c.relkind IN ('r', 'p') AND c.relname ~ '_[0-9]+$'\n"
 "     AND pg_catalog.length(y.tail) <= 18\n"
+"     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement pl WHERE pl.shardid = y.tail::bigint\n"
+"                        AND pl.groupid = (SELECT groupid FROM pg_catalog.pg_dist_local_group))\n"
 "), dist AS (\n"
 "  SELECT d.logicalrelid::pg_catalog.oid AS logicalrelid, t.relnamespace, t.relname::text AS relname,\n"
 "         '_' || pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.hashtext(t.relname::text COLLATE \"C\")), 8, '0') AS hash\n"
@@ -94,8 +97,6 @@ const char *const leftovers_sql =
 "             AND pg_catalog.starts_with(c.relname, pg_catalog.left(t.relname, 7))) m\n"
 "    JOIN pg_catalog.pg_namespace n ON n.oid = m.relnamespace\n"
 "   WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition o WHERE o.logicalrelid = m.oid)\n"
-"     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement pl WHERE pl.shardid = m.shardid\n"
-"                        AND pl.groupid = (SELECT groupid FROM pg_catalog.pg_dist_local_group))\n"
 "     AND (EXISTS (SELECT 1 FROM pg_catalog.pg_dist_shard s\n"
 "                   WHERE s.shardid = m.shardid AND s.logicalrelid = m.logicalrelid)\n"
 "          OR (NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_shard s WHERE s.shardid = m.shardid)\n"
