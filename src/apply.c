@@ -1119,13 +1119,14 @@ phase_read_cluster(Run *run)
 	DiscoverHooks hooks = {0};
 
 	/*
-	 * The gates need the catalogs' digests, roles and connections; the
-	 * leftovers, ledger and lost or unknown shards were for the plan's
-	 * report (lost shards follow from the catalogs the digests cover).
+	 * The gates need the catalogs' digests, roles and connections (whose
+	 * check reads the ledger's authinfo); the leftovers and the lost or
+	 * unknown shards were for the plan's report (lost shards follow from
+	 * the catalogs the digests cover).
 	 */
 	if (opts->hooks)
 		hooks = *opts->hooks;
-	hooks.skip = DISCOVER_SKIP_LEFTOVERS | DISCOVER_SKIP_LEDGER | DISCOVER_SKIP_SHARDS;
+	hooks.skip = DISCOVER_SKIP_LEFTOVERS | DISCOVER_SKIP_SHARDS;
 	apply_conn_options(run->plan, opts->conn, &conn);
 	event_note(run->sink, NOTE_INFO, "Checking the cluster against the plan...");
 	discover_cluster(&conn, &hooks, &run->snap, &run->pool);

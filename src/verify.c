@@ -583,7 +583,11 @@ verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
 
 	memset(result, 0, sizeof(*result));
 	event_note(sink, NOTE_INFO, "Verifying the coordinator...");
-	/* no check here reads the ledger, the roles, or lost shards (report_lost_rows asks itself) */
+	/*
+	 * No check here reads the ledger, the roles, or lost shards
+	 * (report_lost_rows asks itself); without a target no connection
+	 * check runs that would need the ledger's authinfo.
+	 */
 	if (hooks)
 		own_hooks = *hooks;
 	own_hooks.skip = DISCOVER_SKIP_LEDGER | DISCOVER_SKIP_ROLES | DISCOVER_SKIP_SHARDS;
