@@ -1156,10 +1156,20 @@ phase_read_cluster(Run *run)
 {
 	ApplyOptions *opts = run->opts;
 	ConnOptions conn;
+	DiscoverHooks hooks = {0};
 
+	/*
+	 * The gates need the catalogs' digests, roles and connections (whose
+	 * check reads the ledger's authinfo); the leftovers and the lost or
+	 * unknown shards were for the plan's report (lost shards follow from
+	 * the catalogs the digests cover).
+	 */
+	if (opts->hooks)
+		hooks = *opts->hooks;
+	hooks.skip = DISCOVER_SKIP_LEFTOVERS | DISCOVER_SKIP_SHARDS;
 	apply_conn_options(run->plan, opts->conn, &conn);
 	event_note(run->sink, NOTE_INFO, "Checking the cluster against the plan...");
-	discover_cluster(&conn, opts->hooks, &run->snap, &run->pool);
+	discover_cluster(&conn, &hooks, &run->snap, &run->pool);
 	if (conn.password && opts->conn->password == NULL)
 		opts->conn->password = xstrdup(conn.password);
 	connopts_free(&conn);

@@ -48,20 +48,6 @@ backup_node_dirname(const char *label)
 	return strbuf_steal(&name);
 }
 
-/* A node that hangs costs one timeout, and its error says why with its SQLSTATE. */
-static bool
-copy_out(PgNode *pg, const char *sql, StrBuf *out, int timeout_ms, char *errbuf, size_t errlen)
-{
-	char	   *why;
-
-	if (pgnode_copy_out(pg, sql, out, timeout_ms))
-		return true;
-	why = pgerror_format(&pg->error);
-	snprintf(errbuf, errlen, "the catalogs of %s could not be copied: %s", pg->label, why);
-	free(why);
-	return false;
-}
-
 /* What the backup holds, so that a rerun can prove it complete. */
 typedef struct Manifest
 {
@@ -100,128 +86,195 @@ session_error(const PgNode *pg, char *errbuf, size_t errlen)
 	free(why);
 }
 
-/* Each catalog with COPY, its rows inline in restore.sql */
-static bool
-backup_catalogs(const NodeReport *node, PgNode *pg, int timeout_ms, StrBuf *restore_sql,
-				char *errbuf, size_t errlen)
+/* One node being backed up: its session and the restore.sql it gets */
+typedef struct NodeBackup
 {
+	const NodeReport *node;
+	PgNode	   *pg;
+	StrBuf		restore_sql;
+} NodeBackup;
+
+static char *
+column_list(const NodeReport *node, CatalogId catalog)
+{
+	StrBuf		columns;
+
+	strbuf_init(&columns);
+	for (int k = 0; k < node->catalogs[catalog].columns.count; k++)
+	{
+		if (k > 0)
+			strbuf_append(&columns, ", ");
+		sql_append_ident(&columns, node->catalogs[catalog].columns.items[k]);
+	}
+	return strbuf_steal(&columns);
+}
+
+/*
+ * One catalog with COPY on every node at once, its rows inline in each
+ * restore.sql.  A node that hangs costs one timeout, and its error says
+ * why with its SQLSTATE.
+ */
+static bool
+backup_catalog(NodeBackup *b, int n, CatalogId catalog, int timeout_ms, char *errbuf, size_t errlen)
+{
+	PgNode	  **pgs = xcalloc((size_t) n, sizeof(PgNode *));
+	char	  **columns = xcalloc((size_t) n, sizeof(char *));
+	char	  **sql = xcalloc((size_t) n, sizeof(char *));
+	StrBuf	   *data = xcalloc((size_t) n, sizeof(StrBuf));
+	StrBuf	  **out = xcalloc((size_t) n, sizeof(StrBuf *));
 	bool		ok = true;
 
-	for (int c = 0; c < CATALOG_COUNT && ok; c++)
+	for (int i = 0; i < n; i++)
 	{
-		StrBuf		columns;
-		StrBuf		sql;
-		StrBuf		data;
-
-		strbuf_init(&columns);
-		for (int k = 0; k < node->catalogs[c].columns.count; k++)
+		pgs[i] = b[i].pg;
+		columns[i] = column_list(b[i].node, catalog);
+		sql[i] = xasprintf("COPY pg_catalog.%s (%s) TO STDOUT", catalog_name(catalog), columns[i]);
+		strbuf_init(&data[i]);
+		out[i] = &data[i];
+	}
+	pgnodes_copy_out(pgs, (const char *const *) sql, out, n, timeout_ms);
+	for (int i = 0; i < n; i++)
+	{
+		if (ok && (pgs[i]->state != PGNODE_READY || pgs[i]->error.message))
 		{
-			if (k > 0)
-				strbuf_append(&columns, ", ");
-			sql_append_ident(&columns, node->catalogs[c].columns.items[k]);
+			char	   *why = pgerror_format(&pgs[i]->error);
+
+			snprintf(errbuf, errlen, "the catalogs of %s could not be copied: %s", pgs[i]->label, why);
+			free(why);
+			ok = false;
 		}
-		strbuf_init(&sql);
-		strbuf_init(&data);
-		strbuf_printf(&sql, "COPY pg_catalog.%s (%s) TO STDOUT", catalog_name((CatalogId) c),
-					  columns.data);
-		ok = copy_out(pg, sql.data, &data, timeout_ms, errbuf, errlen);
 
 		/*
 		 * The data goes inline after COPY FROM STDIN, not through psql's
 		 * \copy: a backslash command ends at a newline, and a column name
 		 * may hold one.
 		 */
-		strbuf_printf(restore_sql, "COPY pg_catalog.%s (%s) FROM STDIN;\n",
-					  catalog_name((CatalogId) c), columns.data);
-		strbuf_append_len(restore_sql, data.data, data.len);
-		strbuf_append(restore_sql, "\\.\n");
-		strbuf_free(&columns);
-		strbuf_free(&sql);
-		strbuf_free(&data);
+		strbuf_printf(&b[i].restore_sql, "COPY pg_catalog.%s (%s) FROM STDIN;\n",
+					  catalog_name(catalog), columns[i]);
+		strbuf_append_len(&b[i].restore_sql, data[i].data, data[i].len);
+		strbuf_append(&b[i].restore_sql, "\\.\n");
+		strbuf_free(&data[i]);
+		free(columns[i]);
+		free(sql[i]);
 	}
+	free(pgs);
+	free(columns);
+	free(sql);
+	free(data);
+	free(out);
 	return ok;
 }
 
-/* The local group, as it was: a row or none (a node made for the tool may have had none) */
-static bool
-backup_local_group(PgNode *pg, int timeout_ms, StrBuf *restore_sql, char *errbuf, size_t errlen)
+/* The local group, then each id sequence: one batch of statements */
+static char *
+settings_sql(const NodeReport *node)
 {
-	const PGresult *r;
+	StrBuf		sql;
 
-	if (!pgnode_query(pg, "SELECT groupid FROM pg_catalog.pg_dist_local_group", 0, NULL, timeout_ms))
+	strbuf_init(&sql);
+	strbuf_append(&sql, "SELECT groupid FROM pg_catalog.pg_dist_local_group");
+	for (int s = 0; s < node->nsequences; s++)
 	{
+		strbuf_append(&sql, ";\nSELECT last_value, is_called FROM pg_catalog.");
+		sql_append_ident(&sql, node->sequences[s].name);
+	}
+	return strbuf_steal(&sql);
+}
+
+/*
+ * The local group as it was (a row or none: a node made for the tool may
+ * have had none), and each id sequence's value, set back with setval.
+ */
+static bool
+append_settings(NodeBackup *b, char *errbuf, size_t errlen)
+{
+	const NodeReport *node = b->node;
+	PgNode	   *pg = b->pg;
+	const PGresult *r = pgnode_result(pg, 0);
+
+	if (pg->state != PGNODE_READY || pg->error.message || r == NULL ||
+		pg->nresults != node->nsequences + 1)
+	{
+		if (pg->error.message == NULL)
+			pgerror_set(&pg->error, NULL, "the batch gave too few results", NULL, NULL);
 		session_error(pg, errbuf, errlen);
 		return false;
 	}
-	r = pg->result;
-	strbuf_append(restore_sql, "DELETE FROM pg_catalog.pg_dist_local_group;\n");
+	strbuf_append(&b->restore_sql, "DELETE FROM pg_catalog.pg_dist_local_group;\n");
 	for (int i = 0; i < PQntuples(r); i++)
-		strbuf_printf(restore_sql, "INSERT INTO pg_catalog.pg_dist_local_group (groupid) VALUES (%s);\n",
+		strbuf_printf(&b->restore_sql, "INSERT INTO pg_catalog.pg_dist_local_group (groupid) VALUES (%s);\n",
 					  PQgetvalue(r, i, 0));
+	for (int s = 0; s < node->nsequences; s++)
+	{
+		StrBuf		name;
+
+		r = pgnode_result(pg, s + 1);
+		if (PQntuples(r) != 1)
+		{
+			pgerror_setf(&pg->error, "sequence %s gave no row", node->sequences[s].name);
+			session_error(pg, errbuf, errlen);
+			return false;
+		}
+		strbuf_append(&b->restore_sql, "SELECT pg_catalog.setval(");
+		strbuf_init(&name);
+		strbuf_append(&name, "pg_catalog.");
+		sql_append_ident(&name, node->sequences[s].name);
+		sql_append_literal(&b->restore_sql, name.data);
+		strbuf_free(&name);
+		strbuf_printf(&b->restore_sql, ", %s, %s);\n", PQgetvalue(r, 0, 0),
+					  strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? "true" : "false");
+	}
 	return true;
 }
 
-/* Each id sequence's value, set back with setval */
 static bool
-backup_sequences(const NodeReport *node, PgNode *pg, int timeout_ms, StrBuf *restore_sql,
-				 char *errbuf, size_t errlen)
+backup_settings(NodeBackup *b, int n, int timeout_ms, char *errbuf, size_t errlen)
 {
+	PgNode	  **pgs = xcalloc((size_t) n, sizeof(PgNode *));
+	char	  **sql = xcalloc((size_t) n, sizeof(char *));
 	bool		ok = true;
 
-	for (int s = 0; s < node->nsequences && ok; s++)
+	for (int i = 0; i < n; i++)
 	{
-		StrBuf		sql;
-		const PGresult *r;
-
-		strbuf_init(&sql);
-		strbuf_append(&sql, "SELECT last_value, is_called FROM pg_catalog.");
-		sql_append_ident(&sql, node->sequences[s].name);
-		ok = pgnode_query(pg, sql.data, 0, NULL, timeout_ms);
-		r = pg->result;
-		if (ok && PQntuples(r) == 1)
-		{
-			strbuf_append(restore_sql, "SELECT pg_catalog.setval(");
-			{
-				StrBuf		name;
-
-				strbuf_init(&name);
-				strbuf_append(&name, "pg_catalog.");
-				sql_append_ident(&name, node->sequences[s].name);
-				sql_append_literal(restore_sql, name.data);
-				strbuf_free(&name);
-			}
-			strbuf_printf(restore_sql, ", %s, %s);\n", PQgetvalue(r, 0, 0),
-						  strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? "true" : "false");
-		}
-		else
-		{
-			if (ok)
-				pgerror_setf(&pg->error, "sequence %s gave no row", node->sequences[s].name);
-			session_error(pg, errbuf, errlen);
-			ok = false;
-		}
-		pgnode_clear_results(pg);
-		strbuf_free(&sql);
+		pgs[i] = b[i].pg;
+		sql[i] = settings_sql(b[i].node);
 	}
+	pgnodes_query(pgs, (const char *const *) sql, n, 0, NULL, timeout_ms, NULL, NULL);
+	for (int i = 0; i < n && ok; i++)
+		ok = append_settings(&b[i], errbuf, errlen);
+	for (int i = 0; i < n; i++)
+	{
+		pgnode_clear_results(pgs[i]);
+		free(sql[i]);
+	}
+	free(pgs);
+	free(sql);
 	return ok;
 }
 
+/*
+ * Every node's restore.sql, each statement asked of every node at once:
+ * the backup costs a round trip per catalog, not per catalog and node.
+ */
 static bool
-backup_node(const NodeReport *node, PgNode *pg, int timeout_ms, StrBuf *restore_sql,
-			char *errbuf, size_t errlen)
+backup_nodes(NodeBackup *b, int n, int timeout_ms, char *errbuf, size_t errlen)
 {
-	bool		ok;
+	bool		ok = true;
 
-	strbuf_append(restore_sql,
-				  "-- puts back this node's Citus catalogs as they were before the recovery\n"
-				  "\\set ON_ERROR_STOP on\n"
-				  "BEGIN;\n");
-	for (int c = CATALOG_COUNT - 1; c >= 0; c--)
-		strbuf_printf(restore_sql, "DELETE FROM pg_catalog.%s;\n", catalog_name((CatalogId) c));
-	ok = backup_catalogs(node, pg, timeout_ms, restore_sql, errbuf, errlen) &&
-		backup_local_group(pg, timeout_ms, restore_sql, errbuf, errlen) &&
-		backup_sequences(node, pg, timeout_ms, restore_sql, errbuf, errlen);
-	strbuf_append(restore_sql, "COMMIT;\n");
+	for (int i = 0; i < n; i++)
+	{
+		strbuf_append(&b[i].restore_sql,
+					  "-- puts back this node's Citus catalogs as they were before the recovery\n"
+					  "\\set ON_ERROR_STOP on\n"
+					  "BEGIN;\n");
+		for (int c = CATALOG_COUNT - 1; c >= 0; c--)
+			strbuf_printf(&b[i].restore_sql, "DELETE FROM pg_catalog.%s;\n", catalog_name((CatalogId) c));
+	}
+	for (int c = 0; c < CATALOG_COUNT && ok; c++)
+		ok = backup_catalog(b, n, (CatalogId) c, timeout_ms, errbuf, errlen);
+	ok = ok && backup_settings(b, n, timeout_ms, errbuf, errlen);
+	for (int i = 0; i < n; i++)
+		strbuf_append(&b[i].restore_sql, "COMMIT;\n");
 	return ok;
 }
 
@@ -294,14 +347,13 @@ typedef struct Staging
 
 /* One node's backup: its directory under staging, its restore.sql, a line of the script */
 static bool
-stage_node(Staging *st, const NodeReport *node, PgNode *pg, int timeout_ms,
-		   const char *user, const char *dbname, char *errbuf, size_t errlen)
+stage_node(Staging *st, const NodeBackup *b, const char *user, const char *dbname,
+		   char *errbuf, size_t errlen)
 {
-	char	   *name = backup_node_dirname(node->label);
+	char	   *name = backup_node_dirname(b->node->label);
 	char	   *node_path = xasprintf("%s/%s", st->path, name);
 	char	   *relpath = xasprintf(BACKUP_DIR "/%s", name);
 	int			node_fd = -1;
-	StrBuf		restore_sql;
 	bool		ok = true;
 
 	if (mkdirat(st->fd, name, 0700) != 0 || (node_fd = open_subdir(st->fd, name)) < 0)
@@ -309,25 +361,52 @@ stage_node(Staging *st, const NodeReport *node, PgNode *pg, int timeout_ms,
 		snprintf(errbuf, errlen, "could not create \"%s\": %s", node_path, strerror(errno));
 		ok = false;
 	}
-	strbuf_init(&restore_sql);
 	if (ok)
-		ok = backup_node(node, pg, timeout_ms, &restore_sql, errbuf, errlen);
-	if (ok)
-		ok = manifest_write(&st->manifest, node_fd, node_path, relpath, "restore.sql", &restore_sql,
+		ok = manifest_write(&st->manifest, node_fd, node_path, relpath, "restore.sql", &b->restore_sql,
 							errbuf, errlen);
 	if (ok && !fsync_dir(node_fd))
 	{
 		snprintf(errbuf, errlen, "could not sync \"%s\": %s", node_path, strerror(errno));
 		ok = false;
 	}
-	append_script_line(&st->script, node, name, user, dbname);
+	append_script_line(&st->script, b->node, name, user, dbname);
 	st->nnodes++;
 	if (node_fd >= 0)
 		close(node_fd);
 	free(relpath);
 	free(node_path);
 	free(name);
-	strbuf_free(&restore_sql);
+	return ok;
+}
+
+/* Every reachable Citus node's backup, read from all of them at once */
+static bool
+stage_nodes(Staging *st, const ClusterSnapshot *snap, SessionPool *pool, int timeout_ms,
+			const char *user, const char *dbname, char *errbuf, size_t errlen)
+{
+	NodeBackup *b = xcalloc((size_t) snap->nnodes + 1, sizeof(NodeBackup));
+	int			n = 0;
+	bool		ok;
+
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		const NodeReport *node = &snap->nodes[i];
+
+		if (node->reachable && node->is_citus && i < pool->count &&
+			pool->sessions[i].state == PGNODE_READY)
+		{
+			b[n].node = node;
+			b[n].pg = &pool->sessions[i];
+			strbuf_init(&b[n].restore_sql);
+			n++;
+		}
+	}
+	ok = backup_nodes(b, n, timeout_ms, errbuf, errlen);
+	for (int i = 0; i < n && ok; i++)
+		ok = stage_node(st, &b[i], user, dbname, errbuf, errlen);
+	for (int i = 0; i < n; i++)
+		strbuf_free(&b[i].restore_sql);
+	free(b);
 	return ok;
 }
 
@@ -402,14 +481,7 @@ backup_cluster(const ClusterSnapshot *snap, SessionPool *pool, int timeout_ms,
 				  "# the catalogs (not the citus extension or tables on a new node).\n"
 				  "set -e\n"
 				  "cd \"$(dirname \"$0\")/" BACKUP_DIR "\"\n");
-	for (int i = 0; i < snap->nnodes && ok; i++)
-	{
-		const NodeReport *node = &snap->nodes[i];
-
-		if (node->reachable && node->is_citus && i < pool->count &&
-			pool->sessions[i].state == PGNODE_READY)
-			ok = stage_node(&st, node, &pool->sessions[i], timeout_ms, user, dbname, errbuf, errlen);
-	}
+	ok = stage_nodes(&st, snap, pool, timeout_ms, user, dbname, errbuf, errlen);
 	ok = ok && seal_staging(&st, errbuf, errlen);
 	close(st.fd);
 	ok = ok && put_in_place(wd, &st, errbuf, errlen);

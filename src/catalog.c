@@ -222,13 +222,61 @@ catalog_node_list_sql(const StrList *node_columns)
 	return strbuf_steal(&sql);
 }
 
+/*
+ * A digest of a catalog's rows that needs no sort: each field's text
+ * hashed with a seed of its own (a NULL as a constant), a row's hashes
+ * combined with xor, the rows' hashes summed, and the count and the sum
+ * put through md5.  It depends on the rows alone, never on their order,
+ * and costs a hash a field instead of escaping every field and sorting
+ * the rows as text.
+ */
 static void
-append_sorted_rows(StrBuf *sql, CatalogId catalog, const StrList *columns)
+append_field_hash(StrBuf *sql, int field, const char *text)
 {
-	strbuf_append(sql, "(SELECT pg_catalog.string_agg(r, E'\\n' ORDER BY r COLLATE \"C\")"
-				  " FROM (SELECT ");
-	catalog_row_expression(sql, catalog, columns);
-	strbuf_printf(sql, " AS r FROM pg_catalog.%s) AS rows)", catalog_names[catalog]);
+	strbuf_printf(sql, "%sCOALESCE(pg_catalog.hashtextextended(%s, %d), %d)",
+				  field > 0 ? " # " : "", text, field, -1 - field);
+}
+
+static void
+append_rows_digest(StrBuf *sql, const char *row_hash, const char *table)
+{
+	strbuf_printf(sql, "(SELECT pg_catalog.md5(pg_catalog.count(*) || ',' || COALESCE(pg_catalog.sum(h), 0))"
+				  " FROM (SELECT %s AS h FROM pg_catalog.%s OFFSET 0) AS rows)", row_hash, table);
+}
+
+static void
+append_catalog_digest(StrBuf *sql, CatalogId catalog, const StrList *columns)
+{
+	StrBuf		row_hash;
+
+	strbuf_init(&row_hash);
+	for (int c = 0; c < columns->count; c++)
+	{
+		StrBuf		text;
+
+		strbuf_init(&text);
+		append_column_text(&text, catalog, columns->items[c]);
+		append_field_hash(&row_hash, c, text.data);
+		strbuf_free(&text);
+	}
+	if (columns->count == 0)
+		strbuf_append(&row_hash, "0::bigint");
+	append_rows_digest(sql, row_hash.data, catalog_names[catalog]);
+	strbuf_free(&row_hash);
+}
+
+/* Placement ids differ between nodes after a move: a digest of their own */
+static void
+append_placement_ids_digest(StrBuf *sql)
+{
+	StrBuf		row_hash;
+
+	strbuf_init(&row_hash);
+	append_field_hash(&row_hash, 0, "placementid::text");
+	append_field_hash(&row_hash, 1, "shardid::text");
+	append_field_hash(&row_hash, 2, "groupid::text");
+	append_rows_digest(sql, row_hash.data, "pg_dist_placement");
+	strbuf_free(&row_hash);
 }
 
 /*
@@ -263,6 +311,31 @@ static const char *const catalog_serials_sql =
 " ORDER BY rel, col";
 
 /*
+ * Relations outside the system schemas and extensions; shards are hidden
+ * from it by Citus, as they are from any session.  Only the new node's
+ * count is used, and a worker's pg_class holds thousands of shards that
+ * Citus would check one by one: the others are not asked.
+ */
+static const char *const catalog_user_relations_sql =
+"(SELECT pg_catalog.count(*) FROM pg_catalog.pg_class c"
+"   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+"  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+"    AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'citus', 'citus_internal',"
+"                          'columnar', 'columnar_internal')"
+"    AND n.nspname NOT LIKE 'pg\\_%'"
+"    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
+"                     WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+"                       AND e.objid = c.oid AND e.deptype = 'e'))";
+
+/*
+ * From here on the batch's statements see shard tables in pg_class: the
+ * two below exclude known shards by their own conditions, and Citus's
+ * check of every relation it would hide costs more than they do.
+ */
+static const char *const catalog_show_shards_sql =
+"SELECT pg_catalog.set_config('citus.override_table_visibility', 'off', true)";
+
+/*
  * With each lost shard: its hash range, whether it belongs to a citus
  * local table (which only a coordinator may hold), and why an empty copy
  * made from the table's DDL would not be the shard Citus made, if it
@@ -294,17 +367,20 @@ static const char *const catalog_lost_shards_sql =
 static const char *const catalog_unknown_shards_sql =
 "SELECT c.oid::pg_catalog.regclass::text"
 "  FROM pg_catalog.pg_class c"
+" CROSS JOIN LATERAL (SELECT pg_catalog.reverse(pg_catalog.split_part(pg_catalog.reverse(c.relname::text), '_', 1))"
+"                            AS tail) y"
 " WHERE c.relkind IN ('r', 'p', 'f')"
-"   AND c.relname ~ '_[0-9]{6,18}$'"
+"   AND c.relname ~ '_[0-9]+$'"
+"   AND pg_catalog.length(y.tail) BETWEEN 6 AND 18"
 "   AND c.relnamespace NOT IN ('pg_catalog'::pg_catalog.regnamespace, 'information_schema'::pg_catalog.regnamespace)"
-"   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_shard s"
-"                    WHERE s.shardid::text = pg_catalog.substring(c.relname, '_([0-9]+)$'))"
+"   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_shard s WHERE s.shardid::text = y.tail)"
 "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class t WHERE t.relnamespace = c.relnamespace"
-"                    AND t.relname = pg_catalog.regexp_replace(c.relname, '_[0-9]+$', ''))"
+"                    AND t.relname = pg_catalog.left(c.relname::text,"
+"                        pg_catalog.length(c.relname::text) - pg_catalog.length(y.tail) - 1))"
 " ORDER BY 1";
 
 char *
-catalog_stats_sql(const StrList *common_columns)
+catalog_stats_sql(const StrList *common_columns, bool user_relations, bool shards)
 {
 	StrBuf		sql;
 
@@ -315,32 +391,27 @@ catalog_stats_sql(const StrList *common_columns)
 	{
 		strbuf_printf(&sql, ", (SELECT pg_catalog.count(*) FROM pg_catalog.%s)",
 					  catalog_names[c]);
-		strbuf_append(&sql, ", pg_catalog.md5(COALESCE(");
-		append_sorted_rows(&sql, (CatalogId) c, &common_columns[c]);
-		strbuf_append(&sql, ", ''))");
+		strbuf_append(&sql, ", ");
+		append_catalog_digest(&sql, (CatalogId) c, &common_columns[c]);
 	}
 	for (int m = 0; m < MAXID_COUNT; m++)
 		strbuf_printf(&sql, ", (SELECT pg_catalog.max(%s) FROM pg_catalog.%s)",
 					  maxid_sources[m].column,
 					  catalog_names[maxid_sources[m].catalog]);
-	strbuf_append(&sql, ", pg_catalog.current_setting('max_prepared_transactions')"
-				  ", (SELECT pg_catalog.count(*) FROM pg_catalog.pg_class c"
-				  "     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-				  "    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')"
-				  "      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'citus', 'citus_internal',"
-				  "                            'columnar', 'columnar_internal')"
-				  "      AND n.nspname NOT LIKE 'pg\\_%'"
-				  "      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
-				  "                       WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
-				  "                         AND e.objid = c.oid AND e.deptype = 'e'))"
-				  ", pg_catalog.current_database()"
-				  ", pg_catalog.md5(COALESCE((SELECT pg_catalog.string_agg(placementid || ',' || shardid || ',' || groupid,"
-				  "     ';' ORDER BY shardid, groupid, placementid) FROM pg_catalog.pg_dist_placement), ''));\n");
+	strbuf_append(&sql, ", pg_catalog.current_setting('max_prepared_transactions'), ");
+	strbuf_append(&sql, user_relations ? catalog_user_relations_sql : "NULL");
+	strbuf_append(&sql, ", pg_catalog.current_database(), ");
+	append_placement_ids_digest(&sql);
+	strbuf_append(&sql, ";\n");
 	strbuf_append(&sql, "SELECT r FROM (SELECT ");
 	catalog_row_expression(&sql, CATALOG_NODE, &common_columns[CATALOG_NODE]);
 	strbuf_append(&sql, " AS r FROM pg_catalog.pg_dist_node) AS rows ORDER BY r COLLATE \"C\";\n");
-	strbuf_printf(&sql, "%s;\n%s;\n%s;\n%s", catalog_prepared_sql, catalog_serials_sql,
-				  catalog_lost_shards_sql, catalog_unknown_shards_sql);
+	/* without the shards: results of the same shape, and no row */
+	strbuf_printf(&sql, "%s;\n%s;\n%s;\n%s;\n%s", catalog_prepared_sql, catalog_serials_sql,
+				  catalog_show_shards_sql,
+				  shards ? catalog_lost_shards_sql :
+				  "SELECT NULL::text, NULL::bigint, NULL::text, NULL::text, NULL::boolean, NULL::text WHERE false",
+				  shards ? catalog_unknown_shards_sql : "SELECT NULL::text WHERE false");
 	return strbuf_steal(&sql);
 }
 

@@ -55,13 +55,15 @@ bool		catalog_row_field(const char *row, int index, char **value);
 char	   *catalog_node_list_sql(const StrList *node_columns);
 
 /*
- * Five statements.  The first gives one row: Citus library version, local
+ * Seven statements.  The first gives one row: Citus library version, local
  * group, then per catalog its row count and digest, then the highest ids
- * (MaxIdKind order), then the STATS_ settings.  The others give a row per
- * item: pg_dist_node's rows as row text, prepared transactions, serial
- * columns and lost shards.
+ * (MaxIdKind order), then the STATS_ settings (the user relations only
+ * when asked for, NULL otherwise).  The others give a row per item:
+ * pg_dist_node's rows as row text, prepared transactions, serial columns,
+ * a setting that shows shard tables to the two after it, lost shards and
+ * unknown shards (no rows unless shards is true: each reads every shard).
  */
-char	   *catalog_stats_sql(const StrList *common_columns);
+char	   *catalog_stats_sql(const StrList *common_columns, bool user_relations, bool shards);
 
 enum
 {
@@ -69,6 +71,7 @@ enum
 	STATS_RESULT_NODE_VIEW,		/* row text */
 	STATS_RESULT_PREPARED,		/* gid, owner, database, prepared */
 	STATS_RESULT_SERIALS,		/* table, column, sequence, type, default */
+	STATS_RESULT_SHOW_SHARDS,	/* the set_config that lets the next two see shard tables */
 	STATS_RESULT_LOST_SHARDS,	/* table, shardid, min, max, local, why not: no placement outside group 0 */
 	STATS_RESULT_UNKNOWN_SHARDS,	/* shard tables of tables this node has no metadata of */
 	STATS_RESULT_COUNT

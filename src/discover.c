@@ -486,6 +486,8 @@ compare_all(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *opts,
 	StrList		common[CATALOG_COUNT];
 	const char **sql = xcalloc((size_t) snap->nnodes, sizeof(char *));
 	char	   *stats_sql;
+	char	   *target_sql;
+	unsigned int skip = hooks ? hooks->skip : 0;
 	int			n;
 	int64_t		start = monotonic_ms();
 
@@ -497,15 +499,18 @@ compare_all(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *opts,
 				lists[n++] = &snap->nodes[i].catalogs[c].columns;
 		catalog_common_columns((CatalogId) c, lists, n, &common[c]);
 	}
-	stats_sql = catalog_stats_sql(common);
+	/* only the new node's user relations are asked for: a check of it alone reads them */
+	stats_sql = catalog_stats_sql(common, false, !(skip & DISCOVER_SKIP_SHARDS));
+	target_sql = catalog_stats_sql(common, true, !(skip & DISCOVER_SKIP_SHARDS));
 	for (int i = 0; i < snap->nnodes; i++)
 		if (snap->nodes[i].reachable && snap->nodes[i].is_citus)
-			sql[i] = stats_sql;
+			sql[i] = snap->nodes[i].is_target ? target_sql : stats_sql;
 	run_on_nodes(pool, sql, opts, hooks);
 	for (int i = 0; i < snap->nnodes; i++)
 		if (sql[i])
 			read_stats(&snap->nodes[i], &pool->sessions[i]);
 	free(stats_sql);
+	free(target_sql);
 
 	for (int c = 0; c < CATALOG_COUNT; c++)
 		compare_catalog(snap, pool, (CatalogId) c, &common[c], opts, hooks);
@@ -801,6 +806,7 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 	SessionPool own_pool = {0};
 	ConnParams	used;
 	const char **sql;
+	unsigned int skip = hooks ? hooks->skip : 0;
 	int64_t		start = monotonic_ms();
 
 	memset(snap, 0, sizeof(*snap));
@@ -851,12 +857,15 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 	free(sql);
 
 	compare_all(snap, pool, opts, hooks);
-	discover_leftovers(snap, pool, opts->timeout_ms);
+	if (!(skip & DISCOVER_SKIP_LEFTOVERS))
+		discover_leftovers(snap, pool, opts->timeout_ms);
 	for (int i = 0; i < snap->nnodes; i++)
 		take_outcome(&snap->nodes[i], &pool->sessions[i]);
 	classify(snap);
-	ledger_read(snap, pool, opts->timeout_ms);
-	roles_read(snap, pool, opts->timeout_ms);
+	if (!(skip & DISCOVER_SKIP_LEDGER))
+		ledger_read(snap, pool, opts->timeout_ms);
+	if (!(skip & DISCOVER_SKIP_ROLES))
+		roles_read(snap, pool, opts->timeout_ms);
 	reach_check_run(snap, pool, opts->timeout_ms);
 	snap->elapsed_ms = monotonic_ms() - start;
 out:

@@ -10,6 +10,15 @@
 #include "session.h"
 #include "snapshot.h"
 
+/*
+ * Parts of a discovery that a caller which re-checks a cluster it already
+ * planned for can do without: each is a query on every node.
+ */
+#define DISCOVER_SKIP_LEFTOVERS	0x1	/* slots, publications, orphaned shard tables */
+#define DISCOVER_SKIP_LEDGER	0x2	/* what died with the coordinator */
+#define DISCOVER_SKIP_ROLES		0x4	/* role digests */
+#define DISCOVER_SKIP_SHARDS	0x8	/* lost shards and unknown shard tables */
+
 typedef struct DiscoverHooks
 {
 	/*
@@ -22,6 +31,7 @@ typedef struct DiscoverHooks
 	/* The nodes to reach are known; their connections start now. */
 	void		(*on_nodes) (const ClusterSnapshot *snapshot, void *arg);
 	void	   *arg;
+	unsigned int skip;			/* DISCOVER_SKIP_ flags; 0 reads everything */
 } DiscoverHooks;
 
 /*

@@ -477,33 +477,48 @@ pgnode_query(PgNode *node, const char *sql, int nparams,
 	return node->state == PGNODE_READY && node->error.message == NULL;
 }
 
+void
+pgnodes_copy_out(PgNode **nodes, const char *const *sql, StrBuf **out, int count, int timeout_ms)
+{
+	for (int i = 0; i < count; i++)
+	{
+		if (nodes[i] == NULL || sql[i] == NULL)
+			continue;
+		if (nodes[i]->state != PGNODE_READY)
+		{
+			if (nodes[i]->error.message == NULL)
+				pgerror_set(&nodes[i]->error, NULL, "not connected", NULL, NULL);
+			continue;
+		}
+		nodes[i]->copy_sink = out[i];
+	}
+	send_queries(nodes, sql, count, 0, NULL, NULL, NULL);
+	drive(nodes, count, timeout_ms, "a COPY", NULL, NULL);
+	for (int i = 0; i < count; i++)
+	{
+		PgNode	   *node = nodes[i];
+
+		if (node == NULL || sql[i] == NULL || node->copy_sink == NULL)
+			continue;
+		node->copy_sink = NULL;
+		if (node->state != PGNODE_READY || node->error.message != NULL)
+			continue;
+		/* any other statement sends no rows, and must not pass for an empty table */
+		if (node->result == NULL || PQresultStatus(node->result) != PGRES_COMMAND_OK ||
+			strncmp(PQcmdStatus(node->result), "COPY ", 5) != 0)
+			pgerror_set(&node->error, NULL, "the statement was not a COPY", NULL, NULL);
+	}
+}
+
 bool
 pgnode_copy_out(PgNode *node, const char *sql, StrBuf *out, int timeout_ms)
 {
 	PgNode	   *one[1] = {node};
 	const char *one_sql[1] = {sql};
+	StrBuf	   *one_out[1] = {out};
 
-	if (node->state != PGNODE_READY)
-	{
-		if (node->error.message == NULL)
-			pgerror_set(&node->error, NULL, "not connected", NULL, NULL);
-		return false;
-	}
-	node->copy_sink = out;
-	send_queries(one, one_sql, 1, 0, NULL, NULL, NULL);
-	drive(one, 1, timeout_ms, "a COPY", NULL, NULL);
-	node->copy_sink = NULL;
-	if (node->state != PGNODE_READY || node->error.message != NULL)
-		return false;
-
-	/* any other statement sends no rows, and must not pass for an empty table */
-	if (node->result == NULL || PQresultStatus(node->result) != PGRES_COMMAND_OK ||
-		strncmp(PQcmdStatus(node->result), "COPY ", 5) != 0)
-	{
-		pgerror_set(&node->error, NULL, "the statement was not a COPY", NULL, NULL);
-		return false;
-	}
-	return true;
+	pgnodes_copy_out(one, one_sql, one_out, 1, timeout_ms);
+	return node->state == PGNODE_READY && node->error.message == NULL;
 }
 
 void

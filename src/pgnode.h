@@ -111,6 +111,13 @@ bool		pgnode_query(PgNode *node, const char *sql, int nparams,
  */
 bool		pgnode_copy_out(PgNode *node, const char *sql, StrBuf *out, int timeout_ms);
 
+/*
+ * pgnode_copy_out on every node at once: sql[i] (NULL skips the node)
+ * appends its rows to out[i]; node->error says why one failed.
+ */
+void		pgnodes_copy_out(PgNode **nodes, const char *const *sql, StrBuf **out, int count,
+							 int timeout_ms);
+
 typedef enum PgPing
 {
 	PGPING_ACCEPTS,				/* a server accepts connections */

@@ -578,11 +578,20 @@ verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
 {
 	ClusterSnapshot snap;
 	SessionPool pool;
+	DiscoverHooks own_hooks = {0};
 	Verifier	v;
 
 	memset(result, 0, sizeof(*result));
 	event_note(sink, NOTE_INFO, "Verifying the coordinator...");
-	discover_cluster(opts, hooks, &snap, &pool);
+	/*
+	 * No check here reads the ledger, the roles, or lost shards
+	 * (report_lost_rows asks itself); without a target no connection
+	 * check runs that would need the ledger's authinfo.
+	 */
+	if (hooks)
+		own_hooks = *hooks;
+	own_hooks.skip = DISCOVER_SKIP_LEDGER | DISCOVER_SKIP_ROLES | DISCOVER_SKIP_SHARDS;
+	discover_cluster(opts, &own_hooks, &snap, &pool);
 	if (snap.fatal.message)
 	{
 		event_refusal(errors, &snap.fatal);
