@@ -727,13 +727,34 @@ address_answers(const Run *run, const char *address, char *why, size_t whylen)
  * 0, or a group-0 row that answers).  Asked anew each time: at the start
  * of a run and right before its first statement.
  */
+/*
+ * Whether this run's discovery, moments ago, waited its whole timeout on
+ * address and heard nothing: asking again at once would only wait again.
+ * The last look, right before the first statement, always asks.
+ */
+static bool
+discovery_waited_for(const Run *run, const char *address)
+{
+	for (int i = 0; i < run->snap.nnodes; i++)
+	{
+		const NodeReport *node = &run->snap.nodes[i];
+
+		if (node->label && strcmp(node->label, address) == 0)
+			return !node->reachable && node->timed_out;
+	}
+	return false;
+}
+
 static bool
 old_coordinator_gone(Run *run, bool ask_local_groups, StrBuf *evidence, StrBuf *problem)
 {
 	char		why[512];
 	int			asked = 0;
 
-	if (run->plan->old_coordinator)
+	if (run->plan->old_coordinator && !ask_local_groups && discovery_waited_for(run, run->plan->old_coordinator))
+		strbuf_printf(evidence, "%s: no server answered this run's discovery of the cluster, which waited"
+					  " its timeout for it; ", run->plan->old_coordinator);
+	else if (run->plan->old_coordinator)
 	{
 		if (address_answers(run, run->plan->old_coordinator, why, sizeof(why)))
 			strbuf_printf(problem, "%s%s", problem->len ? "; " : "", why);

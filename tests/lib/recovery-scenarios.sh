@@ -268,6 +268,26 @@ sc_typed_confirmation() {
 }
 scenario "typed confirmation" sc_typed_confirmation
 
+# A lost coordinator whose host answers nothing (a frozen server here):
+# the gates' first look takes the word of the discovery that waited for it
+# a moment before; the last look, right before the first statement, asks
+# again.
+sc_silent_old_coordinator() {
+	fresh_cluster || return
+	CHECKSUM_BEFORE=$(checksum w2)
+	pgc_freeze coord
+	new_node || { pgc_thaw coord; return; }
+	run recover $(at w2) --new-coordinator "$(addr newc)" --workdir "$WORK/run" --yes --timeout 2
+	expect_code 0 "$SCENARIO: recover finishes"
+	like "$(cat "$WORK/run/journal.log")" "old-coordinator-gone: $(addr coord): no server answered this run's discovery of the cluster, which waited its timeout for it" \
+		"$SCENARIO: the first look reuses the discovery that just waited for it"
+	like "$(cat "$WORK/run/journal.log")" "old-coordinator-gone: right before the first statement: $(addr coord): no server answers" \
+		"$SCENARIO: the last look asks again"
+	pgc_thaw coord
+	pgc_destroy coord
+}
+scenario "silent old coordinator" sc_silent_old_coordinator
+
 sc_unreachable_worker() {
 	setup || return
 	pgc_stop w3
