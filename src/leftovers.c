@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "leftovers.h"
+#include "planner.h"
 #include "quote.h"
 #include "termsafe.h"
 
@@ -342,6 +343,7 @@ add_subscription_step(Plan *plan, const NodeReport *node, const Leftover *l)
 	strbuf_init(&ident);
 	sql_append_ident(&ident, l->name);
 	strbuf_init(&sql);
+	plan_append_timeouts(&sql);
 	strbuf_printf(&sql, "SET LOCAL citus.enable_ddl_propagation = off;\n"
 				  "ALTER SUBSCRIPTION %s DISABLE;\n"
 				  "ALTER SUBSCRIPTION %s SET (slot_name = NONE);\n"
@@ -385,6 +387,7 @@ add_slot_step(Plan *plan, const NodeReport *node, const Leftover *l)
 				  "     FROM pg_catalog.pg_replication_slots WHERE slot_name = %s;\n"
 				  "END\n", name.data, name.data, name.data);
 	strbuf_init(&sql);
+	plan_append_timeouts(&sql);
 	strbuf_append(&sql, "DO ");
 	sql_append_dollar_quoted(&sql, body.data);
 	strbuf_append(&sql, ";\n");
@@ -405,6 +408,7 @@ add_publication_step(Plan *plan, const NodeReport *node, const Leftover *l)
 	StrBuf		sql;
 
 	strbuf_init(&sql);
+	plan_append_timeouts(&sql);
 	strbuf_append(&sql, "SET LOCAL citus.enable_ddl_propagation = off;\nDROP PUBLICATION IF EXISTS ");
 	sql_append_ident(&sql, l->name);
 	strbuf_append(&sql, ";\n");
@@ -456,6 +460,7 @@ add_shard_table_step(Plan *plan, const NodeReport *node, const Leftover *l)
 				  "  DROP TABLE IF EXISTS %s;\n"
 				  "END\n", l->shardid, rel_text.data, rel_text.data, rel.data);
 	strbuf_init(&sql);
+	plan_append_timeouts(&sql);
 	strbuf_append(&sql, "SET LOCAL citus.enable_manual_changes_to_shards = on;\n"
 				  "SET LOCAL citus.enable_ddl_propagation = off;\nDO ");
 	sql_append_dollar_quoted(&sql, body.data);
@@ -482,6 +487,7 @@ add_role_step(Plan *plan, const NodeReport *node, const Leftover *l)
 	StrBuf		sql;
 
 	strbuf_init(&sql);
+	plan_append_timeouts(&sql);
 	strbuf_append(&sql, "SET LOCAL citus.enable_ddl_propagation = off;\nDROP ROLE IF EXISTS ");
 	sql_append_ident(&sql, l->name);
 	strbuf_append(&sql, ";\n");

@@ -340,6 +340,8 @@ COMMIT;
 -- undo: None needed: the copy it fed was never finished, and Citus makes a new one for the next move.
 \connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
 BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '1s';
 SET LOCAL citus.enable_ddl_propagation = off;
 ALTER SUBSCRIPTION "citus_shard_move_subscription_10_7" DISABLE;
 ALTER SUBSCRIPTION "citus_shard_move_subscription_10_7" SET (slot_name = NONE);
@@ -359,6 +361,8 @@ COMMIT;
 -- undo: None: a slot cannot be made again at its old position; a new move makes its own.
 \connect -reuse-previous=on 'host=''w\\''1'' port=5432'
 BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '1s';
 DO $body$
 BEGIN
   PERFORM pg_catalog.pg_terminate_backend(active_pid)
@@ -387,6 +391,8 @@ COMMIT;
 -- undo: None needed: a new move publishes what it copies.
 \connect -reuse-previous=on 'host=''w\\''1'' port=5432'
 BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '1s';
 SET LOCAL citus.enable_ddl_propagation = off;
 DROP PUBLICATION IF EXISTS "citus_shard_move_publication_2_10_7'; DROP";
 COMMIT;
@@ -404,6 +410,8 @@ COMMIT;
 -- undo: None: it held an unfinished copy whose rows its source still has.
 \connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
 BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '1s';
 SET LOCAL citus.enable_manual_changes_to_shards = on;
 SET LOCAL citus.enable_ddl_propagation = off;
 DO $body1$
@@ -432,6 +440,8 @@ COMMIT;
 -- undo: None needed: Citus makes a new role for each move.
 \connect -reuse-previous=on 'host=''w\\\\2'' port=5432'
 BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '1s';
 SET LOCAL citus.enable_ddl_propagation = off;
 DROP ROLE IF EXISTS "citus_shard_move_subscription_role_10_7";
 COMMIT;
