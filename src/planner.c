@@ -1230,8 +1230,12 @@ static void
 add_create_extension_step(Plan *plan, const char *thost, int tport)
 {
 	PlanStep   *step = plan_add_step(plan, thost, tport, "Create the citus extension on the new node.");
+	StrBuf		sql;
 
-	step->sql = xstrdup("CREATE EXTENSION citus;\n");
+	strbuf_init(&sql);
+	plan_append_timeouts(&sql);
+	strbuf_append(&sql, "CREATE EXTENSION citus;\n");
+	step->sql = strbuf_steal(&sql);
 	step->check_sql = xstrdup("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus')");
 	step->changes = xstrdup("On the new node: the citus extension is created in this database, with its catalogs (empty),"
 							" functions and id sequences. No other node changes.");
@@ -1418,8 +1422,12 @@ add_donor_forgets_step(Plan *plan, const NodeReport *d)
 {
 	PlanStep   *step = plan_add_step(plan, d->host, d->port,
 									 "On the donor: forget the two-phase commit records of the transaction it coordinated while posing as coordinator.");
+	StrBuf		sql;
 
-	step->sql = xstrdup("SELECT pg_catalog.recover_prepared_transactions();\n");
+	strbuf_init(&sql);
+	plan_append_timeouts(&sql);
+	strbuf_append(&sql, "SELECT pg_catalog.recover_prepared_transactions();\n");
+	step->sql = strbuf_steal(&sql);
 	step->check_sql = xstrdup("SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_transaction)");
 	step->changes = xstrdup("On the donor only: pg_dist_transaction loses its records of the two-phase commit it"
 							" coordinated while adding the new node; that commit is complete, so nothing else changes.");

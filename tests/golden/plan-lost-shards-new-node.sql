@@ -118,6 +118,8 @@ COMMIT;
 -- undo: Nothing to undo: only records of committed transactions go.
 \connect -reuse-previous=on 'host=''w\\''1'' port=5432'
 BEGIN;
+SET LOCAL statement_timeout = '5min';
+SET LOCAL lock_timeout = '1s';
 SELECT pg_catalog.recover_prepared_transactions();
 COMMIT;
 -- end of step 2
