@@ -366,14 +366,25 @@ sc_failing_step() {
 }
 scenario "failing step" sc_failing_step
 
-# A lock held a little longer than a step's lock_timeout: the step gives
-# way, so that nothing queues behind it, and apply tries it again
+# A lock held past a step's lock_timeout, then let go: the step gives way,
+# so that nothing queues behind it, and apply tries it again
 sc_lock_held_briefly() {
+	local pid i=0
 	setup || return
 	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
 	expect_code 0 "$SCENARIO: plan"
-	hold_lock w2 pg_catalog.pg_dist_local_group 2 EXCLUSIVE
-	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	hold_lock w2 pg_catalog.pg_dist_local_group 120 EXCLUSIVE
+	${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >"$WORK/apply.out" 2>&1 &
+	pid=$!
+	# the first try's lock timeout is journaled: then the lock goes
+	while [ $i -lt 600 ] && ! grep -q "55P03" "$WORK/run/journal.log" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	pgc_sql w2 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()" >/dev/null
+	wait $pid
+	CODE=$?
+	OUT=$(cat "$WORK/apply.out")
 	wait
 	expect_code 0 "$SCENARIO: apply finishes"
 	like "$OUT" "\\[1/[0-9]+\\] a lock on 127\\.0\\.0\\.1:$(pgc_port w2) was not granted in time: rolled back, trying again \\(attempt 2 of 5\\)" \
