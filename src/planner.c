@@ -1272,6 +1272,40 @@ append_old_placements_go(StrBuf *sql, const ClusterSnapshot *snap, const Plan *p
 	strbuf_append(sql, ";\n");
 }
 
+/*
+ * The old coordinator's rows go, but for the accepted lost shards'
+ * placements, which move to group: the donor makes this change in its
+ * own catalogs, and the targeted change on every other worker.
+ */
+static void
+append_old_coordinator_rows_go(StrBuf *sql, const ClusterSnapshot *snap, const Plan *plan, int group)
+{
+	append_lost_placements_move(sql, snap, plan, group);
+	strbuf_append(sql, "DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;\n"
+				  "DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;\n");
+}
+
+/* The new node's row (match) becomes group 0 without shards, its placements with it */
+static void
+append_new_node_takes_group_zero(StrBuf *sql, const char *match)
+{
+	strbuf_printf(sql,
+				  "UPDATE pg_catalog.pg_dist_placement SET groupid = 0\n"
+				  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
+				  "UPDATE pg_catalog.pg_dist_node SET groupid = 0, shouldhaveshards = false WHERE %s;\n",
+				  match, match);
+}
+
+/* The new node's row (match) and its placements go: the coordinator stays out of the metadata */
+static void
+append_new_node_rows_go(StrBuf *sql, const char *match)
+{
+	strbuf_printf(sql,
+				  "DELETE FROM pg_catalog.pg_dist_placement\n"
+				  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
+				  "DELETE FROM pg_catalog.pg_dist_node WHERE %s;\n", match, match);
+}
+
 /* The lost shards which, and the node that recreates them, names */
 static void
 add_recreate_lost_step(const ClusterSnapshot *snap, Plan *plan, const char *host, int port,
@@ -1365,9 +1399,7 @@ add_donor_adds_node_step(const ClusterSnapshot *snap, Plan *plan, const NodeRepo
 	{
 		strbuf_append(&sql,
 					  "-- the old coordinator's rows go; the others lose them in the metadata sync\n");
-		append_lost_placements_move(&sql, snap, plan, gd);
-		strbuf_append(&sql, "DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;\n"
-					  "DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;\n");
+		append_old_coordinator_rows_go(&sql, snap, plan, gd);
 	}
 	strbuf_printf(&sql,
 				  "-- act as the coordinator inside this transaction only\n"
@@ -1464,10 +1496,7 @@ append_leave_metadata(StrBuf *sql, const char *match)
 	sql_append_dollar_quoted(sql, body.data);
 	strbuf_append(sql, ";\n");
 	strbuf_free(&body);
-	strbuf_printf(sql,
-				  "DELETE FROM pg_catalog.pg_dist_placement\n"
-				  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
-				  "DELETE FROM pg_catalog.pg_dist_node WHERE %s;\n", match, match);
+	append_new_node_rows_go(sql, match);
 }
 
 /* A citus local table's shard, parked on the donor, belongs on the coordinator */
@@ -1537,12 +1566,8 @@ add_new_node_takes_group_zero_step(const ClusterSnapshot *snap, Plan *plan,
 				  "UPDATE pg_catalog.pg_dist_placement SET groupid = %d WHERE groupid = 0;\n", gd, gd);
 	if (plan->cim == CIM_INCLUDE)
 	{
-		strbuf_printf(&sql,
-					  "-- the coordinator stays in the metadata, as group 0, without shards\n"
-					  "UPDATE pg_catalog.pg_dist_placement SET groupid = 0\n"
-					  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
-					  "UPDATE pg_catalog.pg_dist_node SET groupid = 0, shouldhaveshards = false WHERE %s;\n",
-					  match, match);
+		strbuf_append(&sql, "-- the coordinator stays in the metadata, as group 0, without shards\n");
+		append_new_node_takes_group_zero(&sql, match);
 		append_local_placements_home(&sql, snap, plan, gd);
 	}
 	else
@@ -1633,24 +1658,17 @@ add_targeted_resync_steps(const ClusterSnapshot *snap, Plan *plan, int donor, co
 			if (i != donor)
 			{
 				strbuf_append(&sql, "-- the old coordinator's rows go, as they went on the donor\n");
-				append_lost_placements_move(&sql, snap, plan, gd);
-				strbuf_append(&sql, "DELETE FROM pg_catalog.pg_dist_placement WHERE groupid = 0;\n"
-							  "DELETE FROM pg_catalog.pg_dist_node WHERE groupid = 0;\n");
+				append_old_coordinator_rows_go(&sql, snap, plan, gd);
 			}
-			strbuf_printf(&sql,
-						  "-- the new node is group 0, without shards, as on itself\n"
-						  "UPDATE pg_catalog.pg_dist_placement SET groupid = 0\n"
-						  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
-						  "UPDATE pg_catalog.pg_dist_node SET groupid = 0, shouldhaveshards = false WHERE %s;\n",
-						  match, match);
+			strbuf_append(&sql, "-- the new node is group 0, without shards, as on itself\n");
+			append_new_node_takes_group_zero(&sql, match);
 			append_local_placements_home(&sql, snap, plan, gd);
 		}
 		else
-			strbuf_printf(&sql,
-						  "-- the coordinator stays out of the metadata, as on itself\n"
-						  "DELETE FROM pg_catalog.pg_dist_placement\n"
-						  " WHERE groupid = (SELECT groupid FROM pg_catalog.pg_dist_node WHERE %s);\n"
-						  "DELETE FROM pg_catalog.pg_dist_node WHERE %s;\n", match, match);
+		{
+			strbuf_append(&sql, "-- the coordinator stays out of the metadata, as on itself\n");
+			append_new_node_rows_go(&sql, match);
+		}
 		step = plan_add_step(plan, node->host, node->port, i == donor ?
 							 "On the donor: make the new node's row match the new coordinator's." :
 							 "Make this worker's pg_dist_node and pg_dist_placement match the new coordinator's.");
