@@ -1374,7 +1374,8 @@ explain_donor_adds_node(PlanStep *step, const Plan *plan, int gd)
 	strbuf_printf(&words, "the donor takes group 0 in pg_dist_local_group, pg_dist_node and pg_dist_placement;"
 				  " Citus's id sequences move past every id a survivor holds; citus_add_node() adds the new node's row"
 				  " to pg_dist_node, and its metadata sync copies the donor's catalogs to the new node; then the"
-				  " donor's rows and local group go back to group %d. The other workers do not change yet.", gd);
+				  " donor's rows and local group go back to group %d. On the other workers citus_add_node() adds only"
+				  " the new node's row.", gd);
 	step->changes = strbuf_steal(&words);
 	step->confirms = xasprintf("done when the new node is in the donor's pg_dist_node and the donor's local group is %d again", gd);
 }
@@ -1398,7 +1399,7 @@ add_donor_adds_node_step(const ClusterSnapshot *snap, Plan *plan, const NodeRepo
 	if (plan->cim == CIM_INCLUDE)
 	{
 		strbuf_append(&sql,
-					  "-- the old coordinator's rows go; the others lose them in the metadata sync\n");
+					  "-- the old coordinator's rows go; the other workers lose them in a later step\n");
 		append_old_coordinator_rows_go(&sql, snap, plan, gd);
 	}
 	strbuf_printf(&sql,
@@ -1533,7 +1534,7 @@ explain_new_node_takes_group_zero(PlanStep *step, const ClusterSnapshot *snap, c
 		strbuf_append(&words, "the new node's own row and placements go from pg_dist_node and pg_dist_placement,"
 					  " and the shard tables it got as a worker are dropped; ");
 	strbuf_append(&words, "pg_dist_local_group becomes 0, and Citus's id sequences move past the highest id any"
-				  " survivor holds. The workers see none of it until the metadata sync.");
+				  " survivor holds. The workers see none of it until a later step.");
 	step->changes = strbuf_steal(&words);
 	step->confirms = xstrdup("done when the new node's local group (pg_dist_local_group) is 0");
 }

@@ -67,7 +67,7 @@
 -- step: 1 of 8
 -- on: w'1:5432
 -- purpose: On the donor, in one transaction: pose as coordinator, add the new node (which copies the metadata to it), and become a worker again.
--- changes: On the donor, in one transaction: the donor takes group 0 in pg_dist_local_group, pg_dist_node and pg_dist_placement; Citus's id sequences move past every id a survivor holds; citus_add_node() adds the new node's row to pg_dist_node, and its metadata sync copies the donor's catalogs to the new node; then the donor's rows and local group go back to group 1. The other workers do not change yet.
+-- changes: On the donor, in one transaction: the donor takes group 0 in pg_dist_local_group, pg_dist_node and pg_dist_placement; Citus's id sequences move past every id a survivor holds; citus_add_node() adds the new node's row to pg_dist_node, and its metadata sync copies the donor's catalogs to the new node; then the donor's rows and local group go back to group 1. On the other workers citus_add_node() adds only the new node's row.
 -- transaction: local
 -- confirms: done when the new node is in the donor's pg_dist_node and the donor's local group is 1 again
 -- locks: On the donor, until COMMIT: pg_dist_node exclusively (citus_add_node()) and the pg_dist_node, pg_dist_placement and pg_dist_local_group rows it changes, for as long as Citus copies the metadata to the new node (seconds per 10,000 placements). The application's reads and writes only read these catalogs and do not wait; only another change of the metadata would. On every other worker, the new node's row, in a two-phase commit of milliseconds. The batch waits at most 1s for each lock it asks for.
@@ -117,7 +117,7 @@ COMMIT;
 -- step: 3 of 8
 -- on: new-coord:5432
 -- purpose: On the new node, in one transaction: give the donor its group back, take group 0, and set every id sequence ahead.
--- changes: On the new node, in one transaction: pg_dist_groupid_seq moves past the group it was added as; the donor's rows in pg_dist_node and pg_dist_placement go back from group 0 to group 1; the new node's own row and placements go from pg_dist_node and pg_dist_placement, and the shard tables it got as a worker are dropped; pg_dist_local_group becomes 0, and Citus's id sequences move past the highest id any survivor holds. The workers see none of it until the metadata sync.
+-- changes: On the new node, in one transaction: pg_dist_groupid_seq moves past the group it was added as; the donor's rows in pg_dist_node and pg_dist_placement go back from group 0 to group 1; the new node's own row and placements go from pg_dist_node and pg_dist_placement, and the shard tables it got as a worker are dropped; pg_dist_local_group becomes 0, and Citus's id sequences move past the highest id any survivor holds. The workers see none of it until a later step.
 -- transaction: local
 -- confirms: done when the new node's local group (pg_dist_local_group) is 0
 -- locks: On the new node only, which serves no application yet: the catalog rows it changes (and, without the coordinator in the metadata, the shard tables it drops), until COMMIT.
