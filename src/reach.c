@@ -11,16 +11,16 @@
 
 /*
  * citus_check_connection_to_node() says only true or false; why it could
- * not connect arrives as a WARNING, which is kept here.
+ * not connect arrives as a WARNING: every warning of a statement is kept,
+ * in order.
  */
 static void
-keep_warning(void *arg, const PGresult *res)
+keep_warnings(void *arg, const PGresult *res)
 {
-	StrBuf	   *why = arg;
 	const char *message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 
-	if (message && why->len == 0)
-		strbuf_append(why, message);
+	if (message)
+		strlist_add((StrList *) arg, message);
 }
 
 static bool
@@ -85,7 +85,7 @@ check_one(PgNode *target, const NodeReport *worker, int timeout_ms, ReachCheck *
 	char		nodeid[16];
 	const char *params[2] = {worker->meta.nodename, port};
 	const char *id[1] = {nodeid};
-	StrBuf		why;
+	StrList		warnings = {0};
 	PQnoticeReceiver previous;
 	bool		ok;
 
@@ -94,8 +94,7 @@ check_one(PgNode *target, const NodeReport *worker, int timeout_ms, ReachCheck *
 	if (!step(target, "SAVEPOINT rescue_reach", 0, NULL, timeout_ms, reach) ||
 		(reach->with_authinfo && !step(target, place_authinfo_sql, 1, id, timeout_ms, reach)))
 		return false;
-	strbuf_init(&why);
-	previous = PQsetNoticeReceiver(target->conn, keep_warning, &why);
+	previous = PQsetNoticeReceiver(target->conn, keep_warnings, &warnings);
 	ok = step(target, "SELECT pg_catalog.citus_check_connection_to_node($1, $2::int)",
 			  2, params, timeout_ms, reach);
 	if (target->conn)
@@ -105,10 +104,10 @@ check_one(PgNode *target, const NodeReport *worker, int timeout_ms, ReachCheck *
 		res->worker = xasprintf("%s:%d", worker->meta.nodename, worker->meta.nodeport);
 		res->reached = strcmp(PQgetvalue(target->result, 0, 0), "t") == 0;
 		if (!res->reached)
-			res->error = xstrdup(why.len ? why.data : "the connection check returned false");
+			res->error = xstrdup(warnings.count ? warnings.items[0] : "the connection check returned false");
 		reach->nresults++;
 	}
-	strbuf_free(&why);
+	strlist_free(&warnings);
 	return ok && step(target, "ROLLBACK TO SAVEPOINT rescue_reach", 0, NULL, timeout_ms, reach);
 }
 
@@ -117,16 +116,6 @@ static bool
 to_check(const ClusterSnapshot *snap, int i)
 {
 	return snapshot_reaches_worker(snap, i) && !(!snap->nodes[i].reachable && snap->nodes[i].timed_out);
-}
-
-/* Every warning of a statement, in order */
-static void
-keep_warnings(void *arg, const PGresult *res)
-{
-	const char *message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-
-	if (message)
-		strlist_add((StrList *) arg, message);
 }
 
 /* Citus names the node it could not reach: "... node USER@HOST:PORT failed ..." */
