@@ -82,9 +82,11 @@ hold_lock() {
 	sleep 0.5
 }
 
+# wait_journal PATTERN [TENTHS]: until the journal has a line matching
+# PATTERN, for TENTHS (100) tenths of a second at most
 wait_journal() {
-	local pattern=$1 i=0
-	while [ $i -lt 100 ]; do
+	local pattern=$1 tenths=${2:-100} i=0
+	while [ $i -lt "$tenths" ]; do
 		grep -Eq -- "$pattern" "$WORK/run/journal.log" 2>/dev/null && return 0
 		sleep 0.1
 		i=$((i + 1))
@@ -369,7 +371,7 @@ scenario "failing step" sc_failing_step
 # A lock held past a step's lock_timeout, then let go: the step gives way,
 # so that nothing queues behind it, and apply tries it again
 sc_lock_held_briefly() {
-	local pid i=0
+	local pid
 	setup || return
 	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
 	expect_code 0 "$SCENARIO: plan"
@@ -377,10 +379,7 @@ sc_lock_held_briefly() {
 	${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$WORK/plan.sql" --workdir "$WORK/run" --yes >"$WORK/apply.out" 2>&1 &
 	pid=$!
 	# the first try's lock timeout is journaled: then the lock goes
-	while [ $i -lt 600 ] && ! grep -q "55P03" "$WORK/run/journal.log" 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_journal "55P03" 600
 	pgc_sql w2 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()" >/dev/null
 	wait $pid
 	CODE=$?
