@@ -1621,7 +1621,7 @@ apply_plan(const Plan *plan, const char *plan_text, ApplyOptions *opts)
 
 	journal_close(&run.journal);
 	workdir_close(&run.wd);
-	session_pool_free(&run.pool);
+	session_pool_keep(opts->hooks ? opts->hooks->keep : NULL, &run.pool);
 	snapshot_free(&run.snap);
 	strlist_free(&run.rechecked);
 	free(run.run_id);

@@ -98,9 +98,10 @@ print_error_text(const char *message)
 
 /* The engine's plan, with the terminal's password prompt; errors printed. */
 static int
-make_plan(ConnOptions *opts, PlanChoices *choices, ClusterSnapshot *snap, Plan *plan)
+make_plan(ConnOptions *opts, PlanChoices *choices, ClusterSnapshot *snap, Plan *plan,
+		  SessionPool *keep)
 {
-	DiscoverHooks hooks = {.ask_password = prompt_password};
+	DiscoverHooks hooks = {.ask_password = prompt_password, .keep = keep};
 	PgError		error = {0};
 	int			code = engine_plan(opts, choices, &hooks, snap, plan, &error);
 
@@ -182,7 +183,7 @@ cmd_plan(int argc, char **argv)
 		code = EXIT_CODE_BAD_USAGE;
 		goto out;
 	}
-	code = make_plan(&opts, &choices, &snap, &plan);
+	code = make_plan(&opts, &choices, &snap, &plan, NULL);
 	if (code != EXIT_CODE_OK && code != EXIT_CODE_ABORTED)
 		goto out;
 	print_checks(stdout, &plan);
@@ -223,6 +224,7 @@ typedef struct ApplyArgs
 	bool		workdir_given;
 	bool		yes;
 	bool		move_shard;
+	SessionPool *keep;			/* recover: the sessions one phase leaves the next */
 } ApplyArgs;
 
 static int
@@ -265,7 +267,7 @@ print_lost_rows(FILE *out, const Plan *plan)
 static int
 run_apply(const Plan *plan, const char *text, ConnOptions *opts, ApplyArgs *args)
 {
-	DiscoverHooks hooks = {.ask_password = prompt_password};
+	DiscoverHooks hooks = {.ask_password = prompt_password, .keep = args->keep};
 	ApplyOptions aopts = {0};
 	EventSink	progress = event_sink_file(stdout);
 	EventSink	errors = event_sink_file(stderr);
@@ -541,7 +543,7 @@ recover_plan(ConnOptions *opts, PlanChoices *choices, ApplyArgs *args, Plan *pla
 			return code;
 		}
 	}
-	code = make_plan(opts, choices, &snap, plan);
+	code = make_plan(opts, choices, &snap, plan, args->keep);
 	snapshot_free(&snap);
 	if (code != EXIT_CODE_OK && code != EXIT_CODE_ABORTED)
 		return code;
@@ -561,7 +563,7 @@ recover_plan(ConnOptions *opts, PlanChoices *choices, ApplyArgs *args, Plan *pla
 static int
 recover_verify(const Plan *plan, ConnOptions *opts, ApplyArgs *args)
 {
-	DiscoverHooks hooks = {.ask_password = prompt_password};
+	DiscoverHooks hooks = {.ask_password = prompt_password, .keep = args->keep};
 	EventSink	progress = event_sink_file(stdout);
 	EventSink	errors = event_sink_file(stderr);
 	int			code;
@@ -596,10 +598,16 @@ cmd_recover(int argc, char **argv)
 	ConnOptions opts;
 	PlanChoices choices = {0};
 	ApplyArgs	args = {0};
+	SessionPool keep = {0};
 	Plan		plan;
 	StrBuf		text;
 	int			code;
 
+	/*
+	 * Plan, gates and verify each read the whole cluster: the sessions one
+	 * opened serve the next, which then does not wait for new connections.
+	 */
+	args.keep = &keep;
 	connopts_init(&opts);
 	plan_init(&plan);
 	strbuf_init(&text);
@@ -613,6 +621,7 @@ cmd_recover(int argc, char **argv)
 		code = recover_verify(&plan, &opts, &args);
 	if (code < 0)
 		code = EXIT_CODE_OK;
+	session_pool_free(&keep);
 	strbuf_free(&text);
 	plan_free(&plan);
 	plan_choices_free(&choices);

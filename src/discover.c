@@ -693,6 +693,33 @@ add_probe(ClusterSnapshot *snap, SessionPool *pool, const char *address)
 	return node;
 }
 
+/* An earlier phase's session to a node, taken over; true when there was one. */
+static bool
+take_kept(const DiscoverHooks *hooks, const char *host, int port, const char *dbname,
+		  const char *user, PgNode *into)
+{
+	if (hooks == NULL || hooks->keep == NULL ||
+		!session_pool_take(hooks->keep, host, port, dbname, user, into))
+		return false;
+	if (hooks->node_events)
+		node_finished(into, (void *) hooks);
+	return true;
+}
+
+/* The first node's kept session, when the operator named one address by host and port. */
+static bool
+take_kept_first(const ConnParams *params, const DiscoverHooks *hooks, PgNode *into)
+{
+	const char *host = connparams_get(params, "host");
+	const char *port = connparams_get(params, "port");
+
+	if (host == NULL || port == NULL || connparams_get(params, "hostaddr") != NULL ||
+		strchr(port, ',') != NULL)
+		return false;
+	return take_kept(hooks, host, atoi(port), connparams_get(params, "dbname"),
+					 connparams_get(params, "user"), into);
+}
+
 /*
  * Connects to the node the operator named, names it by where libpq
  * actually connected, and probes it.  False (with snap->fatal) when it
@@ -712,6 +739,7 @@ reach_first(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode 
 		return false;
 	}
 	pgnode_init(first_pg, opts->host ? opts->host : "", 0);
+	if (!take_kept_first(&params, hooks, first_pg))
 	{
 		PgNode	   *one[1] = {first_pg};
 		ConnParams *one_params[1] = {&params};
@@ -773,9 +801,13 @@ reach_others(ClusterSnapshot *snap, SessionPool *pool, ConnOptions *opts,
 		{
 			connopts_map_address(opts, node->meta.nodename, node->meta.nodeport, &host, &port);
 			pgnode_init(&pool->sessions[i], host, port);
-			node_params[i] = xmalloc(sizeof(ConnParams));
-			connopts_node_params(opts, used, host, port, node_params[i]);
-			pgs[i] = &pool->sessions[i];
+			if (!take_kept(hooks, host, port, connparams_get(used, "dbname"),
+						   connparams_get(used, "user"), &pool->sessions[i]))
+			{
+				node_params[i] = xmalloc(sizeof(ConnParams));
+				connopts_node_params(opts, used, host, port, node_params[i]);
+				pgs[i] = &pool->sessions[i];
+			}
 		}
 		/* named before they connect: on_nodes shows them waiting */
 		take_identity(node, &pool->sessions[i]);
@@ -870,7 +902,7 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 	snap->elapsed_ms = monotonic_ms() - start;
 out:
 	pgnode_free(&first_pg);
-	session_pool_free(&own_pool);
+	session_pool_keep(hooks ? hooks->keep : NULL, &own_pool);
 	return snap->exit_code;
 }
 

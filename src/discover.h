@@ -32,6 +32,13 @@ typedef struct DiscoverHooks
 	void		(*on_nodes) (const ClusterSnapshot *snapshot, void *arg);
 	void	   *arg;
 	unsigned int skip;			/* DISCOVER_SKIP_ flags; 0 reads everything */
+
+	/*
+	 * Sessions an earlier phase of the same run left open (session.h):
+	 * a node whose address has one is not connected again.  Without a
+	 * pool of its own, discovery leaves its sessions here when it ends.
+	 */
+	SessionPool *keep;
 } DiscoverHooks;
 
 /*

@@ -636,7 +636,7 @@ verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
 	event_note(sink, result->exit_code == 0 ? NOTE_GOOD : NOTE_ERROR, "%s",
 			   result->exit_code == 0 ? "The coordinator works." :
 			   "The coordinator does not work yet: see the failed checks.");
-	session_pool_free(&pool);
+	session_pool_keep(hooks ? hooks->keep : NULL, &pool);
 	snapshot_free(&snap);
 	return result->exit_code;
 }

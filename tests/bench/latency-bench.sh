@@ -684,7 +684,7 @@ bench_recovery() {
 # The old coordinator's host silent (down, its packets lost) instead of
 # refusing connections: each look at its address waits for the timeout.
 bench_silent_coordinator() {
-	local usual=$1 took what from to before after
+	local usual=$1 took more what from to before after
 	lat_relay "$(lat_slot_of coord)" "$(pgc_port coord)" silent || return 1
 	lat_recover silent 1 --timeout="$TIMEOUT" || return 1
 	lat_relay_stop "$(lat_slot_of coord)"
@@ -693,10 +693,12 @@ bench_silent_coordinator() {
 	echo
 	echo "  the old coordinator's address silent instead of refusing, --timeout=$TIMEOUT, one delayed run:"
 	printf '  %-66s %7s ms\n' "recover, whole" "$took"
-	printf '  %-66s %7s ms = %s timeouts\n' "more than with the address refusing" "$((took - usual))" \
-		"$(awk -v d="$((took - usual))" -v t="$TIMEOUT" 'BEGIN { printf "%.1f", d / (t * 1000) }')"
+	# the usual time is a median, which may end in .5
+	more=$(awk -v t="$took" -v u="$usual" 'BEGIN { printf "%d", t - u }')
+	printf '  %-66s %7s ms = %s timeouts\n' "more than with the address refusing" "$more" \
+		"$(awk -v d="$more" -v t="$TIMEOUT" 'BEGIN { printf "%.1f", d / (t * 1000) }')"
 	while IFS=$'\t' read -r from to what; do
-		before=$(lat_phase_ms delayed "$what")
+		before=$(lat_phase_ms delayed "$what" | awk '{ printf "%d", $1 }')
 		after=$((to - from))
 		if [ $((after - before)) -gt $((TIMEOUT * 500)) ]; then
 			printf '    %-64s %7s ms more\n' "${what:0:64}" "$((after - before))"
