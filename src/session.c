@@ -23,15 +23,23 @@ still_open(PgNode *pg)
 		return false;
 	pfd.fd = PQsocket(pg->conn);
 	pfd.events = POLLIN;
-	pfd.revents = 0;
-	if (pfd.fd < 0 || poll(&pfd, 1, 0) < 0)
-		return false;
-	if (pfd.revents == 0)
-		return true;
-	if (!PQconsumeInput(pg->conn) || PQstatus(pg->conn) != CONNECTION_OK)
-		return false;
+	/*
+	 * A terminated backend's last words arrive as a notice; the end of the
+	 * stream behind them shows only on the next read.
+	 */
+	for (int reads = 0; reads < 4; reads++)
+	{
+		pfd.revents = 0;
+		if (pfd.fd < 0 || poll(&pfd, 1, 0) < 0)
+			return false;
+		if (pfd.revents == 0)
+			break;
+		if (!PQconsumeInput(pg->conn) || PQstatus(pg->conn) != CONNECTION_OK)
+			return false;
+	}
 	/* what an idle session may have been sent is a notice, never a result */
-	return !PQisBusy(pg->conn) && PQtransactionStatus(pg->conn) == PQTRANS_IDLE;
+	return pfd.revents == 0 && !PQisBusy(pg->conn) &&
+		PQtransactionStatus(pg->conn) == PQTRANS_IDLE;
 }
 
 static bool

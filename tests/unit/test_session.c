@@ -16,6 +16,7 @@
 
 #include "connopts.h"
 #include "pgnode.h"
+#include "session.h"
 #include "strbuf.h"
 
 static const char *conninfo;
@@ -186,6 +187,72 @@ test_copy_in(PgNode *node)
 	ok(node->error.message && strstr(node->error.message, "COPY data"), "and says why");
 }
 
+/* A pool of one session to the test server, kept for a later phase. */
+static void
+keep_one(SessionPool *keep, const char *begin)
+{
+	SessionPool pool;
+
+	session_pool_init(&pool, 1);
+	pool.count = 1;
+	pgnode_init(&pool.sessions[0], "127.0.0.1", 1);
+	if (connect_node(&pool.sessions[0]) && begin)
+		pgnode_query(&pool.sessions[0], begin, 0, NULL, 10000);
+	session_pool_keep(keep, &pool);
+}
+
+/* Waits until no backend of ours but this one is left on the server. */
+static void
+wait_terminated(PgNode *other)
+{
+	for (int tries = 0; tries < 100; tries++)
+	{
+		if (pgnode_query(other, "SELECT pg_catalog.count(*) FROM pg_catalog.pg_stat_activity"
+						 " WHERE application_name = 'kept' AND pid <> pg_catalog.pg_backend_pid()",
+						 0, NULL, 10000) &&
+			strcmp(PQgetvalue(other->result, 0, 0), "0") == 0)
+			return;
+		usleep(50000);
+	}
+}
+
+static void
+test_kept_sessions(void)
+{
+	SessionPool keep = {0};
+	PgNode		taken;
+	PgNode		other;
+
+	pgnode_init(&taken, "127.0.0.1", 1);
+	keep_one(&keep, "SET application_name = 'kept'");
+	ok(!session_pool_take(&keep, "127.0.0.1", 2, NULL, NULL, &taken), "a kept session serves its own port only");
+	ok(!session_pool_take(&keep, "127.0.0.1", 1, "no_such_db", NULL, &taken), "and its own database only");
+	ok(session_pool_take(&keep, "127.0.0.1", 1, NULL, NULL, &taken), "an idle kept session is taken over");
+	ok(pgnode_query(&taken, "SELECT 1", 0, NULL, 10000), "and serves a query");
+	ok(!session_pool_take(&keep, "127.0.0.1", 1, NULL, NULL, &taken), "once only");
+	pgnode_free(&taken);
+
+	keep_one(&keep, "BEGIN");
+	pgnode_init(&taken, "127.0.0.1", 1);
+	ok(!session_pool_take(&keep, "127.0.0.1", 1, NULL, NULL, &taken),
+	   "a session left inside a transaction is not kept");
+
+	keep_one(&keep, "SET application_name = 'kept'");
+	pgnode_init(&other, "127.0.0.1", 1);
+	if (connect_node(&other))
+	{
+		ok(pgnode_query(&other, "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity"
+						" WHERE application_name = 'kept'", 0, NULL, 10000), "the kept session's backend is terminated");
+		wait_terminated(&other);
+		ok(!session_pool_take(&keep, "127.0.0.1", 1, NULL, NULL, &taken),
+		   "a session whose backend has gone is not taken over");
+		is_int(taken.state, PGNODE_IDLE, "and the node is left to connect afresh");
+	}
+	pgnode_free(&other);
+	pgnode_free(&taken);
+	session_pool_free(&keep);
+}
+
 int
 main(void)
 {
@@ -211,5 +278,6 @@ main(void)
 		test_cancel(&node);
 	test_copy_in(&node);
 	pgnode_free(&node);
+	test_kept_sessions();
 	return tap_done();
 }
