@@ -5,6 +5,7 @@
 #include "catalog.h"
 #include "compare.h"
 #include "exitcodes.h"
+#include "leftovers.h"
 #include "leftovers_read.h"
 #include "ledger_read.h"
 #include "roles_read.h"
@@ -297,17 +298,16 @@ read_lost_shards(NodeReport *node, const PGresult *lost)
 }
 
 static void
-read_stats(NodeReport *node, const PgNode *pg)
+read_stats(NodeReport *node, const PgNode *pg, int base)
 {
-	const PGresult *r = batch_result(pg, STATS_RESULT_SUMMARY, STATS_COLUMN_COUNT);
-	const PGresult *view = batch_result(pg, STATS_RESULT_NODE_VIEW, 1);
-	const PGresult *prepared = batch_result(pg, STATS_RESULT_PREPARED, 4);
-	const PGresult *serials = batch_result(pg, STATS_RESULT_SERIALS, 5);
-	const PGresult *lost = batch_result(pg, STATS_RESULT_LOST_SHARDS, 6);
-	const PGresult *unknown = batch_result(pg, STATS_RESULT_UNKNOWN_SHARDS, 1);
+	const PGresult *r = batch_result(pg, base + STATS_RESULT_SUMMARY, STATS_COLUMN_COUNT);
+	const PGresult *view = batch_result(pg, base + STATS_RESULT_NODE_VIEW, 1);
+	const PGresult *prepared = batch_result(pg, base + STATS_RESULT_PREPARED, 4);
+	const PGresult *serials = batch_result(pg, base + STATS_RESULT_SERIALS, 5);
+	const PGresult *lost = batch_result(pg, base + STATS_RESULT_LOST_SHARDS, 6);
+	const PGresult *unknown = batch_result(pg, base + STATS_RESULT_UNKNOWN_SHARDS, 1);
 
-	if (pg->state != PGNODE_READY || pg->error.message ||
-		r == NULL || PQntuples(r) != 1 || view == NULL || prepared == NULL ||
+	if (r == NULL || PQntuples(r) != 1 || view == NULL || prepared == NULL ||
 		serials == NULL || lost == NULL || unknown == NULL)
 	{
 		node->is_citus = false;
@@ -478,47 +478,229 @@ compare_catalog(ClusterSnapshot *snap, SessionPool *pool, CatalogId catalog,
 		pgnode_clear_results(&pool->sessions[i]);
 }
 
-static void
-compare_all(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *opts,
-			const DiscoverHooks *hooks)
+/*
+ * What discovery reads on every node once the probes have told it which
+ * are Citus nodes: the parts of one batch, sent to all nodes at once, so
+ * that a cluster costs one round trip more than its probes, not four.
+ * Stats come first, since every other part is read only from a node whose
+ * catalogs could be read; the leftovers last, the one part whose error a
+ * node is reported with.
+ */
+typedef enum ReadPart
 {
-	const StrList **lists = xcalloc((size_t) snap->nnodes, sizeof(StrList *));
-	StrList		common[CATALOG_COUNT];
+	PART_STATS,
+	PART_LEDGER,
+	PART_ROLES,
+	PART_LEFTOVERS,
+	PART_COUNT
+} ReadPart;
+
+typedef struct PartSpec
+{
+	unsigned int skipped_by;	/* the DISCOVER_SKIP_ flag that leaves it out */
+	int			results;
+	bool		(*wanted) (const NodeReport *node);
+	void		(*read) (NodeReport *node, const struct PgNode *pg, int base);
+} PartSpec;
+
+static bool
+stats_wanted(const NodeReport *node)
+{
+	return node->reachable && node->is_citus;
+}
+
+static void
+stats_read_node(NodeReport *node, const struct PgNode *pg, int base)
+{
+	read_stats(node, pg, base);
+}
+
+static const PartSpec part_specs[PART_COUNT] = {
+	[PART_STATS] = {0, STATS_RESULT_COUNT, stats_wanted, stats_read_node},
+	[PART_LEDGER] = {DISCOVER_SKIP_LEDGER, LEDGER_RESULTS, ledger_wanted, ledger_read_node},
+	[PART_ROLES] = {DISCOVER_SKIP_ROLES, ROLES_RESULTS, roles_wanted, roles_read_node},
+	[PART_LEFTOVERS] = {DISCOVER_SKIP_LEFTOVERS, LEFTOVERS_RESULTS, leftovers_wanted, leftovers_read_node},
+};
+
+/* The SQL of each part; stats differ on the new node, which alone counts user relations */
+typedef struct PartSql
+{
+	char	   *sql[PART_COUNT];
+	char	   *target_stats;
+} PartSql;
+
+/* The part whose statement failed first in a node's batch; PART_COUNT when none did. */
+static ReadPart
+failed_part(const PgNode *pg, const int *base)
+{
+	for (int r = 0; r < pg->nresults; r++)
+	{
+		ExecStatusType status = PQresultStatus(pg->results[r]);
+
+		if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+			for (int p = PART_COUNT - 1; p >= 0; p--)
+				if (base[p] >= 0 && r >= base[p])
+					return (ReadPart) p;
+	}
+	return PART_COUNT;
+}
+
+/*
+ * One node's batch: the parts it is wanted for, each part's first result
+ * in base[] (-1 when left out).  NULL when no part is wanted.
+ */
+static char *
+node_batch(const NodeReport *node, const PartSql *parts, unsigned int skip, int *base)
+{
+	StrBuf		sql;
+	int			next = 0;
+
+	strbuf_init(&sql);
+	for (int p = 0; p < PART_COUNT; p++)
+	{
+		base[p] = -1;
+		if ((skip & part_specs[p].skipped_by) || !part_specs[p].wanted(node))
+			continue;
+		strbuf_printf(&sql, "%s%s", sql.len ? ";\n" : "",
+					  p == PART_STATS && node->is_target ? parts->target_stats : parts->sql[p]);
+		base[p] = next;
+		next += part_specs[p].results;
+	}
+	if (sql.len == 0)
+	{
+		strbuf_free(&sql);
+		return NULL;
+	}
+	return strbuf_steal(&sql);
+}
+
+/*
+ * A batch stops at its first error: the parts after it did not run.  They
+ * run again alone, on the nodes they are still wanted for (a node whose
+ * catalogs could not be read is no longer taken for a Citus node).
+ */
+static void
+read_parts_again(ClusterSnapshot *snap, SessionPool *pool, const PartSql *parts, ReadPart part,
+				 bool *again, const ConnOptions *opts, const DiscoverHooks *hooks)
+{
 	const char **sql = xcalloc((size_t) snap->nnodes, sizeof(char *));
-	char	   *stats_sql;
-	char	   *target_sql;
-	unsigned int skip = hooks ? hooks->skip : 0;
-	int			n;
-	int64_t		start = monotonic_ms();
+	bool		any = false;
+
+	for (int i = 0; i < snap->nnodes; i++)
+		if (again[i] && part_specs[part].wanted(&snap->nodes[i]) &&
+			pool->sessions[i].state == PGNODE_READY)
+		{
+			sql[i] = parts->sql[part];
+			any = true;
+		}
+	if (any)
+		run_on_nodes(pool, sql, opts, hooks);
+	for (int i = 0; i < snap->nnodes; i++)
+		if (sql[i])
+		{
+			part_specs[part].read(&snap->nodes[i], &pool->sessions[i], 0);
+			pgnode_clear_results(&pool->sessions[i]);
+		}
+	free(sql);
+}
+
+/*
+ * Reads each node's batch.  again[part][node] is set where a part did not
+ * run because an earlier one failed.  An error of the ledger or roles
+ * parts is theirs to report (they read what they can), not the node's.
+ */
+static void
+read_batches(ClusterSnapshot *snap, SessionPool *pool, int (*base)[PART_COUNT],
+			 bool *again[PART_COUNT])
+{
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		PgNode	   *pg = &pool->sessions[i];
+		ReadPart	failed = failed_part(pg, base[i]);
+
+		for (int p = 0; p < PART_COUNT; p++)
+		{
+			if (base[i][p] < 0)
+				continue;
+			if (base[i][p] >= pg->nresults && pg->state == PGNODE_READY && (int) failed < p)
+				again[p][i] = true;
+			else
+				part_specs[p].read(&snap->nodes[i], pg, base[i][p]);
+		}
+		if (failed == PART_LEDGER || failed == PART_ROLES)
+			pgerror_clear(&pg->error);
+		pgnode_clear_results(pg);
+	}
+}
+
+/* The columns every reachable Citus node has, per catalog: what the digests cover */
+static void
+common_columns(const ClusterSnapshot *snap, StrList *common)
+{
+	const StrList **lists = xcalloc((size_t) snap->nnodes + 1, sizeof(StrList *));
 
 	for (int c = 0; c < CATALOG_COUNT; c++)
 	{
-		n = 0;
+		int			n = 0;
+
 		for (int i = 0; i < snap->nnodes; i++)
 			if (snap->nodes[i].reachable && snap->nodes[i].is_citus)
 				lists[n++] = &snap->nodes[i].catalogs[c].columns;
 		catalog_common_columns((CatalogId) c, lists, n, &common[c]);
 	}
-	/* only the new node's user relations are asked for: a check of it alone reads them */
-	stats_sql = catalog_stats_sql(common, false, !(skip & DISCOVER_SKIP_SHARDS));
-	target_sql = catalog_stats_sql(common, true, !(skip & DISCOVER_SKIP_SHARDS));
-	for (int i = 0; i < snap->nnodes; i++)
-		if (snap->nodes[i].reachable && snap->nodes[i].is_citus)
-			sql[i] = snap->nodes[i].is_target ? target_sql : stats_sql;
-	run_on_nodes(pool, sql, opts, hooks);
-	for (int i = 0; i < snap->nnodes; i++)
-		if (sql[i])
-			read_stats(&snap->nodes[i], &pool->sessions[i]);
-	free(stats_sql);
-	free(target_sql);
+	free(lists);
+}
 
+static void
+parts_build(PartSql *parts, const StrList *common, unsigned int skip)
+{
+	parts->sql[PART_STATS] = catalog_stats_sql(common, false, !(skip & DISCOVER_SKIP_SHARDS));
+	/* only the new node's user relations are asked for: a check of it alone reads them */
+	parts->target_stats = catalog_stats_sql(common, true, !(skip & DISCOVER_SKIP_SHARDS));
+	parts->sql[PART_LEDGER] = ledger_sql();
+	parts->sql[PART_ROLES] = roles_sql();
+	parts->sql[PART_LEFTOVERS] = xstrdup(leftovers_sql);
+}
+
+static void
+parts_free(PartSql *parts)
+{
+	for (int p = 0; p < PART_COUNT; p++)
+		free(parts->sql[p]);
+	free(parts->target_stats);
+}
+
+/* Every node's batch at once, then what did not run in it, part by part. */
+static void
+read_nodes(ClusterSnapshot *snap, SessionPool *pool, const PartSql *parts, bool *again[PART_COUNT],
+		   const ConnOptions *opts, const DiscoverHooks *hooks)
+{
+	char	  **sql = xcalloc((size_t) snap->nnodes + 1, sizeof(char *));
+	int			(*base)[PART_COUNT] = xcalloc((size_t) snap->nnodes + 1, sizeof(*base));
+	unsigned int skip = hooks ? hooks->skip : 0;
+
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		for (int p = 0; p < PART_COUNT; p++)
+			base[i][p] = -1;
+		if (pool->sessions[i].state == PGNODE_READY)
+			sql[i] = node_batch(&snap->nodes[i], parts, skip, base[i]);
+	}
+	run_on_nodes(pool, (const char *const *) sql, opts, hooks);
+	read_batches(snap, pool, base, again);
+	read_parts_again(snap, pool, parts, PART_LEFTOVERS, again[PART_LEFTOVERS], opts, hooks);
+	for (int i = 0; i < snap->nnodes; i++)
+		free(sql[i]);
+	free(sql);
+	free(base);
+}
+
+static void
+compare_all(ClusterSnapshot *snap, SessionPool *pool, const StrList *common,
+			const ConnOptions *opts, const DiscoverHooks *hooks)
+{
 	for (int c = 0; c < CATALOG_COUNT; c++)
 		compare_catalog(snap, pool, (CatalogId) c, &common[c], opts, hooks);
-	for (int c = 0; c < CATALOG_COUNT; c++)
-		strlist_free(&common[c]);
-	free(lists);
-	free(sql);
-	snap->compare_ms = monotonic_ms() - start;
 }
 
 /* CIM, and which node is the old coordinator: group 0's primary, else --old-coordinator's */
@@ -829,6 +1011,39 @@ reach_others(ClusterSnapshot *snap, SessionPool *pool, ConnOptions *opts,
 	free(pgs);
 }
 
+/*
+ * Reads every node, compares the catalogs and classifies the cluster.
+ * The ledger and the roles that did not arrive in a node's batch are read
+ * after its outcome was taken, as their errors are not the node's.
+ */
+static void
+read_and_compare(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *opts,
+				 const DiscoverHooks *hooks)
+{
+	StrList		common[CATALOG_COUNT];
+	PartSql		parts;
+	bool	   *again[PART_COUNT];
+	int64_t		start = monotonic_ms();
+
+	common_columns(snap, common);
+	parts_build(&parts, common, hooks ? hooks->skip : 0);
+	for (int p = 0; p < PART_COUNT; p++)
+		again[p] = xcalloc((size_t) snap->nnodes + 1, sizeof(bool));
+	read_nodes(snap, pool, &parts, again, opts, hooks);
+	compare_all(snap, pool, common, opts, hooks);
+	snap->compare_ms = monotonic_ms() - start;
+	for (int i = 0; i < snap->nnodes; i++)
+		take_outcome(&snap->nodes[i], &pool->sessions[i]);
+	classify(snap);
+	read_parts_again(snap, pool, &parts, PART_LEDGER, again[PART_LEDGER], opts, hooks);
+	read_parts_again(snap, pool, &parts, PART_ROLES, again[PART_ROLES], opts, hooks);
+	for (int p = 0; p < PART_COUNT; p++)
+		free(again[p]);
+	for (int c = 0; c < CATALOG_COUNT; c++)
+		strlist_free(&common[c]);
+	parts_free(&parts);
+}
+
 int
 discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot *snap,
 				 SessionPool *pool)
@@ -838,7 +1053,6 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 	SessionPool own_pool = {0};
 	ConnParams	used;
 	const char **sql;
-	unsigned int skip = hooks ? hooks->skip : 0;
 	int64_t		start = monotonic_ms();
 
 	memset(snap, 0, sizeof(*snap));
@@ -888,16 +1102,7 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 		}
 	free(sql);
 
-	compare_all(snap, pool, opts, hooks);
-	if (!(skip & DISCOVER_SKIP_LEFTOVERS))
-		discover_leftovers(snap, pool, opts->timeout_ms);
-	for (int i = 0; i < snap->nnodes; i++)
-		take_outcome(&snap->nodes[i], &pool->sessions[i]);
-	classify(snap);
-	if (!(skip & DISCOVER_SKIP_LEDGER))
-		ledger_read(snap, pool, opts->timeout_ms);
-	if (!(skip & DISCOVER_SKIP_ROLES))
-		roles_read(snap, pool, opts->timeout_ms);
+	read_and_compare(snap, pool, opts, hooks);
 	reach_check_run(snap, pool, opts->timeout_ms);
 	snap->elapsed_ms = monotonic_ms() - start;
 out:

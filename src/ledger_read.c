@@ -67,7 +67,7 @@ enum
 };
 
 /* Five statements: a summary row, then strategies, authinfo keys, poolinfo keys, settings */
-static char *
+char *
 ledger_sql(void)
 {
 	StrBuf		sql;
@@ -102,11 +102,11 @@ read_list(const PgNode *pg, int index, StrList *list)
 }
 
 static void
-read_facts(LedgerFacts *f, const PgNode *pg)
+read_facts(LedgerFacts *f, const PgNode *pg, int base)
 {
-	const PGresult *r = pgnode_result(pg, 0);
+	const PGresult *r = pgnode_result(pg, base);
 
-	if (pg->state != PGNODE_READY || pg->error.message || r == NULL ||
+	if (r == NULL ||
 		PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 ||
 		PQnfields(r) != LEDGER_SUMMARY_COLUMNS)
 		return;
@@ -121,34 +121,20 @@ read_facts(LedgerFacts *f, const PgNode *pg)
 	f->cron_jobs = pgresult_int(r, 0, LEDGER_CRON_JOBS, -1);
 	f->cron_version = pgresult_text(r, 0, LEDGER_CRON_VERSION);
 	f->has_strategies = !PQgetisnull(r, 0, LEDGER_STRATEGIES);
-	f->read = read_list(pg, 1, &f->strategies) && read_list(pg, 2, &f->authinfo_keys) &&
-		read_list(pg, 3, &f->poolinfo_keys) && read_list(pg, 4, &f->settings);
+	f->read = read_list(pg, base + 1, &f->strategies) && read_list(pg, base + 2, &f->authinfo_keys) &&
+		read_list(pg, base + 3, &f->poolinfo_keys) && read_list(pg, base + 4, &f->settings);
 	if (!f->read)
 		ledger_facts_free(f);
 }
 
-void
-ledger_read(ClusterSnapshot *snap, SessionPool *pool, int timeout_ms)
+bool
+ledger_wanted(const NodeReport *node)
 {
-	const char **sql = xcalloc((size_t) snap->nnodes + 1, sizeof(char *));
-	PgNode	  **pgs = xcalloc((size_t) snap->nnodes + 1, sizeof(PgNode *));
-	char	   *text = ledger_sql();
+	return node->reachable && node->is_citus && !node->is_target;
+}
 
-	for (int i = 0; i < snap->nnodes && i < pool->count; i++)
-	{
-		pgs[i] = &pool->sessions[i];
-		if (snap->nodes[i].reachable && snap->nodes[i].is_citus && !snap->nodes[i].is_target)
-			sql[i] = text;
-	}
-	pgnodes_query(pgs, sql, pool->count < snap->nnodes ? pool->count : snap->nnodes,
-				  0, NULL, timeout_ms, NULL, NULL);
-	for (int i = 0; i < snap->nnodes && i < pool->count; i++)
-		if (sql[i])
-		{
-			read_facts(&snap->nodes[i].ledger, &pool->sessions[i]);
-			pgnode_clear_results(&pool->sessions[i]);
-		}
-	free(text);
-	free(sql);
-	free(pgs);
+void
+ledger_read_node(NodeReport *node, const struct PgNode *pg, int base)
+{
+	read_facts(&node->ledger, pg, base);
 }

@@ -10,8 +10,14 @@
 #include "session.h"
 #include "snapshot.h"
 
-/* Fills each reachable Citus node's LedgerFacts, all nodes at once. */
-void		ledger_read(ClusterSnapshot *snapshot, SessionPool *pool, int timeout_ms);
+struct PgNode;
+
+/* Five statements; discovery sends them in its batch to the nodes ledger_wanted() names */
+char	   *ledger_sql(void);
+#define LEDGER_RESULTS 5
+bool		ledger_wanted(const NodeReport *node);
+/* A node's LedgerFacts from its batch's results, ledger_sql's first at `base` */
+void		ledger_read_node(NodeReport *node, const struct PgNode *pg, int base);
 
 /*
  * From the target (snapshot->target), when it has the citus extension,

@@ -24,13 +24,12 @@ read_row(const PGresult *r, int row, Leftover *l)
 
 /* The rows of one node; false when they did not arrive in the expected shape. */
 static bool
-read_node(NodeReport *node, const PgNode *pg)
+read_node(NodeReport *node, const PgNode *pg, int base)
 {
-	const PGresult *r = pgnode_result(pg, LEFTOVERS_RESULT);
+	const PGresult *r = pgnode_result(pg, base + LEFTOVERS_RESULT);
 	int			rows;
 
-	if (pg->state != PGNODE_READY || pg->error.message || r == NULL ||
-		PQresultStatus(r) != PGRES_TUPLES_OK || PQnfields(r) != LEFTOVER_COLUMN_COUNT)
+	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK || PQnfields(r) != LEFTOVER_COLUMN_COUNT)
 		return false;
 	rows = PQntuples(r);
 	for (int i = 0; i < rows; i++)
@@ -44,39 +43,21 @@ read_node(NodeReport *node, const PgNode *pg)
 	return true;
 }
 
-void
-discover_leftovers(ClusterSnapshot *snap, SessionPool *pool, int timeout_ms)
+bool
+leftovers_wanted(const NodeReport *node)
 {
-	PgNode	  **pgs = xcalloc((size_t) pool->count + 1, sizeof(PgNode *));
-	const char **sql = xcalloc((size_t) pool->count + 1, sizeof(char *));
+	/* a standby has no WAL position of its own to measure from */
+	return node->reachable && node->is_citus && !node->in_recovery && !node->is_target;
+}
 
-	for (int i = 0; i < snap->nnodes && i < pool->count; i++)
-	{
-		const NodeReport *node = &snap->nodes[i];
+void
+leftovers_read_node(NodeReport *node, const struct PgNode *pg, int base)
+{
+	char	   *why;
 
-		pgs[i] = &pool->sessions[i];
-		/* a standby has no WAL position of its own to measure from */
-		if (node->reachable && node->is_citus && !node->in_recovery && !node->is_target)
-			sql[i] = leftovers_sql;
-	}
-	pgnodes_query(pgs, sql, pool->count, 0, NULL, timeout_ms, NULL, NULL);
-	for (int i = 0; i < snap->nnodes && i < pool->count; i++)
-	{
-		NodeReport *node = &snap->nodes[i];
-		PgNode	   *pg = &pool->sessions[i];
-
-		if (sql[i] == NULL)
-			continue;
-		if (!read_node(node, pg) && node->problem == NULL)
-		{
-			char	   *why = pg->error.message ? pgerror_format(&pg->error) :
-				xstrdup("the connection was lost");
-
-			node->problem = xasprintf("its leftovers of interrupted shard moves could not be read: %s", why);
-			free(why);
-		}
-		pgnode_clear_results(pg);
-	}
-	free(pgs);
-	free(sql);
+	if (read_node(node, pg, base) || node->problem != NULL)
+		return;
+	why = pg->error.message ? pgerror_format(&pg->error) : xstrdup("the connection was lost");
+	node->problem = xasprintf("its leftovers of interrupted shard moves could not be read: %s", why);
+	free(why);
 }

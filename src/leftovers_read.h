@@ -8,10 +8,15 @@
 #include "session.h"
 #include "snapshot.h"
 
+struct PgNode;
+
+/* Discovery sends leftovers_sql (leftovers.h) in its batch to the nodes leftovers_wanted() names. */
+#define LEFTOVERS_RESULTS 2
+bool		leftovers_wanted(const NodeReport *node);
 /*
- * Fills each reachable Citus primary's leftovers, all nodes at once; a
- * node whose leftovers cannot be read gets a problem that says so.
+ * A node's leftovers from its batch's results, leftovers_sql's first at
+ * `base`; a node whose leftovers did not arrive gets a problem that says so.
  */
-void		discover_leftovers(ClusterSnapshot *snap, SessionPool *pool, int timeout_ms);
+void		leftovers_read_node(NodeReport *node, const struct PgNode *pg, int base);
 
 #endif

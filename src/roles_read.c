@@ -27,7 +27,7 @@
  * has found pg_authid readable (it needs a superuser) and chosen the
  * query the catalogs allow.
  */
-static char *
+char *
 roles_sql(void)
 {
 	StrBuf		sql;
@@ -48,12 +48,12 @@ roles_sql(void)
 }
 
 static void
-read_roles(RoleFacts *f, const PgNode *pg)
+read_roles(RoleFacts *f, const PgNode *pg, int base)
 {
-	const PGresult *allowed = pgnode_result(pg, 0);
-	const PGresult *r = pgnode_result(pg, 1);
+	const PGresult *allowed = pgnode_result(pg, base);
+	const PGresult *r = pgnode_result(pg, base + 1);
 
-	if (pg->state != PGNODE_READY || pg->error.message || allowed == NULL ||
+	if (allowed == NULL ||
 		PQresultStatus(allowed) != PGRES_TUPLES_OK || PQntuples(allowed) != 1)
 		return;
 	if (strcmp(PQgetvalue(allowed, 0, 0), "t") != 0)
@@ -78,28 +78,14 @@ read_roles(RoleFacts *f, const PgNode *pg)
 	f->read = true;
 }
 
-void
-roles_read(ClusterSnapshot *snap, SessionPool *pool, int timeout_ms)
+bool
+roles_wanted(const NodeReport *node)
 {
-	int			count = pool->count < snap->nnodes ? pool->count : snap->nnodes;
-	const char **sql = xcalloc((size_t) count + 1, sizeof(char *));
-	PgNode	  **pgs = xcalloc((size_t) count + 1, sizeof(PgNode *));
-	char	   *text = roles_sql();
+	return node->reachable;
+}
 
-	for (int i = 0; i < count; i++)
-	{
-		pgs[i] = &pool->sessions[i];
-		if (snap->nodes[i].reachable && pool->sessions[i].state == PGNODE_READY)
-			sql[i] = text;
-	}
-	pgnodes_query(pgs, sql, count, 0, NULL, timeout_ms, NULL, NULL);
-	for (int i = 0; i < count; i++)
-		if (sql[i])
-		{
-			read_roles(&snap->nodes[i].roles, &pool->sessions[i]);
-			pgnode_clear_results(&pool->sessions[i]);
-		}
-	free(text);
-	free(sql);
-	free(pgs);
+void
+roles_read_node(NodeReport *node, const struct PgNode *pg, int base)
+{
+	read_roles(&node->roles, pg, base);
 }

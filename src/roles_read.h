@@ -9,7 +9,13 @@
 #include "session.h"
 #include "snapshot.h"
 
-/* Fills each reachable node's RoleFacts, all nodes at once */
-void		roles_read(ClusterSnapshot *snapshot, SessionPool *pool, int timeout_ms);
+struct PgNode;
+
+/* Two statements; discovery sends them in its batch to the nodes roles_wanted() names */
+char	   *roles_sql(void);
+#define ROLES_RESULTS 2
+bool		roles_wanted(const NodeReport *node);
+/* A node's RoleFacts from its batch's results, roles_sql's first at `base` */
+void		roles_read_node(NodeReport *node, const struct PgNode *pg, int base);
 
 #endif
