@@ -194,33 +194,25 @@ catalog_row_field(const char *row, int index, char **value)
 	return true;
 }
 
-static void
-append_optional_column(StrBuf *sql, const StrList *columns, const char *column)
-{
-	if (strlist_has(columns, column))
-		strbuf_printf(sql, ", n.%s", column);
-	else
-		strbuf_append(sql, ", NULL");
-}
+/*
+ * The columns some Citus versions lack are read through to_jsonb(), where
+ * a missing one is NULL: the query needs no probe of the columns first,
+ * so it goes in one batch with the probe.
+ */
+#define OPTIONAL_NODE_COLUMN(name) \
+	", (pg_catalog.to_jsonb(n) ->> '" name "')::boolean"
 
-char *
-catalog_node_list_sql(const StrList *node_columns)
-{
-	StrBuf		sql;
-
-	strbuf_init(&sql);
-	strbuf_append(&sql, "SELECT (SELECT groupid FROM pg_catalog.pg_dist_local_group LIMIT 1),"
-				  " n.nodeid, n.groupid, n.nodename, n.nodeport, n.noderole::text");
-	append_optional_column(&sql, node_columns, "hasmetadata");
-	append_optional_column(&sql, node_columns, "metadatasynced");
-	append_optional_column(&sql, node_columns, "isactive");
-	append_optional_column(&sql, node_columns, "shouldhaveshards");
-	append_optional_column(&sql, node_columns, "nodeisclone");
-	strbuf_append(&sql, " FROM (SELECT) AS one"
-				  " LEFT JOIN pg_catalog.pg_dist_node n ON true"
-				  " ORDER BY n.nodeid");
-	return strbuf_steal(&sql);
-}
+const char *const catalog_node_list_sql =
+"SELECT (SELECT groupid FROM pg_catalog.pg_dist_local_group LIMIT 1),"
+" n.nodeid, n.groupid, n.nodename, n.nodeport, n.noderole::text"
+OPTIONAL_NODE_COLUMN("hasmetadata")
+OPTIONAL_NODE_COLUMN("metadatasynced")
+OPTIONAL_NODE_COLUMN("isactive")
+OPTIONAL_NODE_COLUMN("shouldhaveshards")
+OPTIONAL_NODE_COLUMN("nodeisclone")
+" FROM (SELECT) AS one"
+" LEFT JOIN pg_catalog.pg_dist_node n ON true"
+" ORDER BY n.nodeid";
 
 /*
  * A digest of a catalog's rows that needs no sort: each field's text

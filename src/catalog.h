@@ -52,7 +52,7 @@ void		catalog_row_expression(StrBuf *sql, CatalogId catalog, const StrList *colu
 bool		catalog_row_field(const char *row, int index, char **value);
 
 /* The first node's pg_dist_node, as MetaNode fields, plus its local group. */
-char	   *catalog_node_list_sql(const StrList *node_columns);
+extern const char *const catalog_node_list_sql;
 
 /*
  * Seven statements.  The first gives one row: Citus library version, local

@@ -55,8 +55,8 @@ read_probe(NodeReport *node, PgNode *pg)
 	const PGresult *sequences = batch_result(pg, PROBE_RESULT_SEQUENCES, 2);
 	bool		catalogs_present = true;
 
-	if (pg->state != PGNODE_READY || pg->error.message ||
-		r == NULL || PQntuples(r) != 1 || columns == NULL || sequences == NULL)
+	/* the first node's batch goes on to pg_dist_node, which a node without Citus lacks */
+	if (r == NULL || PQntuples(r) != 1 || columns == NULL || sequences == NULL)
 		return;
 	node->probed = true;
 	node->server_version_num = (int) pgresult_int(r, 0, PROBE_VERSION_NUM, 0);
@@ -114,13 +114,14 @@ read_meta_row(const PGresult *r, int i, NodeReport *node)
 	node->local_group = -1;
 }
 
-/* The first node's pg_dist_node becomes the list of nodes to reach. */
+/* The fields catalog_node_list_sql gives */
+#define NODE_LIST_COLUMNS 11
+
+/* The first node's pg_dist_node, read in its probe's batch, becomes the list of nodes to reach. */
 static bool
-read_node_list(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode *first_pg,
-			   const ConnOptions *opts)
+read_node_list(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode *first_pg)
 {
-	char	   *sql = catalog_node_list_sql(&first->catalogs[CATALOG_NODE].columns);
-	const PGresult *r;
+	const PGresult *r = batch_result(first_pg, PROBE_RESULT_COUNT, NODE_LIST_COLUMNS);
 	int			rows;
 	int			local_group = -1;
 	int			first_index = -1;
@@ -128,13 +129,12 @@ read_node_list(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNo
 	MetaNode	meta;
 	bool		in_metadata;
 
-	if (!pgnode_query(first_pg, sql, 0, NULL, opts->timeout_ms))
+	if (r == NULL)
 	{
-		free(sql);
+		if (first_pg->error.message == NULL)
+			pgerror_set(&first_pg->error, NULL, "pg_dist_node could not be read", NULL, NULL);
 		return false;
 	}
-	free(sql);
-	r = first_pg->result;
 	rows = PQntuples(r);
 	if (rows > 0)
 		local_group = (int) pgresult_int(r, 0, 0, -1);
@@ -914,6 +914,7 @@ reach_first(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode 
 	ConnParams	params;
 	PgNodeWhere where;
 	char		errbuf[512];
+	char	   *probe_sql;
 
 	if (!connopts_first_params(opts, &params, errbuf, sizeof(errbuf)))
 	{
@@ -947,12 +948,17 @@ reach_first(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode 
 	snap->user = xstrdup(where.user);
 	first->reachable = true;
 
-	if (!pgnode_query(first_pg, catalog_probe_sql, 0, NULL, opts->timeout_ms))
+	probe_sql = xasprintf("%s;\n%s", catalog_probe_sql, catalog_node_list_sql);
+	pgnode_query(first_pg, probe_sql, 0, NULL, opts->timeout_ms);
+	free(probe_sql);
+	read_probe(first, first_pg);
+	if (!first->probed)
 	{
+		if (first_pg->error.message == NULL)
+			pgerror_set(&first_pg->error, NULL, "the probe's results did not arrive", NULL, NULL);
 		fail_first(snap, pool, first, first_pg, &first_pg->error);
 		return false;
 	}
-	read_probe(first, first_pg);
 	if (first->in_recovery)
 		snprintf(errbuf, sizeof(errbuf),
 				 "%s is a standby (in recovery): connect to a primary worker", first_pg->label);
@@ -1071,7 +1077,7 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 	if (!reach_first(snap, pool, &first, &first_pg, opts, hooks))
 		goto out;
 	pgnode_used_params(&first_pg, &used);
-	if (!read_node_list(snap, pool, &first, &first_pg, opts))
+	if (!read_node_list(snap, pool, &first, &first_pg))
 	{
 		fail_first(snap, pool, &first, &first_pg, &first_pg.error);
 		connparams_free(&used);
