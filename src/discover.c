@@ -48,7 +48,7 @@ batch_result(const PgNode *pg, int index, int columns)
 }
 
 static void
-read_probe(NodeReport *node, PgNode *pg)
+read_probe(NodeReport *node, const PgNode *pg)
 {
 	const PGresult *r = batch_result(pg, PROBE_RESULT_SETTINGS, PROBE_COLUMN_COUNT);
 	const PGresult *columns = batch_result(pg, PROBE_RESULT_COLUMNS, 2);
@@ -479,18 +479,22 @@ compare_catalog(ClusterSnapshot *snap, SessionPool *pool, CatalogId catalog,
 }
 
 /*
- * What discovery reads on every node once the probes have told it which
- * are Citus nodes: the parts of one batch, sent to all nodes at once, so
- * that a cluster costs one round trip more than its probes, not four.
- * Stats come first, since every other part is read only from a node whose
- * catalogs could be read; the leftovers last, the one part whose error a
- * node is reported with.
+ * What discovery reads on every node: the parts of one batch, sent to all
+ * nodes at once, so that a cluster costs one round trip after its
+ * connections, not five.  A node not probed yet is sent the parts a Citus
+ * primary would be, its stats over the first node's columns: once its
+ * probe is read, what it was not wanted for is dropped, and the stats run
+ * again over the columns all nodes share when those are fewer.  The roles
+ * come first (they never fail, and a node without Citus has them too), the
+ * stats before the parts that need a Citus node, and the leftovers last,
+ * the one part whose error a node is reported with.
  */
 typedef enum ReadPart
 {
+	PART_PROBE,
+	PART_ROLES,
 	PART_STATS,
 	PART_LEDGER,
-	PART_ROLES,
 	PART_LEFTOVERS,
 	PART_COUNT
 } ReadPart;
@@ -502,6 +506,21 @@ typedef struct PartSpec
 	bool		(*wanted) (const NodeReport *node);
 	void		(*read) (NodeReport *node, const struct PgNode *pg, int base);
 } PartSpec;
+
+static bool
+probe_wanted(const NodeReport *node)
+{
+	return node->reachable && !node->probed;
+}
+
+static void
+probe_read_node(NodeReport *node, const struct PgNode *pg, int base)
+{
+	(void) base;
+	read_probe(node, pg);
+	if (!node->probed)
+		node->reachable = false;
+}
 
 static bool
 stats_wanted(const NodeReport *node)
@@ -516,9 +535,10 @@ stats_read_node(NodeReport *node, const struct PgNode *pg, int base)
 }
 
 static const PartSpec part_specs[PART_COUNT] = {
+	[PART_PROBE] = {0, PROBE_RESULT_COUNT, probe_wanted, probe_read_node},
+	[PART_ROLES] = {DISCOVER_SKIP_ROLES, ROLES_RESULTS, roles_wanted, roles_read_node},
 	[PART_STATS] = {0, STATS_RESULT_COUNT, stats_wanted, stats_read_node},
 	[PART_LEDGER] = {DISCOVER_SKIP_LEDGER, LEDGER_RESULTS, ledger_wanted, ledger_read_node},
-	[PART_ROLES] = {DISCOVER_SKIP_ROLES, ROLES_RESULTS, roles_wanted, roles_read_node},
 	[PART_LEFTOVERS] = {DISCOVER_SKIP_LEFTOVERS, LEFTOVERS_RESULTS, leftovers_wanted, leftovers_read_node},
 };
 
@@ -528,6 +548,22 @@ typedef struct PartSql
 	char	   *sql[PART_COUNT];
 	char	   *target_stats;
 } PartSql;
+
+/* Whether a node is sent a part: a node not probed yet is taken for a Citus primary. */
+static bool
+part_sent(ReadPart part, const NodeReport *node, unsigned int skip)
+{
+	NodeReport	assumed = *node;
+
+	if (skip & part_specs[part].skipped_by)
+		return false;
+	if (part != PART_PROBE && !node->probed)
+	{
+		assumed.is_citus = true;
+		assumed.in_recovery = false;
+	}
+	return part_specs[part].wanted(&assumed);
+}
 
 /* The part whose statement failed first in a node's batch; PART_COUNT when none did. */
 static ReadPart
@@ -546,8 +582,8 @@ failed_part(const PgNode *pg, const int *base)
 }
 
 /*
- * One node's batch: the parts it is wanted for, each part's first result
- * in base[] (-1 when left out).  NULL when no part is wanted.
+ * One node's batch: the parts it is sent, each part's first result in
+ * base[] (-1 when left out).  NULL when it is sent none.
  */
 static char *
 node_batch(const NodeReport *node, const PartSql *parts, unsigned int skip, int *base)
@@ -559,7 +595,7 @@ node_batch(const NodeReport *node, const PartSql *parts, unsigned int skip, int 
 	for (int p = 0; p < PART_COUNT; p++)
 	{
 		base[p] = -1;
-		if ((skip & part_specs[p].skipped_by) || !part_specs[p].wanted(node))
+		if (!part_sent((ReadPart) p, node, skip))
 			continue;
 		strbuf_printf(&sql, "%s%s", sql.len ? ";\n" : "",
 					  p == PART_STATS && node->is_target ? parts->target_stats : parts->sql[p]);
@@ -575,22 +611,23 @@ node_batch(const NodeReport *node, const PartSql *parts, unsigned int skip, int 
 }
 
 /*
- * A batch stops at its first error: the parts after it did not run.  They
- * run again alone, on the nodes they are still wanted for (a node whose
- * catalogs could not be read is no longer taken for a Citus node).
+ * A part that did not run in a batch (an earlier one failed, or the stats
+ * ran over other columns) runs alone, on the nodes it is still wanted for:
+ * a node whose catalogs could not be read is no longer taken for a Citus
+ * node.
  */
 static void
 read_parts_again(ClusterSnapshot *snap, SessionPool *pool, const PartSql *parts, ReadPart part,
 				 bool *again, const ConnOptions *opts, const DiscoverHooks *hooks)
 {
-	const char **sql = xcalloc((size_t) snap->nnodes, sizeof(char *));
+	const char **sql = xcalloc((size_t) snap->nnodes + 1, sizeof(char *));
 	bool		any = false;
 
 	for (int i = 0; i < snap->nnodes; i++)
 		if (again[i] && part_specs[part].wanted(&snap->nodes[i]) &&
 			pool->sessions[i].state == PGNODE_READY)
 		{
-			sql[i] = parts->sql[part];
+			sql[i] = part == PART_STATS && snap->nodes[i].is_target ? parts->target_stats : parts->sql[part];
 			any = true;
 		}
 	if (any)
@@ -605,32 +642,44 @@ read_parts_again(ClusterSnapshot *snap, SessionPool *pool, const PartSql *parts,
 }
 
 /*
- * Reads each node's batch.  again[part][node] is set where a part did not
- * run because an earlier one failed.  An error of the ledger or roles
- * parts is theirs to report (they read what they can), not the node's.
+ * Whether a node keeps the error its batch ended with: that of its probe,
+ * or of the stats or leftovers it was wanted for.  The ledger's and the
+ * roles' are theirs to report, and the parts a node turned out not to be
+ * wanted for were never its own questions.
  */
-static void
-read_batches(ClusterSnapshot *snap, SessionPool *pool, int (*base)[PART_COUNT],
-			 bool *again[PART_COUNT])
+static bool
+error_is_the_nodes(ReadPart failed, const NodeReport *node, bool stats_valid)
 {
-	for (int i = 0; i < snap->nnodes; i++)
-	{
-		PgNode	   *pg = &pool->sessions[i];
-		ReadPart	failed = failed_part(pg, base[i]);
+	if (failed == PART_PROBE)
+		return true;
+	if (failed == PART_STATS)
+		return stats_valid && part_specs[PART_STATS].wanted(node);
+	if (failed == PART_LEFTOVERS)
+		return part_specs[PART_LEFTOVERS].wanted(node);
+	return false;
+}
 
-		for (int p = 0; p < PART_COUNT; p++)
-		{
-			if (base[i][p] < 0)
-				continue;
-			if (base[i][p] >= pg->nresults && pg->state == PGNODE_READY && (int) failed < p)
-				again[p][i] = true;
-			else
-				part_specs[p].read(&snap->nodes[i], pg, base[i][p]);
-		}
-		if (failed == PART_LEDGER || failed == PART_ROLES)
-			pgerror_clear(&pg->error);
-		pgnode_clear_results(pg);
+/* A node's batch after its probe: again[part][node] is set for what must run again. */
+static void
+read_batch(ClusterSnapshot *snap, PgNode *pg, int i, const int *base, bool stats_valid,
+		   bool *again[PART_COUNT])
+{
+	NodeReport *node = &snap->nodes[i];
+	ReadPart	failed = failed_part(pg, base);
+
+	for (int p = PART_PROBE + 1; p < PART_COUNT; p++)
+	{
+		if (base[p] < 0 || !part_specs[p].wanted(node))
+			continue;
+		if ((p == PART_STATS && !stats_valid) ||
+			(base[p] >= pg->nresults && pg->state == PGNODE_READY && (int) failed < p))
+			again[p][i] = true;
+		else
+			part_specs[p].read(node, pg, base[p]);
 	}
+	if (failed != PART_COUNT && !error_is_the_nodes(failed, node, stats_valid))
+		pgerror_clear(&pg->error);
+	pgnode_clear_results(pg);
 }
 
 /* The columns every reachable Citus node has, per catalog: what the digests cover */
@@ -651,14 +700,36 @@ common_columns(const ClusterSnapshot *snap, StrList *common)
 	free(lists);
 }
 
-static void
-parts_build(PartSql *parts, const StrList *common, unsigned int skip)
+static bool
+same_columns(const StrList *a, const StrList *b)
 {
-	parts->sql[PART_STATS] = catalog_stats_sql(common, false, !(skip & DISCOVER_SKIP_SHARDS));
+	if (a->count != b->count)
+		return false;
+	for (int i = 0; i < a->count; i++)
+		if (strcmp(a->items[i], b->items[i]) != 0)
+			return false;
+	return true;
+}
+
+static void
+parts_stats(PartSql *parts, const StrList *columns, unsigned int skip)
+{
+	free(parts->sql[PART_STATS]);
+	free(parts->target_stats);
+	parts->sql[PART_STATS] = catalog_stats_sql(columns, false, !(skip & DISCOVER_SKIP_SHARDS));
 	/* only the new node's user relations are asked for: a check of it alone reads them */
-	parts->target_stats = catalog_stats_sql(common, true, !(skip & DISCOVER_SKIP_SHARDS));
-	parts->sql[PART_LEDGER] = ledger_sql();
+	parts->target_stats = catalog_stats_sql(columns, true, !(skip & DISCOVER_SKIP_SHARDS));
+}
+
+/* Every part's SQL, the stats over the columns given */
+static void
+parts_build(PartSql *parts, const StrList *columns, unsigned int skip)
+{
+	memset(parts, 0, sizeof(*parts));
+	parts->sql[PART_PROBE] = xstrdup(catalog_probe_sql);
 	parts->sql[PART_ROLES] = roles_sql();
+	parts_stats(parts, columns, skip);
+	parts->sql[PART_LEDGER] = ledger_sql();
 	parts->sql[PART_LEFTOVERS] = xstrdup(leftovers_sql);
 }
 
@@ -670,14 +741,20 @@ parts_free(PartSql *parts)
 	free(parts->target_stats);
 }
 
-/* Every node's batch at once, then what did not run in it, part by part. */
+/*
+ * Every node's batch at once.  Once the probes are read, the stats stand
+ * when the columns all nodes share are the first node's, over which they
+ * ran; otherwise they run again over the shared ones.
+ */
 static void
-read_nodes(ClusterSnapshot *snap, SessionPool *pool, const PartSql *parts, bool *again[PART_COUNT],
-		   const ConnOptions *opts, const DiscoverHooks *hooks)
+read_nodes(ClusterSnapshot *snap, SessionPool *pool, PartSql *parts, const StrList *guessed,
+		   StrList *common, bool *again[PART_COUNT], const ConnOptions *opts,
+		   const DiscoverHooks *hooks)
 {
 	char	  **sql = xcalloc((size_t) snap->nnodes + 1, sizeof(char *));
 	int			(*base)[PART_COUNT] = xcalloc((size_t) snap->nnodes + 1, sizeof(*base));
 	unsigned int skip = hooks ? hooks->skip : 0;
+	bool		stats_valid = true;
 
 	for (int i = 0; i < snap->nnodes; i++)
 	{
@@ -687,7 +764,18 @@ read_nodes(ClusterSnapshot *snap, SessionPool *pool, const PartSql *parts, bool 
 			sql[i] = node_batch(&snap->nodes[i], parts, skip, base[i]);
 	}
 	run_on_nodes(pool, (const char *const *) sql, opts, hooks);
-	read_batches(snap, pool, base, again);
+	for (int i = 0; i < snap->nnodes; i++)
+		if (base[i][PART_PROBE] >= 0)
+			probe_read_node(&snap->nodes[i], &pool->sessions[i], 0);
+	common_columns(snap, common);
+	for (int c = 0; c < CATALOG_COUNT; c++)
+		if (!same_columns(&common[c], &guessed[c]))
+			stats_valid = false;
+	for (int i = 0; i < snap->nnodes; i++)
+		read_batch(snap, &pool->sessions[i], i, base[i], stats_valid, again);
+	if (!stats_valid)
+		parts_stats(parts, common, skip);
+	read_parts_again(snap, pool, parts, PART_STATS, again[PART_STATS], opts, hooks);
 	read_parts_again(snap, pool, parts, PART_LEFTOVERS, again[PART_LEFTOVERS], opts, hooks);
 	for (int i = 0; i < snap->nnodes; i++)
 		free(sql[i]);
@@ -1022,20 +1110,32 @@ reach_others(ClusterSnapshot *snap, SessionPool *pool, ConnOptions *opts,
  * The ledger and the roles that did not arrive in a node's batch are read
  * after its outcome was taken, as their errors are not the node's.
  */
+/*
+ * Reads every node, compares the catalogs and classifies the cluster.
+ * The ledger and the roles that did not arrive in a node's batch are read
+ * after its outcome was taken, as their errors are not the node's.
+ */
 static void
 read_and_compare(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *opts,
 				 const DiscoverHooks *hooks)
 {
 	StrList		common[CATALOG_COUNT];
+	StrList		guessed[CATALOG_COUNT];
 	PartSql		parts;
 	bool	   *again[PART_COUNT];
 	int64_t		start = monotonic_ms();
 
-	common_columns(snap, common);
-	parts_build(&parts, common, hooks ? hooks->skip : 0);
+	/* the first node's columns, as the digests would cover them were they everyone's */
+	for (int c = 0; c < CATALOG_COUNT; c++)
+	{
+		const StrList *first_columns = &snap->nodes[snap->first].catalogs[c].columns;
+
+		catalog_common_columns((CatalogId) c, &first_columns, 1, &guessed[c]);
+	}
+	parts_build(&parts, guessed, hooks ? hooks->skip : 0);
 	for (int p = 0; p < PART_COUNT; p++)
 		again[p] = xcalloc((size_t) snap->nnodes + 1, sizeof(bool));
-	read_nodes(snap, pool, &parts, again, opts, hooks);
+	read_nodes(snap, pool, &parts, guessed, common, again, opts, hooks);
 	compare_all(snap, pool, common, opts, hooks);
 	snap->compare_ms = monotonic_ms() - start;
 	for (int i = 0; i < snap->nnodes; i++)
@@ -1046,7 +1146,10 @@ read_and_compare(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *op
 	for (int p = 0; p < PART_COUNT; p++)
 		free(again[p]);
 	for (int c = 0; c < CATALOG_COUNT; c++)
+	{
 		strlist_free(&common[c]);
+		strlist_free(&guessed[c]);
+	}
 	parts_free(&parts);
 }
 
@@ -1058,7 +1161,6 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 	PgNode		first_pg;
 	SessionPool own_pool = {0};
 	ConnParams	used;
-	const char **sql;
 	int64_t		start = monotonic_ms();
 
 	memset(snap, 0, sizeof(*snap));
@@ -1093,21 +1195,6 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 	}
 	reach_others(snap, pool, opts, hooks, &used);
 	connparams_free(&used);
-
-	sql = xcalloc((size_t) snap->nnodes, sizeof(char *));
-	for (int i = 0; i < snap->nnodes; i++)
-		if (!snap->nodes[i].is_first && snap->nodes[i].reachable)
-			sql[i] = catalog_probe_sql;
-	run_on_nodes(pool, sql, opts, hooks);
-	for (int i = 0; i < snap->nnodes; i++)
-		if (sql[i])
-		{
-			read_probe(&snap->nodes[i], &pool->sessions[i]);
-			if (!snap->nodes[i].probed)
-				snap->nodes[i].reachable = false;
-		}
-	free(sql);
-
 	read_and_compare(snap, pool, opts, hooks);
 	reach_check_run(snap, pool, opts->timeout_ms);
 	snap->elapsed_ms = monotonic_ms() - start;
