@@ -486,8 +486,10 @@ compare_catalog(ClusterSnapshot *snap, SessionPool *pool, CatalogId catalog,
  * probe is read, what it was not wanted for is dropped, and the stats run
  * again over the columns all nodes share when those are fewer.  The roles
  * come first (they never fail, and a node without Citus has them too), the
- * stats before the parts that need a Citus node, and the leftovers last,
- * the one part whose error a node is reported with.
+ * stats before the parts that need a Citus node, then the leftovers, the
+ * one part whose error a node is reported with, and the new node's
+ * connection check, which reads the ledger and runs again when it must
+ * put the workers' authinfo in place.
  */
 typedef enum ReadPart
 {
@@ -496,6 +498,7 @@ typedef enum ReadPart
 	PART_STATS,
 	PART_LEDGER,
 	PART_LEFTOVERS,
+	PART_REACH,					/* the new node's check of every worker at once */
 	PART_COUNT
 } ReadPart;
 
@@ -534,12 +537,28 @@ stats_read_node(NodeReport *node, const struct PgNode *pg, int base)
 	read_stats(node, pg, base);
 }
 
+static bool
+reach_wanted(const NodeReport *node)
+{
+	return node->is_target && node->reachable && node->is_citus;
+}
+
+static void
+read_nothing(NodeReport *node, const struct PgNode *pg, int base)
+{
+	(void) node;
+	(void) pg;
+	(void) base;
+}
+
 static const PartSpec part_specs[PART_COUNT] = {
 	[PART_PROBE] = {0, PROBE_RESULT_COUNT, probe_wanted, probe_read_node},
 	[PART_ROLES] = {DISCOVER_SKIP_ROLES, ROLES_RESULTS, roles_wanted, roles_read_node},
 	[PART_STATS] = {0, STATS_RESULT_COUNT, stats_wanted, stats_read_node},
 	[PART_LEDGER] = {DISCOVER_SKIP_LEDGER, LEDGER_RESULTS, ledger_wanted, ledger_read_node},
 	[PART_LEFTOVERS] = {DISCOVER_SKIP_LEFTOVERS, LEFTOVERS_RESULTS, leftovers_wanted, leftovers_read_node},
+	/* read by reach_read_at_once, which needs the warnings the batch collected */
+	[PART_REACH] = {0, REACH_RESULTS, reach_wanted, read_nothing},
 };
 
 /* The SQL of each part; stats differ on the new node, which alone counts user relations */
@@ -551,11 +570,11 @@ typedef struct PartSql
 
 /* Whether a node is sent a part: a node not probed yet is taken for a Citus primary. */
 static bool
-part_sent(ReadPart part, const NodeReport *node, unsigned int skip)
+part_sent(ReadPart part, const NodeReport *node, const PartSql *parts, unsigned int skip)
 {
 	NodeReport	assumed = *node;
 
-	if (skip & part_specs[part].skipped_by)
+	if ((skip & part_specs[part].skipped_by) || parts->sql[part] == NULL)
 		return false;
 	if (part != PART_PROBE && !node->probed)
 	{
@@ -595,7 +614,7 @@ node_batch(const NodeReport *node, const PartSql *parts, unsigned int skip, int 
 	for (int p = 0; p < PART_COUNT; p++)
 	{
 		base[p] = -1;
-		if (!part_sent((ReadPart) p, node, skip))
+		if (!part_sent((ReadPart) p, node, parts, skip))
 			continue;
 		strbuf_printf(&sql, "%s%s", sql.len ? ";\n" : "",
 					  p == PART_STATS && node->is_target ? parts->target_stats : parts->sql[p]);
@@ -667,7 +686,7 @@ read_batch(ClusterSnapshot *snap, PgNode *pg, int i, const int *base, bool stats
 	NodeReport *node = &snap->nodes[i];
 	ReadPart	failed = failed_part(pg, base);
 
-	for (int p = PART_PROBE + 1; p < PART_COUNT; p++)
+	for (int p = PART_PROBE + 1; p < PART_REACH; p++)
 	{
 		if (base[p] < 0 || !part_specs[p].wanted(node))
 			continue;
@@ -723,9 +742,12 @@ parts_stats(PartSql *parts, const StrList *columns, unsigned int skip)
 
 /* Every part's SQL, the stats over the columns given */
 static void
-parts_build(PartSql *parts, const StrList *columns, unsigned int skip)
+parts_build(PartSql *parts, const ClusterSnapshot *snap, const StrList *columns, unsigned int skip,
+			int timeout_ms)
 {
 	memset(parts, 0, sizeof(*parts));
+	if (snap->target >= 0)
+		parts->sql[PART_REACH] = reach_at_once_sql(snap, timeout_ms);
 	parts->sql[PART_PROBE] = xstrdup(catalog_probe_sql);
 	parts->sql[PART_ROLES] = roles_sql();
 	parts_stats(parts, columns, skip);
@@ -739,6 +761,31 @@ parts_free(PartSql *parts)
 	for (int p = 0; p < PART_COUNT; p++)
 		free(parts->sql[p]);
 	free(parts->target_stats);
+}
+
+/*
+ * Runs the batches, the new node's warnings collected for its connection
+ * check, whose results are read before the batches' are cleared.
+ */
+static void
+run_batches(ClusterSnapshot *snap, SessionPool *pool, const char *const *sql, int (*base)[PART_COUNT],
+			const ConnOptions *opts, const DiscoverHooks *hooks)
+{
+	int			t = snap->target;
+	StrList		warnings = {0};
+	PQnoticeReceiver previous = NULL;
+	bool		checks = t >= 0 && base[t][PART_REACH] >= 0;
+
+	if (checks)
+		previous = reach_collect_warnings(&pool->sessions[t], &warnings);
+	run_on_nodes(pool, sql, opts, hooks);
+	if (checks)
+	{
+		reach_stop_collecting(&pool->sessions[t], previous);
+		if (pgnode_result(&pool->sessions[t], base[t][PART_REACH] + REACH_RESULTS - 1) != NULL)
+			reach_read_at_once(snap, &pool->sessions[t], base[t][PART_REACH], &warnings);
+	}
+	strlist_free(&warnings);
 }
 
 /*
@@ -763,7 +810,7 @@ read_nodes(ClusterSnapshot *snap, SessionPool *pool, PartSql *parts, const StrLi
 		if (pool->sessions[i].state == PGNODE_READY)
 			sql[i] = node_batch(&snap->nodes[i], parts, skip, base[i]);
 	}
-	run_on_nodes(pool, (const char *const *) sql, opts, hooks);
+	run_batches(snap, pool, (const char *const *) sql, base, opts, hooks);
 	for (int i = 0; i < snap->nnodes; i++)
 		if (base[i][PART_PROBE] >= 0)
 			probe_read_node(&snap->nodes[i], &pool->sessions[i], 0);
@@ -1132,7 +1179,7 @@ read_and_compare(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *op
 
 		catalog_common_columns((CatalogId) c, &first_columns, 1, &guessed[c]);
 	}
-	parts_build(&parts, guessed, hooks ? hooks->skip : 0);
+	parts_build(&parts, snap, guessed, hooks ? hooks->skip : 0, opts->timeout_ms);
 	for (int p = 0; p < PART_COUNT; p++)
 		again[p] = xcalloc((size_t) snap->nnodes + 1, sizeof(bool));
 	read_nodes(snap, pool, &parts, guessed, common, again, opts, hooks);

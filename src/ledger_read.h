@@ -7,6 +7,8 @@
 #ifndef CITUS_RESCUE_LEDGER_READ_H
 #define CITUS_RESCUE_LEDGER_READ_H
 
+#include <libpq-fe.h>
+
 #include "session.h"
 #include "snapshot.h"
 
@@ -28,5 +30,20 @@ void		ledger_read_node(NodeReport *node, const struct PgNode *pg, int base);
  * could not run.
  */
 void		reach_check_run(ClusterSnapshot *snapshot, SessionPool *pool, int timeout_ms);
+
+/*
+ * The check of every worker at once, for discovery's batch to the new
+ * node: two statements (NULL when there is no worker to check).  While
+ * the batch runs, the node's warnings, which say why a worker could not
+ * be reached, are collected; reach_read_at_once then fills the new node's
+ * ReachCheck from the batch's results, the first at `base`, and
+ * reach_check_run keeps it unless the workers' authinfo must be in place.
+ */
+char	   *reach_at_once_sql(const ClusterSnapshot *snapshot, int timeout_ms);
+#define REACH_RESULTS 2
+PQnoticeReceiver reach_collect_warnings(struct PgNode *target, StrList *warnings);
+void		reach_stop_collecting(struct PgNode *target, PQnoticeReceiver previous);
+bool		reach_read_at_once(ClusterSnapshot *snapshot, const struct PgNode *target, int base,
+							   const StrList *warnings);
 
 #endif

@@ -132,21 +132,26 @@ warning_naming(const StrList *warnings, const char *worker)
 	return found;
 }
 
+/* How long Citus may wait for a worker: a worker that hangs must not outlast the query that asks for it */
+static void
+node_timeout_text(int timeout_ms, char *out, size_t len)
+{
+	snprintf(out, len, "%d", timeout_ms > 2000 ? timeout_ms / 2 : 1000);
+}
+
 /*
  * With no authinfo rows to put in place for each worker, every check goes
  * in one statement: one round trip for all the workers, whose implicit
  * transaction holds the node timeout.
  */
-static void
-check_workers_at_once(ClusterSnapshot *snap, PgNode *target, int timeout_ms, const char *node_timeout)
+char *
+reach_at_once_sql(const ClusterSnapshot *snap, int timeout_ms)
 {
-	ReachCheck *reach = &snap->nodes[snap->target].reach;
-	StrList		warnings = {0};
 	StrBuf		sql;
-	PQnoticeReceiver previous;
+	char		node_timeout[32];
 	int			count = 0;
-	bool		ok;
 
+	node_timeout_text(timeout_ms, node_timeout, sizeof(node_timeout));
 	strbuf_init(&sql);
 	strbuf_append(&sql, "SELECT pg_catalog.set_config('citus.node_connection_timeout', ");
 	sql_append_literal(&sql, node_timeout);
@@ -159,27 +164,78 @@ check_workers_at_once(ClusterSnapshot *snap, PgNode *target, int timeout_ms, con
 			strbuf_printf(&sql, ", %d, %d)", snap->nodes[i].meta.nodeport, count++);
 		}
 	strbuf_append(&sql, ") AS w(n, p, o) ORDER BY w.o");
-	previous = PQsetNoticeReceiver(target->conn, keep_warnings, &warnings);
-	ok = count == 0 || step(target, sql.data, 0, NULL, timeout_ms, reach);
-	if (target->conn)
-		PQsetNoticeReceiver(target->conn, previous, NULL);
-	if (ok && count > 0 && (PQresultStatus(target->result) != PGRES_TUPLES_OK || PQntuples(target->result) != count))
+	if (count == 0)
 	{
-		reach->why_not = xstrdup("the connection check gave an unexpected answer");
-		ok = false;
+		strbuf_free(&sql);
+		return NULL;
 	}
-	for (int row = 0; ok && row < count; row++)
+	return strbuf_steal(&sql);
+}
+
+PQnoticeReceiver
+reach_collect_warnings(struct PgNode *target, StrList *warnings)
+{
+	return target->conn ? PQsetNoticeReceiver(target->conn, keep_warnings, warnings) : NULL;
+}
+
+void
+reach_stop_collecting(struct PgNode *target, PQnoticeReceiver previous)
+{
+	if (target->conn && previous)
+		PQsetNoticeReceiver(target->conn, previous, NULL);
+}
+
+bool
+reach_read_at_once(ClusterSnapshot *snap, const struct PgNode *target, int base,
+				   const StrList *warnings)
+{
+	ReachCheck *reach = &snap->nodes[snap->target].reach;
+	const PGresult *r = pgnode_result(target, base + 1);
+	int			count = 0;
+
+	for (int i = 0; i < snap->nnodes; i++)
+		if (to_check(snap, i))
+			count++;
+	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != count ||
+		PQnfields(r) != 3)
+		return false;
+	reach->results = xcalloc((size_t) snap->nnodes + 1, sizeof(ReachResult));
+	for (int row = 0; row < count; row++)
 	{
 		ReachResult *res = &reach->results[reach->nresults++];
 
-		res->worker = xasprintf("%s:%s", PQgetvalue(target->result, row, 0), PQgetvalue(target->result, row, 1));
-		res->reached = strcmp(PQgetvalue(target->result, row, 2), "t") == 0;
-		if (!res->reached && (res->error = warning_naming(&warnings, res->worker)) == NULL)
-			res->error = xstrdup(warnings.count == 1 ? warnings.items[0] : "the connection check returned false");
+		res->worker = xasprintf("%s:%s", PQgetvalue(r, row, 0), PQgetvalue(r, row, 1));
+		res->reached = strcmp(PQgetvalue(r, row, 2), "t") == 0;
+		if (!res->reached && (res->error = warning_naming(warnings, res->worker)) == NULL)
+			res->error = xstrdup(warnings->count == 1 ? warnings->items[0] : "the connection check returned false");
 	}
-	reach->ran = ok;
+	reach->ran = true;
+	return true;
+}
+
+static void
+check_workers_at_once(ClusterSnapshot *snap, PgNode *target, int timeout_ms)
+{
+	ReachCheck *reach = &snap->nodes[snap->target].reach;
+	StrList		warnings = {0};
+	char	   *sql = reach_at_once_sql(snap, timeout_ms);
+	PQnoticeReceiver previous;
+
+	if (sql == NULL)
+	{
+		reach->ran = true;
+		return;
+	}
+	previous = PQsetNoticeReceiver(target->conn, keep_warnings, &warnings);
+	if (step(target, sql, 0, NULL, timeout_ms, reach))
+	{
+		if (!reach_read_at_once(snap, target, 0, &warnings))
+			reach->why_not = xstrdup("the connection check gave an unexpected answer");
+	}
+	if (target->conn)
+		PQsetNoticeReceiver(target->conn, previous, NULL);
 	strlist_free(&warnings);
-	strbuf_free(&sql);
+	free(sql);
 }
 
 /* Every worker in turn, in one transaction that is rolled back */
@@ -190,14 +246,13 @@ check_workers(ClusterSnapshot *snap, SessionPool *pool, PgNode *target, int time
 	char		node_timeout[32];
 	const char *param[1] = {node_timeout};
 
-	/* a worker that hangs must not outlast the query that asks for it */
-	snprintf(node_timeout, sizeof(node_timeout), "%d", timeout_ms > 2000 ? timeout_ms / 2 : 1000);
-	reach->results = xcalloc((size_t) snap->nnodes + 1, sizeof(ReachResult));
 	if (!ledger_authinfo_copyable(snap))
 	{
-		check_workers_at_once(snap, target, timeout_ms, node_timeout);
+		check_workers_at_once(snap, target, timeout_ms);
 		return;
 	}
+	node_timeout_text(timeout_ms, node_timeout, sizeof(node_timeout));
+	reach->results = xcalloc((size_t) snap->nnodes + 1, sizeof(ReachResult));
 	if (!step(target, "BEGIN", 0, NULL, timeout_ms, reach) ||
 		!step(target, "SELECT pg_catalog.set_config('citus.node_connection_timeout', $1, true)",
 			  1, param, timeout_ms, reach))
@@ -222,14 +277,20 @@ reach_check_run(ClusterSnapshot *snap, SessionPool *pool, int timeout_ms)
 	target = &pool->sessions[snap->target];
 	if (!t->reachable || target->state != PGNODE_READY)
 	{
+		reach_check_free(&t->reach);
 		t->reach.why_not = xstrdup("the new node does not answer");
 		return;
 	}
 	if (t->citus_extension_version == NULL)
 	{
+		reach_check_free(&t->reach);
 		t->reach.why_not = xstrdup("the new node has no citus extension yet, so Citus's connection check cannot run there");
 		return;
 	}
+	/* discovery's batch checked every worker at once, which holds unless authinfo must be in place */
+	if (t->reach.ran && !ledger_authinfo_copyable(snap))
+		return;
+	reach_check_free(&t->reach);
 	check_workers(snap, pool, target, timeout_ms);
 	if (!t->reach.ran)
 	{
