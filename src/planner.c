@@ -364,16 +364,32 @@ check_metadata_agrees(const ClusterSnapshot *snap, const PlanChoices *choices,
 	bool		agree = true;
 	StrBuf		list;
 
+	StrBuf		unread;
+
 	(void) choices;
 	(void) pc;
 	strbuf_init(&list);
+	strbuf_init(&unread);
 	for (int c = 0; c < CATALOG_COUNT; c++)
 		if (!snap->comparisons[c].agree)
 		{
 			agree = false;
 			strbuf_printf(&list, "%s%s", list.len ? ", " : "", catalog_name((CatalogId) c));
 		}
-	if (agree)
+	/*
+	 * A worker that answers but whose Citus catalogs could not be read is
+	 * in no comparison and no backup: nothing shows its metadata agrees.
+	 */
+	for (int i = 0; i < snap->nnodes; i++)
+		if (is_survivor(snap, i) && snap->nodes[i].reachable && !snap->nodes[i].is_citus)
+			strbuf_printf(&unread, "%s%s (%s)", unread.len ? "; " : "", snap->nodes[i].label,
+						  snap->nodes[i].problem ? snap->nodes[i].problem : "not a Citus node");
+	if (unread.len)
+		check(plan, "metadata-agrees", CHECK_FAIL,
+			  "Repair or remove those workers (citus-rescue discover shows what each said), then plan again.",
+			  "the Citus catalogs of %s could not be read%s%s", unread.data,
+			  agree ? "" : ", and the others disagree on ", agree ? "" : list.data);
+	else if (agree)
 		check(plan, "metadata-agrees", CHECK_PASS, NULL,
 			  "every reachable worker holds the same metadata");
 	else
@@ -381,6 +397,7 @@ check_metadata_agrees(const ClusterSnapshot *snap, const PlanChoices *choices,
 			  "Run citus-rescue discover to see the differing rows; repair the odd nodes by hand, then plan again.",
 			  "the workers disagree on %s", list.data);
 	strbuf_free(&list);
+	strbuf_free(&unread);
 }
 
 /*

@@ -317,6 +317,33 @@ sc_unreachable_worker() {
 }
 scenario "unreachable worker" sc_unreachable_worker
 
+# A worker that answers but whose Citus catalogs cannot be read is in no
+# comparison and would be in no backup: the plan must not go on without it.
+# (Real Citus itself fails on such a node, which then does not answer.)
+sc_unreadable_worker() {
+	setup || return
+	pgc_psql w3 >/dev/null <<'SQL'
+SET allow_system_table_mods = on;
+ALTER TABLE pg_catalog.pg_dist_colocation RENAME TO pg_dist_colocation_hidden;
+SQL
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	expect_code 10 "$SCENARIO: refused"
+	like "$OUT" "FAIL  [a-z-]*: .*$(addr w3)" "$SCENARIO: naming the worker"
+	run plan $(at w2) --promote "$(addr w2)" -o "$WORK/plan.sql"
+	expect_code 10 "$SCENARIO: promoting a worker is refused too"
+	[ "$FIXTURE_TIER" = standin ] || return 0
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	like "$OUT" "FAIL  metadata-agrees: the Citus catalogs of $(addr w3) \\([^)]*incomplete" \
+		"$SCENARIO: as a worker whose metadata nothing compares, with what it said"
+	pgc_psql w3 >/dev/null <<'SQL'
+SET allow_system_table_mods = on;
+ALTER TABLE pg_catalog.pg_dist_colocation_hidden RENAME TO pg_dist_colocation;
+SQL
+	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
+	expect_code 0 "$SCENARIO: planned once the worker is readable again"
+}
+scenario "unreadable worker" sc_unreadable_worker
+
 sc_lost_shards() {
 	setup --local-table || return
 	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
