@@ -76,22 +76,32 @@ manifest_write(Manifest *manifest, int dirfd, const char *dirpath, const char *r
 	return true;
 }
 
-/* The error of the last query on a node, as the backup reports it */
-static void
-session_error(const PgNode *pg, char *errbuf, size_t errlen)
+/*
+ * A node's backup is read with one query string, all of these statements
+ * in order.  The server runs such a string as one implicit transaction;
+ * REPEATABLE READ gives that transaction one snapshot for every statement
+ * in it (under READ COMMITTED each would take its own), so a node's
+ * catalogs, local group and sequences are read as they were at one moment,
+ * and the whole backup costs one round trip, every node's at once.
+ */
+enum
 {
-	char	   *why = pgerror_format(&pg->error);
-
-	snprintf(errbuf, errlen, "%s: %s", pg->label, why);
-	free(why);
-}
+	BATCH_SNAPSHOT,				/* SET TRANSACTION ... REPEATABLE READ */
+	BATCH_FIRST_COPY,			/* a COPY per catalog, in CatalogId order */
+	BATCH_LOCAL_GROUP = BATCH_FIRST_COPY + CATALOG_COUNT,
+	BATCH_FIRST_SEQUENCE		/* a SELECT per id sequence, in the node's order */
+};
 
 /* One node being backed up: its session and the restore.sql it gets */
 typedef struct NodeBackup
 {
 	const NodeReport *node;
 	PgNode	   *pg;
+	char	   *columns[CATALOG_COUNT];	/* each catalog's, quoted, as COPY lists them */
 	StrBuf		restore_sql;
+	PgCopySink	sink;
+	int			copying;		/* the catalog whose rows are coming; -1 between COPYs */
+	int			reached;		/* the first statement not known to have ended */
 } NodeBackup;
 
 static char *
@@ -109,97 +119,173 @@ column_list(const NodeReport *node, CatalogId catalog)
 	return strbuf_steal(&columns);
 }
 
-/*
- * One catalog with COPY on every node at once, its rows inline in each
- * restore.sql.  A node that hangs costs one timeout, and its error says
- * why with its SQLSTATE.
- */
-static bool
-backup_catalog(NodeBackup *b, int n, CatalogId catalog, int timeout_ms, char *errbuf, size_t errlen)
-{
-	PgNode	  **pgs = xcalloc((size_t) n, sizeof(PgNode *));
-	char	  **columns = xcalloc((size_t) n, sizeof(char *));
-	char	  **sql = xcalloc((size_t) n, sizeof(char *));
-	StrBuf	   *data = xcalloc((size_t) n, sizeof(StrBuf));
-	StrBuf	  **out = xcalloc((size_t) n, sizeof(StrBuf *));
-	bool		ok = true;
-
-	for (int i = 0; i < n; i++)
-	{
-		pgs[i] = b[i].pg;
-		columns[i] = column_list(b[i].node, catalog);
-		sql[i] = xasprintf("COPY pg_catalog.%s (%s) TO STDOUT", catalog_name(catalog), columns[i]);
-		strbuf_init(&data[i]);
-		out[i] = &data[i];
-	}
-	pgnodes_copy_out(pgs, (const char *const *) sql, out, n, timeout_ms);
-	for (int i = 0; i < n; i++)
-	{
-		if (ok && (pgs[i]->state != PGNODE_READY || pgs[i]->error.message))
-		{
-			char	   *why = pgerror_format(&pgs[i]->error);
-
-			snprintf(errbuf, errlen, "the catalogs of %s could not be copied: %s", pgs[i]->label, why);
-			free(why);
-			ok = false;
-		}
-
-		/*
-		 * The data goes inline after COPY FROM STDIN, not through psql's
-		 * \copy: a backslash command ends at a newline, and a column name
-		 * may hold one.
-		 */
-		strbuf_printf(&b[i].restore_sql, "COPY pg_catalog.%s (%s) FROM STDIN;\n",
-					  catalog_name(catalog), columns[i]);
-		strbuf_append_len(&b[i].restore_sql, data[i].data, data[i].len);
-		strbuf_append(&b[i].restore_sql, "\\.\n");
-		strbuf_free(&data[i]);
-		free(columns[i]);
-		free(sql[i]);
-	}
-	free(pgs);
-	free(columns);
-	free(sql);
-	free(data);
-	free(out);
-	return ok;
-}
-
-/* The local group, then each id sequence: one batch of statements */
+/* The statements of the batch enum above, as one string */
 static char *
-settings_sql(const NodeReport *node)
+batch_sql(const NodeBackup *b)
 {
 	StrBuf		sql;
 
 	strbuf_init(&sql);
-	strbuf_append(&sql, "SELECT groupid FROM pg_catalog.pg_dist_local_group");
-	for (int s = 0; s < node->nsequences; s++)
+	strbuf_append(&sql, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+	for (int c = 0; c < CATALOG_COUNT; c++)
+		strbuf_printf(&sql, ";\nCOPY pg_catalog.%s (%s) TO STDOUT", catalog_name((CatalogId) c), b->columns[c]);
+	strbuf_append(&sql, ";\nSELECT groupid FROM pg_catalog.pg_dist_local_group");
+	for (int s = 0; s < b->node->nsequences; s++)
 	{
 		strbuf_append(&sql, ";\nSELECT last_value, is_called FROM pg_catalog.");
-		sql_append_ident(&sql, node->sequences[s].name);
+		sql_append_ident(&sql, b->node->sequences[s].name);
 	}
 	return strbuf_steal(&sql);
+}
+
+static void
+restore_copy_started(void *arg, int statement)
+{
+	NodeBackup *b = arg;
+	int			catalog = statement - BATCH_FIRST_COPY;
+
+	/* no other statement of the batch is a COPY; check_batch refuses one that turned out to be */
+	b->copying = catalog >= 0 && catalog < CATALOG_COUNT ? catalog : -1;
+	b->reached = statement;
+	if (b->copying < 0)
+		return;
+
+	/*
+	 * The data goes inline after COPY FROM STDIN, not through psql's
+	 * \copy: a backslash command ends at a newline, and a column name may
+	 * hold one.
+	 */
+	strbuf_printf(&b->restore_sql, "COPY pg_catalog.%s (%s) FROM STDIN;\n",
+				  catalog_name((CatalogId) catalog), b->columns[catalog]);
+}
+
+static void
+restore_copy_rows(void *arg, const char *rows, size_t len)
+{
+	NodeBackup *b = arg;
+
+	if (b->copying >= 0)
+		strbuf_append_len(&b->restore_sql, rows, len);
+}
+
+static void
+restore_copy_ended(void *arg, int statement)
+{
+	NodeBackup *b = arg;
+
+	if (b->copying >= 0)
+		strbuf_append(&b->restore_sql, "\\.\n");
+	b->copying = -1;
+	b->reached = statement + 1;
+}
+
+/* Statement `statement` of a node's batch, as an error names it (malloc'd) */
+static char *
+batch_statement_name(const NodeReport *node, int statement)
+{
+	int			sequence = statement - BATCH_FIRST_SEQUENCE;
+
+	if (statement == BATCH_SNAPSHOT)
+		return xstrdup("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+	if (statement < BATCH_LOCAL_GROUP)
+		return xasprintf("the COPY of pg_catalog.%s", catalog_name((CatalogId) (statement - BATCH_FIRST_COPY)));
+	if (statement == BATCH_LOCAL_GROUP)
+		return xstrdup("the SELECT of pg_catalog.pg_dist_local_group");
+	if (sequence < node->nsequences)
+		return xasprintf("the SELECT of sequence pg_catalog.%s", node->sequences[sequence].name);
+	return xstrdup("the batch");
+}
+
+/*
+ * Why a node's batch failed, naming the statement: the server stops at
+ * the one that failed, whose result is the last; after a timeout or a lost
+ * connection, the sink saw how far the batch had got.
+ */
+static void
+batch_error(const NodeBackup *b, char *errbuf, size_t errlen)
+{
+	const PgNode *pg = b->pg;
+	char	   *why = pgerror_format(&pg->error);
+	char	   *where;
+
+	if (pg->nresults > 0)
+		where = batch_statement_name(b->node, pg->nresults - 1);
+	else if (b->copying >= 0)
+		where = batch_statement_name(b->node, b->reached);
+	else if (b->reached > BATCH_FIRST_COPY)
+	{
+		char	   *before = batch_statement_name(b->node, b->reached - 1);
+
+		where = xasprintf("the statement after %s", before);
+		free(before);
+	}
+	else
+		where = xstrdup("the batch, before its first COPY");
+	snprintf(errbuf, errlen, "the catalogs of %s could not be copied: %s failed: %s", pg->label, where, why);
+	free(where);
+	free(why);
+}
+
+/* Whether statement `statement` ended as a statement of its kind does */
+static bool
+batch_result_fits(const PgNode *pg, int statement)
+{
+	const PGresult *r = pgnode_result(pg, statement);
+
+	if (r == NULL)
+		return false;
+	if (statement == BATCH_SNAPSHOT)
+		return PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (statement < BATCH_LOCAL_GROUP)
+		/* any other statement sends no rows, and must not pass for an empty catalog */
+		return PQresultStatus(r) == PGRES_COMMAND_OK && strncmp(PQcmdStatus((PGresult *) r), "COPY ", 5) == 0;
+	return PQresultStatus(r) == PGRES_TUPLES_OK &&
+		(statement == BATCH_LOCAL_GROUP || PQntuples(r) == 1);
+}
+
+/* Whether every statement of a node's batch gave what the backup needs of it */
+static bool
+check_batch(const NodeBackup *b, char *errbuf, size_t errlen)
+{
+	PgNode	   *pg = b->pg;
+	int			nstatements = BATCH_FIRST_SEQUENCE + b->node->nsequences;
+
+	if (pg->state != PGNODE_READY || pg->error.message)
+	{
+		batch_error(b, errbuf, errlen);
+		return false;
+	}
+	for (int k = 0; k < nstatements; k++)
+	{
+		if (!batch_result_fits(pg, k))
+		{
+			char	   *what = batch_statement_name(b->node, k);
+
+			snprintf(errbuf, errlen, "the catalogs of %s could not be copied: %s gave %s",
+					 pg->label, what, pgnode_result(pg, k) ? "an unexpected result" : "no result");
+			free(what);
+			return false;
+		}
+	}
+	if (pg->nresults != nstatements)
+	{
+		snprintf(errbuf, errlen, "the catalogs of %s could not be copied: %d results for %d statements",
+				 pg->label, pg->nresults, nstatements);
+		return false;
+	}
+	return true;
 }
 
 /*
  * The local group as it was (a row or none: a node made for the tool may
  * have had none), and each id sequence's value, set back with setval.
  */
-static bool
-append_settings(NodeBackup *b, char *errbuf, size_t errlen)
+static void
+append_settings(NodeBackup *b)
 {
 	const NodeReport *node = b->node;
-	PgNode	   *pg = b->pg;
-	const PGresult *r = pgnode_result(pg, 0);
+	const PGresult *r = pgnode_result(b->pg, BATCH_LOCAL_GROUP);
 
-	if (pg->state != PGNODE_READY || pg->error.message || r == NULL ||
-		pg->nresults != node->nsequences + 1)
-	{
-		if (pg->error.message == NULL)
-			pgerror_set(&pg->error, NULL, "the batch gave too few results", NULL, NULL);
-		session_error(pg, errbuf, errlen);
-		return false;
-	}
 	strbuf_append(&b->restore_sql, "DELETE FROM pg_catalog.pg_dist_local_group;\n");
 	for (int i = 0; i < PQntuples(r); i++)
 		strbuf_printf(&b->restore_sql, "INSERT INTO pg_catalog.pg_dist_local_group (groupid) VALUES (%s);\n",
@@ -208,13 +294,7 @@ append_settings(NodeBackup *b, char *errbuf, size_t errlen)
 	{
 		StrBuf		name;
 
-		r = pgnode_result(pg, s + 1);
-		if (PQntuples(r) != 1)
-		{
-			pgerror_setf(&pg->error, "sequence %s gave no row", node->sequences[s].name);
-			session_error(pg, errbuf, errlen);
-			return false;
-		}
+		r = pgnode_result(b->pg, BATCH_FIRST_SEQUENCE + s);
 		strbuf_append(&b->restore_sql, "SELECT pg_catalog.setval(");
 		strbuf_init(&name);
 		strbuf_append(&name, "pg_catalog.");
@@ -224,24 +304,47 @@ append_settings(NodeBackup *b, char *errbuf, size_t errlen)
 		strbuf_printf(&b->restore_sql, ", %s, %s);\n", PQgetvalue(r, 0, 0),
 					  strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? "true" : "false");
 	}
-	return true;
 }
 
-static bool
-backup_settings(NodeBackup *b, int n, int timeout_ms, char *errbuf, size_t errlen)
+/* The start of a node's restore.sql: what its COPYs are appended to */
+static void
+begin_restore_sql(NodeBackup *b)
 {
-	PgNode	  **pgs = xcalloc((size_t) n, sizeof(PgNode *));
-	char	  **sql = xcalloc((size_t) n, sizeof(char *));
+	strbuf_append(&b->restore_sql,
+				  "-- puts back this node's Citus catalogs as they were before the recovery\n"
+				  "\\set ON_ERROR_STOP on\n"
+				  "BEGIN;\n");
+	for (int c = CATALOG_COUNT - 1; c >= 0; c--)
+		strbuf_printf(&b->restore_sql, "DELETE FROM pg_catalog.%s;\n", catalog_name((CatalogId) c));
+}
+
+/*
+ * Every node's restore.sql, each node read with one batch and every
+ * node's batch under way at once: one round trip in all.
+ */
+static bool
+backup_nodes(NodeBackup *b, int n, int timeout_ms, char *errbuf, size_t errlen)
+{
+	PgNode	  **pgs = xcalloc((size_t) n + 1, sizeof(PgNode *));
+	char	  **sql = xcalloc((size_t) n + 1, sizeof(char *));
+	const PgCopySink **sinks = xcalloc((size_t) n + 1, sizeof(PgCopySink *));
 	bool		ok = true;
 
 	for (int i = 0; i < n; i++)
 	{
+		begin_restore_sql(&b[i]);
 		pgs[i] = b[i].pg;
-		sql[i] = settings_sql(b[i].node);
+		sql[i] = batch_sql(&b[i]);
+		sinks[i] = &b[i].sink;
 	}
-	pgnodes_query(pgs, (const char *const *) sql, n, 0, NULL, timeout_ms, NULL, NULL);
+	pgnodes_copy_batch(pgs, (const char *const *) sql, sinks, n, timeout_ms);
 	for (int i = 0; i < n && ok; i++)
-		ok = append_settings(&b[i], errbuf, errlen);
+		ok = check_batch(&b[i], errbuf, errlen);
+	for (int i = 0; i < n && ok; i++)
+	{
+		append_settings(&b[i]);
+		strbuf_append(&b[i].restore_sql, "COMMIT;\n");
+	}
 	for (int i = 0; i < n; i++)
 	{
 		pgnode_clear_results(pgs[i]);
@@ -249,32 +352,7 @@ backup_settings(NodeBackup *b, int n, int timeout_ms, char *errbuf, size_t errle
 	}
 	free(pgs);
 	free(sql);
-	return ok;
-}
-
-/*
- * Every node's restore.sql, each statement asked of every node at once:
- * the backup costs a round trip per catalog, not per catalog and node.
- */
-static bool
-backup_nodes(NodeBackup *b, int n, int timeout_ms, char *errbuf, size_t errlen)
-{
-	bool		ok = true;
-
-	for (int i = 0; i < n; i++)
-	{
-		strbuf_append(&b[i].restore_sql,
-					  "-- puts back this node's Citus catalogs as they were before the recovery\n"
-					  "\\set ON_ERROR_STOP on\n"
-					  "BEGIN;\n");
-		for (int c = CATALOG_COUNT - 1; c >= 0; c--)
-			strbuf_printf(&b[i].restore_sql, "DELETE FROM pg_catalog.%s;\n", catalog_name((CatalogId) c));
-	}
-	for (int c = 0; c < CATALOG_COUNT && ok; c++)
-		ok = backup_catalog(b, n, (CatalogId) c, timeout_ms, errbuf, errlen);
-	ok = ok && backup_settings(b, n, timeout_ms, errbuf, errlen);
-	for (int i = 0; i < n; i++)
-		strbuf_append(&b[i].restore_sql, "COMMIT;\n");
+	free(sinks);
 	return ok;
 }
 
@@ -379,6 +457,30 @@ stage_node(Staging *st, const NodeBackup *b, const char *user, const char *dbnam
 	return ok;
 }
 
+static void
+node_backup_init(NodeBackup *b, const NodeReport *node, PgNode *pg)
+{
+	b->node = node;
+	b->pg = pg;
+	for (int c = 0; c < CATALOG_COUNT; c++)
+		b->columns[c] = column_list(node, (CatalogId) c);
+	strbuf_init(&b->restore_sql);
+	b->sink.copy_started = restore_copy_started;
+	b->sink.copy_rows = restore_copy_rows;
+	b->sink.copy_ended = restore_copy_ended;
+	b->sink.arg = b;
+	b->copying = -1;
+	b->reached = BATCH_SNAPSHOT;
+}
+
+static void
+node_backup_free(NodeBackup *b)
+{
+	for (int c = 0; c < CATALOG_COUNT; c++)
+		free(b->columns[c]);
+	strbuf_free(&b->restore_sql);
+}
+
 /* Every reachable Citus node's backup, read from all of them at once */
 static bool
 stage_nodes(Staging *st, const ClusterSnapshot *snap, SessionPool *pool, int timeout_ms,
@@ -394,18 +496,13 @@ stage_nodes(Staging *st, const ClusterSnapshot *snap, SessionPool *pool, int tim
 
 		if (node->reachable && node->is_citus && i < pool->count &&
 			pool->sessions[i].state == PGNODE_READY)
-		{
-			b[n].node = node;
-			b[n].pg = &pool->sessions[i];
-			strbuf_init(&b[n].restore_sql);
-			n++;
-		}
+			node_backup_init(&b[n++], node, &pool->sessions[i]);
 	}
 	ok = backup_nodes(b, n, timeout_ms, errbuf, errlen);
 	for (int i = 0; i < n && ok; i++)
 		ok = stage_node(st, &b[i], user, dbname, errbuf, errlen);
 	for (int i = 0; i < n; i++)
-		strbuf_free(&b[i].restore_sql);
+		node_backup_free(&b[i]);
 	free(b);
 	return ok;
 }
