@@ -9,6 +9,7 @@
 #include "strbuf.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#define BACKUP_DIR "backup"
+#define BACKUP_STAGING "backup.partial"
+#define MANIFEST_NAME "MANIFEST"
+#define RESTORE_SCRIPT "restore.sh"
+#define NODE_RESTORE_SQL "restore.sql"
 
 /*
  * A directory name from host:port that needs no quoting in a shell and
@@ -55,25 +62,109 @@ typedef struct Manifest
 	int			nfiles;
 } Manifest;
 
-/* Writes one file of the backup and lists it in the manifest. */
-static bool
-manifest_write(Manifest *manifest, int dirfd, const char *dirpath, const char *relpath,
-			   const char *name, const StrBuf *data, char *errbuf, size_t errlen)
+/*
+ * A file of the backup written as its text comes, a piece at a time, so
+ * that no node's copy is ever held whole in memory; its size and checksum
+ * grow with it, for the manifest.  The first write that fails is kept and
+ * the rest are dropped, since rows go on coming until the node's batch
+ * ends: the failure is reported once, when the file is finished.
+ */
+typedef struct StagedFile
 {
-	const char *fault = getenv(JOURNAL_FAULT_ENV);
+	int			fd;				/* -1 when not open */
+	char	   *path;			/* for errors */
+	StrBuf		pending;		/* not yet written */
+	uint32_t	crc;			/* of what was written */
+	size_t		size;
+	int			write_errno;	/* of the first write that failed; 0 while none has */
+} StagedFile;
 
-	/* the tests' stand-in for a disk that fills up while the backup is written */
-	if (fault && strcmp(fault, "backup:fail") == 0 && manifest->nfiles == 1)
+/* Enough that a node's rows cost few writes, little enough that many nodes cost little memory */
+#define STAGED_FILE_CHUNK 65536
+
+static void
+staged_file_init(StagedFile *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	strbuf_init(&f->pending);
+}
+
+/* Creates NAME, which must not exist, under the directory fd */
+static bool
+staged_file_create(StagedFile *f, int dirfd, const char *dirpath, const char *name,
+				   char *errbuf, size_t errlen)
+{
+	f->path = xasprintf("%s/%s", dirpath, name);
+	f->fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (f->fd < 0)
 	{
-		snprintf(errbuf, errlen, "could not write \"%s/%s\": %s", dirpath, name, strerror(ENOSPC));
+		snprintf(errbuf, errlen, "could not create \"%s\": %s", f->path, strerror(errno));
 		return false;
 	}
-	if (!write_private_file(dirfd, dirpath, name, data->data, data->len, errbuf, errlen))
-		return false;
-	strbuf_printf(&manifest->text, "%08x %zu %s/%s\n", crc32_of(data->data, data->len),
-				  data->len, relpath, name);
-	manifest->nfiles++;
 	return true;
+}
+
+static void
+staged_file_flush(StagedFile *f)
+{
+	if (f->pending.len == 0)
+		return;
+	if (f->write_errno == 0 && !write_all(f->fd, f->pending.data, f->pending.len))
+		f->write_errno = errno;
+	f->crc = crc32_extend(f->crc, f->pending.data, f->pending.len);
+	f->size += f->pending.len;
+	strbuf_reset(&f->pending);
+}
+
+static void
+staged_file_append(StagedFile *f, const char *data, size_t len)
+{
+	strbuf_append_len(&f->pending, data, len);
+	if (f->pending.len >= STAGED_FILE_CHUNK)
+		staged_file_flush(f);
+}
+
+static void staged_file_printf(StagedFile *f, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+
+static void
+staged_file_printf(StagedFile *f, const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	strbuf_vprintf(&f->pending, fmt, ap);
+	va_end(ap);
+	if (f->pending.len >= STAGED_FILE_CHUNK)
+		staged_file_flush(f);
+}
+
+/* Writes the rest, syncs and closes: whether every byte is on disk */
+static bool
+staged_file_finish(StagedFile *f, char *errbuf, size_t errlen)
+{
+	staged_file_flush(f);
+	if (f->write_errno == 0 && fsync(f->fd) != 0)
+		f->write_errno = errno;
+	if (close(f->fd) != 0 && f->write_errno == 0)
+		f->write_errno = errno;
+	f->fd = -1;
+	if (f->write_errno != 0)
+	{
+		snprintf(errbuf, errlen, "could not write \"%s\": %s", f->path, strerror(f->write_errno));
+		return false;
+	}
+	return true;
+}
+
+static void
+staged_file_free(StagedFile *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	strbuf_free(&f->pending);
+	free(f->path);
+	f->path = NULL;
 }
 
 /*
@@ -98,7 +189,9 @@ typedef struct NodeBackup
 	const NodeReport *node;
 	PgNode	   *pg;
 	char	   *columns[CATALOG_COUNT];	/* each catalog's, quoted, as COPY lists them */
-	StrBuf		restore_sql;
+	char	   *dirname;		/* its directory under backup/ */
+	int			dir_fd;			/* that directory under staging; -1 until made */
+	StagedFile	restore_sql;	/* written as the node's rows come */
 	PgCopySink	sink;
 	int			copying;		/* the catalog whose rows are coming; -1 between COPYs */
 	int			reached;		/* the first statement not known to have ended */
@@ -155,8 +248,8 @@ restore_copy_started(void *arg, int statement)
 	 * \copy: a backslash command ends at a newline, and a column name may
 	 * hold one.
 	 */
-	strbuf_printf(&b->restore_sql, "COPY pg_catalog.%s (%s) FROM STDIN;\n",
-				  catalog_name((CatalogId) catalog), b->columns[catalog]);
+	staged_file_printf(&b->restore_sql, "COPY pg_catalog.%s (%s) FROM STDIN;\n",
+					   catalog_name((CatalogId) catalog), b->columns[catalog]);
 }
 
 static void
@@ -165,7 +258,7 @@ restore_copy_rows(void *arg, const char *rows, size_t len)
 	NodeBackup *b = arg;
 
 	if (b->copying >= 0)
-		strbuf_append_len(&b->restore_sql, rows, len);
+		staged_file_append(&b->restore_sql, rows, len);
 }
 
 static void
@@ -174,7 +267,7 @@ restore_copy_ended(void *arg, int statement)
 	NodeBackup *b = arg;
 
 	if (b->copying >= 0)
-		strbuf_append(&b->restore_sql, "\\.\n");
+		staged_file_printf(&b->restore_sql, "\\.\n");
 	b->copying = -1;
 	b->reached = statement + 1;
 }
@@ -277,50 +370,58 @@ check_batch(const NodeBackup *b, char *errbuf, size_t errlen)
 }
 
 /*
- * The local group as it was (a row or none: a node made for the tool may
- * have had none), and each id sequence's value, set back with setval.
+ * The end of a node's restore.sql: the local group as it was (a row or
+ * none: a node made for the tool may have had none), and each id
+ * sequence's value, set back with setval.
  */
 static void
-append_settings(NodeBackup *b)
+end_restore_sql(NodeBackup *b)
 {
 	const NodeReport *node = b->node;
 	const PGresult *r = pgnode_result(b->pg, BATCH_LOCAL_GROUP);
 
-	strbuf_append(&b->restore_sql, "DELETE FROM pg_catalog.pg_dist_local_group;\n");
+	StrBuf		text;
+
+	strbuf_init(&text);
+	strbuf_append(&text, "DELETE FROM pg_catalog.pg_dist_local_group;\n");
 	for (int i = 0; i < PQntuples(r); i++)
-		strbuf_printf(&b->restore_sql, "INSERT INTO pg_catalog.pg_dist_local_group (groupid) VALUES (%s);\n",
+		strbuf_printf(&text, "INSERT INTO pg_catalog.pg_dist_local_group (groupid) VALUES (%s);\n",
 					  PQgetvalue(r, i, 0));
 	for (int s = 0; s < node->nsequences; s++)
 	{
 		StrBuf		name;
 
 		r = pgnode_result(b->pg, BATCH_FIRST_SEQUENCE + s);
-		strbuf_append(&b->restore_sql, "SELECT pg_catalog.setval(");
+		strbuf_append(&text, "SELECT pg_catalog.setval(");
 		strbuf_init(&name);
 		strbuf_append(&name, "pg_catalog.");
 		sql_append_ident(&name, node->sequences[s].name);
-		sql_append_literal(&b->restore_sql, name.data);
+		sql_append_literal(&text, name.data);
 		strbuf_free(&name);
-		strbuf_printf(&b->restore_sql, ", %s, %s);\n", PQgetvalue(r, 0, 0),
+		strbuf_printf(&text, ", %s, %s);\n", PQgetvalue(r, 0, 0),
 					  strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? "true" : "false");
 	}
+	strbuf_append(&text, "COMMIT;\n");
+	staged_file_append(&b->restore_sql, text.data, text.len);
+	strbuf_free(&text);
 }
 
 /* The start of a node's restore.sql: what its COPYs are appended to */
 static void
 begin_restore_sql(NodeBackup *b)
 {
-	strbuf_append(&b->restore_sql,
-				  "-- puts back this node's Citus catalogs as they were before the recovery\n"
-				  "\\set ON_ERROR_STOP on\n"
-				  "BEGIN;\n");
+	staged_file_printf(&b->restore_sql,
+					   "-- puts back this node's Citus catalogs as they were before the recovery\n"
+					   "\\set ON_ERROR_STOP on\n"
+					   "BEGIN;\n");
 	for (int c = CATALOG_COUNT - 1; c >= 0; c--)
-		strbuf_printf(&b->restore_sql, "DELETE FROM pg_catalog.%s;\n", catalog_name((CatalogId) c));
+		staged_file_printf(&b->restore_sql, "DELETE FROM pg_catalog.%s;\n", catalog_name((CatalogId) c));
 }
 
 /*
  * Every node's restore.sql, each node read with one batch and every
- * node's batch under way at once: one round trip in all.
+ * node's batch under way at once: one round trip in all.  The rows go to
+ * the files as they come.
  */
 static bool
 backup_nodes(NodeBackup *b, int n, int timeout_ms, char *errbuf, size_t errlen)
@@ -332,7 +433,6 @@ backup_nodes(NodeBackup *b, int n, int timeout_ms, char *errbuf, size_t errlen)
 
 	for (int i = 0; i < n; i++)
 	{
-		begin_restore_sql(&b[i]);
 		pgs[i] = b[i].pg;
 		sql[i] = batch_sql(&b[i]);
 		sinks[i] = &b[i].sink;
@@ -341,10 +441,7 @@ backup_nodes(NodeBackup *b, int n, int timeout_ms, char *errbuf, size_t errlen)
 	for (int i = 0; i < n && ok; i++)
 		ok = check_batch(&b[i], errbuf, errlen);
 	for (int i = 0; i < n && ok; i++)
-	{
-		append_settings(&b[i]);
-		strbuf_append(&b[i].restore_sql, "COMMIT;\n");
-	}
+		end_restore_sql(&b[i]);
 	for (int i = 0; i < n; i++)
 	{
 		pgnode_clear_results(pgs[i]);
@@ -355,11 +452,6 @@ backup_nodes(NodeBackup *b, int n, int timeout_ms, char *errbuf, size_t errlen)
 	free(sinks);
 	return ok;
 }
-
-#define BACKUP_DIR "backup"
-#define BACKUP_STAGING "backup.partial"
-#define MANIFEST_NAME "MANIFEST"
-#define RESTORE_SCRIPT "restore.sh"
 
 static void
 append_script_line(StrBuf *script, const NodeReport *node, const char *name,
@@ -423,38 +515,51 @@ typedef struct Staging
 	int			nnodes;
 } Staging;
 
-/* One node's backup: its directory under staging, its restore.sql, a line of the script */
+/* A node's directory under staging, and its restore.sql begun there */
 static bool
-stage_node(Staging *st, const NodeBackup *b, const char *user, const char *dbname,
-		   char *errbuf, size_t errlen)
+stage_node_begin(Staging *st, NodeBackup *b, char *errbuf, size_t errlen)
 {
-	char	   *name = backup_node_dirname(b->node->label);
-	char	   *node_path = xasprintf("%s/%s", st->path, name);
-	char	   *relpath = xasprintf(BACKUP_DIR "/%s", name);
-	int			node_fd = -1;
+	char	   *node_path = xasprintf("%s/%s", st->path, b->dirname);
 	bool		ok = true;
 
-	if (mkdirat(st->fd, name, 0700) != 0 || (node_fd = open_subdir(st->fd, name)) < 0)
+	if (mkdirat(st->fd, b->dirname, 0700) != 0 || (b->dir_fd = open_subdir(st->fd, b->dirname)) < 0)
 	{
 		snprintf(errbuf, errlen, "could not create \"%s\": %s", node_path, strerror(errno));
 		ok = false;
 	}
+	ok = ok && staged_file_create(&b->restore_sql, b->dir_fd, node_path, NODE_RESTORE_SQL, errbuf, errlen);
 	if (ok)
-		ok = manifest_write(&st->manifest, node_fd, node_path, relpath, "restore.sql", &b->restore_sql,
-							errbuf, errlen);
-	if (ok && !fsync_dir(node_fd))
-	{
-		snprintf(errbuf, errlen, "could not sync \"%s\": %s", node_path, strerror(errno));
-		ok = false;
-	}
-	append_script_line(&st->script, b->node, name, user, dbname);
-	st->nnodes++;
-	if (node_fd >= 0)
-		close(node_fd);
-	free(relpath);
+		begin_restore_sql(b);
 	free(node_path);
-	free(name);
 	return ok;
+}
+
+/* A node's restore.sql on disk, listed in the manifest, and its line of the script */
+static bool
+stage_node_end(Staging *st, NodeBackup *b, const char *user, const char *dbname,
+			   char *errbuf, size_t errlen)
+{
+	const char *fault = getenv(JOURNAL_FAULT_ENV);
+
+	/* the tests' stand-in for a disk that fills up while the backup is written */
+	if (fault && strcmp(fault, "backup:fail") == 0 && st->manifest.nfiles == 1)
+	{
+		snprintf(errbuf, errlen, "could not write \"%s\": %s", b->restore_sql.path, strerror(ENOSPC));
+		return false;
+	}
+	if (!staged_file_finish(&b->restore_sql, errbuf, errlen))
+		return false;
+	if (!fsync_dir(b->dir_fd))
+	{
+		snprintf(errbuf, errlen, "could not sync \"%s/%s\": %s", st->path, b->dirname, strerror(errno));
+		return false;
+	}
+	strbuf_printf(&st->manifest.text, "%08x %zu " BACKUP_DIR "/%s/" NODE_RESTORE_SQL "\n",
+				  b->restore_sql.crc, b->restore_sql.size, b->dirname);
+	st->manifest.nfiles++;
+	append_script_line(&st->script, b->node, b->dirname, user, dbname);
+	st->nnodes++;
+	return true;
 }
 
 static void
@@ -464,7 +569,9 @@ node_backup_init(NodeBackup *b, const NodeReport *node, PgNode *pg)
 	b->pg = pg;
 	for (int c = 0; c < CATALOG_COUNT; c++)
 		b->columns[c] = column_list(node, (CatalogId) c);
-	strbuf_init(&b->restore_sql);
+	b->dirname = backup_node_dirname(node->label);
+	b->dir_fd = -1;
+	staged_file_init(&b->restore_sql);
 	b->sink.copy_started = restore_copy_started;
 	b->sink.copy_rows = restore_copy_rows;
 	b->sink.copy_ended = restore_copy_ended;
@@ -478,17 +585,24 @@ node_backup_free(NodeBackup *b)
 {
 	for (int c = 0; c < CATALOG_COUNT; c++)
 		free(b->columns[c]);
-	strbuf_free(&b->restore_sql);
+	free(b->dirname);
+	if (b->dir_fd >= 0)
+		close(b->dir_fd);
+	staged_file_free(&b->restore_sql);
 }
 
-/* Every reachable Citus node's backup, read from all of them at once */
+/*
+ * Every reachable Citus node's backup, read from all of them at once and
+ * written under staging as it comes: memory holds a chunk per node, not
+ * every node's catalogs.
+ */
 static bool
 stage_nodes(Staging *st, const ClusterSnapshot *snap, SessionPool *pool, int timeout_ms,
 			const char *user, const char *dbname, char *errbuf, size_t errlen)
 {
 	NodeBackup *b = xcalloc((size_t) snap->nnodes + 1, sizeof(NodeBackup));
 	int			n = 0;
-	bool		ok;
+	bool		ok = true;
 
 	for (int i = 0; i < snap->nnodes; i++)
 	{
@@ -498,9 +612,11 @@ stage_nodes(Staging *st, const ClusterSnapshot *snap, SessionPool *pool, int tim
 			pool->sessions[i].state == PGNODE_READY)
 			node_backup_init(&b[n++], node, &pool->sessions[i]);
 	}
-	ok = backup_nodes(b, n, timeout_ms, errbuf, errlen);
 	for (int i = 0; i < n && ok; i++)
-		ok = stage_node(st, &b[i], user, dbname, errbuf, errlen);
+		ok = stage_node_begin(st, &b[i], errbuf, errlen);
+	ok = ok && backup_nodes(b, n, timeout_ms, errbuf, errlen);
+	for (int i = 0; i < n && ok; i++)
+		ok = stage_node_end(st, &b[i], user, dbname, errbuf, errlen);
 	for (int i = 0; i < n; i++)
 		node_backup_free(&b[i]);
 	free(b);
@@ -582,6 +698,9 @@ backup_cluster(const ClusterSnapshot *snap, SessionPool *pool, int timeout_ms,
 	ok = ok && seal_staging(&st, errbuf, errlen);
 	close(st.fd);
 	ok = ok && put_in_place(wd, &st, errbuf, errlen);
+	/* files are written as rows come: a backup that failed may have left some half written */
+	if (!ok)
+		remove_tree(wd->fd, BACKUP_STAGING);
 	if (ok)
 		snprintf(evidence, evidence_len, "%d nodes, %d files in " BACKUP_DIR "/" MANIFEST_NAME ", checksummed",
 				 st.nnodes, st.manifest.nfiles);
