@@ -173,7 +173,8 @@ staged_file_free(StagedFile *f)
  * REPEATABLE READ gives that transaction one snapshot for every statement
  * in it (under READ COMMITTED each would take its own), so a node's
  * catalogs, local group and sequences are read as they were at one moment,
- * and the whole backup costs one round trip, every node's at once.
+ * and the whole backup costs one round trip, every node's at once.  READ
+ * ONLY because nothing in a backup has cause to write.
  */
 enum
 {
