@@ -9,6 +9,7 @@
 #include "strbuf.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#define BACKUP_DIR "backup"
+#define BACKUP_STAGING "backup.partial"
+#define MANIFEST_NAME "MANIFEST"
+#define RESTORE_SCRIPT "restore.sh"
+#define NODE_RESTORE_SQL "restore.sql"
 
 /*
  * A directory name from host:port that needs no quoting in a shell and
@@ -55,43 +62,140 @@ typedef struct Manifest
 	int			nfiles;
 } Manifest;
 
-/* Writes one file of the backup and lists it in the manifest. */
-static bool
-manifest_write(Manifest *manifest, int dirfd, const char *dirpath, const char *relpath,
-			   const char *name, const StrBuf *data, char *errbuf, size_t errlen)
+/*
+ * A file of the backup written as its text comes, a piece at a time, so
+ * that no node's copy is ever held whole in memory; its size and checksum
+ * grow with it, for the manifest.  The first write that fails is kept and
+ * the rest are dropped, since rows go on coming until the node's batch
+ * ends: the failure is reported once, when the file is finished.
+ */
+typedef struct StagedFile
 {
-	const char *fault = getenv(JOURNAL_FAULT_ENV);
+	int			fd;				/* -1 when not open */
+	char	   *path;			/* for errors */
+	StrBuf		pending;		/* not yet written */
+	uint32_t	crc;			/* of what was written */
+	size_t		size;
+	int			write_errno;	/* of the first write that failed; 0 while none has */
+} StagedFile;
 
-	/* the tests' stand-in for a disk that fills up while the backup is written */
-	if (fault && strcmp(fault, "backup:fail") == 0 && manifest->nfiles == 1)
+/* Enough that a node's rows cost few writes, little enough that many nodes cost little memory */
+#define STAGED_FILE_CHUNK 65536
+
+static void
+staged_file_init(StagedFile *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	strbuf_init(&f->pending);
+}
+
+/* Creates NAME, which must not exist, under the directory fd */
+static bool
+staged_file_create(StagedFile *f, int dirfd, const char *dirpath, const char *name,
+				   char *errbuf, size_t errlen)
+{
+	f->path = xasprintf("%s/%s", dirpath, name);
+	f->fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (f->fd < 0)
 	{
-		snprintf(errbuf, errlen, "could not write \"%s/%s\": %s", dirpath, name, strerror(ENOSPC));
+		snprintf(errbuf, errlen, "could not create \"%s\": %s", f->path, strerror(errno));
 		return false;
 	}
-	if (!write_private_file(dirfd, dirpath, name, data->data, data->len, errbuf, errlen))
-		return false;
-	strbuf_printf(&manifest->text, "%08x %zu %s/%s\n", crc32_of(data->data, data->len),
-				  data->len, relpath, name);
-	manifest->nfiles++;
 	return true;
 }
 
-/* The error of the last query on a node, as the backup reports it */
 static void
-session_error(const PgNode *pg, char *errbuf, size_t errlen)
+staged_file_flush(StagedFile *f)
 {
-	char	   *why = pgerror_format(&pg->error);
-
-	snprintf(errbuf, errlen, "%s: %s", pg->label, why);
-	free(why);
+	if (f->pending.len == 0)
+		return;
+	if (f->write_errno == 0 && !write_all(f->fd, f->pending.data, f->pending.len))
+		f->write_errno = errno;
+	f->crc = crc32_extend(f->crc, f->pending.data, f->pending.len);
+	f->size += f->pending.len;
+	strbuf_reset(&f->pending);
 }
+
+static void
+staged_file_append(StagedFile *f, const char *data, size_t len)
+{
+	strbuf_append_len(&f->pending, data, len);
+	if (f->pending.len >= STAGED_FILE_CHUNK)
+		staged_file_flush(f);
+}
+
+static void staged_file_printf(StagedFile *f, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+
+static void
+staged_file_printf(StagedFile *f, const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	strbuf_vprintf(&f->pending, fmt, ap);
+	va_end(ap);
+	if (f->pending.len >= STAGED_FILE_CHUNK)
+		staged_file_flush(f);
+}
+
+/* Writes the rest, syncs and closes: whether every byte is on disk */
+static bool
+staged_file_finish(StagedFile *f, char *errbuf, size_t errlen)
+{
+	staged_file_flush(f);
+	if (f->write_errno == 0 && fsync(f->fd) != 0)
+		f->write_errno = errno;
+	if (close(f->fd) != 0 && f->write_errno == 0)
+		f->write_errno = errno;
+	f->fd = -1;
+	if (f->write_errno != 0)
+	{
+		snprintf(errbuf, errlen, "could not write \"%s\": %s", f->path, strerror(f->write_errno));
+		return false;
+	}
+	return true;
+}
+
+static void
+staged_file_free(StagedFile *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	strbuf_free(&f->pending);
+	free(f->path);
+	f->path = NULL;
+}
+
+/*
+ * A node's backup is read with one query string, all of these statements
+ * in order.  The server runs such a string as one implicit transaction;
+ * REPEATABLE READ gives that transaction one snapshot for every statement
+ * in it (under READ COMMITTED each would take its own), so a node's
+ * catalogs, local group and sequences are read as they were at one moment,
+ * and the whole backup costs one round trip, every node's at once.  READ
+ * ONLY because nothing in a backup has cause to write.
+ */
+enum
+{
+	BATCH_SNAPSHOT,				/* SET TRANSACTION ... REPEATABLE READ */
+	BATCH_FIRST_COPY,			/* a COPY per catalog, in CatalogId order */
+	BATCH_LOCAL_GROUP = BATCH_FIRST_COPY + CATALOG_COUNT,
+	BATCH_FIRST_SEQUENCE		/* a SELECT per id sequence, in the node's order */
+};
 
 /* One node being backed up: its session and the restore.sql it gets */
 typedef struct NodeBackup
 {
 	const NodeReport *node;
 	PgNode	   *pg;
-	StrBuf		restore_sql;
+	char	   *columns[CATALOG_COUNT];	/* each catalog's, quoted, as COPY lists them */
+	char	   *dirname;		/* its directory under backup/ */
+	int			dir_fd;			/* that directory under staging; -1 until made */
+	StagedFile	restore_sql;	/* written as the node's rows come */
+	PgCopySink	sink;
+	int			copying;		/* the catalog whose rows are coming; -1 between COPYs */
+	int			reached;		/* the first statement not known to have ended */
 } NodeBackup;
 
 static char *
@@ -109,139 +213,236 @@ column_list(const NodeReport *node, CatalogId catalog)
 	return strbuf_steal(&columns);
 }
 
-/*
- * One catalog with COPY on every node at once, its rows inline in each
- * restore.sql.  A node that hangs costs one timeout, and its error says
- * why with its SQLSTATE.
- */
-static bool
-backup_catalog(NodeBackup *b, int n, CatalogId catalog, int timeout_ms, char *errbuf, size_t errlen)
-{
-	PgNode	  **pgs = xcalloc((size_t) n, sizeof(PgNode *));
-	char	  **columns = xcalloc((size_t) n, sizeof(char *));
-	char	  **sql = xcalloc((size_t) n, sizeof(char *));
-	StrBuf	   *data = xcalloc((size_t) n, sizeof(StrBuf));
-	StrBuf	  **out = xcalloc((size_t) n, sizeof(StrBuf *));
-	bool		ok = true;
-
-	for (int i = 0; i < n; i++)
-	{
-		pgs[i] = b[i].pg;
-		columns[i] = column_list(b[i].node, catalog);
-		sql[i] = xasprintf("COPY pg_catalog.%s (%s) TO STDOUT", catalog_name(catalog), columns[i]);
-		strbuf_init(&data[i]);
-		out[i] = &data[i];
-	}
-	pgnodes_copy_out(pgs, (const char *const *) sql, out, n, timeout_ms);
-	for (int i = 0; i < n; i++)
-	{
-		if (ok && (pgs[i]->state != PGNODE_READY || pgs[i]->error.message))
-		{
-			char	   *why = pgerror_format(&pgs[i]->error);
-
-			snprintf(errbuf, errlen, "the catalogs of %s could not be copied: %s", pgs[i]->label, why);
-			free(why);
-			ok = false;
-		}
-
-		/*
-		 * The data goes inline after COPY FROM STDIN, not through psql's
-		 * \copy: a backslash command ends at a newline, and a column name
-		 * may hold one.
-		 */
-		strbuf_printf(&b[i].restore_sql, "COPY pg_catalog.%s (%s) FROM STDIN;\n",
-					  catalog_name(catalog), columns[i]);
-		strbuf_append_len(&b[i].restore_sql, data[i].data, data[i].len);
-		strbuf_append(&b[i].restore_sql, "\\.\n");
-		strbuf_free(&data[i]);
-		free(columns[i]);
-		free(sql[i]);
-	}
-	free(pgs);
-	free(columns);
-	free(sql);
-	free(data);
-	free(out);
-	return ok;
-}
-
-/* The local group, then each id sequence: one batch of statements */
+/* The statements of the batch enum above, as one string */
 static char *
-settings_sql(const NodeReport *node)
+batch_sql(const NodeBackup *b)
 {
 	StrBuf		sql;
 
 	strbuf_init(&sql);
-	strbuf_append(&sql, "SELECT groupid FROM pg_catalog.pg_dist_local_group");
-	for (int s = 0; s < node->nsequences; s++)
+	strbuf_append(&sql, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+	for (int c = 0; c < CATALOG_COUNT; c++)
+		strbuf_printf(&sql, ";\nCOPY pg_catalog.%s (%s) TO STDOUT", catalog_name((CatalogId) c), b->columns[c]);
+	strbuf_append(&sql, ";\nSELECT groupid FROM pg_catalog.pg_dist_local_group");
+	for (int s = 0; s < b->node->nsequences; s++)
 	{
 		strbuf_append(&sql, ";\nSELECT last_value, is_called FROM pg_catalog.");
-		sql_append_ident(&sql, node->sequences[s].name);
+		sql_append_ident(&sql, b->node->sequences[s].name);
 	}
 	return strbuf_steal(&sql);
 }
 
-/*
- * The local group as it was (a row or none: a node made for the tool may
- * have had none), and each id sequence's value, set back with setval.
- */
-static bool
-append_settings(NodeBackup *b, char *errbuf, size_t errlen)
+static void
+restore_copy_started(void *arg, int statement)
 {
-	const NodeReport *node = b->node;
-	PgNode	   *pg = b->pg;
-	const PGresult *r = pgnode_result(pg, 0);
+	NodeBackup *b = arg;
+	int			catalog = statement - BATCH_FIRST_COPY;
 
-	if (pg->state != PGNODE_READY || pg->error.message || r == NULL ||
-		pg->nresults != node->nsequences + 1)
+	/* no other statement of the batch is a COPY; check_batch refuses one that turned out to be */
+	b->copying = catalog >= 0 && catalog < CATALOG_COUNT ? catalog : -1;
+	b->reached = statement;
+	if (b->copying < 0)
+		return;
+
+	/*
+	 * The data goes inline after COPY FROM STDIN, not through psql's
+	 * \copy: a backslash command ends at a newline, and a column name may
+	 * hold one.
+	 */
+	staged_file_printf(&b->restore_sql, "COPY pg_catalog.%s (%s) FROM STDIN;\n",
+					   catalog_name((CatalogId) catalog), b->columns[catalog]);
+}
+
+static void
+restore_copy_rows(void *arg, const char *rows, size_t len)
+{
+	NodeBackup *b = arg;
+
+	if (b->copying >= 0)
+		staged_file_append(&b->restore_sql, rows, len);
+}
+
+static void
+restore_copy_ended(void *arg, int statement)
+{
+	NodeBackup *b = arg;
+
+	if (b->copying >= 0)
+		staged_file_printf(&b->restore_sql, "\\.\n");
+	b->copying = -1;
+	b->reached = statement + 1;
+}
+
+/* Statement `statement` of a node's batch, as an error names it (malloc'd) */
+static char *
+batch_statement_name(const NodeReport *node, int statement)
+{
+	int			sequence = statement - BATCH_FIRST_SEQUENCE;
+
+	if (statement == BATCH_SNAPSHOT)
+		return xstrdup("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+	if (statement < BATCH_LOCAL_GROUP)
+		return xasprintf("the COPY of pg_catalog.%s", catalog_name((CatalogId) (statement - BATCH_FIRST_COPY)));
+	if (statement == BATCH_LOCAL_GROUP)
+		return xstrdup("the SELECT of pg_catalog.pg_dist_local_group");
+	if (sequence < node->nsequences)
+		return xasprintf("the SELECT of sequence pg_catalog.%s", node->sequences[sequence].name);
+	return xstrdup("the batch");
+}
+
+/*
+ * Why a node's batch failed, naming the statement: the server stops at
+ * the one that failed, whose result is the last; after a timeout or a lost
+ * connection, the sink saw how far the batch had got.
+ */
+static void
+batch_error(const NodeBackup *b, char *errbuf, size_t errlen)
+{
+	const PgNode *pg = b->pg;
+	char	   *why = pgerror_format(&pg->error);
+	char	   *where;
+
+	if (pg->nresults > 0)
+		where = batch_statement_name(b->node, pg->nresults - 1);
+	else if (b->copying >= 0)
+		where = batch_statement_name(b->node, b->reached);
+	else if (b->reached > BATCH_FIRST_COPY)
 	{
-		if (pg->error.message == NULL)
-			pgerror_set(&pg->error, NULL, "the batch gave too few results", NULL, NULL);
-		session_error(pg, errbuf, errlen);
+		char	   *before = batch_statement_name(b->node, b->reached - 1);
+
+		where = xasprintf("the statement after %s", before);
+		free(before);
+	}
+	else
+		where = xstrdup("the batch, before its first COPY");
+	snprintf(errbuf, errlen, "the catalogs of %s could not be copied: %s failed: %s", pg->label, where, why);
+	free(where);
+	free(why);
+}
+
+/* Whether statement `statement` ended as a statement of its kind does */
+static bool
+batch_result_fits(const PgNode *pg, int statement)
+{
+	const PGresult *r = pgnode_result(pg, statement);
+
+	if (r == NULL)
+		return false;
+	if (statement == BATCH_SNAPSHOT)
+		return PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (statement < BATCH_LOCAL_GROUP)
+		/* any other statement sends no rows, and must not pass for an empty catalog */
+		return PQresultStatus(r) == PGRES_COMMAND_OK && strncmp(PQcmdStatus((PGresult *) r), "COPY ", 5) == 0;
+	return PQresultStatus(r) == PGRES_TUPLES_OK &&
+		(statement == BATCH_LOCAL_GROUP || PQntuples(r) == 1);
+}
+
+/* Whether every statement of a node's batch gave what the backup needs of it */
+static bool
+check_batch(const NodeBackup *b, char *errbuf, size_t errlen)
+{
+	PgNode	   *pg = b->pg;
+	int			nstatements = BATCH_FIRST_SEQUENCE + b->node->nsequences;
+
+	if (pg->state != PGNODE_READY || pg->error.message)
+	{
+		batch_error(b, errbuf, errlen);
 		return false;
 	}
-	strbuf_append(&b->restore_sql, "DELETE FROM pg_catalog.pg_dist_local_group;\n");
+	for (int k = 0; k < nstatements; k++)
+	{
+		if (!batch_result_fits(pg, k))
+		{
+			char	   *what = batch_statement_name(b->node, k);
+
+			snprintf(errbuf, errlen, "the catalogs of %s could not be copied: %s gave %s",
+					 pg->label, what, pgnode_result(pg, k) ? "an unexpected result" : "no result");
+			free(what);
+			return false;
+		}
+	}
+	if (pg->nresults != nstatements)
+	{
+		snprintf(errbuf, errlen, "the catalogs of %s could not be copied: %d results for %d statements",
+				 pg->label, pg->nresults, nstatements);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The end of a node's restore.sql: the local group as it was (a row or
+ * none: a node made for the tool may have had none), and each id
+ * sequence's value, set back with setval.
+ */
+static void
+end_restore_sql(NodeBackup *b)
+{
+	const NodeReport *node = b->node;
+	const PGresult *r = pgnode_result(b->pg, BATCH_LOCAL_GROUP);
+
+	StrBuf		text;
+
+	strbuf_init(&text);
+	strbuf_append(&text, "DELETE FROM pg_catalog.pg_dist_local_group;\n");
 	for (int i = 0; i < PQntuples(r); i++)
-		strbuf_printf(&b->restore_sql, "INSERT INTO pg_catalog.pg_dist_local_group (groupid) VALUES (%s);\n",
+		strbuf_printf(&text, "INSERT INTO pg_catalog.pg_dist_local_group (groupid) VALUES (%s);\n",
 					  PQgetvalue(r, i, 0));
 	for (int s = 0; s < node->nsequences; s++)
 	{
 		StrBuf		name;
 
-		r = pgnode_result(pg, s + 1);
-		if (PQntuples(r) != 1)
-		{
-			pgerror_setf(&pg->error, "sequence %s gave no row", node->sequences[s].name);
-			session_error(pg, errbuf, errlen);
-			return false;
-		}
-		strbuf_append(&b->restore_sql, "SELECT pg_catalog.setval(");
+		r = pgnode_result(b->pg, BATCH_FIRST_SEQUENCE + s);
+		strbuf_append(&text, "SELECT pg_catalog.setval(");
 		strbuf_init(&name);
 		strbuf_append(&name, "pg_catalog.");
 		sql_append_ident(&name, node->sequences[s].name);
-		sql_append_literal(&b->restore_sql, name.data);
+		sql_append_literal(&text, name.data);
 		strbuf_free(&name);
-		strbuf_printf(&b->restore_sql, ", %s, %s);\n", PQgetvalue(r, 0, 0),
+		strbuf_printf(&text, ", %s, %s);\n", PQgetvalue(r, 0, 0),
 					  strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? "true" : "false");
 	}
-	return true;
+	strbuf_append(&text, "COMMIT;\n");
+	staged_file_append(&b->restore_sql, text.data, text.len);
+	strbuf_free(&text);
 }
 
-static bool
-backup_settings(NodeBackup *b, int n, int timeout_ms, char *errbuf, size_t errlen)
+/* The start of a node's restore.sql: what its COPYs are appended to */
+static void
+begin_restore_sql(NodeBackup *b)
 {
-	PgNode	  **pgs = xcalloc((size_t) n, sizeof(PgNode *));
-	char	  **sql = xcalloc((size_t) n, sizeof(char *));
+	staged_file_printf(&b->restore_sql,
+					   "-- puts back this node's Citus catalogs as they were before the recovery\n"
+					   "\\set ON_ERROR_STOP on\n"
+					   "BEGIN;\n");
+	for (int c = CATALOG_COUNT - 1; c >= 0; c--)
+		staged_file_printf(&b->restore_sql, "DELETE FROM pg_catalog.%s;\n", catalog_name((CatalogId) c));
+}
+
+/*
+ * Every node's restore.sql, each node read with one batch and every
+ * node's batch under way at once: one round trip in all.  The rows go to
+ * the files as they come.
+ */
+static bool
+backup_nodes(NodeBackup *b, int n, int timeout_ms, char *errbuf, size_t errlen)
+{
+	PgNode	  **pgs = xcalloc((size_t) n + 1, sizeof(PgNode *));
+	char	  **sql = xcalloc((size_t) n + 1, sizeof(char *));
+	const PgCopySink **sinks = xcalloc((size_t) n + 1, sizeof(PgCopySink *));
 	bool		ok = true;
 
 	for (int i = 0; i < n; i++)
 	{
 		pgs[i] = b[i].pg;
-		sql[i] = settings_sql(b[i].node);
+		sql[i] = batch_sql(&b[i]);
+		sinks[i] = &b[i].sink;
 	}
-	pgnodes_query(pgs, (const char *const *) sql, n, 0, NULL, timeout_ms, NULL, NULL);
+	pgnodes_copy_batch(pgs, (const char *const *) sql, sinks, n, timeout_ms);
 	for (int i = 0; i < n && ok; i++)
-		ok = append_settings(&b[i], errbuf, errlen);
+		ok = check_batch(&b[i], errbuf, errlen);
+	for (int i = 0; i < n && ok; i++)
+		end_restore_sql(&b[i]);
 	for (int i = 0; i < n; i++)
 	{
 		pgnode_clear_results(pgs[i]);
@@ -249,39 +450,9 @@ backup_settings(NodeBackup *b, int n, int timeout_ms, char *errbuf, size_t errle
 	}
 	free(pgs);
 	free(sql);
+	free(sinks);
 	return ok;
 }
-
-/*
- * Every node's restore.sql, each statement asked of every node at once:
- * the backup costs a round trip per catalog, not per catalog and node.
- */
-static bool
-backup_nodes(NodeBackup *b, int n, int timeout_ms, char *errbuf, size_t errlen)
-{
-	bool		ok = true;
-
-	for (int i = 0; i < n; i++)
-	{
-		strbuf_append(&b[i].restore_sql,
-					  "-- puts back this node's Citus catalogs as they were before the recovery\n"
-					  "\\set ON_ERROR_STOP on\n"
-					  "BEGIN;\n");
-		for (int c = CATALOG_COUNT - 1; c >= 0; c--)
-			strbuf_printf(&b[i].restore_sql, "DELETE FROM pg_catalog.%s;\n", catalog_name((CatalogId) c));
-	}
-	for (int c = 0; c < CATALOG_COUNT && ok; c++)
-		ok = backup_catalog(b, n, (CatalogId) c, timeout_ms, errbuf, errlen);
-	ok = ok && backup_settings(b, n, timeout_ms, errbuf, errlen);
-	for (int i = 0; i < n; i++)
-		strbuf_append(&b[i].restore_sql, "COMMIT;\n");
-	return ok;
-}
-
-#define BACKUP_DIR "backup"
-#define BACKUP_STAGING "backup.partial"
-#define MANIFEST_NAME "MANIFEST"
-#define RESTORE_SCRIPT "restore.sh"
 
 static void
 append_script_line(StrBuf *script, const NodeReport *node, const char *name,
@@ -345,48 +516,94 @@ typedef struct Staging
 	int			nnodes;
 } Staging;
 
-/* One node's backup: its directory under staging, its restore.sql, a line of the script */
+/* A node's directory under staging, and its restore.sql begun there */
 static bool
-stage_node(Staging *st, const NodeBackup *b, const char *user, const char *dbname,
-		   char *errbuf, size_t errlen)
+stage_node_begin(Staging *st, NodeBackup *b, char *errbuf, size_t errlen)
 {
-	char	   *name = backup_node_dirname(b->node->label);
-	char	   *node_path = xasprintf("%s/%s", st->path, name);
-	char	   *relpath = xasprintf(BACKUP_DIR "/%s", name);
-	int			node_fd = -1;
+	char	   *node_path = xasprintf("%s/%s", st->path, b->dirname);
 	bool		ok = true;
 
-	if (mkdirat(st->fd, name, 0700) != 0 || (node_fd = open_subdir(st->fd, name)) < 0)
+	if (mkdirat(st->fd, b->dirname, 0700) != 0 || (b->dir_fd = open_subdir(st->fd, b->dirname)) < 0)
 	{
 		snprintf(errbuf, errlen, "could not create \"%s\": %s", node_path, strerror(errno));
 		ok = false;
 	}
+	ok = ok && staged_file_create(&b->restore_sql, b->dir_fd, node_path, NODE_RESTORE_SQL, errbuf, errlen);
 	if (ok)
-		ok = manifest_write(&st->manifest, node_fd, node_path, relpath, "restore.sql", &b->restore_sql,
-							errbuf, errlen);
-	if (ok && !fsync_dir(node_fd))
-	{
-		snprintf(errbuf, errlen, "could not sync \"%s\": %s", node_path, strerror(errno));
-		ok = false;
-	}
-	append_script_line(&st->script, b->node, name, user, dbname);
-	st->nnodes++;
-	if (node_fd >= 0)
-		close(node_fd);
-	free(relpath);
+		begin_restore_sql(b);
 	free(node_path);
-	free(name);
 	return ok;
 }
 
-/* Every reachable Citus node's backup, read from all of them at once */
+/* A node's restore.sql on disk, listed in the manifest, and its line of the script */
+static bool
+stage_node_end(Staging *st, NodeBackup *b, const char *user, const char *dbname,
+			   char *errbuf, size_t errlen)
+{
+	const char *fault = getenv(JOURNAL_FAULT_ENV);
+
+	/* the tests' stand-in for a disk that fills up while the backup is written */
+	if (fault && strcmp(fault, "backup:fail") == 0 && st->manifest.nfiles == 1)
+	{
+		snprintf(errbuf, errlen, "could not write \"%s\": %s", b->restore_sql.path, strerror(ENOSPC));
+		return false;
+	}
+	if (!staged_file_finish(&b->restore_sql, errbuf, errlen))
+		return false;
+	if (!fsync_dir(b->dir_fd))
+	{
+		snprintf(errbuf, errlen, "could not sync \"%s/%s\": %s", st->path, b->dirname, strerror(errno));
+		return false;
+	}
+	strbuf_printf(&st->manifest.text, "%08x %zu " BACKUP_DIR "/%s/" NODE_RESTORE_SQL "\n",
+				  b->restore_sql.crc, b->restore_sql.size, b->dirname);
+	st->manifest.nfiles++;
+	append_script_line(&st->script, b->node, b->dirname, user, dbname);
+	st->nnodes++;
+	return true;
+}
+
+static void
+node_backup_init(NodeBackup *b, const NodeReport *node, PgNode *pg)
+{
+	b->node = node;
+	b->pg = pg;
+	for (int c = 0; c < CATALOG_COUNT; c++)
+		b->columns[c] = column_list(node, (CatalogId) c);
+	b->dirname = backup_node_dirname(node->label);
+	b->dir_fd = -1;
+	staged_file_init(&b->restore_sql);
+	b->sink.copy_started = restore_copy_started;
+	b->sink.copy_rows = restore_copy_rows;
+	b->sink.copy_ended = restore_copy_ended;
+	b->sink.arg = b;
+	b->copying = -1;
+	b->reached = BATCH_SNAPSHOT;
+}
+
+static void
+node_backup_free(NodeBackup *b)
+{
+	for (int c = 0; c < CATALOG_COUNT; c++)
+		free(b->columns[c]);
+	free(b->dirname);
+	if (b->dir_fd >= 0)
+		close(b->dir_fd);
+	staged_file_free(&b->restore_sql);
+}
+
+/*
+ * Every reachable Citus node's backup, read from all of them at once and
+ * written under staging as it comes: memory holds a chunk per node, not
+ * every node's catalogs.
+ */
 static bool
 stage_nodes(Staging *st, const ClusterSnapshot *snap, SessionPool *pool, int timeout_ms,
 			const char *user, const char *dbname, char *errbuf, size_t errlen)
 {
 	NodeBackup *b = xcalloc((size_t) snap->nnodes + 1, sizeof(NodeBackup));
 	int			n = 0;
-	bool		ok;
+	bool		ok = true;
 
 	for (int i = 0; i < snap->nnodes; i++)
 	{
@@ -394,18 +611,15 @@ stage_nodes(Staging *st, const ClusterSnapshot *snap, SessionPool *pool, int tim
 
 		if (node->reachable && node->is_citus && i < pool->count &&
 			pool->sessions[i].state == PGNODE_READY)
-		{
-			b[n].node = node;
-			b[n].pg = &pool->sessions[i];
-			strbuf_init(&b[n].restore_sql);
-			n++;
-		}
+			node_backup_init(&b[n++], node, &pool->sessions[i]);
 	}
-	ok = backup_nodes(b, n, timeout_ms, errbuf, errlen);
 	for (int i = 0; i < n && ok; i++)
-		ok = stage_node(st, &b[i], user, dbname, errbuf, errlen);
+		ok = stage_node_begin(st, &b[i], errbuf, errlen);
+	ok = ok && backup_nodes(b, n, timeout_ms, errbuf, errlen);
+	for (int i = 0; i < n && ok; i++)
+		ok = stage_node_end(st, &b[i], user, dbname, errbuf, errlen);
 	for (int i = 0; i < n; i++)
-		strbuf_free(&b[i].restore_sql);
+		node_backup_free(&b[i]);
 	free(b);
 	return ok;
 }
@@ -485,6 +699,9 @@ backup_cluster(const ClusterSnapshot *snap, SessionPool *pool, int timeout_ms,
 	ok = ok && seal_staging(&st, errbuf, errlen);
 	close(st.fd);
 	ok = ok && put_in_place(wd, &st, errbuf, errlen);
+	/* files are written as rows come: a backup that failed may have left some half written */
+	if (!ok)
+		remove_tree(wd->fd, BACKUP_STAGING);
 	if (ok)
 		snprintf(evidence, evidence_len, "%d nodes, %d files in " BACKUP_DIR "/" MANIFEST_NAME ", checksummed",
 				 st.nnodes, st.manifest.nfiles);

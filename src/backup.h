@@ -22,8 +22,10 @@ char	   *backup_node_dirname(const char *label);
  * backup.partial/ first and renamed into place once complete, so that a
  * backup/ directory is never half written; an earlier attempt's backup/
  * is kept as backup.superseded-<time>.  user and dbname go into the
- * script; no password.  Each node is copied through its session in pool,
- * each query held to timeout_ms.  evidence gets what the manifest holds.
+ * script; no password.  Each node is copied through its session in pool
+ * with one query string, read from one snapshot and held to timeout_ms as
+ * a whole, every node's at once; its rows go to disk as they come.
+ * evidence gets what the manifest holds.
  */
 bool		backup_cluster(const ClusterSnapshot *snapshot, SessionPool *pool, int timeout_ms,
 						   const Workdir *wd, const char *user, const char *dbname,

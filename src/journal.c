@@ -24,9 +24,15 @@
 uint32_t
 crc32_of(const char *data, size_t len)
 {
+	return crc32_extend(0, data, len);
+}
+
+uint32_t
+crc32_extend(uint32_t crc_so_far, const char *data, size_t len)
+{
 	static uint32_t table[256];
 	static bool ready = false;
-	uint32_t	crc = 0xFFFFFFFFu;
+	uint32_t	crc = crc_so_far ^ 0xFFFFFFFFu;
 
 	if (!ready)
 	{

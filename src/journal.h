@@ -85,6 +85,12 @@ const char *journal_find(const Journal *journal, const char *event);
 uint32_t	crc32_of(const char *data, size_t len);
 
 /*
+ * The CRC-32 of what crc_so_far covered followed by data, as zlib's
+ * crc32() chains: crc32_of(a + b) is crc32_extend(crc32_of(a), b).
+ */
+uint32_t	crc32_extend(uint32_t crc_so_far, const char *data, size_t len);
+
+/*
  * Fault injection for the tests: CITUS_RESCUE_TEST_FAULT=N:ACTION acts at
  * the N-th record this process writes, EVENT:ACTION at its first record of
  * that event (stepping, gate, ...), which stays right when records are

@@ -191,11 +191,14 @@ take_copy_rows(PgNode *node)
 	while ((n = PQgetCopyData(node->conn, &row, 1)) > 0)
 	{
 		if (node->copy_sink)
-			strbuf_append_len(node->copy_sink, row, (size_t) n);
+			node->copy_sink->copy_rows(node->copy_sink->arg, row, (size_t) n);
 		PQfreemem(row);
 	}
 	if (n == 0)
 		return 0;
+	if (n == -1 && node->copy_sink && node->copy_sink->copy_ended)
+		/* the COPY's own result is not recorded yet: nresults is its index */
+		node->copy_sink->copy_ended(node->copy_sink->arg, node->nresults);
 	return n == -1 ? 1 : -1;
 }
 
@@ -240,6 +243,8 @@ take_results(PgNode *node, PgNodeEvent on_event, void *arg)
 				/* the rows come first; the statement's own result follows them */
 				PQclear(result);
 				node->state = PGNODE_COPY_OUT;
+				if (node->copy_sink && node->copy_sink->copy_started)
+					node->copy_sink->copy_started(node->copy_sink->arg, node->nresults);
 				break;
 			case PGRES_COPY_IN:
 			case PGRES_COPY_BOTH:
@@ -477,12 +482,18 @@ pgnode_query(PgNode *node, const char *sql, int nparams,
 	return node->state == PGNODE_READY && node->error.message == NULL;
 }
 
+/*
+ * Sends batch[i] to every node that has one, its COPY rows going to
+ * sinks[i], and waits for all.  A node that is not READY gets an error
+ * instead, so that it is not taken for one that copied nothing.
+ */
 void
-pgnodes_copy_out(PgNode **nodes, const char *const *sql, StrBuf **out, int count, int timeout_ms)
+pgnodes_copy_batch(PgNode **nodes, const char *const *batch, const PgCopySink *const *sinks,
+				   int count, int timeout_ms)
 {
 	for (int i = 0; i < count; i++)
 	{
-		if (nodes[i] == NULL || sql[i] == NULL)
+		if (nodes[i] == NULL || batch[i] == NULL)
 			continue;
 		if (nodes[i]->state != PGNODE_READY)
 		{
@@ -490,17 +501,40 @@ pgnodes_copy_out(PgNode **nodes, const char *const *sql, StrBuf **out, int count
 				pgerror_set(&nodes[i]->error, NULL, "not connected", NULL, NULL);
 			continue;
 		}
-		nodes[i]->copy_sink = out[i];
+		nodes[i]->copy_sink = sinks[i];
 	}
-	send_queries(nodes, sql, count, 0, NULL, NULL, NULL);
+	send_queries(nodes, batch, count, 0, NULL, NULL, NULL);
 	drive(nodes, count, timeout_ms, "a COPY", NULL, NULL);
+	for (int i = 0; i < count; i++)
+		if (nodes[i] != NULL)
+			nodes[i]->copy_sink = NULL;
+}
+
+static void
+append_rows_to_strbuf(void *arg, const char *rows, size_t len)
+{
+	strbuf_append_len((StrBuf *) arg, rows, len);
+}
+
+void
+pgnodes_copy_out(PgNode **nodes, const char *const *sql, StrBuf **out, int count, int timeout_ms)
+{
+	PgCopySink *sinks = xcalloc((size_t) count, sizeof(PgCopySink));
+	const PgCopySink **sink_of = xcalloc((size_t) count, sizeof(PgCopySink *));
+
+	for (int i = 0; i < count; i++)
+	{
+		sinks[i].copy_rows = append_rows_to_strbuf;
+		sinks[i].arg = out[i];
+		sink_of[i] = &sinks[i];
+	}
+	pgnodes_copy_batch(nodes, sql, sink_of, count, timeout_ms);
 	for (int i = 0; i < count; i++)
 	{
 		PgNode	   *node = nodes[i];
 
-		if (node == NULL || sql[i] == NULL || node->copy_sink == NULL)
+		if (node == NULL || sql[i] == NULL)
 			continue;
-		node->copy_sink = NULL;
 		if (node->state != PGNODE_READY || node->error.message != NULL)
 			continue;
 		/* any other statement sends no rows, and must not pass for an empty table */
@@ -508,6 +542,8 @@ pgnodes_copy_out(PgNode **nodes, const char *const *sql, StrBuf **out, int count
 			strncmp(PQcmdStatus(node->result), "COPY ", 5) != 0)
 			pgerror_set(&node->error, NULL, "the statement was not a COPY", NULL, NULL);
 	}
+	free(sinks);
+	free(sink_of);
 }
 
 bool

@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <libpq-fe.h>
@@ -30,6 +31,23 @@ typedef enum PgNodeState
 	PGNODE_FAILED				/* see error; the connection is closed */
 } PgNodeState;
 
+/*
+ * Where the rows of COPY TO STDOUT go.  As each COPY of a batch starts,
+ * copy_started learns its place among the batch's statements (from 0, as
+ * pgnode_result counts them); copy_rows then gets its rows as the server
+ * sent them, and copy_ended follows the last (the COPY's own result, which
+ * says whether it succeeded, comes after).  copy_started and copy_ended
+ * may be NULL.  A sink that cannot keep the rows notes why itself: the
+ * COPY runs on, so that the session stays usable.
+ */
+typedef struct PgCopySink
+{
+	void		(*copy_started) (void *arg, int statement);
+	void		(*copy_rows) (void *arg, const char *rows, size_t len);
+	void		(*copy_ended) (void *arg, int statement);
+	void	   *arg;
+} PgCopySink;
+
 typedef struct PgNode
 {
 	char	   *host;			/* where the tool connects (after --map) */
@@ -47,7 +65,7 @@ typedef struct PgNode
 	int64_t		elapsed_ms;		/* of the last connect or query */
 	int64_t		started_ms;
 	bool		cancel_sent;
-	StrBuf	   *copy_sink;		/* where COPY TO STDOUT rows go; NULL drops them */
+	const PgCopySink *copy_sink;	/* where COPY TO STDOUT rows go; NULL drops them */
 } PgNode;
 
 /*
@@ -117,6 +135,19 @@ bool		pgnode_copy_out(PgNode *node, const char *sql, StrBuf *out, int timeout_ms
  */
 void		pgnodes_copy_out(PgNode **nodes, const char *const *sql, StrBuf **out, int count,
 							 int timeout_ms);
+
+/*
+ * Runs batch[i], several statements in one string (NULL skips the node),
+ * on every READY node at once, the whole batch held to timeout_ms; the
+ * rows of each COPY TO STDOUT in it go to sinks[i].  Every statement's
+ * result, a COPY's own ("COPY n") included, is kept in node->results as
+ * pgnodes_query keeps them.  The server stops at the first statement that
+ * fails, so pgnode_result(node, node->nresults - 1) is the failed one's.
+ * A timeout or a broken connection leaves the node FAILED and without
+ * results, as with pgnodes_query: how far it got, only the sink saw.
+ */
+void		pgnodes_copy_batch(PgNode **nodes, const char *const *batch,
+							   const PgCopySink *const *sinks, int count, int timeout_ms);
 
 typedef enum PgPing
 {

@@ -68,6 +68,9 @@ test_journal(void)
 	off_t		whole;
 
 	is_int(crc32_of("123456789", 9), 0xCBF43926u, "CRC-32 check value");
+	is_int(crc32_extend(crc32_of("1234", 4), "56789", 5), 0xCBF43926u,
+		   "CRC-32 extended piece by piece gives the whole's");
+	is_int(crc32_extend(0, "", 0), crc32_of("", 0), "CRC-32 of nothing, extended from nothing");
 	ok(mkdtemp(root) != NULL, "a scratch directory");
 	dir = xasprintf("%s/run", root);
 	path = xasprintf("%s/journal.log", dir);

@@ -92,6 +92,143 @@ test_rows(PgNode *node, const char *expected_path)
 	free(want);
 }
 
+/* What a batch's sink was told: rows per statement, and the order of starts and ends */
+typedef struct BatchLog
+{
+	StrBuf		rows[8];
+	StrBuf		events;
+	int			statement;		/* the COPY whose rows are coming; -1 between */
+	bool		misplaced;		/* rows outside a started COPY */
+} BatchLog;
+
+static void
+log_started(void *arg, int statement)
+{
+	BatchLog   *log = arg;
+
+	strbuf_printf(&log->events, "start %d;", statement);
+	log->statement = statement >= 0 && statement < 8 ? statement : -1;
+}
+
+static void
+log_rows(void *arg, const char *rows, size_t len)
+{
+	BatchLog   *log = arg;
+
+	if (log->statement < 0)
+		log->misplaced = true;
+	else
+		strbuf_append_len(&log->rows[log->statement], rows, len);
+}
+
+static void
+log_ended(void *arg, int statement)
+{
+	BatchLog   *log = arg;
+
+	strbuf_printf(&log->events, "end %d;", statement);
+	log->statement = -1;
+}
+
+static void
+batch_log_init(BatchLog *log, PgCopySink *sink)
+{
+	memset(log, 0, sizeof(*log));
+	for (int i = 0; i < 8; i++)
+		strbuf_init(&log->rows[i]);
+	strbuf_init(&log->events);
+	log->statement = -1;
+	sink->copy_started = log_started;
+	sink->copy_rows = log_rows;
+	sink->copy_ended = log_ended;
+	sink->arg = log;
+}
+
+static void
+batch_log_free(BatchLog *log)
+{
+	for (int i = 0; i < 8; i++)
+		strbuf_free(&log->rows[i]);
+	strbuf_free(&log->events);
+}
+
+static bool
+run_batch(PgNode *node, const char *batch, BatchLog *log, int timeout_ms)
+{
+	PgNode	   *one[1] = {node};
+	const char *one_batch[1] = {batch};
+	PgCopySink	sink;
+	const PgCopySink *one_sink[1] = {&sink};
+
+	batch_log_init(log, &sink);
+	pgnodes_copy_batch(one, one_batch, one_sink, 1, timeout_ms);
+	return node->state == PGNODE_READY && node->error.message == NULL;
+}
+
+static const char *
+cmd_status_of(const PgNode *node, int statement)
+{
+	const PGresult *r = pgnode_result(node, statement);
+
+	return r ? PQcmdStatus((PGresult *) r) : NULL;
+}
+
+/* Several COPYs in one string, each with rows of its own, and a SELECT among them */
+static void
+test_batch(PgNode *node, const char *expected_path)
+{
+	BatchLog	log;
+	size_t		want_len = 0;
+	char	   *want = read_file(expected_path, &want_len);
+	const PGresult *select;
+
+	ok(run_batch(node, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;"
+				 "COPY (SELECT 1 UNION ALL SELECT 2) TO STDOUT;"
+				 "COPY (SELECT 1 WHERE false) TO STDOUT;"
+				 "SELECT 42;"
+				 "COPY session_rows TO STDOUT", &log, 10000),
+	   "copy_batch: a batch of three COPYs and a SELECT succeeds");
+	is_int(node->nresults, 5, "copy_batch: a result per statement");
+	is_str(log.events.data, "start 1;end 1;start 2;end 2;start 4;end 4;",
+		   "copy_batch: each COPY starts and ends in its place among the statements");
+	ok(!log.misplaced, "copy_batch: no rows outside a COPY");
+	is_str(log.rows[1].data, "1\n2\n", "copy_batch: the first COPY's rows are its own");
+	is_int(log.rows[2].len, 0, "copy_batch: a COPY of no rows gives nothing");
+	ok(log.rows[4].len == want_len && memcmp(log.rows[4].data, want, want_len) == 0,
+	   "copy_batch: the last COPY's rows are psql's, byte for byte (%zu bytes)", log.rows[4].len);
+	is_str(cmd_status_of(node, 1), "COPY 2", "copy_batch: a COPY's own result is kept in its place");
+	is_str(cmd_status_of(node, 2), "COPY 0", "copy_batch: so is an empty one's");
+	select = pgnode_result(node, 3);
+	ok(select && PQresultStatus(select) == PGRES_TUPLES_OK && PQntuples(select) == 1 &&
+	   strcmp(PQgetvalue(select, 0, 0), "42") == 0, "copy_batch: the SELECT's rows are an ordinary result");
+	is_str(cmd_status_of(node, 4), "COPY 20000", "copy_batch: and the last COPY's result after it");
+	ok(!pgnode_in_transaction(node), "copy_batch: no transaction is left open");
+	batch_log_free(&log);
+	free(want);
+}
+
+/* The statement that failed is the last result; those before it are kept. */
+static void
+test_batch_errors(PgNode *node)
+{
+	BatchLog	log;
+
+	ok(!run_batch(node, "COPY (SELECT 1) TO STDOUT; COPY no_such_table TO STDOUT; SELECT 1", &log, 10000),
+	   "copy_batch: a batch whose second COPY fails fails");
+	is_str(node->error.sqlstate, "42P01", "copy_batch: with the server's SQLSTATE");
+	is_int(node->nresults, 2, "copy_batch: the statements after it did not run");
+	is_str(cmd_status_of(node, 0), "COPY 1", "copy_batch: the COPY before it is kept");
+	is_int(node->state, PGNODE_READY, "copy_batch: the node is still ready");
+	ok(!pgnode_in_transaction(node), "copy_batch: and its implicit transaction is gone");
+	batch_log_free(&log);
+	ok(!run_batch(node, "SELECT 1; COPY (SELECT 1 / (50000 - g) FROM generate_series(1, 60000) g) TO STDOUT",
+				  &log, 10000), "copy_batch: a COPY that fails after rows were sent fails the batch");
+	is_str(node->error.sqlstate, "22012", "copy_batch: with its SQLSTATE");
+	ok(log.rows[1].len > 0 && node->nresults == 2, "copy_batch: after its rows had come");
+	ok(pgnode_query(node, "SELECT 1", 0, NULL, 10000), "copy_batch: the session serves the next query");
+	batch_log_free(&log);
+}
+
 /* Rows enough to leave the server's buffer, then division by zero. */
 #define FAILING_COPY \
 	"COPY (SELECT 1 / (50000 - g) FROM generate_series(1, 60000) g) TO STDOUT"
@@ -144,6 +281,22 @@ test_timeout(PgNode *node)
 	ok(node->conn == NULL, "its connection is closed");
 	ok(out.len > 0, "rows had come before it hung (%zu bytes)", out.len);
 	strbuf_free(&out);
+}
+
+/* One deadline for the whole batch; only the sink knows how far it got. */
+static void
+test_batch_timeout(PgNode *node)
+{
+	BatchLog	log;
+
+	ok(!run_batch(node, "COPY (SELECT 1) TO STDOUT; " HANGING_COPY, &log, 1500),
+	   "copy_batch: a batch that hangs fails");
+	is_int(node->state, PGNODE_FAILED, "copy_batch: the node is FAILED");
+	is_str(node->error.message, "no answer to a COPY within 1.5 s", "copy_batch: the error says so");
+	ok(node->conn == NULL && node->nresults == 0, "copy_batch: its connection closed and its results gone");
+	is_str(log.events.data, "start 0;end 0;start 1;", "copy_batch: its sink saw which COPY hung");
+	ok(log.rows[1].len > 0, "copy_batch: after its rows had begun to come");
+	batch_log_free(&log);
 }
 
 static void
@@ -273,10 +426,14 @@ main(void)
 	}
 	test_rows(&node, expected);
 	test_server_errors(&node);
+	test_batch(&node, expected);
+	test_batch_errors(&node);
 	test_timeout(&node);
 	if (connect_node(&node))
 		test_cancel(&node);
 	test_copy_in(&node);
+	if (connect_node(&node))
+		test_batch_timeout(&node);
 	pgnode_free(&node);
 	test_kept_sessions();
 	return tap_done();
