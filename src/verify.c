@@ -547,10 +547,6 @@ check_serial_insert(Verifier *v, const PgPipeline *answers, int insert, int firs
 	char	   *error;
 	const char *got;
 
-	/*
-	 * After a failed DDL statement the insert still ran, into whatever the
-	 * DDL had left: its answer says nothing of a working coordinator.
-	 */
 	if (!v->result->passed[VERIFY_DDL])
 	{
 		record(v, VERIFY_SERIAL_INSERT, false, "not tried: the DDL check failed");
@@ -602,41 +598,54 @@ shard_move_sql(const PGresult *pick)
 }
 
 /*
- * A shard of the scratch table moves to another node, when the DDL made
- * one; the scratch schemas are dropped after it either way, in the same
- * round trip, and a failed move leaves them nothing that would not drop.
+ * A shard of the scratch table moved to another node: the shard and its
+ * target were picked right after the DDL, the move ran after the insert.
  */
 static void
-check_shard_move(Verifier *v, const Scratch *scratch, const PgPipeline *smoke, int pick_at)
+check_shard_move(Verifier *v, const PgPipeline *ddl, int pick_at, const PgPipeline *answers,
+				 int move_at)
 {
-	const PGresult *pick = pgpipeline_result(smoke, pick_at);
-	bool		tried = v->result->passed[VERIFY_DDL];
-	bool		moving = tried && pick != NULL && PQntuples(pick) > 0;
-	Series		series = {0};
-	PgPipeline	answers;
-	int			move_at = moving ? series_add(&series, shard_move_sql(pick)) : -1;
-	int			cleanup_at = add_cleanup(&series, scratch);
+	const PGresult *pick = pgpipeline_result(ddl, pick_at);
+	char	   *error = NULL;
 
-	if (tried && pick == NULL)
-	{
-		char	   *error = statement_error(smoke, pick_at);
-
+	if (pick == NULL)
+		error = statement_error(ddl, pick_at);
+	else if (PQntuples(pick) == 0)
+		error = xstrdup("no second node with shouldhaveshards to move a shard to");
+	else if (pgpipeline_error(answers, move_at))
+		error = statement_error(answers, move_at);
+	if (error)
 		record(v, VERIFY_SHARD_MOVE, false, "%s", error);
-		free(error);
-	}
-	else if (tried && !moving)
-		record(v, VERIFY_SHARD_MOVE, false, "no second node with shouldhaveshards to move a shard to");
-	series_run(v, &series, &answers);
-	if (moving && pgpipeline_error(&answers, move_at))
-	{
-		char	   *error = statement_error(&answers, move_at);
-
-		record(v, VERIFY_SHARD_MOVE, false, "%s", error);
-		free(error);
-	}
-	else if (moving)
+	else
 		record(v, VERIFY_SHARD_MOVE, true, "moved shard %s to %s:%s", PQgetvalue(pick, 0, 0),
 			   PQgetvalue(pick, 0, 3), PQgetvalue(pick, 0, 4));
+	free(error);
+}
+
+/*
+ * What follows the DDL, in a second round trip: the insert, the serial
+ * columns' questions and the move only when the DDL passed, then the
+ * cleanup, which always runs.  Sent with the DDL, they would run after a
+ * failed DDL statement too, although the check says they were not tried,
+ * and a node that never answers would cost each question that reads its
+ * shards a connection timeout (30 s on Citus) for an answer nobody reads.
+ */
+static void
+after_ddl(Verifier *v, const Scratch *scratch, bool move_shard, const PgPipeline *ddl, int pick_at)
+{
+	bool		ddl_passed = v->result->passed[VERIFY_DDL];
+	const PGresult *pick = move_shard && ddl_passed ? pgpipeline_result(ddl, pick_at) : NULL;
+	Series		series = {0};
+	PgPipeline	answers;
+	int			insert_at = ddl_passed ? series_add(&series, serial_insert_sql(scratch)) : -1;
+	int			serials_at = ddl_passed ? add_serial_questions(v, &series) : -1;
+	int			move_at = pick && PQntuples(pick) > 0 ? series_add(&series, shard_move_sql(pick)) : -1;
+	int			cleanup_at = add_cleanup(&series, scratch);
+
+	series_run(v, &series, &answers);
+	check_serial_insert(v, &answers, insert_at, serials_at);
+	if (move_shard && ddl_passed)
+		check_shard_move(v, ddl, pick_at, &answers, move_at);
 	report_cleanup(v, &answers, cleanup_at);
 	pgpipeline_free(&answers);
 	series_free(&series);
@@ -669,18 +678,16 @@ check_no_leftovers(Verifier *v)
 }
 
 /*
- * The DDL, the insert, the serial columns' questions and the cleanup (or,
- * before a shard move, the shard to move) go to the coordinator in one
- * pipeline: one round trip instead of one per statement.  Each statement
- * is its own transaction, as when sent alone, since Citus distributes
- * tables differently inside a transaction block.
+ * The DDL statements go to the coordinator in one pipeline, with the pick
+ * of a shard to move after them: one round trip instead of one per
+ * statement.  Each statement is its own transaction, as when sent alone,
+ * since Citus distributes tables differently inside a transaction block.
  *
  * Unlike statements sent one by one, those after a failed one still run.
- * That is harmless: each either only reads or works inside the scratch
- * schemas, which the cleanup at the end drops whatever failed.  It costs
- * time only when a failure is slow (a node that never answers makes each
- * later statement that reaches it wait too).  The checks read what they
- * read before, and report in the same order.
+ * That is harmless: each works inside the scratch schemas, which the
+ * cleanup drops whatever failed, or only reads.  It costs time only when
+ * a failure is slow (a node that never answers makes each later statement
+ * that reaches it wait too).  The check names the first failure, as ever.
  */
 static void
 smoke_tests(Verifier *v, bool move_shard)
@@ -691,7 +698,8 @@ smoke_tests(Verifier *v, bool move_shard)
 	const char *has;
 	char	   *error;
 	bool		schema_sharding;
-	int			nddl, insert_at, serials_at, last_at;
+	int			nddl;
+	int			pick_at;
 
 	snprintf(scratch.schema, sizeof(scratch.schema), "citus_rescue_verify_%d", (int) getpid());
 	snprintf(scratch.tenant_schema, sizeof(scratch.tenant_schema), "%s_tenant", scratch.schema);
@@ -699,17 +707,10 @@ smoke_tests(Verifier *v, bool move_shard)
 	schema_sharding = has && strcmp(has, "t") == 0;
 	free(error);
 	nddl = add_ddl(&series, &scratch, schema_sharding);
-	insert_at = series_add(&series, serial_insert_sql(&scratch));
-	serials_at = add_serial_questions(v, &series);
-	/* with a move, the cleanup goes after it, in the move's round trip */
-	last_at = move_shard ? series_add(&series, shard_pick_sql(&scratch)) : add_cleanup(&series, &scratch);
+	pick_at = move_shard ? series_add(&series, shard_pick_sql(&scratch)) : -1;
 	series_run(v, &series, &answers);
 	check_ddl(v, &series, &answers, nddl, schema_sharding);
-	check_serial_insert(v, &answers, insert_at, serials_at);
-	if (move_shard)
-		check_shard_move(v, &scratch, &answers, last_at);
-	else
-		report_cleanup(v, &answers, last_at);
+	after_ddl(v, &scratch, move_shard, &answers, pick_at);
 	pgpipeline_free(&answers);
 	series_free(&series);
 }
