@@ -6,6 +6,7 @@
 #include "lostshards.h"
 #include "leftovers.h"
 #include "pgnode.h"
+#include "pgpipeline.h"
 #include "report.h"
 #include "strbuf.h"
 
@@ -36,6 +37,7 @@ typedef struct Verifier
 	VerifyResult *result;
 	const EventSink *sink;
 	int			timeout_ms;
+	PgPipeline	answers;		/* to the questions, asked together */
 } Verifier;
 
 static void
@@ -66,28 +68,50 @@ record(Verifier *v, VerifyCheckId id, bool passed, const char *fmt,...)
 	strbuf_free(&shown);
 }
 
-/* One query on the coordinator; NULL result and error text on failure */
-static PGresult *
-query(Verifier *v, const char *sql, char **error)
+/*
+ * The read-only questions, asked in one round trip before the first check
+ * that reads them.  Each is its own transaction, as when asked alone: one
+ * that fails leaves the others their answers.
+ */
+enum
 {
-	PgNode	   *pg = v->session;
+	ASK_IS_COORDINATOR,
+	ASK_ORPHANED_PLACEMENTS,
+	ASK_SCHEMA_SHARDING,
+	ASK_COUNT
+};
 
-	*error = NULL;
-	if (!pgnode_query(pg, sql, 0, NULL, v->timeout_ms))
-	{
-		*error = pgerror_format(&pg->error);
-		return NULL;
-	}
-	return pg->result;
+static const char *const questions[ASK_COUNT] = {
+	[ASK_IS_COORDINATOR] = "SELECT pg_catalog.citus_is_coordinator()",
+	[ASK_ORPHANED_PLACEMENTS] =
+	"SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_placement p"
+	" WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node n WHERE n.groupid = p.groupid)",
+	/* schema-based sharding arrived in Citus 12.0: 11.x has nothing to try */
+	[ASK_SCHEMA_SHARDING] =
+	"SELECT pg_catalog.to_regproc('pg_catalog.citus_schema_distribute') IS NOT NULL",
+};
+
+/* Why statement index of a pipeline failed, as a new string */
+static char *
+statement_error(const PgPipeline *answers, int index)
+{
+	const PgError *error = pgpipeline_error(answers, index);
+
+	return error ? pgerror_format(error) : xstrdup("no answer");
 }
 
+/* The one value statement index returned; NULL and the reason when there is none */
 static const char *
-scalar(Verifier *v, const char *sql, char **error)
+answer(const PgPipeline *answers, int index, char **error)
 {
-	PGresult   *r = query(v, sql, error);
+	const PGresult *r = pgpipeline_result(answers, index);
 
+	*error = NULL;
 	if (r == NULL)
+	{
+		*error = statement_error(answers, index);
 		return NULL;
+	}
 	if (PQntuples(r) < 1 || PQnfields(r) < 1)
 	{
 		*error = xstrdup("no row returned");
@@ -97,11 +121,11 @@ scalar(Verifier *v, const char *sql, char **error)
 }
 
 static void
-check_scalar(Verifier *v, VerifyCheckId id, const char *sql, const char *want,
+check_scalar(Verifier *v, VerifyCheckId id, int question, const char *want,
 			 const char *pass_text, const char *fail_text)
 {
 	char	   *error;
-	const char *got = scalar(v, sql, &error);
+	const char *got = answer(&v->answers, question, &error);
 
 	if (got == NULL)
 		record(v, id, false, "%s", error);
@@ -247,46 +271,64 @@ check_sequences(Verifier *v)
 	strbuf_free(&why);
 }
 
-/* Runs statements in order; stops at the first error, which it returns */
-static char *
-run_statements(Verifier *v, const char *const *statements)
+/* The statements of one pipeline, each allocated */
+typedef struct Series
 {
-	for (int i = 0; statements[i]; i++)
-	{
-		char	   *error;
+	char	  **sql;
+	int			count;
+} Series;
 
-		if (query(v, statements[i], &error) == NULL)
-		{
-			char	   *out = xasprintf("%s: %s", statements[i], error);
-
-			free(error);
-			return out;
-		}
-	}
-	return NULL;
+/* Adds sql, which the series then owns; returns its index */
+static int
+series_add(Series *series, char *sql)
+{
+	series->sql = xrealloc(series->sql, sizeof(char *) * (size_t) (series->count + 1));
+	series->sql[series->count] = sql;
+	return series->count++;
 }
 
 static void
-check_existing_serials(Verifier *v, StrBuf *why)
+series_free(Series *series)
+{
+	for (int i = 0; i < series->count; i++)
+		free(series->sql[i]);
+	free(series->sql);
+	memset(series, 0, sizeof(*series));
+}
+
+/* The whole series in one round trip on the coordinator's session */
+static void
+series_run(Verifier *v, const Series *series, PgPipeline *answers)
+{
+	pgpipeline_run(v->session, (const char *const *) series->sql, series->count,
+				   v->timeout_ms, answers);
+}
+
+/*
+ * Whether a serial column gets a question: bigserial ids come from
+ * per-group ranges, where a global max means nothing, and a default of
+ * worker_nextval() fails whatever the sequence says.
+ */
+static bool
+serial_is_checked(const SerialColumn *col)
+{
+	return !col->is_bigint && strstr(col->default_expr, "worker_nextval(") == NULL;
+}
+
+/* One question per checked serial column; returns the index of the first */
+static int
+add_serial_questions(Verifier *v, Series *series)
 {
 	const NodeReport *c = v->coordinator;
+	int			first = series->count;
 
 	for (int s = 0; s < c->nserials; s++)
 	{
 		const SerialColumn *col = &c->serials[s];
 		StrBuf		sql;
-		char	   *error;
-		const char *ok;
 
-		/* bigserial ids come from per-group ranges: a global max means nothing */
-		if (col->is_bigint)
+		if (!serial_is_checked(col))
 			continue;
-		if (strstr(col->default_expr, "worker_nextval(") != NULL)
-		{
-			strbuf_printf(why, "%s.%s still defaults to worker_nextval(), which fails on a coordinator; ",
-						  col->table, col->column);
-			continue;
-		}
 		strbuf_init(&sql);
 		strbuf_append(&sql, "SELECT COALESCE((SELECT pg_catalog.max(");
 		sql_append_ident(&sql, col->column);
@@ -295,14 +337,39 @@ check_existing_serials(Verifier *v, StrBuf *why)
 		strbuf_append(&sql, ") <= (SELECT last_value FROM ");
 		sql_append_qualified(&sql, col->sequence);
 		strbuf_append(&sql, "), true)");
-		ok = scalar(v, sql.data, &error);
+		series_add(series, strbuf_steal(&sql));
+	}
+	return first;
+}
+
+/* Reads the answers add_serial_questions asked for, from index first on */
+static void
+check_existing_serials(Verifier *v, const PgPipeline *answers, int first, StrBuf *why)
+{
+	const NodeReport *c = v->coordinator;
+	int			next = first;
+
+	for (int s = 0; s < c->nserials; s++)
+	{
+		const SerialColumn *col = &c->serials[s];
+		char	   *error;
+		const char *ok;
+
+		if (col->is_bigint)
+			continue;
+		if (!serial_is_checked(col))
+		{
+			strbuf_printf(why, "%s.%s still defaults to worker_nextval(), which fails on a coordinator; ",
+						  col->table, col->column);
+			continue;
+		}
+		ok = answer(answers, next++, &error);
 		if (ok == NULL)
 			strbuf_printf(why, "%s.%s: %s; ", col->table, col->column, error);
 		else if (strcmp(ok, "t") != 0)
 			strbuf_printf(why, "%s behind the ids in %s.%s: inserts would reuse ids; ",
 						  col->sequence, col->table, col->column);
 		free(error);
-		strbuf_free(&sql);
 	}
 }
 
@@ -314,47 +381,139 @@ typedef struct Scratch
 } Scratch;
 
 /*
+ * Shards a recovery recreated empty carry a comment saying so, on the node
+ * that holds them: every node is asked for its own, and the coordinator
+ * names their tables and ranges.  A comment is found by its text alone, so
+ * that a shard table hidden from pg_class is found too.
+ */
+static const char *const lost_rows_sql =
+"SELECT s.logicalrelid::pg_catalog.regclass::text, s.shardid, s.shardminvalue, s.shardmaxvalue,"
+"       n.nodename || ':' || n.nodeport, p.partmethod = 'n' AND p.repmodel <> 't' AND p.colocationid = 0"
+"  FROM pg_catalog.run_command_on_all_nodes($cmd$"
+"SELECT pg_catalog.string_agg(pg_catalog.substring(d.objoid::pg_catalog.regclass::text, '_([0-9]+)\"?$'), ',')"
+"  FROM pg_catalog.pg_description d"
+" WHERE d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0"
+"   AND d.description = '" LOST_SHARD_COMMENT "'$cmd$) AS w"
+"  JOIN pg_catalog.pg_dist_node n ON n.nodeid = w.nodeid"
+" CROSS JOIN LATERAL pg_catalog.unnest(pg_catalog.string_to_array(w.result, ',')) AS id"
+"  JOIN pg_catalog.pg_dist_shard s ON s.shardid = id::bigint"
+"  JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = s.logicalrelid"
+" WHERE w.success"
+" ORDER BY s.shardid";
+
+static void
+report_lost_rows(Verifier *v, const PgPipeline *answers, int index)
+{
+	const PGresult *r = pgpipeline_result(answers, index);
+
+	if (r == NULL)
+	{
+		char	   *error = statement_error(answers, index);
+
+		event_note(v->sink, NOTE_WARNING, "Could not tell which shards lost their rows: %s", error);
+		free(error);
+		return;
+	}
+	for (int i = 0; i < PQntuples(r); i++)
+	{
+		LostShard	shard = {0};
+		StrBuf		text;
+
+		shard.table = PQgetvalue(r, i, 0);
+		shard.shardid = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+		shard.minvalue = PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2);
+		shard.maxvalue = PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3);
+		shard.citus_local = strcmp(PQgetvalue(r, i, 5), "t") == 0;
+		strbuf_init(&text);
+		lost_append_shard(&text, &shard);
+		event_note(v->sink, NOTE_WARNING, "  rows lost with the old coordinator: %s; recreated empty on %s",
+				   text.data, PQgetvalue(r, i, 4));
+		strbuf_free(&text);
+	}
+}
+
+/*
+ * The last statements of every verify: the scratch schemas dropped, then
+ * the lost rows asked for, last as ever, so that nodes slow to answer
+ * run_command_on_all_nodes hold up no check.  Returns the index of the
+ * first.
+ */
+static int
+add_cleanup(Series *series, const Scratch *scratch)
+{
+	int			first = series_add(series, xasprintf("DROP SCHEMA IF EXISTS %s CASCADE",
+													 scratch->tenant_schema));
+
+	series_add(series, xasprintf("DROP SCHEMA IF EXISTS %s CASCADE", scratch->schema));
+	series_add(series, xstrdup(lost_rows_sql));
+	return first;
+}
+
+static void
+report_cleanup(Verifier *v, const PgPipeline *answers, int first)
+{
+	for (int i = first; i < first + 2; i++)
+		if (pgpipeline_error(answers, i))
+		{
+			char	   *error = statement_error(answers, i);
+
+			event_note(v->sink, NOTE_WARNING, "  note: could not drop the scratch schema: %s", error);
+			free(error);
+		}
+	report_lost_rows(v, answers, first + 2);
+}
+
+/*
  * DDL a coordinator must be able to run: alter a distributed table, create
  * one in a new colocation group, a reference table and (Citus 12.0 on) a
- * schema-sharded table.
+ * schema-sharded table.  Returns how many statements it added.
  */
-static void
-check_ddl(Verifier *v, const Scratch *scratch)
+static int
+add_ddl(Series *series, const Scratch *scratch, bool schema_sharding)
 {
 	const char *schema = scratch->schema;
 	const char *tenant_schema = scratch->tenant_schema;
-	char	   *sql[16];
-	int			n = 0;
-	char	   *error = NULL;
-	const char *has;
-	bool		schema_sharding;
-
-	/* schema-based sharding arrived in Citus 12.0: 11.x has nothing to try */
-	has = scalar(v, "SELECT pg_catalog.to_regproc('pg_catalog.citus_schema_distribute') IS NOT NULL", &error);
-	schema_sharding = has && strcmp(has, "t") == 0;
-	free(error);
-	error = NULL;
+	int			first = series->count;
 
 	/* leftovers of an earlier, interrupted verify */
-	sql[n++] = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE", tenant_schema);
-	sql[n++] = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE", schema);
-	sql[n++] = xasprintf("CREATE SCHEMA %s", schema);
-	sql[n++] = xasprintf("CREATE TABLE %s.dist (tenant int NOT NULL, id serial, v text)", schema);
+	series_add(series, xasprintf("DROP SCHEMA IF EXISTS %s CASCADE", tenant_schema));
+	series_add(series, xasprintf("DROP SCHEMA IF EXISTS %s CASCADE", schema));
+	series_add(series, xasprintf("CREATE SCHEMA %s", schema));
+	series_add(series, xasprintf("CREATE TABLE %s.dist (tenant int NOT NULL, id serial, v text)", schema));
 	/* 'none' forces a new colocation group: the trap of a stale colocation id sequence */
-	sql[n++] = xasprintf("SELECT pg_catalog.create_distributed_table('%s.dist', 'tenant', colocate_with => 'none', shard_count => 4)", schema);
-	sql[n++] = xasprintf("ALTER TABLE %s.dist ADD COLUMN note text", schema);
-	sql[n++] = xasprintf("CREATE TABLE %s.ref (k int PRIMARY KEY, label text)", schema);
-	sql[n++] = xasprintf("SELECT pg_catalog.create_reference_table('%s.ref')", schema);
-	sql[n++] = xasprintf("INSERT INTO %s.ref VALUES (1, 'one')", schema);
+	series_add(series, xasprintf("SELECT pg_catalog.create_distributed_table('%s.dist', 'tenant', colocate_with => 'none', shard_count => 4)", schema));
+	series_add(series, xasprintf("ALTER TABLE %s.dist ADD COLUMN note text", schema));
+	series_add(series, xasprintf("CREATE TABLE %s.ref (k int PRIMARY KEY, label text)", schema));
+	series_add(series, xasprintf("SELECT pg_catalog.create_reference_table('%s.ref')", schema));
+	series_add(series, xasprintf("INSERT INTO %s.ref VALUES (1, 'one')", schema));
 	if (schema_sharding)
 	{
-		sql[n++] = xasprintf("CREATE SCHEMA %s", tenant_schema);
-		sql[n++] = xasprintf("CREATE TABLE %s.t (id int, v text)", tenant_schema);
-		sql[n++] = xasprintf("SELECT pg_catalog.citus_schema_distribute('%s')", tenant_schema);
+		series_add(series, xasprintf("CREATE SCHEMA %s", tenant_schema));
+		series_add(series, xasprintf("CREATE TABLE %s.t (id int, v text)", tenant_schema));
+		series_add(series, xasprintf("SELECT pg_catalog.citus_schema_distribute('%s')", tenant_schema));
 	}
-	sql[n] = NULL;
+	return series->count - first;
+}
 
-	error = run_statements(v, (const char *const *) sql);
+/*
+ * The DDL statements are the series' first nddl; the first of them to fail
+ * is the one the check names, with its error, as when they were sent one
+ * by one and the first failure stopped them.
+ */
+static void
+check_ddl(Verifier *v, const Series *series, const PgPipeline *answers, int nddl,
+		  bool schema_sharding)
+{
+	char	   *error = NULL;
+
+	for (int i = 0; i < nddl && error == NULL; i++)
+		if (pgpipeline_error(answers, i))
+		{
+			char	   *why = statement_error(answers, i);
+
+			error = xasprintf("%s: %s", series->sql[i], why);
+			free(why);
+		}
 	if (error)
 		record(v, VERIFY_DDL, false, "%s", error);
 	else if (schema_sharding)
@@ -371,114 +530,125 @@ check_ddl(Verifier *v, const Scratch *scratch)
 				   version ? version : "on the coordinator");
 		free(version);
 	}
-
-	for (int i = 0; i < n; i++)
-		free(sql[i]);
 }
 
 /* Inserts through the coordinator take serial ids, new and old columns alike. */
-static void
-check_serial_insert(Verifier *v, const Scratch *scratch)
+static char *
+serial_insert_sql(const Scratch *scratch)
 {
-	const char *schema = scratch->schema;
-	char	   *error = NULL;
+	return xasprintf("WITH ins AS (INSERT INTO %s.dist (tenant, v) SELECT g, 'x' FROM pg_catalog.generate_series(1, 10) g RETURNING id)"
+					 " SELECT pg_catalog.count(DISTINCT id) FROM ins", scratch->schema);
+}
 
-	if (v->result->passed[VERIFY_DDL])
+static void
+check_serial_insert(Verifier *v, const PgPipeline *answers, int insert, int first_serial)
+{
+	StrBuf		why;
+	char	   *error;
+	const char *got;
+
+	if (!v->result->passed[VERIFY_DDL])
 	{
-		StrBuf		insert;
-		StrBuf		why;
-		const char *got;
-
-		strbuf_init(&why);
-		strbuf_init(&insert);
-		strbuf_printf(&insert, "WITH ins AS (INSERT INTO %s.dist (tenant, v) SELECT g, 'x' FROM pg_catalog.generate_series(1, 10) g RETURNING id)"
-					  " SELECT pg_catalog.count(DISTINCT id) FROM ins", schema);
-		got = scalar(v, insert.data, &error);
-		if (got == NULL)
-			strbuf_printf(&why, "insert into a new serial column: %s; ", error);
-		else if (strcmp(got, "10") != 0)
-			strbuf_printf(&why, "10 inserted rows got %s distinct ids; ", got);
-		free(error);
-		check_existing_serials(v, &why);
-		if (why.len == 0)
-			record(v, VERIFY_SERIAL_INSERT, true,
-				   "10 rows took distinct serial ids; %d existing int/smallint serial column%s ahead of their ids",
-				   v->coordinator->nserials, v->coordinator->nserials == 1 ? " is" : "s are");
-		else
-			record(v, VERIFY_SERIAL_INSERT, false, "%s", why.data);
-		strbuf_free(&why);
-		strbuf_free(&insert);
-	}
-	else
 		record(v, VERIFY_SERIAL_INSERT, false, "not tried: the DDL check failed");
-
-}
-
-/* A shard of the scratch table moves to another node. */
-static void
-check_shard_move(Verifier *v, const Scratch *scratch)
-{
-	const char *schema = scratch->schema;
-	char	   *error = NULL;
-	StrBuf		pick;
-	PGresult   *r;
-
-	strbuf_init(&pick);
-	strbuf_printf(&pick,
-				  "SELECT s.shardid, src.nodename, src.nodeport, dst.nodename, dst.nodeport"
-				  "  FROM pg_catalog.pg_dist_shard s"
-				  "  JOIN pg_catalog.pg_dist_placement p ON p.shardid = s.shardid"
-				  "  JOIN pg_catalog.pg_dist_node src ON src.groupid = p.groupid AND src.noderole = 'primary'"
-				  "  JOIN pg_catalog.pg_dist_node dst ON dst.groupid <> p.groupid AND dst.noderole = 'primary'"
-				  "       AND dst.shouldhaveshards AND dst.isactive"
-				  " WHERE s.logicalrelid = '%s.dist'::pg_catalog.regclass"
-				  " ORDER BY s.shardid, dst.groupid LIMIT 1", schema);
-	r = query(v, pick.data, &error);
-	if (r == NULL)
-		record(v, VERIFY_SHARD_MOVE, false, "%s", error);
-	else if (PQntuples(r) == 0)
-		record(v, VERIFY_SHARD_MOVE, false, "no second node with shouldhaveshards to move a shard to");
-	else
-	{
-		StrBuf		move;
-		char	   *shard = xstrdup(PQgetvalue(r, 0, 0));
-		char	   *target = xasprintf("%s:%s", PQgetvalue(r, 0, 3), PQgetvalue(r, 0, 4));
-
-		strbuf_init(&move);
-		strbuf_printf(&move, "SELECT pg_catalog.citus_move_shard_placement(%s, ", shard);
-		sql_append_literal(&move, PQgetvalue(r, 0, 1));
-		strbuf_printf(&move, ", %s, ", PQgetvalue(r, 0, 2));
-		sql_append_literal(&move, PQgetvalue(r, 0, 3));
-		strbuf_printf(&move, ", %s, shard_transfer_mode => 'block_writes')", PQgetvalue(r, 0, 4));
-		free(error);
-		if (query(v, move.data, &error) == NULL)
-			record(v, VERIFY_SHARD_MOVE, false, "%s", error);
-		else
-			record(v, VERIFY_SHARD_MOVE, true, "moved shard %s to %s", shard, target);
-		free(shard);
-		free(target);
-		strbuf_free(&move);
+		return;
 	}
+	strbuf_init(&why);
+	got = answer(answers, insert, &error);
+	if (got == NULL)
+		strbuf_printf(&why, "insert into a new serial column: %s; ", error);
+	else if (strcmp(got, "10") != 0)
+		strbuf_printf(&why, "10 inserted rows got %s distinct ids; ", got);
 	free(error);
-	strbuf_free(&pick);
+	check_existing_serials(v, answers, first_serial, &why);
+	if (why.len == 0)
+		record(v, VERIFY_SERIAL_INSERT, true,
+			   "10 rows took distinct serial ids; %d existing int/smallint serial column%s ahead of their ids",
+			   v->coordinator->nserials, v->coordinator->nserials == 1 ? " is" : "s are");
+	else
+		record(v, VERIFY_SERIAL_INSERT, false, "%s", why.data);
+	strbuf_free(&why);
 }
 
-/* Always leave nothing behind. */
-static void
-drop_scratch(Verifier *v, const Scratch *scratch)
+/* A shard of the scratch table, where it is and a node to move it to */
+static char *
+shard_pick_sql(const Scratch *scratch)
 {
+	return xasprintf("SELECT s.shardid, src.nodename, src.nodeport, dst.nodename, dst.nodeport"
+					 "  FROM pg_catalog.pg_dist_shard s"
+					 "  JOIN pg_catalog.pg_dist_placement p ON p.shardid = s.shardid"
+					 "  JOIN pg_catalog.pg_dist_node src ON src.groupid = p.groupid AND src.noderole = 'primary'"
+					 "  JOIN pg_catalog.pg_dist_node dst ON dst.groupid <> p.groupid AND dst.noderole = 'primary'"
+					 "       AND dst.shouldhaveshards AND dst.isactive"
+					 " WHERE s.logicalrelid = '%s.dist'::pg_catalog.regclass"
+					 " ORDER BY s.shardid, dst.groupid LIMIT 1", scratch->schema);
+}
+
+static char *
+shard_move_sql(const PGresult *pick)
+{
+	StrBuf		move;
+
+	strbuf_init(&move);
+	strbuf_printf(&move, "SELECT pg_catalog.citus_move_shard_placement(%s, ", PQgetvalue(pick, 0, 0));
+	sql_append_literal(&move, PQgetvalue(pick, 0, 1));
+	strbuf_printf(&move, ", %s, ", PQgetvalue(pick, 0, 2));
+	sql_append_literal(&move, PQgetvalue(pick, 0, 3));
+	strbuf_printf(&move, ", %s, shard_transfer_mode => 'block_writes')", PQgetvalue(pick, 0, 4));
+	return strbuf_steal(&move);
+}
+
+/*
+ * A shard of the scratch table moved to another node: the shard and its
+ * target were picked right after the DDL, the move ran after the insert.
+ */
+static void
+check_shard_move(Verifier *v, const PgPipeline *ddl, int pick_at, const PgPipeline *answers,
+				 int move_at)
+{
+	const PGresult *pick = pgpipeline_result(ddl, pick_at);
 	char	   *error = NULL;
 
-	for (int i = 0; i < 2; i++)
-	{
-		char	   *drop = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE",
-									 i == 0 ? scratch->tenant_schema : scratch->schema);
+	if (pick == NULL)
+		error = statement_error(ddl, pick_at);
+	else if (PQntuples(pick) == 0)
+		error = xstrdup("no second node with shouldhaveshards to move a shard to");
+	else if (pgpipeline_error(answers, move_at))
+		error = statement_error(answers, move_at);
+	if (error)
+		record(v, VERIFY_SHARD_MOVE, false, "%s", error);
+	else
+		record(v, VERIFY_SHARD_MOVE, true, "moved shard %s to %s:%s", PQgetvalue(pick, 0, 0),
+			   PQgetvalue(pick, 0, 3), PQgetvalue(pick, 0, 4));
+	free(error);
+}
 
-		if (query(v, drop, &error) == NULL)
-			event_note(v->sink, NOTE_WARNING, "  note: could not drop the scratch schema: %s", error);
-		free(error);
-		free(drop);
-	}
+/*
+ * What follows the DDL, in a second round trip: the insert, the serial
+ * columns' questions and the move only when the DDL passed, then the
+ * cleanup, which always runs.  Sent with the DDL, they would run after a
+ * failed DDL statement too, although the check says they were not tried,
+ * and a node that never answers would cost each question that reads its
+ * shards a connection timeout (30 s on Citus) for an answer nobody reads.
+ */
+static void
+after_ddl(Verifier *v, const Scratch *scratch, bool move_shard, const PgPipeline *ddl, int pick_at)
+{
+	bool		ddl_passed = v->result->passed[VERIFY_DDL];
+	const PGresult *pick = move_shard && ddl_passed ? pgpipeline_result(ddl, pick_at) : NULL;
+	Series		series = {0};
+	PgPipeline	answers;
+	int			insert_at = ddl_passed ? series_add(&series, serial_insert_sql(scratch)) : -1;
+	int			serials_at = ddl_passed ? add_serial_questions(v, &series) : -1;
+	int			move_at = pick && PQntuples(pick) > 0 ? series_add(&series, shard_move_sql(pick)) : -1;
+	int			cleanup_at = add_cleanup(&series, scratch);
+
+	series_run(v, &series, &answers);
+	check_serial_insert(v, &answers, insert_at, serials_at);
+	if (move_shard && ddl_passed)
+		check_shard_move(v, ddl, pick_at, &answers, move_at);
+	report_cleanup(v, &answers, cleanup_at);
+	pgpipeline_free(&answers);
+	series_free(&series);
 }
 
 /*
@@ -507,69 +677,42 @@ check_no_leftovers(Verifier *v)
 	strbuf_free(&list);
 }
 
+/*
+ * The DDL statements go to the coordinator in one pipeline, with the pick
+ * of a shard to move after them: one round trip instead of one per
+ * statement.  Each statement is its own transaction, as when sent alone,
+ * since Citus distributes tables differently inside a transaction block.
+ *
+ * Unlike statements sent one by one, those after a failed one still run.
+ * That is harmless: each works inside the scratch schemas, which the
+ * cleanup drops whatever failed, or only reads.  It costs time only when
+ * a failure is slow (a node that never answers makes each later statement
+ * that reaches it wait too).  The check names the first failure, as ever.
+ */
 static void
 smoke_tests(Verifier *v, bool move_shard)
 {
 	Scratch		scratch;
+	Series		series = {0};
+	PgPipeline	answers;
+	const char *has;
+	char	   *error;
+	bool		schema_sharding;
+	int			nddl;
+	int			pick_at;
 
 	snprintf(scratch.schema, sizeof(scratch.schema), "citus_rescue_verify_%d", (int) getpid());
 	snprintf(scratch.tenant_schema, sizeof(scratch.tenant_schema), "%s_tenant", scratch.schema);
-	check_ddl(v, &scratch);
-	check_serial_insert(v, &scratch);
-	if (move_shard && v->result->passed[VERIFY_DDL])
-		check_shard_move(v, &scratch);
-	drop_scratch(v, &scratch);
-}
-
-/*
- * Shards a recovery recreated empty carry a comment saying so, on the node
- * that holds them: every node is asked for its own, and the coordinator
- * names their tables and ranges.  A comment is found by its text alone, so
- * that a shard table hidden from pg_class is found too.
- */
-static const char *const lost_rows_sql =
-"SELECT s.logicalrelid::pg_catalog.regclass::text, s.shardid, s.shardminvalue, s.shardmaxvalue,"
-"       n.nodename || ':' || n.nodeport, p.partmethod = 'n' AND p.repmodel <> 't' AND p.colocationid = 0"
-"  FROM pg_catalog.run_command_on_all_nodes($cmd$"
-"SELECT pg_catalog.string_agg(pg_catalog.substring(d.objoid::pg_catalog.regclass::text, '_([0-9]+)\"?$'), ',')"
-"  FROM pg_catalog.pg_description d"
-" WHERE d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0"
-"   AND d.description = '" LOST_SHARD_COMMENT "'$cmd$) AS w"
-"  JOIN pg_catalog.pg_dist_node n ON n.nodeid = w.nodeid"
-" CROSS JOIN LATERAL pg_catalog.unnest(pg_catalog.string_to_array(w.result, ',')) AS id"
-"  JOIN pg_catalog.pg_dist_shard s ON s.shardid = id::bigint"
-"  JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = s.logicalrelid"
-" WHERE w.success"
-" ORDER BY s.shardid";
-
-static void
-report_lost_rows(Verifier *v)
-{
-	char	   *error;
-	PGresult   *r = query(v, lost_rows_sql, &error);
-
-	if (r == NULL)
-	{
-		event_note(v->sink, NOTE_WARNING, "Could not tell which shards lost their rows: %s", error);
-		free(error);
-		return;
-	}
-	for (int i = 0; i < PQntuples(r); i++)
-	{
-		LostShard	shard = {0};
-		StrBuf		text;
-
-		shard.table = PQgetvalue(r, i, 0);
-		shard.shardid = strtoll(PQgetvalue(r, i, 1), NULL, 10);
-		shard.minvalue = PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2);
-		shard.maxvalue = PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3);
-		shard.citus_local = strcmp(PQgetvalue(r, i, 5), "t") == 0;
-		strbuf_init(&text);
-		lost_append_shard(&text, &shard);
-		event_note(v->sink, NOTE_WARNING, "  rows lost with the old coordinator: %s; recreated empty on %s",
-				   text.data, PQgetvalue(r, i, 4));
-		strbuf_free(&text);
-	}
+	has = answer(&v->answers, ASK_SCHEMA_SHARDING, &error);
+	schema_sharding = has && strcmp(has, "t") == 0;
+	free(error);
+	nddl = add_ddl(&series, &scratch, schema_sharding);
+	pick_at = move_shard ? series_add(&series, shard_pick_sql(&scratch)) : -1;
+	series_run(v, &series, &answers);
+	check_ddl(v, &series, &answers, nddl, schema_sharding);
+	after_ddl(v, &scratch, move_shard, &answers, pick_at);
+	pgpipeline_free(&answers);
+	series_free(&series);
 }
 
 int
@@ -612,18 +755,15 @@ verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
 		record(&v, VERIFY_LOCAL_GROUP, true, "pg_dist_local_group says 0");
 	else
 		record(&v, VERIFY_LOCAL_GROUP, false, "pg_dist_local_group says %d", v.coordinator->local_group);
-	check_scalar(&v, VERIFY_IS_COORDINATOR, "SELECT pg_catalog.citus_is_coordinator()", "t",
-				 "true", "false");
+	pgpipeline_run(v.session, questions, ASK_COUNT, v.timeout_ms, &v.answers);
+	check_scalar(&v, VERIFY_IS_COORDINATOR, ASK_IS_COORDINATOR, "t", "true", "false");
 	check_metadata(&v);
-	check_scalar(&v, VERIFY_PLACEMENT_GROUPS,
-				 "SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_placement p"
-				 " WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_node n WHERE n.groupid = p.groupid)",
-				 "0", "every placement's group is in pg_dist_node",
+	check_scalar(&v, VERIFY_PLACEMENT_GROUPS, ASK_ORPHANED_PLACEMENTS, "0",
+				 "every placement's group is in pg_dist_node",
 				 "placements point at groups no node has");
 	check_node_health(&v);
 	check_sequences(&v);
 	smoke_tests(&v, move_shard);
-	report_lost_rows(&v);
 	check_no_leftovers(&v);
 
 	result->exit_code = EXIT_CODE_OK;
@@ -636,6 +776,7 @@ verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
 	event_note(sink, result->exit_code == 0 ? NOTE_GOOD : NOTE_ERROR, "%s",
 			   result->exit_code == 0 ? "The coordinator works." :
 			   "The coordinator does not work yet: see the failed checks.");
+	pgpipeline_free(&v.answers);
 	session_pool_keep(hooks ? hooks->keep : NULL, &pool);
 	snapshot_free(&snap);
 	return result->exit_code;
