@@ -520,6 +520,22 @@ lat_recovery_cluster() {
 	pgc_save
 }
 
+# lat_servers_near NAME...: the stand-in's connections from one server to
+# another go straight to 127.0.0.1, past the relays and their delay, as if
+# the servers stood together and only the tool were far from them
+lat_servers_near() {
+	local name
+	for name in "$@"; do
+		pgc_psql "$name" >/dev/null <<SQL || return 1
+ALTER FUNCTION pg_catalog.citus_standin_conninfo(text, integer) RENAME TO citus_standin_conninfo_far;
+CREATE FUNCTION pg_catalog.citus_standin_conninfo(p_nodename text, p_nodeport integer)
+RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog AS
+\$\$SELECT pg_catalog.citus_standin_conninfo_far(CASE WHEN p_nodename LIKE '$LATENCY_NET.%'
+  THEN '127.0.0.1' ELSE p_nodename END, p_nodeport)\$\$;
+SQL
+	done
+}
+
 lat_slot_of() {
 	case $1 in coord) echo 1 ;; w1) echo 2 ;; w2) echo 3 ;; w3) echo 4 ;; newc) echo 5 ;; esac
 }
@@ -532,7 +548,8 @@ lat_recover() {
 	local mode=$1 run=$2 work start end status
 	shift 2
 	pgc_restore || return 1
-	if [ "$mode" = plain ]; then lat_set_delay 0; else lat_set_delay "$DELAY_MS"; fi
+	case $mode in near-*) lat_servers_near w1 w2 w3 newc || return 1 ;; esac
+	case $mode in plain | near-plain) lat_set_delay 0 ;; *) lat_set_delay "$DELAY_MS" ;; esac
 	work=$LAT_DIR/work.$mode.$run
 	start=$(now_ms)
 	timeout -k 10 300 "$RESCUE" recover -h "$(lat_addr "$(lat_slot_of w1)")" -p "$(pgc_port w1)" -U postgres -d postgres \
@@ -559,11 +576,14 @@ lat_phase_ms() {
 lat_sum_ms() {
 	local mode=$1 which=$2 f
 	for f in "$LAT_DIR"/phases."$mode".*; do
+		# the parts of an all-nodes step overlap: the steps are the span
+		# from the first one's start to the last one's end
 		awk -F'\t' -v which="$which" '
 			NR == 1 { start = $1 }
 			{ end = $2 }
-			$4 ~ /^step / { steps += $2 - $1 }
-			END { print which == "whole" ? end - start : which == "steps" ? steps : end - start - steps }' "$f"
+			$4 ~ /^step / { if (first == "") first = $1; if ($2 > last) last = $2 }
+			END { steps = first == "" ? 0 : last - first
+				  print which == "whole" ? end - start : which == "steps" ? steps : end - start - steps }' "$f"
 	done | median
 }
 
@@ -591,9 +611,13 @@ lat_log_merged() {
 # of a delayed run, as "queries sessions waits dblink": the tool's queries
 # and sessions, the round trips it waited for one after another, and the
 # statements of the servers' own connections to each other.  What reaches
-# several nodes at once is one wait; a wave of connections is three (the
-# TCP handshake, the SSL request, the startup), timed from their arrival,
-# which is all at once however long each server then takes to answer.
+# several nodes at once is one wait.  The statements of a pipeline, sent
+# together, are logged as each begins: one that begins more than a delay
+# after the one before counts as a wait of its own, so the count is high
+# for them (the recovery with the servers near, below, counts them right).
+# A wave of connections is three (the TCP handshake, the SSL request, the
+# startup), timed from their arrival, which is all at once however long
+# each server then takes to answer.
 lat_log_counts() {
 	lat_log_merged "$1" "$2" >"$LAT_DIR/merged"
 	awk -F'|' -v gap="$DELAY_MS" '
@@ -652,12 +676,15 @@ bench_recovery() {
 		delayed=$(lat_phase_ms delayed "$what")
 		read -r queries sessions waits dblink < <(lat_log_counts "$from" "$to")
 		case $what in
-			"step "*) steps_waits=$((steps_waits + waits)) ;;
+			"step "*) ;;
 			*) tool_waits=$((tool_waits + waits)) ;;
 		esac
 		printf '  %-44s %7s %7s %6s %6s %7s %8s %6s\n' "${what:0:44}" "$plain" "$delayed" \
 			"$(lat_rt "$delayed" "$plain")" "$waits" "$queries" "$sessions" "$dblink"
 	done < <(cut -f1,2,4 "$phases")
+	# the parts of an all-nodes step overlap: the steps' waits are counted over their span
+	read -r _ _ steps_waits _ < <(lat_log_counts $(awk -F'\t' '$4 ~ /^step / { if (f == "") f = $1; if ($2 > l) l = $2 }
+		END { print f, l }' "$phases"))
 	whole_p=$(lat_sum_ms plain whole) whole_d=$(lat_sum_ms delayed whole)
 	steps_p=$(lat_sum_ms plain steps) steps_d=$(lat_sum_ms delayed steps)
 	tool_p=$(lat_sum_ms plain tool) tool_d=$(lat_sum_ms delayed tool)
@@ -674,11 +701,40 @@ bench_recovery() {
 	lat_summary_row "the plan's own ($steps steps: $statements statements, $steps checks)" "$(lat_rt "$steps_d" "$steps_p")" "$steps_waits"
 	lat_summary_row "the tool's own (discovery, gates, backup, verify)" "$(lat_rt "$tool_d" "$tool_p")" "$tool_waits"
 	echo "  goal: the tool's own under 20"
+	bench_recovery_near
 	if [ -n "${LATENCY_LOG:-}" ]; then
 		lat_log_merged "$wstart" "$wend" >"$LATENCY_LOG"
 		echo "  the servers' log of delayed run 1, merged: $LATENCY_LOG"
 	fi
 	bench_silent_coordinator "$whole_d"
+}
+
+# The same recovery with the servers' connections to each other direct:
+# the delay then falls on the tool's own round trips alone, which the
+# difference counts without the logs' help (a pipeline, whose statements
+# the logs show one by one, is one round trip here as on the wire).
+bench_recovery_near() {
+	local r what plain delayed
+	for r in $(seq 1 "$RUNS"); do
+		lat_recover near-plain "$r" || return 1
+		lat_recover near-delayed "$r" || return 1
+	done
+	echo
+	echo "  the same recovery, the servers' connections to each other direct (only the tool's cross the"
+	echo "  delay): round trips (delayed - plain) / $((2 * DELAY_MS)) ms, medians of $RUNS runs each"
+	printf '  %-44s %7s %7s %6s\n' "phase" "plain" "delayed" "round"
+	while IFS=$'\t' read -r _ _ what; do
+		plain=$(lat_phase_ms near-plain "$what")
+		delayed=$(lat_phase_ms near-delayed "$what")
+		printf '  %-44s %7s %7s %6s\n' "${what:0:44}" "$plain" "$delayed" "$(lat_rt "$delayed" "$plain")"
+	done < <(cut -f1,2,4 "$LAT_DIR/phases.near-delayed.1")
+	printf '  %-44s %7s %7s %6s\n' "the plan's own steps" "$(lat_sum_ms near-plain steps)" \
+		"$(lat_sum_ms near-delayed steps)" "$(lat_rt "$(lat_sum_ms near-delayed steps)" "$(lat_sum_ms near-plain steps)")"
+	printf '  %-44s %7s %7s %6s   (goal: under 20)\n' "the tool's own (discovery, gates, backup, verify)" \
+		"$(lat_sum_ms near-plain tool)" "$(lat_sum_ms near-delayed tool)" \
+		"$(lat_rt "$(lat_sum_ms near-delayed tool)" "$(lat_sum_ms near-plain tool)")"
+	printf '  %-44s %7s %7s %6s\n' "recover, whole" "$(lat_sum_ms near-plain whole)" \
+		"$(lat_sum_ms near-delayed whole)" "$(lat_rt "$(lat_sum_ms near-delayed whole)" "$(lat_sum_ms near-plain whole)")"
 }
 
 # The old coordinator's host silent (down, its packets lost) instead of
