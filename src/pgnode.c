@@ -82,8 +82,8 @@ fail_from_conn(PgNode *node)
 	node->state = PGNODE_FAILED;
 }
 
-static void
-fail_timeout(PgNode *node, const char *what, int timeout_ms)
+void
+pgnode_fail_timeout(PgNode *node, const char *what, int timeout_ms)
 {
 	char		message[160];
 
@@ -349,7 +349,7 @@ drive(PgNode **nodes, int count, int timeout_ms, const char *what,
 			left = node->started_ms + timeout_ms - now;
 			if (left <= 0)
 			{
-				fail_timeout(node, what, timeout_ms);
+				pgnode_fail_timeout(node, what, timeout_ms);
 				finish_event(node, on_event, arg);
 				continue;
 			}

@@ -80,6 +80,11 @@ typedef void (*PgNodeEvent) (PgNode *node, void *arg);
 
 void		pgnode_init(PgNode *node, const char *host, int port);
 void		pgnode_close(PgNode *node);
+/*
+ * Gives a node up after timeout_ms without an answer to `what` ("a
+ * query"): the error says so and how to wait longer; the node is FAILED.
+ */
+void		pgnode_fail_timeout(PgNode *node, const char *what, int timeout_ms);
 /* Frees what the last query returned. */
 void		pgnode_clear_results(PgNode *node);
 /*

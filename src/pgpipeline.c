@@ -27,21 +27,6 @@ fail_broken(PgNode *node)
 	node->state = PGNODE_FAILED;
 }
 
-/* Worded as pgnode.c words a query's timeout: a statement here is one query there. */
-static void
-fail_deadline(PgNode *node, int timeout_ms)
-{
-	char		message[160];
-
-	snprintf(message, sizeof(message), "no answer to a query within %d.%d s",
-			 timeout_ms / 1000, (timeout_ms % 1000) / 100);
-	pgerror_set(&node->error, NULL, message, NULL,
-				"The server may be stopped, overloaded or behind a firewall that drops packets; raise --timeout to wait longer.");
-	node->timed_out = true;
-	pgnode_close(node);
-	node->state = PGNODE_FAILED;
-}
-
 static bool
 is_error(ExecStatusType status)
 {
@@ -181,7 +166,7 @@ wait_for_answers(PipelineRun *run)
 		}
 		if (left <= 0)
 		{
-			fail_deadline(node, run->timeout_ms);
+			pgnode_fail_timeout(node, "a query", run->timeout_ms);
 			return;
 		}
 		if (unsent > 0)

@@ -317,15 +317,17 @@ sc_unreachable_worker() {
 }
 scenario "unreachable worker" sc_unreachable_worker
 
+# rename_catalog NODE FROM TO
+rename_catalog() {
+	pgc_psql "$1" -c "SET allow_system_table_mods = on" -c "ALTER TABLE pg_catalog.$2 RENAME TO $3" >/dev/null
+}
+
 # A worker that answers but whose Citus catalogs cannot be read is in no
 # comparison and would be in no backup: the plan must not go on without it.
 # (Real Citus itself fails on such a node, which then does not answer.)
 sc_unreadable_worker() {
 	setup || return
-	pgc_psql w3 >/dev/null <<'SQL'
-SET allow_system_table_mods = on;
-ALTER TABLE pg_catalog.pg_dist_colocation RENAME TO pg_dist_colocation_hidden;
-SQL
+	rename_catalog w3 pg_dist_colocation pg_dist_colocation_hidden
 	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
 	expect_code 10 "$SCENARIO: refused"
 	like "$OUT" "FAIL  [a-z-]*: .*$(addr w3)" "$SCENARIO: naming the worker"
@@ -335,10 +337,7 @@ SQL
 	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
 	like "$OUT" "FAIL  metadata-agrees: the Citus catalogs of $(addr w3) \\([^)]*incomplete" \
 		"$SCENARIO: as a worker whose metadata nothing compares, with what it said"
-	pgc_psql w3 >/dev/null <<'SQL'
-SET allow_system_table_mods = on;
-ALTER TABLE pg_catalog.pg_dist_colocation_hidden RENAME TO pg_dist_colocation;
-SQL
+	rename_catalog w3 pg_dist_colocation_hidden pg_dist_colocation
 	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
 	expect_code 0 "$SCENARIO: planned once the worker is readable again"
 }
