@@ -747,7 +747,7 @@ parts_build(PartSql *parts, const ClusterSnapshot *snap, const StrList *columns,
 {
 	memset(parts, 0, sizeof(*parts));
 	if (snap->target >= 0)
-		parts->sql[PART_REACH] = reach_at_once_sql(snap, timeout_ms);
+		parts->sql[PART_REACH] = reach_at_once_sql(snap, timeout_ms, true);
 	parts->sql[PART_PROBE] = xstrdup(catalog_probe_sql);
 	parts->sql[PART_ROLES] = roles_sql();
 	parts_stats(parts, columns, skip);

@@ -33,13 +33,15 @@ void		reach_check_run(ClusterSnapshot *snapshot, SessionPool *pool, int timeout_
 
 /*
  * The check of every worker at once, for discovery's batch to the new
- * node: two statements (NULL when there is no worker to check).  While
+ * node (in_batch: the workers share half the deadline): two statements
+ * (NULL when there is no worker to check).  While
  * the batch runs, the node's warnings, which say why a worker could not
  * be reached, are collected; reach_read_at_once then fills the new node's
  * ReachCheck from the batch's results, the first at `base`, and
- * reach_check_run keeps it unless the workers' authinfo must be in place.
+ * reach_check_run keeps it when every worker was reached and no authinfo
+ * must be in place.
  */
-char	   *reach_at_once_sql(const ClusterSnapshot *snapshot, int timeout_ms);
+char	   *reach_at_once_sql(const ClusterSnapshot *snapshot, int timeout_ms, bool in_batch);
 #define REACH_RESULTS 2
 PQnoticeReceiver reach_collect_warnings(struct PgNode *target, StrList *warnings);
 void		reach_stop_collecting(struct PgNode *target, PQnoticeReceiver previous);

@@ -133,10 +133,16 @@ warning_naming(const StrList *warnings, const char *worker)
 }
 
 /* How long Citus may wait for a worker: a worker that hangs must not outlast the query that asks for it */
+static int
+node_timeout_ms(int timeout_ms)
+{
+	return timeout_ms > 2000 ? timeout_ms / 2 : 1000;
+}
+
 static void
 node_timeout_text(int timeout_ms, char *out, size_t len)
 {
-	snprintf(out, len, "%d", timeout_ms > 2000 ? timeout_ms / 2 : 1000);
+	snprintf(out, len, "%d", node_timeout_ms(timeout_ms));
 }
 
 /*
@@ -145,13 +151,26 @@ node_timeout_text(int timeout_ms, char *out, size_t len)
  * transaction holds the node timeout.
  */
 char *
-reach_at_once_sql(const ClusterSnapshot *snap, int timeout_ms)
+reach_at_once_sql(const ClusterSnapshot *snap, int timeout_ms, bool in_batch)
 {
 	StrBuf		sql;
 	char		node_timeout[32];
 	int			count = 0;
+	int			workers = 0;
 
-	node_timeout_text(timeout_ms, node_timeout, sizeof(node_timeout));
+	for (int i = 0; i < snap->nnodes; i++)
+		if (to_check(snap, i))
+			workers++;
+	/*
+	 * In discovery's batch the workers together get half the batch's
+	 * deadline, so that a worker silent to the new node cannot make the
+	 * whole batch, and the new node with it, look silent.
+	 */
+	if (in_batch && workers > 0)
+		snprintf(node_timeout, sizeof(node_timeout), "%d",
+				 node_timeout_ms(timeout_ms) / workers > 500 ? node_timeout_ms(timeout_ms) / workers : 500);
+	else
+		node_timeout_text(timeout_ms, node_timeout, sizeof(node_timeout));
 	strbuf_init(&sql);
 	strbuf_append(&sql, "SELECT pg_catalog.set_config('citus.node_connection_timeout', ");
 	sql_append_literal(&sql, node_timeout);
@@ -218,7 +237,7 @@ check_workers_at_once(ClusterSnapshot *snap, PgNode *target, int timeout_ms)
 {
 	ReachCheck *reach = &snap->nodes[snap->target].reach;
 	StrList		warnings = {0};
-	char	   *sql = reach_at_once_sql(snap, timeout_ms);
+	char	   *sql = reach_at_once_sql(snap, timeout_ms, false);
 	PQnoticeReceiver previous;
 
 	if (sql == NULL)
@@ -265,6 +284,15 @@ check_workers(ClusterSnapshot *snap, SessionPool *pool, PgNode *target, int time
 	reach->ran = true;
 }
 
+static bool
+reached_all(const ReachCheck *reach)
+{
+	for (int i = 0; i < reach->nresults; i++)
+		if (!reach->results[i].reached)
+			return false;
+	return true;
+}
+
 void
 reach_check_run(ClusterSnapshot *snap, SessionPool *pool, int timeout_ms)
 {
@@ -287,8 +315,12 @@ reach_check_run(ClusterSnapshot *snap, SessionPool *pool, int timeout_ms)
 		t->reach.why_not = xstrdup("the new node has no citus extension yet, so Citus's connection check cannot run there");
 		return;
 	}
-	/* discovery's batch checked every worker at once, which holds unless authinfo must be in place */
-	if (t->reach.ran && !ledger_authinfo_copyable(snap))
+	/*
+	 * Discovery's batch checked every worker at once, in less time each:
+	 * that it reached them all holds, unless authinfo must be in place; a
+	 * worker it did not reach is asked again with the full wait.
+	 */
+	if (t->reach.ran && !ledger_authinfo_copyable(snap) && reached_all(&t->reach))
 		return;
 	reach_check_free(&t->reach);
 	check_workers(snap, pool, target, timeout_ms);
