@@ -7,39 +7,51 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Set when an idle session is told its backend is going away */
+static void
+note_fatal(void *arg, const PGresult *res)
+{
+	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+
+	if (severity && (strcmp(severity, "FATAL") == 0 || strcmp(severity, "PANIC") == 0))
+		*(bool *) arg = true;
+}
+
 /*
  * A kept session is worth taking over only while its server still holds
- * it: a backend that was terminated, or a server that restarted, has
- * sent its last words and closed the socket, which then polls readable.
- * Reading them tells such a session from one that merely got a notice.
+ * it.  A backend that was terminated, or whose server shut down, sends a
+ * FATAL error as its last words, which libpq hands an idle session as a
+ * notice, and then closes the socket (its end may arrive a moment later).
  */
 static bool
 still_open(PgNode *pg)
 {
 	struct pollfd pfd;
+	bool		fatal = false;
+	PQnoticeReceiver previous;
 
 	if (pg->conn == NULL || pg->state != PGNODE_READY || PQstatus(pg->conn) != CONNECTION_OK ||
 		PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
 		return false;
 	pfd.fd = PQsocket(pg->conn);
 	pfd.events = POLLIN;
-	/*
-	 * A terminated backend's last words arrive as a notice; the end of the
-	 * stream behind them shows only on the next read.
-	 */
-	for (int reads = 0; reads < 4; reads++)
+	previous = PQsetNoticeReceiver(pg->conn, note_fatal, &fatal);
+	for (int reads = 0; reads < 4 && !fatal; reads++)
 	{
 		pfd.revents = 0;
 		if (pfd.fd < 0 || poll(&pfd, 1, 0) < 0)
-			return false;
-		if (pfd.revents == 0)
+			fatal = true;
+		else if (pfd.revents == 0)
 			break;
-		if (!PQconsumeInput(pg->conn) || PQstatus(pg->conn) != CONNECTION_OK)
-			return false;
+		else if (!PQconsumeInput(pg->conn) || PQstatus(pg->conn) != CONNECTION_OK)
+			fatal = true;
+		else
+			PQisBusy(pg->conn);	/* parses what arrived: a notice reaches note_fatal */
 	}
+	if (PQstatus(pg->conn) == CONNECTION_OK)
+		PQsetNoticeReceiver(pg->conn, previous, NULL);
 	/* what an idle session may have been sent is a notice, never a result */
-	return pfd.revents == 0 && !PQisBusy(pg->conn) &&
-		PQtransactionStatus(pg->conn) == PQTRANS_IDLE;
+	return !fatal && !PQisBusy(pg->conn) && PQtransactionStatus(pg->conn) == PQTRANS_IDLE;
 }
 
 static bool

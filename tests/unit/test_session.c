@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -369,6 +370,24 @@ wait_terminated(PgNode *other)
 	}
 }
 
+/*
+ * Until the server's last words to the kept sessions have arrived: what a
+ * kept session can be judged by without asking its server.
+ */
+static void
+wait_last_words(SessionPool *keep)
+{
+	for (int i = 0; i < keep->count; i++)
+	{
+		struct pollfd pfd = {.events = POLLIN};
+
+		if (keep->sessions[i].conn == NULL)
+			continue;
+		pfd.fd = PQsocket(keep->sessions[i].conn);
+		poll(&pfd, 1, 5000);
+	}
+}
+
 static void
 test_kept_sessions(void)
 {
@@ -397,6 +416,7 @@ test_kept_sessions(void)
 		ok(pgnode_query(&other, "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity"
 						" WHERE application_name = 'kept'", 0, NULL, 10000), "the kept session's backend is terminated");
 		wait_terminated(&other);
+		wait_last_words(&keep);
 		ok(!session_pool_take(&keep, "127.0.0.1", 1, NULL, NULL, &taken),
 		   "a session whose backend has gone is not taken over");
 		is_int(taken.state, PGNODE_IDLE, "and the node is left to connect afresh");
