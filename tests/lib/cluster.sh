@@ -165,11 +165,14 @@ pgc_port_range() {
 }
 
 pgc_free_port() {
-	local port tries=0 base span
+	local port tries=0 base span used=${PGC_ROOT:-/nonexistent}/ports.used
 	read -r base span < <(pgc_port_range)
 	while [ $tries -lt 200 ]; do
 		port=$((base + RANDOM % span))
-		if pgc_port_free "$port"; then
+		# never a port a server of this run had: a destroyed coordinator's
+		# port given to the new node would make it the old coordinator
+		if pgc_port_free "$port" && ! grep -qx "$port" "$used" 2>/dev/null; then
+			[ -d "${PGC_ROOT:-}" ] && echo "$port" >>"$used"
 			echo "$port"
 			return 0
 		fi
