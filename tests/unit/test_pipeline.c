@@ -14,29 +14,12 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "live_server.h"
 
 #include "connopts.h"
 #include "pgnode.h"
 #include "pgpipeline.h"
 
-static const char *conninfo;
-
-static bool
-connect_node(PgNode *node)
-{
-	ConnParams	params;
-	ConnParams *one_params[1] = {&params};
-	PgNode	   *one[1] = {node};
-
-	connparams_init(&params);
-	connparams_set(&params, "dbname", conninfo);
-	params.expand_dbname = true;
-	pgnodes_connect(one, one_params, 1, 10000, NULL, NULL);
-	connparams_free(&params);
-	if (node->state != PGNODE_READY)
-		printf("# could not connect: %s\n", node->error.message ? node->error.message : "?");
-	return node->state == PGNODE_READY;
-}
 
 static const char *
 value(const PgPipeline *pipeline, int index)
@@ -149,26 +132,14 @@ test_timeout(PgNode *node)
 }
 
 static void
-on_alarm(int signo)
-{
-	(void) signo;
-	pgnode_cancel_requested = 1;
-}
-
-static void
 test_cancel(PgNode *node)
 {
 	const char *const sql[] = {"SELECT pg_sleep(20)", "SELECT 2"};
-	struct sigaction sa;
 	PgPipeline	pipeline;
 	int64_t		start = monotonic_ms();
 	int64_t		took;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	alarm(1);
+	cancel_in_a_second();
 	ok(!pgpipeline_run(node, sql, 2, 15000, &pipeline), "a series cancelled by a signal fails");
 	took = monotonic_ms() - start;
 	pgnode_cancel_requested = 0;
@@ -197,8 +168,8 @@ main(void)
 	PgNode		node;
 	PgPipeline	pipeline;
 
-	conninfo = getenv("TEST_SESSION_CONNINFO");
-	if (conninfo == NULL || conninfo[0] == '\0')
+	live_conninfo = getenv("TEST_SESSION_CONNINFO");
+	if (live_conninfo == NULL || live_conninfo[0] == '\0')
 	{
 		printf("1..0 # SKIP TEST_SESSION_CONNINFO is not set\n");
 		return 0;

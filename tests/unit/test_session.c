@@ -14,30 +14,13 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "live_server.h"
 
 #include "connopts.h"
 #include "pgnode.h"
 #include "session.h"
 #include "strbuf.h"
 
-static const char *conninfo;
-
-static bool
-connect_node(PgNode *node)
-{
-	ConnParams	params;
-	ConnParams *one_params[1] = {&params};
-	PgNode	   *one[1] = {node};
-
-	connparams_init(&params);
-	connparams_set(&params, "dbname", conninfo);
-	params.expand_dbname = true;
-	pgnodes_connect(one, one_params, 1, 10000, NULL, NULL);
-	connparams_free(&params);
-	if (node->state != PGNODE_READY)
-		printf("# could not connect: %s\n", node->error.message ? node->error.message : "?");
-	return node->state == PGNODE_READY;
-}
 
 static char *
 read_file(const char *path, size_t *len)
@@ -301,26 +284,14 @@ test_batch_timeout(PgNode *node)
 }
 
 static void
-on_alarm(int signo)
-{
-	(void) signo;
-	pgnode_cancel_requested = 1;
-}
-
-static void
 test_cancel(PgNode *node)
 {
 	StrBuf		out;
-	struct sigaction sa;
 	int64_t		start = monotonic_ms();
 	int64_t		took;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
 	strbuf_init(&out);
-	alarm(1);
+	cancel_in_a_second();
 	ok(!pgnode_copy_out(node, HANGING_COPY, &out, 15000), "a COPY cancelled by a signal fails");
 	took = monotonic_ms() - start;
 	pgnode_cancel_requested = 0;
@@ -432,8 +403,8 @@ main(void)
 	const char *expected = getenv("TEST_SESSION_EXPECTED");
 	PgNode		node;
 
-	conninfo = getenv("TEST_SESSION_CONNINFO");
-	if (conninfo == NULL || conninfo[0] == '\0' || expected == NULL)
+	live_conninfo = getenv("TEST_SESSION_CONNINFO");
+	if (live_conninfo == NULL || live_conninfo[0] == '\0' || expected == NULL)
 	{
 		printf("1..0 # SKIP TEST_SESSION_CONNINFO and TEST_SESSION_EXPECTED are not set\n");
 		return 0;
