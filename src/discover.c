@@ -1157,11 +1157,6 @@ reach_others(ClusterSnapshot *snap, SessionPool *pool, ConnOptions *opts,
  * The ledger and the roles that did not arrive in a node's batch are read
  * after its outcome was taken, as their errors are not the node's.
  */
-/*
- * Reads every node, compares the catalogs and classifies the cluster.
- * The ledger and the roles that did not arrive in a node's batch are read
- * after its outcome was taken, as their errors are not the node's.
- */
 static void
 read_and_compare(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *opts,
 				 const DiscoverHooks *hooks)

@@ -148,26 +148,103 @@ static const char *const node_health_sql =
 " WHERE n.isactive AND n.noderole = 'primary'"
 " ORDER BY n.nodeid";
 
+/* Whether a node is asked whether it reaches every active primary */
+static bool
+health_asked(const NodeReport *node)
+{
+	return node->in_metadata && node->meta.isactive && node->meta.noderole &&
+		strcmp(node->meta.noderole, "primary") == 0 && node->reachable;
+}
+
+/*
+ * The coordinator's questions, as one string that ends with its health
+ * check when it is asked that too.  They only read, so one implicit
+ * transaction changes nothing for them.
+ */
+static char *
+coordinator_batch(bool with_health)
+{
+	StrBuf		sql;
+
+	strbuf_init(&sql);
+	for (int q = 0; q < ASK_COUNT; q++)
+		strbuf_printf(&sql, "%s;\n", questions[q]);
+	if (with_health)
+		strbuf_printf(&sql, "%s", node_health_sql);
+	return strbuf_steal(&sql);
+}
+
+/* The questions' answers, when every one of them arrived in the coordinator's batch */
+static bool
+take_batch_answers(Verifier *v)
+{
+	PgNode	   *pg = v->session;
+
+	if (pg->nresults < ASK_COUNT)
+		return false;
+	for (int q = 0; q < ASK_COUNT; q++)
+		if (PQresultStatus(pg->results[q]) != PGRES_TUPLES_OK)
+			return false;
+	v->answers.count = ASK_COUNT;
+	v->answers.answered = ASK_COUNT;
+	v->answers.first_failed = -1;
+	v->answers.results = xcalloc(ASK_COUNT, sizeof(PGresult *));
+	v->answers.errors = xcalloc(ASK_COUNT, sizeof(PgError));
+	for (int q = 0; q < ASK_COUNT; q++)
+		v->answers.results[q] = PQcopyResult(pg->results[q], PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
+	return true;
+}
+
+/*
+ * Asks the coordinator its questions while every node checks its
+ * connections, in one round trip: the questions ride in front of the
+ * coordinator's health check.  A failure among them stops the rest of its
+ * string, so then the questions run again in a pipeline, where each
+ * fails alone, and the coordinator's check after them.
+ */
 static void
-check_node_health(Verifier *v)
+ask_and_check_nodes(Verifier *v, PgNode **pgs)
 {
 	ClusterSnapshot *snap = v->snap;
-	PgNode	  **pgs = xcalloc((size_t) snap->nnodes, sizeof(PgNode *));
 	const char **sql = xcalloc((size_t) snap->nnodes, sizeof(char *));
+	bool		coordinator_checked = health_asked(v->coordinator);
+	char	   *batch = coordinator_batch(coordinator_checked);
+
+	for (int i = 0; i < snap->nnodes; i++)
+		if (health_asked(&snap->nodes[i]))
+		{
+			pgs[i] = &v->pool->sessions[i];
+			sql[i] = node_health_sql;
+		}
+	pgs[snap->first] = v->session;
+	sql[snap->first] = batch;
+	pgnodes_query(pgs, sql, snap->nnodes, 0, NULL, v->timeout_ms, NULL, NULL);
+	if (!take_batch_answers(v))
+	{
+		PgNode	   *alone[1] = {v->session};
+		const char *health[1] = {node_health_sql};
+
+		pgnode_clear_results(v->session);
+		pgerror_clear(&v->session->error);
+		pgpipeline_run(v->session, questions, ASK_COUNT, v->timeout_ms, &v->answers);
+		if (coordinator_checked)
+			pgnodes_query(alone, health, 1, 0, NULL, v->timeout_ms, NULL, NULL);
+	}
+	if (!coordinator_checked)
+		pgs[snap->first] = NULL;
+	free(batch);
+	free(sql);
+}
+
+static void
+check_node_health(Verifier *v, PgNode **pgs)
+{
+	ClusterSnapshot *snap = v->snap;
 	int			pairs = 0;
 	int			failed = 0;
 	StrBuf		why;
 
 	strbuf_init(&why);
-	for (int i = 0; i < snap->nnodes; i++)
-		if (snap->nodes[i].in_metadata && snap->nodes[i].meta.isactive &&
-			snap->nodes[i].meta.noderole && strcmp(snap->nodes[i].meta.noderole, "primary") == 0 &&
-			snap->nodes[i].reachable)
-		{
-			pgs[i] = &v->pool->sessions[i];
-			sql[i] = node_health_sql;
-		}
-	pgnodes_query(pgs, sql, snap->nnodes, 0, NULL, v->timeout_ms, NULL, NULL);
 	for (int i = 0; i < snap->nnodes; i++)
 	{
 		const PGresult *r;
@@ -205,8 +282,6 @@ check_node_health(Verifier *v)
 		record(v, VERIFY_NODE_HEALTH, false, "%d of %d node-to-node connections fail: %s",
 			   failed, pairs, why.data);
 	strbuf_free(&why);
-	free(pgs);
-	free(sql);
 }
 
 static void
@@ -723,6 +798,7 @@ verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
 	SessionPool pool;
 	DiscoverHooks own_hooks = {0};
 	Verifier	v;
+	PgNode	  **health;
 
 	memset(result, 0, sizeof(*result));
 	event_note(sink, NOTE_INFO, "Verifying the coordinator...");
@@ -755,13 +831,15 @@ verify_cluster(ConnOptions *opts, const DiscoverHooks *hooks, bool move_shard,
 		record(&v, VERIFY_LOCAL_GROUP, true, "pg_dist_local_group says 0");
 	else
 		record(&v, VERIFY_LOCAL_GROUP, false, "pg_dist_local_group says %d", v.coordinator->local_group);
-	pgpipeline_run(v.session, questions, ASK_COUNT, v.timeout_ms, &v.answers);
+	health = xcalloc((size_t) snap.nnodes, sizeof(PgNode *));
+	ask_and_check_nodes(&v, health);
 	check_scalar(&v, VERIFY_IS_COORDINATOR, ASK_IS_COORDINATOR, "t", "true", "false");
 	check_metadata(&v);
 	check_scalar(&v, VERIFY_PLACEMENT_GROUPS, ASK_ORPHANED_PLACEMENTS, "0",
 				 "every placement's group is in pg_dist_node",
 				 "placements point at groups no node has");
-	check_node_health(&v);
+	check_node_health(&v, health);
+	free(health);
 	check_sequences(&v);
 	smoke_tests(&v, move_shard);
 	check_no_leftovers(&v);

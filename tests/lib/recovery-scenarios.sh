@@ -219,6 +219,15 @@ sc_recover() {
 	like "$OUT" "FAIL  3\\. same metadata on every node: 1 node did not answer; 127\\.0\\.0\\.1:$(pgc_port w3): .*refused" \
 		"$SCENARIO: naming the worker and what its connection said"
 	pgc_restart w3
+	# a question that fails takes down none of those asked with it
+	pgc_sql newc "ALTER FUNCTION pg_catalog.citus_is_coordinator() RENAME TO citus_is_coordinator_hidden" >/dev/null
+	run verify -h 127.0.0.1 -p "$(pgc_port newc)" -U postgres
+	expect_code 22 "$SCENARIO: verify without citus_is_coordinator() fails its second check"
+	like "$OUT" "FAIL  2\\. citus_is_coordinator\\(\\): .*does not exist" "$SCENARIO: with the server's error"
+	like "$OUT" "pass  3\\. same metadata" "$SCENARIO: the metadata check still passes"
+	like "$OUT" "pass  4\\. every placement's group exists" "$SCENARIO: and the question asked after the failed one"
+	like "$OUT" "pass  5\\. cluster node health" "$SCENARIO: and the coordinator's health check"
+	pgc_sql newc "ALTER FUNCTION pg_catalog.citus_is_coordinator_hidden() RENAME TO citus_is_coordinator" >/dev/null
 }
 scenario "recover" sc_recover
 
