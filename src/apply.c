@@ -89,7 +89,7 @@ apply_conn_options(const Plan *plan, const ConnOptions *given, ConnOptions *out)
 }
 
 /*
- * CITUS_RESCUE_TEST_PAUSE=EVENT:STEP (done:1, prepared:2, decision:1) holds
+ * CITUS_RESCUE_TEST_PAUSE=EVENT:STEP (gates:0, done:1, prepared:2, decision:1) holds
  * the run at that point for a minute, so that tests can kill it there.
  */
 static void
@@ -1190,6 +1190,7 @@ phase_read_cluster(Run *run)
 	hooks.skip = DISCOVER_SKIP_LEFTOVERS | DISCOVER_SKIP_SHARDS;
 	apply_conn_options(run->plan, opts->conn, &conn);
 	event_note(run->sink, NOTE_INFO, "Checking the cluster against the plan...");
+	test_pause("gates", 0);
 	discover_cluster(&conn, &hooks, &run->snap, &run->pool);
 	if (conn.password && opts->conn->password == NULL)
 		opts->conn->password = xstrdup(conn.password);

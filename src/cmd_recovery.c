@@ -225,6 +225,7 @@ typedef struct ApplyArgs
 	bool		yes;
 	bool		move_shard;
 	SessionPool *keep;			/* recover: the sessions one phase leaves the next */
+	ClusterSnapshot planned;	/* recover: what planning read, for the gates to expect */
 } ApplyArgs;
 
 static int
@@ -269,6 +270,9 @@ run_apply(const Plan *plan, const char *text, ConnOptions *opts, ApplyArgs *args
 {
 	DiscoverHooks hooks = {.ask_password = prompt_password, .keep = args->keep};
 	ApplyOptions aopts = {0};
+
+	if (args->planned.nodes)
+		hooks.expected = &args->planned;
 	EventSink	progress = event_sink_file(stdout);
 	EventSink	errors = event_sink_file(stderr);
 	int			code;
@@ -544,7 +548,8 @@ recover_plan(ConnOptions *opts, PlanChoices *choices, ApplyArgs *args, Plan *pla
 		}
 	}
 	code = make_plan(opts, choices, &snap, plan, args->keep);
-	snapshot_free(&snap);
+	snapshot_free(&args->planned);
+	args->planned = snap;
 	if (code != EXIT_CODE_OK && code != EXIT_CODE_ABORTED)
 		return code;
 	print_checks(stdout, plan);
@@ -622,6 +627,7 @@ cmd_recover(int argc, char **argv)
 	if (code < 0)
 		code = EXIT_CODE_OK;
 	session_pool_free(&keep);
+	snapshot_free(&args.planned);
 	strbuf_free(&text);
 	plan_free(&plan);
 	plan_choices_free(&choices);

@@ -765,28 +765,47 @@ parts_free(PartSql *parts)
 
 /*
  * Runs the batches, the new node's warnings collected for its connection
- * check, whose results are read before the batches' are cleared.
+ * check, which is read with them.
  */
 static void
-run_batches(ClusterSnapshot *snap, SessionPool *pool, const char *const *sql, int (*base)[PART_COUNT],
-			const ConnOptions *opts, const DiscoverHooks *hooks)
+run_batches(const ClusterSnapshot *snap, SessionPool *pool, const char *const *sql,
+			int (*base)[PART_COUNT], StrList *warnings, const ConnOptions *opts,
+			const DiscoverHooks *hooks)
 {
 	int			t = snap->target;
-	StrList		warnings = {0};
 	PQnoticeReceiver previous = NULL;
 	bool		checks = t >= 0 && base[t][PART_REACH] >= 0;
 
 	if (checks)
-		previous = reach_collect_warnings(&pool->sessions[t], &warnings);
+		previous = reach_collect_warnings(&pool->sessions[t], warnings);
 	run_on_nodes(pool, sql, opts, hooks);
 	if (checks)
-	{
 		reach_stop_collecting(&pool->sessions[t], previous);
-		if (pgnode_result(&pool->sessions[t], base[t][PART_REACH] + REACH_RESULTS - 1) != NULL)
-			reach_read_at_once(snap, &pool->sessions[t], base[t][PART_REACH], &warnings);
-	}
-	strlist_free(&warnings);
 }
+
+/* The new node's connection check, when its batch got that far; before the batches' results are cleared */
+static void
+read_reach_part(ClusterSnapshot *snap, SessionPool *pool, int (*base)[PART_COUNT],
+				const StrList *warnings)
+{
+	int			t = snap->target;
+
+	if (t >= 0 && base[t][PART_REACH] >= 0 &&
+		pgnode_result(&pool->sessions[t], base[t][PART_REACH] + REACH_RESULTS - 1) != NULL)
+		reach_read_at_once(snap, &pool->sessions[t], base[t][PART_REACH], warnings);
+}
+
+/*
+ * Batches that went out before the node list was read (read_expected):
+ * each node's parts at base[node] of its results, the first node's after
+ * its probe and node list; the stats over the columns of guessed_from.
+ */
+typedef struct SentBatches
+{
+	int			(*base)[PART_COUNT];
+	StrList		warnings;
+	const NodeReport *guessed_from;
+} SentBatches;
 
 /*
  * Every node's batch at once.  Once the probes are read, the stats stand
@@ -796,21 +815,33 @@ run_batches(ClusterSnapshot *snap, SessionPool *pool, const char *const *sql, in
 static void
 read_nodes(ClusterSnapshot *snap, SessionPool *pool, PartSql *parts, const StrList *guessed,
 		   StrList *common, bool *again[PART_COUNT], const ConnOptions *opts,
-		   const DiscoverHooks *hooks)
+		   const DiscoverHooks *hooks, const SentBatches *sent)
 {
 	char	  **sql = xcalloc((size_t) snap->nnodes + 1, sizeof(char *));
 	int			(*base)[PART_COUNT] = xcalloc((size_t) snap->nnodes + 1, sizeof(*base));
 	unsigned int skip = hooks ? hooks->skip : 0;
 	bool		stats_valid = true;
 
-	for (int i = 0; i < snap->nnodes; i++)
+	if (sent)
 	{
-		for (int p = 0; p < PART_COUNT; p++)
-			base[i][p] = -1;
-		if (pool->sessions[i].state == PGNODE_READY)
-			sql[i] = node_batch(&snap->nodes[i], parts, skip, base[i]);
+		memcpy(base, sent->base, sizeof(*base) * (size_t) snap->nnodes);
+		read_reach_part(snap, pool, base, &sent->warnings);
 	}
-	run_batches(snap, pool, (const char *const *) sql, base, opts, hooks);
+	else
+	{
+		StrList		warnings = {0};
+
+		for (int i = 0; i < snap->nnodes; i++)
+		{
+			for (int p = 0; p < PART_COUNT; p++)
+				base[i][p] = -1;
+			if (pool->sessions[i].state == PGNODE_READY)
+				sql[i] = node_batch(&snap->nodes[i], parts, skip, base[i]);
+		}
+		run_batches(snap, pool, (const char *const *) sql, base, &warnings, opts, hooks);
+		read_reach_part(snap, pool, base, &warnings);
+		strlist_free(&warnings);
+	}
 	for (int i = 0; i < snap->nnodes; i++)
 		if (base[i][PART_PROBE] >= 0)
 			probe_read_node(&snap->nodes[i], &pool->sessions[i], 0);
@@ -1038,18 +1069,16 @@ take_kept_first(const ConnParams *params, const DiscoverHooks *hooks, PgNode *in
 }
 
 /*
- * Connects to the node the operator named, names it by where libpq
- * actually connected, and probes it.  False (with snap->fatal) when it
- * cannot be the starting point.
+ * Connects to the node the operator named and names it by where libpq
+ * actually connected.  False (with snap->fatal) when it cannot.
  */
 static bool
-reach_first(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode *first_pg,
-			ConnOptions *opts, const DiscoverHooks *hooks)
+connect_first(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode *first_pg,
+			  ConnOptions *opts, const DiscoverHooks *hooks)
 {
 	ConnParams	params;
 	PgNodeWhere where;
 	char		errbuf[512];
-	char	   *probe_sql;
 
 	if (!connopts_first_params(opts, &params, errbuf, sizeof(errbuf)))
 	{
@@ -1082,10 +1111,18 @@ reach_first(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode 
 	snap->dbname = xstrdup(where.dbname);
 	snap->user = xstrdup(where.user);
 	first->reachable = true;
+	return true;
+}
 
-	probe_sql = xasprintf("%s;\n%s", catalog_probe_sql, catalog_node_list_sql);
-	pgnode_query(first_pg, probe_sql, 0, NULL, opts->timeout_ms);
-	free(probe_sql);
+/*
+ * Reads the first node's probe, which its batch began with.  False (with
+ * snap->fatal) when the node cannot be the starting point.
+ */
+static bool
+read_first_probe(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode *first_pg)
+{
+	char		errbuf[512];
+
 	read_probe(first, first_pg);
 	if (!first->probed)
 	{
@@ -1158,8 +1195,19 @@ reach_others(ClusterSnapshot *snap, SessionPool *pool, ConnOptions *opts,
  * after its outcome was taken, as their errors are not the node's.
  */
 static void
+guess_columns(const NodeReport *from, StrList *guessed)
+{
+	for (int c = 0; c < CATALOG_COUNT; c++)
+	{
+		const StrList *columns = &from->catalogs[c].columns;
+
+		catalog_common_columns((CatalogId) c, &columns, 1, &guessed[c]);
+	}
+}
+
+static void
 read_and_compare(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *opts,
-				 const DiscoverHooks *hooks)
+				 const DiscoverHooks *hooks, const SentBatches *sent)
 {
 	StrList		common[CATALOG_COUNT];
 	StrList		guessed[CATALOG_COUNT];
@@ -1168,16 +1216,11 @@ read_and_compare(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *op
 	int64_t		start = monotonic_ms();
 
 	/* the first node's columns, as the digests would cover them were they everyone's */
-	for (int c = 0; c < CATALOG_COUNT; c++)
-	{
-		const StrList *first_columns = &snap->nodes[snap->first].catalogs[c].columns;
-
-		catalog_common_columns((CatalogId) c, &first_columns, 1, &guessed[c]);
-	}
+	guess_columns(sent ? sent->guessed_from : &snap->nodes[snap->first], guessed);
 	parts_build(&parts, snap, guessed, hooks ? hooks->skip : 0, opts->timeout_ms);
 	for (int p = 0; p < PART_COUNT; p++)
 		again[p] = xcalloc((size_t) snap->nnodes + 1, sizeof(bool));
-	read_nodes(snap, pool, &parts, guessed, common, again, opts, hooks);
+	read_nodes(snap, pool, &parts, guessed, common, again, opts, hooks, sent);
 	compare_all(snap, pool, common, opts, hooks);
 	snap->compare_ms = monotonic_ms() - start;
 	for (int i = 0; i < snap->nnodes; i++)
@@ -1195,6 +1238,217 @@ read_and_compare(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *op
 	parts_free(&parts);
 }
 
+/* The nodes outside pg_dist_node that discovery also reaches: --old-coordinator's and the new node */
+static void
+add_probes(ClusterSnapshot *snap, SessionPool *pool, const ConnOptions *opts)
+{
+	add_probe(snap, pool, opts->old_coordinator);
+	snap->target = -1;
+	if (add_probe(snap, pool, opts->target))
+	{
+		snap->target = snap->nnodes - 1;
+		snap->nodes[snap->target].is_target = true;
+		snap->nodes[snap->target].meta.groupid = -1;
+	}
+}
+
+/* The first node's probe and node list, then the list read; false with snap->fatal */
+static bool
+read_first(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode *first_pg,
+		   const ConnOptions *opts)
+{
+	char	   *probe_sql = xasprintf("%s;\n%s", catalog_probe_sql, catalog_node_list_sql);
+
+	pgnode_query(first_pg, probe_sql, 0, NULL, opts->timeout_ms);
+	free(probe_sql);
+	if (!read_first_probe(snap, pool, first, first_pg))
+		return false;
+	if (!read_node_list(snap, pool, first, first_pg))
+	{
+		fail_first(snap, pool, first, first_pg, &first_pg->error);
+		return false;
+	}
+	add_probes(snap, pool, opts);
+	return true;
+}
+
+static bool
+same_string(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+static bool
+same_meta(const MetaNode *a, const MetaNode *b)
+{
+	return a->nodeid == b->nodeid && a->groupid == b->groupid && a->nodeport == b->nodeport &&
+		same_string(a->nodename, b->nodename) && same_string(a->noderole, b->noderole) &&
+		a->hasmetadata == b->hasmetadata && a->metadatasynced == b->metadatasynced &&
+		a->isactive == b->isactive && a->shouldhaveshards == b->shouldhaveshards &&
+		a->has_clone_columns == b->has_clone_columns && a->nodeisclone == b->nodeisclone;
+}
+
+/* Whether the batches built for guess are those snap calls for: the same rows and roles, in the same order */
+static bool
+same_node_list(const ClusterSnapshot *snap, const ClusterSnapshot *guess)
+{
+	if (snap->nnodes != guess->nnodes || snap->first != guess->first ||
+		snap->target != guess->target)
+		return false;
+	for (int i = 0; i < snap->nnodes; i++)
+		if (snap->nodes[i].in_metadata != guess->nodes[i].in_metadata ||
+			snap->nodes[i].is_target != guess->nodes[i].is_target ||
+			!same_meta(&snap->nodes[i].meta, &guess->nodes[i].meta))
+			return false;
+	return true;
+}
+
+/*
+ * The snapshot an earlier node list makes before anything is read: each
+ * node's row and role, the first node's session in place.  The first
+ * node's probe leads its batch, which is built for a Citus primary.
+ */
+static void
+guess_from(const ClusterSnapshot *expected, ClusterSnapshot *guess, SessionPool *guess_pool,
+		   PgNode *first_pg)
+{
+	memset(guess, 0, sizeof(*guess));
+	guess->nodes = xcalloc((size_t) expected->nnodes, sizeof(NodeReport));
+	guess->nnodes = expected->nnodes;
+	guess->first = expected->first;
+	guess->target = expected->target;
+	guess->old_coordinator = -1;
+	session_pool_init(guess_pool, expected->nnodes);
+	guess_pool->count = expected->nnodes;
+	for (int i = 0; i < expected->nnodes; i++)
+	{
+		const MetaNode *from = &expected->nodes[i].meta;
+		NodeReport *node = &guess->nodes[i];
+
+		node->meta = *from;
+		node->meta.nodename = from->nodename ? xstrdup(from->nodename) : NULL;
+		node->meta.noderole = from->noderole ? xstrdup(from->noderole) : NULL;
+		node->in_metadata = expected->nodes[i].in_metadata;
+		node->is_target = expected->nodes[i].is_target;
+		node->local_group = -1;
+	}
+	guess->nodes[guess->first].is_first = true;
+	guess->nodes[guess->first].reachable = true;
+	guess->nodes[guess->first].probed = true;
+	guess->nodes[guess->first].is_citus = true;
+	guess_pool->sessions[guess->first] = *first_pg;
+	memset(first_pg, 0, sizeof(*first_pg));
+}
+
+/* Every node's batch, the first node's after its probe and node list, at once */
+static void
+send_guessed(const ClusterSnapshot *guess, SessionPool *guess_pool, SentBatches *sent,
+			 const ConnOptions *opts, const DiscoverHooks *hooks)
+{
+	char	  **sql = xcalloc((size_t) guess->nnodes + 1, sizeof(char *));
+	int			f = guess->first;
+	StrList		guessed[CATALOG_COUNT];
+	PartSql		parts;
+	char	   *batch;
+
+	guess_columns(sent->guessed_from, guessed);
+	parts_build(&parts, guess, guessed, hooks->skip, opts->timeout_ms);
+	sent->base = xcalloc((size_t) guess->nnodes + 1, sizeof(*sent->base));
+	for (int i = 0; i < guess->nnodes; i++)
+	{
+		for (int p = 0; p < PART_COUNT; p++)
+			sent->base[i][p] = -1;
+		if (guess_pool->sessions[i].state == PGNODE_READY)
+			sql[i] = node_batch(&guess->nodes[i], &parts, hooks->skip, sent->base[i]);
+	}
+	batch = sql[f];
+	sql[f] = batch ? xasprintf("%s;\n%s;\n%s", catalog_probe_sql, catalog_node_list_sql, batch) :
+		xasprintf("%s;\n%s", catalog_probe_sql, catalog_node_list_sql);
+	free(batch);
+	for (int p = 0; p < PART_COUNT; p++)
+		if (sent->base[f][p] >= 0)
+			sent->base[f][p] += PROBE_RESULT_COUNT + 1;
+	run_batches(guess, guess_pool, (const char *const *) sql, sent->base, &sent->warnings, opts, hooks);
+	for (int i = 0; i < guess->nnodes; i++)
+		free(sql[i]);
+	free(sql);
+	parts_free(&parts);
+	for (int c = 0; c < CATALOG_COUNT; c++)
+		strlist_free(&guessed[c]);
+}
+
+/* Whether an earlier phase's node list was read from the node this discovery starts from */
+static bool
+expected_usable(const DiscoverHooks *hooks, const PgNode *first_pg)
+{
+	const ClusterSnapshot *expected = hooks ? hooks->expected : NULL;
+
+	return expected && hooks->keep && expected->nodes && !expected->fatal.message &&
+		expected->first >= 0 && expected->first < expected->nnodes &&
+		same_string(expected->nodes[expected->first].label, first_pg->label);
+}
+
+/*
+ * With the node list an earlier phase of the same run read, and its
+ * sessions kept, every node's batch goes out in the round trip of the
+ * first node's probe and node list instead of one after it.  The batches
+ * were built for the nodes that list named: they stand only when the
+ * first node's list is the same, row for row.  Otherwise their answers
+ * are dropped, *all_read stays false, and the nodes are read as usual.
+ * False (with snap->fatal) when the first node cannot be the starting
+ * point.
+ */
+static bool
+read_guessed(ClusterSnapshot *snap, SessionPool *pool, NodeReport *first, PgNode *first_pg,
+			 ConnOptions *opts, const DiscoverHooks *hooks, ConnParams *used, bool *all_read)
+{
+	const ClusterSnapshot *expected = hooks->expected;
+	ClusterSnapshot guess;
+	SessionPool guess_pool;
+	SentBatches sent = {.guessed_from = &expected->nodes[expected->first]};
+	bool		ok;
+	DiscoverHooks unshown = *hooks;
+
+	/* only the list read now is the nodes' to show */
+	unshown.on_nodes = NULL;
+	guess_from(expected, &guess, &guess_pool, first_pg);
+	reach_others(&guess, &guess_pool, opts, &unshown, used);
+	send_guessed(&guess, &guess_pool, &sent, opts, hooks);
+	*first_pg = guess_pool.sessions[guess.first];
+	memset(&guess_pool.sessions[guess.first], 0, sizeof(PgNode));
+	ok = read_first_probe(snap, pool, first, first_pg);
+	if (ok && !read_node_list(snap, pool, first, first_pg))
+	{
+		fail_first(snap, pool, first, first_pg, &first_pg->error);
+		ok = false;
+	}
+	if (ok)
+		add_probes(snap, pool, opts);
+	*all_read = ok && same_node_list(snap, &guess);
+	if (*all_read)
+	{
+		for (int i = 0; i < snap->nnodes; i++)
+		{
+			if (i != snap->first)
+			{
+				pool->sessions[i] = guess_pool.sessions[i];
+				memset(&guess_pool.sessions[i], 0, sizeof(PgNode));
+				snap->nodes[i].reachable = pool->sessions[i].state == PGNODE_READY;
+			}
+			take_identity(&snap->nodes[i], &pool->sessions[i]);
+		}
+		if (hooks->on_nodes)
+			hooks->on_nodes(snap, hooks->arg);
+		read_and_compare(snap, pool, opts, hooks, &sent);
+	}
+	/* idle again, the sessions whose answers were dropped go back for the usual reading */
+	session_pool_keep(hooks->keep, &guess_pool);
+	snapshot_free(&guess);
+	free(sent.base);
+	strlist_free(&sent.warnings);
+	return ok;
+}
+
 int
 discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot *snap,
 				 SessionPool *pool)
@@ -1203,6 +1457,8 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 	PgNode		first_pg;
 	SessionPool own_pool = {0};
 	ConnParams	used;
+	bool		all_read = false;
+	bool		ok;
 	int64_t		start = monotonic_ms();
 
 	memset(snap, 0, sizeof(*snap));
@@ -1218,26 +1474,21 @@ discover_cluster(ConnOptions *opts, const DiscoverHooks *hooks, ClusterSnapshot 
 		hooks && hooks->ask_password)
 		opts->password = hooks->ask_password("Password: ", hooks->arg);
 
-	if (!reach_first(snap, pool, &first, &first_pg, opts, hooks))
+	if (!connect_first(snap, pool, &first, &first_pg, opts, hooks))
 		goto out;
 	pgnode_used_params(&first_pg, &used);
-	if (!read_node_list(snap, pool, &first, &first_pg))
+	if (expected_usable(hooks, &first_pg))
+		ok = read_guessed(snap, pool, &first, &first_pg, opts, hooks, &used, &all_read);
+	else
+		ok = read_first(snap, pool, &first, &first_pg, opts);
+	if (ok && !all_read)
 	{
-		fail_first(snap, pool, &first, &first_pg, &first_pg.error);
-		connparams_free(&used);
-		goto out;
+		reach_others(snap, pool, opts, hooks, &used);
+		read_and_compare(snap, pool, opts, hooks, NULL);
 	}
-	add_probe(snap, pool, opts->old_coordinator);
-	snap->target = -1;
-	if (add_probe(snap, pool, opts->target))
-	{
-		snap->target = snap->nnodes - 1;
-		snap->nodes[snap->target].is_target = true;
-		snap->nodes[snap->target].meta.groupid = -1;
-	}
-	reach_others(snap, pool, opts, hooks, &used);
 	connparams_free(&used);
-	read_and_compare(snap, pool, opts, hooks);
+	if (!ok)
+		goto out;
 	reach_check_run(snap, pool, opts->timeout_ms);
 	snap->elapsed_ms = monotonic_ms() - start;
 out:

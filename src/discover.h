@@ -39,6 +39,14 @@ typedef struct DiscoverHooks
 	 * pool of its own, discovery leaves its sessions here when it ends.
 	 */
 	SessionPool *keep;
+
+	/*
+	 * The snapshot an earlier phase of the same run took from the same
+	 * first node, whose sessions are in keep: its node list lets every
+	 * node's questions go out with the first node's, and is checked
+	 * against the list read now before any answer is used.
+	 */
+	const ClusterSnapshot *expected;
 } DiscoverHooks;
 
 /*

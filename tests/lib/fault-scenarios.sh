@@ -289,16 +289,6 @@ second_signals() {
 	restore_cluster
 }
 
-wait_for_file_match() {
-	local file=$1 pattern=$2 i=0
-	while [ $i -lt 300 ]; do
-		grep -Eq -- "$pattern" "$file" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
 # --- gates refused, then the same command again ---------------------------------------
 
 # refused_twice DESCRIPTION COMMAND...: refused, and refused again, nothing changed

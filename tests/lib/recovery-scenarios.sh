@@ -248,6 +248,29 @@ sc_stale_plan() {
 }
 scenario "stale plan" sc_stale_plan
 
+# recover's gates send every node its questions with the first node's,
+# built for the node list planning read: a list that changed in between
+# must be read as it is now, not as it was
+sc_node_list_changed_before_the_gates() {
+	local pid extra
+	setup || return
+	extra=$(pgc_free_port) || return
+	CITUS_RESCUE_TEST_PAUSE=gates:0:5000 ${CITUS_RESCUE_WRAPPER:-} "$RESCUE" recover $(at w1) \
+		--new-coordinator "$(addr newc)" --workdir "$WORK/run" --yes >"$WORK/changed.out" 2>&1 &
+	pid=$!
+	wait_for_file_match "$WORK/changed.out" "Checking the cluster against the plan"
+	ok $? "$SCENARIO: the run pauses before its gates read the cluster"
+	pgc_sql w1 "INSERT INTO pg_dist_node (nodeid, groupid, nodename, nodeport) SELECT max(nodeid) + 1, max(groupid) + 1, '127.0.0.1', $extra FROM pg_dist_node" >/dev/null
+	wait $pid
+	is "$?" 10 "$SCENARIO: recover refuses, nothing changed"
+	like "$(cat "$WORK/changed.out")" "the plan is stale" "$SCENARIO: as stale"
+	like "$(cat "$WORK/changed.out")" "$(addr w1): its metadata changed since the plan was made" \
+		"$SCENARIO: the first node's list read as it is now"
+	is "$(pgc_sql newc "SELECT count(*) FROM pg_dist_node")" 0 "$SCENARIO: the new node was not added"
+	pgc_sql w1 "DELETE FROM pg_dist_node WHERE nodeport = $extra" >/dev/null
+}
+scenario "node list changed before the gates" sc_node_list_changed_before_the_gates
+
 sc_old_coordinator_alive() {
 	fresh_cluster || return
 	new_node || return

@@ -20,3 +20,14 @@ expect_code() {
 	is "$CODE" "$want" "$@"
 	[ "$CODE" = "$want" ] || printf '%s\n' "$OUT" | tail -40 | sed 's/^/#     /'
 }
+
+# wait_for_file_match FILE PATTERN: until FILE has a line matching PATTERN, for 30 s at most
+wait_for_file_match() {
+	local file=$1 pattern=$2 i=0
+	while [ $i -lt 300 ]; do
+		grep -Eq -- "$pattern" "$file" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
