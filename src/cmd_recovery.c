@@ -224,7 +224,7 @@ plan_usage(FILE *out)
 			"Usage:\n"
 			"  citus-rescue plan [OPTION]... (--new-coordinator=HOST:PORT | --promote=HOST:PORT) -o FILE\n"
 			"\n"
-			"  -o, --output=FILE        where to write the plan\n"
+			"  -o, --output=FILE        where to write the plan (optional with --json)\n"
 			"      --json               print the checks and the plan as JSON instead\n"
 			"                           (see citus-rescue-json(7)); -o still writes the file\n"
 			"\n"
@@ -238,17 +238,15 @@ plan_usage(FILE *out)
 			"PG_COLOR (always, auto, never) and NO_COLOR say whether to colour.\n");
 }
 
-/* plan's words for people: the checks, the steps, and what to do next */
+/* plan's last words for people, once the file is written: what to do next */
 static void
-plan_print_text(const Plan *plan, const char *output, int code)
+plan_print_next(const char *output, int code)
 {
 	char	   *line = code == EXIT_CODE_OK ?
 		xasprintf("Plan written to %s. Review it, then run: citus-rescue apply %s", output, output) :
 		xasprintf("A pre-flight check failed: the plan in %s has no steps. Fix the failures and plan again.",
 				  output);
 
-	print_checks(stdout, plan);
-	print_steps(stdout, plan, false);
 	printf("\n");
 	print_safe(stdout, "", line);
 	free(line);
@@ -272,6 +270,17 @@ plan_print_json_error(int code, const PgError *error)
 	json_pgerror(&w, "error", error);
 	json_null(&w, "plan");
 	json_end_object(&w);
+	fputs(doc.data, stdout);
+	strbuf_free(&doc);
+}
+
+static void
+plan_print_json(const Plan *plan, int code, const char *output)
+{
+	StrBuf		doc;
+
+	strbuf_init(&doc);
+	plan_json_document(&doc, plan, code, output);
 	fputs(doc.data, stdout);
 	strbuf_free(&doc);
 }
@@ -320,6 +329,12 @@ cmd_plan(int argc, char **argv)
 			plan_print_json_error(code, &error);
 		goto out;
 	}
+	/* the checks are shown even when the file cannot be written */
+	if (!args.json)
+	{
+		print_checks(stdout, &plan);
+		print_steps(stdout, &plan, false);
+	}
 	if (args.output && !planfile_write(args.output, &plan, errbuf, sizeof(errbuf)))
 	{
 		print_error_text(errbuf);
@@ -330,16 +345,9 @@ cmd_plan(int argc, char **argv)
 		goto out;
 	}
 	if (args.json)
-	{
-		StrBuf		doc;
-
-		strbuf_init(&doc);
-		plan_json_document(&doc, &plan, code, args.output);
-		fputs(doc.data, stdout);
-		strbuf_free(&doc);
-	}
+		plan_print_json(&plan, code, args.output);
 	else
-		plan_print_text(&plan, args.output, code);
+		plan_print_next(args.output, code);
 out:
 	pgerror_clear(&error);
 	if (code < 0)

@@ -129,6 +129,7 @@ plan_json_document(StrBuf *out, const Plan *plan, int exit_code, const char *pla
 	json_int(&w, "exit_code", exit_code);
 	json_string(&w, "outcome", exit_code == EXIT_CODE_OK ? "planned" : "pre-flight failed");
 	json_string(&w, "plan_file", plan_file);
+	json_null(&w, "error");
 	plan_json(&w, "plan", plan);
 	json_end_object(&w);
 }
