@@ -1414,7 +1414,10 @@ phase_confirmed(Run *run)
 		{
 			if (stop_requested())
 				return refuse_stopped(run, "at the confirmation");
-			return refuse(run, NULL, "%s", run->resumable ? "not confirmed: the run stays where it stopped" :
+			/* a script has no terminal to type on: say what it gives instead */
+			return refuse(run, opts->confirm ? NULL :
+						  "Type yes on the terminal when asked, or give --yes; without a terminal nothing can be asked.",
+						  "%s", run->resumable ? "not confirmed: the run stays where it stopped" :
 						  "not confirmed: nothing was changed");
 		}
 	}

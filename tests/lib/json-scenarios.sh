@@ -104,6 +104,14 @@ sc_json_failed_step() {
 	setup || return
 	run plan $(at w2) --new-coordinator "$(addr newc)" -o "$WORK/plan.sql"
 	expect_code 0 "$SCENARIO: plan"
+	# in a session of its own: no controlling terminal, even when the tests have one
+	OUT=$(setsid -w ${CITUS_RESCUE_WRAPPER:-} "$RESCUE" apply "$WORK/plan.sql" --workdir "$WORK/run-unasked" --progress=json </dev/null 2>/dev/null)
+	CODE=$?
+	expect_code 10 "$SCENARIO: without --yes and without a terminal to ask on, nothing is done"
+	stream_checks
+	jq_is '[.[] | select(.event == "failed") | .error | "\(.message) / \(.hint)"] | .[0]' \
+		"not confirmed: nothing was changed / Type yes on the terminal when asked, or give --yes; without a terminal nothing can be asked." \
+		"the refusal says to give --yes" -s
 	hold_lock w2 pg_catalog.pg_dist_local_group 15 EXCLUSIVE
 	json_run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes --progress=json
 	wait
