@@ -838,7 +838,7 @@ report_json(StrBuf *out, const ClusterSnapshot *snap)
 
 	json_init(&w, out);
 	json_begin_object(&w, NULL);
-	json_int(&w, "format", 1);
+	json_int(&w, "format", JSON_FORMAT);
 	json_string(&w, "tool_version", PACKAGE_VERSION);
 	json_int(&w, "exit_code", snap->exit_code);
 	json_string(&w, "result", snap->fatal.message ? "first node failed" : verdict(snap->exit_code));
