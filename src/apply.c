@@ -251,8 +251,16 @@ step_done(Run *run, const PlanStep *step, PgNode *pg)
 static void
 print_error(Run *run, const PgNode *pg)
 {
-	event_note(run->sink, NOTE_ERROR, "      error on %s:", pg->label);
+	char	   *heading = xasprintf("      error on %s:", pg->label);
+	char	   *shown = terminal_safe_dup(heading);
+	Event		event = {.kind = EVENT_NOTE, .level = NOTE_ERROR, .error = &pg->error};
+
+	/* the heading belongs to the error too: a sink that shows it whole skips it */
+	event.text = shown;
+	event_emit(run->sink, &event);
 	event_error(run->sink, "        ", &pg->error);
+	free(shown);
+	free(heading);
 }
 
 static void
@@ -553,6 +561,26 @@ group_finish(Run *run, AtomicGroup *g, bool commit)
  * the decision is taken nothing stops the commits: not a signal, not a
  * journal that can no longer be written.
  */
+
+/* Each prepared part's fate as a typed event; text mode shows the steps' own lines */
+static void
+announce_group_decision(Run *run, const AtomicGroup *g, bool commit, const char *decided_by)
+{
+	for (int k = 0; k < g->nprepared; k++)
+	{
+		const PlanStep *step = &run->plan->steps[g->todo[k]];
+		char	   *gid = run_gid(run, step);
+		Event		event = {.kind = EVENT_DECISION, .commit = commit};
+
+		event.gid = gid;
+		event.node = step->label;
+		event.message = decided_by;
+		event.step = step->number;
+		event_emit(run->sink, &event);
+		free(gid);
+	}
+}
+
 static bool
 run_atomic_group(Run *run, int first_index, int *last_index)
 {
@@ -582,6 +610,10 @@ run_atomic_group(Run *run, int first_index, int *last_index)
 			 ok ? "commit" : "rollback");
 	commit = journal_write_durable(&run->journal, plan->steps[first_index].number, "",
 								   EV_DECISION, decision_detail) && ok;
+	announce_group_decision(run, &g, commit,
+							!ok ? "apply: a part of the group failed to prepare" :
+							commit ? "apply: every part of the group prepared" :
+							"apply: the decision could not be journaled");
 	apply_in_commit_phase = commit;
 	if (commit)
 		test_pause("decision", g.group);
@@ -619,6 +651,23 @@ group_decided_commit(const Run *run, int group)
 	return false;
 }
 
+static void
+announce_settling(Run *run, const char *gid, const char *node, bool commit)
+{
+	char	   *line = xasprintf("settling %s on %s left by an interrupted run: %s",
+								 gid, node, commit ? "commit" : "roll back");
+	char	   *shown = terminal_safe_dup(line);
+	Event		event = {.kind = EVENT_DECISION, .commit = commit};
+
+	event.text = shown;
+	event.gid = gid;
+	event.node = node;
+	event.message = "the journal of the interrupted run";
+	event_emit(run->sink, &event);
+	free(shown);
+	free(line);
+}
+
 /* Finishes what a killed run left prepared, by the decision it journaled. */
 static bool
 settle_prepared(Run *run)
@@ -641,11 +690,10 @@ settle_prepared(Run *run)
 			if (group < 0)
 				continue;
 			commit = group_decided_commit(run, group);
+			announce_settling(run, node->prepared[x].gid, pg->label, commit);
 			strbuf_init(&sql);
 			strbuf_append(&sql, commit ? "COMMIT PREPARED " : "ROLLBACK PREPARED ");
 			sql_append_literal(&sql, node->prepared[x].gid);
-			event_note(run->sink, NOTE_WARNING, "settling %s on %s left by an interrupted run: %s",
-					   node->prepared[x].gid, pg->label, commit ? "commit" : "roll back");
 			if (!run_sql(run, 0, pg, sql.data))
 			{
 				print_error(run, pg);
@@ -682,7 +730,13 @@ gate_passed(Run *run, const char *name, const char *evidence)
 {
 	char	   *detail = xasprintf("%s: %s", name, evidence);
 
+	Event		event = {.kind = EVENT_CHECK, .phase = "gate", .status = CHECK_PASS};
+
 	journal_write(&run->journal, 0, "", EV_GATE, detail);
+	/* no text: the printed run says nothing of a gate passed, as before */
+	event.name = name;
+	event.message = evidence;
+	event_emit(run->sink, &event);
 	if (run->resuming)
 		strlist_add(&run->rechecked, detail);
 	free(detail);
@@ -1361,7 +1415,10 @@ phase_confirmed(Run *run)
 		{
 			if (stop_requested())
 				return refuse_stopped(run, "at the confirmation");
-			return refuse(run, NULL, "%s", run->resumable ? "not confirmed: the run stays where it stopped" :
+			/* a script has no terminal to type on: say what it gives instead */
+			return refuse(run, opts->confirm ? NULL :
+						  "Type yes on the terminal when asked, or give --yes; without a terminal nothing can be asked.",
+						  "%s", run->resumable ? "not confirmed: the run stays where it stopped" :
 						  "not confirmed: nothing was changed");
 		}
 	}

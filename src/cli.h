@@ -31,6 +31,7 @@ enum
 	OPT_OUTPUT,
 	OPT_ACCEPT_LOST_SHARDS,
 	OPT_FULL_RESYNC,
+	OPT_PROGRESS,
 };
 
 /* The choices the wizard's Choose screen also takes */

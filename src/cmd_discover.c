@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "colour.h"
 #include "discover.h"
 #include "exitcodes.h"
 #include "prompt.h"
@@ -21,7 +22,7 @@ discover_usage(FILE *out)
 			"  citus-rescue discover [OPTION]...\n"
 			"\n"
 			"Options:\n"
-			"      --json               print the report as JSON\n"
+			"      --json               print the report as JSON (see citus-rescue-json(7))\n"
 			"      --max-rows=N         differing rows shown per node and catalog (default 20)\n"
 			"      --old-coordinator=HOST:PORT\n"
 			"                           also check that this address no longer answers\n"
@@ -33,7 +34,8 @@ discover_usage(FILE *out)
 			"\n"
 			"Exit status: 0 all reachable and agreeing, 3 the first node unreachable or not\n"
 			"a Citus worker, 4 some node unreachable, 5 metadata disagrees, 6 the old\n"
-			"coordinator still answers, 2 bad usage.\n");
+			"coordinator still answers, 2 bad usage.\n"
+			"PG_COLOR (always, auto, never) and NO_COLOR say whether to colour.\n");
 }
 
 typedef struct DiscoverArgs
@@ -89,6 +91,8 @@ cmd_discover(int argc, char **argv)
 		connopts_free(&opts);
 		return code < 0 ? EXIT_CODE_OK : code;
 	}
+	if (args.json)
+		colour_stdout_off();
 	code = discover_cluster(&opts, &hooks, &snapshot, NULL);
 	if (args.json)
 	{

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include "colour.h"
 #include "error.h"
 #include "strbuf.h"
 #include "termsafe.h"
@@ -103,23 +104,37 @@ pgerror_format(const PgError *error)
 	return strbuf_steal(&buf);
 }
 
-void
-pgerror_render(StrBuf *out, const PgError *error)
+/*
+ * The lines, with ERROR:, DETAIL: and HINT: in colour when out is a
+ * terminal that wants it, in the colours PostgreSQL's tools use.
+ */
+static void
+render(StrBuf *out, const PgError *error, FILE *dest)
 {
 	StrBuf		head;
+	char	   *detail = xasprintf("%sDETAIL:%s  ", colour_start(dest, COLOUR_NOTE), colour_end(dest, COLOUR_NOTE));
+	char	   *hint = xasprintf("%sHINT:%s  ", colour_start(dest, COLOUR_NOTE), colour_end(dest, COLOUR_NOTE));
 
 	strbuf_init(&head);
-	strbuf_append(&head, "citus-rescue: ERROR:  ");
+	strbuf_printf(&head, "citus-rescue: %sERROR:%s  ", colour_start(dest, COLOUR_BAD), colour_end(dest, COLOUR_BAD));
 	if (error->sqlstate[0])
 		strbuf_printf(&head, "%s: ", error->sqlstate);
 	append_message_lines(out, head.data, "  ", error->message ? error->message : "unknown error");
 	if (error->detail)
-		append_message_lines(out, "DETAIL:  ", "  ", error->detail);
+		append_message_lines(out, detail, "  ", error->detail);
 	if (error->hint)
-		append_message_lines(out, "HINT:  ", "  ", error->hint);
+		append_message_lines(out, hint, "  ", error->hint);
 	if (error->node)
 		append_message_lines(out, "CONTEXT:  on node ", "  ", error->node);
 	strbuf_free(&head);
+	free(detail);
+	free(hint);
+}
+
+void
+pgerror_render(StrBuf *out, const PgError *error)
+{
+	render(out, error, NULL);
 }
 
 void
@@ -128,7 +143,7 @@ pgerror_print(FILE *out, const PgError *error)
 	StrBuf		lines;
 
 	strbuf_init(&lines);
-	pgerror_render(&lines, error);
+	render(&lines, error, out);
 	fputs(lines.data, out);
 	fflush(out);
 	strbuf_free(&lines);

@@ -24,6 +24,7 @@ typedef enum EventKind
 	EVENT_NODE,					/* discovery: a node answered, or did not */
 	EVENT_CHECK,				/* a check of verify, as it finishes */
 	EVENT_STEP,					/* a step of the plan changed state */
+	EVENT_DECISION,				/* a prepared transaction is to be committed or rolled back */
 	EVENT_NOTE					/* anything else the operator should read */
 } EventKind;
 
@@ -53,7 +54,8 @@ typedef struct Event
 	const char *node;			/* label of the node concerned, or NULL */
 	/* EVENT_NODE */
 	bool		answered;
-	/* EVENT_CHECK */
+	/* EVENT_CHECK: name, number, status, message; phase: verify, gate, pre-flight */
+	const char *phase;
 	const char *name;
 	int			number;			/* verify's check number, from 1; 0 otherwise */
 	CheckStatus status;
@@ -63,7 +65,11 @@ typedef struct Event
 	int			nsteps;
 	StepState	state;
 	int64_t		duration_ms;
-	const PgError *error;		/* STEP_FAILED: the server's error */
+	const PgError *error;		/* STEP_FAILED: the server's error; a note: the error it is a line of */
+	bool		refusal;		/* a note: a line of the refusal that ends the command */
+	/* EVENT_DECISION: gid, node, commit or not, and what decided it (in message) */
+	const char *gid;
+	bool		commit;
 	/* EVENT_NOTE */
 	NoteLevel	level;
 } Event;
@@ -89,6 +95,13 @@ void		event_refusal(const EventSink *sink, const PgError *error);
 /* The command line's sink: each event's text, a line at a time, to a FILE. */
 EventSink	event_sink_file(void *file);
 
+/* pass, warn, FAIL: as printed for people */
 const char *check_status_name(CheckStatus status);
+/* pass, warn, fail: as written in JSON */
+const char *check_status_key(CheckStatus status);
+/* done, already-done, prepared, committed, rolled-back, failed, started */
+const char *step_state_key(StepState state);
+/* info, good, warning, error */
+const char *note_level_key(NoteLevel level);
 
 #endif

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include "error.h"
 #include "json.h"
 #include "termsafe.h"
 
@@ -13,6 +14,14 @@ json_init(JsonWriter *w, StrBuf *out)
 	w->out = out;
 	w->depth = 0;
 	w->need_comma[0] = false;
+	w->compact = false;
+}
+
+void
+json_init_compact(JsonWriter *w, StrBuf *out)
+{
+	json_init(w, out);
+	w->compact = true;
 }
 
 /*
@@ -63,13 +72,16 @@ begin_value(JsonWriter *w, const char *key)
 	if (w->need_comma[w->depth])
 		strbuf_append_char(w->out, ',');
 	w->need_comma[w->depth] = true;
-	strbuf_append_char(w->out, '\n');
-	for (int i = 0; i < w->depth; i++)
-		strbuf_append(w->out, "  ");
+	if (!w->compact)
+	{
+		strbuf_append_char(w->out, '\n');
+		for (int i = 0; i < w->depth; i++)
+			strbuf_append(w->out, "  ");
+	}
 	if (key)
 	{
 		json_append_quoted(w->out, key);
-		strbuf_append(w->out, ": ");
+		strbuf_append(w->out, w->compact ? ":" : ": ");
 	}
 }
 
@@ -91,7 +103,7 @@ close_container(JsonWriter *w, char bracket)
 	bool		had_items = w->need_comma[w->depth];
 
 	w->depth--;
-	if (had_items)
+	if (had_items && !w->compact)
 	{
 		strbuf_append_char(w->out, '\n');
 		for (int i = 0; i < w->depth; i++)
@@ -155,4 +167,33 @@ json_null(JsonWriter *w, const char *key)
 {
 	begin_value(w, key);
 	strbuf_append(w->out, "null");
+}
+
+void
+json_raw(JsonWriter *w, const char *key, const char *value)
+{
+	size_t		len = strlen(value);
+
+	begin_value(w, key);
+	/* the other writer ended its outermost value with a newline */
+	while (len > 0 && value[len - 1] == '\n')
+		len--;
+	strbuf_append_len(w->out, value, len);
+}
+
+void
+json_pgerror(JsonWriter *w, const char *key, const PgError *error)
+{
+	if (error == NULL || error->message == NULL)
+	{
+		json_null(w, key);
+		return;
+	}
+	json_begin_object(w, key);
+	json_string(w, "sqlstate", error->sqlstate[0] ? error->sqlstate : NULL);
+	json_string(w, "message", error->message);
+	json_string(w, "detail", error->detail);
+	json_string(w, "hint", error->hint);
+	json_string(w, "node", error->node);
+	json_end_object(w);
 }

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "colour.h"
 #include "exitcodes.h"
 
 #include <stdio.h>
@@ -43,12 +44,18 @@ usage(FILE *out)
 			"  --version    show the version, then exit\n"
 			"\n"
 			"Run 'citus-rescue COMMAND --help' for a command's options.\n"
-			"See citus-rescue(1) for the exit statuses.\n");
+			"PG_COLOR (always, auto, never) and NO_COLOR say whether to colour.\n"
+			"See citus-rescue(1) for the exit statuses, citus-rescue-json(7) for --json.\n");
 }
 
 int
 main(int argc, char **argv)
 {
+	/*
+	 * Asked of the descriptors, once: standard output may later be a stream
+	 * that also writes a log, and is then no terminal to ask.
+	 */
+	colour_setup(isatty(STDOUT_FILENO), isatty(STDERR_FILENO));
 	if (argc < 2 || (argv[1][0] == '-' && strcmp(argv[1], "--help") != 0 &&
 					 strcmp(argv[1], "-?") != 0 && strcmp(argv[1], "--version") != 0 &&
 					 strcmp(argv[1], "-V") != 0))

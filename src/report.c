@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include "colour.h"
 #include "report.h"
 #include "catalog.h"
 #include "exitcodes.h"
@@ -118,6 +119,22 @@ node_status_name(NodeStatus status)
 	return "ok";
 }
 
+/* A node the recovery can count on is good; one that blocks or endangers it is bad */
+static ColourRole
+node_status_colour(NodeStatus status)
+{
+	switch (status)
+	{
+		case NODE_OK:
+		case NODE_OLD_COORDINATOR_GONE:
+			return COLOUR_GOOD;
+		case NODE_TIMEOUT:
+			return COLOUR_WARN;
+		default:
+			return COLOUR_BAD;
+	}
+}
+
 const char *
 node_status(const ClusterSnapshot *snap, int index)
 {
@@ -188,9 +205,11 @@ print_nodes(FILE *out, const ClusterSnapshot *snap)
 					 node->catalogs[CATALOG_PLACEMENT].rows);
 		else
 			snprintf(placements, sizeof(placements), "-");
-		fprintf(out, "%6s %5s  %-*s  %-9.9s %-11s %-9s %-16s %-11s %10s\n",
+		fprintf(out, "%6s %5s  %-*s  %-9.9s %s%-11s%s %-9s %-16s %-11s %10s\n",
 				nodeid, group, width, addresses[i], role,
+				colour_start(out, node_status_colour(node_status_of(snap, i))),
 				node_status(snap, i),
+				colour_end(out, node_status_colour(node_status_of(snap, i))),
 				postgres,
 				citus, node_metadata_state(node), placements);
 		free(lib);
@@ -819,7 +838,7 @@ report_json(StrBuf *out, const ClusterSnapshot *snap)
 
 	json_init(&w, out);
 	json_begin_object(&w, NULL);
-	json_int(&w, "format", 1);
+	json_int(&w, "format", JSON_FORMAT);
 	json_string(&w, "tool_version", PACKAGE_VERSION);
 	json_int(&w, "exit_code", snap->exit_code);
 	json_string(&w, "result", snap->fatal.message ? "first node failed" : verdict(snap->exit_code));

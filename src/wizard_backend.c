@@ -120,6 +120,8 @@ wiz_event_mark(const Event *event)
 				default:
 					return MARK_GOOD;
 			}
+		case EVENT_DECISION:
+			return MARK_WARNING;
 		case EVENT_NOTE:
 			return event->level == NOTE_GOOD ? MARK_GOOD :
 				event->level == NOTE_WARNING ? MARK_WARNING :
