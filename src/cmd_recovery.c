@@ -14,6 +14,7 @@
 #include "prompt.h"
 #include "report.h"
 #include "verify.h"
+#include "verify_record.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -566,11 +567,12 @@ recover_verify(const Plan *plan, ConnOptions *opts, ApplyArgs *args)
 	DiscoverHooks hooks = {.ask_password = prompt_password, .keep = args->keep};
 	EventSink	progress = event_sink_file(stdout);
 	EventSink	errors = event_sink_file(stderr);
+	VerifyRecorder recorder;
+	PgError		error = {0};
 	int			code;
 
 	if (apply_stop_requested)
 	{
-		PgError		error = {0};
 
 		pgerror_setf(&error, "stopped on %s before verify: every step is done", apply_stop_signal_name());
 		pgerror_set_hint(&error, "Run the same command again to verify.");
@@ -579,8 +581,17 @@ recover_verify(const Plan *plan, ConnOptions *opts, ApplyArgs *args)
 		return EXIT_CODE_PARTIAL;
 	}
 	printf("\n");
-	code = engine_verify_plan(plan, opts, &hooks, args->move_shard, &progress, &errors);
-	printf("Work directory: %s (plan.sql, journal.log, backup/, restore.sh)\n", args->workdir);
+	verify_recorder_init(&recorder, &progress);
+	code = engine_verify_plan(plan, opts, &hooks, args->move_shard, &recorder.sink, &errors);
+	/* the proof belongs to the incident's record; without it the recovery still stands */
+	if (!verify_recorder_save(&recorder, args->workdir, code, &error))
+	{
+		fprintf(stderr, "citus-rescue: warning: verify's results are not in the journal: %s\n",
+				error.message);
+		pgerror_clear(&error);
+	}
+	verify_recorder_free(&recorder);
+	printf("Work directory: %s (plan.sql, journal.log, backup/, restore.sh, run.log)\n", args->workdir);
 	return code;
 }
 
