@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void
@@ -376,6 +377,26 @@ out:
 
 /* ---- verify ----------------------------------------------------------------- */
 
+static bool
+is_directory(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The proof belongs to the incident's record; without it the recovery still stands. */
+static void
+save_verify_results(const VerifyRecorder *recorder, const char *workdir, int code)
+{
+	PgError		error = {0};
+
+	if (!verify_recorder_save(recorder, workdir, code, &error))
+		fprintf(stderr, "citus-rescue: warning: verify's results are not in the journal: %s\n",
+				error.message);
+	pgerror_clear(&error);
+}
+
 static void
 verify_usage(FILE *out)
 {
@@ -383,10 +404,12 @@ verify_usage(FILE *out)
 			"citus-rescue verify proves that a coordinator works.\n"
 			"\n"
 			"Usage:\n"
-			"  citus-rescue verify [OPTION]... [--move-shard]\n"
+			"  citus-rescue verify [OPTION]... [--move-shard] [--workdir=DIR]\n"
 			"\n"
 			"Give the new coordinator with the connection options.\n"
 			"      --move-shard         also move a shard of a scratch table\n"
+			"      --workdir=DIR        record the checks in the journal of the recovery\n"
+			"                           there, for its report\n"
 			"\n"
 			CONNECTION_OPTIONS_HELP
 			"\n"
@@ -401,6 +424,7 @@ cmd_verify(int argc, char **argv)
 	static const struct option long_options[] = {
 		CONNECTION_LONG_OPTIONS,
 		{"move-shard", no_argument, NULL, OPT_MOVE_SHARD},
+		{"workdir", required_argument, NULL, OPT_WORKDIR},
 		{NULL, 0, NULL, 0}
 	};
 	ConnOptions opts;
@@ -414,10 +438,21 @@ cmd_verify(int argc, char **argv)
 	connopts_init(&opts);
 	code = cli_parse(argc, argv, long_options, &opts, NULL, apply_extra, &args,
 						verify_usage, "verify", 0);
+	if (code == EXIT_CODE_OK && args.workdir && !is_directory(args.workdir))
+	{
+		cli_error("the work directory %s does not exist", args.workdir);
+		code = EXIT_CODE_BAD_USAGE;
+	}
 	if (code == EXIT_CODE_OK)
 	{
-		code = verify_cluster(&opts, &hooks, args.move_shard, &progress, &errors, &result);
+		VerifyRecorder recorder;
+
+		verify_recorder_init(&recorder, &progress);
+		code = verify_cluster(&opts, &hooks, args.move_shard, &recorder.sink, &errors, &result);
 		verify_result_free(&result);
+		if (args.workdir)
+			save_verify_results(&recorder, args.workdir, code);
+		verify_recorder_free(&recorder);
 	}
 	if (code < 0)
 		code = EXIT_CODE_OK;
@@ -568,11 +603,11 @@ recover_verify(const Plan *plan, ConnOptions *opts, ApplyArgs *args)
 	EventSink	progress = event_sink_file(stdout);
 	EventSink	errors = event_sink_file(stderr);
 	VerifyRecorder recorder;
-	PgError		error = {0};
 	int			code;
 
 	if (apply_stop_requested)
 	{
+		PgError		error = {0};
 
 		pgerror_setf(&error, "stopped on %s before verify: every step is done", apply_stop_signal_name());
 		pgerror_set_hint(&error, "Run the same command again to verify.");
@@ -583,13 +618,7 @@ recover_verify(const Plan *plan, ConnOptions *opts, ApplyArgs *args)
 	printf("\n");
 	verify_recorder_init(&recorder, &progress);
 	code = engine_verify_plan(plan, opts, &hooks, args->move_shard, &recorder.sink, &errors);
-	/* the proof belongs to the incident's record; without it the recovery still stands */
-	if (!verify_recorder_save(&recorder, args->workdir, code, &error))
-	{
-		fprintf(stderr, "citus-rescue: warning: verify's results are not in the journal: %s\n",
-				error.message);
-		pgerror_clear(&error);
-	}
+	save_verify_results(&recorder, args->workdir, code);
 	verify_recorder_free(&recorder);
 	printf("Work directory: %s (plan.sql, journal.log, backup/, restore.sh, run.log)\n", args->workdir);
 	return code;

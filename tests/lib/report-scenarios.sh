@@ -122,6 +122,14 @@ sc_refused_and_stopped() {
 	report "$WORK/run"
 	like "$REPORT" "Outcome: finished" "$SCENARIO: then the report says finished"
 	like "$REPORT" "resume of run" "$SCENARIO: and shows the resumed run"
+	like "$REPORT" "Verify: no result recorded" "$SCENARIO: apply alone verifies nothing"
+	run verify $(at newc) --workdir "$WORK/run"
+	expect_code 0 "$SCENARIO: verify --workdir"
+	report "$WORK/run"
+	like "$REPORT" "Verify: every check passed \([0-9]+ checks\)" "$SCENARIO: records its checks for the report"
+	like "$REPORT" "\| 3 \| - \| pass same metadata on every node: " "$SCENARIO: each of them, numbered"
+	run verify $(at newc) --workdir "$WORK/nowhere"
+	expect_code 2 "$SCENARIO: verify --workdir wants a directory that exists"
 	DAMAGED=$WORK/run
 }
 scenario "refused, killed and resumed runs" sc_refused_and_stopped
