@@ -103,6 +103,11 @@ sc_refused_and_stopped() {
 	run apply "$WORK/stale.sql" --workdir "$WORK/refused" --yes
 	expect_code 10 "$SCENARIO: a stale plan is refused"
 	like "$(cat "$WORK/refused/run.log")" "$STAMP err .*stale" "$SCENARIO: the refusal is in run.log"
+	mkdir -m 700 "$WORK/nolog" "$WORK/nolog/run.log"
+	run apply "$WORK/stale.sql" --workdir "$WORK/nolog" --yes
+	expect_code 10 "$SCENARIO: a run.log that cannot be written changes nothing of the run"
+	is "$(grep -c 'warning: could not write .*run\.log' <<<"$OUT")" 1 "$SCENARIO: it is said once"
+	like "$OUT" "stale" "$SCENARIO: and the run says what it says without it"
 	report "$WORK/refused"
 	expect_code 0 "$SCENARIO: a refused run still reports"
 	like "$REPORT" "Outcome: refused" "$SCENARIO: as refused"
