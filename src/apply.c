@@ -1396,12 +1396,17 @@ journal_typed_decisions(Run *run)
 	for (int i = 0; i < plan->nsteps; i++)
 	{
 		const PlanStep *s = &plan->steps[i];
+		size_t		sql_len;
 
 		if (s->txn != STEP_TXN_NONE || !s->sql ||
 			(strncmp(s->sql, "COMMIT PREPARED ", 16) != 0 && strncmp(s->sql, "ROLLBACK PREPARED ", 18) != 0))
 			continue;
-		detail = xasprintf("step %d: %.*s; confirmed (%s) by %s", s->number,
-						   (int) strcspn(s->sql, "\n"), s->sql, how, who);
+		/* the statement without its semicolon, which the detail's own would double */
+		sql_len = strcspn(s->sql, "\n");
+		if (sql_len > 0 && s->sql[sql_len - 1] == ';')
+			sql_len--;
+		detail = xasprintf("step %d: %.*s; confirmed (%s) by %s", s->number, (int) sql_len, s->sql,
+						   how, who);
 		journal_write(&run->journal, s->number, s->label, EV_TYPED, detail);
 		free(detail);
 	}

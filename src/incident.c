@@ -449,10 +449,23 @@ render_prepared(StrBuf *out, const IncidentInputs *in)
 {
 	static const char *const events[] = {"decision", "prepared", "rolled-back", NULL};
 
+	int			decided = 0;
+
 	strbuf_append(out, "## Prepared transactions\n\n"
-				  "The decisions on the transactions the dead coordinator left prepared are"
-				  " the steps that commit or roll them back, and the decisions typed above."
-				  " The tool's own all-nodes steps:\n\n");
+				  "Left by the dead coordinator, decided by the operator (each is also a step above):\n\n");
+	for (int i = 0; i < in->nentries; i++)
+	{
+		const JournalEntry *e = &in->entries[i];
+		const char *cells[3] = {e->time, e->node, e->detail};
+
+		if (!is_event(e, "typed") || e->step == 0)
+			continue;
+		if (decided++ == 0)
+			strbuf_append(out, "| Time | Node | Decision |\n|---|---|---|\n");
+		table_row(out, 3, cells);
+	}
+	strbuf_append(out, decided ? "\n" : "None recorded.\n\n");
+	strbuf_append(out, "The tool's own all-nodes steps, prepared on each node, then committed or rolled back:\n\n");
 	render_events(out, in, events, "| Time | Step | Node | Record |\n|---|---|---|---|\n");
 }
 

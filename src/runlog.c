@@ -272,8 +272,12 @@ runlog_attach(const Workdir *wd)
 
 	if (!runlog.begun || runlog.fd >= 0 || runlog.failed)
 		return;
-	fflush(stdout);
-	fflush(stderr);
+	/* the wizard's screen is curses' own: only copied streams have lines to push out */
+	if (runlog.streams[0].pending.data)
+	{
+		fflush(stdout);
+		fflush(stderr);
+	}
 	where = xasprintf("%s/%s", wd->path, RUNLOG_NAME);
 	pthread_mutex_lock(&runlog_lock);
 	runlog.fd = open_log(wd);

@@ -44,6 +44,7 @@ code_after() {
 	awk -v head="$1" 'index($0, head) == 1 { on = 1 } on && /^```/ { if (inside) exit; inside = 1; next } inside' <<<"$REPORT"
 }
 
+STAMP_UTC='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 STAMP='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}[+-][0-9]{2}:[0-9]{2}'
 
 sc_recover_and_report() {
@@ -138,6 +139,21 @@ sc_refused_and_stopped() {
 	DAMAGED=$WORK/run
 }
 scenario "refused, killed and resumed runs" sc_refused_and_stopped
+
+sc_prepared_decisions() {
+	setup || return
+	pgc_sql w1 "CREATE TABLE IF NOT EXISTS public.orphan_probe (x int)" >/dev/null
+	pgc_psql w1 -c "BEGIN" -c "INSERT INTO public.orphan_probe VALUES (1)" -c "PREPARE TRANSACTION 'citus_0_4242_7_1'" >/dev/null
+	run plan $(at w2) --new-coordinator "$(addr newc)" --prepared citus_0_4242_7_1=commit -o "$WORK/plan.sql"
+	expect_code 0 "$SCENARIO: plan with a decision"
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	expect_code 0 "$SCENARIO: apply"
+	report "$WORK/run"
+	like "$(sed -n '/^## Prepared transactions/,/^## Verify/p' <<<"$REPORT")" \
+		"^\| $STAMP_UTC \| $(addr w1) \| step [0-9]+: COMMIT PREPARED 'citus\\\\_0\\\\_4242\\\\_7\\\\_1'; confirmed \(--yes given\) by login=[^ ]+ uid=" \
+		"$SCENARIO: the report gives the decision, where, when and who confirmed it"
+}
+scenario "prepared decisions" sc_prepared_decisions
 
 # Copies of a finished work directory, each damaged another way
 sc_damaged() {
