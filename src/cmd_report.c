@@ -30,6 +30,7 @@ typedef struct Gathered
 	char	   *runlog;
 	char	   *runlog_first;
 	char	   *runlog_last;
+	StrList		runlog_headers;
 	StrList		problems;
 } Gathered;
 
@@ -131,8 +132,18 @@ gather_runlog(Gathered *g)
 	for (const char *p = g->runlog; *p; p++)
 		if (p == g->runlog || p[-1] == '\n')
 		{
+			const char *header = strstr(p, " run === ");
+
 			lines++;
 			last = p;
+			/* a header is the run tag right after the line's time */
+			if (header && header == p + strcspn(p, " \n"))
+			{
+				char	   *line = xstrndup(p, strcspn(p, "\n"));
+
+				strlist_add(&g->runlog_headers, line);
+				free(line);
+			}
 		}
 	if (lines > 0)
 	{
@@ -250,6 +261,7 @@ gathered_free(Gathered *g)
 	free(g->runlog);
 	free(g->runlog_first);
 	free(g->runlog_last);
+	strlist_free(&g->runlog_headers);
 	strlist_free(&g->problems);
 }
 
@@ -276,6 +288,7 @@ render_gathered(Gathered *g, const char *output)
 	in.runlog_lines = gather_runlog(g);
 	in.runlog_first = g->runlog_first;
 	in.runlog_last = g->runlog_last;
+	in.runlog_headers = &g->runlog_headers;
 	in.problems = &g->problems;
 	strbuf_init(&text);
 	incident_render(&text, &in);

@@ -301,6 +301,17 @@ render_choices(StrBuf *out, const IncidentInputs *in)
 		bullet(out, "Plan made by citus-rescue", plan->tool_version ? plan->tool_version : "-");
 		strbuf_append_char(out, '\n');
 	}
+	if (in->runlog_headers && in->runlog_headers->count > 0)
+	{
+		strbuf_append(out, "Each run's command line and operator, as run.log has them:\n\n");
+		for (int i = 0; i < in->runlog_headers->count; i++)
+		{
+			strbuf_append(out, "- ");
+			md_append_text(out, in->runlog_headers->items[i]);
+			strbuf_append_char(out, '\n');
+		}
+		strbuf_append_char(out, '\n');
+	}
 	strbuf_append(out, "| Time | Who or what | Record |\n|---|---|---|\n");
 	for (int i = 0; i < in->nentries; i++)
 	{

@@ -30,6 +30,7 @@ typedef struct IncidentInputs
 	int			runlog_lines;	/* -1: no run.log */
 	const char *runlog_first;	/* the times of its first and last lines, or NULL */
 	const char *runlog_last;
+	const StrList *runlog_headers;	/* run.log's header lines: each run's command and operator */
 	const StrList *problems;	/* what is missing or damaged, in words */
 } IncidentInputs;
 

@@ -74,6 +74,8 @@ sc_recover_and_report() {
 	done
 	like "$REPORT" "Outcome: finished: every step done" "$SCENARIO: the outcome"
 	like "$REPORT" "Operator: login=" "$SCENARIO: the operator"
+	like "$REPORT" "^- $STAMP run === citus-rescue .*command: citus-rescue recover -d 'host=127\.0\.0\.1 port=[0-9]+ user=postgres password="'(\\\*){8}'"' --new-coordinator" \
+		"$SCENARIO: each run's command line, its password hidden"
 	like "$REPORT" "\| $(addr w2) \| answered; PostgreSQL 15[^|]*; Citus [0-9]" "$SCENARIO: the nodes found, with their versions"
 	is "$(step_section 1 | grep -E '^- (Node|Outcome|Started|Duration): ' | sed -E 's/[0-9]+/N/g')" \
 		"- Node: N.N.N.N:N
@@ -140,20 +142,6 @@ sc_refused_and_stopped() {
 }
 scenario "refused, killed and resumed runs" sc_refused_and_stopped
 
-sc_prepared_decisions() {
-	setup || return
-	pgc_sql w1 "CREATE TABLE IF NOT EXISTS public.orphan_probe (x int)" >/dev/null
-	pgc_psql w1 -c "BEGIN" -c "INSERT INTO public.orphan_probe VALUES (1)" -c "PREPARE TRANSACTION 'citus_0_4242_7_1'" >/dev/null
-	run plan $(at w2) --new-coordinator "$(addr newc)" --prepared citus_0_4242_7_1=commit -o "$WORK/plan.sql"
-	expect_code 0 "$SCENARIO: plan with a decision"
-	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
-	expect_code 0 "$SCENARIO: apply"
-	report "$WORK/run"
-	like "$(sed -n '/^## Prepared transactions/,/^## Verify/p' <<<"$REPORT")" \
-		"^\| $STAMP_UTC \| $(addr w1) \| step [0-9]+: COMMIT PREPARED 'citus\\\\_0\\\\_4242\\\\_7\\\\_1'; confirmed \(--yes given\) by login=[^ ]+ uid=" \
-		"$SCENARIO: the report gives the decision, where, when and who confirmed it"
-}
-scenario "prepared decisions" sc_prepared_decisions
 
 # Copies of a finished work directory, each damaged another way
 sc_damaged() {
@@ -187,3 +175,18 @@ sc_damaged() {
 	expect_code 12 "$SCENARIO: a journal that is a symbolic link is not followed"
 }
 scenario "damaged work directories" sc_damaged
+
+sc_prepared_decisions() {
+	setup || return
+	pgc_sql w1 "CREATE TABLE IF NOT EXISTS public.orphan_probe (x int)" >/dev/null
+	pgc_psql w1 -c "BEGIN" -c "INSERT INTO public.orphan_probe VALUES (1)" -c "PREPARE TRANSACTION 'citus_0_4242_7_1'" >/dev/null
+	run plan $(at w2) --new-coordinator "$(addr newc)" --prepared citus_0_4242_7_1=commit -o "$WORK/plan.sql"
+	expect_code 0 "$SCENARIO: plan with a decision"
+	run apply "$WORK/plan.sql" --workdir "$WORK/run" --yes
+	expect_code 0 "$SCENARIO: apply"
+	report "$WORK/run"
+	like "$(sed -n '/^## Prepared transactions/,/^## Verify/p' <<<"$REPORT")" \
+		"^\| $STAMP_UTC \| $(addr w1) \| step [0-9]+: COMMIT PREPARED 'citus\\\\_0\\\\_4242\\\\_7\\\\_1'; confirmed \(--yes given\) by login=[^ ]+ uid=" \
+		"$SCENARIO: the report gives the decision, where, when and who confirmed it"
+}
+scenario "prepared decisions" sc_prepared_decisions

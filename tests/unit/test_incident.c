@@ -101,10 +101,8 @@ hostile_plan(Plan *plan)
 	plan_add_check(plan, "metadata-agrees", CHECK_FAIL, "w1 | says\nsomething `else`", NULL);
 	plan_add_ledger_line(plan, "shard 102008 of [t](http://x) lived only on the coordinator");
 	s = plan_add_step(plan, "h", 5432, "Add the node\n## not a heading");
-	s->label = xstrdup("h:5432");
 	s->sql = xstrdup("SELECT ```;\n");
 	s = plan_add_step(plan, "h", 5432, "Second");
-	s->label = xstrdup("h:5432");
 	s->sql = xstrdup("SELECT 2;\n");
 }
 
