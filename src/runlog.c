@@ -319,7 +319,7 @@ runlog_typed(const char *question, const char *answer)
 		return;
 	q = runlog_clean_line(question, strlen(question));
 	a = runlog_clean_line(answer, strlen(answer));
-	line = xasprintf("%s[typed] %s", q, a);
+	line = xasprintf("%s%s[typed] %s", q, *q && q[strlen(q) - 1] == ' ' ? "" : " ", a);
 	log_stamped("in", line);
 	free(line);
 	free(a);
