@@ -239,12 +239,6 @@ runlog_begin(RunLogMode mode, int argc, char **argv)
 		stderr = err;
 }
 
-bool
-runlog_active(void)
-{
-	return runlog.begun;
-}
-
 static int
 open_log(const Workdir *wd)
 {

@@ -42,9 +42,6 @@ void		runlog_line(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 /* What the operator typed at a question; the answer is made safe for the log. */
 void		runlog_typed(const char *question, const char *answer);
 
-/* Whether a log was begun in this process. */
-bool		runlog_active(void);
-
 /*
  * The text of a line as the log keeps it: ANSI SGR escapes (ESC [ ... m)
  * dropped, every other control made visible.  malloc'd.
