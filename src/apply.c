@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include "apply.h"
+#include "operator.h"
+#include "runlog.h"
 #include "backup.h"
 #include "events.h"
 #include "catalog.h"
@@ -44,6 +46,9 @@ static volatile sig_atomic_t apply_signals_quiet = 0;
 #define EV_FINISHED		"finished"
 #define EV_REFUSED		"refused"
 #define EV_STOPPED		"stopped"
+#define EV_OPERATOR		"operator"
+#define EV_FOUND		"found"
+#define EV_TYPED		"typed"
 
 typedef struct Run
 {
@@ -720,6 +725,7 @@ terminal_confirm(const char *question, void *arg)
 		answer[0] = '\0';
 	fclose(tty);
 	answer[strcspn(answer, "\r\n")] = '\0';
+	runlog_typed(question, answer);
 	return strcmp(answer, "yes") == 0;
 }
 
@@ -1226,6 +1232,30 @@ stop_requested(void)
 /* ---- the gates, each a phase of its own ---------------------------------------- */
 
 /* Reads the cluster the plan names, keeping the sessions for the steps. */
+/* What each node was when the run looked, for the report of the incident */
+static void
+journal_found_nodes(Run *run)
+{
+	for (int i = 0; i < run->snap.nnodes; i++)
+	{
+		const NodeReport *node = &run->snap.nodes[i];
+		char	   *detail;
+
+		if (node->reachable)
+			detail = xasprintf("answered; PostgreSQL %s; Citus %s; local group %d; %s",
+							   node->server_version ? node->server_version : "unknown",
+							   node->citus_extension_version ? node->citus_extension_version : "none",
+							   node->local_group,
+							   node->is_target ? "the node to become coordinator" :
+							   node->in_metadata ? "in pg_dist_node" : "probed, not in pg_dist_node");
+		else
+			detail = xasprintf("did not answer: %s",
+							   node->error.message ? node->error.message : "no reason given");
+		journal_write(&run->journal, 0, node->label, EV_FOUND, detail);
+		free(detail);
+	}
+}
+
 static int
 phase_read_cluster(Run *run)
 {
@@ -1253,6 +1283,7 @@ phase_read_cluster(Run *run)
 		return refuse_stopped(run, "while the cluster was being checked");
 	if (run->snap.fatal.message)
 		return refuse_error(run, &run->snap.fatal);
+	journal_found_nodes(run);
 	return EXIT_CODE_OK;
 }
 
@@ -1398,6 +1429,45 @@ phase_roles_match(Run *run)
 	return code;
 }
 
+/*
+ * The decisions this run carries out, each with who confirmed it: the
+ * plan's choices and its settling of the dead coordinator's prepared
+ * transactions were typed when it was made, and are confirmed here.
+ */
+static void
+journal_typed_decisions(Run *run)
+{
+	const Plan *plan = run->plan;
+	ApplyOptions *opts = run->opts;
+	char	   *who = operator_identity();
+	const char *how = opts->yes ? (opts->confirmation ? opts->confirmation : "--yes given") :
+		"yes typed on the terminal";
+	char	   *detail = xasprintf("%s %s, CIM %s, %d steps; confirmed (%s) by %s",
+								   method_name(plan->method), plan->target ? plan->target : "-",
+								   cim_name(plan->cim), plan->nsteps, how, who);
+
+	journal_write(&run->journal, 0, "", EV_TYPED, detail);
+	free(detail);
+	for (int i = 0; i < plan->nsteps; i++)
+	{
+		const PlanStep *s = &plan->steps[i];
+		size_t		sql_len;
+
+		if (s->txn != STEP_TXN_NONE || !s->sql ||
+			(strncmp(s->sql, "COMMIT PREPARED ", 16) != 0 && strncmp(s->sql, "ROLLBACK PREPARED ", 18) != 0))
+			continue;
+		/* the statement without its semicolon, which the detail's own would double */
+		sql_len = strcspn(s->sql, "\n");
+		if (sql_len > 0 && s->sql[sql_len - 1] == ';')
+			sql_len--;
+		detail = xasprintf("step %d: %.*s; confirmed (%s) by %s", s->number, (int) sql_len, s->sql,
+						   how, who);
+		journal_write(&run->journal, s->number, s->label, EV_TYPED, detail);
+		free(detail);
+	}
+	free(who);
+}
+
 /* A typed yes, unless --yes was given */
 static int
 phase_confirmed(Run *run)
@@ -1422,7 +1492,9 @@ phase_confirmed(Run *run)
 						  "not confirmed: nothing was changed");
 		}
 	}
-	gate_passed(run, "confirmed", opts->yes ? "--yes given" : "yes typed on the terminal");
+	gate_passed(run, "confirmed", opts->yes ? (opts->confirmation ? opts->confirmation : "--yes given") :
+				"yes typed on the terminal");
+	journal_typed_decisions(run);
 	if (!journal_write(&run->journal, 0, "", EV_GATED, NULL))
 		return refuse_journal(run);
 	return EXIT_CODE_OK;
@@ -1602,6 +1674,7 @@ phase_open_workdir(Run *run)
 	else
 	{
 		opts->workdir_used = xstrdup(run->wd.path);
+		runlog_attach(&run->wd);
 		if (!journal_open(&run->journal, &run->wd, &error))
 			code = journal_find(&run->journal, EV_STEPPING) ? EXIT_CODE_PARTIAL : EXIT_CODE_ABORTED;
 	}
@@ -1643,6 +1716,10 @@ phase_accept_plan(Run *run, const char *plan_text)
 	}
 	detail = run->resuming ? xasprintf("resume of run %s", run->run_id) : xstrdup("fresh");
 	journal_write(&run->journal, 0, "", EV_NEW, detail);
+	free(detail);
+	/* who ran it, for the report: a shared account or sudo hides the person otherwise */
+	detail = operator_identity();
+	journal_write(&run->journal, 0, "", EV_OPERATOR, detail);
 	free(detail);
 	if (journal_broken(run))
 		return refuse_journal(run);

@@ -27,6 +27,7 @@ typedef struct ApplyOptions
 	const char *workdir;		/* NULL: a new ./citus-rescue-DATE-TIME-RANDOM */
 	char	   *workdir_used;	/* set by apply_plan: the absolute path it used */
 	bool		yes;			/* no typed confirmation */
+	const char *confirmation;	/* with yes: how the operator confirmed instead (the wizard's typed yes) */
 	ConnOptions *conn;			/* password and timeout; addresses come from the plan */
 	DiscoverHooks *hooks;
 	const EventSink *sink;		/* progress: steps and notes */

@@ -145,5 +145,6 @@ int			cmd_apply(int argc, char **argv);
 int			cmd_verify(int argc, char **argv);
 int			cmd_recover(int argc, char **argv);
 int			cmd_wizard(int argc, char **argv);
+int			cmd_report(int argc, char **argv);
 
 #endif

@@ -18,12 +18,14 @@
 #include "report.h"
 #include "verify.h"
 #include "verify_json.h"
+#include "verify_record.h"
 
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void
@@ -548,6 +550,26 @@ out:
 
 /* ---- verify ----------------------------------------------------------------- */
 
+static bool
+is_directory(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The proof belongs to the incident's record; without it the recovery still stands. */
+static void
+save_verify_results(const VerifyRecorder *recorder, const char *workdir, int code)
+{
+	PgError		error = {0};
+
+	if (!verify_recorder_save(recorder, workdir, code, &error))
+		fprintf(stderr, "citus-rescue: warning: verify's results are not in the journal: %s\n",
+				error.message);
+	pgerror_clear(&error);
+}
+
 static void
 verify_usage(FILE *out)
 {
@@ -555,12 +577,14 @@ verify_usage(FILE *out)
 			"citus-rescue verify proves that a coordinator works.\n"
 			"\n"
 			"Usage:\n"
-			"  citus-rescue verify [OPTION]... [--move-shard] [--json]\n"
+			"  citus-rescue verify [OPTION]... [--move-shard] [--json] [--workdir=DIR]\n"
 			"\n"
 			"Give the new coordinator with the connection options.\n"
 			"      --move-shard         also move a shard of a scratch table\n"
 			"      --json               print every check and the outcome as one JSON\n"
 			"                           document (see citus-rescue-json(7))\n"
+			"      --workdir=DIR        record the checks in the journal of the recovery\n"
+			"                           there, for its report\n"
 			"\n"
 			CONNECTION_OPTIONS_HELP
 			"\n"
@@ -570,6 +594,24 @@ verify_usage(FILE *out)
 			"PG_COLOR (always, auto, never) and NO_COLOR say whether to colour.\n");
 }
 
+/* verify_cluster, its checks recorded in the journal of the work directory given */
+static int
+verify_recorded(ConnOptions *opts, DiscoverHooks *hooks, const ApplyArgs *args,
+				const EventSink *progress, const EventSink *errors)
+{
+	VerifyRecorder recorder;
+	VerifyResult result;
+	int			code;
+
+	verify_recorder_init(&recorder, progress);
+	code = verify_cluster(opts, hooks, args->move_shard, &recorder.sink, errors, &result);
+	verify_result_free(&result);
+	if (args->workdir)
+		save_verify_results(&recorder, args->workdir, code);
+	verify_recorder_free(&recorder);
+	return code;
+}
+
 int
 cmd_verify(int argc, char **argv)
 {
@@ -577,11 +619,11 @@ cmd_verify(int argc, char **argv)
 		CONNECTION_LONG_OPTIONS,
 		{"move-shard", no_argument, NULL, OPT_MOVE_SHARD},
 		{"json", no_argument, NULL, OPT_JSON},
+		{"workdir", required_argument, NULL, OPT_WORKDIR},
 		{NULL, 0, NULL, 0}
 	};
 	ConnOptions opts;
 	ApplyArgs	args = {0};
-	VerifyResult result;
 	DiscoverHooks hooks = {.ask_password = prompt_password};
 	EventSink	progress = event_sink_file(stdout);
 	EventSink	errors = event_sink_file(stderr);
@@ -591,6 +633,11 @@ cmd_verify(int argc, char **argv)
 	connopts_init(&opts);
 	code = cli_parse(argc, argv, long_options, &opts, NULL, apply_extra, &args,
 						verify_usage, "verify", 0);
+	if (code == EXIT_CODE_OK && args.workdir && !is_directory(args.workdir))
+	{
+		cli_error("the work directory %s does not exist", args.workdir);
+		code = EXIT_CODE_BAD_USAGE;
+	}
 	if (code == EXIT_CODE_OK && args.json)
 	{
 		StrBuf		doc;
@@ -598,18 +645,14 @@ cmd_verify(int argc, char **argv)
 		colour_stdout_off();
 		verify_json_init(&collected);
 		progress = errors = event_sink_verify_json(&collected);
-		code = verify_cluster(&opts, &hooks, args.move_shard, &progress, &errors, &result);
+		code = verify_recorded(&opts, &hooks, &args, &progress, &errors);
 		strbuf_init(&doc);
 		verify_json_finish(&collected, code, &doc);
 		fputs(doc.data, stdout);
 		strbuf_free(&doc);
-		verify_result_free(&result);
 	}
 	else if (code == EXIT_CODE_OK)
-	{
-		code = verify_cluster(&opts, &hooks, args.move_shard, &progress, &errors, &result);
-		verify_result_free(&result);
-	}
+		code = verify_recorded(&opts, &hooks, &args, &progress, &errors);
 	if (code < 0)
 		code = EXIT_CODE_OK;
 	free(args.workdir);
@@ -783,6 +826,7 @@ static int
 recover_verify(const Plan *plan, ConnOptions *opts, ApplyArgs *args, Output *out)
 {
 	DiscoverHooks hooks = {.ask_password = prompt_password, .keep = args->keep};
+	VerifyRecorder recorder;
 	int			code;
 
 	if (apply_stop_requested)
@@ -797,8 +841,11 @@ recover_verify(const Plan *plan, ConnOptions *opts, ApplyArgs *args, Output *out
 	}
 	if (!out->json)
 		printf("\n");
-	code = engine_verify_plan(plan, opts, &hooks, args->move_shard, &out->progress, &out->errors);
-	say(out, NOTE_INFO, "Work directory: %s (plan.sql, journal.log, backup/, restore.sh)", args->workdir);
+	verify_recorder_init(&recorder, &out->progress);
+	code = engine_verify_plan(plan, opts, &hooks, args->move_shard, &recorder.sink, &out->errors);
+	save_verify_results(&recorder, args->workdir, code);
+	verify_recorder_free(&recorder);
+	say(out, NOTE_INFO, "Work directory: %s (plan.sql, journal.log, backup/, restore.sh, run.log)", args->workdir);
 	return code;
 }
 

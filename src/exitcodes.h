@@ -15,6 +15,7 @@
 #define EXIT_CODE_COORDINATOR_ALIVE		6	/* the old coordinator still answers */
 #define EXIT_CODE_ABORTED				10	/* stopped before changing anything */
 #define EXIT_CODE_PARTIAL				11	/* stopped after a partial change: run again to resume */
+#define EXIT_CODE_NO_RECORD				12	/* report: the work directory holds nothing to report on */
 #define EXIT_CODE_VERIFY_FIRST			20	/* verify: 20 + the number of the first failed check */
 
 #endif

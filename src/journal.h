@@ -92,7 +92,8 @@ uint32_t	crc32_extend(uint32_t crc_so_far, const char *data, size_t len);
 
 /*
  * Fault injection for the tests: CITUS_RESCUE_TEST_FAULT=N:ACTION acts at
- * the N-th record this process writes, EVENT:ACTION at its first record of
+ * the N-th record this process writes (to any journal it opens: recover
+ * writes verify's records through a second), EVENT:ACTION at its first record of
  * that event (stepping, gate, ...), which stays right when records are
  * added before it.  ACTION is kill (SIGKILL once the
  * record is on disk), INT, TERM, HUP or PIPE (that signal, likewise), fail

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "colour.h"
 #include "exitcodes.h"
+#include "runlog.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -13,16 +14,18 @@ typedef struct Command
 	const char *name;
 	int			(*run) (int argc, char **argv);
 	const char *summary;
+	RunLogMode	log;			/* what run.log in its work directory keeps of the run */
 } Command;
 
 static const Command commands[] = {
-	{"discover", cmd_discover, "find every node, show what each believes and where they disagree"},
-	{"plan", cmd_plan, "check the cluster and write a recovery plan for review"},
-	{"apply", cmd_apply, "run a recovery plan, journaled and resumable"},
-	{"verify", cmd_verify, "prove that a coordinator works"},
-	{"recover", cmd_recover, "discover, check, plan, apply and verify in one run"},
-	{"wizard", cmd_wizard, "the interactive wizard (the default on a terminal)"},
-	{NULL, NULL, NULL}
+	{"discover", cmd_discover, "find every node, show what each believes and where they disagree", RUNLOG_NONE},
+	{"plan", cmd_plan, "check the cluster and write a recovery plan for review", RUNLOG_NONE},
+	{"apply", cmd_apply, "run a recovery plan, journaled and resumable", RUNLOG_STREAMS},
+	{"verify", cmd_verify, "prove that a coordinator works", RUNLOG_NONE},
+	{"recover", cmd_recover, "discover, check, plan, apply and verify in one run", RUNLOG_STREAMS},
+	{"report", cmd_report, "write the post-incident report of a work directory", RUNLOG_NONE},
+	{"wizard", cmd_wizard, "the interactive wizard (the default on a terminal)", RUNLOG_EVENTS},
+	{NULL, NULL, NULL, RUNLOG_NONE}
 };
 
 static void
@@ -62,7 +65,10 @@ main(int argc, char **argv)
 	{
 		/* no command: the wizard on a terminal, the subcommands otherwise */
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		{
+			runlog_begin(RUNLOG_EVENTS, argc, argv);
 			return cmd_wizard(argc, argv);
+		}
 		if (argc < 2)
 		{
 			usage(stderr);
@@ -83,7 +89,11 @@ main(int argc, char **argv)
 	}
 	for (const Command *c = commands; c->name; c++)
 		if (strcmp(argv[1], c->name) == 0)
+		{
+			/* held in memory until the command opens its work directory */
+			runlog_begin(c->log, argc, argv);
 			return c->run(argc - 1, argv + 1);
+		}
 	cli_error("unknown command \"%s\"", argv[1]);
 	fprintf(stderr, "Try \"citus-rescue --help\" for more information.\n");
 	return EXIT_CODE_BAD_USAGE;

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "prompt.h"
+#include "runlog.h"
 #include "strbuf.h"
 
 #include <errno.h>
@@ -90,6 +91,8 @@ prompt_password(const char *prompt, void *arg)
 		char	   *out = xstrdup(line);
 
 		memset(line, 0, sizeof(line));
+		/* that a password was typed belongs to the record; the password never does */
+		runlog_typed(prompt, "(a password, not logged)");
 		return out;
 	}
 }

@@ -13,6 +13,8 @@
 #include "planfile.h"
 #include "report.h"
 #include "strbuf.h"
+#include "runlog.h"
+#include "verify_record.h"
 #include "workdir.h"
 
 #include <inttypes.h>
@@ -172,6 +174,9 @@ queue_event(const Event *event, void *arg)
 	if (event->text)
 		lines_add(&b->log, wiz_event_mark(event), "%s", event->text);
 	pthread_mutex_unlock(&b->lock);
+	/* the screen is no text to copy: run.log keeps the events it draws */
+	if (event->text)
+		runlog_line("%s", event->text);
 }
 
 WizBackend *
@@ -969,6 +974,7 @@ run_apply(void *arg)
 	planfile_render(&text, &b->plan);
 	opts.workdir = b->workdir;
 	opts.yes = true;
+	opts.confirmation = "yes typed in the wizard";
 	opts.conn = &b->conn;
 	opts.sink = &b->sink;
 	opts.errors = &b->sink;
@@ -1061,8 +1067,16 @@ static void *
 run_verify(void *arg)
 {
 	WizBackend *b = arg;
-	int			code = engine_verify_plan(&b->plan, &b->conn, NULL, b->move_shard, &b->sink, &b->sink);
+	VerifyRecorder recorder;
+	PgError		error = {0};
+	int			code;
 
+	verify_recorder_init(&recorder, &b->sink);
+	code = engine_verify_plan(&b->plan, &b->conn, NULL, b->move_shard, &recorder.sink, &b->sink);
+	if (b->workdir && !verify_recorder_save(&recorder, b->workdir, code, &error))
+		event_note(&b->sink, NOTE_WARNING, "Verify's results are not in the journal: %s", error.message);
+	pgerror_clear(&error);
+	verify_recorder_free(&recorder);
 	event_note(&b->sink, NOTE_INFO, "Work directory: %s (plan.sql, journal.log, backup/, restore.sh)",
 			   b->workdir ? b->workdir : "-");
 	finish(b, code);

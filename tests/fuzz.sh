@@ -12,7 +12,7 @@ mkdir -p "$top_builddir/tests/fuzz"
 work=$(mktemp -d "$top_builddir/tests/fuzz/check.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
 
-for name in planfile journal connopts termsafe sqlstyle; do
+for name in planfile journal connopts termsafe sqlstyle report; do
 	log=$work/$name.log
 	/bin/sh "$top_srcdir/tests/fuzz/run.sh" "$name" "$seconds" \
 		"$work/corpus-$name" "$top_builddir/tests/fuzz/crashes/$name" >"$log" 2>&1

@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "wizard.h"
 #include "markup.h"
+#include "runlog.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -247,6 +248,10 @@ confirm_key(Wizard *w, int key)
 	}
 	if (done)
 	{
+		char		answer[2] = {(char) key, '\0'};
+
+		runlog_typed(w->confirm.question, w->confirm.one_key ? (key >= 32 && key < 127 ? answer : "(a key)") :
+					 key == 27 || key == 3 ? "(cancelled)" : w->confirm.typed);
 		w->confirm.active = false;
 		w->confirm.then(w, yes);
 	}

@@ -16,7 +16,7 @@ if [ -d "$top_srcdir/tests/fuzz/seeds/$name" ]; then
 	set -- "$@" "$top_srcdir/tests/fuzz/seeds/$name"
 fi
 # the golden plans are the plan seeds, read where they are, and SQL for the lexer
-if [ "$name" = planfile ] || [ "$name" = sqlstyle ]; then
+if [ "$name" = planfile ] || [ "$name" = sqlstyle ] || [ "$name" = report ]; then
 	golden=$(printf '%s,' "$top_srcdir"/tests/golden/plan-*.sql)
 	set -- -seed_inputs="${golden%,}" "$@"
 fi

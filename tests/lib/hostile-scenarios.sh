@@ -72,6 +72,18 @@ run() {
 	CODE=$?
 }
 
+# report_is_safe WORKDIR: the report of a hostile recovery is inert, and no
+# name breaks out of its table cell (every row has its header's cells)
+report_is_safe() {
+	local report
+	report=$(rescue report "$1" 2>&1)
+	ok $? "report: the report of the hostile recovery is written"
+	inert "$report" "report: it is inert"
+	is "$(awk '/^\|/ { line = $0; gsub(/\\\\/, "", line); gsub(/\\\|/, "", line); n = gsub(/\|/, "|", line)
+		if (!inside) { cells = n; inside = 1 } else if (n != cells) bad++; next } { inside = 0 } END { print bad + 0 }' <<<"$report")" 0 \
+		"report: no hostile name adds or removes a table cell"
+}
+
 odd_catalog_columns() {
 	local n
 	for n in "$@"; do
@@ -253,6 +265,8 @@ sc_apply() {
 	[ "$CODE" = 0 ] && HOSTILE_APPLIED=yes
 	inert "$OUT" "apply: its output is inert"
 	inert "$(cat "$WORK/run/journal.log")" "apply: the journal is inert"
+	inert "$(cat "$WORK/run/run.log")" "apply: run.log is inert"
+	report_is_safe "$WORK/run"
 	is "$(find "$WORK/run/backup" -mindepth 1 -maxdepth 1 -type d | wc -l)" 4 "apply: a backup directory per node, none shared"
 	is "$(pgc_sql w2 "SELECT count(*) FROM pg_catalog.pg_prepared_xacts")" 0 "apply: the hostile-GID transaction was rolled back"
 	if [ "$FIXTURE_TIER" = standin ]; then

@@ -491,6 +491,18 @@ sc_review_read_back_in_tmux() {
 scenario "review read back in a terminal" sc_review_read_back_in_tmux
 
 # --- whole recoveries through the keyboard -----------------------------------------
+# wizard_record_kept WORKDIR: the wizard's run.log holds its typed answers
+# and the events its screens drew, and the report says who confirmed
+wizard_record_kept() {
+	local log report
+	log=$(cat "$1/run.log" 2>/dev/null)
+	like "$log" " in Apply this plan to the cluster\? Type yes: \[typed\] yes\$" "$SCENARIO: run.log keeps the typed confirmation"
+	like "$log" " event .*All [0-9]+ steps done" "$SCENARIO: and the events the screens drew"
+	report=$("$RESCUE" report "$1" 2>&1)
+	like "$report" "confirmed \(yes typed in the wizard\) by login=" "$SCENARIO: the report says who confirmed in the wizard"
+	like "$report" "Verify: every check passed" "$SCENARIO: and what verify proved"
+}
+
 # walk REST-OF-KEYS: from the first screen to the verify screen
 walk() {
 	local method=$1 target=$2
@@ -538,6 +550,7 @@ sc_wizard_new_node() {
 	tmux_cmd send-keys -t t q
 	is "$(tmux_wait_exit 10)" 0 "$SCENARIO: after a verified recovery q quits at once, with exit 0"
 	tmux_stop
+	wizard_record_kept "$(ls -dt "$PGC_ROOT"/citus-rescue-* 2>/dev/null | head -1)"
 	OUT=$("$RESCUE" verify -h 127.0.0.1 -p "$(at_port newc)" -U postgres 2>&1)
 	is "$?" 0 "$SCENARIO: citus-rescue verify agrees"
 }
