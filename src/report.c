@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "report.h"
+#include "compat.h"
 #include "catalog.h"
 #include "exitcodes.h"
 #include "json.h"
@@ -561,9 +562,14 @@ void
 report_text(FILE *out, const ClusterSnapshot *snap, int max_rows)
 {
 	char	   *simulation;
+	char	   *versions;
 
 	if (snap->fatal.message)
 		return;
+	/* before anything else: an operator who reads one line reads this one */
+	if (snapshot_version_support(snap, &versions) != VERSION_SUPPORTED)
+		fprintf(out, "%s\n", versions);
+	free(versions);
 	simulation = standin_notice(snap);
 	fprintf(out, "Discovered %d node%s from %s in %" PRId64 " ms.\n",
 			snap->nnodes, snap->nnodes == 1 ? "" : "s", snap->first_label,
@@ -717,6 +723,8 @@ json_node(JsonWriter *w, const ClusterSnapshot *snap, int i)
 	json_string(w, "citus_version_full", node->citus_library_version);
 	json_bool(w, "standin", node->runs_standin);
 	json_string(w, "citus_extension_version", node->citus_extension_version);
+	json_string(w, "version_support", node->reachable && node->is_citus ?
+				version_support_name(node_version_support(node)) : NULL);
 	if (node->reachable && node->is_citus && node->local_group >= 0)
 		json_int(w, "local_group", node->local_group);
 	else
@@ -834,6 +842,14 @@ report_json(StrBuf *out, const ClusterSnapshot *snap)
 		json_null(&w, "fatal");
 	json_error(&w, "fatal_error", &snap->fatal);
 	json_string(&w, "first_node", snap->first_label);
+	{
+		char	   *versions;
+
+		json_string(&w, "version_support",
+					version_support_name(snapshot_version_support(snap, &versions)));
+		json_string(&w, "version_statement", versions);
+		free(versions);
+	}
 	json_int(&w, "elapsed_ms", snap->elapsed_ms);
 	json_int(&w, "compare_ms", snap->compare_ms);
 	json_string(&w, "cim", snap->fatal.message ? NULL : snap->cim == CIM_INCLUDE ? "include" : "exclude");
