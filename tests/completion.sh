@@ -142,28 +142,40 @@ scenario "options match the binary" sc_options_match_the_binary
 
 # --- a real bash in a terminal ---------------------------------------------
 
-# type_tab TEXT TABS: types TEXT and presses Tab TABS times, then waits for
-# the screen to settle (capture-pane drops the spaces that end a line)
+# the screen's lines that are not empty
+screen_text() {
+	tmux_screen | grep -v '^$'
+}
+
+# wait_screen TEXT: until the screen's only text is TEXT (5 s at most)
+wait_screen() {
+	local i=0
+	while [ "$(screen_text)" != "$1" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# type_tab TEXT TABS: on an empty line, types TEXT and presses Tab TABS
+# times.  The line is emptied by keys (C-u, C-l), not by C-c, whose
+# signal could overtake the keys sent before it.  capture-pane drops the
+# spaces that end a line.
 type_tab() {
-	local text=$1 tabs=$2 before after i=0
-	tmux_cmd send-keys -t t C-c
-	tmux_cmd send-keys -t t C-l
-	tmux_wait_for '^\$$' 5
+	local text=$1 tabs=$2 i=0
+	tmux_cmd send-keys -t t C-e C-u C-l
+	wait_screen '$'
 	tmux_cmd send-keys -t t -l "$text"
+	wait_screen "\$ ${text% }"
 	while [ $i -lt "$tabs" ]; do
 		tmux_cmd send-keys -t t Tab
 		i=$((i + 1))
 	done
-	before=
-	after=$(tmux_screen)
-	i=0
-	while [ "$before" != "$after" ] || [ $i -lt 3 ]; do
-		sleep 0.1
-		before=$after
-		after=$(tmux_screen)
-		i=$((i + 1))
-		[ $i -gt 50 ] && break
-	done
+}
+
+# screen_like REGEX DESCRIPTION: once the screen shows REGEX (5 s at most)
+screen_like() {
+	tmux_wait_for "$1" 5
+	like "$(tmux_screen)" "$@"
 }
 
 sc_terminal() {
@@ -176,25 +188,25 @@ sc_terminal() {
 	tmux_cmd send-keys -t t -l ". '$COMPLETION'"
 	tmux_cmd send-keys -t t Enter
 	type_tab "citus-rescue " 2
-	like "$(tmux_screen)" "apply +discover +plan +recover +report +verify +wizard" \
+	screen_like "apply +discover +plan +recover +report +verify +wizard" \
 		"Tab Tab after the command name lists the commands"
 	type_tab "citus-rescue disc" 1
-	like "$(tmux_screen)" '^\$ citus-rescue discover$' "Tab completes a command"
+	screen_like '^\$ citus-rescue discover$' "Tab completes a command"
 	type_tab "citus-rescue plan --cim=" 2
-	like "$(tmux_screen)" "exclude +include" "Tab Tab after --cim= lists its values"
+	screen_like "exclude +include" "Tab Tab after --cim= lists its values"
 	type_tab "citus-rescue plan --cim=ex" 1
-	like "$(tmux_screen)" '^\$ citus-rescue plan --cim=exclude$' "Tab completes --cim=ex"
+	screen_like '^\$ citus-rescue plan --cim=exclude$' "Tab completes --cim=ex"
 	type_tab "citus-rescue apply " 2
-	like "$(tmux_screen)" "other dir/ +plan\\.sql +rescue-dir/" "apply: plan files and directories"
+	screen_like "other dir/ +plan\\.sql +rescue-dir/" "apply: plan files and directories"
 	unlike "$(tmux_screen)" "notes\\.txt" "and no other file"
 	type_tab "citus-rescue recover --workdir resc" 1
-	like "$(tmux_screen)" '^\$ citus-rescue recover --workdir rescue-dir/$' "--workdir completes a directory"
+	screen_like '^\$ citus-rescue recover --workdir rescue-dir/$' "--workdir completes a directory"
 	type_tab "citus-rescue wizard --workdir oth" 1
-	like "$(tmux_screen)" '^\$ citus-rescue wizard --workdir other\\ dir/$' "quoted when it has a space"
+	screen_like '^\$ citus-rescue wizard --workdir other\\ dir/$' "quoted when it has a space"
 	type_tab "citus-rescue plan --prepared all=r" 1
-	like "$(tmux_screen)" '^\$ citus-rescue plan --prepared all=rollback$' "--prepared GID=r completes"
+	screen_like '^\$ citus-rescue plan --prepared all=rollback$' "--prepared GID=r completes"
 	type_tab "citus-rescue verify --mo" 1
-	like "$(tmux_screen)" '^\$ citus-rescue verify --move-shard$' "an option completes"
+	screen_like '^\$ citus-rescue verify --move-shard$' "an option completes"
 	tmux_stop
 }
 scenario "terminal" sc_terminal
