@@ -46,7 +46,10 @@ sc_package() {
 	local deb out code lintian_out
 	copy_sources || setup_failed "could not copy the sources to $SOURCE" || return
 	ok $([ -x "$SOURCE/debian/rules" ]; echo $?) "the copy of the sources has debian/rules"
-	out=$(cd "$SOURCE" && DEB_BUILD_OPTIONS="parallel=2" dpkg-buildpackage -us -uc -b 2>&1)
+	# the package's build is a make of its own: none of this suite's settings
+	out=$(cd "$SOURCE" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SCENARIO_FILTER \
+		-u CITUS_RESCUE_WRAPPER -u CITUS_RESCUE -u top_srcdir -u top_builddir \
+		DEB_BUILD_OPTIONS="parallel=2" dpkg-buildpackage -us -uc -b 2>&1)
 	code=$?
 	is "$code" 0 "dpkg-buildpackage -us -uc -b builds the package"
 	[ "$code" = 0 ] || { printf '%s\n' "$out" | tail -40 | sed 's/^/#     /'; return; }
