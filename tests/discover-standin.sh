@@ -2,6 +2,7 @@
 # discover on the stand-in catalogs (always runs)
 FIXTURE_TIER=standin
 . "$top_srcdir/tests/lib/discover-scenarios.sh"
+. "$top_srcdir/tests/lib/headless.sh"
 
 # --- older catalog layouts ---------------------------------------------------
 sc_older_catalog_layouts() {
@@ -67,6 +68,18 @@ sc_unsupported_version() {
 	jq_is '[.nodes[] | select(.reachable) | .version_support] | unique | join(",")' unsupported "on every node"
 	jq_is '[.nodes[] | select(.reachable) | .citus_extension_version] | unique | join(",")' 10.2-1 \
 		"the stand-in reports the extension version that goes with it"
+	LINES=24 COLUMNS=80 headless "key ENTER
+wait 20
+dump discover" $(from w1) -U postgres --timeout 5
+	screen_has "$SCREENS/discover.txt" "step 2/8: Discover" "the wizard reaches its Discover screen"
+	local version_line nodes_line
+	version_line=$(grep -n -m1 'UNSUPPORTED VERSION: Citus 10\.2\.9 on PostgreSQL' "$SCREENS/discover.txt" | cut -d: -f1)
+	nodes_line=$(grep -n -m1 'NODEID' "$SCREENS/discover.txt" | cut -d: -f1)
+	ok $([ -n "$version_line" ] && [ -n "$nodes_line" ] && [ "$version_line" -lt "$nodes_line" ]; echo $?) \
+		"which names the version above the nodes"
+	screen_has "$SCREENS/discover.txt" "^.?127\\.0\\.0\\.1:[0-9]+, 127\\.0\\.0\\.1:[0-9]+\\)\\. citus-rescue supports Citus 11\\.0" \
+		"wrapped to fit 80 columns"
+	rm -rf "$SCREENS"
 	plan_promote w1 w2
 	expect_code 10 "plan refuses it"
 	like "$OUT" "FAIL  supported-version: UNSUPPORTED VERSION: Citus 10\\.2\\.9" "through the supported-version check"
