@@ -58,7 +58,7 @@ sc_option_values() {
 	is "$(COMP_WORDBREAKS=' ' complete_words citus-rescue plan --cim=ex)" "--cim=exclude" \
 		"--cim=ex where = breaks no word"
 	for command in apply verify recover; do
-		is "$(complete_words citus-rescue $command --progress '')" "json text" "$command --progress VALUE"
+		is "$(complete_words citus-rescue $command --progress = '')" "json text" "$command --progress=VALUE"
 	done
 	is "$(complete_words citus-rescue recover --progress = j)" "json" "--progress=j"
 	is "$(complete_words citus-rescue plan --prepared '')" "all=commit all=rollback" \

@@ -33,7 +33,8 @@ trap 'exit 130' INT TERM
 # release tarball's tree, what make dist would ship.
 copy_sources() {
 	mkdir -p "$SOURCE" || return 1
-	if git -C "$top_srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	# a release tree unpacked inside some other checkout is not that checkout
+	if [ "$(git -C "$top_srcdir" rev-parse --show-toplevel 2>/dev/null)" = "$(cd "$top_srcdir" && pwd -P)" ]; then
 		local tree
 		tree=$(git -C "$top_srcdir" stash create 2>/dev/null)
 		git -C "$top_srcdir" archive "${tree:-HEAD}" | tar -x -C "$SOURCE"
