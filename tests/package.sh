@@ -79,6 +79,12 @@ sc_package() {
 	ok $([ -f /usr/share/bash-completion/completions/citus-rescue ]; echo $?) "the bash completion is installed"
 	like "$(bash -c '. /usr/share/bash-completion/completions/citus-rescue && complete -p citus-rescue' 2>&1)" \
 		"_citus_rescue citus-rescue" "and registers its function"
+	if [ -f /usr/share/bash-completion/bash_completion ]; then
+		like "$(bash -c '. /usr/share/bash-completion/bash_completion && __load_completion citus-rescue && complete -p citus-rescue' 2>&1)" \
+			"_citus_rescue citus-rescue" "bash-completion finds it by the command's name, as a shell does"
+	else
+		ok 0 "bash-completion finds it # SKIP bash-completion is not installed"
+	fi
 	ok $(ls /usr/share/doc/citus-rescue/README.md* >/dev/null 2>&1; echo $?) "the README is installed"
 
 	pgc_init || setup_failed "could not make a directory for the servers" || return
