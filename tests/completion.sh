@@ -80,6 +80,13 @@ sc_option_values() {
 }
 scenario "option values" sc_option_values
 
+# probe ARGS...: the binary with ARGS, its stdout and stderr; should it get
+# past its options, the only server it could try is a socket that is not there
+probe() {
+	env -u PGHOSTADDR -u PGSERVICE PGHOST=/nonexistent/citus-rescue-probe PGPORT=1 \
+		"$RESCUE" "$@" </dev/null 2>&1
+}
+
 # probe_long_options COMMAND: every long option getopt_long accepts for
 # COMMAND, learnt from its messages for the prefixes --a to --z (an
 # ambiguous prefix lists them all); a trailing unknown option stops every
@@ -87,7 +94,7 @@ scenario "option values" sc_option_values
 probe_long_options() {
 	local command=$1 letter out
 	for letter in {a..z}; do
-		out=$("$RESCUE" "$command" "--$letter=x" --zz-not-an-option </dev/null 2>&1 | head -1)
+		out=$(probe "$command" "--$letter=x" --zz-not-an-option | head -1)
 		case $out in
 			*"is ambiguous; possibilities:"*)
 				printf '%s\n' "${out#*possibilities: }" | grep -oE -- "--[a-z-]+" ;;
@@ -96,7 +103,7 @@ probe_long_options() {
 			*"unrecognized option '--$letter=x'"*) ;;
 			*)
 				# accepted with its value: without one it names itself
-				"$RESCUE" "$command" "--$letter" </dev/null 2>&1 |
+				probe "$command" "--$letter" |
 					grep -oE -- "option '--[a-z-]+' requires an argument" | grep -oE -- "--[a-z-]+" ;;
 		esac
 	done | sort -u
@@ -124,7 +131,7 @@ sc_options_match_the_binary() {
 		# and nothing offered that the binary would refuse as unknown
 		for option in $offered; do
 			local out
-			out=$("$RESCUE" "$command" "$option" x --zz-not-an-option </dev/null 2>&1)
+			out=$(probe "$command" "$option" x --zz-not-an-option)
 			if printf '%s' "$out" | grep -Eq -- "unrecognized option '$option'|invalid option -- '${option#-}'"; then
 				if [ "$option" = --progress ] || { [ "$option" = --json ] && [ "$command" != discover ]; }; then
 					ok 0 "$command: $option is offered before this build has it # SKIP not in this build yet"
