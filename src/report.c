@@ -820,6 +820,32 @@ json_reach(JsonWriter *w, const ClusterSnapshot *snap)
 	json_end_object(w);
 }
 
+/* The worst verdict on the nodes' versions, and what discover says of it */
+static void
+json_version_support(JsonWriter *w, const ClusterSnapshot *snap)
+{
+	char	   *statement;
+
+	json_string(w, "version_support",
+				version_support_name(snapshot_version_support(snap, &statement)));
+	json_string(w, "version_statement", statement);
+	free(statement);
+}
+
+static void
+json_old_coordinator(JsonWriter *w, const ClusterSnapshot *snap)
+{
+	json_begin_object(w, "old_coordinator");
+	if (snap->old_coordinator >= 0)
+	{
+		json_string(w, "nodename", snap->nodes[snap->old_coordinator].meta.nodename);
+		json_int(w, "nodeport", snap->nodes[snap->old_coordinator].meta.nodeport);
+	}
+	json_bool(w, "answers", snap->coordinator_alive);
+	json_string(w, "why", snap->coordinator_alive_why);
+	json_end_object(w);
+}
+
 void
 report_json(StrBuf *out, const ClusterSnapshot *snap)
 {
@@ -842,26 +868,11 @@ report_json(StrBuf *out, const ClusterSnapshot *snap)
 		json_null(&w, "fatal");
 	json_error(&w, "fatal_error", &snap->fatal);
 	json_string(&w, "first_node", snap->first_label);
-	{
-		char	   *versions;
-
-		json_string(&w, "version_support",
-					version_support_name(snapshot_version_support(snap, &versions)));
-		json_string(&w, "version_statement", versions);
-		free(versions);
-	}
+	json_version_support(&w, snap);
 	json_int(&w, "elapsed_ms", snap->elapsed_ms);
 	json_int(&w, "compare_ms", snap->compare_ms);
 	json_string(&w, "cim", snap->fatal.message ? NULL : snap->cim == CIM_INCLUDE ? "include" : "exclude");
-	json_begin_object(&w, "old_coordinator");
-	if (snap->old_coordinator >= 0)
-	{
-		json_string(&w, "nodename", snap->nodes[snap->old_coordinator].meta.nodename);
-		json_int(&w, "nodeport", snap->nodes[snap->old_coordinator].meta.nodeport);
-	}
-	json_bool(&w, "answers", snap->coordinator_alive);
-	json_string(&w, "why", snap->coordinator_alive_why);
-	json_end_object(&w);
+	json_old_coordinator(&w, snap);
 	json_int(&w, "unreachable", snap->unreachable);
 	json_begin_array(&w, "nodes");
 	for (int i = 0; i < snap->nnodes; i++)
