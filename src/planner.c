@@ -2,6 +2,7 @@
 
 #include "planner.h"
 #include "catalog.h"
+#include "compat.h"
 #include "hostport.h"
 #include "lostshards.h"
 #include "leftovers.h"
@@ -940,6 +941,33 @@ check_coordinator_standby(const ClusterSnapshot *snap, const PlanChoices *choice
 }
 
 /*
+ * A Citus before 11.0 fails: its workers need not hold the metadata the
+ * plan rebuilds the coordinator from.  A major never tested warns only:
+ * refusing would leave the operator the hand-run recipe, which checks
+ * less than the rest of this pre-flight does.  Supported versions add no
+ * line, since same-versions already names them.
+ */
+static void
+check_supported_version(const ClusterSnapshot *snap, const PlanChoices *choices,
+						const PreflightContext *pc, Plan *plan)
+{
+	char	   *statement;
+	VersionSupport support = snapshot_version_support(snap, &statement);
+
+	(void) choices;
+	(void) pc;
+	if (support == VERSION_UNSUPPORTED)
+		check(plan, "supported-version", CHECK_FAIL,
+			  "Restore the coordinator from a backup instead: the workers of this Citus cannot be trusted to hold the whole metadata, and an upgrade needs the coordinator.",
+			  "%s", statement);
+	else if (support == VERSION_UNTESTED)
+		check(plan, "supported-version", CHECK_WARN,
+			  "Rehearse the recovery on a copy of the cluster first, and read every batch before it runs.",
+			  "%s", statement);
+	free(statement);
+}
+
+/*
  * The order is the order of the plan file's check lines, which reviewers
  * and the golden files know: append new checks, do not reorder.
  */
@@ -988,6 +1016,8 @@ static const PreflightTest preflight_tests[] = {
 	"the workers get the rows that change, or Citus's full metadata sync and why"},
 	{"coordinator-standby", check_coordinator_standby,
 	"no standby of the old coordinator could become a second coordinator unnoticed"},
+	{"supported-version", check_supported_version,
+	"every node runs a Citus and a PostgreSQL citus-rescue supports"},
 };
 
 static void

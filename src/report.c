@@ -2,6 +2,7 @@
 
 #include "colour.h"
 #include "report.h"
+#include "compat.h"
 #include "catalog.h"
 #include "exitcodes.h"
 #include "json.h"
@@ -580,9 +581,14 @@ void
 report_text(FILE *out, const ClusterSnapshot *snap, int max_rows)
 {
 	char	   *simulation;
+	char	   *versions;
 
 	if (snap->fatal.message)
 		return;
+	/* before anything else: an operator who reads one line reads this one */
+	if (snapshot_version_support(snap, &versions) != VERSION_SUPPORTED)
+		fprintf(out, "%s\n", versions);
+	free(versions);
 	simulation = standin_notice(snap);
 	fprintf(out, "Discovered %d node%s from %s in %" PRId64 " ms.\n",
 			snap->nnodes, snap->nnodes == 1 ? "" : "s", snap->first_label,
@@ -736,6 +742,8 @@ json_node(JsonWriter *w, const ClusterSnapshot *snap, int i)
 	json_string(w, "citus_version_full", node->citus_library_version);
 	json_bool(w, "standin", node->runs_standin);
 	json_string(w, "citus_extension_version", node->citus_extension_version);
+	json_string(w, "version_support", node->reachable && node->is_citus ?
+				version_support_name(node_version_support(node)) : NULL);
 	if (node->reachable && node->is_citus && node->local_group >= 0)
 		json_int(w, "local_group", node->local_group);
 	else
@@ -831,6 +839,32 @@ json_reach(JsonWriter *w, const ClusterSnapshot *snap)
 	json_end_object(w);
 }
 
+/* The worst verdict on the nodes' versions, and what discover says of it */
+static void
+json_version_support(JsonWriter *w, const ClusterSnapshot *snap)
+{
+	char	   *statement;
+
+	json_string(w, "version_support",
+				version_support_name(snapshot_version_support(snap, &statement)));
+	json_string(w, "version_statement", statement);
+	free(statement);
+}
+
+static void
+json_old_coordinator(JsonWriter *w, const ClusterSnapshot *snap)
+{
+	json_begin_object(w, "old_coordinator");
+	if (snap->old_coordinator >= 0)
+	{
+		json_string(w, "nodename", snap->nodes[snap->old_coordinator].meta.nodename);
+		json_int(w, "nodeport", snap->nodes[snap->old_coordinator].meta.nodeport);
+	}
+	json_bool(w, "answers", snap->coordinator_alive);
+	json_string(w, "why", snap->coordinator_alive_why);
+	json_end_object(w);
+}
+
 void
 report_json(StrBuf *out, const ClusterSnapshot *snap)
 {
@@ -853,18 +887,11 @@ report_json(StrBuf *out, const ClusterSnapshot *snap)
 		json_null(&w, "fatal");
 	json_error(&w, "fatal_error", &snap->fatal);
 	json_string(&w, "first_node", snap->first_label);
+	json_version_support(&w, snap);
 	json_int(&w, "elapsed_ms", snap->elapsed_ms);
 	json_int(&w, "compare_ms", snap->compare_ms);
 	json_string(&w, "cim", snap->fatal.message ? NULL : snap->cim == CIM_INCLUDE ? "include" : "exclude");
-	json_begin_object(&w, "old_coordinator");
-	if (snap->old_coordinator >= 0)
-	{
-		json_string(&w, "nodename", snap->nodes[snap->old_coordinator].meta.nodename);
-		json_int(&w, "nodeport", snap->nodes[snap->old_coordinator].meta.nodeport);
-	}
-	json_bool(&w, "answers", snap->coordinator_alive);
-	json_string(&w, "why", snap->coordinator_alive_why);
-	json_end_object(&w);
+	json_old_coordinator(&w, snap);
 	json_int(&w, "unreachable", snap->unreachable);
 	json_begin_array(&w, "nodes");
 	for (int i = 0; i < snap->nnodes; i++)

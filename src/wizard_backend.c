@@ -12,6 +12,7 @@
 #include "plan.h"
 #include "planfile.h"
 #include "report.h"
+#include "compat.h"
 #include "strbuf.h"
 #include "runlog.h"
 #include "verify_record.h"
@@ -653,6 +654,42 @@ add_ledger_lines(WizLines *out, const ClusterSnapshot *snap)
 	ledger_free(&ledger);
 }
 
+/*
+ * An unsupported or untested version, said before anything else as
+ * discover says it, word-wrapped to fit an 80-column screen.
+ */
+static void
+add_version_lines(WizLines *out, const ClusterSnapshot *snap)
+{
+	char	   *statement;
+	VersionSupport support = snapshot_version_support(snap, &statement);
+	WizMark		mark = support == VERSION_UNSUPPORTED ? MARK_BAD : MARK_WARNING;
+	const char *rest = statement;
+	const int	width = 76;
+
+	if (support == VERSION_SUPPORTED)
+		return;
+	while (*rest)
+	{
+		int			len = (int) strlen(rest);
+
+		if (len > width)
+		{
+			len = width;
+			while (len > 0 && rest[len] != ' ')
+				len--;
+			if (len == 0)
+				len = width;
+		}
+		lines_add(out, mark, "%.*s", len, rest);
+		rest += len;
+		while (*rest == ' ')
+			rest++;
+	}
+	lines_add(out, MARK_PLAIN, "%s", "");
+	free(statement);
+}
+
 /* Said first, so that a rehearsal on the stand-in is never taken for one on Citus */
 static void
 add_simulation_lines(WizLines *out, const ClusterSnapshot *snap)
@@ -676,6 +713,7 @@ wiz_discover_summary(WizBackend *b)
 
 	if (!b->have_snapshot || snap->fatal.message)
 		return out;
+	add_version_lines(&out, snap);
 	add_simulation_lines(&out, snap);
 	/* the address last: the other columns fit 80 columns, a long name scrolls sideways */
 	lines_add(&out, MARK_PLAIN, "%-6s %-5s %-11s %-5s %-7s %-12s %-10s %s", "NODEID", "GROUP",

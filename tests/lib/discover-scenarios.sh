@@ -61,6 +61,7 @@ sc_coordinator_gone() {
 	main_cluster gone || return
 	run_discover $(from w1)
 	expect_code 0 "all reachable and agreeing after the coordinator is gone"
+	like "$(printf '%s\n' "$OUT" | head -1)" "^Discovered " "a tested version: the report starts with what it found"
 	like "$OUT" "in the metadata \\(CIM include\\)" "CIM include detected"
 	like "$OUT" "does not answer, as it must not" "old coordinator reported gone"
 	for c in pg_dist_node pg_dist_placement pg_dist_shard pg_dist_partition pg_dist_colocation; do
@@ -90,6 +91,9 @@ sc_coordinator_gone() {
 		"$([ "$FIXTURE_TIER" = standin ] && echo '[true]' || echo '[false]')" "each node says whether it runs the stand-in"
 	jq_is '[.nodes[] | select(.reachable | not) | .standin] | all(. == false)' true "a node not read is not called one"
 	jq_is '[.nodes[] | select(.reachable) | .sequences | has("pg_dist_colocationid_seq")] | all' true "sequence values read"
+	# every Citus the real tier runs on was tested: none is warned about
+	jq_is '.version_support + " " + (.version_statement | tostring)' "supported null" \
+		"a tested Citus on PostgreSQL 15 is supported, with nothing to say"
 }
 scenario "coordinator gone" sc_coordinator_gone
 

@@ -13,9 +13,12 @@
 FIXTURE_TIER=${FIXTURE_TIER:-standin}
 FIXTURE_SHARDS=8
 
+# FIXTURE_CITUS_VERSION=X.Y.Z: the Citus version the stand-in reports
+# instead of its layout's
 fixture_standin_catalogs() {
 	local name=$1 layout=$2
-	pgc_psql "$name" -v layout="$layout" -f "$top_srcdir/tests/standin/citus-standin.sql" >/dev/null
+	pgc_psql "$name" -v layout="$layout" ${FIXTURE_CITUS_VERSION:+-v citus_version="$FIXTURE_CITUS_VERSION"} \
+		-f "$top_srcdir/tests/standin/citus-standin.sql" >/dev/null
 }
 
 fixture_tables_sql() {

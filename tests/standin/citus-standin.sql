@@ -3,7 +3,9 @@
 --
 -- Run with psql -v layout=13.2 (nodeisclone and nodeprimarynodeid in
 -- pg_dist_node) or -v layout=12.1 (without them), as a superuser, on every
--- node (a node given to citus_add_node must have it already).  It installs
+-- node (a node given to citus_add_node must have it already).  The layout
+-- names the Citus version it reports (13.2.2 or 12.1.5) unless
+-- -v citus_version=X.Y.Z names another, whose X.Y-1 is the extension's.  It installs
 -- the contrib extension dblink in pg_catalog.
 --
 -- Cluster operations, in plpgsql over dblink (conninfo host/port of the
@@ -118,8 +120,12 @@ CREATE TABLE pg_catalog.pg_dist_placement (
 	groupid int NOT NULL
 );
 
+\if :{?citus_version}
+\else
+SELECT CASE WHEN :'layout' >= '13' THEN '13.2.2' ELSE '12.1.5' END AS citus_version \gset
+\endif
 SELECT format($body$SELECT 'Citus %s on x86_64-pc-linux-gnu, compiled by the citus-rescue stand-in, 64-bit'::text$body$,
-              CASE WHEN :'layout' >= '13' THEN '13.2.2' ELSE '12.1.5' END) AS version_body \gset
+              :'citus_version') AS version_body \gset
 CREATE FUNCTION pg_catalog.citus_version() RETURNS text LANGUAGE sql IMMUTABLE
 AS :'version_body';
 
@@ -145,7 +151,7 @@ AS $$ SELECT CASE WHEN n.nspname = 'public' THEN '' ELSE quote_ident(n.nspname) 
 INSERT INTO pg_catalog.pg_extension (oid, extname, extowner, extnamespace, extrelocatable, extversion)
 SELECT (SELECT COALESCE(max(oid::int8), 16384) + 1 FROM pg_catalog.pg_extension)::oid,
        'citus', 10, 'pg_catalog'::regnamespace, false,
-       CASE WHEN :'layout' >= '13' THEN '13.2-1' ELSE '12.1-1' END;
+       regexp_replace(:'citus_version', '^([0-9]+)\.([0-9]+).*$', '\1.\2-1');
 
 -- ---------------------------------------------------------------------
 -- Cluster operations, in plpgsql over dblink.

@@ -976,6 +976,81 @@ resync_plans(void)
 	plan_free(&plan);
 }
 
+/* Every node that answers runs these versions; without a library version only the extension's is left to judge by */
+static void
+set_versions(ClusterSnapshot *snap, int server_version_num, const char *server_version,
+			 const char *library, const char *extension)
+{
+	for (int i = 0; i < snap->nnodes; i++)
+	{
+		NodeReport *n = &snap->nodes[i];
+
+		if (!n->reachable)
+			continue;
+		n->server_version_num = server_version_num;
+		free(n->server_version);
+		n->server_version = xstrdup(server_version);
+		free(n->citus_library_version);
+		n->citus_library_version = library ? xstrdup(library) : NULL;
+		free(n->citus_extension_version);
+		n->citus_extension_version = xstrdup(extension);
+	}
+}
+
+static void
+postgres_16(ClusterSnapshot *snap)
+{
+	set_versions(snap, 160004, "16.4 (Debian 16.4-1)", "Citus 13.2.2 on x86_64-pc-linux-gnu", "13.2-1");
+}
+
+static void
+citus_10(ClusterSnapshot *snap)
+{
+	set_versions(snap, 150020, "15.20", "Citus 10.2.9 on x86_64-pc-linux-gnu", "10.2-4");
+}
+
+static void
+citus_14_extension_only(ClusterSnapshot *snap)
+{
+	set_versions(snap, 150020, "15.20", NULL, "14.0-1");
+}
+
+static void
+version_plans(void)
+{
+	Plan		plan;
+	char	   *text;
+
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(strstr(text, "supported-version") == NULL, "a tested Citus and PostgreSQL add no version check line");
+	free(text);
+	plan_free(&plan);
+
+	snapshot_tweak = postgres_16;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(strstr(text, "-- check: warn supported-version: UNTESTED VERSION: Citus 13.2.2 on PostgreSQL 16.4 (") != NULL &&
+	   plan.nsteps > 0 && !plan_has_failures(&plan),
+	   "PostgreSQL 16 was never tested: a warning, and the plan keeps its steps");
+	free(text);
+	plan_free(&plan);
+
+	snapshot_tweak = citus_10;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(strstr(text, "-- check: FAIL supported-version: UNSUPPORTED VERSION: Citus 10.2.9 on PostgreSQL 15.20 (") != NULL &&
+	   plan.nsteps == 0,
+	   "Citus 10.2: its workers need not hold the metadata, so the plan fails and has no steps");
+	free(text);
+	plan_free(&plan);
+
+	snapshot_tweak = citus_14_extension_only;
+	text = render("new-coord:5432", METHOD_NEW_NODE, true, NULL, &plan);
+	ok(strstr(text, "-- check: warn supported-version: UNTESTED VERSION: Citus 14.0-1 on PostgreSQL 15.20 (") != NULL,
+	   "without citus_version(), the extension's version is judged: 14.0 is untested");
+	free(text);
+	plan_free(&plan);
+	snapshot_tweak = NULL;
+}
+
 int
 main(void)
 {
@@ -1050,5 +1125,6 @@ main(void)
 	resync_plans();
 	group_zero_standbys();
 	partly_synced();
+	version_plans();
 	return tap_done();
 }
