@@ -35,10 +35,6 @@ PWN_COLUMN="x) TO PROGRAM 'touch pwned'--"
 SEMICOLON_COLUMN="a;b,c"
 HOSTILE_GID=$'citus_0_1_2_3\'";\t\\\n\e]0;x\a\xe2\x80\xae'
 
-at() {
-	echo -h 127.0.0.1 -p "$(pgc_port "$1")" -U postgres
-}
-
 # --map NAME:PORT=127.0.0.1:PORT for each renamed worker, as an operator
 # whose console cannot resolve the names would give them
 maps() {

@@ -5,14 +5,6 @@
 . "$top_srcdir/tests/lib/rescue.sh"
 . "$top_srcdir/tests/lib/hard-shapes.sh"
 
-at() {
-	echo -h 127.0.0.1 -p "$(pgc_port "$1")" -U postgres
-}
-
-addr() {
-	echo "127.0.0.1:$(pgc_port "$1")"
-}
-
 # fresh_cluster FIXTURE-OPTIONS...: the previous scenario's servers gone, a
 # new cluster with its coordinator
 fresh_cluster() {

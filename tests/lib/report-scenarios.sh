@@ -3,14 +3,6 @@
 
 . "$top_srcdir/tests/lib/rescue.sh"
 
-at() {
-	echo -h 127.0.0.1 -p "$(pgc_port "$1")" -U postgres
-}
-
-addr() {
-	echo "127.0.0.1:$(pgc_port "$1")"
-}
-
 # A cluster whose coordinator is gone, an empty node to take its place and
 # a work directory's parent
 setup() {

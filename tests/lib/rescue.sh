@@ -31,3 +31,12 @@ wait_for_file_match() {
 	done
 	return 1
 }
+
+# at NODE: the connection options of a node; addr NODE: its address
+at() {
+	echo -h 127.0.0.1 -p "$(pgc_port "$1")" -U postgres
+}
+
+addr() {
+	echo "127.0.0.1:$(pgc_port "$1")"
+}
