@@ -436,7 +436,7 @@ wd_torn_journal_tail() {
 	expect_code 0 "$SCENARIO: the run resumes and finishes"
 	like "$OUT" "line [0-9]+ .*torn or corrupt and was cut off" "$SCENARIO: the torn record is reported"
 	is "$(grep -c 'dec$' "$workdir/journal.log")" 0 "$SCENARIO: and cut off, never appended to"
-	like "$(cut -f5 "$workdir/journal.log" | tr '\n' ' ')" "journal-repaired new gate" "$SCENARIO: the repair is journaled"
+	like "$(cut -f5 "$workdir/journal.log" | tr '\n' ' ')" "journal-repaired new operator( found)* gate" "$SCENARIO: the repair is journaled, before the rerun's own records"
 	ok "$(awk -F'\t' '{ print NF }' "$workdir/journal.log" | sort -u | grep -qvx 6; echo $((! $?)))" \
 		"$SCENARIO: every line is one whole record"
 	restore_cluster
@@ -459,15 +459,18 @@ wd_failing_fsync() {
 }
 
 wd_corrupt_journal_line() {
-	local plan workdir
+	local plan workdir line
 	workdir_cluster || return
 	plan=$WD_PLAN
 	workdir=$WORK/corrupt
 	OUT=$(CITUS_RESCUE_TEST_FAULT=12:kill rescue apply "$plan" --workdir "$workdir" --yes 2>&1)
-	sed -i '3s/gate/gatf/' "$workdir/journal.log"
+	line=$(grep -n '	gate	' "$workdir/journal.log" | head -1 | cut -d: -f1)
+	ok $([ -n "$line" ] && [ "$line" -lt "$(wc -l <"$workdir/journal.log")" ]; echo $?) \
+		"$SCENARIO: a gate's record before the journal's end to damage"
+	sed -i "${line:-1}s/	gate	/	gatf	/" "$workdir/journal.log"
 	run apply "$plan" --workdir "$workdir" --yes
 	expect_code 10 "$SCENARIO: a damaged record before the end is refused"
-	like "$OUT" "damaged at line 3" "$SCENARIO: and named"
+	like "$OUT" "damaged at line $line" "$SCENARIO: and named"
 	restore_cluster
 }
 
