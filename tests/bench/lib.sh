@@ -143,7 +143,8 @@ bench_recovery_phases() {
 		$4 == "backed-up" { backed = $1 }
 		$4 == "stepping" { stepping = $1; last = $1 }
 		$4 == "finished" { finished = $1 }
-		$2 > 0 {
+		# verify-check records are numbered by verify check, not by step
+		$2 > 0 && $4 != "verify-check" {
 			if (!($2 in seen)) { seen[$2] = 1; order[++nsteps] = $2; from[$2] = last }
 			to[$2] = $1; last = $1
 			if ($4 == "statement") pending[$2] = $1
