@@ -796,7 +796,7 @@ read_reach_part(ClusterSnapshot *snap, SessionPool *pool, int (*base)[PART_COUNT
 }
 
 /*
- * Batches that went out before the node list was read (read_expected):
+ * Batches that went out before the node list was read (read_guessed):
  * each node's parts at base[node] of its results, the first node's after
  * its probe and node list; the stats over the columns of guessed_from.
  */
