@@ -181,8 +181,8 @@ json_raw(JsonWriter *w, const char *key, const char *value)
 	strbuf_append_len(w->out, value, len);
 }
 
-void
-json_pgerror(JsonWriter *w, const char *key, const PgError *error)
+static void
+pgerror_object(JsonWriter *w, const char *key, const PgError *error, bool with_node)
 {
 	if (error == NULL || error->message == NULL)
 	{
@@ -194,6 +194,19 @@ json_pgerror(JsonWriter *w, const char *key, const PgError *error)
 	json_string(w, "message", error->message);
 	json_string(w, "detail", error->detail);
 	json_string(w, "hint", error->hint);
-	json_string(w, "node", error->node);
+	if (with_node)
+		json_string(w, "node", error->node);
 	json_end_object(w);
+}
+
+void
+json_pgerror(JsonWriter *w, const char *key, const PgError *error)
+{
+	pgerror_object(w, key, error, true);
+}
+
+void
+json_pgerror_without_node(JsonWriter *w, const char *key, const PgError *error)
+{
+	pgerror_object(w, key, error, false);
 }

@@ -36,8 +36,10 @@ void		json_null(JsonWriter *w, const char *key);
 void		json_raw(JsonWriter *w, const char *key, const char *value);
 
 struct PgError;
-/* {"sqlstate", "message", "detail", "hint"}, or null when no error is set */
+/* {"sqlstate", "message", "detail", "hint", "node"}, or null when no error is set */
 void		json_pgerror(JsonWriter *w, const char *key, const struct PgError *error);
+/* The same without "node", as discover --json has always written its errors */
+void		json_pgerror_without_node(JsonWriter *w, const char *key, const struct PgError *error);
 
 /* Appends value as a quoted JSON string. */
 void		json_append_quoted(StrBuf *out, const char *value);

@@ -609,22 +609,6 @@ report_text(FILE *out, const ClusterSnapshot *snap, int max_rows)
 	fprintf(out, "\nResult: %s (exit status %d).\n", verdict(snap->exit_code), snap->exit_code);
 }
 
-static void
-json_error(JsonWriter *w, const char *key, const PgError *error)
-{
-	if (error->message == NULL)
-	{
-		json_null(w, key);
-		return;
-	}
-	json_begin_object(w, key);
-	json_string(w, "sqlstate", error->sqlstate[0] ? error->sqlstate : NULL);
-	json_string(w, "message", error->message);
-	json_string(w, "detail", error->detail);
-	json_string(w, "hint", error->hint);
-	json_end_object(w);
-}
-
 /* What a node's catalogs hold: rows, digests, columns, highest ids, sequences */
 static void
 json_node_catalogs(JsonWriter *w, const NodeReport *node)
@@ -729,7 +713,7 @@ json_node(JsonWriter *w, const ClusterSnapshot *snap, int i)
 	json_string(w, "status", node_status(snap, i));
 	json_bool(w, "reachable", node->reachable);
 	json_bool(w, "timed_out", node->timed_out);
-	json_error(w, "error", &node->error);
+	json_pgerror_without_node(w, "error", &node->error);
 	json_string(w, "problem", node->problem);
 	json_string(w, "server_version", node->server_version);
 	if (node->server_version_num)
@@ -885,7 +869,7 @@ report_json(StrBuf *out, const ClusterSnapshot *snap)
 	}
 	else
 		json_null(&w, "fatal");
-	json_error(&w, "fatal_error", &snap->fatal);
+	json_pgerror_without_node(&w, "fatal_error", &snap->fatal);
 	json_string(&w, "first_node", snap->first_label);
 	json_version_support(&w, snap);
 	json_int(&w, "elapsed_ms", snap->elapsed_ms);
@@ -919,7 +903,7 @@ report_json(StrBuf *out, const ClusterSnapshot *snap)
 			json_begin_object(&w, NULL);
 			json_string(&w, "node", snap->nodes[diff->node].label);
 			json_string(&w, "reference", snap->nodes[diff->reference].label);
-			json_error(&w, "error", &diff->error);
+			json_pgerror_without_node(&w, "error", &diff->error);
 			json_rows(&w, "missing", diff->missing, diff->nmissing);
 			json_rows(&w, "extra", diff->extra, diff->nextra);
 			json_end_object(&w);
